@@ -1,0 +1,80 @@
+//! The command line, as clap definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "olika", version, about = "Agent-based simulation of social innovation across the public, private and civil sectors", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario's replications (the embedded baseline when no file is given)
+    Run(RunArgs),
+    /// Validate a scenario and print it fully resolved
+    Check {
+        /// The scenario file
+        scenario: PathBuf,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// List every parameter: path, type, default, range, unit and the claim it models
+    Params {
+        /// Print a Markdown table
+        #[arg(long)]
+        markdown: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Overrides {
+    /// Override a parameter, e.g. --set trust.gain=0.3 (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Root seed (same as --set seed=N)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of replications (same as --set replications=N)
+    #[arg(long)]
+    pub replications: Option<u32>,
+}
+
+impl Overrides {
+    /// All overrides as `path=value` assignments, in the order they apply.
+    pub fn assignments(&self) -> Vec<String> {
+        let mut all = self.set.clone();
+        all.extend(self.seed.map(|s| format!("seed={s}")));
+        all.extend(self.replications.map(|r| format!("replications={r}")));
+        all
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file; without one, the embedded baseline
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores)
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Results folder (default: a new folder under results/)
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace a non-empty results folder
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also write innovations.csv, one row per innovation
+    #[arg(long)]
+    pub innovations: bool,
+    /// Record every k-th step in series.csv (step 0 and the last step always)
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub every: u32,
+}

@@ -1,0 +1,115 @@
+//! One error type for the library, split by who must act: the user (bad input, exit code 2) or the
+//! machine (I/O and failed runs, exit code 1).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in a scenario file something was found: the file, and a 1-based line and column when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// The location of byte `offset` in `source`.
+    pub fn at(file: impl Into<String>, source: &str, offset: usize) -> Self {
+        let offset = offset.min(source.len());
+        let before = &source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Location {
+            file: file.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// The user's input is wrong: a scenario file, an override or a command-line value.
+    Input {
+        location: Location,
+        key: Option<String>,
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Something else went wrong while running (a failed run, a CSV error).
+    Run(String),
+}
+
+impl Error {
+    pub fn input(location: Location, key: Option<&str>, message: impl Into<String>) -> Self {
+        Error::Input {
+            location,
+            key: key.map(str::to_string),
+            message: message.into(),
+        }
+    }
+
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    /// The process exit code: 2 for bad input, 1 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input { .. } => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input {
+                location,
+                key,
+                message,
+            } => {
+                write!(f, "{location}: ")?;
+                if let Some(key) = key {
+                    write!(f, "key `{key}`: ")?;
+                }
+                write!(f, "{message}")
+            }
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Run(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;

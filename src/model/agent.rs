@@ -1,0 +1,182 @@
+//! Agents: organisations of the public, private and civil sectors, stored as a struct of arrays
+//! indexed by agent id.
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution};
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{Population, TraitDist};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sector {
+    Public,
+    Private,
+    Civil,
+}
+
+impl Sector {
+    pub const ALL: [Sector; 3] = [Sector::Public, Sector::Private, Sector::Civil];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        ["public", "private", "civil"][self as usize]
+    }
+
+    pub fn parse(word: &str) -> Option<Sector> {
+        Sector::ALL.into_iter().find(|s| s.name() == word)
+    }
+}
+
+/// The six team compositions (unordered sector pairs), in a fixed order used by every output.
+pub const COMPOSITIONS: [&str; 6] = [
+    "public_public",
+    "public_private",
+    "public_civil",
+    "private_private",
+    "private_civil",
+    "civil_civil",
+];
+
+/// The index into `COMPOSITIONS` of a pair of sectors, in either order.
+pub fn composition(a: Sector, b: Sector) -> usize {
+    let (lo, hi) = if a <= b {
+        (a.index(), b.index())
+    } else {
+        (b.index(), a.index())
+    };
+    // Rows of the upper triangle: public has 3 pairs, private 2, civil 1.
+    [0, 3, 5][lo] + (hi - lo)
+}
+
+/// Every agent's state, one vector per field (MODEL.md §2).
+#[derive(Debug, Clone, Default)]
+pub struct Agents {
+    pub sector: Vec<Sector>,
+    /// Index of the agent's population in the scenario's (alphabetical) population list.
+    pub population: Vec<u16>,
+    pub need: Vec<f64>,
+    pub capital: Vec<f64>,
+    pub reach: Vec<f64>,
+    pub openness: Vec<f64>,
+    pub visibility: Vec<f64>,
+    pub rule_orientation: Vec<f64>,
+    pub social_weight: Vec<f64>,
+    pub initiative: Vec<f64>,
+    pub max_partners: Vec<u32>,
+    /// Current number of partnerships (informal or formal).
+    pub partners: Vec<u32>,
+}
+
+/// Draws a trait: Beta with the given mean and sd, so that values stay in [0, 1].
+struct TraitSampler(Option<Beta<f64>>, f64);
+
+impl TraitSampler {
+    fn new(dist: TraitDist) -> Self {
+        if dist.sd <= 0.0 || dist.mean <= 0.0 || dist.mean >= 1.0 {
+            return TraitSampler(None, dist.mean);
+        }
+        // Beta(a, b) with mean m and variance v: a + b = m (1 - m) / v - 1.
+        let total = dist.mean * (1.0 - dist.mean) / (dist.sd * dist.sd) - 1.0;
+        let beta = Beta::new(dist.mean * total, (1.0 - dist.mean) * total).ok();
+        TraitSampler(beta, dist.mean)
+    }
+
+    fn draw(&self, rng: &mut impl Rng) -> f64 {
+        match &self.0 {
+            Some(beta) => beta.sample(rng),
+            None => self.1,
+        }
+    }
+}
+
+impl Agents {
+    pub fn len(&self) -> usize {
+        self.sector.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sector.is_empty()
+    }
+
+    /// Appends `pop.count` members of a population, drawing their traits from `rng`.
+    pub fn add_population(&mut self, index: u16, pop: &Population, rng: &mut impl Rng) {
+        let samplers = [
+            pop.need,
+            pop.capital,
+            pop.reach,
+            pop.openness,
+            pop.visibility,
+            pop.rule_orientation,
+            pop.social_weight,
+            pop.initiative,
+        ]
+        .map(TraitSampler::new);
+        for _ in 0..pop.count {
+            self.sector.push(pop.sector);
+            self.population.push(index);
+            let [n, c, s, o, v, r, w, i] = samplers.each_ref().map(|d| d.draw(rng));
+            self.need.push(n);
+            self.capital.push(c);
+            self.reach.push(s);
+            self.openness.push(o);
+            self.visibility.push(v);
+            self.rule_orientation.push(r);
+            self.social_weight.push(w);
+            self.initiative.push(i);
+            self.max_partners
+                .push(rng.random_range(pop.max_partners.min..=pop.max_partners.max));
+            self.partners.push(0);
+        }
+    }
+
+    pub fn has_capacity(&self, a: u32) -> bool {
+        self.partners[a as usize] < self.max_partners[a as usize]
+    }
+
+    /// Complementarity of a team, C = (max n · max c · max s)^(1/3) (C7: a team is as strong as
+    /// the best of each capability it holds).
+    pub fn complementarity(&self, a: u32, b: u32) -> f64 {
+        let (a, b) = (a as usize, b as usize);
+        complementarity(
+            self.need[a].max(self.need[b]),
+            self.capital[a].max(self.capital[b]),
+            self.reach[a].max(self.reach[b]),
+        )
+    }
+}
+
+/// C = (n · c · s)^(1/3) for a team's best need insight n, capital c and reach s.
+pub fn complementarity(n: f64, c: f64, s: f64) -> f64 {
+    (n * c * s).cbrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compositions_are_unordered_and_cover_six_pairs() {
+        let mut seen = [false; 6];
+        for a in Sector::ALL {
+            for b in Sector::ALL {
+                assert_eq!(composition(a, b), composition(b, a));
+                seen[composition(a, b)] = true;
+                let name = COMPOSITIONS[composition(a, b)];
+                assert!(name.contains(a.name()) && name.contains(b.name()), "{name}");
+            }
+        }
+        assert!(seen.iter().all(|s| *s));
+    }
+
+    #[test]
+    fn complementarity_is_geometric_mean_of_team_best() {
+        assert!((complementarity(1.0, 1.0, 1.0) - 1.0).abs() < 1e-12);
+        assert!((complementarity(0.8, 0.8, 0.8) - 0.8).abs() < 1e-12);
+        assert_eq!(complementarity(0.9, 0.0, 0.9), 0.0);
+        assert!((complementarity(0.125, 1.0, 1.0) - 0.5).abs() < 1e-12);
+    }
+}

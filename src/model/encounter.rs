@@ -1,0 +1,202 @@
+//! Encounters, interactions and partnership formation (MODEL.md §4, "Encounter" and "Partnership
+//! formation").
+
+use rand::Rng;
+
+use super::tie::{Origin, Status, Tie};
+use super::World;
+
+/// Chance that an encounter becomes an interaction: p = f + (1 - f)(1 - d)^h. Homophily h pulls
+/// toward sameness (C1, "lika barn leka bäst"); facilitation f lowers the barrier of difference.
+pub fn interaction_probability(distance: f64, facilitation: f64, homophily: f64) -> f64 {
+    facilitation + (1.0 - facilitation) * (1.0 - distance).powf(homophily)
+}
+
+/// Trust after an interaction: τ + γ (1 + f)(1 - τ), at most 1.
+pub fn trust_after_interaction(trust: f64, gain: f64, facilitation: f64) -> f64 {
+    (trust + gain * (1.0 + facilitation) * (1.0 - trust)).min(1.0)
+}
+
+/// What an interaction with enough trust starts (C8, C9): `None` below `trust.partner`; a formal
+/// partnership at `trust.formal`; in between an informal one only if both sides pass their
+/// permission check ("how do we?" rather than "may we?").
+pub fn partnership_start(
+    trust: f64,
+    partner: f64,
+    formal: f64,
+    both_pass_permission: bool,
+) -> Option<Status> {
+    if trust >= formal {
+        Some(Status::Formal)
+    } else if trust >= partner && both_pass_permission {
+        Some(Status::Informal)
+    } else {
+        None
+    }
+}
+
+impl World {
+    /// An encounter between a and b with facilitation f; returns whether they interacted.
+    pub(crate) fn encounter(&mut self, a: u32, b: u32, facilitation: f64, origin: Origin) -> bool {
+        if a == b {
+            return false;
+        }
+        let d = self.knowledge.distance(a, b);
+        let p = interaction_probability(d, facilitation, self.scenario.homophily);
+        if self.rng.random::<f64>() >= p {
+            return false;
+        }
+        let id = match self.ties.find(a, b) {
+            Some(id) => id,
+            None => {
+                let trust = if self.agents.sector[a as usize] == self.agents.sector[b as usize] {
+                    self.scenario.trust.prior_within
+                } else {
+                    self.scenario.trust.prior_across
+                };
+                self.origin_stats(origin).ties_begun += 1;
+                self.ties.insert(Tie {
+                    a,
+                    b,
+                    trust,
+                    status: Status::Acquaintance,
+                    origin,
+                    last: self.t,
+                    since: 0,
+                    last_innovation: 0,
+                    procurement: false,
+                    rest_until: 0,
+                })
+            }
+        };
+        self.interact(id, facilitation);
+        true
+    }
+
+    /// An interaction on an existing tie: trust grows, both sides may learn, a partnership may start.
+    pub(crate) fn interact(&mut self, id: u32, facilitation: f64) {
+        let (a, b) = {
+            let tie = self.ties.get_mut(id);
+            tie.trust = trust_after_interaction(tie.trust, self.scenario.trust.gain, facilitation);
+            tie.last = self.t;
+            (tie.a, tie.b)
+        };
+        self.learn(a, b);
+        self.try_partnership(id);
+    }
+
+    /// Each side, with probability λ, copies one trait on which they differ (Axelrod's rule).
+    pub(crate) fn learn(&mut self, a: u32, b: u32) {
+        let lambda = self.scenario.learning;
+        if self.rng.random_bool(lambda) {
+            self.knowledge.copy_one(a, b, &mut self.rng);
+        }
+        if self.rng.random_bool(lambda) {
+            self.knowledge.copy_one(b, a, &mut self.rng);
+        }
+    }
+
+    /// Partnership formation and formalisation after an interaction.
+    fn try_partnership(&mut self, id: u32) {
+        let tie = self.ties.get(id);
+        let (a, b, trust, status) = (tie.a, tie.b, tie.trust, tie.status);
+        let trust_params = &self.scenario.trust;
+        match status {
+            Status::Informal if trust >= trust_params.formal => {
+                self.ties.get_mut(id).status = Status::Formal
+            }
+            Status::Acquaintance
+                if trust >= trust_params.partner
+                    && tie.rest_until <= self.t
+                    && self.agents.has_capacity(a)
+                    && self.agents.has_capacity(b) =>
+            {
+                let (formal, partner) = (trust_params.formal, trust_params.partner);
+                // The permission check is drawn anew at each interaction, and only when it matters.
+                let passes = trust < formal && {
+                    let pa = self
+                        .rng
+                        .random_bool(1.0 - self.agents.rule_orientation[a as usize]);
+                    let pb = self
+                        .rng
+                        .random_bool(1.0 - self.agents.rule_orientation[b as usize]);
+                    pa && pb
+                };
+                if let Some(kind) = partnership_start(trust, partner, formal, passes) {
+                    self.begin_partnership(id, kind, false);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn begin_partnership(&mut self, id: u32, status: Status, procurement: bool) {
+        let t = self.t;
+        let tie = self.ties.get_mut(id);
+        tie.status = status;
+        tie.since = t;
+        tie.last_innovation = t;
+        tie.procurement = procurement;
+        let (a, b, origin) = (tie.a, tie.b, tie.origin);
+        self.agents.partners[a as usize] += 1;
+        self.agents.partners[b as usize] += 1;
+        self.counters.partnerships_begun += 1;
+        self.origin_stats(origin).partnerships_begun += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn homophily_zero_ignores_difference() {
+        for d in [0.0, 0.3, 1.0] {
+            assert_eq!(interaction_probability(d, 0.0, 0.0), 1.0);
+        }
+    }
+
+    #[test]
+    fn large_homophily_blocks_difference_but_not_sameness() {
+        assert_eq!(interaction_probability(0.0, 0.0, 50.0), 1.0);
+        assert!(interaction_probability(0.25, 0.0, 50.0) < 1e-6);
+        // h = 1: p = 1 - d.
+        assert!((interaction_probability(0.25, 0.0, 1.0) - 0.75).abs() < 1e-12);
+    }
+
+    #[test]
+    fn full_facilitation_always_interacts() {
+        for d in [0.0, 0.5, 1.0] {
+            assert_eq!(interaction_probability(d, 1.0, 50.0), 1.0);
+        }
+        // Facilitation only ever helps.
+        assert!(interaction_probability(0.8, 0.3, 2.0) > interaction_probability(0.8, 0.0, 2.0));
+    }
+
+    #[test]
+    fn trust_gain_approaches_one() {
+        let t = trust_after_interaction(0.1, 0.2, 0.0);
+        assert!((t - (0.1 + 0.2 * 0.9)).abs() < 1e-12);
+        let f = trust_after_interaction(0.1, 0.2, 1.0);
+        assert!((f - (0.1 + 0.4 * 0.9)).abs() < 1e-12);
+        assert!(trust_after_interaction(0.99, 1.0, 1.0) <= 1.0);
+    }
+
+    #[test]
+    fn partnership_thresholds() {
+        assert_eq!(partnership_start(0.49, 0.5, 0.8, true), None);
+        assert_eq!(
+            partnership_start(0.5, 0.5, 0.8, true),
+            Some(Status::Informal)
+        );
+        assert_eq!(
+            partnership_start(0.7, 0.5, 0.8, false),
+            None,
+            "'may we?' waits for the contract"
+        );
+        assert_eq!(
+            partnership_start(0.8, 0.5, 0.8, false),
+            Some(Status::Formal)
+        );
+    }
+}

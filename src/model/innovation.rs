@@ -1,0 +1,38 @@
+//! Innovations: new trait values invented by partnerships, with their value and their diffusion.
+
+use super::tie::Origin;
+
+#[derive(Debug, Clone)]
+pub struct Innovation {
+    pub id: u32,
+    /// The step (1-based) in which it was invented; 0 for innovations seeded at the start.
+    pub step: u32,
+    /// The two creators; a seeded innovation has one creator, named twice.
+    pub creators: [u32; 2],
+    /// Index into `COMPOSITIONS` of the creators' sectors; `None` for seeded innovations.
+    pub composition: Option<usize>,
+    pub feature: usize,
+    pub trait_value: u32,
+    /// The creators' cognitive distance when they invented it.
+    pub novelty: f64,
+    /// Q = C · φ(d).
+    pub quality: f64,
+    pub social_value: f64,
+    pub economic_value: f64,
+    /// Where the creators' tie began; `None` for seeded innovations.
+    pub origin: Option<Origin>,
+    pub procurement: bool,
+    /// The creators' best need insight and capital, which set the appeal to adopters (C5).
+    pub need: f64,
+    pub capital: f64,
+    /// Number of adopters, creators included.
+    pub adopters: u32,
+    /// The step it was scaled up by a public adopter (C4), if it was.
+    pub scaled_step: Option<u32>,
+}
+
+impl Innovation {
+    pub fn is_seeded(&self) -> bool {
+        self.composition.is_none()
+    }
+}

@@ -1,0 +1,205 @@
+//! Knowledge: F integer traits per organisation (Axelrod's culture vectors), stored flat.
+
+use rand::Rng;
+
+/// Every agent's trait vector, `features` values per agent, plus the next unused trait value per
+/// feature (innovations invent values never used before: "new games").
+#[derive(Debug, Clone)]
+pub struct Knowledge {
+    pub features: usize,
+    traits: Vec<u32>,
+    next_trait: Vec<u32>,
+}
+
+impl Knowledge {
+    /// Initial knowledge (MODEL.md §2): a uniform base vector; each sector's prototype differs from
+    /// the base on each feature with probability δ; each agent copies its sector's prototype and
+    /// redraws each feature uniformly with probability μ. All three prototypes are always drawn, so
+    /// the stream does not depend on which sectors a scenario has.
+    pub fn initial(
+        features: usize,
+        q: u32,
+        delta: f64,
+        mu: f64,
+        sectors: &[usize],
+        rng: &mut impl Rng,
+    ) -> Self {
+        let base: Vec<u32> = (0..features).map(|_| rng.random_range(0..q)).collect();
+        let prototypes: Vec<Vec<u32>> = (0..3)
+            .map(|_| {
+                base.iter()
+                    .map(|&b| {
+                        if rng.random_bool(delta) {
+                            // A value that differs from the base: uniform over the other q - 1.
+                            let v = rng.random_range(0..q - 1);
+                            if v >= b {
+                                v + 1
+                            } else {
+                                v
+                            }
+                        } else {
+                            b
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut traits = Vec::with_capacity(sectors.len() * features);
+        for &s in sectors {
+            for &p in &prototypes[s] {
+                traits.push(if rng.random_bool(mu) {
+                    rng.random_range(0..q)
+                } else {
+                    p
+                });
+            }
+        }
+        Knowledge {
+            features,
+            traits,
+            next_trait: vec![q; features],
+        }
+    }
+
+    pub fn of(&self, a: u32) -> &[u32] {
+        let start = a as usize * self.features;
+        &self.traits[start..start + self.features]
+    }
+
+    /// Number of features on which two agents differ.
+    pub fn differing(&self, a: u32, b: u32) -> usize {
+        self.of(a)
+            .iter()
+            .zip(self.of(b))
+            .filter(|(x, y)| x != y)
+            .count()
+    }
+
+    /// Cognitive distance d(a, b) = differing features / F, in [0, 1].
+    pub fn distance(&self, a: u32, b: u32) -> f64 {
+        self.differing(a, b) as f64 / self.features as f64
+    }
+
+    /// A uniformly random feature on which a and b differ, if any.
+    pub fn random_difference(&self, a: u32, b: u32, rng: &mut impl Rng) -> Option<usize> {
+        let k = self.differing(a, b);
+        if k == 0 {
+            return None;
+        }
+        let pick = rng.random_range(0..k);
+        self.of(a)
+            .iter()
+            .zip(self.of(b))
+            .enumerate()
+            .filter(|(_, (x, y))| x != y)
+            .nth(pick)
+            .map(|(f, _)| f)
+    }
+
+    /// Axelrod's rule: `learner` copies one trait on which it differs from `teacher`.
+    pub fn copy_one(&mut self, learner: u32, teacher: u32, rng: &mut impl Rng) {
+        if let Some(f) = self.random_difference(learner, teacher, rng) {
+            let value = self.of(teacher)[f];
+            self.set(learner, f, value);
+        }
+    }
+
+    pub fn set(&mut self, a: u32, feature: usize, value: u32) {
+        self.traits[a as usize * self.features + feature] = value;
+    }
+
+    /// A trait value never used before on this feature.
+    pub fn invent(&mut self, feature: usize) -> u32 {
+        let value = self.next_trait[feature];
+        self.next_trait[feature] += 1;
+        value
+    }
+
+    pub fn agents(&self) -> usize {
+        self.traits.len() / self.features
+    }
+
+    /// Number of distinct knowledge vectors in the population. Vectors are hashed and sorted; equal
+    /// hashes are compared in full, so the count is exact.
+    pub fn distinct(&self, scratch: &mut Vec<(u64, u32)>) -> usize {
+        scratch.clear();
+        scratch.extend((0..self.agents() as u32).map(|a| (hash(self.of(a)), a)));
+        scratch.sort_unstable();
+        let mut count = 0;
+        let mut start = 0;
+        while start < scratch.len() {
+            let mut end = start + 1;
+            while end < scratch.len() && scratch[end].0 == scratch[start].0 {
+                end += 1;
+            }
+            let run = &mut scratch[start..end];
+            if run.iter().all(|&(_, a)| self.of(a) == self.of(run[0].1)) {
+                count += 1;
+            } else {
+                run.sort_unstable_by(|x, y| self.of(x.1).cmp(self.of(y.1)));
+                count += 1 + run
+                    .windows(2)
+                    .filter(|w| self.of(w[0].1) != self.of(w[1].1))
+                    .count();
+            }
+            start = end;
+        }
+        count
+    }
+}
+
+fn hash(values: &[u32]) -> u64 {
+    // FNV-1a over the words, then a final mix: fast, deterministic across platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &v in values {
+        h ^= u64::from(v);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h.wrapping_mul(0xff51_afd7_ed55_8ccd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn sector_distance_zero_gives_identical_prototypes() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let k = Knowledge::initial(8, 10, 0.0, 0.0, &[0, 1, 2], &mut rng);
+        assert_eq!(k.distance(0, 1), 0.0);
+        assert_eq!(k.distance(1, 2), 0.0);
+        let k = Knowledge::initial(8, 10, 1.0, 0.0, &[0, 0, 1], &mut rng);
+        assert_eq!(k.distance(0, 1), 0.0);
+        // Both prototypes differ from the base everywhere, so they can only agree by chance (1/9).
+        assert!(k.distance(0, 2) > 0.0);
+    }
+
+    #[test]
+    fn copy_and_invent() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let mut k = Knowledge::initial(5, 10, 1.0, 1.0, &[0, 1], &mut rng);
+        while k.distance(0, 1) > 0.0 {
+            let before = k.differing(0, 1);
+            k.copy_one(0, 1, &mut rng);
+            assert_eq!(k.differing(0, 1), before - 1);
+        }
+        assert_eq!(k.invent(3), 10);
+        assert_eq!(k.invent(3), 11);
+        assert_eq!(k.invent(0), 10);
+    }
+
+    #[test]
+    fn distinct_counts_exactly() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut k = Knowledge::initial(3, 2, 0.0, 0.0, &[0; 6], &mut rng);
+        let mut scratch = Vec::new();
+        assert_eq!(k.distinct(&mut scratch), 1);
+        k.set(2, 0, 7);
+        k.set(4, 0, 7);
+        k.set(5, 1, 9);
+        assert_eq!(k.distinct(&mut scratch), 3);
+    }
+}

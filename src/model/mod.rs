@@ -1,0 +1,350 @@
+//! The world of MODEL.md: agents, knowledge, ties, venues, partnerships, innovation and diffusion.
+//! It knows nothing of files, terminals or threads: build a `World` from a scenario and a seed, call
+//! `step` until `finished`, and read its state through the accessors.
+
+mod agent;
+mod diffusion;
+mod encounter;
+mod innovation;
+mod knowledge;
+mod partnership;
+mod tie;
+mod venue;
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+pub use agent::{complementarity, composition, Agents, Sector, COMPOSITIONS};
+pub use encounter::{interaction_probability, partnership_start, trust_after_interaction};
+pub use innovation::Innovation;
+pub use knowledge::Knowledge;
+pub use partnership::{innovation_probability, phi, trust_after_work};
+pub use tie::{Origin, Status, Tie, Ties};
+pub use venue::{Lattice, Venue, VenueStats};
+
+use crate::scenario::Scenario;
+
+/// The random streams of one run, all derived from the run's seed: the initial population, the
+/// set-up of venues, the dynamics, and observation. Separate streams give common random numbers:
+/// two scenarios that differ only in venues start from the same population.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Population = 0,
+    Setup = 1,
+    Dynamics = 2,
+    Observation = 3,
+}
+
+pub fn stream(seed: u64, which: Stream) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(which as u64);
+    rng
+}
+
+/// Running totals of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Tallies {
+    pub innovations: u64,
+    pub by_composition: [u64; 6],
+    pub social_value: f64,
+    pub economic_value: f64,
+    pub adoptions: u64,
+    pub scaled_up: u64,
+    pub venue_cost: f64,
+    pub partnerships_begun: u64,
+    pub partnerships_dissolved: u64,
+    pub partnerships_exhausted: u64,
+    /// Innovations invented in the current step.
+    pub new_innovations: u64,
+    /// The step of the first invented innovation.
+    pub first_innovation: Option<u32>,
+}
+
+impl Tallies {
+    fn record_innovation(&mut self, i: &Innovation) {
+        self.innovations += 1;
+        self.new_innovations += 1;
+        if let Some(c) = i.composition {
+            self.by_composition[c] += 1;
+        }
+        self.social_value += i.social_value;
+        self.economic_value += i.economic_value;
+        self.first_innovation.get_or_insert(i.step);
+    }
+}
+
+/// Buffers reused from step to step, so that the step loop does not allocate.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    order: Vec<u32>,
+    attendees: Vec<u32>,
+    adoptions: Vec<(u32, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct World {
+    scenario: Scenario,
+    /// Steps completed; during a step, the 1-based number of the step being taken.
+    t: u32,
+    agents: Agents,
+    knowledge: Knowledge,
+    ties: Ties,
+    venues: Vec<Venue>,
+    /// Encounters from direct approaches, counted like a venue.
+    direct: VenueStats,
+    innovations: Vec<Innovation>,
+    /// Innovations each agent holds, as sorted ids.
+    adopted: Vec<Vec<u32>>,
+    /// (step, boost) of each agent's last seminar.
+    boosted: Vec<(u32, f64)>,
+    by_sector: [Vec<u32>; 3],
+    /// Cumulative visibility, for drawing whom to approach directly (C10).
+    visibility_cdf: Vec<f64>,
+    counters: Tallies,
+    rng: ChaCha8Rng,
+    seen: Vec<u32>,
+    stamp: u32,
+    scratch: Scratch,
+}
+
+impl World {
+    /// Builds the initial world of a run from its seed.
+    pub fn new(scenario: &Scenario, seed: u64) -> World {
+        let mut population_rng = stream(seed, Stream::Population);
+        let mut agents = Agents::default();
+        for (index, pop) in scenario.populations.values().enumerate() {
+            agents.add_population(index as u16, pop, &mut population_rng);
+        }
+        let sectors: Vec<usize> = agents.sector.iter().map(|s| s.index()).collect();
+        let knowledge = Knowledge::initial(
+            scenario.features,
+            scenario.traits,
+            scenario.sector_distance,
+            scenario.individual_variation,
+            &sectors,
+            &mut population_rng,
+        );
+        let n = agents.len();
+        let mut by_sector: [Vec<u32>; 3] = Default::default();
+        for (a, s) in agents.sector.iter().enumerate() {
+            by_sector[s.index()].push(a as u32);
+        }
+        let mut total = 0.0;
+        let visibility_cdf = agents
+            .visibility
+            .iter()
+            .map(|v| {
+                total += v;
+                total
+            })
+            .collect();
+        let venues = scenario
+            .venues
+            .iter()
+            .map(|(name, spec)| Venue::new(name, spec, &by_sector))
+            .collect();
+        let mut world = World {
+            scenario: scenario.clone(),
+            t: 0,
+            agents,
+            knowledge,
+            ties: Ties::new(n),
+            venues,
+            direct: VenueStats::default(),
+            innovations: Vec::new(),
+            adopted: vec![Vec::new(); n],
+            boosted: vec![(0, 0.0); n],
+            by_sector,
+            visibility_cdf,
+            counters: Tallies::default(),
+            rng: stream(seed, Stream::Setup),
+            seen: vec![0; n],
+            stamp: 0,
+            scratch: Scratch::default(),
+        };
+        world.set_up_venues();
+        world.seed_innovations();
+        world.rng = stream(seed, Stream::Dynamics);
+        world
+    }
+
+    /// Innovations seeded at the start for diffusion studies: one random creator each, quality 1.
+    fn seed_innovations(&mut self) {
+        for _ in 0..self.scenario.diffusion.seed_innovations {
+            let a = self.rng.random_range(0..self.agents.len() as u32);
+            let feature = self.rng.random_range(0..self.knowledge.features);
+            let value = self.knowledge.invent(feature);
+            self.knowledge.set(a, feature, value);
+            let innovation = Innovation {
+                id: self.innovations.len() as u32,
+                step: 0,
+                creators: [a, a],
+                composition: None,
+                feature,
+                trait_value: value,
+                novelty: 0.0,
+                quality: 1.0,
+                social_value: 0.0,
+                economic_value: 0.0,
+                origin: None,
+                procurement: false,
+                need: self.agents.need[a as usize],
+                capital: self.agents.capital[a as usize],
+                adopters: 1,
+                scaled_step: None,
+            };
+            self.add_innovation(innovation);
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        self.t >= self.scenario.steps
+    }
+
+    /// One step, in the order of MODEL.md §3 (randomised order within each stage).
+    pub fn step(&mut self) {
+        self.t += 1;
+        self.counters.new_innovations = 0;
+        let mut order = std::mem::take(&mut self.scratch.order);
+
+        // 1. Venues meet.
+        order.clear();
+        order.extend(
+            (0..self.venues.len() as u32).filter(|&v| self.venues[v as usize].meets(self.t)),
+        );
+        order.shuffle(&mut self.rng);
+        for &v in &order {
+            self.meet(v as usize);
+        }
+
+        // 2. Direct approaches ("just ask", C8), to someone found by visibility (C10).
+        order.clear();
+        order.extend(0..self.agents.len() as u32);
+        order.shuffle(&mut self.rng);
+        for &a in &order {
+            if self.rng.random_bool(self.agents.initiative[a as usize]) {
+                if let Some(b) = self.find_by_visibility(a) {
+                    self.direct.encounters += 1;
+                    self.encounter(a, b, 0.0, Origin::Direct);
+                }
+            }
+        }
+
+        // 3. Follow-ups of ties that are no partnership and did not interact this step.
+        order.clear();
+        order.extend(self.ties.ids().iter().copied().filter(|&id| {
+            let tie = self.ties.get(id);
+            !tie.status.is_partnership() && tie.last != self.t
+        }));
+        order.shuffle(&mut self.rng);
+        for &id in &order {
+            let tie = self.ties.get(id);
+            if tie.last != self.t && self.rng.random_bool(self.scenario.follow_up * tie.trust) {
+                self.interact(id, 0.0);
+            }
+        }
+
+        // 4. Partnership work.
+        order.clear();
+        order.extend(
+            self.ties
+                .ids()
+                .iter()
+                .copied()
+                .filter(|&id| self.ties.get(id).status.is_partnership()),
+        );
+        order.shuffle(&mut self.rng);
+        for &id in &order {
+            self.work(id);
+        }
+
+        // 5. Diffusion and scale-up.
+        self.diffuse();
+
+        // 6. Decay of ties that did not interact; dead ties and exhausted partnerships end.
+        self.end_partnerships(&order);
+        order.clear();
+        order.extend_from_slice(self.ties.ids());
+        let decay = self.scenario.trust.decay;
+        for &id in &order {
+            let tie = self.ties.get_mut(id);
+            if tie.last != self.t {
+                tie.trust = (tie.trust - decay).max(0.0);
+                if !tie.status.is_partnership() && tie.trust < 0.01 {
+                    self.ties.remove(id);
+                }
+            }
+        }
+        self.scratch.order = order;
+    }
+
+    /// Someone for `a` to approach, drawn with probability proportional to visibility.
+    fn find_by_visibility(&mut self, a: u32) -> Option<u32> {
+        let total = *self.visibility_cdf.last()?;
+        if total <= 0.0 {
+            return None;
+        }
+        for _ in 0..8 {
+            let x = self.rng.random::<f64>() * total;
+            let b = self
+                .visibility_cdf
+                .partition_point(|&c| c <= x)
+                .min(self.agents.len() - 1) as u32;
+            if b != a {
+                return Some(b);
+            }
+        }
+        None
+    }
+
+    /// Runs the remaining steps.
+    pub fn run(&mut self) {
+        while !self.finished() {
+            self.step();
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Steps completed.
+    pub fn t(&self) -> u32 {
+        self.t
+    }
+
+    pub fn agents(&self) -> &Agents {
+        &self.agents
+    }
+
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    pub fn ties(&self) -> &Ties {
+        &self.ties
+    }
+
+    pub fn venues(&self) -> &[Venue] {
+        &self.venues
+    }
+
+    /// What direct approaches produced, in the shape of a venue's stats.
+    pub fn direct(&self) -> &VenueStats {
+        &self.direct
+    }
+
+    pub fn innovations(&self) -> &[Innovation] {
+        &self.innovations
+    }
+
+    /// Innovations held by agent a (sorted ids).
+    pub fn adopted(&self, a: u32) -> &[u32] {
+        &self.adopted[a as usize]
+    }
+
+    pub fn tallies(&self) -> &Tallies {
+        &self.counters
+    }
+}

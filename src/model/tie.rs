@@ -1,0 +1,201 @@
+//! Ties: relationships between two organisations, with trust, a status, the venue where they began
+//! and the step of their last interaction. A tie that is a partnership carries its partnership state.
+
+/// Where a tie began: a venue (by index) or a direct approach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Venue(u16),
+    Direct,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Acquaintance,
+    Informal,
+    Formal,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Acquaintance => "acquaintance",
+            Status::Informal => "informal",
+            Status::Formal => "formal",
+        }
+    }
+
+    pub fn is_partnership(self) -> bool {
+        self != Status::Acquaintance
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tie {
+    pub a: u32,
+    pub b: u32,
+    pub trust: f64,
+    pub status: Status,
+    pub origin: Origin,
+    /// Step of the last interaction.
+    pub last: u32,
+    /// Step the current partnership began.
+    pub since: u32,
+    /// Step of the partnership's last innovation (or its start).
+    pub last_innovation: u32,
+    /// The partnership was born from procurement (C5).
+    pub procurement: bool,
+    /// No new partnership before this step: an exhausted pair rests for `stale_after` steps.
+    pub rest_until: u32,
+}
+
+impl Tie {
+    pub fn other(&self, a: u32) -> u32 {
+        if self.a == a {
+            self.b
+        } else {
+            self.a
+        }
+    }
+}
+
+/// All ties: a slab of slots (ids are reused), each agent's list of tie ids, and the list of live ids.
+#[derive(Debug, Clone, Default)]
+pub struct Ties {
+    slots: Vec<Tie>,
+    /// Position of each slot in `live`, or `usize::MAX` if the slot is free.
+    position: Vec<usize>,
+    live: Vec<u32>,
+    free: Vec<u32>,
+    by_agent: Vec<Vec<u32>>,
+}
+
+impl Ties {
+    pub fn new(agents: usize) -> Self {
+        Ties {
+            by_agent: vec![Vec::new(); agents],
+            ..Default::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.live.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+
+    /// Ids of the live ties, in an order that depends only on the history of the run.
+    pub fn ids(&self) -> &[u32] {
+        &self.live
+    }
+
+    pub fn get(&self, id: u32) -> &Tie {
+        &self.slots[id as usize]
+    }
+
+    pub fn get_mut(&mut self, id: u32) -> &mut Tie {
+        &mut self.slots[id as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Tie> {
+        self.live.iter().map(|&id| &self.slots[id as usize])
+    }
+
+    /// Tie ids of one agent.
+    pub fn of(&self, a: u32) -> &[u32] {
+        &self.by_agent[a as usize]
+    }
+
+    pub fn degree(&self, a: u32) -> usize {
+        self.by_agent[a as usize].len()
+    }
+
+    pub fn find(&self, a: u32, b: u32) -> Option<u32> {
+        let (x, y) = if self.degree(a) <= self.degree(b) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        self.by_agent[x as usize]
+            .iter()
+            .copied()
+            .find(|&id| self.slots[id as usize].other(x) == y)
+    }
+
+    pub fn insert(&mut self, tie: Tie) -> u32 {
+        let (a, b) = (tie.a, tie.b);
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.slots[id as usize] = tie;
+                id
+            }
+            None => {
+                self.slots.push(tie);
+                self.position.push(usize::MAX);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.position[id as usize] = self.live.len();
+        self.live.push(id);
+        self.by_agent[a as usize].push(id);
+        self.by_agent[b as usize].push(id);
+        id
+    }
+
+    pub fn remove(&mut self, id: u32) {
+        let (a, b) = (self.slots[id as usize].a, self.slots[id as usize].b);
+        for agent in [a, b] {
+            let list = &mut self.by_agent[agent as usize];
+            if let Some(i) = list.iter().position(|&t| t == id) {
+                list.swap_remove(i);
+            }
+        }
+        let pos = self.position[id as usize];
+        self.live.swap_remove(pos);
+        if let Some(&moved) = self.live.get(pos) {
+            self.position[moved as usize] = pos;
+        }
+        self.position[id as usize] = usize::MAX;
+        self.free.push(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tie(a: u32, b: u32) -> Tie {
+        Tie {
+            a,
+            b,
+            trust: 0.1,
+            status: Status::Acquaintance,
+            origin: Origin::Direct,
+            last: 0,
+            since: 0,
+            last_innovation: 0,
+            procurement: false,
+            rest_until: 0,
+        }
+    }
+
+    #[test]
+    fn insert_find_remove_keep_lists_consistent() {
+        let mut ties = Ties::new(4);
+        let t01 = ties.insert(tie(0, 1));
+        let t12 = ties.insert(tie(1, 2));
+        let t23 = ties.insert(tie(2, 3));
+        assert_eq!(ties.find(1, 0), Some(t01));
+        assert_eq!(ties.find(0, 2), None);
+        ties.remove(t12);
+        assert_eq!(ties.len(), 2);
+        assert_eq!(ties.find(1, 2), None);
+        assert_eq!(ties.degree(1), 1);
+        assert_eq!(ties.find(3, 2), Some(t23));
+        let again = ties.insert(tie(0, 3));
+        assert_eq!(again, t12, "slots are reused");
+        assert_eq!(ties.find(3, 0), Some(again));
+        assert_eq!(ties.iter().count(), 3);
+    }
+}

@@ -1,0 +1,365 @@
+//! What a run records (MODEL.md §5): the metrics of each recorded step, the venues at the end, and
+//! optionally every innovation. Observation reads the world; it never changes it and draws its own
+//! random numbers (the diversity sample) from the observation stream.
+
+use rand::Rng;
+
+use crate::model::{self, Origin, Sector, Status, World, COMPOSITIONS};
+use crate::scenario::Scenario;
+
+/// Declares the step metrics once: the struct, the column names, units and meanings, and the
+/// values in column order, so that CSV headers, rows and docs cannot drift apart.
+macro_rules! metrics {
+    ($( $name:ident : $unit:literal, $doc:literal; )*) => {
+        /// The metrics of one recorded step. `None` where a mean has nothing to average.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct StepMetrics {
+            $( pub $name: Option<f64>, )*
+        }
+
+        impl StepMetrics {
+            /// (column, unit, meaning) of each metric, in column order.
+            pub const COLUMNS: &'static [(&'static str, &'static str, &'static str)] = &[
+                $( (stringify!($name), $unit, $doc), )*
+            ];
+
+            pub fn values(&self) -> Vec<Option<f64>> {
+                vec![$( self.$name, )*]
+            }
+
+            pub fn get(&self, column: &str) -> Option<f64> {
+                match column {
+                    $( stringify!($name) => self.$name, )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+metrics! {
+    new_innovations: "innovations", "innovations invented in this step";
+    innovations: "innovations", "innovations invented so far (seeded ones excluded)";
+    innovations_public_public: "innovations", "innovations so far by a public-public team";
+    innovations_public_private: "innovations", "innovations so far by a public-private team";
+    innovations_public_civil: "innovations", "innovations so far by a public-civil team";
+    innovations_private_private: "innovations", "innovations so far by a private-private team";
+    innovations_private_civil: "innovations", "innovations so far by a private-civil team";
+    innovations_civil_civil: "innovations", "innovations so far by a civil-civil team";
+    social_value: "value units", "cumulative social value of innovations, sum of Q · max n · w̄";
+    economic_value: "value units", "cumulative economic value of innovations, sum of Q · max c · (1 - w̄)";
+    partnerships: "partnerships", "current partnerships, informal and formal";
+    informal_partnerships: "partnerships", "current informal partnerships";
+    formal_partnerships: "partnerships", "current formal partnerships";
+    cross_sector_share: "fraction", "share of current partnerships whose partners are of different sectors";
+    partnerships_begun: "partnerships", "partnerships begun so far";
+    partnerships_dissolved: "partnerships", "partnerships ended so far because trust fell below trust.dissolve";
+    partnerships_exhausted: "partnerships", "partnerships ended so far after stale_after steps without an innovation";
+    partnership_distance: "fraction of features", "mean cognitive distance between current partners";
+    ties: "ties", "current ties (acquaintances and partnerships)";
+    trust_within: "trust", "mean trust of ties within a sector";
+    trust_across: "trust", "mean trust of ties across sectors";
+    knowledge_diversity: "fraction of features", "mean cognitive distance over a fixed sample of agent pairs";
+    distinct_vectors: "vectors", "number of distinct knowledge vectors";
+    adoptions: "adoptions", "adoptions so far (creators and seeds excluded, scale-up included)";
+    scaled_up: "innovations", "innovations scaled up by a public adopter so far";
+    venue_cost: "cost units", "cumulative cost of venue meetings";
+}
+
+/// Measures a world. The diversity sample is a fixed set of agent pairs drawn once per run.
+pub struct Observer {
+    pairs: Vec<(u32, u32)>,
+    scratch: Vec<(u64, u32)>,
+}
+
+/// Size of the diversity sample (pairs of agents), or every pair if there are fewer.
+pub const DIVERSITY_PAIRS: usize = 256;
+
+impl Observer {
+    pub fn new(world: &World, seed: u64) -> Self {
+        let n = world.agents().len() as u32;
+        let mut pairs = Vec::new();
+        if (n as usize) * (n as usize).saturating_sub(1) / 2 <= DIVERSITY_PAIRS {
+            for a in 0..n {
+                for b in a + 1..n {
+                    pairs.push((a, b));
+                }
+            }
+        } else {
+            let mut rng = model::stream(seed, model::Stream::Observation);
+            while pairs.len() < DIVERSITY_PAIRS {
+                let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
+                if a != b {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        Observer {
+            pairs,
+            scratch: Vec::new(),
+        }
+    }
+
+    pub fn measure(&mut self, world: &World) -> StepMetrics {
+        let tallies = world.tallies();
+        let agents = world.agents();
+        let knowledge = world.knowledge();
+        let mut within = Mean::default();
+        let mut across = Mean::default();
+        let mut distance = Mean::default();
+        let mut cross = Mean::default();
+        let (mut informal, mut formal) = (0u64, 0u64);
+        for tie in world.ties().iter() {
+            let same = agents.sector[tie.a as usize] == agents.sector[tie.b as usize];
+            if same { &mut within } else { &mut across }.add(tie.trust);
+            match tie.status {
+                Status::Informal => informal += 1,
+                Status::Formal => formal += 1,
+                Status::Acquaintance => continue,
+            }
+            distance.add(knowledge.distance(tie.a, tie.b));
+            cross.add(if same { 0.0 } else { 1.0 });
+        }
+        let mut diversity = Mean::default();
+        for &(a, b) in &self.pairs {
+            diversity.add(knowledge.distance(a, b));
+        }
+        let c = |x: u64| Some(x as f64);
+        let by = tallies.by_composition;
+        StepMetrics {
+            new_innovations: c(tallies.new_innovations),
+            innovations: c(tallies.innovations),
+            innovations_public_public: c(by[0]),
+            innovations_public_private: c(by[1]),
+            innovations_public_civil: c(by[2]),
+            innovations_private_private: c(by[3]),
+            innovations_private_civil: c(by[4]),
+            innovations_civil_civil: c(by[5]),
+            social_value: Some(tallies.social_value),
+            economic_value: Some(tallies.economic_value),
+            partnerships: c(informal + formal),
+            informal_partnerships: c(informal),
+            formal_partnerships: c(formal),
+            cross_sector_share: cross.get(),
+            partnerships_begun: c(tallies.partnerships_begun),
+            partnerships_dissolved: c(tallies.partnerships_dissolved),
+            partnerships_exhausted: c(tallies.partnerships_exhausted),
+            partnership_distance: distance.get(),
+            ties: c(world.ties().len() as u64),
+            trust_within: within.get(),
+            trust_across: across.get(),
+            knowledge_diversity: diversity.get(),
+            distinct_vectors: c(knowledge.distinct(&mut self.scratch) as u64),
+            adoptions: c(tallies.adoptions),
+            scaled_up: c(tallies.scaled_up),
+            venue_cost: Some(tallies.venue_cost),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Mean {
+    sum: f64,
+    n: u64,
+}
+
+impl Mean {
+    fn add(&mut self, x: f64) {
+        self.sum += x;
+        self.n += 1;
+    }
+
+    fn get(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+}
+
+/// Per-run results beyond the last step's metrics.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunMetrics {
+    /// The metrics after the last step.
+    pub last: StepMetrics,
+    /// Step of the first invented innovation.
+    pub first_innovation_step: Option<f64>,
+    /// Venue cost / innovations.
+    pub cost_per_innovation: Option<f64>,
+}
+
+impl RunMetrics {
+    /// Columns of `runs.csv` after the identifying ones: the extras, then the step metrics.
+    pub fn columns() -> Vec<&'static str> {
+        let mut columns = vec!["first_innovation_step", "cost_per_innovation"];
+        columns.extend(
+            StepMetrics::COLUMNS
+                .iter()
+                .map(|c| c.0)
+                .filter(|c| *c != "new_innovations"),
+        );
+        columns
+    }
+
+    pub fn values(&self) -> Vec<Option<f64>> {
+        let mut values = vec![self.first_innovation_step, self.cost_per_innovation];
+        values.extend(
+            StepMetrics::COLUMNS
+                .iter()
+                .zip(self.last.values())
+                .filter(|(c, _)| c.0 != "new_innovations")
+                .map(|(_, v)| v),
+        );
+        values
+    }
+
+    pub fn get(&self, column: &str) -> Option<f64> {
+        match column {
+            "first_innovation_step" => self.first_innovation_step,
+            "cost_per_innovation" => self.cost_per_innovation,
+            other => self.last.get(other),
+        }
+    }
+}
+
+/// One row of `venues.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueRow {
+    pub venue: String,
+    pub kind: &'static str,
+    pub stats: model::VenueStats,
+}
+
+/// One row of `innovations.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InnovationRow {
+    pub id: u32,
+    pub step: u32,
+    pub creator_a: u32,
+    pub creator_b: Option<u32>,
+    pub sector_a: Sector,
+    pub sector_b: Option<Sector>,
+    pub composition: &'static str,
+    pub feature: usize,
+    pub trait_value: u32,
+    pub novelty: f64,
+    pub quality: f64,
+    pub social_value: f64,
+    pub economic_value: f64,
+    /// The venue where the creators' tie began: a venue name, "direct", or "seeded".
+    pub venue: String,
+    pub procurement_born: bool,
+    pub adopters: u32,
+    pub scaled_step: Option<u32>,
+}
+
+/// What to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Recording {
+    /// Record every k-th step in the series (step 0 and the last step are always recorded).
+    pub every: u32,
+    pub innovations: bool,
+}
+
+impl Default for Recording {
+    fn default() -> Self {
+        Recording {
+            every: 1,
+            innovations: false,
+        }
+    }
+}
+
+/// Everything one run produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutput {
+    /// (step, metrics) of each recorded step.
+    pub series: Vec<(u32, StepMetrics)>,
+    pub metrics: RunMetrics,
+    pub venues: Vec<VenueRow>,
+    pub innovations: Vec<InnovationRow>,
+}
+
+/// Builds a world, runs it to the end and records it.
+pub fn simulate(scenario: &Scenario, seed: u64, recording: Recording) -> RunOutput {
+    let mut world = World::new(scenario, seed);
+    let mut observer = Observer::new(&world, seed);
+    let every = recording.every.max(1);
+    let mut series = vec![(0, observer.measure(&world))];
+    while !world.finished() {
+        world.step();
+        if world.t() % every == 0 || world.finished() {
+            series.push((world.t(), observer.measure(&world)));
+        }
+    }
+    collect(&world, series, recording)
+}
+
+/// The run's results from its final world and recorded series.
+pub fn collect(world: &World, series: Vec<(u32, StepMetrics)>, recording: Recording) -> RunOutput {
+    let last = series.last().map(|s| s.1.clone()).unwrap_or_default();
+    let tallies = world.tallies();
+    let metrics = RunMetrics {
+        first_innovation_step: tallies.first_innovation.map(f64::from),
+        cost_per_innovation: (tallies.innovations > 0)
+            .then(|| tallies.venue_cost / tallies.innovations as f64),
+        last,
+    };
+    let mut venues: Vec<VenueRow> = world
+        .venues()
+        .iter()
+        .map(|v| VenueRow {
+            venue: v.name.clone(),
+            kind: v.spec.kind.name(),
+            stats: v.stats.clone(),
+        })
+        .collect();
+    venues.push(VenueRow {
+        venue: "(direct)".into(),
+        kind: "direct",
+        stats: world.direct().clone(),
+    });
+    let innovations = if recording.innovations {
+        innovation_rows(world)
+    } else {
+        Vec::new()
+    };
+    RunOutput {
+        series,
+        metrics,
+        venues,
+        innovations,
+    }
+}
+
+fn innovation_rows(world: &World) -> Vec<InnovationRow> {
+    let sector = |a: u32| world.agents().sector[a as usize];
+    world
+        .innovations()
+        .iter()
+        .map(|i| {
+            let [a, b] = i.creators;
+            let seeded = i.is_seeded();
+            InnovationRow {
+                id: i.id,
+                step: i.step,
+                creator_a: a,
+                creator_b: (!seeded).then_some(b),
+                sector_a: sector(a),
+                sector_b: (!seeded).then(|| sector(b)),
+                composition: i.composition.map_or("seeded", |c| COMPOSITIONS[c]),
+                feature: i.feature,
+                trait_value: i.trait_value,
+                novelty: i.novelty,
+                quality: i.quality,
+                social_value: i.social_value,
+                economic_value: i.economic_value,
+                venue: match i.origin {
+                    Some(Origin::Venue(v)) => world.venues()[v as usize].name.clone(),
+                    Some(Origin::Direct) => "(direct)".into(),
+                    None => "(seeded)".into(),
+                },
+                procurement_born: i.procurement,
+                adopters: i.adopters,
+                scaled_step: i.scaled_step,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,93 @@
+//! `manifest.json`: what produced a results folder, so that it can be reproduced.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub command_line: Vec<String>,
+    pub scenario: String,
+    pub sources: Vec<String>,
+    pub overrides: Vec<String>,
+    pub plan_hash: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub steps: u32,
+    pub runs: Vec<ManifestRun>,
+    pub failed_runs: u64,
+    pub threads: usize,
+    pub host: String,
+    pub started: String,
+    pub finished: String,
+    /// The fully resolved scenario, as TOML: `olika run` on this text reproduces the results.
+    pub resolved_scenario: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestRun {
+    pub run_id: u64,
+    pub point: u32,
+    pub replication: u32,
+    pub seed: u64,
+}
+
+pub fn host() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn parts(time: SystemTime) -> (i64, u32, u32, u64, u64, u64) {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil((secs / 86_400) as i64);
+    let rest = secs % 86_400;
+    (y, m, d, rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+/// RFC 3339 UTC time, e.g. 2026-11-27T04:33:35Z.
+pub fn timestamp(time: SystemTime) -> String {
+    let (y, m, d, h, min, s) = parts(time);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}Z")
+}
+
+/// Compact UTC time for folder names, e.g. 20261127-043335.
+pub fn timestamp_compact(time: SystemTime) -> String {
+    let (y, m, d, h, min, s) = parts(time);
+    format!("{y:04}{m:02}{d:02}-{h:02}{min:02}{s:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timestamps_are_utc_calendar_dates() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_753_415); // 2026-11-27T04:23:35Z
+        assert_eq!(timestamp(t), "2026-11-27T04:23:35Z");
+        assert_eq!(timestamp_compact(t), "20261127-042335");
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Writing results: the results folder (complete or absent), the CSV tables and the manifest.
+
+pub mod folder;
+pub mod manifest;
+pub mod tables;
+
+pub use folder::ResultsFolder;
+pub use manifest::{Manifest, ManifestRun};
+pub use tables::Tables;

@@ -1,0 +1,741 @@
+//! Scenario files: TOML with documented defaults, `extends` overlays, `--set` overrides, and
+//! validation that names the file, line, column and key of every mistake.
+//!
+//! Resolution order: registry defaults ← the `extends` chain, base first ← the file ← `--set`, then
+//! per-population defaults (which depend on the sector) and per-venue defaults are filled in.
+
+pub mod params;
+pub mod validate;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::model::Sector;
+use validate::Spans;
+
+/// The embedded baseline scenario, run by `olika run` without a file.
+pub const BASELINE: &str = include_str!("../../scenarios/baseline.toml");
+pub const BASELINE_NAME: &str = "baseline.toml (embedded)";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub steps: u32,
+    pub features: usize,
+    pub traits: u32,
+    pub sector_distance: f64,
+    pub individual_variation: f64,
+    pub homophily: f64,
+    pub learning: f64,
+    pub follow_up: f64,
+    pub equity: f64,
+    pub stale_after: u32,
+    pub trust: TrustParams,
+    pub innovation: InnovationParams,
+    pub diffusion: DiffusionParams,
+    #[serde(default)]
+    pub populations: BTreeMap<String, Population>,
+    #[serde(default)]
+    pub venues: BTreeMap<String, VenueSpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustParams {
+    pub prior_within: f64,
+    pub prior_across: f64,
+    pub gain: f64,
+    pub partner: f64,
+    pub formal: f64,
+    pub work_gain: f64,
+    pub dissolve: f64,
+    pub decay: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InnovationParams {
+    pub rate: f64,
+    pub novelty_exponent: f64,
+    pub absorption_exponent: f64,
+    pub procurement_factor: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mixing {
+    Ties,
+    Full,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiffusionParams {
+    pub external: f64,
+    pub imitation: f64,
+    pub appeal: bool,
+    pub mixing: Mixing,
+    pub seed_innovations: u32,
+    pub scale_up: bool,
+}
+
+/// A trait drawn from a Beta distribution with this mean and standard deviation (sd 0: constant).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraitDist {
+    pub mean: f64,
+    pub sd: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntRange {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    pub sector: Sector,
+    pub count: usize,
+    pub need: TraitDist,
+    pub capital: TraitDist,
+    pub reach: TraitDist,
+    pub openness: TraitDist,
+    pub visibility: TraitDist,
+    pub rule_orientation: TraitDist,
+    pub social_weight: TraitDist,
+    pub initiative: TraitDist,
+    pub max_partners: IntRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VenueKind {
+    Workshop,
+    Seminar,
+    Matchmaking,
+    Hub,
+    Neighbourhood,
+    Procurement,
+    Open,
+}
+
+impl VenueKind {
+    pub fn name(self) -> &'static str {
+        params::VENUE_KINDS[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mix {
+    Open,
+    Balanced,
+    Only(Vec<Sector>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Seating {
+    Random,
+    Mixed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VenueSpec {
+    pub kind: VenueKind,
+    pub enabled: bool,
+    pub every: u32,
+    pub offset: u32,
+    pub capacity: usize,
+    pub mix: Mix,
+    pub facilitation: f64,
+    pub cost: f64,
+    pub group_size: usize,
+    pub seating: Seating,
+    pub mingle: u32,
+    pub boost: f64,
+    pub width: usize,
+    pub height: usize,
+}
+
+/// A scenario after `extends`, `--set` and defaults: the typed scenario, its resolved TOML text (what
+/// `olika check` prints and the plan hash covers), and where it came from.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub scenario: Scenario,
+    pub toml: String,
+    /// The files read, the named file first.
+    pub sources: Vec<String>,
+    pub overrides: Vec<String>,
+}
+
+const DIRECTIVES: [&str; 2] = ["extends", "replace"];
+
+/// One file of an `extends` chain.
+struct Source {
+    table: toml::Table,
+    spans: Spans,
+}
+
+/// Loads a scenario file with its `extends` chain and applies `--set` overrides.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Resolved> {
+    let mut chain = Vec::new();
+    read_chain(path, &mut chain, &mut Vec::new())?;
+    resolve(chain, overrides, stem(path))
+}
+
+/// Loads a scenario from text (the embedded baseline, tests); `extends` is resolved relative to the
+/// current directory.
+pub fn load_str(name: &str, source: &str, overrides: &[String]) -> Result<Resolved> {
+    let table = parse(name, source)?;
+    let mut chain = Vec::new();
+    if let Some(parent) = extends_target(&table, name, source, Path::new("."))? {
+        read_chain(&parent, &mut chain, &mut Vec::new())?;
+    }
+    chain.push(Source {
+        table,
+        spans: Spans::new(name, source),
+    });
+    let default_name = name.split(['.', ' ']).next().unwrap_or(name).to_string();
+    resolve(chain, overrides, default_name)
+}
+
+/// The embedded baseline scenario.
+pub fn baseline(overrides: &[String]) -> Result<Resolved> {
+    load_str(BASELINE_NAME, BASELINE, overrides)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+}
+
+fn read_chain(path: &Path, chain: &mut Vec<Source>, visiting: &mut Vec<PathBuf>) -> Result<()> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::input(
+            Location::file(&shown),
+            None,
+            format!("cannot read the scenario file: {e}"),
+        )
+    })?;
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if let Some(start) = visiting.iter().position(|p| *p == canonical) {
+        let cycle: Vec<String> = visiting[start..]
+            .iter()
+            .chain(std::iter::once(&canonical))
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(Error::input(
+            Location::file(&shown),
+            Some("extends"),
+            format!("`extends` forms a cycle: {}", cycle.join(" → ")),
+        ));
+    }
+    visiting.push(canonical);
+    let source = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Error::input(
+            Location::at(&shown, &text, offset),
+            None,
+            "the file is not valid UTF-8 text; save it as UTF-8",
+        )
+    })?;
+    let table = parse(&shown, &source)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    if let Some(parent) = extends_target(&table, &shown, &source, dir)? {
+        read_chain(&parent, chain, visiting)?;
+    }
+    visiting.pop();
+    chain.push(Source {
+        table,
+        spans: Spans::new(&shown, &source),
+    });
+    Ok(())
+}
+
+fn extends_target(
+    table: &toml::Table,
+    file: &str,
+    source: &str,
+    dir: &Path,
+) -> Result<Option<PathBuf>> {
+    let Some(toml::Value::String(target)) = table.get("extends") else {
+        return Ok(None);
+    };
+    let path = dir.join(target);
+    if !path.is_file() {
+        return Err(Error::input(
+            Spans::new(file, source).locate("extends"),
+            Some("extends"),
+            format!(
+                "the extended scenario {} does not exist (paths are relative to this file)",
+                path.display()
+            ),
+        ));
+    }
+    Ok(Some(path))
+}
+
+/// Parses one file and checks its keys, types and ranges.
+fn parse(file: &str, source: &str) -> Result<toml::Table> {
+    let table: toml::Table = toml::from_str(source).map_err(|e| {
+        let location = match e.span() {
+            Some(span) => Location::at(file, source, span.start),
+            None => Location::file(file),
+        };
+        Error::input(
+            location,
+            None,
+            format!("invalid TOML: {}", e.message().trim()),
+        )
+    })?;
+    if table.is_empty() {
+        return Err(Error::input(
+            Location::file(file),
+            None,
+            "the scenario file is empty; a scenario needs at least one population, e.g. `[populations.civil] count = 40`, or `extends = \"baseline.toml\"`",
+        ));
+    }
+    validate::check_file(&table, &Spans::new(file, source))?;
+    Ok(table)
+}
+
+/// Where each resolved key was last set: for errors found after merging.
+struct Provenance<'a> {
+    set_by: HashMap<String, Location>,
+    top: &'a str,
+}
+
+impl Provenance<'_> {
+    fn locate(&self, path: &str) -> Location {
+        // A key set nowhere came from a default; blame its nearest set ancestor, else the named file.
+        let mut probe = path;
+        loop {
+            if let Some(location) = self.set_by.get(probe) {
+                return location.clone();
+            }
+            match probe.rfind('.') {
+                Some(i) => probe = &probe[..i],
+                None => return Location::file(self.top),
+            }
+        }
+    }
+}
+
+fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String) -> Result<Resolved> {
+    let top = chain
+        .last()
+        .map(|s| s.spans.file.clone())
+        .unwrap_or_default();
+    let mut provenance = Provenance {
+        set_by: HashMap::new(),
+        top: &top,
+    };
+    let mut merged = toml::Table::new();
+    // `extends` and `replace` direct the loading and are not part of the resolved scenario.
+    for param in params::PARAMS
+        .iter()
+        .filter(|p| !p.path.contains('*') && !DIRECTIVES.contains(&p.path))
+    {
+        if let Some(default) = params::default_for(param, None) {
+            insert_path(&mut merged, param.path, literal(default));
+        }
+    }
+    for source in &chain {
+        let mut table = source.table.clone();
+        table.remove("extends");
+        if let Some(toml::Value::Array(keys)) = table.remove("replace") {
+            for key in keys.iter().filter_map(|k| k.as_str()) {
+                merged.remove(key);
+            }
+        }
+        overlay(
+            &mut merged,
+            table,
+            "",
+            &source.spans,
+            &mut provenance.set_by,
+        );
+    }
+    // The name defaults to the named file's own name, not to the name of the scenario it extends.
+    if !chain.last().is_some_and(|s| s.table.contains_key("name")) {
+        merged.insert("name".into(), toml::Value::String(default_name));
+    }
+    for assignment in overrides {
+        apply_set(&mut merged, assignment, &mut provenance.set_by)?;
+    }
+    fill_defaults(&mut merged, &provenance)?;
+    check_consistency(&merged, &provenance)?;
+    let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(merged.clone()))
+        .map_err(|e| {
+        let path = e.path().to_string();
+        Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
+    })?;
+    let toml = toml::to_string(&merged)
+        .map_err(|e| Error::Run(format!("cannot print the scenario: {e}")))?;
+    Ok(Resolved {
+        scenario,
+        toml,
+        sources: chain.iter().rev().map(|s| s.spans.file.clone()).collect(),
+        overrides: overrides.to_vec(),
+    })
+}
+
+fn literal(text: &str) -> toml::Value {
+    let table: toml::Table =
+        toml::from_str(&format!("v = {text}")).expect("registry defaults are valid TOML");
+    table["v"].clone()
+}
+
+fn insert_path(table: &mut toml::Table, path: &str, value: toml::Value) {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let last = parts.pop().expect("non-empty path");
+    let mut current = table;
+    for part in parts {
+        current = current
+            .entry(part)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .expect("registry tables are tables");
+    }
+    current.insert(last.to_string(), value);
+}
+
+/// Deep merge: tables merge key by key, everything else replaces.
+fn overlay(
+    into: &mut toml::Table,
+    from: toml::Table,
+    prefix: &str,
+    spans: &Spans,
+    set_by: &mut HashMap<String, Location>,
+) {
+    for (key, value) in from {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        set_by.insert(path.clone(), spans.locate(&path));
+        let is_param = params::lookup(&path.split('.').collect::<Vec<_>>()).is_some();
+        match (into.get_mut(&key), value) {
+            (Some(toml::Value::Table(existing)), toml::Value::Table(inner)) if !is_param => {
+                overlay(existing, inner, &path, spans, set_by)
+            }
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
+}
+
+fn apply_set(
+    merged: &mut toml::Table,
+    assignment: &str,
+    set_by: &mut HashMap<String, Location>,
+) -> Result<()> {
+    let location = Location::file(format!("--set {assignment}"));
+    let Some((path, text)) = assignment.split_once('=') else {
+        return Err(Error::input(
+            location,
+            None,
+            "expected --set path=value, e.g. --set trust.gain=0.3",
+        ));
+    };
+    let path = path.trim();
+    let parts: Vec<&str> = path.split('.').collect();
+    let Some(param) = params::lookup(&parts) else {
+        return Err(validate::unknown_key(&parts, location));
+    };
+    // A value is TOML (numbers, booleans, quoted strings, tables); a bare word is taken as a string.
+    let text = text.trim();
+    let value = toml::from_str::<toml::Table>(&format!("v = {text}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(text.to_string()));
+    validate::check_value(param, &value)
+        .map_err(|m| Error::input(location.clone(), Some(path), m))?;
+    insert_path(merged, path, value);
+    set_by.insert(path.to_string(), location);
+    Ok(())
+}
+
+/// Population defaults depend on the sector, venue defaults apply per venue: fill them in.
+fn fill_defaults(merged: &mut toml::Table, provenance: &Provenance) -> Result<()> {
+    for group in ["populations", "venues"] {
+        let Some(toml::Value::Table(members)) = merged.get_mut(group) else {
+            continue;
+        };
+        for (name, member) in members.iter_mut() {
+            let base = format!("{group}.{name}");
+            let table = member.as_table_mut().expect("validated as a table");
+            let sector = if group == "populations" {
+                let sector = match table.get("sector").and_then(|v| v.as_str()) {
+                    Some(s) => s.to_string(),
+                    None if params::SECTORS.contains(&name.as_str()) => name.clone(),
+                    None => {
+                        return Err(Error::input(
+                            provenance.locate(&base),
+                            Some(&format!("{base}.sector")),
+                            format!("population `{name}` needs a sector: public, private or civil"),
+                        ))
+                    }
+                };
+                table.insert("sector".into(), toml::Value::String(sector.clone()));
+                Some(Sector::parse(&sector).expect("validated"))
+            } else {
+                let Some(kind) = table
+                    .get("kind")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                else {
+                    return Err(Error::input(
+                        provenance.locate(&base),
+                        Some(&format!("{base}.kind")),
+                        format!(
+                            "venue `{name}` needs a kind: {}",
+                            params::VENUE_KINDS.join(", ")
+                        ),
+                    ));
+                };
+                for key in table.keys() {
+                    let param = params::lookup(&[group, name, key]);
+                    if let Some(p) = param.filter(|p| {
+                        !p.venue_kinds.is_empty() && !p.venue_kinds.contains(&kind.as_str())
+                    }) {
+                        let path = format!("{base}.{key}");
+                        return Err(Error::input(
+                            provenance.locate(&path),
+                            Some(&path),
+                            format!(
+                                "`{key}` applies only to {} venues, and `{name}` is a {kind}",
+                                p.venue_kinds.join(", ")
+                            ),
+                        ));
+                    }
+                }
+                None
+            };
+            for param in params::PARAMS
+                .iter()
+                .filter(|p| p.path.starts_with(&format!("{group}.*.")))
+            {
+                let rest = &param.path[group.len() + 3..];
+                let mut cursor: &mut toml::Table = table;
+                let parts: Vec<&str> = rest.split('.').collect();
+                for part in &parts[..parts.len() - 1] {
+                    cursor = cursor
+                        .entry(*part)
+                        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                        .as_table_mut()
+                        .expect("validated as a table");
+                }
+                let leaf = parts[parts.len() - 1];
+                if !cursor.contains_key(leaf) {
+                    if let Some(default) = params::default_for(param, sector) {
+                        cursor.insert(leaf.to_string(), literal(default));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Constraints between parameters, checked on the resolved scenario.
+fn check_consistency(merged: &toml::Table, provenance: &Provenance) -> Result<()> {
+    let get = |path: &str| -> f64 {
+        let mut value = None;
+        let mut table = Some(merged);
+        for part in path.split('.') {
+            value = table.and_then(|t| t.get(part));
+            table = value.and_then(|v| v.as_table());
+        }
+        value
+            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+            .unwrap_or(f64::NAN)
+    };
+    let fail = |path: &str, message: String| {
+        Err(Error::input(provenance.locate(path), Some(path), message))
+    };
+    if get("trust.formal") < get("trust.partner") {
+        return fail("trust.formal", "trust.formal must be at least trust.partner (a formal partnership needs more trust than an informal one)".into());
+    }
+    let mut boost: f64 = 0.0;
+    let mut agents = 0.0;
+    if let Some(toml::Value::Table(pops)) = merged.get("populations") {
+        for (name, pop) in pops {
+            agents += get(&format!("populations.{name}.count"));
+            for (key, value) in pop.as_table().expect("table") {
+                if let Some(dist) = value.as_table().filter(|t| t.contains_key("sd")) {
+                    let mean = dist["mean"].as_float().unwrap_or(0.0);
+                    let sd = dist["sd"].as_float().unwrap_or(0.0);
+                    if sd > 0.0 && sd * sd >= mean * (1.0 - mean) {
+                        return fail(
+                            &format!("populations.{name}.{key}.sd"),
+                            format!("sd {sd} is too large for mean {mean}: a Beta distribution needs sd² < mean (1 - mean); use sd < {:.3}, or sd = 0 for a constant", (mean * (1.0 - mean)).sqrt()),
+                        );
+                    }
+                }
+            }
+            if get(&format!("populations.{name}.max_partners.min"))
+                > get(&format!("populations.{name}.max_partners.max"))
+            {
+                return fail(
+                    &format!("populations.{name}.max_partners.min"),
+                    "max_partners.min must not exceed max_partners.max".into(),
+                );
+            }
+        }
+    }
+    if agents < 1.0 {
+        return fail("populations", "the scenario has no organisations; add a population, e.g. `[populations.civil] count = 40`".into());
+    }
+    if let Some(toml::Value::Table(venues)) = merged.get("venues") {
+        for (name, venue) in venues {
+            let kind = venue.get("kind").and_then(|v| v.as_str()).unwrap_or("");
+            if kind == "seminar" {
+                boost = boost.max(get(&format!("venues.{name}.boost")));
+            }
+            if kind == "neighbourhood" {
+                let width = get(&format!("venues.{name}.width"));
+                let height = get(&format!("venues.{name}.height"));
+                let residents = get(&format!("venues.{name}.capacity")).min(agents);
+                if width > 0.0 && width * if height > 0.0 { height } else { width } < residents {
+                    return fail(
+                        &format!("venues.{name}.width"),
+                        format!("the lattice has fewer cells than the {residents} residents; enlarge width/height or lower capacity"),
+                    );
+                }
+            }
+        }
+    }
+    // The adoption probability appeal (p b + q share) must stay a probability for every agent.
+    let most = get("diffusion.external") * (1.0 + boost) + get("diffusion.imitation");
+    if most > 1.0 {
+        return fail("diffusion.imitation", format!("diffusion.external · (1 + largest seminar boost) + diffusion.imitation = {most}, which exceeds 1; lower them"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_population_gets_sector_defaults() {
+        let r = load_str("t.toml", "[populations.civil]\ncount = 40\n", &[]).unwrap();
+        let civil = &r.scenario.populations["civil"];
+        assert_eq!(civil.sector, Sector::Civil);
+        assert_eq!(civil.count, 40);
+        assert!(
+            civil.need.mean > 0.5,
+            "civil need insight defaults high (C3)"
+        );
+        assert_eq!(r.scenario.steps, 120);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggestion() {
+        let err = load_str(
+            "t.toml",
+            "[populations.civil]\ncount = 40\n[trust]\ngian = 0.3\n",
+            &[],
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("t.toml:4:1"), "{text}");
+        assert!(text.contains("did you mean `gain`"), "{text}");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn out_of_range_and_wrong_type_are_located() {
+        let err = load_str("t.toml", "steps = 10\nsector_distance = 1.5\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("t.toml:2:1") && err.contains("out of range"),
+            "{err}"
+        );
+        let err = load_str("t.toml", "steps = \"ten\"\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("expected integer, found a string"), "{err}");
+    }
+
+    #[test]
+    fn set_overrides_and_is_validated() {
+        let r = load_str(
+            "t.toml",
+            "[populations.civil]\ncount = 4\n",
+            &["trust.gain=0.4".into(), "diffusion.mixing=full".into()],
+        )
+        .unwrap();
+        assert_eq!(r.scenario.trust.gain, 0.4);
+        assert_eq!(r.scenario.diffusion.mixing, Mixing::Full);
+        let err = load_str(
+            "t.toml",
+            "[populations.civil]\ncount = 4\n",
+            &["trust.gain=2".into()],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("--set trust.gain=2") && err.contains("out of range"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn venue_keys_must_fit_the_kind() {
+        let src =
+            "[populations.civil]\ncount = 4\n[venues.talk]\nkind = \"seminar\"\ngroup_size = 4\n";
+        let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("t.toml:5:1") && err.contains("applies only to workshop"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn mix_takes_words_or_only_table() {
+        let src = "[populations.civil]\ncount = 4\n[venues.w]\nkind = \"workshop\"\nmix = { only = [\"civil\"] }\n";
+        let r = load_str("t.toml", src, &[]).unwrap();
+        assert_eq!(r.scenario.venues["w"].mix, Mix::Only(vec![Sector::Civil]));
+        let bad = src.replace("civil\"] }", "civic\"] }");
+        assert!(load_str("t.toml", &bad, &[])
+            .unwrap_err()
+            .to_string()
+            .contains("did you mean \"civil\""));
+    }
+
+    #[test]
+    fn beta_sd_must_fit_the_mean() {
+        let src = "[populations.civil]\ncount = 4\nneed = { mean = 0.9, sd = 0.4 }\n";
+        let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("t.toml:3") && err.contains("too large"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn baseline_resolves() {
+        let r = baseline(&[]).unwrap();
+        assert_eq!(r.scenario.name, "baseline");
+        assert!(!r.scenario.venues.is_empty());
+    }
+}

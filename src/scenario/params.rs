@@ -1,0 +1,390 @@
+//! The parameter registry: every key a scenario file may hold, with its type, default, range, unit
+//! and the claim of the seed document it models. One table drives validation (unknown keys, types,
+//! ranges), the defaults of the resolved scenario, and `olika params`; nothing else lists parameters.
+
+use crate::model::Sector;
+
+/// What values a parameter takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// A real number in `[min, max]` (`max` may be infinite).
+    Float {
+        min: f64,
+        max: f64,
+    },
+    /// An integer in `[min, max]`.
+    Int {
+        min: i64,
+        max: i64,
+    },
+    Bool,
+    /// Free text.
+    Text,
+    /// One of a fixed set of words.
+    Choice(&'static [&'static str]),
+    /// A list of words from a fixed set.
+    List(&'static [&'static str]),
+    /// Who may attend a venue: "open", "balanced", or a table `{ only = [sectors] }`.
+    Mix,
+}
+
+impl Kind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::Float { .. } => "float",
+            Kind::Int { .. } => "integer",
+            Kind::Bool => "boolean",
+            Kind::Text => "string",
+            Kind::Choice(_) => "string",
+            Kind::List(_) => "list of strings",
+            Kind::Mix => "string or table",
+        }
+    }
+
+    /// The allowed values, in words.
+    pub fn range(&self) -> String {
+        fn num(x: f64) -> String {
+            if x.is_infinite() {
+                "∞".into()
+            } else {
+                format!("{x}")
+            }
+        }
+        match self {
+            Kind::Float { min, max } => format!("[{}, {}]", num(*min), num(*max)),
+            Kind::Int { min, max } => {
+                if *max == i64::MAX {
+                    format!("{min}..")
+                } else {
+                    format!("{min}..{max}")
+                }
+            }
+            Kind::Bool => "true, false".into(),
+            Kind::Text => "any text".into(),
+            Kind::Choice(words) | Kind::List(words) => words.join(", "),
+            Kind::Mix => "\"open\", \"balanced\", { only = [sectors] }".into(),
+        }
+    }
+}
+
+/// Where a parameter's default comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Default {
+    /// A TOML literal.
+    Value(&'static str),
+    /// Depends on the population's sector: public, private, civil.
+    PerSector([&'static str; 3]),
+    /// No default: the file must give it (or, for `name`, the file name).
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Dotted path; `*` stands for a population or venue name.
+    pub path: &'static str,
+    pub kind: Kind,
+    pub default: Default,
+    pub unit: &'static str,
+    /// The symbol in MODEL.md, if any.
+    pub symbol: &'static str,
+    /// The claims of the seed document (C1..C12) this parameter models.
+    pub claim: &'static str,
+    pub doc: &'static str,
+    /// Venue kinds the parameter applies to; empty for all.
+    pub venue_kinds: &'static [&'static str],
+}
+
+pub const SECTORS: &[&str] = &["public", "private", "civil"];
+pub const VENUE_KINDS: &[&str] = &[
+    "workshop",
+    "seminar",
+    "matchmaking",
+    "hub",
+    "neighbourhood",
+    "procurement",
+    "open",
+];
+
+const UNIT: Kind = Kind::Float { min: 0.0, max: 1.0 };
+const NONNEG: Kind = Kind::Float {
+    min: 0.0,
+    max: f64::INFINITY,
+};
+const fn int(min: i64, max: i64) -> Kind {
+    Kind::Int { min, max }
+}
+
+const fn p(
+    path: &'static str,
+    kind: Kind,
+    default: &'static str,
+    unit: &'static str,
+    symbol: &'static str,
+    claim: &'static str,
+    doc: &'static str,
+) -> Param {
+    Param {
+        path,
+        kind,
+        default: Default::Value(default),
+        unit,
+        symbol,
+        claim,
+        doc,
+        venue_kinds: &[],
+    }
+}
+
+const fn venue(
+    path: &'static str,
+    kind: Kind,
+    default: &'static str,
+    unit: &'static str,
+    symbol: &'static str,
+    kinds: &'static [&'static str],
+    doc: &'static str,
+) -> Param {
+    Param {
+        path,
+        kind,
+        default: Default::Value(default),
+        unit,
+        symbol,
+        claim: "C2",
+        doc,
+        venue_kinds: kinds,
+    }
+}
+
+/// A population trait drawn from a Beta distribution with the given mean and standard deviation.
+const fn trait_mean(
+    path: &'static str,
+    per: [&'static str; 3],
+    symbol: &'static str,
+    claim: &'static str,
+    doc: &'static str,
+) -> Param {
+    Param {
+        path,
+        kind: UNIT,
+        default: Default::PerSector(per),
+        unit: "",
+        symbol,
+        claim,
+        doc,
+        venue_kinds: &[],
+    }
+}
+
+const fn trait_sd(path: &'static str, sd: &'static str) -> Param {
+    Param {
+        path,
+        kind: Kind::Float { min: 0.0, max: 0.5 },
+        default: Default::Value(sd),
+        unit: "",
+        symbol: "",
+        claim: "",
+        doc: "standard deviation of the Beta distribution the trait is drawn from (0: every member gets the mean)",
+        venue_kinds: &[],
+    }
+}
+
+pub static PARAMS: &[Param] = &[
+    Param { path: "name", kind: Kind::Text, default: Default::None, unit: "", symbol: "", claim: "", doc: "short name of the scenario, used for the results folder (default: the file name)", venue_kinds: &[] },
+    p("description", Kind::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
+    Param { path: "extends", kind: Kind::Text, default: Default::None, unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
+    p("replace", Kind::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),
+    p("seed", int(0, i64::MAX), "1", "", "", "", "root seed; each replication derives its own streams from it"),
+    p("replications", int(1, 1_000_000), "10", "runs", "", "", "independent runs of the scenario"),
+    p("steps", int(1, 1_000_000), "120", "steps (months)", "", "", "length of a run"),
+    p("features", int(1, 64), "8", "", "F", "C1", "number of knowledge features"),
+    p("traits", int(2, 1_000_000), "10", "", "q", "C1", "initial trait values per feature"),
+    p("sector_distance", UNIT, "0.5", "", "δ", "C1", "probability that a sector's prototype differs from the common base on a feature"),
+    p("individual_variation", UNIT, "0.05", "", "μ", "C11", "probability that an organisation redraws a feature of its sector's prototype"),
+    p("homophily", Kind::Float { min: 0.0, max: 100.0 }, "1.0", "", "h", "C1", "pull toward sameness: p = f + (1 - f)(1 - d)^h"),
+    p("learning", UNIT, "0.1", "", "λ", "C1", "chance per interaction and side of copying one differing trait"),
+    p("follow_up", UNIT, "0.3", "", "", "C8", "a tie meets again with probability follow_up · τ per step"),
+    p("equity", UNIT, "1.0", "", "e", "C6", "fairness of partnerships: 1 equal partners, 0 giver-taker"),
+    p("stale_after", int(1, 1_000_000), "36", "steps", "", "", "a partnership ends after this many steps without an innovation"),
+    p("trust.prior_within", UNIT, "0.3", "", "τ₀", "C1", "trust of a new tie within a sector"),
+    p("trust.prior_across", UNIT, "0.1", "", "τ₀", "C1", "trust of a new tie across sectors"),
+    p("trust.gain", UNIT, "0.2", "", "γ", "C6", "trust gain per interaction: τ += γ (1 + f)(1 - τ)"),
+    p("trust.partner", UNIT, "0.5", "", "", "C8", "trust at which a partnership may start"),
+    p("trust.formal", UNIT, "0.8", "", "", "C8", "trust at which a partnership is (or becomes) formal"),
+    p("trust.work_gain", UNIT, "0.05", "", "γ_w", "C6", "trust change per step of partnership work, scaled by 2e - 1"),
+    p("trust.dissolve", UNIT, "0.2", "", "", "C6", "a partnership ends when trust falls below this"),
+    p("trust.decay", UNIT, "0.01", "per step", "", "", "trust lost per step by a tie that did not interact"),
+    p("innovation.rate", UNIT, "0.2", "per step", "ρ", "C1", "base innovation probability of a partnership"),
+    p("innovation.novelty_exponent", Kind::Float { min: 0.0, max: 20.0 }, "2.0", "", "α", "C1", "weight of novelty in φ(d) = d^α (1 - d)^β / φ_max"),
+    p("innovation.absorption_exponent", Kind::Float { min: 0.0, max: 20.0 }, "1.0", "", "β", "C1", "weight of mutual understanding in φ(d)"),
+    p("innovation.procurement_factor", UNIT, "0.3", "", "m", "C5", "innovation multiplier of procurement-born partnerships"),
+    p("diffusion.external", UNIT, "0.002", "per step", "p", "C4", "external (Bass p) adoption rate"),
+    p("diffusion.imitation", UNIT, "0.3", "per step", "q", "C4", "imitation (Bass q) adoption rate"),
+    p("diffusion.appeal", Kind::Bool, "true", "", "", "C5", "weigh adoption by appeal = Q (w need + (1 - w) capital); false: appeal 1"),
+    p("diffusion.mixing", Kind::Choice(&["ties", "full"]), "\"ties\"", "", "", "C4", "imitate through ties, or through the whole population (Bass)"),
+    p("diffusion.seed_innovations", int(0, 1_000_000), "0", "innovations", "", "C4", "innovations seeded at the start, each in one random agent, quality 1"),
+    p("diffusion.scale_up", Kind::Bool, "true", "", "", "C4", "a public adopter scales an innovation up with probability equal to its reach"),
+    Param { path: "populations.*.sector", kind: Kind::Choice(SECTORS), default: Default::None, unit: "", symbol: "", claim: "C3, C11, C12", doc: "the sector the population counts under (default: the population's name, if that is a sector)", venue_kinds: &[] },
+    p("populations.*.count", int(0, 10_000_000), "10", "organisations", "", "C3", "number of organisations in the population"),
+    trait_mean("populations.*.need.mean", ["0.4", "0.3", "0.8"], "n", "C3, C7", "need insight: closeness to social needs"),
+    trait_sd("populations.*.need.sd", "0.1"),
+    trait_mean("populations.*.capital.mean", ["0.3", "0.8", "0.2"], "c", "C7", "capital: money and material means"),
+    trait_sd("populations.*.capital.sd", "0.1"),
+    trait_mean("populations.*.reach.mean", ["0.8", "0.5", "0.3"], "s", "C4, C7", "reach: ability to scale up"),
+    trait_sd("populations.*.reach.sd", "0.1"),
+    trait_mean("populations.*.openness.mean", ["0.4", "0.5", "0.7"], "o", "C2", "propensity to attend mixed venues"),
+    trait_sd("populations.*.openness.sd", "0.1"),
+    trait_mean("populations.*.visibility.mean", ["0.6", "0.5", "0.3"], "v", "C10", "chance of being found outside venues"),
+    trait_sd("populations.*.visibility.sd", "0.1"),
+    trait_mean("populations.*.rule_orientation.mean", ["0.8", "0.4", "0.2"], "r", "C9", "permission culture: chance of failing the 'may we?' check"),
+    trait_sd("populations.*.rule_orientation.sd", "0.1"),
+    trait_mean("populations.*.social_weight.mean", ["0.8", "0.3", "0.9"], "w", "C6", "weight of social against economic value"),
+    trait_sd("populations.*.social_weight.sd", "0.1"),
+    trait_mean("populations.*.initiative.mean", ["0.02", "0.05", "0.05"], "ι", "C8", "chance per step of approaching someone directly"),
+    trait_sd("populations.*.initiative.sd", "0.01"),
+    Param { path: "populations.*.max_partners.min", kind: int(0, 1000), default: Default::PerSector(["2", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
+    Param { path: "populations.*.max_partners.max", kind: int(0, 1000), default: Default::PerSector(["4", "3", "3"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
+    Param { path: "venues.*.kind", kind: Kind::Choice(VENUE_KINDS), default: Default::None, unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
+    venue("venues.*.enabled", Kind::Bool, "true", "", "", &[], "false switches the venue off (useful in strategies and sweeps)"),
+    venue("venues.*.every", int(1, 1_000_000), "12", "steps", "", &[], "period between meetings"),
+    venue("venues.*.offset", int(0, 1_000_000), "0", "steps", "", &[], "a meeting happens when (t - offset) % every == 0"),
+    venue("venues.*.capacity", int(0, 10_000_000), "30", "organisations", "", &[], "seats per meeting (hub: members; neighbourhood: residents; procurement: buyers)"),
+    venue("venues.*.mix", Kind::Mix, "\"open\"", "", "", &[], "who attends: open (self-selection by openness), balanced (equal quotas per sector), { only = [sectors] }"),
+    venue("venues.*.facilitation", UNIT, "0.0", "", "f", &[], "lowers the barrier of difference: p = f + (1 - f)(1 - d)^h"),
+    venue("venues.*.cost", NONNEG, "0.0", "cost units per meeting", "", &[], "cost of one meeting"),
+    venue("venues.*.group_size", int(2, 1000), "6", "organisations", "", &["workshop"], "seats per round table"),
+    venue("venues.*.seating", Kind::Choice(&["random", "mixed"]), "\"random\"", "", "", &["workshop"], "random seats, or tables dealt round-robin by sector"),
+    venue("venues.*.mingle", int(0, 1000), "3", "encounters", "", &["seminar", "hub", "open"], "encounters per attendee (open: rounds of random pairing)"),
+    venue("venues.*.boost", NONNEG, "1.0", "", "", &["seminar"], "diffusion boost: b = 1 + boost for attendees in the step of the meeting"),
+    venue("venues.*.width", int(0, 100_000), "0", "cells", "W", &["neighbourhood"], "lattice width (0: the smallest square that fits the residents)"),
+    venue("venues.*.height", int(0, 100_000), "0", "cells", "H", &["neighbourhood"], "lattice height (0: as width)"),
+];
+
+/// Does a concrete dotted path match a registry path with `*` wildcards?
+pub fn matches(pattern: &str, path: &[&str]) -> bool {
+    let mut parts = pattern.split('.');
+    for key in path {
+        match parts.next() {
+            Some("*") => {}
+            Some(p) if p == *key => {}
+            _ => return false,
+        }
+    }
+    parts.next().is_none()
+}
+
+/// The registry entry for a concrete path, if it is a leaf parameter.
+pub fn lookup(path: &[&str]) -> Option<&'static Param> {
+    PARAMS.iter().find(|p| matches(p.path, path))
+}
+
+/// Is the path a table on the way to some parameter (e.g. `trust`, `populations.civil.need`)?
+pub fn is_table(path: &[&str]) -> bool {
+    PARAMS.iter().any(|p| {
+        let parts: Vec<&str> = p.path.split('.').collect();
+        parts.len() > path.len() && matches(&parts[..path.len()].join("."), path)
+    })
+}
+
+/// The keys allowed directly under a table path: used to suggest the nearest valid key.
+pub fn children(path: &[&str]) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = PARAMS
+        .iter()
+        .filter_map(|p| {
+            let parts: Vec<&'static str> = p.path.split('.').collect();
+            if parts.len() > path.len() && matches(&parts[..path.len()].join("."), path) {
+                Some(parts[path.len()])
+            } else {
+                None
+            }
+        })
+        .filter(|k| *k != "*")
+        .collect();
+    keys.dedup();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The default of a parameter for a population of the given sector.
+pub fn default_for(param: &Param, sector: Option<Sector>) -> Option<&'static str> {
+    match param.default {
+        Default::Value(v) => Some(v),
+        Default::PerSector(per) => sector.map(|s| per[s.index()]),
+        Default::None => None,
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate nearest to `word`, if it is near enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 2).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_population_and_venue_names() {
+        assert!(matches(
+            "populations.*.need.mean",
+            &["populations", "civil", "need", "mean"]
+        ));
+        assert!(!matches(
+            "populations.*.need.mean",
+            &["populations", "civil", "need"]
+        ));
+        assert!(is_table(&["populations", "civil", "need"]));
+        assert!(is_table(&["trust"]));
+        assert!(!is_table(&["trust", "gain"]));
+        assert_eq!(lookup(&["trust", "gain"]).unwrap().symbol, "γ");
+    }
+
+    #[test]
+    fn suggestions_find_typos() {
+        assert_eq!(nearest("trsut", &children(&[])), Some("trust"));
+        assert_eq!(nearest("gian", &children(&["trust"])), Some("gain"));
+        assert_eq!(nearest("zzzzzzzzzz", &children(&["trust"])), None);
+    }
+
+    #[test]
+    fn every_default_parses_as_its_kind() {
+        for param in PARAMS {
+            let defaults: Vec<&str> = match param.default {
+                Default::Value(v) => vec![v],
+                Default::PerSector(per) => per.to_vec(),
+                Default::None => vec![],
+            };
+            for d in defaults {
+                let value: toml::Value =
+                    toml::from_str::<toml::Table>(&format!("x = {d}")).unwrap()["x"].clone();
+                assert!(
+                    super::super::validate::check_value(param, &value).is_ok(),
+                    "{} = {d}",
+                    param.path
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Checks a parsed scenario file against the parameter registry: unknown keys (with the nearest valid
+//! key), wrong types and values out of range, each reported at its file, line and column.
+
+use std::collections::HashMap;
+
+use super::params::{self, Kind, Param};
+use crate::error::{Error, Location, Result};
+
+/// Byte offsets of every key in a TOML source, by dotted path, so that errors found after parsing
+/// (and after merging `extends` chains) can still point at a line and column.
+pub struct Spans {
+    pub file: String,
+    pub source: String,
+    offsets: HashMap<String, usize>,
+}
+
+impl Spans {
+    pub fn new(file: &str, source: &str) -> Self {
+        let mut offsets = HashMap::new();
+        if let Ok(root) = toml::de::DeTable::parse(source) {
+            collect(root.get_ref(), "", &mut offsets);
+        }
+        Spans {
+            file: file.to_string(),
+            source: source.to_string(),
+            offsets,
+        }
+    }
+
+    /// Where a dotted path is set in this file; the file alone if the path is not found.
+    pub fn locate(&self, path: &str) -> Location {
+        match self.offsets.get(path) {
+            Some(&offset) => Location::at(&self.file, &self.source, offset),
+            None => Location::file(&self.file),
+        }
+    }
+}
+
+fn collect(table: &toml::de::DeTable<'_>, prefix: &str, out: &mut HashMap<String, usize>) {
+    for (key, value) in table.iter() {
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        out.insert(path.clone(), key.span().start);
+        if let toml::de::DeValue::Table(inner) = value.get_ref() {
+            collect(inner, &path, out);
+        }
+    }
+}
+
+/// Validates every key of `table` (a whole file) against the registry.
+pub fn check_file(table: &toml::Table, spans: &Spans) -> Result<()> {
+    walk(table, &mut Vec::new(), spans)
+}
+
+fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()> {
+    for (key, value) in table {
+        path.push(key.clone());
+        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+        let dotted = parts.join(".");
+        if let Some(param) = params::lookup(&parts) {
+            check_value(param, value)
+                .map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
+        } else if params::is_table(&parts) {
+            match value {
+                toml::Value::Table(inner) => walk(inner, path, spans)?,
+                other => {
+                    return Err(Error::input(
+                        spans.locate(&dotted),
+                        Some(&dotted),
+                        format!("expected a table, found {}", type_of(other)),
+                    ))
+                }
+            }
+        } else {
+            return Err(unknown_key(&parts, spans.locate(&dotted)));
+        }
+        path.pop();
+    }
+    Ok(())
+}
+
+/// The error for a key the registry does not know, with the nearest valid key when one is close.
+pub fn unknown_key(parts: &[&str], location: Location) -> Error {
+    let (parent, key) = parts.split_at(parts.len() - 1);
+    let siblings = params::children(parent);
+    let dotted = parts.join(".");
+    let mut message = format!("unknown key `{}`", key[0]);
+    if let Some(near) = params::nearest(key[0], &siblings) {
+        message.push_str(&format!("; did you mean `{near}`?"));
+    }
+    if siblings.is_empty() {
+        message.push_str(" (this table takes no keys)");
+    } else {
+        message.push_str(&format!(" (allowed here: {})", siblings.join(", ")));
+    }
+    message.push_str("; `olika params` lists every parameter");
+    Error::input(location, Some(&dotted), message)
+}
+
+fn type_of(value: &toml::Value) -> &'static str {
+    match value {
+        toml::Value::String(_) => "a string",
+        toml::Value::Integer(_) => "an integer",
+        toml::Value::Float(_) => "a float",
+        toml::Value::Boolean(_) => "a boolean",
+        toml::Value::Datetime(_) => "a date",
+        toml::Value::Array(_) => "an array",
+        toml::Value::Table(_) => "a table",
+    }
+}
+
+/// Checks one value against its parameter's kind and range; the message says what is allowed.
+pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<(), String> {
+    let wrong = || {
+        format!(
+            "expected {}, found {}",
+            param.kind.type_name(),
+            type_of(value)
+        )
+    };
+    match (param.kind, value) {
+        (Kind::Float { min, max }, toml::Value::Float(_) | toml::Value::Integer(_)) => {
+            let x = value
+                .as_float()
+                .unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64);
+            if x.is_nan() || x < min || x > max {
+                return Err(format!(
+                    "{x} is out of range; allowed: {}",
+                    param.kind.range()
+                ));
+            }
+        }
+        (Kind::Int { min, max }, toml::Value::Integer(x)) => {
+            if *x < min || *x > max {
+                return Err(format!(
+                    "{x} is out of range; allowed: {}",
+                    param.kind.range()
+                ));
+            }
+        }
+        (Kind::Bool, toml::Value::Boolean(_)) | (Kind::Text, toml::Value::String(_)) => {}
+        (Kind::Choice(words), toml::Value::String(s)) => check_word(s, words)?,
+        (Kind::List(words), toml::Value::Array(items)) => {
+            for item in items {
+                match item {
+                    toml::Value::String(s) => check_word(s, words)?,
+                    other => {
+                        return Err(format!(
+                            "expected a list of strings, found {} in it",
+                            type_of(other)
+                        ))
+                    }
+                }
+            }
+        }
+        (Kind::Mix, toml::Value::String(s)) => check_word(s, &["open", "balanced"])
+            .map_err(|m| format!("{m}, or a table {{ only = [sectors] }}"))?,
+        (Kind::Mix, toml::Value::Table(t)) => {
+            if let Some(key) = t.keys().find(|k| *k != "only") {
+                return Err(format!("unknown key `{key}` in mix; allowed: only"));
+            }
+            match t.get("only") {
+                Some(toml::Value::Array(items)) if !items.is_empty() => {
+                    for item in items {
+                        match item {
+                            toml::Value::String(s) => check_word(s, params::SECTORS)?,
+                            other => {
+                                return Err(format!(
+                                    "`only` takes sector names, found {}",
+                                    type_of(other)
+                                ))
+                            }
+                        }
+                    }
+                }
+                _ => return Err("mix = { only = [...] } needs a non-empty list of sectors".into()),
+            }
+        }
+        _ => return Err(wrong()),
+    }
+    Ok(())
+}
+
+fn check_word(word: &str, allowed: &[&str]) -> std::result::Result<(), String> {
+    if allowed.contains(&word) {
+        return Ok(());
+    }
+    let mut message = format!("\"{word}\" is not allowed; allowed: {}", allowed.join(", "));
+    if let Some(near) = params::nearest(word, allowed) {
+        message.push_str(&format!(" (did you mean \"{near}\"?)"));
+    }
+    Err(message)
+}
