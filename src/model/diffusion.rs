@@ -175,15 +175,21 @@ impl World {
                 let innovation = &self.innovations[i];
                 let appeal = self.appeal(innovation, j);
                 let external = appeal * p * self.boost(j);
-                let chance = if full {
-                    external + appeal * q * share
+                let u = self.rng.random::<f64>() * bound.min(1.0);
+                let accept = if full {
+                    u < external + appeal * q * share
+                } else if pending[..imitated].binary_search(&(j, id)).is_ok() {
+                    false
+                } else if u < external {
+                    // x ≤ x / (1 - y) ≤ x / (1 - appeal q): decide without counting the tie share
+                    // when u falls outside that interval.
+                    true
+                } else if u >= external / (1.0 - appeal * q) {
+                    false
                 } else {
-                    if pending[..imitated].binary_search(&(j, id)).is_ok() {
-                        continue;
-                    }
-                    external / (1.0 - appeal * q * self.tie_share(j, id))
+                    u < external / (1.0 - appeal * q * self.tie_share(j, id))
                 };
-                if self.rng.random::<f64>() * bound.min(1.0) < chance {
+                if accept {
                     pending.push((j, id));
                 }
             }

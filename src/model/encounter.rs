@@ -41,8 +41,9 @@ impl World {
         if a == b {
             return false;
         }
-        let d = self.knowledge.distance(a, b);
-        let p = interaction_probability(d, facilitation, self.scenario.homophily);
+        // p = f + (1 - f)(1 - d)^h, with (1 - d)^h from the table.
+        let k = self.knowledge.differing(a, b);
+        let p = facilitation + (1.0 - facilitation) * self.sameness[k];
         if self.rng.random::<f64>() >= p {
             return false;
         }
@@ -64,6 +65,7 @@ impl World {
                     last: self.t,
                     since: 0,
                     last_innovation: 0,
+                    complementarity: self.agents.complementarity(a, b),
                     procurement: false,
                     rest_until: 0,
                 })

@@ -106,6 +106,10 @@ pub struct World {
     seen: Vec<u32>,
     stamp: u32,
     scratch: Scratch,
+    /// Distance takes only the values k / F, so the powers in the equations are tabulated by the
+    /// number k of differing features: (1 - d)^h of the encounter, and φ(d).
+    sameness: Vec<f64>,
+    phi: Vec<f64>,
 }
 
 impl World {
@@ -162,6 +166,25 @@ impl World {
             seen: vec![0; n],
             stamp: 0,
             scratch: Scratch::default(),
+            sameness: (0..=scenario.features)
+                .map(|k| {
+                    interaction_probability(
+                        k as f64 / scenario.features as f64,
+                        0.0,
+                        scenario.homophily,
+                    )
+                })
+                .collect(),
+            phi: (0..=scenario.features)
+                .map(|k| {
+                    let i = &scenario.innovation;
+                    phi(
+                        k as f64 / scenario.features as f64,
+                        i.novelty_exponent,
+                        i.absorption_exponent,
+                    )
+                })
+                .collect(),
         };
         world.set_up_venues();
         world.seed_innovations();

@@ -63,13 +63,10 @@ impl World {
         } else {
             1.0
         };
-        let d = self.knowledge.distance(a, b);
-        let phi = phi(
-            d,
-            s.innovation.novelty_exponent,
-            s.innovation.absorption_exponent,
-        );
-        let c = self.agents.complementarity(a, b);
+        let k = self.knowledge.differing(a, b);
+        let d = k as f64 / self.knowledge.features as f64;
+        let phi = self.phi[k];
+        let c = tie.complementarity;
         let p = innovation_probability(s.innovation.rate, phi, trust, c, m);
         if self.rng.random::<f64>() < p {
             self.innovate(id, d, phi, c);

@@ -42,6 +42,8 @@ pub struct Tie {
     pub since: u32,
     /// Step of the partnership's last innovation (or its start).
     pub last_innovation: u32,
+    /// The partners' complementarity C (their capabilities do not change).
+    pub complementarity: f64,
     /// The partnership was born from procurement (C5).
     pub procurement: bool,
     /// No new partnership before this step: an exhausted pair rests for `stale_after` steps.
@@ -175,6 +177,7 @@ mod tests {
             last: 0,
             since: 0,
             last_innovation: 0,
+            complementarity: 0.0,
             procurement: false,
             rest_until: 0,
         }

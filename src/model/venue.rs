@@ -409,6 +409,7 @@ impl World {
                         last: self.t,
                         since: 0,
                         last_innovation: 0,
+                        complementarity: self.agents.complementarity(buyer, supplier),
                         procurement: false,
                         rest_until: 0,
                     })
