@@ -414,7 +414,7 @@ fn insert_path(table: &mut toml::Table, path: &str, value: toml::Value) {
     current.insert(last.to_string(), value);
 }
 
-/// Deep merge: tables merge key by key, everything else replaces.
+/// Deep merge: tables merge key by key, everything else replaces. Records where each key was set.
 fn overlay(
     into: &mut toml::Table,
     from: toml::Table,
@@ -433,6 +433,11 @@ fn overlay(
         match (into.get_mut(&key), value) {
             (Some(toml::Value::Table(existing)), toml::Value::Table(inner)) if !is_param => {
                 overlay(existing, inner, &path, spans, set_by)
+            }
+            (_, toml::Value::Table(inner)) if !is_param => {
+                let mut fresh = toml::Table::new();
+                overlay(&mut fresh, inner, &path, spans, set_by);
+                into.insert(key, toml::Value::Table(fresh));
             }
             (_, value) => {
                 into.insert(key, value);

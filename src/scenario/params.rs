@@ -278,29 +278,27 @@ pub fn lookup(path: &[&str]) -> Option<&'static Param> {
     PARAMS.iter().find(|p| matches(p.path, path))
 }
 
+/// The keys allowed directly under a table path (`*` for a population or venue name).
+fn child_keys<'a>(path: &'a [&'a str]) -> impl Iterator<Item = &'static str> + 'a {
+    PARAMS.iter().filter_map(move |p| {
+        let parts: Vec<&'static str> = p.path.split('.').collect();
+        let under = parts.len() > path.len()
+            && parts
+                .iter()
+                .zip(path)
+                .all(|(pat, key)| *pat == "*" || pat == key);
+        under.then(|| parts[path.len()])
+    })
+}
+
 /// Is the path a table on the way to some parameter (e.g. `trust`, `populations.civil.need`)?
 pub fn is_table(path: &[&str]) -> bool {
-    PARAMS.iter().any(|p| {
-        let parts: Vec<&str> = p.path.split('.').collect();
-        parts.len() > path.len() && matches(&parts[..path.len()].join("."), path)
-    })
+    child_keys(path).next().is_some()
 }
 
 /// The keys allowed directly under a table path: used to suggest the nearest valid key.
 pub fn children(path: &[&str]) -> Vec<&'static str> {
-    let mut keys: Vec<&'static str> = PARAMS
-        .iter()
-        .filter_map(|p| {
-            let parts: Vec<&'static str> = p.path.split('.').collect();
-            if parts.len() > path.len() && matches(&parts[..path.len()].join("."), path) {
-                Some(parts[path.len()])
-            } else {
-                None
-            }
-        })
-        .filter(|k| *k != "*")
-        .collect();
-    keys.dedup();
+    let mut keys: Vec<&'static str> = child_keys(path).filter(|k| *k != "*").collect();
     keys.sort_unstable();
     keys.dedup();
     keys

@@ -84,7 +84,11 @@ fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()
 
 /// The error for a key the registry does not know, with the nearest valid key when one is close.
 pub fn unknown_key(parts: &[&str], location: Location) -> Error {
-    let (parent, key) = parts.split_at(parts.len() - 1);
+    // Blame the first component that leads nowhere (`needs` in `populations.civil.needs.mean`).
+    let known = (1..parts.len())
+        .take_while(|&i| params::is_table(&parts[..i]))
+        .count();
+    let (parent, key) = parts[..=known].split_at(known);
     let siblings = params::children(parent);
     let dotted = parts.join(".");
     let mut message = format!("unknown key `{}`", key[0]);

@@ -1,0 +1,128 @@
+//! Invariants over many randomly drawn valid scenarios: trust in [0, 1], no NaN or infinity,
+//! partnerships within capacity, composition counts adding up, adopters within the population.
+
+use olika::model::{World, COMPOSITIONS};
+use olika::observe::{Observer, StepMetrics};
+use olika::scenario;
+use proptest::prelude::*;
+
+const KINDS: [&str; 7] = [
+    "workshop",
+    "seminar",
+    "matchmaking",
+    "hub",
+    "neighbourhood",
+    "procurement",
+    "open",
+];
+const MIXES: [&str; 4] = [
+    "\"open\"",
+    "\"balanced\"",
+    "{ only = [\"civil\", \"public\"] }",
+    "{ only = [\"private\"] }",
+];
+
+prop_compose! {
+    fn venue()(kind in 0..7usize, every in 1..6u32, capacity in 0..40usize, mix in 0..4usize,
+               f in 0.0..1.0f64, group in 2..8usize, mingle in 0..4u32) -> String {
+        let kind_name = KINDS[kind];
+        let mut s = format!("kind = \"{kind_name}\"\nevery = {every}\ncapacity = {capacity}\nmix = {}\nfacilitation = {f}\ncost = 1.5\n", MIXES[mix]);
+        match kind_name {
+            "workshop" => s.push_str(&format!("group_size = {group}\n")),
+            "seminar" | "hub" | "open" => s.push_str(&format!("mingle = {mingle}\n")),
+            _ => {}
+        }
+        s
+    }
+}
+
+prop_compose! {
+    fn scenario_text()(public in 0..25usize, private in 0..25usize, civil in 1..25usize,
+                       delta in 0.0..1.0f64, h in 0.0..4.0f64, lambda in 0.0..0.5f64,
+                       equity in 0.0..1.0f64, rate in 0.0..1.0f64, full in any::<bool>(),
+                       seeds in 0..3u32, features in 1..12usize, venues in prop::collection::vec(venue(), 0..4))
+                       -> String {
+        let mut s = format!(
+            "steps = 40\nfeatures = {features}\ntraits = 5\nsector_distance = {delta}\nhomophily = {h}\nlearning = {lambda}\n\
+             equity = {equity}\nstale_after = 10\n[innovation]\nrate = {rate}\n[diffusion]\nmixing = \"{}\"\nseed_innovations = {seeds}\n\
+             [populations.public]\ncount = {public}\n[populations.private]\ncount = {private}\n[populations.civil]\ncount = {civil}\n",
+            if full { "full" } else { "ties" });
+        for (i, v) in venues.iter().enumerate() {
+            s.push_str(&format!("[venues.v{i}]\n{v}"));
+        }
+        s
+    }
+}
+
+fn check_metrics(m: &StepMetrics, n: usize) {
+    for (value, (column, _, _)) in m.values().iter().zip(StepMetrics::COLUMNS) {
+        if let Some(v) = value {
+            assert!(v.is_finite(), "{column} = {v}");
+            assert!(*v >= 0.0, "{column} = {v}");
+        }
+    }
+    let by: f64 = COMPOSITIONS
+        .iter()
+        .map(|c| m.get(&format!("innovations_{c}")).unwrap())
+        .sum();
+    assert_eq!(
+        by,
+        m.innovations.unwrap(),
+        "compositions add up to the total"
+    );
+    assert_eq!(
+        m.partnerships.unwrap(),
+        m.informal_partnerships.unwrap() + m.formal_partnerships.unwrap()
+    );
+    for share in [
+        m.cross_sector_share,
+        m.trust_within,
+        m.trust_across,
+        m.partnership_distance,
+        m.knowledge_diversity,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        assert!((0.0..=1.0).contains(&share));
+    }
+    assert!(m.distinct_vectors.unwrap() <= n as f64);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_every_step(text in scenario_text(), seed in any::<u64>()) {
+        let resolved = scenario::load_str("random.toml", &text, &[]).unwrap();
+        let mut world = World::new(&resolved.scenario, seed);
+        let mut observer = Observer::new(&world, seed);
+        let n = world.agents().len();
+        while !world.finished() {
+            world.step();
+            let agents = world.agents();
+            let mut partners = vec![0u32; n];
+            for tie in world.ties().iter() {
+                prop_assert!((0.0..=1.0).contains(&tie.trust), "trust {}", tie.trust);
+                prop_assert!(tie.a != tie.b);
+                if tie.status.is_partnership() {
+                    partners[tie.a as usize] += 1;
+                    partners[tie.b as usize] += 1;
+                }
+            }
+            prop_assert_eq!(&partners, &agents.partners, "partner counts");
+            for (have, most) in agents.partners.iter().zip(&agents.max_partners) {
+                prop_assert!(have <= most);
+            }
+            for i in world.innovations() {
+                prop_assert!(i.adopters as usize <= n);
+                prop_assert!(i.quality.is_finite() && (0.0..=1.0).contains(&i.quality));
+                prop_assert!(i.social_value.is_finite() && i.economic_value.is_finite());
+            }
+            let held: usize = (0..n as u32).map(|a| world.adopted(a).len()).sum();
+            let counted: usize = world.innovations().iter().map(|i| i.adopters as usize).sum();
+            prop_assert_eq!(held, counted, "adopter counts match the agents' lists");
+            check_metrics(&observer.measure(&world), n);
+        }
+    }
+}
