@@ -51,14 +51,10 @@ pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<RunReport> {
     let scenario = &resolved.scenario;
     let plan = Plan::replications(resolved);
     let folder = ResultsFolder::create(options.output.as_deref(), &scenario.name, options.force)?;
-    let mut tables = Tables::create(folder.work(), options.recording.innovations)?;
-    experiment::execute(
-        &plan,
-        scenario,
-        options.recording,
-        options.threads,
-        |run, outcome| tables.write(run, &outcome),
-    )?;
+    let mut tables = Tables::create(folder.work(), options.recording)?;
+    experiment::execute(&plan, scenario, options.recording, options.threads, |run, outcome| {
+        tables.write(run, &outcome)
+    })?;
     let (completed, failed) = (tables.completed, tables.failed);
     let summaries = tables.finish(folder.work())?;
     let manifest = Manifest {
@@ -94,29 +90,15 @@ pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<RunReport> {
         .map_err(|e| Error::Run(format!("cannot write the manifest: {e}")))?;
     std::fs::write(&path, text + "\n").map_err(|e| Error::io(&path, e))?;
     let folder = folder.commit()?;
-    Ok(RunReport {
-        folder,
-        plan,
-        summaries,
-        completed,
-        failed,
-    })
+    Ok(RunReport { folder, plan, summaries, completed, failed })
 }
 
 /// The headline table: mean and 95 % CI of each headline metric.
 pub fn headline_table(report: &RunReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<24} {:>12}  {:<27} {:>4}",
-        "metric", "mean", "95% CI", "n"
-    );
+    let _ = writeln!(out, "{:<24} {:>12}  {:<27} {:>4}", "metric", "mean", "95% CI", "n");
     for metric in HEADLINE {
-        let Some((_, _, s)) = report
-            .summaries
-            .iter()
-            .find(|(p, m, _)| *p == 0 && m == metric)
-        else {
+        let Some((_, _, s)) = report.summaries.iter().find(|(p, m, _)| *p == 0 && m == metric) else {
             let _ = writeln!(out, "{metric:<24} {:>12}", "–");
             continue;
         };
@@ -124,12 +106,7 @@ pub fn headline_table(report: &RunReport) -> String {
             (Some(lo), Some(hi)) => format!("[{}, {}]", short(lo), short(hi)),
             _ => "–".into(),
         };
-        let _ = writeln!(
-            out,
-            "{metric:<24} {:>12}  {ci:<27} {:>4}",
-            s.mean.map_or("–".into(), short),
-            s.n
-        );
+        let _ = writeln!(out, "{metric:<24} {:>12}  {ci:<27} {:>4}", s.mean.map_or("–".into(), short), s.n);
     }
     out
 }
@@ -175,16 +152,8 @@ pub fn params_text(markdown: bool) -> String {
     }
     for p in PARAMS {
         let _ = writeln!(out, "{}", p.path);
-        let symbol = if p.symbol.is_empty() {
-            String::new()
-        } else {
-            format!("  symbol {}", p.symbol)
-        };
-        let claim = if p.claim.is_empty() {
-            String::new()
-        } else {
-            format!("  models {}", p.claim)
-        };
+        let symbol = if p.symbol.is_empty() { String::new() } else { format!("  symbol {}", p.symbol) };
+        let claim = if p.claim.is_empty() { String::new() } else { format!("  models {}", p.claim) };
         let _ = writeln!(
             out,
             "    {}  default {}  range {}{}{}",
@@ -194,11 +163,7 @@ pub fn params_text(markdown: bool) -> String {
             symbol,
             claim
         );
-        let unit = if p.unit.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", p.unit)
-        };
+        let unit = if p.unit.is_empty() { String::new() } else { format!(" [{}]", p.unit) };
         let kinds = if p.venue_kinds.is_empty() {
             String::new()
         } else {

@@ -74,6 +74,9 @@ pub struct RunArgs {
     /// Also write innovations.csv, one row per innovation
     #[arg(long)]
     pub innovations: bool,
+    /// Also write partnerships.csv, one row per partnership
+    #[arg(long)]
+    pub partnerships: bool,
     /// Record every k-th step in series.csv (step 0 and the last step always)
     #[arg(long, default_value_t = 1, value_name = "K")]
     pub every: u32,

@@ -14,11 +14,7 @@ pub struct Location {
 
 impl Location {
     pub fn file(file: impl Into<String>) -> Self {
-        Location {
-            file: file.into(),
-            line: None,
-            column: None,
-        }
+        Location { file: file.into(), line: None, column: None }
     }
 
     /// The location of byte `offset` in `source`.
@@ -27,11 +23,7 @@ impl Location {
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Location {
-            file: file.into(),
-            line: Some(line),
-            column: Some(column),
-        }
+        Location { file: file.into(), line: Some(line), column: Some(column) }
     }
 }
 
@@ -51,34 +43,20 @@ impl fmt::Display for Location {
 #[derive(Debug)]
 pub enum Error {
     /// The user's input is wrong: a scenario file, an override or a command-line value.
-    Input {
-        location: Location,
-        key: Option<String>,
-        message: String,
-    },
+    Input { location: Location, key: Option<String>, message: String },
     /// Reading or writing a file failed.
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// Something else went wrong while running (a failed run, a CSV error).
     Run(String),
 }
 
 impl Error {
     pub fn input(location: Location, key: Option<&str>, message: impl Into<String>) -> Self {
-        Error::Input {
-            location,
-            key: key.map(str::to_string),
-            message: message.into(),
-        }
+        Error::Input { location, key: key.map(str::to_string), message: message.into() }
     }
 
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.as_ref().to_path_buf(),
-            source,
-        }
+        Error::Io { path: path.as_ref().to_path_buf(), source }
     }
 
     /// The process exit code: 2 for bad input, 1 for everything else.
@@ -93,11 +71,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Input {
-                location,
-                key,
-                message,
-            } => {
+            Error::Input { location, key, message } => {
                 write!(f, "{location}: ")?;
                 if let Some(key) = key {
                     write!(f, "key `{key}`: ")?;

@@ -25,16 +25,9 @@ fn main() -> ExitCode {
 fn execute(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Params { markdown } => print!("{}", app::params_text(markdown)),
-        Command::Check {
-            scenario,
-            overrides,
-        } => {
+        Command::Check { scenario, overrides } => {
             let resolved = scenario::load(&scenario, &overrides.assignments())?;
-            println!(
-                "# {} resolved from {}",
-                resolved.scenario.name,
-                resolved.sources.join(" ← ")
-            );
+            println!("# {} resolved from {}", resolved.scenario.name, resolved.sources.join(" ← "));
             print!("{}", resolved.toml);
         }
         Command::Run(args) => {
@@ -50,9 +43,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                     "--every must be at least 1",
                 ));
             }
-            let threads = args
-                .threads
-                .unwrap_or_else(olika::experiment::default_threads);
+            let threads = args.threads.unwrap_or_else(olika::experiment::default_threads);
             if threads == 0 {
                 return Err(Error::input(
                     olika::error::Location::file("--threads"),
@@ -67,6 +58,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 recording: Recording {
                     every: args.every,
                     innovations: args.innovations,
+                    partnerships: args.partnerships,
                 },
                 command_line: std::env::args().collect(),
             };
@@ -79,12 +71,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             }
             let report = app::run(&resolved, &options)?;
             if !args.quiet {
-                println!(
-                    "{}: {} runs, results in {}",
-                    s.name,
-                    report.completed,
-                    report.folder.display()
-                );
+                println!("{}: {} runs, results in {}", s.name, report.completed, report.folder.display());
                 print!("{}", app::headline_table(&report));
             }
             if report.failed > 0 {

@@ -33,72 +33,38 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
     all
 }
 
-const RESULT_FILES: [&str; 5] = [
-    "runs.csv",
-    "series.csv",
-    "summary.csv",
-    "venues.csv",
-    "manifest.json",
-];
+const RESULT_FILES: [&str; 5] = ["runs.csv", "series.csv", "summary.csv", "venues.csv", "manifest.json"];
 
 #[test]
 fn run_without_a_file_runs_the_embedded_baseline() {
     let tmp = TempDir::new().unwrap();
-    let out = olika(tmp.path())
-        .args(["run", "--replications", "3", "--set", "steps=24"])
-        .output()
-        .unwrap();
+    let out = olika(tmp.path()).args(["run", "--replications", "3", "--set", "steps=24"]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.contains("innovations") && stdout.contains("95% CI"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("innovations") && stdout.contains("95% CI"), "{stdout}");
     // A new folder under results/, named after the scenario.
-    let folders: Vec<PathBuf> = fs::read_dir(tmp.path().join("results"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let folders: Vec<PathBuf> =
+        fs::read_dir(tmp.path().join("results")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(folders.len(), 1);
     let folder = &folders[0];
-    assert!(folder
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .starts_with("baseline-"));
+    assert!(folder.file_name().unwrap().to_string_lossy().starts_with("baseline-"));
     for file in RESULT_FILES {
         assert!(folder.join(file).is_file(), "{file} missing");
     }
-    assert!(
-        !folder.join("innovations.csv").exists(),
-        "innovations.csv only on request"
-    );
+    assert!(!folder.join("innovations.csv").exists(), "innovations.csv only on request");
     let runs = fs::read_to_string(folder.join("runs.csv")).unwrap();
-    assert_eq!(
-        runs.lines().count(),
-        4,
-        "a header and one row per replication"
-    );
+    assert_eq!(runs.lines().count(), 4, "a header and one row per replication");
     let series = fs::read_to_string(folder.join("series.csv")).unwrap();
-    assert_eq!(
-        series.lines().count(),
-        1 + 3 * 25,
-        "steps 0..=24 of three runs"
-    );
+    assert_eq!(series.lines().count(), 1 + 3 * 25, "steps 0..=24 of three runs");
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["scenario"], "baseline");
     assert_eq!(manifest["overrides"][0], "steps=24");
     assert_eq!(manifest["runs"].as_array().unwrap().len(), 3);
-    assert!(manifest["resolved_scenario"]
-        .as_str()
-        .unwrap()
-        .contains("steps = 24"));
+    assert!(manifest["resolved_scenario"].as_str().unwrap().contains("steps = 24"));
     // A second run never overwrites the first.
-    let again = olika(tmp.path())
-        .args(["run", "-q", "--replications", "2", "--set", "steps=5"])
-        .output()
-        .unwrap();
+    let again =
+        olika(tmp.path()).args(["run", "-q", "--replications", "2", "--set", "steps=5"]).output().unwrap();
     assert!(again.status.success());
     assert_eq!(fs::read_dir(tmp.path().join("results")).unwrap().count(), 2);
 }
@@ -108,40 +74,19 @@ fn run_with_a_file_and_set_writes_the_requested_folder() {
     let tmp = TempDir::new().unwrap();
     let file = scenarios().join("strategies/round_tables.toml");
     let out = olika(tmp.path())
-        .args([
-            "run",
-            file.to_str().unwrap(),
-            "-o",
-            "out",
-            "--innovations",
-            "--every",
-            "6",
-        ])
-        .args([
-            "--set",
-            "steps=30",
-            "--set",
-            "replications=2",
-            "--set",
-            "venues.round_tables.capacity=12",
-        ])
+        .args(["run", file.to_str().unwrap(), "-o", "out", "--innovations", "--every", "6"])
+        .args(["--set", "steps=30", "--set", "replications=2", "--set", "venues.round_tables.capacity=12"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let folder = tmp.path().join("out");
     let venues = fs::read_to_string(folder.join("venues.csv")).unwrap();
-    let round_tables: Vec<&str> = venues
-        .lines()
-        .filter(|l| l.contains(",round_tables,workshop,"))
-        .collect();
+    let round_tables: Vec<&str> = venues.lines().filter(|l| l.contains(",round_tables,workshop,")).collect();
     assert_eq!(round_tables.len(), 2, "{venues}");
     for row in round_tables {
         let cols: Vec<&str> = row.split(',').collect();
         assert_eq!(cols[5], "30", "a monthly workshop meets every step");
-        assert!(
-            cols[6].parse::<u32>().unwrap() <= 30 * 12,
-            "at most 12 seats per meeting"
-        );
+        assert!(cols[6].parse::<u32>().unwrap() <= 30 * 12, "at most 12 seats per meeting");
     }
     let series = fs::read_to_string(folder.join("series.csv")).unwrap();
     let steps: Vec<&str> = series
@@ -154,39 +99,17 @@ fn run_with_a_file_and_set_writes_the_requested_folder() {
     let innovations = fs::read_to_string(folder.join("innovations.csv")).unwrap();
     assert!(innovations.starts_with("run_id,point,replication,id,step,creator_a"));
     // Writing into an existing non-empty folder needs --force, and the old results stay until then.
-    let refused = olika(tmp.path())
-        .args(["run", "-o", "out", "--set", "steps=2"])
-        .output()
-        .unwrap();
+    let refused = olika(tmp.path()).args(["run", "-o", "out", "--set", "steps=2"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(text(&refused.stderr).contains("--force"));
     assert!(folder.join("innovations.csv").exists());
     let forced = olika(tmp.path())
-        .args([
-            "run",
-            "-q",
-            "-o",
-            "out",
-            "--force",
-            "--set",
-            "steps=2",
-            "--replications",
-            "1",
-        ])
+        .args(["run", "-q", "-o", "out", "--force", "--set", "steps=2", "--replications", "1"])
         .output()
         .unwrap();
     assert!(forced.status.success());
-    assert!(
-        !folder.join("innovations.csv").exists(),
-        "replaced as a whole"
-    );
-    assert_eq!(
-        entries(tmp.path())
-            .iter()
-            .filter(|p| p.to_string_lossy().contains(".partial"))
-            .count(),
-        0
-    );
+    assert!(!folder.join("innovations.csv").exists(), "replaced as a whole");
+    assert_eq!(entries(tmp.path()).iter().filter(|p| p.to_string_lossy().contains(".partial")).count(), 0);
 }
 
 #[test]
@@ -204,22 +127,13 @@ fn check_prints_the_resolved_scenario() {
     assert_eq!(resolved["name"].as_str(), Some("hub"));
     assert_eq!(resolved["trust"]["gain"].as_float(), Some(0.25));
     let venues = resolved["venues"].as_table().unwrap();
-    assert_eq!(
-        venues.keys().collect::<Vec<_>>(),
-        ["hub"],
-        "replace drops the baseline's venues"
-    );
+    assert_eq!(venues.keys().collect::<Vec<_>>(), ["hub"], "replace drops the baseline's venues");
     assert_eq!(
         resolved["populations"]["civil"]["count"].as_integer(),
         Some(60),
         "inherited from the baseline"
     );
-    assert!(
-        resolved["populations"]["public"]["reach"]["mean"]
-            .as_float()
-            .unwrap()
-            > 0.5
-    );
+    assert!(resolved["populations"]["public"]["reach"]["mean"].as_float().unwrap() > 0.5);
 }
 
 #[test]
@@ -237,19 +151,13 @@ fn params_lists_every_parameter() {
         assert!(stdout.contains(path), "{path} missing");
     }
     assert!(stdout.contains("C9"), "claims are listed");
-    let md = olika(tmp.path())
-        .args(["params", "--markdown"])
-        .output()
-        .unwrap();
+    let md = olika(tmp.path()).args(["params", "--markdown"]).output().unwrap();
     assert!(text(&md.stdout).starts_with("| path |"));
 }
 
 /// A bad input: exit code 2, a message naming what is wrong, and no results left behind.
 fn assert_bad_input(dir: &Path, file: &str, expect: &[&str]) {
-    let out = olika(dir)
-        .args(["run", file, "-o", "out"])
-        .output()
-        .unwrap();
+    let out = olika(dir).args(["run", file, "-o", "out"]).output().unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     for e in expect {
@@ -258,10 +166,8 @@ fn assert_bad_input(dir: &Path, file: &str, expect: &[&str]) {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!dir.join("out").exists(), "no results folder for bad input");
     assert!(!dir.join("results").exists());
-    let leftovers: Vec<PathBuf> = entries(dir)
-        .into_iter()
-        .filter(|p| p.to_string_lossy().contains("partial"))
-        .collect();
+    let leftovers: Vec<PathBuf> =
+        entries(dir).into_iter().filter(|p| p.to_string_lossy().contains("partial")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -272,44 +178,20 @@ fn bad_input_is_a_clear_error_with_exit_code_two() {
     let write = |name: &str, body: &[u8]| fs::write(d.join(name), body).unwrap();
 
     write("unknown.toml", b"steps = 10\n\n[trust]\ngian = 0.3\n");
-    assert_bad_input(
-        d,
-        "unknown.toml",
-        &["unknown.toml:4:1", "trust.gian", "did you mean `gain`"],
-    );
+    assert_bad_input(d, "unknown.toml", &["unknown.toml:4:1", "trust.gian", "did you mean `gain`"]);
 
     write("type.toml", b"[populations.civil]\ncount = \"many\"\n");
     assert_bad_input(
         d,
         "type.toml",
-        &[
-            "type.toml:2:1",
-            "populations.civil.count",
-            "expected integer, found a string",
-        ],
+        &["type.toml:2:1", "populations.civil.count", "expected integer, found a string"],
     );
 
-    write(
-        "range.toml",
-        b"[populations.civil]\ncount = 5\n[innovation]\nrate = 1.5\n",
-    );
-    assert_bad_input(
-        d,
-        "range.toml",
-        &[
-            "range.toml:4:1",
-            "innovation.rate",
-            "out of range",
-            "[0, 1]",
-        ],
-    );
+    write("range.toml", b"[populations.civil]\ncount = 5\n[innovation]\nrate = 1.5\n");
+    assert_bad_input(d, "range.toml", &["range.toml:4:1", "innovation.rate", "out of range", "[0, 1]"]);
 
     write("missing.toml", b"extends = \"nowhere.toml\"\n");
-    assert_bad_input(
-        d,
-        "missing.toml",
-        &["missing.toml:1:1", "extends", "does not exist"],
-    );
+    assert_bad_input(d, "missing.toml", &["missing.toml:1:1", "extends", "does not exist"]);
 
     write("a.toml", b"extends = \"b.toml\"\n");
     write("b.toml", b"extends = \"a.toml\"\n");
@@ -324,48 +206,22 @@ fn bad_input_is_a_clear_error_with_exit_code_two() {
     write("syntax.toml", b"steps = = 3\n");
     assert_bad_input(d, "syntax.toml", &["syntax.toml:1:", "invalid TOML"]);
 
-    write(
-        "kind.toml",
-        b"[populations.civil]\ncount = 5\n[venues.w]\nkind = \"worksop\"\n",
-    );
-    assert_bad_input(
-        d,
-        "kind.toml",
-        &["kind.toml:4:1", "did you mean \"workshop\""],
-    );
+    write("kind.toml", b"[populations.civil]\ncount = 5\n[venues.w]\nkind = \"worksop\"\n");
+    assert_bad_input(d, "kind.toml", &["kind.toml:4:1", "did you mean \"workshop\""]);
 
-    assert_bad_input(
-        d,
-        "no_such_file.toml",
-        &["no_such_file.toml", "cannot read"],
-    );
+    assert_bad_input(d, "no_such_file.toml", &["no_such_file.toml", "cannot read"]);
 
-    let set = olika(d)
-        .args(["run", "-o", "out", "--set", "trust.formal=0.1"])
-        .output()
-        .unwrap();
+    let set = olika(d).args(["run", "-o", "out", "--set", "trust.formal=0.1"]).output().unwrap();
     assert_eq!(set.status.code(), Some(2));
     assert!(
         text(&set.stderr).contains("trust.formal must be at least trust.partner"),
         "{}",
         text(&set.stderr)
     );
-    let set = olika(d)
-        .args([
-            "run",
-            "-o",
-            "out",
-            "--set",
-            "populations.civil.needs.mean=0.5",
-        ])
-        .output()
-        .unwrap();
+    let set =
+        olika(d).args(["run", "-o", "out", "--set", "populations.civil.needs.mean=0.5"]).output().unwrap();
     assert_eq!(set.status.code(), Some(2));
-    assert!(
-        text(&set.stderr).contains("did you mean `need`"),
-        "{}",
-        text(&set.stderr)
-    );
+    assert!(text(&set.stderr).contains("did you mean `need`"), "{}", text(&set.stderr));
     assert!(!d.join("out").exists());
 }
 
@@ -378,21 +234,9 @@ fn every_shipped_scenario_checks() {
     }
     assert!(files.len() >= 8);
     for file in files {
-        let out = olika(tmp.path())
-            .args(["check", file.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}: {}",
-            file.display(),
-            text(&out.stderr)
-        );
+        let out = olika(tmp.path()).args(["check", file.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}: {}", file.display(), text(&out.stderr));
         let first = fs::read_to_string(&file).unwrap();
-        assert!(
-            first.starts_with("# "),
-            "{} needs a comment header saying what it answers",
-            file.display()
-        );
+        assert!(first.starts_with("# "), "{} needs a comment header saying what it answers", file.display());
     }
 }

@@ -10,18 +10,12 @@ use olika::scenario;
 fn strategies_share_the_initial_population() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/strategies");
     let a = scenario::load(&dir.join("hub.toml"), &[]).unwrap().scenario;
-    let b = scenario::load(&dir.join("matchmaking_day.toml"), &[])
-        .unwrap()
-        .scenario;
+    let b = scenario::load(&dir.join("matchmaking_day.toml"), &[]).unwrap().scenario;
     let base = scenario::baseline(&[]).unwrap().scenario;
     assert_ne!(format!("{:?}", a.venues), format!("{:?}", b.venues));
     for replication in 0..3 {
         let seed = run_seed(a.seed, replication);
-        let worlds = [
-            World::new(&a, seed),
-            World::new(&b, seed),
-            World::new(&base, seed),
-        ];
+        let worlds = [World::new(&a, seed), World::new(&b, seed), World::new(&base, seed)];
         let n = worlds[0].agents().len();
         assert_eq!(n, 150);
         for w in &worlds[1..] {

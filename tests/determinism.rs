@@ -10,15 +10,7 @@ fn run(dir: &Path, out: &str, threads: &str) {
     Command::cargo_bin("olika")
         .unwrap()
         .current_dir(dir)
-        .args([
-            "run",
-            "-q",
-            "--innovations",
-            "--threads",
-            threads,
-            "-o",
-            out,
-        ])
+        .args(["run", "-q", "--innovations", "--threads", threads, "-o", out])
         .args(["--replications", "6", "--set", "steps=48"])
         .assert()
         .success();
@@ -29,13 +21,7 @@ fn one_and_two_threads_write_identical_files() {
     let tmp = TempDir::new().unwrap();
     run(tmp.path(), "one", "1");
     run(tmp.path(), "two", "2");
-    for file in [
-        "runs.csv",
-        "series.csv",
-        "summary.csv",
-        "venues.csv",
-        "innovations.csv",
-    ] {
+    for file in ["runs.csv", "series.csv", "summary.csv", "venues.csv", "innovations.csv"] {
         let a = fs::read(tmp.path().join("one").join(file)).unwrap();
         let b = fs::read(tmp.path().join("two").join(file)).unwrap();
         assert!(a.len() > 100, "{file} is too small to prove anything");
@@ -45,18 +31,7 @@ fn one_and_two_threads_write_identical_files() {
     Command::cargo_bin("olika")
         .unwrap()
         .current_dir(tmp.path())
-        .args([
-            "run",
-            "-q",
-            "-o",
-            "other",
-            "--replications",
-            "6",
-            "--set",
-            "steps=48",
-            "--seed",
-            "99",
-        ])
+        .args(["run", "-q", "-o", "other", "--replications", "6", "--set", "steps=48", "--seed", "99"])
         .assert()
         .success();
     let a = fs::read(tmp.path().join("one/runs.csv")).unwrap();

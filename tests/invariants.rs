@@ -6,21 +6,10 @@ use olika::observe::{Observer, StepMetrics};
 use olika::scenario;
 use proptest::prelude::*;
 
-const KINDS: [&str; 7] = [
-    "workshop",
-    "seminar",
-    "matchmaking",
-    "hub",
-    "neighbourhood",
-    "procurement",
-    "open",
-];
-const MIXES: [&str; 4] = [
-    "\"open\"",
-    "\"balanced\"",
-    "{ only = [\"civil\", \"public\"] }",
-    "{ only = [\"private\"] }",
-];
+const KINDS: [&str; 7] =
+    ["workshop", "seminar", "matchmaking", "hub", "neighbourhood", "procurement", "open"];
+const MIXES: [&str; 4] =
+    ["\"open\"", "\"balanced\"", "{ only = [\"civil\", \"public\"] }", "{ only = [\"private\"] }"];
 
 prop_compose! {
     fn venue()(kind in 0..7usize, every in 1..6u32, capacity in 0..40usize, mix in 0..4usize,
@@ -61,28 +50,13 @@ fn check_metrics(m: &StepMetrics, n: usize) {
             assert!(*v >= 0.0, "{column} = {v}");
         }
     }
-    let by: f64 = COMPOSITIONS
-        .iter()
-        .map(|c| m.get(&format!("innovations_{c}")).unwrap())
-        .sum();
-    assert_eq!(
-        by,
-        m.innovations.unwrap(),
-        "compositions add up to the total"
-    );
-    assert_eq!(
-        m.partnerships.unwrap(),
-        m.informal_partnerships.unwrap() + m.formal_partnerships.unwrap()
-    );
-    for share in [
-        m.cross_sector_share,
-        m.trust_within,
-        m.trust_across,
-        m.partnership_distance,
-        m.knowledge_diversity,
-    ]
-    .into_iter()
-    .flatten()
+    let by: f64 = COMPOSITIONS.iter().map(|c| m.get(&format!("innovations_{c}")).unwrap()).sum();
+    assert_eq!(by, m.innovations.unwrap(), "compositions add up to the total");
+    assert_eq!(m.partnerships.unwrap(), m.informal_partnerships.unwrap() + m.formal_partnerships.unwrap());
+    for share in
+        [m.cross_sector_share, m.trust_within, m.trust_across, m.partnership_distance, m.knowledge_diversity]
+            .into_iter()
+            .flatten()
     {
         assert!((0.0..=1.0).contains(&share));
     }

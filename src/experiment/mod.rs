@@ -35,17 +35,9 @@ impl Plan {
     pub fn replications(resolved: &Resolved) -> Plan {
         let s = &resolved.scenario;
         let runs = (0..s.replications)
-            .map(|r| RunSpec {
-                run_id: u64::from(r),
-                point: 0,
-                replication: r,
-                seed: run_seed(s.seed, r),
-            })
+            .map(|r| RunSpec { run_id: u64::from(r), point: 0, replication: r, seed: run_seed(s.seed, r) })
             .collect();
-        Plan {
-            runs,
-            hash: plan_hash(&resolved.toml),
-        }
+        Plan { runs, hash: plan_hash(&resolved.toml) }
     }
 }
 
@@ -65,10 +57,7 @@ fn splitmix64(x: u64) -> u64 {
 
 pub fn plan_hash(resolved_toml: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in concat!("olika ", env!("CARGO_PKG_VERSION"), "\n")
-        .bytes()
-        .chain(resolved_toml.bytes())
-    {
+    for byte in concat!("olika ", env!("CARGO_PKG_VERSION"), "\n").bytes().chain(resolved_toml.bytes()) {
         h ^= u64::from(byte);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -104,11 +93,8 @@ pub fn execute(
         .map_err(|e| Error::Run(format!("cannot start {threads} threads: {e}")))?;
     let chunk = threads.max(1) * 4;
     for runs in plan.runs.chunks(chunk) {
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            runs.par_iter()
-                .map(|run| run_one(scenario, run, recording))
-                .collect()
-        });
+        let outcomes: Vec<Outcome> =
+            pool.install(|| runs.par_iter().map(|run| run_one(scenario, run, recording)).collect());
         for (run, outcome) in runs.iter().zip(outcomes) {
             sink(run, outcome)?;
         }
@@ -117,10 +103,7 @@ pub fn execute(
 }
 
 fn run_one(scenario: &Scenario, run: &RunSpec, recording: Recording) -> Outcome {
-    catch_unwind(AssertUnwindSafe(|| {
-        observe::simulate(scenario, run.seed, recording)
-    }))
-    .map_err(|panic| {
+    catch_unwind(AssertUnwindSafe(|| observe::simulate(scenario, run.seed, recording))).map_err(|panic| {
         panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())

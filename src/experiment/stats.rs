@@ -20,33 +20,15 @@ impl Accumulator {
     pub fn summary(&self) -> Summary {
         let n = self.n;
         if n == 0 {
-            return Summary {
-                n,
-                mean: None,
-                sd: None,
-                ci_low: None,
-                ci_high: None,
-            };
+            return Summary { n, mean: None, sd: None, ci_low: None, ci_high: None };
         }
         let mean = self.mean;
         if n == 1 {
-            return Summary {
-                n,
-                mean: Some(mean),
-                sd: None,
-                ci_low: None,
-                ci_high: None,
-            };
+            return Summary { n, mean: Some(mean), sd: None, ci_low: None, ci_high: None };
         }
         let sd = (self.m2 / (n - 1) as f64).sqrt();
         let half = t_975(n - 1) * sd / (n as f64).sqrt();
-        Summary {
-            n,
-            mean: Some(mean),
-            sd: Some(sd),
-            ci_low: Some(mean - half),
-            ci_high: Some(mean + half),
-        }
+        Summary { n, mean: Some(mean), sd: Some(sd), ci_low: Some(mean - half), ci_high: Some(mean + half) }
     }
 }
 
@@ -70,9 +52,9 @@ pub fn summarize(values: &[f64]) -> Summary {
 /// then the Cornish-Fisher expansion around the normal quantile (error below 1e-4).
 pub fn t_975(df: u64) -> f64 {
     const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
+        2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
+        2.045, 2.042,
     ];
     match df {
         0 => f64::NAN,
@@ -80,8 +62,7 @@ pub fn t_975(df: u64) -> f64 {
         _ => {
             let z: f64 = 1.959_963_985;
             let v = df as f64;
-            z + (z.powi(3) + z) / (4.0 * v)
-                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+            z + (z.powi(3) + z) / (4.0 * v) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
         }
     }
 }

@@ -32,22 +32,12 @@ impl Sector {
 }
 
 /// The six team compositions (unordered sector pairs), in a fixed order used by every output.
-pub const COMPOSITIONS: [&str; 6] = [
-    "public_public",
-    "public_private",
-    "public_civil",
-    "private_private",
-    "private_civil",
-    "civil_civil",
-];
+pub const COMPOSITIONS: [&str; 6] =
+    ["public_public", "public_private", "public_civil", "private_private", "private_civil", "civil_civil"];
 
 /// The index into `COMPOSITIONS` of a pair of sectors, in either order.
 pub fn composition(a: Sector, b: Sector) -> usize {
-    let (lo, hi) = if a <= b {
-        (a.index(), b.index())
-    } else {
-        (b.index(), a.index())
-    };
+    let (lo, hi) = if a <= b { (a.index(), b.index()) } else { (b.index(), a.index()) };
     // Rows of the upper triangle: public has 3 pairs, private 2, civil 1.
     [0, 3, 5][lo] + (hi - lo)
 }
@@ -127,8 +117,7 @@ impl Agents {
             self.rule_orientation.push(r);
             self.social_weight.push(w);
             self.initiative.push(i);
-            self.max_partners
-                .push(rng.random_range(pop.max_partners.min..=pop.max_partners.max));
+            self.max_partners.push(rng.random_range(pop.max_partners.min..=pop.max_partners.max));
             self.partners.push(0);
         }
     }

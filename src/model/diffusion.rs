@@ -18,48 +18,9 @@ use rand::Rng;
 
 use super::agent::Sector;
 use super::innovation::Innovation;
-use super::World;
+use super::sampling::Skips;
+use super::{chance, World};
 use crate::scenario::Mixing;
-
-/// Draws the indices in `0..n` hit by independent Bernoulli(p) trials, by geometric skips: the
-/// cost is proportional to the hits, not to n.
-struct Skips {
-    p: f64,
-    log_miss: f64,
-    next: usize,
-    n: usize,
-}
-
-impl Skips {
-    fn new(n: usize, p: f64) -> Self {
-        Skips {
-            p,
-            log_miss: (1.0 - p).ln(),
-            next: 0,
-            n,
-        }
-    }
-
-    fn next(&mut self, rng: &mut impl Rng) -> Option<usize> {
-        if self.p <= 0.0 {
-            return None;
-        }
-        if self.p < 1.0 {
-            let u: f64 = rng.random();
-            let skip = ((1.0 - u).ln() / self.log_miss).floor();
-            if skip >= (self.n - self.next.min(self.n)) as f64 {
-                self.next = self.n;
-                return None;
-            }
-            self.next += skip as usize;
-        }
-        if self.next >= self.n {
-            return None;
-        }
-        self.next += 1;
-        Some(self.next - 1)
-    }
-}
 
 impl World {
     pub(crate) fn add_innovation(&mut self, innovation: Innovation) {
@@ -98,15 +59,12 @@ impl World {
 
     /// Fraction of j's ties that hold innovation i.
     fn tie_share(&self, j: u32, i: u32) -> f64 {
-        let ids = self.ties.of(j);
-        if ids.is_empty() {
+        let ties = self.ties.of(j);
+        if ties.is_empty() {
             return 0.0;
         }
-        let holders = ids
-            .iter()
-            .filter(|&&id| self.is_adopter(self.ties.get(id).other(j), i))
-            .count();
-        holders as f64 / ids.len() as f64
+        let holders = ties.iter().filter(|&&(k, _)| self.is_adopter(k, i)).count();
+        holders as f64 / ties.len() as f64
     }
 
     pub(crate) fn diffuse(&mut self) {
@@ -119,11 +77,10 @@ impl World {
         if !full && q > 0.0 {
             for j in 0..n as u32 {
                 let degree = self.ties.degree(j);
-                if degree == 0 || !self.rng.random_bool(q) {
+                if degree == 0 || !chance(&mut self.rng, q) {
                     continue;
                 }
-                let tie = self.ties.of(j)[self.rng.random_range(0..degree)];
-                let k = self.ties.get(tie).other(j);
+                let (k, _) = self.ties.of(j)[self.rng.random_range(0..degree)];
                 // Walk k's and j's sorted lists together: innovations k holds and j lacks.
                 let mut mine = 0;
                 for idx in 0..self.adopted[k as usize].len() {
@@ -150,11 +107,7 @@ impl World {
             if innovation.adopters as usize >= n {
                 continue;
             }
-            let top = if self.scenario.diffusion.appeal {
-                innovation.quality
-            } else {
-                1.0
-            };
+            let top = if self.scenario.diffusion.appeal { innovation.quality } else { 1.0 };
             let share = innovation.adopters as f64 / n as f64;
             let bound = if full {
                 top * (p * max_boost + q * share)
@@ -213,7 +166,7 @@ impl World {
         if self.scenario.diffusion.scale_up
             && self.agents.sector[j as usize] == Sector::Public
             && self.innovations[i as usize].scaled_step.is_none()
-            && self.rng.random_bool(self.agents.reach[j as usize])
+            && chance(&mut self.rng, self.agents.reach[j as usize])
         {
             self.innovations[i as usize].scaled_step = Some(self.t);
             self.counters.scaled_up += 1;
@@ -224,34 +177,5 @@ impl World {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha8Rng;
-
-    #[test]
-    fn skips_hit_each_index_with_probability_p() {
-        let mut rng = ChaCha8Rng::seed_from_u64(9);
-        let (n, p, rounds) = (50, 0.1, 20_000);
-        let mut hits = vec![0u32; n];
-        for _ in 0..rounds {
-            let mut s = Skips::new(n, p);
-            let mut last = None;
-            while let Some(j) = s.next(&mut rng) {
-                assert!(last.is_none_or(|l| j > l), "strictly increasing");
-                last = Some(j);
-                hits[j] += 1;
-            }
-        }
-        // Each count is Binomial(20000, 0.1): mean 2000, sd 42; 5 sd is a safe bound for 50 indices.
-        for h in hits {
-            assert!((h as f64 - 2000.0).abs() < 5.0 * 42.5, "{h}");
-        }
-        let mut all = Skips::new(5, 1.0);
-        assert_eq!(std::iter::from_fn(|| all.next(&mut rng)).count(), 5);
     }
 }

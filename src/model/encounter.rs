@@ -1,10 +1,8 @@
 //! Encounters, interactions and partnership formation (MODEL.md §4, "Encounter" and "Partnership
 //! formation").
 
-use rand::Rng;
-
-use super::tie::{Origin, Status, Tie};
-use super::World;
+use super::tie::{Origin, Status, Tie, Work};
+use super::{chance, World};
 
 /// Chance that an encounter becomes an interaction: p = f + (1 - f)(1 - d)^h. Homophily h pulls
 /// toward sameness (C1, "lika barn leka bäst"); facilitation f lowers the barrier of difference.
@@ -38,13 +36,7 @@ pub fn partnership_start(
 impl World {
     /// An encounter between a and b with facilitation f; returns whether they interacted.
     pub(crate) fn encounter(&mut self, a: u32, b: u32, facilitation: f64, origin: Origin) -> bool {
-        if a == b {
-            return false;
-        }
-        // p = f + (1 - f)(1 - d)^h, with (1 - d)^h from the table.
-        let k = self.knowledge.differing(a, b);
-        let p = facilitation + (1.0 - facilitation) * self.sameness[k];
-        if self.rng.random::<f64>() >= p {
+        if a == b || !self.interacts(a, b, facilitation) {
             return false;
         }
         let id = match self.ties.find(a, b) {
@@ -56,23 +48,28 @@ impl World {
                     self.scenario.trust.prior_across
                 };
                 self.origin_stats(origin).ties_begun += 1;
-                self.ties.insert(Tie {
-                    a,
-                    b,
-                    trust,
-                    status: Status::Acquaintance,
-                    origin,
-                    last: self.t,
-                    since: 0,
-                    last_innovation: 0,
-                    complementarity: self.agents.complementarity(a, b),
-                    procurement: false,
-                    rest_until: 0,
-                })
+                let c = self.agents.complementarity(a, b);
+                self.ties.insert(Tie::new(a, b, trust, origin, self.t, c))
             }
         };
         self.interact(id, facilitation);
         true
+    }
+
+    /// A follow-up: an encounter (f = 0) on an existing tie.
+    pub(crate) fn follow_up(&mut self, id: u32) {
+        let tie = self.ties.get(id);
+        if self.interacts(tie.a, tie.b, 0.0) {
+            self.interact(id, 0.0);
+        }
+    }
+
+    /// Whether an encounter becomes an interaction: p = f + (1 - f)(1 - d)^h, with (1 - d)^h
+    /// tabulated by the number of differing features.
+    fn interacts(&mut self, a: u32, b: u32, facilitation: f64) -> bool {
+        let k = self.knowledge.differing(a, b);
+        let p = facilitation + (1.0 - facilitation) * self.sameness[k];
+        chance(&mut self.rng, p)
     }
 
     /// An interaction on an existing tie: trust grows, both sides may learn, a partnership may start.
@@ -90,10 +87,10 @@ impl World {
     /// Each side, with probability λ, copies one trait on which they differ (Axelrod's rule).
     pub(crate) fn learn(&mut self, a: u32, b: u32) {
         let lambda = self.scenario.learning;
-        if self.rng.random_bool(lambda) {
+        if chance(&mut self.rng, lambda) {
             self.knowledge.copy_one(a, b, &mut self.rng);
         }
-        if self.rng.random_bool(lambda) {
+        if chance(&mut self.rng, lambda) {
             self.knowledge.copy_one(b, a, &mut self.rng);
         }
     }
@@ -104,9 +101,7 @@ impl World {
         let (a, b, trust, status) = (tie.a, tie.b, tie.trust, tie.status);
         let trust_params = &self.scenario.trust;
         match status {
-            Status::Informal if trust >= trust_params.formal => {
-                self.ties.get_mut(id).status = Status::Formal
-            }
+            Status::Informal if trust >= trust_params.formal => self.ties.get_mut(id).status = Status::Formal,
             Status::Acquaintance
                 if trust >= trust_params.partner
                     && tie.rest_until <= self.t
@@ -116,12 +111,8 @@ impl World {
                 let (formal, partner) = (trust_params.formal, trust_params.partner);
                 // The permission check is drawn anew at each interaction, and only when it matters.
                 let passes = trust < formal && {
-                    let pa = self
-                        .rng
-                        .random_bool(1.0 - self.agents.rule_orientation[a as usize]);
-                    let pb = self
-                        .rng
-                        .random_bool(1.0 - self.agents.rule_orientation[b as usize]);
+                    let pa = chance(&mut self.rng, 1.0 - self.agents.rule_orientation[a as usize]);
+                    let pb = chance(&mut self.rng, 1.0 - self.agents.rule_orientation[b as usize]);
                     pa && pb
                 };
                 if let Some(kind) = partnership_start(trust, partner, formal, passes) {
@@ -134,11 +125,11 @@ impl World {
 
     pub(crate) fn begin_partnership(&mut self, id: u32, status: Status, procurement: bool) {
         let t = self.t;
+        let tie = self.ties.get(id);
+        let start_differing = self.knowledge.differing(tie.a, tie.b) as u32;
         let tie = self.ties.get_mut(id);
         tie.status = status;
-        tie.since = t;
-        tie.last_innovation = t;
-        tie.procurement = procurement;
+        tie.work = Work { since: t, last_innovation: t, procurement, innovations: 0, start_differing };
         let (a, b, origin) = (tie.a, tie.b, tie.origin);
         self.agents.partners[a as usize] += 1;
         self.agents.partners[b as usize] += 1;
@@ -187,18 +178,8 @@ mod tests {
     #[test]
     fn partnership_thresholds() {
         assert_eq!(partnership_start(0.49, 0.5, 0.8, true), None);
-        assert_eq!(
-            partnership_start(0.5, 0.5, 0.8, true),
-            Some(Status::Informal)
-        );
-        assert_eq!(
-            partnership_start(0.7, 0.5, 0.8, false),
-            None,
-            "'may we?' waits for the contract"
-        );
-        assert_eq!(
-            partnership_start(0.8, 0.5, 0.8, false),
-            Some(Status::Formal)
-        );
+        assert_eq!(partnership_start(0.5, 0.5, 0.8, true), Some(Status::Informal));
+        assert_eq!(partnership_start(0.7, 0.5, 0.8, false), None, "'may we?' waits for the contract");
+        assert_eq!(partnership_start(0.8, 0.5, 0.8, false), Some(Status::Formal));
     }
 }

@@ -13,6 +13,8 @@ pub struct Innovation {
     pub composition: Option<usize>,
     pub feature: usize,
     pub trait_value: u32,
+    /// Steps the creators' partnership had worked when it invented this (0 in its first step).
+    pub age: u32,
     /// The creators' cognitive distance when they invented it.
     pub novelty: f64,
     /// Q = C · φ(d).

@@ -2,6 +2,8 @@
 
 use rand::Rng;
 
+use super::chance;
+
 /// Every agent's trait vector, `features` values per agent, plus the next unused trait value per
 /// feature (innovations invent values never used before: "new games").
 #[derive(Debug, Clone)]
@@ -29,7 +31,7 @@ impl Knowledge {
             .map(|_| {
                 base.iter()
                     .map(|&b| {
-                        if rng.random_bool(delta) {
+                        if chance(rng, delta) {
                             // A value that differs from the base: uniform over the other q - 1.
                             let v = rng.random_range(0..q - 1);
                             if v >= b {
@@ -47,18 +49,10 @@ impl Knowledge {
         let mut traits = Vec::with_capacity(sectors.len() * features);
         for &s in sectors {
             for &p in &prototypes[s] {
-                traits.push(if rng.random_bool(mu) {
-                    rng.random_range(0..q)
-                } else {
-                    p
-                });
+                traits.push(if chance(rng, mu) { rng.random_range(0..q) } else { p });
             }
         }
-        Knowledge {
-            features,
-            traits,
-            next_trait: vec![q; features],
-        }
+        Knowledge { features, traits, next_trait: vec![q; features] }
     }
 
     pub fn of(&self, a: u32) -> &[u32] {
@@ -68,11 +62,7 @@ impl Knowledge {
 
     /// Number of features on which two agents differ.
     pub fn differing(&self, a: u32, b: u32) -> usize {
-        self.of(a)
-            .iter()
-            .zip(self.of(b))
-            .filter(|(x, y)| x != y)
-            .count()
+        self.of(a).iter().zip(self.of(b)).filter(|(x, y)| x != y).count()
     }
 
     /// Cognitive distance d(a, b) = differing features / F, in [0, 1].
@@ -87,13 +77,7 @@ impl Knowledge {
             return None;
         }
         let pick = rng.random_range(0..k);
-        self.of(a)
-            .iter()
-            .zip(self.of(b))
-            .enumerate()
-            .filter(|(_, (x, y))| x != y)
-            .nth(pick)
-            .map(|(f, _)| f)
+        self.of(a).iter().zip(self.of(b)).enumerate().filter(|(_, (x, y))| x != y).nth(pick).map(|(f, _)| f)
     }
 
     /// Axelrod's rule: `learner` copies one trait on which it differs from `teacher`.
@@ -137,10 +121,7 @@ impl Knowledge {
                 count += 1;
             } else {
                 run.sort_unstable_by(|x, y| self.of(x.1).cmp(self.of(y.1)));
-                count += 1 + run
-                    .windows(2)
-                    .filter(|w| self.of(w[0].1) != self.of(w[1].1))
-                    .count();
+                count += 1 + run.windows(2).filter(|w| self.of(w[0].1) != self.of(w[1].1)).count();
             }
             start = end;
         }

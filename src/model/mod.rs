@@ -8,19 +8,21 @@ mod encounter;
 mod innovation;
 mod knowledge;
 mod partnership;
+mod sampling;
 mod tie;
 mod venue;
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use sampling::thin;
 
 pub use agent::{complementarity, composition, Agents, Sector, COMPOSITIONS};
 pub use encounter::{interaction_probability, partnership_start, trust_after_interaction};
 pub use innovation::Innovation;
 pub use knowledge::Knowledge;
 pub use partnership::{innovation_probability, phi, trust_after_work};
-pub use tie::{Origin, Status, Tie, Ties};
+pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work};
 pub use venue::{Lattice, Venue, VenueStats};
 
 use crate::scenario::Scenario;
@@ -34,6 +36,12 @@ pub enum Stream {
     Setup = 1,
     Dynamics = 2,
     Observation = 3,
+}
+
+/// True with probability p (p ≤ 0: never, p ≥ 1: always).
+#[inline]
+pub(crate) fn chance(rng: &mut impl Rng, p: f64) -> bool {
+    rng.random::<f64>() < p
 }
 
 pub fn stream(seed: u64, which: Stream) -> ChaCha8Rng {
@@ -101,7 +109,11 @@ pub struct World {
     by_sector: [Vec<u32>; 3],
     /// Cumulative visibility, for drawing whom to approach directly (C10).
     visibility_cdf: Vec<f64>,
+    /// The largest initiative, the bound for drawing who approaches.
+    max_initiative: f64,
     counters: Tallies,
+    /// Partnerships that have ended.
+    partnership_log: Vec<PartnershipRecord>,
     rng: ChaCha8Rng,
     seen: Vec<u32>,
     stamp: u32,
@@ -143,11 +155,8 @@ impl World {
                 total
             })
             .collect();
-        let venues = scenario
-            .venues
-            .iter()
-            .map(|(name, spec)| Venue::new(name, spec, &by_sector))
-            .collect();
+        let venues = scenario.venues.iter().map(|(name, spec)| Venue::new(name, spec, &by_sector)).collect();
+        let max_initiative = agents.initiative.iter().copied().fold(0.0, f64::max);
         let mut world = World {
             scenario: scenario.clone(),
             t: 0,
@@ -161,28 +170,22 @@ impl World {
             boosted: vec![(0, 0.0); n],
             by_sector,
             visibility_cdf,
+            max_initiative,
             counters: Tallies::default(),
+            partnership_log: Vec::new(),
             rng: stream(seed, Stream::Setup),
             seen: vec![0; n],
             stamp: 0,
             scratch: Scratch::default(),
             sameness: (0..=scenario.features)
                 .map(|k| {
-                    interaction_probability(
-                        k as f64 / scenario.features as f64,
-                        0.0,
-                        scenario.homophily,
-                    )
+                    interaction_probability(k as f64 / scenario.features as f64, 0.0, scenario.homophily)
                 })
                 .collect(),
             phi: (0..=scenario.features)
                 .map(|k| {
                     let i = &scenario.innovation;
-                    phi(
-                        k as f64 / scenario.features as f64,
-                        i.novelty_exponent,
-                        i.absorption_exponent,
-                    )
+                    phi(k as f64 / scenario.features as f64, i.novelty_exponent, i.absorption_exponent)
                 })
                 .collect(),
         };
@@ -206,6 +209,7 @@ impl World {
                 composition: None,
                 feature,
                 trait_value: value,
+                age: 0,
                 novelty: 0.0,
                 quality: 1.0,
                 social_value: 0.0,
@@ -233,50 +237,58 @@ impl World {
 
         // 1. Venues meet.
         order.clear();
-        order.extend(
-            (0..self.venues.len() as u32).filter(|&v| self.venues[v as usize].meets(self.t)),
-        );
+        order.extend((0..self.venues.len() as u32).filter(|&v| self.venues[v as usize].meets(self.t)));
         order.shuffle(&mut self.rng);
         for &v in &order {
             self.meet(v as usize);
         }
 
+        // Stages 2 and 3 first draw who acts (each independently, by thinning, at a cost that grows
+        // with those who act), then let them act in random order. Acting never changes whether
+        // another agent or tie acts, so this is the same as deciding in the shuffled order.
+
         // 2. Direct approaches ("just ask", C8), to someone found by visibility (C10).
         order.clear();
-        order.extend(0..self.agents.len() as u32);
+        let initiative = &self.agents.initiative;
+        thin(&mut self.rng, initiative.len(), self.max_initiative, |a| initiative[a], &mut order);
         order.shuffle(&mut self.rng);
         for &a in &order {
-            if self.rng.random_bool(self.agents.initiative[a as usize]) {
-                if let Some(b) = self.find_by_visibility(a) {
-                    self.direct.encounters += 1;
-                    self.encounter(a, b, 0.0, Origin::Direct);
-                }
+            if let Some(b) = self.find_by_visibility(a) {
+                self.direct.encounters += 1;
+                self.encounter(a, b, 0.0, Origin::Direct);
             }
         }
 
-        // 3. Follow-ups of ties that are no partnership and did not interact this step.
+        // 3. Follow-ups, with probability follow_up · τ, of ties that are no partnership and did
+        // not interact this step.
         order.clear();
-        order.extend(self.ties.ids().iter().copied().filter(|&id| {
-            let tie = self.ties.get(id);
-            !tie.status.is_partnership() && tie.last != self.t
-        }));
+        let (ties, t, follow_up) = (&self.ties, self.t, self.scenario.follow_up);
+        let ids = ties.ids();
+        thin(
+            &mut self.rng,
+            ids.len(),
+            follow_up,
+            |i| {
+                let tie = ties.get(ids[i]);
+                if tie.status.is_partnership() || tie.last == t {
+                    0.0
+                } else {
+                    follow_up * tie.trust
+                }
+            },
+            &mut order,
+        );
+        for slot in order.iter_mut() {
+            *slot = ids[*slot as usize];
+        }
         order.shuffle(&mut self.rng);
         for &id in &order {
-            let tie = self.ties.get(id);
-            if tie.last != self.t && self.rng.random_bool(self.scenario.follow_up * tie.trust) {
-                self.interact(id, 0.0);
-            }
+            self.follow_up(id);
         }
 
         // 4. Partnership work.
         order.clear();
-        order.extend(
-            self.ties
-                .ids()
-                .iter()
-                .copied()
-                .filter(|&id| self.ties.get(id).status.is_partnership()),
-        );
+        order.extend(self.ties.ids().iter().copied().filter(|&id| self.ties.get(id).status.is_partnership()));
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.work(id);
@@ -310,10 +322,7 @@ impl World {
         }
         for _ in 0..8 {
             let x = self.rng.random::<f64>() * total;
-            let b = self
-                .visibility_cdf
-                .partition_point(|&c| c <= x)
-                .min(self.agents.len() - 1) as u32;
+            let b = self.visibility_cdf.partition_point(|&c| c <= x).min(self.agents.len() - 1) as u32;
             if b != a {
                 return Some(b);
             }

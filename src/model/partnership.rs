@@ -5,7 +5,7 @@ use rand::Rng;
 
 use super::agent::composition;
 use super::innovation::Innovation;
-use super::tie::Status;
+use super::tie::{Ending, PartnershipRecord, Status};
 use super::World;
 
 /// The unnormalised value of cognitive distance, d^α (1 - d)^β.
@@ -16,11 +16,7 @@ fn raw_phi(d: f64, alpha: f64, beta: f64) -> f64 {
 /// φ(d) = d^α (1 - d)^β / φ_max, normalised so that its peak at d* = α / (α + β) is 1
 /// (Nooteboom's optimal cognitive distance). With α = β = 0, φ = 1 everywhere.
 pub fn phi(d: f64, alpha: f64, beta: f64) -> f64 {
-    let peak = if alpha + beta > 0.0 {
-        alpha / (alpha + beta)
-    } else {
-        0.5
-    };
+    let peak = if alpha + beta > 0.0 { alpha / (alpha + beta) } else { 0.5 };
     let max = raw_phi(peak, alpha, beta);
     if max > 0.0 {
         raw_phi(d, alpha, beta) / max
@@ -30,13 +26,7 @@ pub fn phi(d: f64, alpha: f64, beta: f64) -> f64 {
 }
 
 /// Innovation probability per partnership and step, P = ρ · φ(d) · τ · C · m.
-pub fn innovation_probability(
-    rate: f64,
-    phi: f64,
-    trust: f64,
-    complementarity: f64,
-    m: f64,
-) -> f64 {
+pub fn innovation_probability(rate: f64, phi: f64, trust: f64, complementarity: f64, m: f64) -> f64 {
     (rate * phi * trust * complementarity * m).clamp(0.0, 1.0)
 }
 
@@ -44,11 +34,7 @@ pub fn innovation_probability(
 /// negative, so that it stays in [0, 1].
 pub fn trust_after_work(trust: f64, work_gain: f64, equity: f64) -> f64 {
     let delta = work_gain * (2.0 * equity - 1.0);
-    let scaled = if delta >= 0.0 {
-        delta * (1.0 - trust)
-    } else {
-        delta * trust
-    };
+    let scaled = if delta >= 0.0 { delta * (1.0 - trust) } else { delta * trust };
     (trust + scaled).clamp(0.0, 1.0)
 }
 
@@ -58,11 +44,7 @@ impl World {
         let s = &self.scenario;
         let tie = self.ties.get(id);
         let (a, b, trust) = (tie.a, tie.b, tie.trust);
-        let m = if tie.procurement {
-            s.innovation.procurement_factor
-        } else {
-            1.0
-        };
+        let m = if tie.work.procurement { s.innovation.procurement_factor } else { 1.0 };
         let k = self.knowledge.differing(a, b);
         let d = k as f64 / self.knowledge.features as f64;
         let phi = self.phi[k];
@@ -86,7 +68,8 @@ impl World {
     /// A successful attempt: a new trait value on a feature where the partners differ, taken by both.
     fn innovate(&mut self, id: u32, d: f64, phi: f64, c: f64) {
         let tie = self.ties.get(id);
-        let (a, b, origin, procurement) = (tie.a, tie.b, tie.origin, tie.procurement);
+        let (a, b, origin, procurement) = (tie.a, tie.b, tie.origin, tie.work.procurement);
+        let age = self.t - tie.work.since;
         let feature = match self.knowledge.random_difference(a, b, &mut self.rng) {
             Some(f) => f,
             // Only reachable with α = 0, where identical partners still innovate: any feature.
@@ -109,6 +92,7 @@ impl World {
             composition: Some(comp),
             feature,
             trait_value: value,
+            age,
             novelty: d,
             quality,
             social_value: quality * need * w,
@@ -123,7 +107,9 @@ impl World {
         self.counters.record_innovation(&innovation);
         self.origin_stats(origin).innovations += 1;
         self.add_innovation(innovation);
-        self.ties.get_mut(id).last_innovation = self.t;
+        let work = &mut self.ties.get_mut(id).work;
+        work.last_innovation = self.t;
+        work.innovations += 1;
     }
 
     /// End partnerships whose trust fell below `trust.dissolve` or that went `stale_after` steps
@@ -132,26 +118,61 @@ impl World {
     pub(crate) fn end_partnerships(&mut self, ids: &[u32]) {
         let (dissolve, stale) = (self.scenario.trust.dissolve, self.scenario.stale_after);
         for &id in ids {
-            let t = self.t;
-            let tie = self.ties.get_mut(id);
+            let tie = self.ties.get(id);
             if !tie.status.is_partnership() {
                 continue;
             }
-            let dissolved = tie.trust < dissolve;
-            if dissolved || t - tie.last_innovation >= stale {
-                tie.status = Status::Acquaintance;
-                tie.procurement = false;
-                tie.rest_until = t + stale;
-                let (a, b) = (tie.a as usize, tie.b as usize);
-                self.agents.partners[a] -= 1;
-                self.agents.partners[b] -= 1;
-                if dissolved {
-                    self.counters.partnerships_dissolved += 1;
-                } else {
-                    self.counters.partnerships_exhausted += 1;
-                }
+            let ending = if tie.trust < dissolve {
+                Ending::Dissolved
+            } else if self.t - tie.work.last_innovation >= stale {
+                Ending::Exhausted
+            } else {
+                continue;
+            };
+            self.partnership_log.push(self.record(id, ending));
+            let tie = self.ties.get_mut(id);
+            tie.status = Status::Acquaintance;
+            tie.rest_until = self.t + stale;
+            let (a, b) = (tie.a as usize, tie.b as usize);
+            self.agents.partners[a] -= 1;
+            self.agents.partners[b] -= 1;
+            match ending {
+                Ending::Dissolved => self.counters.partnerships_dissolved += 1,
+                _ => self.counters.partnerships_exhausted += 1,
             }
         }
+    }
+
+    /// The record of the partnership on tie `id`, as it stands now.
+    pub(crate) fn record(&self, id: u32, ending: Ending) -> PartnershipRecord {
+        let tie = self.ties.get(id);
+        let f = self.knowledge.features as f64;
+        PartnershipRecord {
+            a: tie.a,
+            b: tie.b,
+            origin: tie.origin,
+            procurement: tie.work.procurement,
+            start: tie.work.since,
+            end: self.t,
+            start_distance: f64::from(tie.work.start_differing) / f,
+            end_distance: self.knowledge.distance(tie.a, tie.b),
+            innovations: tie.work.innovations,
+            ending,
+            formal: tie.status == Status::Formal,
+        }
+    }
+
+    /// Every partnership of the run so far: those that ended, then those still running.
+    pub fn partnerships(&self) -> Vec<PartnershipRecord> {
+        let mut all = self.partnership_log.clone();
+        all.extend(
+            self.ties
+                .ids()
+                .iter()
+                .filter(|&&id| self.ties.get(id).status.is_partnership())
+                .map(|&id| self.record(id, Ending::Running)),
+        );
+        all
     }
 }
 
@@ -184,14 +205,8 @@ mod tests {
 
     #[test]
     fn fairness_sign_follows_equity() {
-        assert!(
-            trust_after_work(0.5, 0.05, 1.0) > 0.5,
-            "equal partners build trust"
-        );
-        assert!(
-            trust_after_work(0.5, 0.05, 0.0) < 0.5,
-            "giver-taker erodes trust"
-        );
+        assert!(trust_after_work(0.5, 0.05, 1.0) > 0.5, "equal partners build trust");
+        assert!(trust_after_work(0.5, 0.05, 0.0) < 0.5, "giver-taker erodes trust");
         assert_eq!(trust_after_work(0.5, 0.05, 0.5), 0.5);
         // Scaled by (1 - τ) when positive and τ when negative.
         assert!((trust_after_work(0.6, 0.05, 1.0) - (0.6 + 0.05 * 0.4)).abs() < 1e-12);

@@ -29,6 +29,54 @@ impl Status {
     }
 }
 
+/// How a partnership ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Trust fell below `trust.dissolve`.
+    Dissolved,
+    /// `stale_after` steps passed without an innovation.
+    Exhausted,
+    /// Still running when the run ended.
+    Running,
+}
+
+impl Ending {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ending::Dissolved => "dissolved",
+            Ending::Exhausted => "exhausted",
+            Ending::Running => "running",
+        }
+    }
+}
+
+/// One partnership from its start to its end (or the end of the run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnershipRecord {
+    pub a: u32,
+    pub b: u32,
+    pub origin: Origin,
+    pub procurement: bool,
+    /// First step of work.
+    pub start: u32,
+    /// Last step of work.
+    pub end: u32,
+    /// Partners' cognitive distance when it began, and at its end.
+    pub start_distance: f64,
+    pub end_distance: f64,
+    pub innovations: u32,
+    pub ending: Ending,
+    /// Whether it was formal when it ended.
+    pub formal: bool,
+}
+
+impl PartnershipRecord {
+    /// Steps of work: from the step after it began to its last.
+    pub fn duration(&self) -> u32 {
+        self.end - self.start + 1
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Tie {
     pub a: u32,
@@ -38,19 +86,44 @@ pub struct Tie {
     pub origin: Origin,
     /// Step of the last interaction.
     pub last: u32,
-    /// Step the current partnership began.
-    pub since: u32,
-    /// Step of the partnership's last innovation (or its start).
-    pub last_innovation: u32,
     /// The partners' complementarity C (their capabilities do not change).
     pub complementarity: f64,
-    /// The partnership was born from procurement (C5).
-    pub procurement: bool,
     /// No new partnership before this step: an exhausted pair rests for `stale_after` steps.
     pub rest_until: u32,
+    /// The current partnership's state (meaningful while `status` is a partnership).
+    pub work: Work,
+}
+
+/// The state of a running partnership.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Work {
+    /// Step it began.
+    pub since: u32,
+    /// Step of its last innovation (or its start).
+    pub last_innovation: u32,
+    /// Born from procurement (C5).
+    pub procurement: bool,
+    pub innovations: u32,
+    /// Features on which the partners differed when it began.
+    pub start_differing: u32,
 }
 
 impl Tie {
+    /// A new acquaintance that began at `origin` in step `t`.
+    pub fn new(a: u32, b: u32, trust: f64, origin: Origin, t: u32, complementarity: f64) -> Self {
+        Tie {
+            a,
+            b,
+            trust,
+            status: Status::Acquaintance,
+            origin,
+            last: t,
+            complementarity,
+            rest_until: 0,
+            work: Work::default(),
+        }
+    }
+
     pub fn other(&self, a: u32) -> u32 {
         if self.a == a {
             self.b
@@ -68,15 +141,13 @@ pub struct Ties {
     position: Vec<usize>,
     live: Vec<u32>,
     free: Vec<u32>,
-    by_agent: Vec<Vec<u32>>,
+    /// Each agent's (other end, tie id) pairs.
+    by_agent: Vec<Vec<(u32, u32)>>,
 }
 
 impl Ties {
     pub fn new(agents: usize) -> Self {
-        Ties {
-            by_agent: vec![Vec::new(); agents],
-            ..Default::default()
-        }
+        Ties { by_agent: vec![Vec::new(); agents], ..Default::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -104,8 +175,8 @@ impl Ties {
         self.live.iter().map(|&id| &self.slots[id as usize])
     }
 
-    /// Tie ids of one agent.
-    pub fn of(&self, a: u32) -> &[u32] {
+    /// (other end, tie id) of each tie of one agent.
+    pub fn of(&self, a: u32) -> &[(u32, u32)] {
         &self.by_agent[a as usize]
     }
 
@@ -114,15 +185,8 @@ impl Ties {
     }
 
     pub fn find(&self, a: u32, b: u32) -> Option<u32> {
-        let (x, y) = if self.degree(a) <= self.degree(b) {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        self.by_agent[x as usize]
-            .iter()
-            .copied()
-            .find(|&id| self.slots[id as usize].other(x) == y)
+        let (x, y) = if self.degree(a) <= self.degree(b) { (a, b) } else { (b, a) };
+        self.by_agent[x as usize].iter().find(|&&(other, _)| other == y).map(|&(_, id)| id)
     }
 
     pub fn insert(&mut self, tie: Tie) -> u32 {
@@ -140,8 +204,8 @@ impl Ties {
         };
         self.position[id as usize] = self.live.len();
         self.live.push(id);
-        self.by_agent[a as usize].push(id);
-        self.by_agent[b as usize].push(id);
+        self.by_agent[a as usize].push((b, id));
+        self.by_agent[b as usize].push((a, id));
         id
     }
 
@@ -149,7 +213,7 @@ impl Ties {
         let (a, b) = (self.slots[id as usize].a, self.slots[id as usize].b);
         for agent in [a, b] {
             let list = &mut self.by_agent[agent as usize];
-            if let Some(i) = list.iter().position(|&t| t == id) {
+            if let Some(i) = list.iter().position(|&(_, t)| t == id) {
                 list.swap_remove(i);
             }
         }
@@ -168,19 +232,7 @@ mod tests {
     use super::*;
 
     fn tie(a: u32, b: u32) -> Tie {
-        Tie {
-            a,
-            b,
-            trust: 0.1,
-            status: Status::Acquaintance,
-            origin: Origin::Direct,
-            last: 0,
-            since: 0,
-            last_innovation: 0,
-            complementarity: 0.0,
-            procurement: false,
-            rest_until: 0,
-        }
+        Tie::new(a, b, 0.1, Origin::Direct, 0, 0.5)
     }
 
     #[test]

@@ -6,7 +6,7 @@ use rand::Rng;
 
 use super::agent::Sector;
 use super::tie::{Origin, Status, Tie};
-use super::World;
+use super::{chance, World};
 use crate::scenario::{Mix, Seating, VenueKind, VenueSpec};
 
 /// What a venue (or the direct approaches) produced over a run.
@@ -40,11 +40,7 @@ impl Lattice {
         let right = (x + 1 < self.width).then(|| cell + 1);
         let up = (y > 0).then(|| cell - self.width);
         let down = (y + 1 < self.height).then(|| cell + self.width);
-        [left, right, up, down]
-            .into_iter()
-            .flatten()
-            .map(|c| self.cells[c])
-            .filter(|&a| a != u32::MAX)
+        [left, right, up, down].into_iter().flatten().map(|c| self.cells[c]).filter(|&a| a != u32::MAX)
     }
 }
 
@@ -70,16 +66,10 @@ impl Venue {
             _ => Sector::ALL.to_vec(),
         };
         let pools = if spec.mix == Mix::Balanced && spec.kind != VenueKind::Procurement {
-            sectors
-                .iter()
-                .map(|s| by_sector[s.index()].clone())
-                .filter(|p| !p.is_empty())
-                .collect()
+            sectors.iter().map(|s| by_sector[s.index()].clone()).filter(|p| !p.is_empty()).collect()
         } else {
-            let mut pool: Vec<u32> = sectors
-                .iter()
-                .flat_map(|s| by_sector[s.index()].iter().copied())
-                .collect();
+            let mut pool: Vec<u32> =
+                sectors.iter().flat_map(|s| by_sector[s.index()].iter().copied()).collect();
             pool.sort_unstable();
             pool.dedup();
             vec![pool]
@@ -119,11 +109,7 @@ fn draw_attendance(
     }
     if seats * 4 >= pool.len() {
         let start = out.len();
-        out.extend(
-            pool.iter()
-                .copied()
-                .filter(|&a| rng.random_bool(openness[a as usize])),
-        );
+        out.extend(pool.iter().copied().filter(|&a| chance(rng, openness[a as usize])));
         if out.len() - start > seats {
             out[start..].shuffle(rng);
             out.truncate(start + seats);
@@ -135,7 +121,7 @@ fn draw_attendance(
     while taken < seats && tries < 50 * seats {
         tries += 1;
         let a = pool[rng.random_range(0..pool.len())];
-        if seen[a as usize] != stamp && rng.random_bool(openness[a as usize]) {
+        if seen[a as usize] != stamp && chance(rng, openness[a as usize]) {
             seen[a as usize] = stamp;
             out.push(a);
             taken += 1;
@@ -214,12 +200,7 @@ impl World {
                         c
                     })
                     .collect();
-                self.venues[v].lattice = Some(Lattice {
-                    width,
-                    height,
-                    cells,
-                    home,
-                });
+                self.venues[v].lattice = Some(Lattice { width, height, cells, home });
             }
             self.venues[v].members = members;
         }
@@ -248,8 +229,7 @@ impl World {
                 }
                 let tables = people.len().div_ceil(spec.group_size).max(1);
                 for table in 0..tables {
-                    let seated: Vec<u32> =
-                        people.iter().copied().skip(table).step_by(tables).collect();
+                    let seated: Vec<u32> = people.iter().copied().skip(table).step_by(tables).collect();
                     for (i, &a) in seated.iter().enumerate() {
                         for &b in &seated[i + 1..] {
                             self.encounter(a, b, f, origin);
@@ -262,11 +242,7 @@ impl World {
                 if spec.kind == VenueKind::Seminar {
                     for &a in &people {
                         let slot = &mut self.boosted[a as usize];
-                        let boost = if slot.0 == self.t {
-                            slot.1.max(spec.boost)
-                        } else {
-                            spec.boost
-                        };
+                        let boost = if slot.0 == self.t { slot.1.max(spec.boost) } else { spec.boost };
                         *slot = (self.t, boost);
                     }
                 }
@@ -300,16 +276,13 @@ impl World {
                 }
             }
             VenueKind::Neighbourhood => {
-                let lattice = self.venues[v]
-                    .lattice
-                    .take()
-                    .expect("neighbourhoods have a lattice");
+                let lattice = self.venues[v].lattice.take().expect("neighbourhoods have a lattice");
                 let mut order: Vec<usize> = (0..people.len()).collect();
                 order.shuffle(&mut self.rng);
                 let mut near = Vec::with_capacity(4);
                 for idx in order {
                     let a = people[idx];
-                    if !self.rng.random_bool(self.agents.openness[a as usize]) {
+                    if !chance(&mut self.rng, self.agents.openness[a as usize]) {
                         continue;
                     }
                     near.clear();
@@ -356,11 +329,7 @@ impl World {
                 pairs.push((a, b));
             }
         }
-        let mut left: Vec<u32> = people
-            .iter()
-            .copied()
-            .filter(|&a| self.seen[a as usize] != stamp)
-            .collect();
+        let mut left: Vec<u32> = people.iter().copied().filter(|&a| self.seen[a as usize] != stamp).collect();
         left.shuffle(&mut self.rng);
         pairs.extend(left.chunks_exact(2).map(|p| (p[0], p[1])));
         pairs
@@ -382,10 +351,9 @@ impl World {
             }
             let mut chosen = None;
             for _ in 0..50 {
-                let s = self.by_sector[Sector::Private.index()][self
-                    .rng
-                    .random_range(0..self.by_sector[Sector::Private.index()].len())];
-                if self.rng.random_bool(self.agents.visibility[s as usize]) {
+                let s = self.by_sector[Sector::Private.index()]
+                    [self.rng.random_range(0..self.by_sector[Sector::Private.index()].len())];
+                if chance(&mut self.rng, self.agents.visibility[s as usize]) {
                     chosen = Some(s);
                     break;
                 }
@@ -400,19 +368,9 @@ impl World {
                 Some(id) => id,
                 None => {
                     self.venues[v].stats.ties_begun += 1;
-                    self.ties.insert(Tie {
-                        a: buyer,
-                        b: supplier,
-                        trust: self.scenario.trust.prior_across,
-                        status: Status::Acquaintance,
-                        origin: Origin::Venue(v as u16),
-                        last: self.t,
-                        since: 0,
-                        last_innovation: 0,
-                        complementarity: self.agents.complementarity(buyer, supplier),
-                        procurement: false,
-                        rest_until: 0,
-                    })
+                    let c = self.agents.complementarity(buyer, supplier);
+                    let trust = self.scenario.trust.prior_across;
+                    self.ties.insert(Tie::new(buyer, supplier, trust, Origin::Venue(v as u16), self.t, c))
                 }
             };
             let tie = self.ties.get_mut(id);

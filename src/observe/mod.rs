@@ -94,10 +94,7 @@ impl Observer {
                 }
             }
         }
-        Observer {
-            pairs,
-            scratch: Vec::new(),
-        }
+        Observer { pairs, scratch: Vec::new() }
     }
 
     pub fn measure(&mut self, world: &World) -> StepMetrics {
@@ -189,12 +186,7 @@ impl RunMetrics {
     /// Columns of `runs.csv` after the identifying ones: the extras, then the step metrics.
     pub fn columns() -> Vec<&'static str> {
         let mut columns = vec!["first_innovation_step", "cost_per_innovation"];
-        columns.extend(
-            StepMetrics::COLUMNS
-                .iter()
-                .map(|c| c.0)
-                .filter(|c| *c != "new_innovations"),
-        );
+        columns.extend(StepMetrics::COLUMNS.iter().map(|c| c.0).filter(|c| *c != "new_innovations"));
         columns
     }
 
@@ -239,6 +231,7 @@ pub struct InnovationRow {
     pub composition: &'static str,
     pub feature: usize,
     pub trait_value: u32,
+    pub partnership_age: u32,
     pub novelty: f64,
     pub quality: f64,
     pub social_value: f64,
@@ -256,14 +249,12 @@ pub struct Recording {
     /// Record every k-th step in the series (step 0 and the last step are always recorded).
     pub every: u32,
     pub innovations: bool,
+    pub partnerships: bool,
 }
 
 impl Default for Recording {
     fn default() -> Self {
-        Recording {
-            every: 1,
-            innovations: false,
-        }
+        Recording { every: 1, innovations: false, partnerships: false }
     }
 }
 
@@ -275,6 +266,17 @@ pub struct RunOutput {
     pub metrics: RunMetrics,
     pub venues: Vec<VenueRow>,
     pub innovations: Vec<InnovationRow>,
+    pub partnerships: Vec<PartnershipRow>,
+}
+
+/// One row of `partnerships.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnershipRow {
+    pub record: model::PartnershipRecord,
+    pub sector_a: Sector,
+    pub sector_b: Sector,
+    /// The venue where the partners' tie began, or "(direct)".
+    pub venue: String,
 }
 
 /// Builds a world, runs it to the end and records it.
@@ -305,27 +307,33 @@ pub fn collect(world: &World, series: Vec<(u32, StepMetrics)>, recording: Record
     let mut venues: Vec<VenueRow> = world
         .venues()
         .iter()
-        .map(|v| VenueRow {
-            venue: v.name.clone(),
-            kind: v.spec.kind.name(),
-            stats: v.stats.clone(),
-        })
+        .map(|v| VenueRow { venue: v.name.clone(), kind: v.spec.kind.name(), stats: v.stats.clone() })
         .collect();
-    venues.push(VenueRow {
-        venue: "(direct)".into(),
-        kind: "direct",
-        stats: world.direct().clone(),
-    });
-    let innovations = if recording.innovations {
-        innovation_rows(world)
+    venues.push(VenueRow { venue: "(direct)".into(), kind: "direct", stats: world.direct().clone() });
+    let innovations = if recording.innovations { innovation_rows(world) } else { Vec::new() };
+    let partnerships = if recording.partnerships {
+        world
+            .partnerships()
+            .into_iter()
+            .map(|record| PartnershipRow {
+                sector_a: world.agents().sector[record.a as usize],
+                sector_b: world.agents().sector[record.b as usize],
+                venue: origin_name(world, Some(record.origin)),
+                record,
+            })
+            .collect()
     } else {
         Vec::new()
     };
-    RunOutput {
-        series,
-        metrics,
-        venues,
-        innovations,
+    RunOutput { series, metrics, venues, innovations, partnerships }
+}
+
+/// The name of where a tie began.
+fn origin_name(world: &World, origin: Option<Origin>) -> String {
+    match origin {
+        Some(Origin::Venue(v)) => world.venues()[v as usize].name.clone(),
+        Some(Origin::Direct) => "(direct)".into(),
+        None => "(seeded)".into(),
     }
 }
 
@@ -347,15 +355,12 @@ fn innovation_rows(world: &World) -> Vec<InnovationRow> {
                 composition: i.composition.map_or("seeded", |c| COMPOSITIONS[c]),
                 feature: i.feature,
                 trait_value: i.trait_value,
+                partnership_age: i.age,
                 novelty: i.novelty,
                 quality: i.quality,
                 social_value: i.social_value,
                 economic_value: i.economic_value,
-                venue: match i.origin {
-                    Some(Origin::Venue(v)) => world.venues()[v as usize].name.clone(),
-                    Some(Origin::Direct) => "(direct)".into(),
-                    None => "(seeded)".into(),
-                },
+                venue: origin_name(world, i.origin),
                 procurement_born: i.procurement,
                 adopters: i.adopters,
                 scaled_step: i.scaled_step,

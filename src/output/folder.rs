@@ -19,9 +19,7 @@ impl ResultsFolder {
     pub fn create(explicit: Option<&Path>, name: &str, force: bool) -> Result<Self> {
         let target = match explicit {
             Some(dir) => {
-                let non_empty = fs::read_dir(dir)
-                    .map(|mut d| d.next().is_some())
-                    .unwrap_or(false);
+                let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
                 if dir.exists() && !dir.is_dir() {
                     return Err(Error::input(
                         Location::file(dir.display().to_string()),
@@ -42,13 +40,7 @@ impl ResultsFolder {
                 let stamp = super::manifest::timestamp_compact(std::time::SystemTime::now());
                 let safe: String = name
                     .chars()
-                    .map(|c| {
-                        if c.is_alphanumeric() || c == '-' || c == '_' {
-                            c
-                        } else {
-                            '_'
-                        }
-                    })
+                    .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
                     .collect();
                 let base = Path::new("results").join(format!("{safe}-{stamp}"));
                 let mut candidate = base.clone();
@@ -60,24 +52,15 @@ impl ResultsFolder {
                 candidate
             }
         };
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let leaf = target
-            .file_name()
-            .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
+        let leaf = target.file_name().map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
         let work = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
         if work.exists() {
             fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
         }
         fs::create_dir(&work).map_err(|e| Error::io(&work, e))?;
-        Ok(ResultsFolder {
-            target,
-            work,
-            committed: false,
-        })
+        Ok(ResultsFolder { target, work, committed: false })
     }
 
     /// Where files are written until `commit`.

@@ -85,9 +85,6 @@ mod tests {
         let t = UNIX_EPOCH + Duration::from_secs(1_795_753_415); // 2026-11-27T04:23:35Z
         assert_eq!(timestamp(t), "2026-11-27T04:23:35Z");
         assert_eq!(timestamp_compact(t), "20261127-042335");
-        assert_eq!(
-            timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),
-            "2000-02-29T00:00:00Z"
-        );
+        assert_eq!(timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29T00:00:00Z");
     }
 }

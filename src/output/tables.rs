@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::experiment::stats::{Accumulator, Summary};
 use crate::experiment::{Outcome, RunSpec};
-use crate::observe::{RunMetrics, StepMetrics};
+use crate::observe::{Recording, RunMetrics, StepMetrics};
 
 type Writer = csv::Writer<BufWriter<File>>;
 
@@ -58,6 +58,7 @@ pub const INNOVATION_COLUMNS: &[&str] = &[
     "composition",
     "feature",
     "trait",
+    "partnership_age",
     "novelty",
     "quality",
     "social_value",
@@ -68,11 +69,29 @@ pub const INNOVATION_COLUMNS: &[&str] = &[
     "scaled_step",
 ];
 
+pub const PARTNERSHIP_COLUMNS: &[&str] = &[
+    "partner_a",
+    "partner_b",
+    "sector_a",
+    "sector_b",
+    "venue",
+    "procurement_born",
+    "start",
+    "end",
+    "duration",
+    "start_distance",
+    "end_distance",
+    "innovations",
+    "ending",
+    "formal",
+];
+
 pub struct Tables {
     runs: Writer,
     series: Writer,
     venues: Writer,
     innovations: Option<Writer>,
+    partnerships: Option<Writer>,
     /// (point, metric) → accumulator over the point's completed runs.
     summary: BTreeMap<(u32, usize), Accumulator>,
     pub failed: u64,
@@ -80,7 +99,7 @@ pub struct Tables {
 }
 
 impl Tables {
-    pub fn create(dir: &Path, innovations: bool) -> Result<Self> {
+    pub fn create(dir: &Path, recording: Recording) -> Result<Self> {
         let ids = ["run_id", "point", "replication"];
         let mut runs_header: Vec<&str> = ids.to_vec();
         runs_header.push("seed");
@@ -91,12 +110,18 @@ impl Tables {
         series_header.extend(StepMetrics::COLUMNS.iter().map(|c| c.0));
         let venue_header: Vec<&str> = ids.iter().chain(VENUE_COLUMNS).copied().collect();
         let innovation_header: Vec<&str> = ids.iter().chain(INNOVATION_COLUMNS).copied().collect();
+        let partnership_header: Vec<&str> = ids.iter().chain(PARTNERSHIP_COLUMNS).copied().collect();
         Ok(Tables {
             runs: open(dir, "runs.csv", &runs_header)?,
             series: open(dir, "series.csv", &series_header)?,
             venues: open(dir, "venues.csv", &venue_header)?,
-            innovations: if innovations {
+            innovations: if recording.innovations {
                 Some(open(dir, "innovations.csv", &innovation_header)?)
+            } else {
+                None
+            },
+            partnerships: if recording.partnerships {
+                Some(open(dir, "partnerships.csv", &partnership_header)?)
             } else {
                 None
             },
@@ -108,11 +133,7 @@ impl Tables {
 
     /// Appends one run to every table and flushes, so that what is on disk is whole runs.
     pub fn write(&mut self, run: &RunSpec, outcome: &Outcome) -> Result<()> {
-        let ids = [
-            run.run_id.to_string(),
-            run.point.to_string(),
-            run.replication.to_string(),
-        ];
+        let ids = [run.run_id.to_string(), run.point.to_string(), run.replication.to_string()];
         let columns = RunMetrics::columns();
         match outcome {
             Ok(output) => {
@@ -166,6 +187,7 @@ impl Tables {
                             i.composition.to_string(),
                             i.feature.to_string(),
                             i.trait_value.to_string(),
+                            i.partnership_age.to_string(),
                             number(Some(i.novelty)),
                             number(Some(i.quality)),
                             number(Some(i.social_value)),
@@ -174,6 +196,29 @@ impl Tables {
                             i.procurement_born.to_string(),
                             i.adopters.to_string(),
                             i.scaled_step.map_or(String::new(), |s| s.to_string()),
+                        ]);
+                        writer.write_record(&row).map_err(csv_error)?;
+                    }
+                }
+                if let Some(writer) = &mut self.partnerships {
+                    for p in &output.partnerships {
+                        let r = &p.record;
+                        let mut row: Vec<String> = ids.to_vec();
+                        row.extend([
+                            r.a.to_string(),
+                            r.b.to_string(),
+                            p.sector_a.name().to_string(),
+                            p.sector_b.name().to_string(),
+                            p.venue.clone(),
+                            r.procurement.to_string(),
+                            r.start.to_string(),
+                            r.end.to_string(),
+                            r.duration().to_string(),
+                            number(Some(r.start_distance)),
+                            number(Some(r.end_distance)),
+                            r.innovations.to_string(),
+                            r.ending.name().to_string(),
+                            r.formal.to_string(),
                         ]);
                         writer.write_record(&row).map_err(csv_error)?;
                     }
@@ -191,21 +236,17 @@ impl Tables {
         for writer in [&mut self.runs, &mut self.series, &mut self.venues]
             .into_iter()
             .chain(self.innovations.as_mut())
+            .chain(self.partnerships.as_mut())
         {
-            writer
-                .flush()
-                .map_err(|e| Error::Run(format!("cannot write results: {e}")))?;
+            writer.flush().map_err(|e| Error::Run(format!("cannot write results: {e}")))?;
         }
         Ok(())
     }
 
     /// Writes `summary.csv` (one row per point and metric) and returns the summaries.
     pub fn finish(self, dir: &Path) -> Result<Vec<(u32, &'static str, Summary)>> {
-        let mut writer = open(
-            dir,
-            "summary.csv",
-            &["point", "metric", "n", "mean", "sd", "ci_low", "ci_high"],
-        )?;
+        let mut writer =
+            open(dir, "summary.csv", &["point", "metric", "n", "mean", "sd", "ci_low", "ci_high"])?;
         let columns = RunMetrics::columns();
         let mut rows = Vec::new();
         for (&(point, k), acc) in &self.summary {
@@ -223,9 +264,7 @@ impl Tables {
                 .map_err(csv_error)?;
             rows.push((point, columns[k], s));
         }
-        writer
-            .flush()
-            .map_err(|e| Error::Run(format!("cannot write summary.csv: {e}")))?;
+        writer.flush().map_err(|e| Error::Run(format!("cannot write summary.csv: {e}")))?;
         Ok(rows)
     }
 }

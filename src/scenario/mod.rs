@@ -203,10 +203,7 @@ pub fn load_str(name: &str, source: &str, overrides: &[String]) -> Result<Resolv
     if let Some(parent) = extends_target(&table, name, source, Path::new("."))? {
         read_chain(&parent, &mut chain, &mut Vec::new())?;
     }
-    chain.push(Source {
-        table,
-        spans: Spans::new(name, source),
-    });
+    chain.push(Source { table, spans: Spans::new(name, source) });
     let default_name = name.split(['.', ' ']).next().unwrap_or(name).to_string();
     resolve(chain, overrides, default_name)
 }
@@ -217,18 +214,13 @@ pub fn baseline(overrides: &[String]) -> Result<Resolved> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+    path.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
 }
 
 fn read_chain(path: &Path, chain: &mut Vec<Source>, visiting: &mut Vec<PathBuf>) -> Result<()> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
-        Error::input(
-            Location::file(&shown),
-            None,
-            format!("cannot read the scenario file: {e}"),
-        )
+        Error::input(Location::file(&shown), None, format!("cannot read the scenario file: {e}"))
     })?;
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if let Some(start) = visiting.iter().position(|p| *p == canonical) {
@@ -259,19 +251,11 @@ fn read_chain(path: &Path, chain: &mut Vec<Source>, visiting: &mut Vec<PathBuf>)
         read_chain(&parent, chain, visiting)?;
     }
     visiting.pop();
-    chain.push(Source {
-        table,
-        spans: Spans::new(&shown, &source),
-    });
+    chain.push(Source { table, spans: Spans::new(&shown, &source) });
     Ok(())
 }
 
-fn extends_target(
-    table: &toml::Table,
-    file: &str,
-    source: &str,
-    dir: &Path,
-) -> Result<Option<PathBuf>> {
+fn extends_target(table: &toml::Table, file: &str, source: &str, dir: &Path) -> Result<Option<PathBuf>> {
     let Some(toml::Value::String(target)) = table.get("extends") else {
         return Ok(None);
     };
@@ -296,11 +280,7 @@ fn parse(file: &str, source: &str) -> Result<toml::Table> {
             Some(span) => Location::at(file, source, span.start),
             None => Location::file(file),
         };
-        Error::input(
-            location,
-            None,
-            format!("invalid TOML: {}", e.message().trim()),
-        )
+        Error::input(location, None, format!("invalid TOML: {}", e.message().trim()))
     })?;
     if table.is_empty() {
         return Err(Error::input(
@@ -336,20 +316,11 @@ impl Provenance<'_> {
 }
 
 fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String) -> Result<Resolved> {
-    let top = chain
-        .last()
-        .map(|s| s.spans.file.clone())
-        .unwrap_or_default();
-    let mut provenance = Provenance {
-        set_by: HashMap::new(),
-        top: &top,
-    };
+    let top = chain.last().map(|s| s.spans.file.clone()).unwrap_or_default();
+    let mut provenance = Provenance { set_by: HashMap::new(), top: &top };
     let mut merged = toml::Table::new();
     // `extends` and `replace` direct the loading and are not part of the resolved scenario.
-    for param in params::PARAMS
-        .iter()
-        .filter(|p| !p.path.contains('*') && !DIRECTIVES.contains(&p.path))
-    {
+    for param in params::PARAMS.iter().filter(|p| !p.path.contains('*') && !DIRECTIVES.contains(&p.path)) {
         if let Some(default) = params::default_for(param, None) {
             insert_path(&mut merged, param.path, literal(default));
         }
@@ -362,13 +333,7 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String) -> Re
                 merged.remove(key);
             }
         }
-        overlay(
-            &mut merged,
-            table,
-            "",
-            &source.spans,
-            &mut provenance.set_by,
-        );
+        overlay(&mut merged, table, "", &source.spans, &mut provenance.set_by);
     }
     // The name defaults to the named file's own name, not to the name of the scenario it extends.
     if !chain.last().is_some_and(|s| s.table.contains_key("name")) {
@@ -379,13 +344,12 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String) -> Re
     }
     fill_defaults(&mut merged, &provenance)?;
     check_consistency(&merged, &provenance)?;
-    let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(merged.clone()))
-        .map_err(|e| {
-        let path = e.path().to_string();
-        Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
-    })?;
-    let toml = toml::to_string(&merged)
-        .map_err(|e| Error::Run(format!("cannot print the scenario: {e}")))?;
+    let scenario: Scenario =
+        serde_path_to_error::deserialize(toml::Value::Table(merged.clone())).map_err(|e| {
+            let path = e.path().to_string();
+            Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
+        })?;
+    let toml = toml::to_string(&merged).map_err(|e| Error::Run(format!("cannot print the scenario: {e}")))?;
     Ok(Resolved {
         scenario,
         toml,
@@ -423,11 +387,7 @@ fn overlay(
     set_by: &mut HashMap<String, Location>,
 ) {
     for (key, value) in from {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         set_by.insert(path.clone(), spans.locate(&path));
         let is_param = params::lookup(&path.split('.').collect::<Vec<_>>()).is_some();
         match (into.get_mut(&key), value) {
@@ -453,11 +413,7 @@ fn apply_set(
 ) -> Result<()> {
     let location = Location::file(format!("--set {assignment}"));
     let Some((path, text)) = assignment.split_once('=') else {
-        return Err(Error::input(
-            location,
-            None,
-            "expected --set path=value, e.g. --set trust.gain=0.3",
-        ));
+        return Err(Error::input(location, None, "expected --set path=value, e.g. --set trust.gain=0.3"));
     };
     let path = path.trim();
     let parts: Vec<&str> = path.split('.').collect();
@@ -470,8 +426,7 @@ fn apply_set(
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| toml::Value::String(text.to_string()));
-    validate::check_value(param, &value)
-        .map_err(|m| Error::input(location.clone(), Some(path), m))?;
+    validate::check_value(param, &value).map_err(|m| Error::input(location.clone(), Some(path), m))?;
     insert_path(merged, path, value);
     set_by.insert(path.to_string(), location);
     Ok(())
@@ -501,25 +456,18 @@ fn fill_defaults(merged: &mut toml::Table, provenance: &Provenance) -> Result<()
                 table.insert("sector".into(), toml::Value::String(sector.clone()));
                 Some(Sector::parse(&sector).expect("validated"))
             } else {
-                let Some(kind) = table
-                    .get("kind")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-                else {
+                let Some(kind) = table.get("kind").and_then(|v| v.as_str()).map(str::to_string) else {
                     return Err(Error::input(
                         provenance.locate(&base),
                         Some(&format!("{base}.kind")),
-                        format!(
-                            "venue `{name}` needs a kind: {}",
-                            params::VENUE_KINDS.join(", ")
-                        ),
+                        format!("venue `{name}` needs a kind: {}", params::VENUE_KINDS.join(", ")),
                     ));
                 };
                 for key in table.keys() {
                     let param = params::lookup(&[group, name, key]);
-                    if let Some(p) = param.filter(|p| {
-                        !p.venue_kinds.is_empty() && !p.venue_kinds.contains(&kind.as_str())
-                    }) {
+                    if let Some(p) =
+                        param.filter(|p| !p.venue_kinds.is_empty() && !p.venue_kinds.contains(&kind.as_str()))
+                    {
                         let path = format!("{base}.{key}");
                         return Err(Error::input(
                             provenance.locate(&path),
@@ -533,10 +481,7 @@ fn fill_defaults(merged: &mut toml::Table, provenance: &Provenance) -> Result<()
                 }
                 None
             };
-            for param in params::PARAMS
-                .iter()
-                .filter(|p| p.path.starts_with(&format!("{group}.*.")))
-            {
+            for param in params::PARAMS.iter().filter(|p| p.path.starts_with(&format!("{group}.*."))) {
                 let rest = &param.path[group.len() + 3..];
                 let mut cursor: &mut toml::Table = table;
                 let parts: Vec<&str> = rest.split('.').collect();
@@ -568,13 +513,9 @@ fn check_consistency(merged: &toml::Table, provenance: &Provenance) -> Result<()
             value = table.and_then(|t| t.get(part));
             table = value.and_then(|v| v.as_table());
         }
-        value
-            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-            .unwrap_or(f64::NAN)
+        value.and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))).unwrap_or(f64::NAN)
     };
-    let fail = |path: &str, message: String| {
-        Err(Error::input(provenance.locate(path), Some(path), message))
-    };
+    let fail = |path: &str, message: String| Err(Error::input(provenance.locate(path), Some(path), message));
     if get("trust.formal") < get("trust.partner") {
         return fail("trust.formal", "trust.formal must be at least trust.partner (a formal partnership needs more trust than an informal one)".into());
     }
@@ -606,7 +547,11 @@ fn check_consistency(merged: &toml::Table, provenance: &Provenance) -> Result<()
         }
     }
     if agents < 1.0 {
-        return fail("populations", "the scenario has no organisations; add a population, e.g. `[populations.civil] count = 40`".into());
+        return fail(
+            "populations",
+            "the scenario has no organisations; add a population, e.g. `[populations.civil] count = 40`"
+                .into(),
+        );
     }
     if let Some(toml::Value::Table(venues)) = merged.get("venues") {
         for (name, venue) in venues {
@@ -645,21 +590,14 @@ mod tests {
         let civil = &r.scenario.populations["civil"];
         assert_eq!(civil.sector, Sector::Civil);
         assert_eq!(civil.count, 40);
-        assert!(
-            civil.need.mean > 0.5,
-            "civil need insight defaults high (C3)"
-        );
+        assert!(civil.need.mean > 0.5, "civil need insight defaults high (C3)");
         assert_eq!(r.scenario.steps, 120);
     }
 
     #[test]
     fn unknown_key_names_line_and_suggestion() {
-        let err = load_str(
-            "t.toml",
-            "[populations.civil]\ncount = 40\n[trust]\ngian = 0.3\n",
-            &[],
-        )
-        .unwrap_err();
+        let err =
+            load_str("t.toml", "[populations.civil]\ncount = 40\n[trust]\ngian = 0.3\n", &[]).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("t.toml:4:1"), "{text}");
         assert!(text.contains("did you mean `gain`"), "{text}");
@@ -668,16 +606,9 @@ mod tests {
 
     #[test]
     fn out_of_range_and_wrong_type_are_located() {
-        let err = load_str("t.toml", "steps = 10\nsector_distance = 1.5\n", &[])
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("t.toml:2:1") && err.contains("out of range"),
-            "{err}"
-        );
-        let err = load_str("t.toml", "steps = \"ten\"\n", &[])
-            .unwrap_err()
-            .to_string();
+        let err = load_str("t.toml", "steps = 10\nsector_distance = 1.5\n", &[]).unwrap_err().to_string();
+        assert!(err.starts_with("t.toml:2:1") && err.contains("out of range"), "{err}");
+        let err = load_str("t.toml", "steps = \"ten\"\n", &[]).unwrap_err().to_string();
         assert!(err.contains("expected integer, found a string"), "{err}");
     }
 
@@ -691,50 +622,34 @@ mod tests {
         .unwrap();
         assert_eq!(r.scenario.trust.gain, 0.4);
         assert_eq!(r.scenario.diffusion.mixing, Mixing::Full);
-        let err = load_str(
-            "t.toml",
-            "[populations.civil]\ncount = 4\n",
-            &["trust.gain=2".into()],
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.contains("--set trust.gain=2") && err.contains("out of range"),
-            "{err}"
-        );
+        let err = load_str("t.toml", "[populations.civil]\ncount = 4\n", &["trust.gain=2".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--set trust.gain=2") && err.contains("out of range"), "{err}");
     }
 
     #[test]
     fn venue_keys_must_fit_the_kind() {
-        let src =
-            "[populations.civil]\ncount = 4\n[venues.talk]\nkind = \"seminar\"\ngroup_size = 4\n";
+        let src = "[populations.civil]\ncount = 4\n[venues.talk]\nkind = \"seminar\"\ngroup_size = 4\n";
         let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
-        assert!(
-            err.starts_with("t.toml:5:1") && err.contains("applies only to workshop"),
-            "{err}"
-        );
+        assert!(err.starts_with("t.toml:5:1") && err.contains("applies only to workshop"), "{err}");
     }
 
     #[test]
     fn mix_takes_words_or_only_table() {
-        let src = "[populations.civil]\ncount = 4\n[venues.w]\nkind = \"workshop\"\nmix = { only = [\"civil\"] }\n";
+        let src =
+            "[populations.civil]\ncount = 4\n[venues.w]\nkind = \"workshop\"\nmix = { only = [\"civil\"] }\n";
         let r = load_str("t.toml", src, &[]).unwrap();
         assert_eq!(r.scenario.venues["w"].mix, Mix::Only(vec![Sector::Civil]));
         let bad = src.replace("civil\"] }", "civic\"] }");
-        assert!(load_str("t.toml", &bad, &[])
-            .unwrap_err()
-            .to_string()
-            .contains("did you mean \"civil\""));
+        assert!(load_str("t.toml", &bad, &[]).unwrap_err().to_string().contains("did you mean \"civil\""));
     }
 
     #[test]
     fn beta_sd_must_fit_the_mean() {
         let src = "[populations.civil]\ncount = 4\nneed = { mean = 0.9, sd = 0.4 }\n";
         let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
-        assert!(
-            err.starts_with("t.toml:3") && err.contains("too large"),
-            "{err}"
-        );
+        assert!(err.starts_with("t.toml:3") && err.contains("too large"), "{err}");
     }
 
     #[test]

@@ -95,21 +95,11 @@ pub struct Param {
 }
 
 pub const SECTORS: &[&str] = &["public", "private", "civil"];
-pub const VENUE_KINDS: &[&str] = &[
-    "workshop",
-    "seminar",
-    "matchmaking",
-    "hub",
-    "neighbourhood",
-    "procurement",
-    "open",
-];
+pub const VENUE_KINDS: &[&str] =
+    &["workshop", "seminar", "matchmaking", "hub", "neighbourhood", "procurement", "open"];
 
 const UNIT: Kind = Kind::Float { min: 0.0, max: 1.0 };
-const NONNEG: Kind = Kind::Float {
-    min: 0.0,
-    max: f64::INFINITY,
-};
+const NONNEG: Kind = Kind::Float { min: 0.0, max: f64::INFINITY };
 const fn int(min: i64, max: i64) -> Kind {
     Kind::Int { min, max }
 }
@@ -123,16 +113,7 @@ const fn p(
     claim: &'static str,
     doc: &'static str,
 ) -> Param {
-    Param {
-        path,
-        kind,
-        default: Default::Value(default),
-        unit,
-        symbol,
-        claim,
-        doc,
-        venue_kinds: &[],
-    }
+    Param { path, kind, default: Default::Value(default), unit, symbol, claim, doc, venue_kinds: &[] }
 }
 
 const fn venue(
@@ -144,16 +125,7 @@ const fn venue(
     kinds: &'static [&'static str],
     doc: &'static str,
 ) -> Param {
-    Param {
-        path,
-        kind,
-        default: Default::Value(default),
-        unit,
-        symbol,
-        claim: "C2",
-        doc,
-        venue_kinds: kinds,
-    }
+    Param { path, kind, default: Default::Value(default), unit, symbol, claim: "C2", doc, venue_kinds: kinds }
 }
 
 /// A population trait drawn from a Beta distribution with the given mean and standard deviation.
@@ -242,8 +214,8 @@ pub static PARAMS: &[Param] = &[
     trait_sd("populations.*.social_weight.sd", "0.1"),
     trait_mean("populations.*.initiative.mean", ["0.02", "0.05", "0.05"], "ι", "C8", "chance per step of approaching someone directly"),
     trait_sd("populations.*.initiative.sd", "0.01"),
-    Param { path: "populations.*.max_partners.min", kind: int(0, 1000), default: Default::PerSector(["2", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
-    Param { path: "populations.*.max_partners.max", kind: int(0, 1000), default: Default::PerSector(["4", "3", "3"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
+    Param { path: "populations.*.max_partners.min", kind: int(0, 1000), default: Default::PerSector(["1", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
+    Param { path: "populations.*.max_partners.max", kind: int(0, 1000), default: Default::PerSector(["2", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
     Param { path: "venues.*.kind", kind: Kind::Choice(VENUE_KINDS), default: Default::None, unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
     venue("venues.*.enabled", Kind::Bool, "true", "", "", &[], "false switches the venue off (useful in strategies and sweeps)"),
     venue("venues.*.every", int(1, 1_000_000), "12", "steps", "", &[], "period between meetings"),
@@ -282,11 +254,8 @@ pub fn lookup(path: &[&str]) -> Option<&'static Param> {
 fn child_keys<'a>(path: &'a [&'a str]) -> impl Iterator<Item = &'static str> + 'a {
     PARAMS.iter().filter_map(move |p| {
         let parts: Vec<&'static str> = p.path.split('.').collect();
-        let under = parts.len() > path.len()
-            && parts
-                .iter()
-                .zip(path)
-                .all(|(pat, key)| *pat == "*" || pat == key);
+        let under =
+            parts.len() > path.len() && parts.iter().zip(path).all(|(pat, key)| *pat == "*" || pat == key);
         under.then(|| parts[path.len()])
     })
 }
@@ -345,14 +314,8 @@ mod tests {
 
     #[test]
     fn wildcards_match_population_and_venue_names() {
-        assert!(matches(
-            "populations.*.need.mean",
-            &["populations", "civil", "need", "mean"]
-        ));
-        assert!(!matches(
-            "populations.*.need.mean",
-            &["populations", "civil", "need"]
-        ));
+        assert!(matches("populations.*.need.mean", &["populations", "civil", "need", "mean"]));
+        assert!(!matches("populations.*.need.mean", &["populations", "civil", "need"]));
         assert!(is_table(&["populations", "civil", "need"]));
         assert!(is_table(&["trust"]));
         assert!(!is_table(&["trust", "gain"]));
@@ -377,11 +340,7 @@ mod tests {
             for d in defaults {
                 let value: toml::Value =
                     toml::from_str::<toml::Table>(&format!("x = {d}")).unwrap()["x"].clone();
-                assert!(
-                    super::super::validate::check_value(param, &value).is_ok(),
-                    "{} = {d}",
-                    param.path
-                );
+                assert!(super::super::validate::check_value(param, &value).is_ok(), "{} = {d}", param.path);
             }
         }
     }

@@ -20,11 +20,7 @@ impl Spans {
         if let Ok(root) = toml::de::DeTable::parse(source) {
             collect(root.get_ref(), "", &mut offsets);
         }
-        Spans {
-            file: file.to_string(),
-            source: source.to_string(),
-            offsets,
-        }
+        Spans { file: file.to_string(), source: source.to_string(), offsets }
     }
 
     /// Where a dotted path is set in this file; the file alone if the path is not found.
@@ -38,11 +34,8 @@ impl Spans {
 
 fn collect(table: &toml::de::DeTable<'_>, prefix: &str, out: &mut HashMap<String, usize>) {
     for (key, value) in table.iter() {
-        let path = if prefix.is_empty() {
-            key.get_ref().to_string()
-        } else {
-            format!("{prefix}.{}", key.get_ref())
-        };
+        let path =
+            if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
         out.insert(path.clone(), key.span().start);
         if let toml::de::DeValue::Table(inner) = value.get_ref() {
             collect(inner, &path, out);
@@ -61,8 +54,7 @@ fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()
         let parts: Vec<&str> = path.iter().map(String::as_str).collect();
         let dotted = parts.join(".");
         if let Some(param) = params::lookup(&parts) {
-            check_value(param, value)
-                .map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
+            check_value(param, value).map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
         } else if params::is_table(&parts) {
             match value {
                 toml::Value::Table(inner) => walk(inner, path, spans)?,
@@ -85,9 +77,7 @@ fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()
 /// The error for a key the registry does not know, with the nearest valid key when one is close.
 pub fn unknown_key(parts: &[&str], location: Location) -> Error {
     // Blame the first component that leads nowhere (`needs` in `populations.civil.needs.mean`).
-    let known = (1..parts.len())
-        .take_while(|&i| params::is_table(&parts[..i]))
-        .count();
+    let known = (1..parts.len()).take_while(|&i| params::is_table(&parts[..i])).count();
     let (parent, key) = parts[..=known].split_at(known);
     let siblings = params::children(parent);
     let dotted = parts.join(".");
@@ -118,31 +108,17 @@ fn type_of(value: &toml::Value) -> &'static str {
 
 /// Checks one value against its parameter's kind and range; the message says what is allowed.
 pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<(), String> {
-    let wrong = || {
-        format!(
-            "expected {}, found {}",
-            param.kind.type_name(),
-            type_of(value)
-        )
-    };
+    let wrong = || format!("expected {}, found {}", param.kind.type_name(), type_of(value));
     match (param.kind, value) {
         (Kind::Float { min, max }, toml::Value::Float(_) | toml::Value::Integer(_)) => {
-            let x = value
-                .as_float()
-                .unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64);
+            let x = value.as_float().unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64);
             if x.is_nan() || x < min || x > max {
-                return Err(format!(
-                    "{x} is out of range; allowed: {}",
-                    param.kind.range()
-                ));
+                return Err(format!("{x} is out of range; allowed: {}", param.kind.range()));
             }
         }
         (Kind::Int { min, max }, toml::Value::Integer(x)) => {
             if *x < min || *x > max {
-                return Err(format!(
-                    "{x} is out of range; allowed: {}",
-                    param.kind.range()
-                ));
+                return Err(format!("{x} is out of range; allowed: {}", param.kind.range()));
             }
         }
         (Kind::Bool, toml::Value::Boolean(_)) | (Kind::Text, toml::Value::String(_)) => {}
@@ -152,10 +128,7 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
                 match item {
                     toml::Value::String(s) => check_word(s, words)?,
                     other => {
-                        return Err(format!(
-                            "expected a list of strings, found {} in it",
-                            type_of(other)
-                        ))
+                        return Err(format!("expected a list of strings, found {} in it", type_of(other)))
                     }
                 }
             }
@@ -172,10 +145,7 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
                         match item {
                             toml::Value::String(s) => check_word(s, params::SECTORS)?,
                             other => {
-                                return Err(format!(
-                                    "`only` takes sector names, found {}",
-                                    type_of(other)
-                                ))
+                                return Err(format!("`only` takes sector names, found {}", type_of(other)))
                             }
                         }
                     }
