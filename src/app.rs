@@ -96,27 +96,29 @@ pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<RunReport> {
 /// The headline table: mean and 95 % CI of each headline metric.
 pub fn headline_table(report: &RunReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<24} {:>12}  {:<27} {:>4}", "metric", "mean", "95% CI", "n");
+    let _ = writeln!(out, "{:<22} {:>10}  {:<24} {:>4}", "metric", "mean", "95% CI", "n");
     for metric in HEADLINE {
-        let Some((_, _, s)) = report.summaries.iter().find(|(p, m, _)| *p == 0 && m == metric) else {
-            let _ = writeln!(out, "{metric:<24} {:>12}", "–");
+        let found = report.summaries.iter().find(|(p, m, _)| *p == 0 && m == metric);
+        let Some((_, _, s)) = found.filter(|(_, _, s)| s.mean.is_some()) else {
+            let _ = writeln!(out, "{metric:<22} {:>10}", "–");
             continue;
         };
+        let mean = s.mean.unwrap_or(0.0);
+        // Decimals from the size of the mean, the same for the mean and its interval.
+        let decimals = if mean.abs() >= 100.0 {
+            1
+        } else if mean.abs() >= 10.0 {
+            2
+        } else {
+            3
+        };
         let ci = match (s.ci_low, s.ci_high) {
-            (Some(lo), Some(hi)) => format!("[{}, {}]", short(lo), short(hi)),
+            (Some(lo), Some(hi)) => format!("[{lo:.decimals$}, {hi:.decimals$}]"),
             _ => "–".into(),
         };
-        let _ = writeln!(out, "{metric:<24} {:>12}  {ci:<27} {:>4}", s.mean.map_or("–".into(), short), s.n);
+        let _ = writeln!(out, "{metric:<22} {mean:>10.decimals$}  {ci:<24} {:>4}", s.n);
     }
     out
-}
-
-fn short(x: f64) -> String {
-    if x.abs() >= 1000.0 || x == x.trunc() {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
 }
 
 /// `olika params`: every parameter with its type, default, range, unit and claim.

@@ -344,8 +344,8 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String) -> Re
     }
     fill_defaults(&mut merged, &provenance)?;
     check_consistency(&merged, &provenance)?;
-    let scenario: Scenario =
-        serde_path_to_error::deserialize(toml::Value::Table(merged.clone())).map_err(|e| {
+    let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(with_inapplicable(&merged)))
+        .map_err(|e| {
             let path = e.path().to_string();
             Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
         })?;
@@ -481,7 +481,13 @@ fn fill_defaults(merged: &mut toml::Table, provenance: &Provenance) -> Result<()
                 }
                 None
             };
+            let kind = table.get("kind").and_then(|v| v.as_str()).unwrap_or("").to_string();
             for param in params::PARAMS.iter().filter(|p| p.path.starts_with(&format!("{group}.*."))) {
+                // Keys of other venue kinds stay out of the resolved scenario, so that it reads
+                // (and loads) as a valid scenario file.
+                if !param.venue_kinds.is_empty() && !param.venue_kinds.contains(&kind.as_str()) {
+                    continue;
+                }
                 let rest = &param.path[group.len() + 3..];
                 let mut cursor: &mut toml::Table = table;
                 let parts: Vec<&str> = rest.split('.').collect();
@@ -502,6 +508,24 @@ fn fill_defaults(merged: &mut toml::Table, provenance: &Provenance) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The resolved table with the defaults of every venue kind's keys, which the typed `VenueSpec`
+/// holds for all kinds (a seminar simply never reads its `group_size`).
+fn with_inapplicable(merged: &toml::Table) -> toml::Table {
+    let mut full = merged.clone();
+    if let Some(toml::Value::Table(venues)) = full.get_mut("venues") {
+        for (_, venue) in venues.iter_mut() {
+            let table = venue.as_table_mut().expect("validated as a table");
+            for param in params::PARAMS.iter().filter(|p| p.path.starts_with("venues.*.")) {
+                let key = &param.path["venues.*.".len()..];
+                if let (false, Some(default)) = (table.contains_key(key), params::default_for(param, None)) {
+                    table.insert(key.to_string(), literal(default));
+                }
+            }
+        }
+    }
+    full
 }
 
 /// Constraints between parameters, checked on the resolved scenario.
@@ -650,6 +674,15 @@ mod tests {
         let src = "[populations.civil]\ncount = 4\nneed = { mean = 0.9, sd = 0.4 }\n";
         let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
         assert!(err.starts_with("t.toml:3") && err.contains("too large"), "{err}");
+    }
+
+    #[test]
+    fn resolved_scenario_loads_back_to_itself() {
+        let strategy = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/strategies/seminar_series.toml");
+        let first = load(&strategy, &["trust.gain=0.3".into()]).unwrap();
+        assert!(!first.toml.contains("group_size"), "keys of other venue kinds are left out");
+        let again = load_str("resolved.toml", &first.toml, &[]).unwrap();
+        assert_eq!(again.toml, first.toml);
     }
 
     #[test]

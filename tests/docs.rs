@@ -1,0 +1,40 @@
+//! The documentation says what the code does: every parameter and every output column is documented.
+
+use std::fs;
+use std::path::Path;
+
+use olika::observe::{RunMetrics, StepMetrics};
+use olika::output::tables::{INNOVATION_COLUMNS, PARTNERSHIP_COLUMNS, VENUE_COLUMNS};
+
+fn read(path: &str) -> String {
+    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+#[test]
+fn scenario_reference_holds_the_current_parameter_table() {
+    let doc = read("docs/scenario.md");
+    let table = olika::app::params_text(true);
+    assert!(doc.contains(&table), "docs/scenario.md is out of date: paste `olika params --markdown` into it");
+}
+
+#[test]
+fn output_reference_documents_every_column() {
+    let doc = read("docs/output.md");
+    let columns = StepMetrics::COLUMNS
+        .iter()
+        .map(|c| c.0)
+        .chain(RunMetrics::columns())
+        .chain(VENUE_COLUMNS.iter().copied())
+        .chain(INNOVATION_COLUMNS.iter().copied())
+        .chain(PARTNERSHIP_COLUMNS.iter().copied());
+    for column in columns {
+        assert!(doc.contains(&format!("`{column}`")), "docs/output.md does not document `{column}`");
+    }
+}
+
+#[test]
+fn readme_gives_the_two_commands() {
+    let readme = read("README.md");
+    assert!(readme.contains("cargo run --release -- run"));
+    assert!(readme.contains("cargo test"));
+}
