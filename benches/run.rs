@@ -1,9 +1,15 @@
-//! Benchmarks of whole runs: the baseline replication, and a city scaled to 10³, 10⁴ and 10⁵
-//! organisations with the baseline's venue mix repeated once per 150 organisations (a bigger city
-//! runs more meeting places of the same size). Throughput is reported in agent-steps.
+//! Benchmarks of whole runs (120 steps, observing every step): the baseline replication, and a city
+//! scaled to 10³, 10⁴ and 10⁵ organisations with the baseline's venue mix repeated once per 150
+//! organisations (a bigger city runs more meeting places of the same size). Throughput is reported
+//! in agent-steps.
 //!
-//! cargo bench --bench run            # everything
-//! cargo bench --bench run -- scaled  # only the scaled cities
+//! With diffusion on, every organisation may adopt every innovation, and innovations grow with the
+//! population, so adoptions grow with its square: `scaled` runs the full model at 10³ and 3·10³
+//! organisations, and `scaled_without_diffusion` (p = q = 0) shows how the rest of the model scales
+//! up to 10⁵.
+//!
+//! cargo bench --bench run                 # everything
+//! cargo bench --bench run -- baseline     # only the baseline replication
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use olika::experiment::run_seed;
@@ -11,8 +17,8 @@ use olika::observe::{simulate, Recording};
 use olika::scenario::{self, Scenario, BASELINE};
 
 /// The baseline city with `agents` organisations in its proportions (1 : 2 : 2) and one copy of its
-/// venues per 150 organisations.
-fn scaled(agents: usize) -> Scenario {
+/// venues per 150 organisations; `diffusion = false` sets p = q = 0.
+fn scaled(agents: usize, diffusion: bool) -> Scenario {
     let base: toml::Table = toml::from_str(BASELINE).unwrap();
     let mut text = format!(
         "name = \"scaled\"\nreplications = 1\nsteps = 120\n\
@@ -27,7 +33,8 @@ fn scaled(agents: usize) -> Scenario {
             text.push_str(&format!("[venues.{name}_{copy}]\n{}", toml::to_string(venue).unwrap()));
         }
     }
-    scenario::load_str("scaled.toml", &text, &[]).unwrap().scenario
+    let off = ["diffusion.external=0".to_string(), "diffusion.imitation=0".to_string()];
+    scenario::load_str("scaled.toml", &text, if diffusion { &[] } else { &off }).unwrap().scenario
 }
 
 fn baseline(c: &mut Criterion) {
@@ -45,10 +52,19 @@ fn baseline(c: &mut Criterion) {
 }
 
 fn scaled_cities(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scaled");
+    for (name, diffusion, sizes) in [
+        ("scaled", true, &[1_000usize, 3_000][..]),
+        ("scaled_without_diffusion", false, &[1_000, 10_000, 100_000]),
+    ] {
+        scaled_group(c, name, diffusion, sizes);
+    }
+}
+
+fn scaled_group(c: &mut Criterion, name: &str, diffusion: bool, sizes: &[usize]) {
+    let mut group = c.benchmark_group(name);
     group.sample_size(10);
-    for agents in [1_000usize, 10_000, 100_000] {
-        let s = scaled(agents);
+    for &agents in sizes {
+        let s = scaled(agents, diffusion);
         group.throughput(Throughput::Elements((agents * 120) as u64));
         group.bench_with_input(BenchmarkId::from_parameter(agents), &s, |b, s| {
             b.iter(|| simulate(s, run_seed(1, 0), Recording::default()))

@@ -23,7 +23,7 @@ pub use innovation::Innovation;
 pub use knowledge::Knowledge;
 pub use partnership::{innovation_probability, phi, trust_after_work};
 pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work};
-pub use venue::{Lattice, Venue, VenueStats};
+pub use venue::{pool_mask, Lattice, Venue, VenueStats};
 
 use crate::scenario::Scenario;
 
@@ -107,6 +107,8 @@ pub struct World {
     /// (step, boost) of each agent's last seminar.
     boosted: Vec<(u32, f64)>,
     by_sector: [Vec<u32>; 3],
+    /// The agents of each set of sectors, indexed by `pool_mask`: the pools venues draw from.
+    pools: Vec<Vec<u32>>,
     /// Cumulative visibility, for drawing whom to approach directly (C10).
     visibility_cdf: Vec<f64>,
     /// The largest initiative, the bound for drawing who approaches.
@@ -155,6 +157,11 @@ impl World {
                 total
             })
             .collect();
+        let pools = (0..8)
+            .map(|mask: usize| {
+                (0..n as u32).filter(|&a| mask & (1 << agents.sector[a as usize].index()) != 0).collect()
+            })
+            .collect();
         let venues = scenario.venues.iter().map(|(name, spec)| Venue::new(name, spec, &by_sector)).collect();
         let max_initiative = agents.initiative.iter().copied().fold(0.0, f64::max);
         let mut world = World {
@@ -169,6 +176,7 @@ impl World {
             adopted: vec![Vec::new(); n],
             boosted: vec![(0, 0.0); n],
             by_sector,
+            pools,
             visibility_cdf,
             max_initiative,
             counters: Tallies::default(),
@@ -263,14 +271,13 @@ impl World {
         // not interact this step.
         order.clear();
         let (ties, t, follow_up) = (&self.ties, self.t, self.scenario.follow_up);
-        let ids = ties.ids();
         thin(
             &mut self.rng,
-            ids.len(),
+            ties.id_bound(),
             follow_up,
-            |i| {
-                let tie = ties.get(ids[i]);
-                if tie.status.is_partnership() || tie.last == t {
+            |id| {
+                let tie = ties.get(id as u32);
+                if !ties.is_alive(id as u32) || tie.status.is_partnership() || tie.last == t {
                     0.0
                 } else {
                     follow_up * tie.trust
@@ -278,9 +285,6 @@ impl World {
             },
             &mut order,
         );
-        for slot in order.iter_mut() {
-            *slot = ids[*slot as usize];
-        }
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.follow_up(id);
@@ -288,7 +292,7 @@ impl World {
 
         // 4. Partnership work.
         order.clear();
-        order.extend(self.ties.ids().iter().copied().filter(|&id| self.ties.get(id).status.is_partnership()));
+        order.extend(self.ties.ids().filter(|&id| self.ties.get(id).status.is_partnership()));
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.work(id);
@@ -300,7 +304,7 @@ impl World {
         // 6. Decay of ties that did not interact; dead ties and exhausted partnerships end.
         self.end_partnerships(&order);
         order.clear();
-        order.extend_from_slice(self.ties.ids());
+        order.extend(self.ties.ids());
         let decay = self.scenario.trust.decay;
         for &id in &order {
             let tie = self.ties.get_mut(id);

@@ -168,9 +168,8 @@ impl World {
         all.extend(
             self.ties
                 .ids()
-                .iter()
-                .filter(|&&id| self.ties.get(id).status.is_partnership())
-                .map(|&id| self.record(id, Ending::Running)),
+                .filter(|&id| self.ties.get(id).status.is_partnership())
+                .map(|id| self.record(id, Ending::Running)),
         );
         all
     }

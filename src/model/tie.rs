@@ -133,14 +133,14 @@ impl Tie {
     }
 }
 
-/// All ties: a slab of slots (ids are reused), each agent's list of tie ids, and the list of live ids.
+/// All ties: a slab of slots (ids are reused), and each agent's list of its ties. Whole-population
+/// passes walk the slab in order, so that they read memory sequentially.
 #[derive(Debug, Clone, Default)]
 pub struct Ties {
     slots: Vec<Tie>,
-    /// Position of each slot in `live`, or `usize::MAX` if the slot is free.
-    position: Vec<usize>,
-    live: Vec<u32>,
+    alive: Vec<bool>,
     free: Vec<u32>,
+    count: usize,
     /// Each agent's (other end, tie id) pairs.
     by_agent: Vec<Vec<(u32, u32)>>,
 }
@@ -151,16 +151,25 @@ impl Ties {
     }
 
     pub fn len(&self) -> usize {
-        self.live.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.live.is_empty()
+        self.count == 0
     }
 
-    /// Ids of the live ties, in an order that depends only on the history of the run.
-    pub fn ids(&self) -> &[u32] {
-        &self.live
+    /// One past the largest id in use: ids are below this.
+    pub fn id_bound(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_alive(&self, id: u32) -> bool {
+        self.alive[id as usize]
+    }
+
+    /// Ids of the live ties, in slab order (which depends only on the history of the run).
+    pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.alive.iter().enumerate().filter(|(_, &alive)| alive).map(|(id, _)| id as u32)
     }
 
     pub fn get(&self, id: u32) -> &Tie {
@@ -172,7 +181,7 @@ impl Ties {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Tie> {
-        self.live.iter().map(|&id| &self.slots[id as usize])
+        self.slots.iter().zip(&self.alive).filter(|(_, &alive)| alive).map(|(tie, _)| tie)
     }
 
     /// (other end, tie id) of each tie of one agent.
@@ -194,16 +203,16 @@ impl Ties {
         let id = match self.free.pop() {
             Some(id) => {
                 self.slots[id as usize] = tie;
+                self.alive[id as usize] = true;
                 id
             }
             None => {
                 self.slots.push(tie);
-                self.position.push(usize::MAX);
+                self.alive.push(true);
                 (self.slots.len() - 1) as u32
             }
         };
-        self.position[id as usize] = self.live.len();
-        self.live.push(id);
+        self.count += 1;
         self.by_agent[a as usize].push((b, id));
         self.by_agent[b as usize].push((a, id));
         id
@@ -217,12 +226,8 @@ impl Ties {
                 list.swap_remove(i);
             }
         }
-        let pos = self.position[id as usize];
-        self.live.swap_remove(pos);
-        if let Some(&moved) = self.live.get(pos) {
-            self.position[moved as usize] = pos;
-        }
-        self.position[id as usize] = usize::MAX;
+        self.alive[id as usize] = false;
+        self.count -= 1;
         self.free.push(id);
     }
 }

@@ -52,12 +52,19 @@ pub struct Venue {
     /// The fixed members of a hub, or the residents of a neighbourhood.
     pub members: Vec<u32>,
     pub lattice: Option<Lattice>,
-    /// The pools attendance is drawn from: one per sector for a balanced mix, else one.
-    pools: Vec<Vec<u32>>,
+    /// The pools attendance is drawn from, as sector masks (see `pool_mask`): one per sector for a
+    /// balanced mix, else one. The pools themselves are shared by all venues (`World::pools`).
+    pools: Vec<usize>,
+}
+
+/// A set of sectors as a bit mask: bit i for `Sector::ALL[i]`.
+pub fn pool_mask(sectors: &[Sector]) -> usize {
+    sectors.iter().fold(0, |mask, s| mask | 1 << s.index())
 }
 
 impl Venue {
     pub fn new(name: &str, spec: &VenueSpec, by_sector: &[Vec<u32>; 3]) -> Self {
+        let present = |s: &Sector| !by_sector[s.index()].is_empty();
         // Procurement buyers are public whatever the mix; other venues draw from the sectors the
         // mix admits.
         let sectors: Vec<Sector> = match &spec.mix {
@@ -66,13 +73,9 @@ impl Venue {
             _ => Sector::ALL.to_vec(),
         };
         let pools = if spec.mix == Mix::Balanced && spec.kind != VenueKind::Procurement {
-            sectors.iter().map(|s| by_sector[s.index()].clone()).filter(|p| !p.is_empty()).collect()
+            sectors.iter().filter(|s| present(s)).map(|s| pool_mask(&[*s])).collect()
         } else {
-            let mut pool: Vec<u32> =
-                sectors.iter().flat_map(|s| by_sector[s.index()].iter().copied()).collect();
-            pool.sort_unstable();
-            pool.dedup();
-            vec![pool]
+            vec![pool_mask(&sectors)]
         };
         Venue {
             name: name.to_string(),
@@ -145,6 +148,7 @@ impl World {
         let venue = &self.venues[v];
         let seats = venue.spec.capacity;
         let pools = &venue.pools;
+        let all = &self.pools;
         // Balanced: equal quotas per sector present; the remainder goes to randomly chosen sectors.
         let mut quotas = vec![seats / pools.len().max(1); pools.len()];
         let mut order: Vec<usize> = (0..pools.len()).collect();
@@ -152,9 +156,9 @@ impl World {
         for &k in order.iter().take(seats % pools.len().max(1)) {
             quotas[k] += 1;
         }
-        for (pool, quota) in pools.iter().zip(quotas) {
+        for (&mask, quota) in pools.iter().zip(quotas) {
             draw_attendance(
-                pool,
+                &all[mask],
                 quota,
                 &self.agents.openness,
                 &mut self.rng,

@@ -293,9 +293,16 @@ fn parse(file: &str, source: &str) -> Result<toml::Table> {
     Ok(table)
 }
 
+/// Who set a key: a file (its line and column are found only when an error needs them, since
+/// finding them costs a scan of the file), or a `--set` override.
+enum Setter<'a> {
+    File(&'a Spans),
+    Override(Location),
+}
+
 /// Where each resolved key was last set: for errors found after merging.
 struct Provenance<'a> {
-    set_by: HashMap<String, Location>,
+    set_by: HashMap<String, Setter<'a>>,
     top: &'a str,
 }
 
@@ -304,8 +311,10 @@ impl Provenance<'_> {
         // A key set nowhere came from a default; blame its nearest set ancestor, else the named file.
         let mut probe = path;
         loop {
-            if let Some(location) = self.set_by.get(probe) {
-                return location.clone();
+            match self.set_by.get(probe) {
+                Some(Setter::File(spans)) => return spans.locate(probe),
+                Some(Setter::Override(location)) => return location.clone(),
+                None => {}
             }
             match probe.rfind('.') {
                 Some(i) => probe = &probe[..i],
@@ -379,16 +388,16 @@ fn insert_path(table: &mut toml::Table, path: &str, value: toml::Value) {
 }
 
 /// Deep merge: tables merge key by key, everything else replaces. Records where each key was set.
-fn overlay(
+fn overlay<'a>(
     into: &mut toml::Table,
     from: toml::Table,
     prefix: &str,
-    spans: &Spans,
-    set_by: &mut HashMap<String, Location>,
+    spans: &'a Spans,
+    set_by: &mut HashMap<String, Setter<'a>>,
 ) {
     for (key, value) in from {
         let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-        set_by.insert(path.clone(), spans.locate(&path));
+        set_by.insert(path.clone(), Setter::File(spans));
         let is_param = params::lookup(&path.split('.').collect::<Vec<_>>()).is_some();
         match (into.get_mut(&key), value) {
             (Some(toml::Value::Table(existing)), toml::Value::Table(inner)) if !is_param => {
@@ -406,11 +415,7 @@ fn overlay(
     }
 }
 
-fn apply_set(
-    merged: &mut toml::Table,
-    assignment: &str,
-    set_by: &mut HashMap<String, Location>,
-) -> Result<()> {
+fn apply_set(merged: &mut toml::Table, assignment: &str, set_by: &mut HashMap<String, Setter>) -> Result<()> {
     let location = Location::file(format!("--set {assignment}"));
     let Some((path, text)) = assignment.split_once('=') else {
         return Err(Error::input(location, None, "expected --set path=value, e.g. --set trust.gain=0.3"));
@@ -428,7 +433,7 @@ fn apply_set(
         .unwrap_or_else(|| toml::Value::String(text.to_string()));
     validate::check_value(param, &value).map_err(|m| Error::input(location.clone(), Some(path), m))?;
     insert_path(merged, path, value);
-    set_by.insert(path.to_string(), location);
+    set_by.insert(path.to_string(), Setter::Override(location));
     Ok(())
 }
 
