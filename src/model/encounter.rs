@@ -66,7 +66,7 @@ impl World {
 
     /// Whether an encounter becomes an interaction: p = f + (1 - f)(1 - d)^h, with (1 - d)^h
     /// tabulated by the number of differing features.
-    fn interacts(&mut self, a: u32, b: u32, facilitation: f64) -> bool {
+    pub(crate) fn interacts(&mut self, a: u32, b: u32, facilitation: f64) -> bool {
         let k = self.knowledge.differing(a, b);
         let p = facilitation + (1.0 - facilitation) * self.sameness[k];
         chance(&mut self.rng, p)

@@ -63,6 +63,8 @@ pub struct Tallies {
     pub partnerships_begun: u64,
     pub partnerships_dissolved: u64,
     pub partnerships_exhausted: u64,
+    /// Partnership-steps worked: the exposure behind innovation rates.
+    pub partnership_steps: u64,
     /// Innovations invented in the current step.
     pub new_innovations: u64,
     /// The step of the first invented innovation.
@@ -124,6 +126,8 @@ pub struct World {
     /// number k of differing features: (1 - d)^h of the encounter, and φ(d).
     sameness: Vec<f64>,
     phi: Vec<f64>,
+    /// Whether the lattices were stable at the end of the last step (checked with `until_stable`).
+    stable: bool,
 }
 
 impl World {
@@ -185,6 +189,7 @@ impl World {
             seen: vec![0; n],
             stamp: 0,
             scratch: Scratch::default(),
+            stable: false,
             sameness: (0..=scenario.features)
                 .map(|k| {
                     interaction_probability(k as f64 / scenario.features as f64, 0.0, scenario.homophily)
@@ -233,8 +238,28 @@ impl World {
         }
     }
 
+    /// The run is over after `steps` steps, or earlier with `until_stable` once every
+    /// neighbourhood lattice is stable.
     pub fn finished(&self) -> bool {
-        self.t >= self.scenario.steps
+        self.t >= self.scenario.steps || (self.scenario.until_stable && self.t > 0 && self.stable)
+    }
+
+    /// No pair of lattice neighbours has a similarity strictly between 0 and 1: nobody on any
+    /// lattice can change any more under Axelrod's rule.
+    pub fn lattices_stable(&self) -> bool {
+        let f = self.knowledge.features;
+        self.venues.iter().filter_map(|v| v.lattice.as_ref()).all(|lattice| {
+            lattice.neighbour_pairs().all(|(a, b)| {
+                let k = self.knowledge.differing(a, b);
+                k == 0 || k == f
+            })
+        })
+    }
+
+    /// Stable regions summed over the neighbourhood lattices; `None` without a lattice.
+    pub fn regions(&self) -> Option<usize> {
+        let lattices: Vec<&Lattice> = self.venues.iter().filter_map(|v| v.lattice.as_ref()).collect();
+        (!lattices.is_empty()).then(|| lattices.iter().map(|l| l.regions(&self.knowledge)).sum())
     }
 
     /// One step, in the order of MODEL.md §3 (randomised order within each stage).
@@ -316,6 +341,9 @@ impl World {
             }
         }
         self.scratch.order = order;
+        if self.scenario.until_stable {
+            self.stable = self.lattices_stable();
+        }
     }
 
     /// Someone for `a` to approach, drawn with probability proportional to visibility.

@@ -41,6 +41,7 @@ pub fn trust_after_work(trust: f64, work_gain: f64, equity: f64) -> f64 {
 impl World {
     /// One step of work of the partnership on tie `id`.
     pub(crate) fn work(&mut self, id: u32) {
+        self.counters.partnership_steps += 1;
         let s = &self.scenario;
         let tie = self.ties.get(id);
         let (a, b, trust) = (tie.a, tie.b, tie.trust);

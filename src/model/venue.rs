@@ -5,9 +5,10 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::agent::Sector;
+use super::knowledge::Knowledge;
 use super::tie::{Origin, Status, Tie};
 use super::{chance, World};
-use crate::scenario::{Mix, Seating, VenueKind, VenueSpec};
+use crate::scenario::{Mix, Seating, Update, VenueKind, VenueSpec};
 
 /// What a venue (or the direct approaches) produced over a run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,6 +42,51 @@ impl Lattice {
         let up = (y > 0).then(|| cell - self.width);
         let down = (y + 1 < self.height).then(|| cell + self.width);
         [left, right, up, down].into_iter().flatten().map(|c| self.cells[c]).filter(|&a| a != u32::MAX)
+    }
+}
+
+impl Lattice {
+    /// Pairs of lattice neighbours (each pair once: right and down neighbours).
+    pub fn neighbour_pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        (0..self.cells.len()).flat_map(move |cell| {
+            let (x, y) = (cell % self.width, cell / self.width);
+            let right = (x + 1 < self.width).then(|| cell + 1);
+            let down = (y + 1 < self.height).then(|| cell + self.width);
+            [right, down].into_iter().flatten().filter_map(move |other| {
+                let (a, b) = (self.cells[cell], self.cells[other]);
+                (a != u32::MAX && b != u32::MAX).then_some((a, b))
+            })
+        })
+    }
+
+    /// Stable regions: connected groups of lattice neighbours with identical knowledge.
+    pub fn regions(&self, knowledge: &Knowledge) -> usize {
+        let mut parent: Vec<usize> = (0..self.cells.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for (cell, &a) in self.cells.iter().enumerate() {
+            if a == u32::MAX {
+                continue;
+            }
+            let x = cell % self.width;
+            for other in
+                [(x + 1 < self.width).then(|| cell + 1), Some(cell + self.width)].into_iter().flatten()
+            {
+                if other < self.cells.len()
+                    && self.cells[other] != u32::MAX
+                    && knowledge.differing(a, self.cells[other]) == 0
+                {
+                    let (ra, rb) = (root(&mut parent, cell), root(&mut parent, other));
+                    parent[ra] = rb;
+                }
+            }
+        }
+        (0..self.cells.len()).filter(|&c| self.cells[c] != u32::MAX && root(&mut parent, c) == c).count()
     }
 }
 
@@ -281,19 +327,42 @@ impl World {
             }
             VenueKind::Neighbourhood => {
                 let lattice = self.venues[v].lattice.take().expect("neighbourhoods have a lattice");
-                let mut order: Vec<usize> = (0..people.len()).collect();
-                order.shuffle(&mut self.rng);
                 let mut near = Vec::with_capacity(4);
-                for idx in order {
-                    let a = people[idx];
-                    if !chance(&mut self.rng, self.agents.openness[a as usize]) {
-                        continue;
+                match spec.update {
+                    Update::Pairs => {
+                        let mut order: Vec<usize> = (0..people.len()).collect();
+                        order.shuffle(&mut self.rng);
+                        for idx in order {
+                            let a = people[idx];
+                            if !chance(&mut self.rng, self.agents.openness[a as usize]) {
+                                continue;
+                            }
+                            near.clear();
+                            near.extend(lattice.neighbours(lattice.home[idx]));
+                            if let Some(&b) = near.get(self.rng.random_range(0..near.len().max(1))) {
+                                self.encounter(a, b, f, origin);
+                                encounters += 1;
+                            }
+                        }
                     }
-                    near.clear();
-                    near.extend(lattice.neighbours(lattice.home[idx]));
-                    if let Some(&b) = near.get(self.rng.random_range(0..near.len().max(1))) {
-                        self.encounter(a, b, f, origin);
-                        encounters += 1;
+                    Update::Axelrod => {
+                        // Axelrod (1997): as many events as residents; each picks a random resident
+                        // and a random neighbour, who interact with the encounter's probability
+                        // (1 - d with h = 1, f = 0: their similarity); then the resident copies one
+                        // trait on which they differ. No ties are kept: this is the culture model.
+                        for _ in 0..people.len() {
+                            let idx = self.rng.random_range(0..people.len());
+                            near.clear();
+                            near.extend(lattice.neighbours(lattice.home[idx]));
+                            let Some(&b) = near.get(self.rng.random_range(0..near.len().max(1))) else {
+                                continue;
+                            };
+                            let a = people[idx];
+                            encounters += 1;
+                            if self.interacts(a, b, f) {
+                                self.knowledge.copy_one(a, b, &mut self.rng);
+                            }
+                        }
                     }
                 }
                 self.venues[v].lattice = Some(lattice);

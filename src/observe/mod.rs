@@ -55,6 +55,7 @@ metrics! {
     partnerships_begun: "partnerships", "partnerships begun so far";
     partnerships_dissolved: "partnerships", "partnerships ended so far because trust fell below trust.dissolve";
     partnerships_exhausted: "partnerships", "partnerships ended so far after stale_after steps without an innovation";
+    partnership_steps: "partnership-steps", "steps of partnership work so far (the exposure behind innovation rates)";
     partnership_distance: "fraction of features", "mean cognitive distance between current partners";
     ties: "ties", "current ties (acquaintances and partnerships)";
     trust_within: "trust", "mean trust of ties within a sector";
@@ -141,6 +142,7 @@ impl Observer {
             partnerships_begun: c(tallies.partnerships_begun),
             partnerships_dissolved: c(tallies.partnerships_dissolved),
             partnerships_exhausted: c(tallies.partnerships_exhausted),
+            partnership_steps: c(tallies.partnership_steps),
             partnership_distance: distance.get(),
             ties: c(world.ties().len() as u64),
             trust_within: within.get(),
@@ -180,18 +182,23 @@ pub struct RunMetrics {
     pub first_innovation_step: Option<f64>,
     /// Venue cost / innovations.
     pub cost_per_innovation: Option<f64>,
+    /// Steps the run took (fewer than `steps` when it stopped early with `until_stable`).
+    pub steps_run: Option<f64>,
+    /// Stable regions on the neighbourhood lattices at the end (Axelrod's metric).
+    pub regions: Option<f64>,
 }
 
 impl RunMetrics {
     /// Columns of `runs.csv` after the identifying ones: the extras, then the step metrics.
     pub fn columns() -> Vec<&'static str> {
-        let mut columns = vec!["first_innovation_step", "cost_per_innovation"];
+        let mut columns = vec!["steps_run", "regions", "first_innovation_step", "cost_per_innovation"];
         columns.extend(StepMetrics::COLUMNS.iter().map(|c| c.0).filter(|c| *c != "new_innovations"));
         columns
     }
 
     pub fn values(&self) -> Vec<Option<f64>> {
-        let mut values = vec![self.first_innovation_step, self.cost_per_innovation];
+        let mut values =
+            vec![self.steps_run, self.regions, self.first_innovation_step, self.cost_per_innovation];
         values.extend(
             StepMetrics::COLUMNS
                 .iter()
@@ -204,6 +211,8 @@ impl RunMetrics {
 
     pub fn get(&self, column: &str) -> Option<f64> {
         match column {
+            "steps_run" => self.steps_run,
+            "regions" => self.regions,
             "first_innovation_step" => self.first_innovation_step,
             "cost_per_innovation" => self.cost_per_innovation,
             other => self.last.get(other),
@@ -300,6 +309,8 @@ pub fn collect(world: &World, series: Vec<(u32, StepMetrics)>, recording: Record
     let tallies = world.tallies();
     let metrics = RunMetrics {
         first_innovation_step: tallies.first_innovation.map(f64::from),
+        steps_run: Some(f64::from(world.t())),
+        regions: world.regions().map(|r| r as f64),
         cost_per_innovation: (tallies.innovations > 0)
             .then(|| tallies.venue_cost / tallies.innovations as f64),
         last,

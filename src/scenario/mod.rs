@@ -37,6 +37,7 @@ pub struct Scenario {
     pub follow_up: f64,
     pub equity: f64,
     pub stale_after: u32,
+    pub until_stable: bool,
     pub trust: TrustParams,
     pub innovation: InnovationParams,
     pub diffusion: DiffusionParams,
@@ -143,6 +144,18 @@ pub enum Mix {
     Only(Vec<Sector>),
 }
 
+/// How a neighbourhood meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Update {
+    /// Each resident, active with probability equal to its openness, has an encounter with a random
+    /// neighbour.
+    Pairs,
+    /// Axelrod's culture update: as many events as residents, each a random resident copying a
+    /// random neighbour with probability equal to their similarity.
+    Axelrod,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Seating {
@@ -167,6 +180,7 @@ pub struct VenueSpec {
     pub boost: f64,
     pub width: usize,
     pub height: usize,
+    pub update: Update,
 }
 
 /// A scenario after `extends`, `--set` and defaults: the typed scenario, its resolved TOML text (what

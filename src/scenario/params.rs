@@ -178,6 +178,7 @@ pub static PARAMS: &[Param] = &[
     p("follow_up", UNIT, "0.3", "", "", "C8", "a tie meets again with probability follow_up · τ per step"),
     p("equity", UNIT, "1.0", "", "e", "C6", "fairness of partnerships: 1 equal partners, 0 giver-taker"),
     p("stale_after", int(1, 1_000_000), "36", "steps", "", "", "a partnership ends after this many steps without an innovation"),
+    p("until_stable", Kind::Bool, "false", "", "", "C1", "stop before `steps` once no pair of lattice neighbours has a similarity strictly between 0 and 1 (Axelrod)"),
     p("trust.prior_within", UNIT, "0.3", "", "τ₀", "C1", "trust of a new tie within a sector"),
     p("trust.prior_across", UNIT, "0.1", "", "τ₀", "C1", "trust of a new tie across sectors"),
     p("trust.gain", UNIT, "0.2", "", "γ", "C6", "trust gain per interaction: τ += γ (1 + f)(1 - τ)"),
@@ -230,6 +231,7 @@ pub static PARAMS: &[Param] = &[
     venue("venues.*.boost", NONNEG, "1.0", "", "", &["seminar"], "diffusion boost: b = 1 + boost for attendees in the step of the meeting"),
     venue("venues.*.width", int(0, 100_000), "0", "cells", "W", &["neighbourhood"], "lattice width (0: the smallest square that fits the residents)"),
     venue("venues.*.height", int(0, 100_000), "0", "cells", "H", &["neighbourhood"], "lattice height (0: as width)"),
+    venue("venues.*.update", Kind::Choice(&["pairs", "axelrod"]), "\"pairs\"", "", "", &["neighbourhood"], "pairs: each resident, active by openness, meets a random neighbour; axelrod: Axelrod's culture update (no ties)"),
 ];
 
 /// Does a concrete dotted path match a registry path with `*` wildcards?
