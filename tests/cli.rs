@@ -229,10 +229,12 @@ fn bad_input_is_a_clear_error_with_exit_code_two() {
 fn every_shipped_scenario_checks() {
     let tmp = TempDir::new().unwrap();
     let mut files = vec![scenarios().join("baseline.toml")];
-    for entry in fs::read_dir(scenarios().join("strategies")).unwrap() {
-        files.push(entry.unwrap().path());
+    for dir in ["strategies", "classics"] {
+        for entry in fs::read_dir(scenarios().join(dir)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
     }
-    assert!(files.len() >= 8);
+    assert!(files.len() >= 11);
     for file in files {
         let out = olika(tmp.path()).args(["check", file.to_str().unwrap()]).output().unwrap();
         assert!(out.status.success(), "{}: {}", file.display(), text(&out.stderr));
