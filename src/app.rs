@@ -1,15 +1,20 @@
-//! The commands as library calls: what `olika run`, `check` and `params` do, apart from parsing
-//! arguments and printing (which `main.rs` and `cli.rs` own).
+//! The commands as library calls: what `olika run`, `sweep`, `compare`, `merge`, `check` and
+//! `params` do, apart from parsing arguments and printing (which `main.rs` and `cli.rs` own).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::error::{Error, Result};
-use crate::experiment::stats::Summary;
-use crate::experiment::{self, Plan};
-use crate::observe::Recording;
-use crate::output::{manifest, Manifest, ManifestRun, ResultsFolder, Tables};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::error::{Error, Location, Result};
+use crate::experiment::stats::{summarize, t_975, t_test_p, Summary};
+use crate::experiment::{self, Plan, RunSpec};
+use crate::observe::{Recording, RunMetrics};
+use crate::output::tables::{self, Tables};
+use crate::output::{manifest, Manifest, ManifestRun, ResultsFolder};
 use crate::scenario::params::{self, Default, PARAMS};
 use crate::scenario::Resolved;
 
@@ -21,15 +26,20 @@ pub struct RunOptions {
     pub force: bool,
     pub recording: Recording,
     pub command_line: Vec<String>,
+    /// Show a progress bar (when stderr is a terminal).
+    pub progress: bool,
 }
 
+/// What a command produced.
 #[derive(Debug, Clone)]
-pub struct RunReport {
+pub struct Report {
     pub folder: PathBuf,
-    pub plan: Plan,
-    pub summaries: Vec<(u32, &'static str, Summary)>,
+    pub plan_hash: String,
+    pub runs: usize,
     pub completed: u64,
     pub failed: u64,
+    /// (point, metric, summary) from `summary.csv`.
+    pub summaries: Vec<(u32, String, Summary)>,
 }
 
 /// The metrics printed after a run, in this order.
@@ -45,31 +55,140 @@ pub const HEADLINE: &[&str] = &[
     "first_innovation_step",
 ];
 
-/// Runs a scenario's replications in parallel and writes its results folder.
-pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<RunReport> {
-    let started = SystemTime::now();
-    let scenario = &resolved.scenario;
+/// Runs a scenario's replications in parallel and writes its results folder (whole or not at all).
+pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<Report> {
     let plan = Plan::replications(resolved);
-    let folder = ResultsFolder::create(options.output.as_deref(), &scenario.name, options.force)?;
-    let mut tables = Tables::create(folder.work(), options.recording)?;
-    experiment::execute(&plan, scenario, options.recording, options.threads, |run, outcome| {
-        tables.write(run, &outcome)
-    })?;
-    let (completed, failed) = (tables.completed, tables.failed);
-    let summaries = tables.finish(folder.work())?;
-    let manifest = Manifest {
-        tool: "olika",
-        version: env!("CARGO_PKG_VERSION"),
+    let folder = ResultsFolder::create(options.output.as_deref(), &resolved.scenario.name, options.force)?;
+    let manifest = manifest_for("run", std::slice::from_ref(resolved), &plan, &plan.runs, None, options);
+    let report = execute_into(folder.work(), &plan, &plan.runs, manifest, options, false)?;
+    let path = folder.commit()?;
+    Ok(Report { folder: path, ..report })
+}
+
+/// How a sweep runs: all of it, one shard, or the rest of an interrupted one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+/// Runs a sweep into its folder, streaming run by run (`--resume` continues an interrupted one).
+pub fn sweep(
+    resolved: &Resolved,
+    options: &RunOptions,
+    shard: Option<Shard>,
+    resume: Option<&Path>,
+) -> Result<Report> {
+    let plan = Plan::sweep(resolved)?;
+    let runs = match shard {
+        Some(s) => plan.shard(s.index, s.count),
+        None => plan.runs.clone(),
+    };
+    let name = &resolved.scenario.name;
+    let manifest = manifest_for("sweep", std::slice::from_ref(resolved), &plan, &runs, shard, options);
+    if let Some(dir) = resume {
+        let old = Manifest::read(dir)?;
+        let location = Location::file(dir.join("manifest.json").display().to_string());
+        if old.plan_hash != plan.hash || old.shard != manifest.shard {
+            return Err(Error::input(
+                location,
+                Some("plan_hash"),
+                format!(
+                    "the folder holds plan {} (shard {:?}), but this command makes plan {} (shard {:?}): resume with the same scenario, overrides and shard",
+                    old.plan_hash, old.shard, plan.hash, manifest.shard
+                ),
+            ));
+        }
+        let options = RunOptions {
+            recording: Recording {
+                every: old.every,
+                innovations: old.innovations,
+                partnerships: old.partnerships,
+            },
+            ..options.clone()
+        };
+        let manifest = Manifest {
+            started: old.started.clone(),
+            ..manifest_for("sweep", std::slice::from_ref(resolved), &plan, &runs, shard, &options)
+        };
+        let report = execute_into(dir, &plan, &runs, manifest, &options, true)?;
+        return Ok(report);
+    }
+    let dir = match &options.output {
+        Some(dir) => dir.clone(),
+        None => match shard {
+            Some(s) => PathBuf::from(format!("results/{name}-shard-{}-of-{}", s.index, s.count)),
+            None => PathBuf::from(format!(
+                "results/{name}-sweep-{}",
+                manifest::timestamp_compact(SystemTime::now())
+            )),
+        },
+    };
+    prepare_in_place(&dir, options.force)?;
+    execute_into(&dir, &plan, &runs, manifest, options, false)
+}
+
+/// A folder written in place: new, empty, or emptied with `--force`.
+fn prepare_in_place(dir: &Path, force: bool) -> Result<()> {
+    let location = || Location::file(dir.display().to_string());
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::input(
+            location(),
+            None,
+            "the output path exists and is not a folder; choose another -o",
+        ));
+    }
+    let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if non_empty && !force {
+        return Err(Error::input(location(), None, "the output folder is not empty; add --force to replace it, --resume to continue it, or choose another -o"));
+    }
+    if non_empty {
+        fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Strategies side by side on common random numbers: the usual results folder plus `compare.csv`.
+pub fn compare(strategies: &[Resolved], options: &RunOptions) -> Result<(Report, Vec<CompareRow>)> {
+    let plan = Plan::strategies(strategies);
+    let folder = ResultsFolder::create(options.output.as_deref(), "compare", options.force)?;
+    let manifest = manifest_for("compare", strategies, &plan, &plan.runs, None, options);
+    let report = execute_into(folder.work(), &plan, &plan.runs, manifest, options, false)?;
+    let rows = compare_rows(&folder.work().join("runs.csv"), strategies.len(), plan.replications)?;
+    write_compare(&folder.work().join("compare.csv"), &rows)?;
+    let path = folder.commit()?;
+    Ok((Report { folder: path, ..report }, rows))
+}
+
+fn manifest_for(
+    command: &str,
+    resolved: &[Resolved],
+    plan: &Plan,
+    runs: &[RunSpec],
+    shard: Option<Shard>,
+    options: &RunOptions,
+) -> Manifest {
+    let first = &resolved[0];
+    let now = manifest::timestamp(SystemTime::now());
+    Manifest {
+        tool: "olika".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
         command_line: options.command_line.clone(),
-        scenario: scenario.name.clone(),
-        sources: resolved.sources.clone(),
-        overrides: resolved.overrides.clone(),
+        scenario: resolved.iter().map(|r| r.scenario.name.as_str()).collect::<Vec<_>>().join(", "),
+        sources: resolved.iter().flat_map(|r| r.sources.iter().cloned()).collect(),
+        overrides: first.overrides.clone(),
         plan_hash: plan.hash.clone(),
-        seed: scenario.seed,
-        replications: scenario.replications,
-        steps: scenario.steps,
-        runs: plan
-            .runs
+        seed: first.scenario.seed,
+        replications: plan.replications,
+        points: plan.points.len(),
+        point_columns: plan.columns.clone(),
+        plan_runs: plan.runs.len(),
+        shard: shard.map(|s| [s.index, s.count]),
+        every: options.recording.every,
+        innovations: options.recording.innovations,
+        partnerships: options.recording.partnerships,
+        runs: runs
             .iter()
             .map(|r| ManifestRun {
                 run_id: r.run_id,
@@ -78,45 +197,412 @@ pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<RunReport> {
                 seed: r.seed,
             })
             .collect(),
-        failed_runs: failed,
+        failed_runs: 0,
+        complete: false,
         threads: options.threads,
         host: manifest::host(),
-        started: manifest::timestamp(started),
-        finished: manifest::timestamp(SystemTime::now()),
-        resolved_scenario: resolved.toml.clone(),
-    };
-    let path = folder.work().join("manifest.json");
-    let text = serde_json::to_string_pretty(&manifest)
-        .map_err(|e| Error::Run(format!("cannot write the manifest: {e}")))?;
-    std::fs::write(&path, text + "\n").map_err(|e| Error::io(&path, e))?;
-    let folder = folder.commit()?;
-    Ok(RunReport { folder, plan, summaries, completed, failed })
+        started: now.clone(),
+        finished: String::new(),
+        resolved_scenario: resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n"),
+    }
 }
 
-/// The headline table: mean and 95 % CI of each headline metric.
-pub fn headline_table(report: &RunReport) -> String {
+/// Runs `runs` of `plan` into `dir`: the manifest first (incomplete), the tables run by run, then
+/// `summary.csv` and the completed manifest. With `resume`, continues the tables already there.
+fn execute_into(
+    dir: &Path,
+    plan: &Plan,
+    runs: &[RunSpec],
+    mut manifest: Manifest,
+    options: &RunOptions,
+    resume: bool,
+) -> Result<Report> {
+    manifest.write(dir)?;
+    let (mut tables, todo) = if resume {
+        let (tables, done) = Tables::resume(dir, options.recording)?;
+        let expected: Vec<u64> = runs.iter().take(done.len()).map(|r| r.run_id).collect();
+        if done != expected {
+            return Err(Error::input(
+                Location::file(dir.join("runs.csv").display().to_string()),
+                None,
+                "runs.csv does not hold the first runs of this plan in order; it cannot be resumed",
+            ));
+        }
+        (tables, &runs[done.len()..])
+    } else {
+        (Tables::create(dir, options.recording, &plan.columns)?, runs)
+    };
+    let bar = progress_bar(todo.len() as u64, options.progress);
+    experiment::execute(plan, todo, options.recording, options.threads, |run, outcome| {
+        tables.write(run, &plan.points[run.point as usize], &outcome)?;
+        bar.inc(1);
+        if tables.failed > 0 {
+            bar.set_message(format!("{} failed", tables.failed));
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    let (completed, failed) = (tables.completed, tables.failed);
+    drop(tables);
+    tables::write_summary(dir, plan.columns.len())?;
+    manifest.failed_runs = failed;
+    manifest.complete = true;
+    manifest.finished = manifest::timestamp(SystemTime::now());
+    manifest.write(dir)?;
+    Ok(Report {
+        folder: dir.to_path_buf(),
+        plan_hash: plan.hash.clone(),
+        runs: runs.len(),
+        completed,
+        failed,
+        summaries: read_summary(dir, plan.columns.len())?,
+    })
+}
+
+/// A progress bar on stderr with runs done, failures and an ETA; hidden when stderr is not a
+/// terminal or progress is off.
+fn progress_bar(len: u64, show: bool) -> ProgressBar {
+    if !show || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    let style =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs {msg} [{elapsed} elapsed, ETA {eta}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// The rows of `summary.csv`: (point, metric, summary).
+pub fn read_summary(dir: &Path, columns: usize) -> Result<Vec<(u32, String, Summary)>> {
+    let path = dir.join("summary.csv");
+    let mut reader =
+        csv::Reader::from_path(&path).map_err(|e| Error::Run(format!("{}: {e}", path.display())))?;
+    let mut rows = Vec::new();
+    let num = |s: &str| s.parse::<f64>().ok();
+    for record in reader.records() {
+        let r = record.map_err(|e| Error::Run(format!("{}: {e}", path.display())))?;
+        let k = 1 + columns;
+        rows.push((
+            r[0].parse().unwrap_or(0),
+            r[k].to_string(),
+            Summary {
+                n: r[k + 1].parse().unwrap_or(0),
+                mean: num(&r[k + 2]),
+                sd: num(&r[k + 3]),
+                ci_low: num(&r[k + 4]),
+                ci_high: num(&r[k + 5]),
+            },
+        ));
+    }
+    Ok(rows)
+}
+
+/// Merges the folders of a sharded sweep into one, identical to an unsharded sweep's.
+pub fn merge(
+    dirs: &[PathBuf],
+    output: Option<&Path>,
+    force: bool,
+    command_line: Vec<String>,
+) -> Result<Report> {
+    let manifests: Vec<Manifest> = dirs.iter().map(|d| Manifest::read(d)).collect::<Result<_>>()?;
+    let first = &manifests[0];
+    for (dir, m) in dirs.iter().zip(&manifests) {
+        let location = Location::file(dir.join("manifest.json").display().to_string());
+        if m.plan_hash != first.plan_hash {
+            return Err(Error::input(
+                location,
+                Some("plan_hash"),
+                format!(
+                    "plan {} differs from {} in {}: only shards of one sweep merge",
+                    m.plan_hash,
+                    first.plan_hash,
+                    dirs[0].display()
+                ),
+            ));
+        }
+        if !m.complete {
+            return Err(Error::input(
+                location,
+                Some("complete"),
+                "this shard did not finish; run it again with --resume, then merge",
+            ));
+        }
+    }
+    // Every run of the plan exactly once.
+    let mut ids: Vec<u64> = Vec::new();
+    for dir in dirs {
+        let path = dir.join("runs.csv");
+        let mut reader =
+            csv::Reader::from_path(&path).map_err(|e| Error::Run(format!("{}: {e}", path.display())))?;
+        for record in reader.records() {
+            let record = record.map_err(|e| Error::Run(format!("{}: {e}", path.display())))?;
+            ids.push(record[0].parse().unwrap_or(u64::MAX));
+        }
+    }
+    ids.sort_unstable();
+    let duplicates: Vec<u64> = ids.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    let missing: Vec<u64> = (0..first.plan_runs as u64).filter(|id| ids.binary_search(id).is_err()).collect();
+    if !missing.is_empty() || !duplicates.is_empty() {
+        let shards = first.shard.map_or(String::new(), |[_, n]| {
+            let mut which: Vec<u64> = missing.iter().map(|id| id % n).collect();
+            which.dedup();
+            which.sort_unstable();
+            which.dedup();
+            format!(" (from shards {which:?} of {n})")
+        });
+        let show = |v: &[u64]| v.iter().take(20).map(u64::to_string).collect::<Vec<_>>().join(", ");
+        return Err(Error::input(
+            Location::file(dirs[0].display().to_string()),
+            None,
+            format!(
+                "{} of {} runs are missing{shards}: {}{}; {} are doubled{}",
+                missing.len(),
+                first.plan_runs,
+                show(&missing),
+                if missing.len() > 20 { ", ..." } else { "" },
+                duplicates.len(),
+                if duplicates.is_empty() { String::new() } else { format!(": {}", show(&duplicates)) }
+            ),
+        ));
+    }
+    let name = first.scenario.clone();
+    let folder = ResultsFolder::create(output, &format!("{name}-merged"), force)?;
+    let recording =
+        Recording { every: first.every, innovations: first.innovations, partnerships: first.partnerships };
+    for table in tables::table_names(recording) {
+        let inputs: Vec<PathBuf> = dirs.iter().map(|d| d.join(table)).collect();
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        tables::merge_table(&inputs, &folder.work().join(table))?;
+    }
+    tables::write_summary(folder.work(), first.point_columns.len())?;
+    let mut runs: Vec<ManifestRun> = manifests.iter().flat_map(|m| m.runs.iter().cloned()).collect();
+    runs.sort_by_key(|r| r.run_id);
+    let merged = Manifest {
+        command: "merge".into(),
+        command_line,
+        shard: None,
+        runs,
+        failed_runs: manifests.iter().map(|m| m.failed_runs).sum(),
+        complete: true,
+        started: manifest::timestamp(SystemTime::now()),
+        finished: manifest::timestamp(SystemTime::now()),
+        host: manifest::host(),
+        ..first.clone()
+    };
+    merged.write(folder.work())?;
+    let failed = merged.failed_runs;
+    let columns = first.point_columns.len();
+    let summaries = read_summary(folder.work(), columns)?;
+    let path = folder.commit()?;
+    Ok(Report {
+        folder: path,
+        plan_hash: merged.plan_hash,
+        runs: first.plan_runs,
+        completed: first.plan_runs as u64 - failed,
+        failed,
+        summaries,
+    })
+}
+
+/// One row of `compare.csv`: a strategy's metric, and its paired difference from the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareRow {
+    pub strategy: String,
+    pub metric: String,
+    pub n: u64,
+    pub mean: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// Mean of the paired differences (this strategy minus the first), over replications where both
+    /// have a value; its 95 % t-interval; the paired t-test's two-sided p-value.
+    pub difference: Option<f64>,
+    pub difference_ci_low: Option<f64>,
+    pub difference_ci_high: Option<f64>,
+    pub p_value: Option<f64>,
+    /// The half-width the difference's interval would have without pairing (Welch), for reference.
+    pub unpaired_half_width: Option<f64>,
+}
+
+pub const COMPARE_COLUMNS: &[&str] = &[
+    "strategy",
+    "metric",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "p_value",
+    "unpaired_half_width",
+];
+
+/// Builds the comparison from `runs.csv` (strategy-major, replication order).
+fn compare_rows(runs: &Path, strategies: usize, replications: u32) -> Result<Vec<CompareRow>> {
+    let err = |e: csv::Error| Error::Run(format!("{}: {e}", runs.display()));
+    let mut reader = csv::Reader::from_path(runs).map_err(err)?;
+    let head: Vec<String> = reader.headers().map_err(err)?.iter().map(String::from).collect();
+    let metrics = RunMetrics::columns();
+    let first_metric = head.iter().position(|h| h == metrics[0]).expect("runs.csv has the metrics");
+    // values[strategy][metric][replication]
+    let mut values = vec![vec![vec![f64::NAN; replications as usize]; metrics.len()]; strategies];
+    let mut names = vec![String::new(); strategies];
+    for record in reader.records() {
+        let r = record.map_err(err)?;
+        let (point, rep): (usize, usize) = (r[1].parse().unwrap_or(0), r[2].parse().unwrap_or(0));
+        names[point] = r[4].to_string();
+        if &r[r.len() - 2] != "ok" {
+            continue;
+        }
+        for (m, cell) in r.iter().skip(first_metric).take(metrics.len()).enumerate() {
+            values[point][m][rep] = cell.parse().unwrap_or(f64::NAN);
+        }
+    }
+    let mut rows = Vec::new();
+    for (m, metric) in metrics.iter().enumerate() {
+        for s in 0..strategies {
+            let own: Vec<f64> = values[s][m].iter().copied().filter(|v| v.is_finite()).collect();
+            let summary = summarize(&own);
+            let mut row = CompareRow {
+                strategy: names[s].clone(),
+                metric: metric.to_string(),
+                n: summary.n,
+                mean: summary.mean,
+                ci_low: summary.ci_low,
+                ci_high: summary.ci_high,
+                difference: None,
+                difference_ci_low: None,
+                difference_ci_high: None,
+                p_value: None,
+                unpaired_half_width: None,
+            };
+            if s > 0 {
+                let pairs: Vec<(f64, f64)> = values[s][m]
+                    .iter()
+                    .zip(&values[0][m])
+                    .filter(|(a, b)| a.is_finite() && b.is_finite())
+                    .map(|(a, b)| (*a, *b))
+                    .collect();
+                let d = summarize(&pairs.iter().map(|(a, b)| a - b).collect::<Vec<_>>());
+                row.difference = d.mean;
+                row.difference_ci_low = d.ci_low;
+                row.difference_ci_high = d.ci_high;
+                row.p_value = match (d.mean, d.sd) {
+                    (Some(mean), Some(sd)) if sd > 0.0 => {
+                        Some(t_test_p(mean / (sd / (d.n as f64).sqrt()), d.n as f64 - 1.0))
+                    }
+                    (Some(mean), Some(_)) => Some(if mean == 0.0 { 1.0 } else { 0.0 }),
+                    _ => None,
+                };
+                let (a, b) = (
+                    summarize(&pairs.iter().map(|p| p.0).collect::<Vec<_>>()),
+                    summarize(&pairs.iter().map(|p| p.1).collect::<Vec<_>>()),
+                );
+                row.unpaired_half_width = match (a.sd, b.sd) {
+                    (Some(sa), Some(sb)) => Some(
+                        t_975(a.n.saturating_sub(1).max(1))
+                            * (sa * sa / a.n as f64 + sb * sb / b.n as f64).sqrt(),
+                    ),
+                    _ => None,
+                };
+            }
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+fn write_compare(path: &Path, rows: &[CompareRow]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| Error::Run(format!("{}: {e}", path.display())))?;
+    w.write_record(COMPARE_COLUMNS).map_err(|e| Error::Run(e.to_string()))?;
+    let n = tables::number;
+    for r in rows {
+        w.write_record([
+            r.strategy.clone(),
+            r.metric.clone(),
+            r.n.to_string(),
+            n(r.mean),
+            n(r.ci_low),
+            n(r.ci_high),
+            n(r.difference),
+            n(r.difference_ci_low),
+            n(r.difference_ci_high),
+            n(r.p_value),
+            n(r.unpaired_half_width),
+        ])
+        .map_err(|e| Error::Run(e.to_string()))?;
+    }
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// Decimals for a number of this size: the same for a mean and its interval.
+fn decimals(x: f64) -> usize {
+    if x.abs() >= 100.0 {
+        1
+    } else if x.abs() >= 10.0 {
+        2
+    } else {
+        3
+    }
+}
+
+fn interval(lo: Option<f64>, hi: Option<f64>, d: usize) -> String {
+    match (lo, hi) {
+        (Some(lo), Some(hi)) => format!("[{lo:.d$}, {hi:.d$}]"),
+        _ => "–".into(),
+    }
+}
+
+/// The headline table of one point: mean and 95 % CI of each headline metric.
+pub fn headline_table(report: &Report, point: u32) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{:<22} {:>10}  {:<24} {:>4}", "metric", "mean", "95% CI", "n");
     for metric in HEADLINE {
-        let found = report.summaries.iter().find(|(p, m, _)| *p == 0 && m == metric);
+        let found = report.summaries.iter().find(|(p, m, _)| *p == point && m == metric);
         let Some((_, _, s)) = found.filter(|(_, _, s)| s.mean.is_some()) else {
             let _ = writeln!(out, "{metric:<22} {:>10}", "–");
             continue;
         };
         let mean = s.mean.unwrap_or(0.0);
-        // Decimals from the size of the mean, the same for the mean and its interval.
-        let decimals = if mean.abs() >= 100.0 {
-            1
-        } else if mean.abs() >= 10.0 {
-            2
-        } else {
-            3
-        };
-        let ci = match (s.ci_low, s.ci_high) {
-            (Some(lo), Some(hi)) => format!("[{lo:.decimals$}, {hi:.decimals$}]"),
-            _ => "–".into(),
-        };
-        let _ = writeln!(out, "{metric:<22} {mean:>10.decimals$}  {ci:<24} {:>4}", s.n);
+        let d = decimals(mean);
+        let _ =
+            writeln!(out, "{metric:<22} {mean:>10.d$}  {:<24} {:>4}", interval(s.ci_low, s.ci_high, d), s.n);
+    }
+    out
+}
+
+/// The comparison as a readable table: each strategy's mean and CI, and its paired difference from
+/// the first strategy with CI and p-value, for the headline metrics.
+pub fn compare_table(rows: &[CompareRow]) -> String {
+    let mut out = String::new();
+    for metric in HEADLINE {
+        let rows: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == *metric).collect();
+        if rows.iter().all(|r| r.mean.is_none()) {
+            continue;
+        }
+        let _ = writeln!(out, "{metric}");
+        for r in rows {
+            let Some(mean) = r.mean else { continue };
+            let d = decimals(mean);
+            let mut line =
+                format!("  {:<26} {mean:>10.d$} {:<24}", r.strategy, interval(r.ci_low, r.ci_high, d));
+            if let Some(diff) = r.difference {
+                let p = r.p_value.map_or("–".into(), |p| {
+                    if p < 0.001 {
+                        "<0.001".into()
+                    } else {
+                        format!("{p:.3}")
+                    }
+                });
+                let _ = write!(
+                    line,
+                    " diff {diff:>+10.d$} {:<24} p {p}",
+                    interval(r.difference_ci_low, r.difference_ci_high, d)
+                );
+            }
+            let _ = writeln!(out, "{line}");
+        }
     }
     out
 }
@@ -174,4 +660,56 @@ pub fn params_text(markdown: bool) -> String {
         let _ = writeln!(out, "    {}{}{}", p.doc, unit, kinds);
     }
     out
+}
+
+/// `olika sweep --dry-run`: points, runs, expected rows and disk size. The size is measured from
+/// one run of the first point, written to a scratch folder.
+pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) -> Result<String> {
+    let plan = Plan::sweep(resolved)?;
+    let runs = shard.map_or(plan.runs.len(), |s| plan.shard(s.index, s.count).len());
+    let scratch = std::env::temp_dir().join(format!("olika-dry-run-{}", std::process::id()));
+    prepare_in_place(&scratch, true)?;
+    let sample = &plan.runs[..1];
+    let mut tables = Tables::create(&scratch, options.recording, &plan.columns)?;
+    let mut rows = 0;
+    experiment::execute(&plan, sample, options.recording, 1, |run, outcome| {
+        if let Ok(out) = &outcome {
+            rows = out.series.len();
+        }
+        tables.write(run, &plan.points[run.point as usize], &outcome)
+    })?;
+    drop(tables);
+    let mut bytes = 0;
+    let mut headers = 0;
+    for name in tables::table_names(options.recording) {
+        let text = fs::read_to_string(scratch.join(name)).map_err(|e| Error::io(scratch.join(name), e))?;
+        let header = text.lines().next().map_or(0, |l| l.len() + 1) as u64;
+        headers += header;
+        bytes += text.len() as u64 - header;
+    }
+    let _ = fs::remove_dir_all(&scratch);
+    let total = headers + bytes * runs as u64;
+    let s = resolved.sweep.as_ref().expect("a sweep plan has a spec");
+    let mut out = String::new();
+    let _ = writeln!(out, "sweep {}: plan {}", resolved.scenario.name, plan.hash);
+    let _ = writeln!(out, "  design      {}, parameters {}", s.design.name(), plan.columns.join(", "));
+    let _ = writeln!(out, "  points      {}", plan.points.len());
+    let _ = writeln!(
+        out,
+        "  runs        {runs}{}",
+        shard.map_or(String::new(), |s| format!(
+            " (shard {} of {}; {} in all)",
+            s.index,
+            s.count,
+            plan.runs.len()
+        ))
+    );
+    let _ = writeln!(
+        out,
+        "  rows        runs.csv {runs}, series.csv {}, summary.csv {}",
+        runs * rows,
+        plan.points.len() * RunMetrics::columns().len()
+    );
+    let _ = writeln!(out, "  disk        about {:.1} MB (measured from one run)", total as f64 / 1e6);
+    Ok(out)
 }

@@ -15,6 +15,12 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario's replications (the embedded baseline when no file is given)
     Run(RunArgs),
+    /// Run the [sweep] section of a scenario: many points, each with replications
+    Sweep(SweepArgs),
+    /// Compare strategies side by side on common random numbers
+    Compare(CompareArgs),
+    /// Merge the folders of a sharded sweep into one
+    Merge(MergeArgs),
     /// Validate a scenario and print it fully resolved
     Check {
         /// The scenario file
@@ -53,12 +59,9 @@ impl Overrides {
     }
 }
 
+/// How a running command runs and where it writes.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// The scenario file; without one, the embedded baseline
-    pub scenario: Option<PathBuf>,
-    #[command(flatten)]
-    pub overrides: Overrides,
+pub struct Execution {
     /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores)
     #[arg(long)]
     pub threads: Option<usize>,
@@ -80,4 +83,60 @@ pub struct RunArgs {
     /// Record every k-th step in series.csv (step 0 and the last step always)
     #[arg(long, default_value_t = 1, value_name = "K")]
     pub every: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file; without one, the embedded baseline
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(flatten)]
+    pub execution: Execution,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file with a [sweep] section
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(flatten)]
+    pub execution: Execution,
+    /// Print the number of points and runs, the expected rows and disk size, and exit
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Continue the interrupted sweep in DIR (same scenario, overrides and shard)
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+    /// Run shard I of N: every N-th run from run I (default: SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT when set)
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more strategy files; the first is the reference
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(flatten)]
+    pub execution: Execution,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders
+    #[arg(required = true, num_args = 1..)]
+    pub dirs: Vec<PathBuf>,
+    /// Results folder (default: a new folder under results/)
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace a non-empty results folder
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
 }

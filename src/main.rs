@@ -6,8 +6,9 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{Cli, Command};
-use olika::app::{self, RunOptions};
+use cli::{Cli, Command, Execution};
+use olika::app::{self, Report, RunOptions, Shard};
+use olika::error::Location;
 use olika::observe::Recording;
 use olika::{scenario, Error};
 
@@ -19,6 +20,70 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+fn input_error(what: &str, message: &str) -> Error {
+    Error::input(Location::file(what), None, message)
+}
+
+fn options(execution: &Execution) -> Result<RunOptions, Error> {
+    if execution.every == 0 {
+        return Err(input_error("--every", "--every must be at least 1"));
+    }
+    let threads = execution.threads.unwrap_or_else(olika::experiment::default_threads);
+    if threads == 0 {
+        return Err(input_error("--threads", "--threads must be at least 1"));
+    }
+    Ok(RunOptions {
+        threads,
+        output: execution.output.clone(),
+        force: execution.force,
+        recording: Recording {
+            every: execution.every,
+            innovations: execution.innovations,
+            partnerships: execution.partnerships,
+        },
+        command_line: std::env::args().collect(),
+        progress: !execution.quiet,
+    })
+}
+
+/// Exit code 3 when some runs failed.
+fn finish(report: &Report) -> ExitCode {
+    if report.failed > 0 {
+        eprintln!(
+            "error: {} of {} runs failed; see the status column of runs.csv",
+            report.failed, report.runs
+        );
+        return ExitCode::from(3);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--shard I/N`, or Slurm's array variables when the flag is absent.
+fn shard(flag: Option<&str>) -> Result<Option<Shard>, Error> {
+    let parse = |i: &str, n: &str, what: &str| -> Result<Shard, Error> {
+        match (i.trim().parse::<u64>(), n.trim().parse::<u64>()) {
+            (Ok(index), Ok(count)) if count > 0 && index < count => Ok(Shard { index, count }),
+            _ => Err(input_error(what, "a shard is I/N with 0 ≤ I < N, e.g. --shard 0/8")),
+        }
+    };
+    if let Some(flag) = flag {
+        let Some((i, n)) = flag.split_once('/') else {
+            return Err(input_error("--shard", "a shard is I/N with 0 ≤ I < N, e.g. --shard 0/8"));
+        };
+        return parse(i, n, "--shard").map(Some);
+    }
+    match (std::env::var("SLURM_ARRAY_TASK_ID"), std::env::var("SLURM_ARRAY_TASK_COUNT")) {
+        (Ok(id), Ok(count)) => {
+            // Arrays may start at 1 (--array=1-8): count from the array's first id.
+            let min =
+                std::env::var("SLURM_ARRAY_TASK_MIN").ok().and_then(|m| m.parse::<u64>().ok()).unwrap_or(0);
+            let id = id.trim().parse::<u64>().map(|i| i.saturating_sub(min).to_string()).unwrap_or(id);
+            parse(&id, &count, "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT").map(Some)
+        }
+        _ => Ok(None),
     }
 }
 
@@ -36,52 +101,71 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 Some(path) => scenario::load(path, &overrides)?,
                 None => scenario::baseline(&overrides)?,
             };
-            if args.every == 0 {
-                return Err(Error::input(
-                    olika::error::Location::file("--every"),
-                    None,
-                    "--every must be at least 1",
-                ));
-            }
-            let threads = args.threads.unwrap_or_else(olika::experiment::default_threads);
-            if threads == 0 {
-                return Err(Error::input(
-                    olika::error::Location::file("--threads"),
-                    None,
-                    "--threads must be at least 1",
-                ));
-            }
-            let options = RunOptions {
-                threads,
-                output: args.output.clone(),
-                force: args.force,
-                recording: Recording {
-                    every: args.every,
-                    innovations: args.innovations,
-                    partnerships: args.partnerships,
-                },
-                command_line: std::env::args().collect(),
-            };
+            let options = options(&args.execution)?;
             let s = &resolved.scenario;
-            if !args.quiet {
+            let quiet = args.execution.quiet;
+            if !quiet {
                 eprintln!(
-                    "running {}: {} replications × {} steps on {threads} threads",
-                    s.name, s.replications, s.steps
+                    "running {}: {} replications × {} steps on {} threads",
+                    s.name, s.replications, s.steps, options.threads
                 );
             }
             let report = app::run(&resolved, &options)?;
-            if !args.quiet {
+            if !quiet {
                 println!("{}: {} runs, results in {}", s.name, report.completed, report.folder.display());
-                print!("{}", app::headline_table(&report));
+                print!("{}", app::headline_table(&report, 0));
             }
-            if report.failed > 0 {
-                eprintln!(
-                    "error: {} of {} runs failed; see the status column of runs.csv",
+            return Ok(finish(&report));
+        }
+        Command::Sweep(args) => {
+            let resolved = scenario::load(&args.scenario, &args.overrides.assignments())?;
+            let options = options(&args.execution)?;
+            let shard = shard(args.shard.as_deref())?;
+            if args.dry_run {
+                print!("{}", app::dry_run(&resolved, &options, shard)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let report = app::sweep(&resolved, &options, shard, args.resume.as_deref())?;
+            if !args.execution.quiet {
+                println!(
+                    "{}: {} of {} runs done ({} failed), results in {}",
+                    resolved.scenario.name,
+                    report.completed + report.failed,
+                    report.runs,
                     report.failed,
-                    report.plan.runs.len()
+                    report.folder.display()
                 );
-                return Ok(ExitCode::from(3));
             }
+            return Ok(finish(&report));
+        }
+        Command::Compare(args) => {
+            let overrides = args.overrides.assignments();
+            let strategies: Vec<_> =
+                args.scenarios.iter().map(|p| scenario::load(p, &overrides)).collect::<Result<_, _>>()?;
+            let options = options(&args.execution)?;
+            let (report, rows) = app::compare(&strategies, &options)?;
+            if !args.execution.quiet {
+                println!(
+                    "compared {} strategies on common random numbers, results in {}",
+                    strategies.len(),
+                    report.folder.display()
+                );
+                print!("{}", app::compare_table(&rows));
+            }
+            return Ok(finish(&report));
+        }
+        Command::Merge(args) => {
+            let report =
+                app::merge(&args.dirs, args.output.as_deref(), args.force, std::env::args().collect())?;
+            if !args.quiet {
+                println!(
+                    "merged {} folders: {} runs, results in {}",
+                    args.dirs.len(),
+                    report.runs,
+                    report.folder.display()
+                );
+            }
+            return Ok(finish(&report));
         }
     }
     Ok(ExitCode::SUCCESS)

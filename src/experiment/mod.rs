@@ -1,15 +1,18 @@
 //! Running worlds: plans of runs with their seeds, parallel execution with rayon, and statistics.
 //! This layer sees the model only through `observe::simulate`.
 
+pub mod design;
 pub mod stats;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::observe::{self, Recording, RunOutput};
-use crate::scenario::{Resolved, Scenario};
+use crate::scenario::{self, Resolved, Scenario};
+use design::Point;
 
 /// One run of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,23 +24,152 @@ pub struct RunSpec {
     pub seed: u64,
 }
 
-/// An ordered list of runs and a hash of what they run.
+/// What a plan runs at each point: the scenario itself, a sweep's assignments on a base scenario,
+/// or one of several strategies.
+#[derive(Debug, Clone)]
+enum Source {
+    One(Arc<Scenario>),
+    Sweep { base: String, paths: Vec<String> },
+    Strategies(Vec<Arc<Scenario>>),
+}
+
+/// An ordered list of runs, what each point runs, and a hash of it all.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// Every run, in order: run_id = point · replications + replication.
     pub runs: Vec<RunSpec>,
-    /// Hex FNV-1a hash of the tool version and the resolved scenario: results with the same hash
-    /// come from the same model and parameters.
+    /// Hex FNV-1a hash of the tool version, the resolved scenario(s) and the points: results with
+    /// the same hash come from the same model, parameters and seeds.
     pub hash: String,
+    /// The columns that tell points apart (swept paths, or `strategy`), and each point's values.
+    pub columns: Vec<String>,
+    pub points: Vec<Point>,
+    pub replications: u32,
+    source: Source,
 }
 
 impl Plan {
     /// The replications of one scenario (one point).
     pub fn replications(resolved: &Resolved) -> Plan {
-        let s = &resolved.scenario;
-        let runs = (0..s.replications)
-            .map(|r| RunSpec { run_id: u64::from(r), point: 0, replication: r, seed: run_seed(s.seed, r) })
+        let mut plan = Plan::of_scenario(&resolved.scenario);
+        plan.hash = plan_hash(&resolved.toml);
+        plan
+    }
+
+    /// The replications of a scenario built in code (no hash: nothing is written from it).
+    pub fn of_scenario(scenario: &Scenario) -> Plan {
+        let s = Arc::new(scenario.clone());
+        Plan::build(s.seed, s.replications, Vec::new(), vec![Vec::new()], false, Source::One(s))
+    }
+
+    /// A sweep: its design's points, each with the sweep's replications. Every point is resolved
+    /// once here, so that a combination of values that makes no valid scenario is an input error
+    /// before anything runs.
+    pub fn sweep(resolved: &Resolved) -> Result<Plan> {
+        let Some(spec) = &resolved.sweep else {
+            return Err(Error::input(
+                Location::file(resolved.sources.first().cloned().unwrap_or_default()),
+                Some("sweep"),
+                "the scenario has no [sweep] section; add one (see docs/scenario.md), or use `olika run`",
+            ));
+        };
+        let points = design::points(spec);
+        let paths = spec.paths();
+        let source = Source::Sweep { base: resolved.base_toml.clone(), paths: paths.clone() };
+        let mut plan = Plan::build(
+            resolved.scenario.seed,
+            spec.replications,
+            paths,
+            points,
+            spec.independent_points,
+            source,
+        );
+        let file = resolved.sources.first().cloned().unwrap_or_default();
+        for p in 0..plan.points.len() as u32 {
+            plan.scenario(p).map_err(|e| {
+                let values: Vec<String> = plan
+                    .columns
+                    .iter()
+                    .zip(&plan.points[p as usize])
+                    .map(|(c, v)| format!("{c} = {v}"))
+                    .collect();
+                Error::input(
+                    Location::file(&file),
+                    Some("sweep"),
+                    format!("sweep point {p} ({}) makes no valid scenario: {e}", values.join(", ")),
+                )
+            })?;
+        }
+        let mut text = resolved.toml.clone();
+        for point in &plan.points {
+            text.push('\n');
+            text.push_str(&point.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
+        }
+        plan.hash = plan_hash(&text);
+        Ok(plan)
+    }
+
+    /// Strategies compared on common random numbers: every strategy runs the first one's
+    /// replications with the first one's seeds.
+    pub fn strategies(resolved: &[Resolved]) -> Plan {
+        let first = &resolved[0].scenario;
+        let names = resolved.iter().map(|r| vec![toml::Value::String(r.scenario.name.clone())]).collect();
+        let scenarios = resolved.iter().map(|r| Arc::new(r.scenario.clone())).collect();
+        let mut plan = Plan::build(
+            first.seed,
+            first.replications,
+            vec!["strategy".into()],
+            names,
+            false,
+            Source::Strategies(scenarios),
+        );
+        plan.hash = plan_hash(&resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n"));
+        plan
+    }
+
+    fn build(
+        root: u64,
+        replications: u32,
+        columns: Vec<String>,
+        points: Vec<Point>,
+        independent: bool,
+        source: Source,
+    ) -> Plan {
+        let runs = (0..points.len() as u32)
+            .flat_map(|p| {
+                // Common random numbers: every point uses the same seeds, unless asked otherwise.
+                let root = if independent { splitmix64(root ^ splitmix64(u64::from(p) + 1)) } else { root };
+                (0..replications).map(move |r| RunSpec {
+                    run_id: u64::from(p) * u64::from(replications) + u64::from(r),
+                    point: p,
+                    replication: r,
+                    seed: run_seed(root, r),
+                })
+            })
             .collect();
-        Plan { runs, hash: plan_hash(&resolved.toml) }
+        Plan { runs, hash: String::new(), columns, points, replications, source }
+    }
+
+    /// The scenario a point runs.
+    pub fn scenario(&self, point: u32) -> Result<Arc<Scenario>> {
+        match &self.source {
+            Source::One(s) => Ok(s.clone()),
+            Source::Strategies(list) => Ok(list[point as usize].clone()),
+            Source::Sweep { base, paths } => {
+                let assignments: Vec<String> = paths
+                    .iter()
+                    .zip(&self.points[point as usize])
+                    .map(|(path, v)| format!("{path}={v}"))
+                    .collect();
+                let name = format!("sweep point {point} ({})", assignments.join(", "));
+                scenario::load_str(&name, base, &assignments).map(|r| Arc::new(r.scenario))
+            }
+        }
+    }
+
+    /// The runs of shard i of n: every n-th run, starting at i.
+    pub fn shard(&self, i: u64, n: u64) -> Vec<RunSpec> {
+        self.runs.iter().filter(|r| r.run_id % n == i).copied().collect()
     }
 }
 
@@ -55,9 +187,9 @@ fn splitmix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-pub fn plan_hash(resolved_toml: &str) -> String {
+pub fn plan_hash(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in concat!("olika ", env!("CARGO_PKG_VERSION"), "\n").bytes().chain(resolved_toml.bytes()) {
+    for byte in concat!("olika ", env!("CARGO_PKG_VERSION"), "\n").bytes().chain(text.bytes()) {
         h ^= u64::from(byte);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -76,13 +208,13 @@ pub fn default_threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// Runs a plan on `threads` threads and hands each outcome to `sink` in run order, so that what the
-/// sink writes does not depend on the thread count. Runs are executed in chunks of a few per thread:
-/// memory stays bounded by the runs in flight. A run that panics is reported as failed; the others
-/// go on.
+/// Runs `runs` of a plan on `threads` threads and hands each outcome to `sink` in the order of
+/// `runs`, so that what the sink writes does not depend on the thread count. Runs are executed in
+/// chunks of a few per thread: memory stays bounded by the runs in flight. A run that panics is
+/// reported as failed; the others go on.
 pub fn execute(
     plan: &Plan,
-    scenario: &Scenario,
+    runs: &[RunSpec],
     recording: Recording,
     threads: usize,
     mut sink: impl FnMut(&RunSpec, Outcome) -> Result<()>,
@@ -92,10 +224,20 @@ pub fn execute(
         .build()
         .map_err(|e| Error::Run(format!("cannot start {threads} threads: {e}")))?;
     let chunk = threads.max(1) * 4;
-    for runs in plan.runs.chunks(chunk) {
-        let outcomes: Vec<Outcome> =
-            pool.install(|| runs.par_iter().map(|run| run_one(scenario, run, recording)).collect());
-        for (run, outcome) in runs.iter().zip(outcomes) {
+    // Runs come point by point, so the scenario of the current point is kept between chunks.
+    let mut current: Option<(u32, Arc<Scenario>)> = None;
+    for batch in runs.chunks(chunk) {
+        let mut scenarios = Vec::with_capacity(batch.len());
+        for run in batch {
+            if current.as_ref().is_none_or(|(p, _)| *p != run.point) {
+                current = Some((run.point, plan.scenario(run.point)?));
+            }
+            scenarios.push(current.as_ref().expect("set above").1.clone());
+        }
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            batch.par_iter().zip(&scenarios).map(|(run, s)| run_one(s, run, recording)).collect()
+        });
+        for (run, outcome) in batch.iter().zip(outcomes) {
             sink(run, outcome)?;
         }
     }
@@ -127,5 +269,15 @@ mod tests {
     fn plan_hash_depends_on_the_scenario() {
         assert_ne!(plan_hash("a = 1"), plan_hash("a = 2"));
         assert_eq!(plan_hash("a = 1").len(), 16);
+    }
+
+    #[test]
+    fn shards_partition_the_runs() {
+        let resolved =
+            scenario::load_str("t.toml", "replications = 7\n[populations.civil]\ncount = 3\n", &[]).unwrap();
+        let plan = Plan::replications(&resolved);
+        let mut all: Vec<u64> = (0..3).flat_map(|i| plan.shard(i, 3)).map(|r| r.run_id).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..7).collect::<Vec<_>>());
     }
 }

@@ -5,16 +5,20 @@
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Accumulator {
     n: u64,
-    mean: f64,
+    /// The plain sum gives the mean (exact for counts); Welford's running mean and m2 give the
+    /// variance without cancellation.
+    sum: f64,
+    running: f64,
     m2: f64,
 }
 
 impl Accumulator {
     pub fn add(&mut self, x: f64) {
         self.n += 1;
-        let delta = x - self.mean;
-        self.mean += delta / self.n as f64;
-        self.m2 += delta * (x - self.mean);
+        self.sum += x;
+        let delta = x - self.running;
+        self.running += delta / self.n as f64;
+        self.m2 += delta * (x - self.running);
     }
 
     pub fn summary(&self) -> Summary {
@@ -22,7 +26,7 @@ impl Accumulator {
         if n == 0 {
             return Summary { n, mean: None, sd: None, ci_low: None, ci_high: None };
         }
-        let mean = self.mean;
+        let mean = self.sum / n as f64;
         if n == 1 {
             return Summary { n, mean: Some(mean), sd: None, ci_low: None, ci_high: None };
         }
@@ -67,6 +71,75 @@ pub fn t_975(df: u64) -> f64 {
     }
 }
 
+/// The two-sided p-value of Student's t statistic with `df` degrees of freedom:
+/// P(|T| ≥ |t|) = I_x(df/2, 1/2) with x = df / (df + t²), the regularised incomplete beta function.
+pub fn t_test_p(t: f64, df: f64) -> f64 {
+    if !t.is_finite() {
+        return if t.is_nan() { f64::NAN } else { 0.0 };
+    }
+    incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+}
+
+/// ln Γ(x), Lanczos approximation (g = 7, n = 9), accurate to about 1e-15 for x > 0.
+fn ln_gamma(x: f64) -> f64 {
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let sum = C[1..].iter().enumerate().fold(C[0], |s, (i, c)| s + c / (x + i as f64 + 1.0));
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+}
+
+/// The regularised incomplete beta function I_x(a, b), by its continued fraction (Lentz).
+fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
+    if x > (a + 1.0) / (a + b + 2.0) {
+        return 1.0 - incomplete_beta(b, a, 1.0 - x);
+    }
+    let tiny = 1e-300;
+    let (mut c, mut d) = (1.0, 1.0 - (a + b) * x / (a + 1.0));
+    d = 1.0 / if d.abs() < tiny { tiny } else { d };
+    let mut f = d;
+    for m in 1..300 {
+        let m = f64::from(m);
+        for numerator in [
+            m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0)),
+        ] {
+            d = 1.0 + numerator * d;
+            d = 1.0 / if d.abs() < tiny { tiny } else { d };
+            c = 1.0 + numerator / c;
+            if c.abs() < tiny {
+                c = tiny;
+            }
+            f *= c * d;
+        }
+        if (c * d - 1.0).abs() < 1e-15 {
+            break;
+        }
+    }
+    front * f / a
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +154,19 @@ mod tests {
         assert!((s.ci_high.unwrap() - 2.5 - half).abs() < 1e-12);
         assert_eq!(summarize(&[7.0]).sd, None);
         assert_eq!(summarize(&[]).mean, None);
+    }
+
+    #[test]
+    fn t_test_p_values_match_tables() {
+        // Two-sided critical values: p = 0.05 at the table's t quantiles.
+        for (df, t) in [(1, 12.706), (5, 2.571), (10, 2.228), (30, 2.042)] {
+            assert!((t_test_p(t, df as f64) - 0.05).abs() < 2e-4, "df {df}");
+        }
+        assert!((t_test_p(0.0, 10.0) - 1.0).abs() < 1e-12);
+        // Normal limit: t = 1.96 with huge df gives 0.05; t = 3.29 gives 0.001.
+        assert!((t_test_p(1.959_964, 1e7) - 0.05).abs() < 1e-5);
+        assert!((t_test_p(3.290_527, 1e7) - 0.001).abs() < 1e-5);
+        assert!(t_test_p(40.0, 20.0) < 1e-15);
     }
 
     #[test]

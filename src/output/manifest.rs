@@ -2,12 +2,16 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
-    pub tool: &'static str,
-    pub version: &'static str,
+    pub tool: String,
+    pub version: String,
+    /// `run`, `sweep`, `compare` or `merge`.
+    pub command: String,
     pub command_line: Vec<String>,
     pub scenario: String,
     pub sources: Vec<String>,
@@ -15,18 +19,61 @@ pub struct Manifest {
     pub plan_hash: String,
     pub seed: u64,
     pub replications: u32,
-    pub steps: u32,
+    pub points: usize,
+    /// The columns that tell points apart (swept paths, or `strategy`).
+    pub point_columns: Vec<String>,
+    /// Runs in the whole plan.
+    pub plan_runs: usize,
+    /// `[i, n]` for shard i of n.
+    pub shard: Option<[u64; 2]>,
+    pub every: u32,
+    pub innovations: bool,
+    pub partnerships: bool,
+    /// The runs of this folder.
     pub runs: Vec<ManifestRun>,
     pub failed_runs: u64,
+    /// False while the command is still writing (or was interrupted: `--resume` continues it).
+    pub complete: bool,
     pub threads: usize,
     pub host: String,
     pub started: String,
     pub finished: String,
-    /// The fully resolved scenario, as TOML: `olika run` on this text reproduces the results.
+    /// The fully resolved scenario (for `compare`, each strategy's, separated by `---`), as TOML:
+    /// `olika run` on this text reproduces the results.
     pub resolved_scenario: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl Manifest {
+    /// Writes `manifest.json` under a temporary name, then renames it.
+    pub fn write(&self, dir: &std::path::Path) -> Result<()> {
+        let path = dir.join("manifest.json");
+        let part = dir.join("manifest.json.part");
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::Run(format!("cannot write the manifest: {e}")))?;
+        std::fs::write(&part, text + "\n").map_err(|e| Error::io(&part, e))?;
+        std::fs::rename(&part, &path).map_err(|e| Error::io(&path, e))
+    }
+
+    pub fn read(dir: &std::path::Path) -> Result<Manifest> {
+        let path = dir.join("manifest.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::input(
+                crate::error::Location::file(path.display().to_string()),
+                None,
+                format!("cannot read the manifest of a results folder: {e}"),
+            )
+        })?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::input(
+                crate::error::Location::file(path.display().to_string()),
+                None,
+                format!("not an olika manifest: {e}"),
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ManifestRun {
     pub run_id: u64,
     pub point: u32,

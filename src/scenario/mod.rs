@@ -5,6 +5,7 @@
 //! per-population defaults (which depend on the sector) and per-venue defaults are filled in.
 
 pub mod params;
+pub mod sweep;
 pub mod validate;
 
 use std::collections::{BTreeMap, HashMap};
@@ -188,7 +189,11 @@ pub struct VenueSpec {
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub scenario: Scenario,
+    /// The resolved scenario as TOML, with its `[sweep]` section if it has one.
     pub toml: String,
+    /// The resolved scenario without `[sweep]`: what each point of a sweep starts from.
+    pub base_toml: String,
+    pub sweep: Option<sweep::SweepSpec>,
     /// The files read, the named file first.
     pub sources: Vec<String>,
     pub overrides: Vec<String>,
@@ -206,7 +211,7 @@ struct Source {
 pub fn load(path: &Path, overrides: &[String]) -> Result<Resolved> {
     let mut chain = Vec::new();
     read_chain(path, &mut chain, &mut Vec::new())?;
-    resolve(chain, overrides, stem(path))
+    resolve(chain, overrides, stem(path), path.parent().unwrap_or(Path::new(".")))
 }
 
 /// Loads a scenario from text (the embedded baseline, tests); `extends` is resolved relative to the
@@ -219,7 +224,7 @@ pub fn load_str(name: &str, source: &str, overrides: &[String]) -> Result<Resolv
     }
     chain.push(Source { table, spans: Spans::new(name, source) });
     let default_name = name.split(['.', ' ']).next().unwrap_or(name).to_string();
-    resolve(chain, overrides, default_name)
+    resolve(chain, overrides, default_name, Path::new("."))
 }
 
 /// The embedded baseline scenario.
@@ -338,12 +343,16 @@ impl Provenance<'_> {
     }
 }
 
-fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String) -> Result<Resolved> {
+fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: &Path) -> Result<Resolved> {
     let top = chain.last().map(|s| s.spans.file.clone()).unwrap_or_default();
     let mut provenance = Provenance { set_by: HashMap::new(), top: &top };
     let mut merged = toml::Table::new();
     // `extends` and `replace` direct the loading and are not part of the resolved scenario.
-    for param in params::PARAMS.iter().filter(|p| !p.path.contains('*') && !DIRECTIVES.contains(&p.path)) {
+    // `[sweep]` exists only where a file writes one.
+    for param in params::PARAMS
+        .iter()
+        .filter(|p| !p.path.contains('*') && !DIRECTIVES.contains(&p.path) && !p.path.starts_with("sweep."))
+    {
         if let Some(default) = params::default_for(param, None) {
             insert_path(&mut merged, param.path, literal(default));
         }
@@ -365,6 +374,7 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String) -> Re
     for assignment in overrides {
         apply_set(&mut merged, assignment, &mut provenance.set_by)?;
     }
+    let sweep_table = merged.remove("sweep");
     fill_defaults(&mut merged, &provenance)?;
     check_consistency(&merged, &provenance)?;
     let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(with_inapplicable(&merged)))
@@ -372,10 +382,24 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String) -> Re
             let path = e.path().to_string();
             Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
         })?;
-    let toml = toml::to_string(&merged).map_err(|e| Error::Run(format!("cannot print the scenario: {e}")))?;
+    let print = |t: &toml::Table| {
+        toml::to_string(t).map_err(|e| Error::Run(format!("cannot print the scenario: {e}")))
+    };
+    let base_toml = print(&merged)?;
+    let sweep = match &sweep_table {
+        Some(toml::Value::Table(t)) => {
+            Some(sweep::parse(t, &scenario, &|path| provenance.locate(path), dir)?)
+        }
+        _ => None,
+    };
+    if let Some(t) = sweep_table {
+        merged.insert("sweep".into(), t);
+    }
     Ok(Resolved {
         scenario,
-        toml,
+        toml: print(&merged)?,
+        base_toml,
+        sweep,
         sources: chain.iter().rev().map(|s| s.spans.file.clone()).collect(),
         overrides: overrides.to_vec(),
     })

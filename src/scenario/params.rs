@@ -26,6 +26,8 @@ pub enum Kind {
     List(&'static [&'static str]),
     /// Who may attend a venue: "open", "balanced", or a table `{ only = [sectors] }`.
     Mix,
+    /// The values a sweep gives a parameter: a list, or a table `{ min, max, steps }`.
+    Sweep,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Choice(_) => "string",
             Kind::List(_) => "list of strings",
             Kind::Mix => "string or table",
+            Kind::Sweep => "list or table",
         }
     }
 
@@ -63,6 +66,7 @@ impl Kind {
             Kind::Text => "any text".into(),
             Kind::Choice(words) | Kind::List(words) => words.join(", "),
             Kind::Mix => "\"open\", \"balanced\", { only = [sectors] }".into(),
+            Kind::Sweep => "[values], { min, max, steps }".into(),
         }
     }
 }
@@ -218,6 +222,13 @@ pub static PARAMS: &[Param] = &[
     Param { path: "populations.*.max_partners.min", kind: int(0, 1000), default: Default::PerSector(["1", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
     Param { path: "populations.*.max_partners.max", kind: int(0, 1000), default: Default::PerSector(["2", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
     Param { path: "venues.*.kind", kind: Kind::Choice(VENUE_KINDS), default: Default::None, unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
+    p("sweep.design", Kind::Choice(&["grid", "zip", "random", "lhs", "table"]), "\"grid\"", "", "", "", "how points are chosen: full factorial, values taken together, random, Latin hypercube, or rows of a CSV file"),
+    Param { path: "sweep.replications", kind: int(1, 1_000_000), default: Default::None, unit: "runs", symbol: "", claim: "", doc: "replications per point (default: the scenario's replications)", venue_kinds: &[] },
+    p("sweep.samples", int(1, 10_000_000), "10", "points", "", "", "points of a random or lhs design"),
+    p("sweep.seed", int(0, i64::MAX), "1", "", "", "", "seed of a random or lhs design (apart from the runs' seeds)"),
+    Param { path: "sweep.table", kind: Kind::Text, default: Default::None, unit: "", symbol: "", claim: "", doc: "CSV file of points for the table design (relative to the scenario file): a header of parameter paths, one row per point", venue_kinds: &[] },
+    p("sweep.independent_points", Kind::Bool, "false", "", "", "", "false: every point uses the same seeds (common random numbers); true: each point its own"),
+    Param { path: "sweep.parameters.*", kind: Kind::Sweep, default: Default::None, unit: "", symbol: "", claim: "", doc: "a swept parameter by its quoted dotted path, e.g. \"venues.round_tables.every\" = [1, 3, 6]", venue_kinds: &[] },
     venue("venues.*.enabled", Kind::Bool, "true", "", "", &[], "false switches the venue off (useful in strategies and sweeps)"),
     venue("venues.*.every", int(1, 1_000_000), "12", "steps", "", &[], "period between meetings"),
     venue("venues.*.offset", int(0, 1_000_000), "0", "steps", "", &[], "a meeting happens when (t - offset) % every == 0"),

@@ -153,6 +153,30 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
                 _ => return Err("mix = { only = [...] } needs a non-empty list of sectors".into()),
             }
         }
+        (Kind::Sweep, toml::Value::Array(items)) => {
+            if items.is_empty() {
+                return Err("the list of values is empty; give at least one value".into());
+            }
+        }
+        (Kind::Sweep, toml::Value::Table(t)) => {
+            if let Some(key) = t.keys().find(|k| !["min", "max", "steps"].contains(&k.as_str())) {
+                return Err(format!("unknown key `{key}` in a range; allowed: min, max, steps"));
+            }
+            let number =
+                |k: &str| t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+            match (number("min"), number("max")) {
+                (Some(min), Some(max)) if min > max => {
+                    return Err(format!("min {min} is greater than max {max}"))
+                }
+                (Some(_), Some(_)) => {}
+                _ => return Err("a range needs numbers `min` and `max`".into()),
+            }
+            if let Some(steps) = t.get("steps") {
+                if steps.as_integer().is_none_or(|s| s < 1) {
+                    return Err("`steps` must be an integer of at least 1".into());
+                }
+            }
+        }
         _ => return Err(wrong()),
     }
     Ok(())

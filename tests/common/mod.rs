@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use olika::experiment::stats::{summarize, Summary};
-use olika::experiment::{default_threads, execute, run_seed, Plan, RunSpec};
+use olika::experiment::{default_threads, execute, Plan};
 use olika::observe::{Recording, RunOutput};
 use olika::scenario::{self, Scenario};
 
@@ -19,12 +19,11 @@ pub fn shipped(path: &str, overrides: &[&str]) -> Scenario {
 /// `replications` runs of a scenario, seeded as `olika run` seeds them (common random numbers:
 /// the same seeds for every scenario with the same root seed).
 pub fn replicate(s: &Scenario, replications: u32, recording: Recording) -> Vec<RunOutput> {
-    let runs = (0..replications)
-        .map(|r| RunSpec { run_id: u64::from(r), point: 0, replication: r, seed: run_seed(s.seed, r) })
-        .collect();
-    let plan = Plan { runs, hash: String::new() };
+    let mut s = s.clone();
+    s.replications = replications;
+    let plan = Plan::of_scenario(&s);
     let mut outputs = Vec::new();
-    execute(&plan, s, recording, default_threads(), |_, outcome| {
+    execute(&plan, &plan.runs, recording, default_threads(), |_, outcome| {
         outputs.push(outcome.expect("no run fails"));
         Ok(())
     })

@@ -1,0 +1,183 @@
+//! Points of a sweep: the designs of the `[sweep]` section turned into lists of parameter values.
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::scenario::sweep::{Design, SweepSpec, Swept, Values};
+
+/// One point: a value for each swept parameter, in the order of `SweepSpec::parameters`.
+pub type Point = Vec<toml::Value>;
+
+/// The points of a sweep, in plan order.
+pub fn points(spec: &SweepSpec) -> Vec<Point> {
+    match spec.design {
+        Design::Grid => {
+            let axes: Vec<Vec<toml::Value>> = spec.parameters.iter().map(listed).collect();
+            let mut points: Vec<Point> = vec![Vec::new()];
+            for axis in &axes {
+                points = points
+                    .into_iter()
+                    .flat_map(|p| {
+                        axis.iter().map(move |v| {
+                            let mut q = p.clone();
+                            q.push(v.clone());
+                            q
+                        })
+                    })
+                    .collect();
+            }
+            points
+        }
+        Design::Zip => {
+            let axes: Vec<Vec<toml::Value>> = spec.parameters.iter().map(listed).collect();
+            (0..axes.first().map_or(0, Vec::len))
+                .map(|i| axes.iter().map(|a| a[i].clone()).collect())
+                .collect()
+        }
+        Design::Random => {
+            let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+            (0..spec.samples)
+                .map(|_| spec.parameters.iter().map(|p| at(p, rng.random::<f64>())).collect())
+                .collect()
+        }
+        Design::Lhs => {
+            let n = spec.samples as usize;
+            let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+            // One column per parameter: stratum k of n is [k/n, (k+1)/n), used once, in random order.
+            let columns: Vec<Vec<toml::Value>> = spec
+                .parameters
+                .iter()
+                .map(|p| {
+                    let mut strata: Vec<usize> = (0..n).collect();
+                    strata.shuffle(&mut rng);
+                    strata.into_iter().map(|k| at(p, (k as f64 + rng.random::<f64>()) / n as f64)).collect()
+                })
+                .collect();
+            (0..n).map(|i| columns.iter().map(|c| c[i].clone()).collect()).collect()
+        }
+        Design::Table => spec.rows.clone(),
+    }
+}
+
+/// The values of a grid or zip axis: the list, or `steps` evenly spaced values of the range.
+fn listed(p: &Swept) -> Vec<toml::Value> {
+    match &p.values {
+        Values::List(items) => items.clone(),
+        Values::Range { min, max, steps } => {
+            let steps = steps.unwrap_or(1);
+            (0..steps)
+                .map(|i| {
+                    let x = if steps == 1 {
+                        *min
+                    } else {
+                        min + (max - min) * f64::from(i) / f64::from(steps - 1)
+                    };
+                    number(p, x)
+                })
+                .collect()
+        }
+    }
+}
+
+/// The value at quantile u ∈ [0, 1) of a parameter's range or list. An integer range min..=max is
+/// cut into max - min + 1 equal parts, so that strata stay strata.
+fn at(p: &Swept, u: f64) -> toml::Value {
+    match &p.values {
+        Values::List(items) => items[((u * items.len() as f64) as usize).min(items.len() - 1)].clone(),
+        Values::Range { min, max, .. } if p.integer => {
+            let (lo, hi) = (min.round() as i64, max.round() as i64);
+            toml::Value::Integer((lo + (u * (hi - lo + 1) as f64).floor() as i64).min(hi))
+        }
+        Values::Range { min, max, .. } => toml::Value::Float(min + u * (max - min)),
+    }
+}
+
+fn number(p: &Swept, x: f64) -> toml::Value {
+    if p.integer {
+        toml::Value::Integer(x.round() as i64)
+    } else {
+        toml::Value::Float(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(design: Design, parameters: Vec<Swept>, samples: u32) -> SweepSpec {
+        SweepSpec {
+            design,
+            replications: 1,
+            samples,
+            seed: 3,
+            independent_points: false,
+            parameters,
+            rows: Vec::new(),
+        }
+    }
+
+    fn range(path: &str, min: f64, max: f64, steps: Option<u32>, integer: bool) -> Swept {
+        Swept { path: path.into(), integer, values: Values::Range { min, max, steps } }
+    }
+
+    #[test]
+    fn grid_is_the_full_factorial_with_the_last_parameter_fastest() {
+        let a = Swept { path: "a".into(), integer: true, values: Values::List(vec![1.into(), 2.into()]) };
+        let b = range("b", 0.0, 1.0, Some(3), false);
+        let p = points(&spec(Design::Grid, vec![a, b], 0));
+        assert_eq!(p.len(), 6);
+        assert_eq!(p[0], vec![toml::Value::Integer(1), toml::Value::Float(0.0)]);
+        assert_eq!(p[1], vec![toml::Value::Integer(1), toml::Value::Float(0.5)]);
+        assert_eq!(p[5], vec![toml::Value::Integer(2), toml::Value::Float(1.0)]);
+    }
+
+    #[test]
+    fn integer_ranges_stay_integers() {
+        let p = points(&spec(Design::Grid, vec![range("every", 1.0, 12.0, Some(4), true)], 0));
+        let values: Vec<i64> = p.iter().map(|q| q[0].as_integer().unwrap()).collect();
+        assert_eq!(values, [1, 5, 8, 12]);
+        for design in [Design::Random, Design::Lhs] {
+            for q in points(&spec(design, vec![range("every", 1.0, 12.0, None, true)], 50)) {
+                assert!((1..=12).contains(&q[0].as_integer().unwrap()));
+            }
+        }
+    }
+
+    #[test]
+    fn lhs_uses_each_stratum_of_each_parameter_once() {
+        let n = 20;
+        let params = vec![
+            range("x", 0.0, 1.0, None, false),
+            range("y", -5.0, 5.0, None, false),
+            range("k", 0.0, 19.0, None, true),
+        ];
+        let p = points(&spec(Design::Lhs, params, n));
+        assert_eq!(p.len(), n as usize);
+        for (j, (min, max)) in [(0.0, 1.0), (-5.0, 5.0)].into_iter().enumerate() {
+            let mut strata: Vec<usize> = p
+                .iter()
+                .map(|q| (((q[j].as_float().unwrap() - min) / (max - min)) * f64::from(n)).floor() as usize)
+                .collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..n as usize).collect::<Vec<_>>(), "parameter {j}");
+        }
+        // An integer range of exactly n values is a permutation of them.
+        let mut ks: Vec<i64> = p.iter().map(|q| q[2].as_integer().unwrap()).collect();
+        ks.sort_unstable();
+        assert_eq!(ks, (0..20).collect::<Vec<_>>());
+        // A different design seed, a different hypercube.
+        let mut other = spec(Design::Lhs, vec![range("x", 0.0, 1.0, None, false)], n);
+        other.seed = 4;
+        assert_ne!(points(&other)[0][0], p[0][0]);
+    }
+
+    #[test]
+    fn zip_takes_values_together() {
+        let a =
+            Swept { path: "a".into(), integer: false, values: Values::List(vec![0.1.into(), 0.2.into()]) };
+        let b = range("b", 1.0, 2.0, Some(2), true);
+        let p = points(&spec(Design::Zip, vec![a, b], 0));
+        assert_eq!(p, vec![vec![0.1.into(), 1.into()], vec![0.2.into(), 2.into()]]);
+    }
+}

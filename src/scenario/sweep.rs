@@ -1,0 +1,299 @@
+//! The `[sweep]` section: which parameters vary, over which values, by which design. Parsed and
+//! checked here, with the file's line and column for every mistake; points are drawn in
+//! `experiment::design`.
+
+use std::path::Path;
+
+use super::params::{self, Kind, Param};
+use super::{validate, Scenario};
+use crate::error::{Error, Location, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    /// Full factorial: every combination of the values, the last parameter varying fastest.
+    Grid,
+    /// The i-th values of every parameter together.
+    Zip,
+    /// `samples` points drawn uniformly.
+    Random,
+    /// A Latin hypercube of `samples` points: each parameter's range is cut into `samples` strata,
+    /// and each stratum is used exactly once.
+    Lhs,
+    /// The rows of a CSV file.
+    Table,
+}
+
+/// The values of one swept parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    List(Vec<toml::Value>),
+    /// A numeric range; `steps` evenly spaced values for grid and zip, the range itself for random
+    /// and lhs designs.
+    Range {
+        min: f64,
+        max: f64,
+        steps: Option<u32>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swept {
+    pub path: String,
+    /// Whether the parameter is an integer (its values stay integers).
+    pub integer: bool,
+    pub values: Values,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepSpec {
+    pub design: Design,
+    pub replications: u32,
+    pub samples: u32,
+    pub seed: u64,
+    pub independent_points: bool,
+    /// The swept parameters, in alphabetical order of their paths (for the table design, the
+    /// file's columns in their order).
+    pub parameters: Vec<Swept>,
+    /// The points of a table design.
+    pub rows: Vec<Vec<toml::Value>>,
+}
+
+impl Design {
+    pub fn name(self) -> &'static str {
+        ["grid", "zip", "random", "lhs", "table"][self as usize]
+    }
+}
+
+impl SweepSpec {
+    pub fn paths(&self) -> Vec<String> {
+        self.parameters.iter().map(|p| p.path.clone()).collect()
+    }
+}
+
+/// Keys a sweep may not vary: they name or shape the scenario rather than parameterise it.
+const FIXED: &[&str] =
+    &["name", "description", "extends", "replace", "replications", "populations.*.sector", "venues.*.kind"];
+
+/// Parses and checks a `[sweep]` table against the resolved scenario. `locate` finds where a key
+/// was set; `dir` is where a table design's file is looked for.
+pub fn parse(
+    table: &toml::Table,
+    scenario: &Scenario,
+    locate: &dyn Fn(&str) -> Location,
+    dir: &Path,
+) -> Result<SweepSpec> {
+    let int = |key: &str, default: i64| table.get(key).and_then(|v| v.as_integer()).unwrap_or(default);
+    let design = match table.get("design").and_then(|v| v.as_str()).unwrap_or("grid") {
+        "zip" => Design::Zip,
+        "random" => Design::Random,
+        "lhs" => Design::Lhs,
+        "table" => Design::Table,
+        _ => Design::Grid,
+    };
+    let empty = toml::Table::new();
+    let given = table.get("parameters").and_then(|v| v.as_table()).unwrap_or(&empty);
+    let mut parameters = Vec::new();
+    for (path, spec) in given {
+        let key = format!("sweep.parameters.{path}");
+        let param = swept_param(path, scenario, &locate(&key))?;
+        let fail = |m: String| Err(Error::input(locate(&key), Some(&key), m));
+        let values = match spec {
+            toml::Value::Array(items) => {
+                for item in items {
+                    if let Err(m) = validate::check_value(param, item) {
+                        return fail(format!("value {item}: {m}"));
+                    }
+                }
+                Values::List(items.clone())
+            }
+            toml::Value::Table(range) => {
+                if !matches!(param.kind, Kind::Float { .. } | Kind::Int { .. }) {
+                    return fail(format!("`{path}` is not a number; give a list of values"));
+                }
+                let number = |k: &str| {
+                    range.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                };
+                let (min, max) = (number("min").unwrap_or(0.0), number("max").unwrap_or(0.0));
+                for end in [min, max] {
+                    let value = match param.kind {
+                        Kind::Int { .. } => toml::Value::Integer(end.round() as i64),
+                        _ => toml::Value::Float(end),
+                    };
+                    if let Err(m) = validate::check_value(param, &value) {
+                        return fail(m);
+                    }
+                }
+                let steps = range.get("steps").and_then(|v| v.as_integer()).map(|s| s as u32);
+                match (design, steps) {
+                    (Design::Grid | Design::Zip, None) => return fail(
+                        "a range in a grid or zip design needs `steps`, e.g. { min = 0, max = 1, steps = 5 }"
+                            .into(),
+                    ),
+                    (Design::Random | Design::Lhs, Some(_)) => return fail(
+                        "`steps` has no meaning in a random or lhs design: values are drawn from the range"
+                            .into(),
+                    ),
+                    _ => {}
+                }
+                Values::Range { min, max, steps }
+            }
+            _ => unreachable!("validated as a list or a table"),
+        };
+        parameters.push(Swept {
+            path: path.clone(),
+            integer: matches!(param.kind, Kind::Int { .. }),
+            values,
+        });
+    }
+    let mut rows = Vec::new();
+    if design == Design::Table {
+        if !parameters.is_empty() {
+            return Err(Error::input(
+                locate("sweep.parameters"),
+                Some("sweep.parameters"),
+                "a table design takes its parameters from the CSV file's header; remove [sweep.parameters]",
+            ));
+        }
+        let Some(file) = table.get("table").and_then(|v| v.as_str()) else {
+            return Err(Error::input(
+                locate("sweep"),
+                Some("sweep.table"),
+                "a table design needs `table = \"points.csv\"`",
+            ));
+        };
+        (parameters, rows) = read_table(&dir.join(file), scenario)?;
+    } else if parameters.is_empty() {
+        return Err(Error::input(
+            locate("sweep"),
+            Some("sweep.parameters"),
+            "the sweep varies nothing; add [sweep.parameters], e.g. \"homophily\" = [0, 1, 2]",
+        ));
+    }
+    if design == Design::Zip {
+        let lengths: Vec<usize> = parameters.iter().map(|p| count(&p.values)).collect();
+        if lengths.iter().any(|&l| l != lengths[0]) {
+            return Err(Error::input(locate("sweep.parameters"), Some("sweep.parameters"), format!("a zip design takes the i-th values together, so every parameter needs as many values; found {lengths:?}")));
+        }
+    }
+    Ok(SweepSpec {
+        design,
+        replications: int("replications", i64::from(scenario.replications)) as u32,
+        samples: int("samples", 10) as u32,
+        seed: int("seed", 1) as u64,
+        independent_points: table.get("independent_points").and_then(|v| v.as_bool()).unwrap_or(false),
+        parameters,
+        rows,
+    })
+}
+
+fn count(values: &Values) -> usize {
+    match values {
+        Values::List(items) => items.len(),
+        Values::Range { steps, .. } => steps.unwrap_or(1) as usize,
+    }
+}
+
+/// The registry entry of a swept path, checked against the scenario: populations and venues must
+/// exist, venue keys must fit the venue's kind.
+fn swept_param(path: &str, scenario: &Scenario, location: &Location) -> Result<&'static Param> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let key = format!("sweep.parameters.{path}");
+    let fail = |m: String| Err(Error::input(location.clone(), Some(&key), m));
+    let Some(param) = params::lookup(&parts) else {
+        let mut e = validate::unknown_key(&parts, location.clone());
+        if let Error::Input { message, .. } = &mut e {
+            *message = format!("`{path}` is not a parameter: {message}");
+        }
+        return Err(e);
+    };
+    if FIXED.contains(&param.path) || param.path.starts_with("sweep.") {
+        return fail(format!("`{path}` cannot be swept"));
+    }
+    match parts[0] {
+        "populations" if !scenario.populations.contains_key(parts[1]) => {
+            let names: Vec<&String> = scenario.populations.keys().collect();
+            fail(format!("the scenario has no population `{}`; it has {names:?}", parts[1]))
+        }
+        "venues" => match scenario.venues.get(parts[1]) {
+            None => {
+                let names: Vec<&String> = scenario.venues.keys().collect();
+                fail(format!("the scenario has no venue `{}`; it has {names:?}", parts[1]))
+            }
+            Some(v) if !param.venue_kinds.is_empty() && !param.venue_kinds.contains(&v.kind.name()) => {
+                fail(format!(
+                    "`{}` applies only to {} venues, and `{}` is a {}",
+                    parts[2],
+                    param.venue_kinds.join(", "),
+                    parts[1],
+                    v.kind.name()
+                ))
+            }
+            _ => Ok(param),
+        },
+        _ => Ok(param),
+    }
+}
+
+/// Reads a table design: a header of parameter paths and one row per point. Cells are TOML values
+/// (numbers, true/false, quoted strings); a bare word is a string.
+fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<toml::Value>>)> {
+    let shown = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new().from_path(path).map_err(|e| {
+        Error::input(
+            Location::file(&shown),
+            Some("sweep.table"),
+            format!("cannot read the table of points: {e}"),
+        )
+    })?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::input(Location::file(&shown), None, format!("cannot read the header: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut params = Vec::new();
+    let mut parameters = Vec::new();
+    for column in &header {
+        let location = Location { file: shown.clone(), line: Some(1), column: None };
+        let param = swept_param(column, scenario, &location)?;
+        params.push(param);
+        parameters.push(Swept {
+            path: column.clone(),
+            integer: matches!(param.kind, Kind::Int { .. }),
+            values: Values::List(Vec::new()),
+        });
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize);
+            Error::input(
+                Location { file: shown.clone(), line, column: None },
+                None,
+                format!("{e}; every row needs a value for each of the {} columns", header.len()),
+            )
+        })?;
+        let line = record.position().map(|p| p.line() as usize);
+        let mut row = Vec::new();
+        for ((cell, param), column) in record.iter().zip(&params).zip(&header) {
+            let cell = cell.trim();
+            let value = toml::from_str::<toml::Table>(&format!("v = {cell}"))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(cell.to_string()));
+            validate::check_value(param, &value).map_err(|m| {
+                Error::input(Location { file: shown.clone(), line, column: None }, Some(column), m)
+            })?;
+            row.push(value);
+        }
+        rows.push(row);
+    }
+    if rows.is_empty() {
+        return Err(Error::input(
+            Location::file(&shown),
+            None,
+            "the table has no points; add one row per point",
+        ));
+    }
+    Ok((parameters, rows))
+}
