@@ -14,7 +14,7 @@ use crate::experiment::stats::{summarize, t_975, t_test_p, Summary};
 use crate::experiment::{self, Plan, RunSpec};
 use crate::observe::{Recording, RunMetrics};
 use crate::output::tables::{self, Tables};
-use crate::output::{manifest, Manifest, ManifestRun, ResultsFolder};
+use crate::output::{manifest, Manifest, ResultsFolder};
 use crate::scenario::params::{self, Default, PARAMS};
 use crate::scenario::Resolved;
 
@@ -38,7 +38,8 @@ pub struct Report {
     pub runs: usize,
     pub completed: u64,
     pub failed: u64,
-    /// (point, metric, summary) from `summary.csv`.
+    /// (point, metric, summary) from `summary.csv`, for `run` (sweeps can have too many points to
+    /// hold: read their summary.csv).
     pub summaries: Vec<(u32, String, Summary)>,
 }
 
@@ -61,8 +62,9 @@ pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<Report> {
     let folder = ResultsFolder::create(options.output.as_deref(), &resolved.scenario.name, options.force)?;
     let manifest = manifest_for("run", std::slice::from_ref(resolved), &plan, &plan.runs, None, options);
     let report = execute_into(folder.work(), &plan, &plan.runs, manifest, options, false)?;
+    let summaries = read_summary(folder.work(), 0)?;
     let path = folder.commit()?;
-    Ok(Report { folder: path, ..report })
+    Ok(Report { folder: path, summaries, ..report })
 }
 
 /// How a sweep runs: all of it, one shard, or the rest of an interrupted one.
@@ -188,15 +190,7 @@ fn manifest_for(
         every: options.recording.every,
         innovations: options.recording.innovations,
         partnerships: options.recording.partnerships,
-        runs: runs
-            .iter()
-            .map(|r| ManifestRun {
-                run_id: r.run_id,
-                point: r.point,
-                replication: r.replication,
-                seed: r.seed,
-            })
-            .collect(),
+        folder_runs: runs.len(),
         failed_runs: 0,
         complete: false,
         threads: options.threads,
@@ -255,7 +249,7 @@ fn execute_into(
         runs: runs.len(),
         completed,
         failed,
-        summaries: read_summary(dir, plan.columns.len())?,
+        summaries: Vec::new(),
     })
 }
 
@@ -376,13 +370,11 @@ pub fn merge(
         tables::merge_table(&inputs, &folder.work().join(table))?;
     }
     tables::write_summary(folder.work(), first.point_columns.len())?;
-    let mut runs: Vec<ManifestRun> = manifests.iter().flat_map(|m| m.runs.iter().cloned()).collect();
-    runs.sort_by_key(|r| r.run_id);
     let merged = Manifest {
         command: "merge".into(),
         command_line,
         shard: None,
-        runs,
+        folder_runs: first.plan_runs,
         failed_runs: manifests.iter().map(|m| m.failed_runs).sum(),
         complete: true,
         started: manifest::timestamp(SystemTime::now()),

@@ -60,7 +60,8 @@ fn run_without_a_file_runs_the_embedded_baseline() {
         serde_json::from_str(&fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["scenario"], "baseline");
     assert_eq!(manifest["overrides"][0], "steps=24");
-    assert_eq!(manifest["runs"].as_array().unwrap().len(), 3);
+    assert_eq!(manifest["folder_runs"], 3);
+    assert_eq!(manifest["complete"], true);
     assert!(manifest["resolved_scenario"].as_str().unwrap().contains("steps = 24"));
     // A second run never overwrites the first.
     let again =

@@ -26,7 +26,8 @@ fn output_reference_documents_every_column() {
         .chain(RunMetrics::columns())
         .chain(VENUE_COLUMNS.iter().copied())
         .chain(INNOVATION_COLUMNS.iter().copied())
-        .chain(PARTNERSHIP_COLUMNS.iter().copied());
+        .chain(PARTNERSHIP_COLUMNS.iter().copied())
+        .chain(olika::app::COMPARE_COLUMNS.iter().copied());
     for column in columns {
         assert!(doc.contains(&format!("`{column}`")), "docs/output.md does not document `{column}`");
     }

@@ -29,7 +29,7 @@ pub struct RunSpec {
 #[derive(Debug, Clone)]
 enum Source {
     One(Arc<Scenario>),
-    Sweep { base: String, paths: Vec<String> },
+    Sweep { base: toml::Table, paths: Vec<String> },
     Strategies(Vec<Arc<Scenario>>),
 }
 
@@ -75,7 +75,7 @@ impl Plan {
         };
         let points = design::points(spec);
         let paths = spec.paths();
-        let source = Source::Sweep { base: resolved.base_toml.clone(), paths: paths.clone() };
+        let source = Source::Sweep { base: resolved.base.clone(), paths: paths.clone() };
         let mut plan = Plan::build(
             resolved.scenario.seed,
             spec.replications,
@@ -156,13 +156,9 @@ impl Plan {
             Source::One(s) => Ok(s.clone()),
             Source::Strategies(list) => Ok(list[point as usize].clone()),
             Source::Sweep { base, paths } => {
-                let assignments: Vec<String> = paths
-                    .iter()
-                    .zip(&self.points[point as usize])
-                    .map(|(path, v)| format!("{path}={v}"))
-                    .collect();
-                let name = format!("sweep point {point} ({})", assignments.join(", "));
-                scenario::load_str(&name, base, &assignments).map(|r| Arc::new(r.scenario))
+                let assignments: Vec<(&str, &toml::Value)> =
+                    paths.iter().map(String::as_str).zip(&self.points[point as usize]).collect();
+                scenario::apply(base, &assignments, &format!("sweep point {point}")).map(Arc::new)
             }
         }
     }

@@ -29,8 +29,9 @@ pub struct Manifest {
     pub every: u32,
     pub innovations: bool,
     pub partnerships: bool,
-    /// The runs of this folder.
-    pub runs: Vec<ManifestRun>,
+    /// Runs in this folder (all of the plan's, or a shard's). Each run's seed is in `runs.csv`; the
+    /// manifest holds nothing per run, so that its size does not grow with the sweep.
+    pub folder_runs: usize,
     pub failed_runs: u64,
     /// False while the command is still writing (or was interrupted: `--resume` continues it).
     pub complete: bool,
@@ -71,14 +72,6 @@ impl Manifest {
             )
         })
     }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ManifestRun {
-    pub run_id: u64,
-    pub point: u32,
-    pub replication: u32,
-    pub seed: u64,
 }
 
 pub fn host() -> String {

@@ -5,5 +5,5 @@ pub mod manifest;
 pub mod tables;
 
 pub use folder::ResultsFolder;
-pub use manifest::{Manifest, ManifestRun};
+pub use manifest::Manifest;
 pub use tables::Tables;

@@ -192,7 +192,7 @@ pub struct Resolved {
     /// The resolved scenario as TOML, with its `[sweep]` section if it has one.
     pub toml: String,
     /// The resolved scenario without `[sweep]`: what each point of a sweep starts from.
-    pub base_toml: String,
+    pub base: toml::Table,
     pub sweep: Option<sweep::SweepSpec>,
     /// The files read, the named file first.
     pub sources: Vec<String>,
@@ -385,7 +385,7 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
     let print = |t: &toml::Table| {
         toml::to_string(t).map_err(|e| Error::Run(format!("cannot print the scenario: {e}")))
     };
-    let base_toml = print(&merged)?;
+    let base = merged.clone();
     let sweep = match &sweep_table {
         Some(toml::Value::Table(t)) => {
             Some(sweep::parse(t, &scenario, &|path| provenance.locate(path), dir)?)
@@ -398,10 +398,26 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
     Ok(Resolved {
         scenario,
         toml: print(&merged)?,
-        base_toml,
+        base,
         sweep,
         sources: chain.iter().rev().map(|s| s.spans.file.clone()).collect(),
         overrides: overrides.to_vec(),
+    })
+}
+
+/// A resolved scenario table with some parameters set to other values: a sweep's point. The values
+/// are checked one by one where the sweep is read; here the consistency of the whole is checked.
+pub fn apply(base: &toml::Table, assignments: &[(&str, &toml::Value)], name: &str) -> Result<Scenario> {
+    let mut table = base.clone();
+    let mut provenance = Provenance { set_by: HashMap::new(), top: name };
+    for (path, value) in assignments {
+        insert_path(&mut table, path, (*value).clone());
+        provenance.set_by.insert(path.to_string(), Setter::Override(Location::file(name)));
+    }
+    check_consistency(&table, &provenance)?;
+    serde_path_to_error::deserialize(toml::Value::Table(with_inapplicable(&table))).map_err(|e| {
+        let path = e.path().to_string();
+        Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
     })
 }
 
