@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub command_line: Vec<String>,
     /// Show a progress bar (when stderr is a terminal).
     pub progress: bool,
+    /// Chart files to draw (`None`: no chart files; the report is written all the same).
+    pub charts: Option<crate::plot::Format>,
 }
 
 /// What a command produced.
@@ -63,6 +65,7 @@ pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<Report> {
     let manifest = manifest_for("run", std::slice::from_ref(resolved), &plan, &plan.runs, None, options);
     let report = execute_into(folder.work(), &plan, &plan.runs, manifest, options, false)?;
     let summaries = read_summary(folder.work(), 0)?;
+    plot(folder.work(), options.charts)?;
     let path = folder.commit()?;
     Ok(Report { folder: path, summaries, ..report })
 }
@@ -101,19 +104,13 @@ pub fn sweep(
                 ),
             ));
         }
-        let options = RunOptions {
-            recording: Recording {
-                every: old.every,
-                innovations: old.innovations,
-                partnerships: old.partnerships,
-            },
-            ..options.clone()
-        };
+        let options = RunOptions { recording: old.recording, ..options.clone() };
         let manifest = Manifest {
             started: old.started.clone(),
             ..manifest_for("sweep", std::slice::from_ref(resolved), &plan, &runs, shard, &options)
         };
         let report = execute_into(dir, &plan, &runs, manifest, &options, true)?;
+        plot(dir, options.charts)?;
         return Ok(report);
     }
     let dir = match &options.output {
@@ -127,7 +124,9 @@ pub fn sweep(
         },
     };
     prepare_in_place(&dir, options.force)?;
-    execute_into(&dir, &plan, &runs, manifest, options, false)
+    let report = execute_into(&dir, &plan, &runs, manifest, options, false)?;
+    plot(&dir, options.charts)?;
+    Ok(report)
 }
 
 /// A folder written in place: new, empty, or emptied with `--force`.
@@ -158,6 +157,7 @@ pub fn compare(strategies: &[Resolved], options: &RunOptions) -> Result<(Report,
     let report = execute_into(folder.work(), &plan, &plan.runs, manifest, options, false)?;
     let rows = compare_rows(&folder.work().join("runs.csv"), strategies.len(), plan.replications)?;
     write_compare(&folder.work().join("compare.csv"), &rows)?;
+    plot(folder.work(), options.charts)?;
     let path = folder.commit()?;
     Ok((Report { folder: path, ..report }, rows))
 }
@@ -187,9 +187,7 @@ fn manifest_for(
         point_columns: plan.columns.clone(),
         plan_runs: plan.runs.len(),
         shard: shard.map(|s| [s.index, s.count]),
-        every: options.recording.every,
-        innovations: options.recording.innovations,
-        partnerships: options.recording.partnerships,
+        recording: options.recording,
         folder_runs: runs.len(),
         failed_runs: 0,
         complete: false,
@@ -362,14 +360,25 @@ pub fn merge(
     }
     let name = first.scenario.clone();
     let folder = ResultsFolder::create(output, &format!("{name}-merged"), force)?;
-    let recording =
-        Recording { every: first.every, innovations: first.innovations, partnerships: first.partnerships };
+    let recording = first.recording;
     for table in tables::table_names(recording) {
         let inputs: Vec<PathBuf> = dirs.iter().map(|d| d.join(table)).collect();
         let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
         tables::merge_table(&inputs, &folder.work().join(table))?;
     }
     tables::write_summary(folder.work(), first.point_columns.len())?;
+    // GraphML files are one per run and step, named by run: they merge by copying.
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(dir.join("network")) else { continue };
+        let target = folder.work().join("network");
+        fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            if let Some(name) = path.file_name() {
+                fs::copy(&path, target.join(name)).map_err(|e| Error::io(&path, e))?;
+            }
+        }
+    }
     let merged = Manifest {
         command: "merge".into(),
         command_line,
@@ -383,6 +392,7 @@ pub fn merge(
         ..first.clone()
     };
     merged.write(folder.work())?;
+    plot(folder.work(), Some(crate::plot::Format::Both))?;
     let failed = merged.failed_runs;
     let columns = first.point_columns.len();
     let summaries = read_summary(folder.work(), columns)?;
@@ -526,6 +536,19 @@ fn write_compare(path: &Path, rows: &[CompareRow]) -> Result<()> {
         .map_err(|e| Error::Run(e.to_string()))?;
     }
     w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// Draws the charts of a results folder (unless `format` is `None`) and writes its report.
+pub fn plot(dir: &Path, format: Option<crate::plot::Format>) -> Result<Vec<PathBuf>> {
+    let charts = crate::plot::build(dir)?;
+    let mut written = Vec::new();
+    if let Some(format) = format {
+        for chart in &charts.charts {
+            written.extend(chart.save(dir, format)?);
+        }
+    }
+    written.push(crate::output::report::write(dir, &charts)?);
+    Ok(written)
 }
 
 /// Decimals for a number of this size: the same for a mean and its interval.

@@ -21,6 +21,14 @@ pub enum Command {
     Compare(CompareArgs),
     /// Merge the folders of a sharded sweep into one
     Merge(MergeArgs),
+    /// Redraw the charts and report of a results folder from its CSV files
+    Plot {
+        /// The results folder
+        dir: PathBuf,
+        /// Chart files to write
+        #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+        format: ChartFormat,
+    },
     /// Validate a scenario and print it fully resolved
     Check {
         /// The scenario file
@@ -83,6 +91,35 @@ pub struct Execution {
     /// Record every k-th step in series.csv (step 0 and the last step always)
     #[arg(long, default_value_t = 1, value_name = "K")]
     pub every: u32,
+    /// Write the tie network at the end of each run: network_nodes.csv, network_edges.csv, GraphML
+    #[arg(long)]
+    pub network: bool,
+    /// Also write the network every k-th step (implies --network)
+    #[arg(long, value_name = "K")]
+    pub network_every: Option<u32>,
+    /// Draw no charts (report.html is still written)
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Chart files to write
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartFormat {
+    Png,
+    Svg,
+    Both,
+}
+
+impl ChartFormat {
+    pub fn format(self) -> olika::plot::Format {
+        match self {
+            ChartFormat::Png => olika::plot::Format::Png,
+            ChartFormat::Svg => olika::plot::Format::Svg,
+            ChartFormat::Both => olika::plot::Format::Both,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod experiment;
 pub mod model;
 pub mod observe;
 pub mod output;
+pub mod plot;
 pub mod scenario;
 
 pub use error::{Error, Result};

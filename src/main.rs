@@ -43,7 +43,10 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
             every: execution.every,
             innovations: execution.innovations,
             partnerships: execution.partnerships,
+            network: execution.network || execution.network_every.is_some(),
+            network_every: execution.network_every.unwrap_or(0),
         },
+        charts: (!execution.no_plots).then(|| execution.format.format()),
         command_line: std::env::args().collect(),
         progress: !execution.quiet,
     })
@@ -90,6 +93,10 @@ fn shard(flag: Option<&str>) -> Result<Option<Shard>, Error> {
 fn execute(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Params { markdown } => print!("{}", app::params_text(markdown)),
+        Command::Plot { dir, format } => {
+            let files = app::plot(&dir, Some(format.format()))?;
+            println!("{} files written in {}", files.len(), dir.display());
+        }
         Command::Check { scenario, overrides } => {
             let resolved = scenario::load(&scenario, &overrides.assignments())?;
             println!("# {} resolved from {}", resolved.scenario.name, resolved.sources.join(" ← "));

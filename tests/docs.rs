@@ -4,7 +4,9 @@ use std::fs;
 use std::path::Path;
 
 use olika::observe::{RunMetrics, StepMetrics};
-use olika::output::tables::{INNOVATION_COLUMNS, PARTNERSHIP_COLUMNS, VENUE_COLUMNS};
+use olika::output::tables::{
+    EDGE_COLUMNS, INNOVATION_COLUMNS, NODE_COLUMNS, PARTNERSHIP_COLUMNS, VENUE_COLUMNS,
+};
 
 fn read(path: &str) -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
@@ -27,7 +29,9 @@ fn output_reference_documents_every_column() {
         .chain(VENUE_COLUMNS.iter().copied())
         .chain(INNOVATION_COLUMNS.iter().copied())
         .chain(PARTNERSHIP_COLUMNS.iter().copied())
-        .chain(olika::app::COMPARE_COLUMNS.iter().copied());
+        .chain(olika::app::COMPARE_COLUMNS.iter().copied())
+        .chain(NODE_COLUMNS.iter().copied())
+        .chain(EDGE_COLUMNS.iter().copied());
     for column in columns {
         assert!(doc.contains(&format!("`{column}`")), "docs/output.md does not document `{column}`");
     }

@@ -12,7 +12,7 @@ const R: u32 = 40;
 const BASELINE: &str = "scenarios/baseline.toml";
 
 fn with_records() -> Recording {
-    Recording { every: 120, innovations: true, partnerships: true }
+    Recording { every: 120, innovations: true, partnerships: true, ..Recording::default() }
 }
 
 /// The same override for every population of the baseline.

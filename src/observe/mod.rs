@@ -253,18 +253,81 @@ pub struct InnovationRow {
 }
 
 /// What to record.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Recording {
     /// Record every k-th step in the series (step 0 and the last step are always recorded).
     pub every: u32,
     pub innovations: bool,
     pub partnerships: bool,
+    /// Record the tie network at the end of each run.
+    pub network: bool,
+    /// Also record the network every k-th step (0: only at the end).
+    pub network_every: u32,
 }
 
 impl Default for Recording {
     fn default() -> Self {
-        Recording { every: 1, innovations: false, partnerships: false }
+        Recording { every: 1, innovations: false, partnerships: false, network: false, network_every: 0 }
     }
+}
+
+/// An organisation, as a node of the network files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRow {
+    pub id: u32,
+    pub sector: Sector,
+    pub population: String,
+    pub need: f64,
+    pub capital: f64,
+    pub reach: f64,
+}
+
+/// A tie, as an edge of the network files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeRow {
+    pub source: u32,
+    pub target: u32,
+    pub trust: f64,
+    pub status: &'static str,
+    /// Where the tie began: a venue name or "(direct)".
+    pub venue: String,
+}
+
+/// The network of a run: its nodes, and its edges at each recorded step.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Network {
+    pub nodes: Vec<NodeRow>,
+    pub snapshots: Vec<(u32, Vec<EdgeRow>)>,
+}
+
+/// The tie network of a world now.
+pub fn edges(world: &World) -> Vec<EdgeRow> {
+    world
+        .ties()
+        .iter()
+        .map(|t| EdgeRow {
+            source: t.a,
+            target: t.b,
+            trust: t.trust,
+            status: t.status.name(),
+            venue: origin_name(world, Some(t.origin)),
+        })
+        .collect()
+}
+
+fn nodes(world: &World) -> Vec<NodeRow> {
+    let names: Vec<&String> = world.scenario().populations.keys().collect();
+    let a = world.agents();
+    (0..a.len())
+        .map(|i| NodeRow {
+            id: i as u32,
+            sector: a.sector[i],
+            population: names[a.population[i] as usize].clone(),
+            need: a.need[i],
+            capital: a.capital[i],
+            reach: a.reach[i],
+        })
+        .collect()
 }
 
 /// Everything one run produced.
@@ -276,6 +339,7 @@ pub struct RunOutput {
     pub venues: Vec<VenueRow>,
     pub innovations: Vec<InnovationRow>,
     pub partnerships: Vec<PartnershipRow>,
+    pub network: Option<Network>,
 }
 
 /// One row of `partnerships.csv`.
@@ -294,13 +358,22 @@ pub fn simulate(scenario: &Scenario, seed: u64, recording: Recording) -> RunOutp
     let mut observer = Observer::new(&world, seed);
     let every = recording.every.max(1);
     let mut series = vec![(0, observer.measure(&world))];
+    let mut snapshots = Vec::new();
     while !world.finished() {
         world.step();
         if world.t() % every == 0 || world.finished() {
             series.push((world.t(), observer.measure(&world)));
         }
+        let k = recording.network_every;
+        if recording.network && (world.finished() || (k > 0 && world.t() % k == 0)) {
+            snapshots.push((world.t(), edges(&world)));
+        }
     }
-    collect(&world, series, recording)
+    let mut output = collect(&world, series, recording);
+    if recording.network {
+        output.network = Some(Network { nodes: nodes(&world), snapshots });
+    }
+    output
 }
 
 /// The run's results from its final world and recorded series.
@@ -336,7 +409,7 @@ pub fn collect(world: &World, series: Vec<(u32, StepMetrics)>, recording: Record
     } else {
         Vec::new()
     };
-    RunOutput { series, metrics, venues, innovations, partnerships }
+    RunOutput { series, metrics, venues, innovations, partnerships, network: None }
 }
 
 /// The name of where a tie began.

@@ -26,9 +26,9 @@ pub struct Manifest {
     pub plan_runs: usize,
     /// `[i, n]` for shard i of n.
     pub shard: Option<[u64; 2]>,
-    pub every: u32,
-    pub innovations: bool,
-    pub partnerships: bool,
+    /// What was recorded: `every` k-th step in series.csv, `innovations`, `partnerships`,
+    /// `network` and `network_every`.
+    pub recording: crate::observe::Recording,
     /// Runs in this folder (all of the plan's, or a shard's). Each run's seed is in `runs.csv`; the
     /// manifest holds nothing per run, so that its size does not grow with the sweep.
     pub folder_runs: usize,

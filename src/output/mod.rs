@@ -2,6 +2,8 @@
 
 pub mod folder;
 pub mod manifest;
+pub mod network;
+pub mod report;
 pub mod tables;
 
 pub use folder::ResultsFolder;

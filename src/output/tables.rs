@@ -93,6 +93,9 @@ pub const PARTNERSHIP_COLUMNS: &[&str] = &[
     "formal",
 ];
 
+pub const NODE_COLUMNS: &[&str] = &["id", "sector", "population", "need", "capital", "reach"];
+pub const EDGE_COLUMNS: &[&str] = &["step", "source", "target", "trust", "status", "venue"];
+
 /// The streamed tables of a results folder, in the order a run's rows are written: `runs.csv` last.
 pub fn table_names(recording: Recording) -> Vec<&'static str> {
     let mut names = vec!["series.csv", "venues.csv"];
@@ -101,6 +104,9 @@ pub fn table_names(recording: Recording) -> Vec<&'static str> {
     }
     if recording.partnerships {
         names.push("partnerships.csv");
+    }
+    if recording.network {
+        names.extend(["network_nodes.csv", "network_edges.csv"]);
     }
     names.push("runs.csv");
     names
@@ -113,6 +119,8 @@ fn header(name: &str, columns: &[String]) -> Vec<String> {
         "venues.csv" => VENUE_COLUMNS.to_vec(),
         "innovations.csv" => INNOVATION_COLUMNS.to_vec(),
         "partnerships.csv" => PARTNERSHIP_COLUMNS.to_vec(),
+        "network_nodes.csv" => NODE_COLUMNS.to_vec(),
+        "network_edges.csv" => EDGE_COLUMNS.to_vec(),
         _ => {
             let mut h: Vec<String> = ids.collect();
             h.push("seed".into());
@@ -126,6 +134,7 @@ fn header(name: &str, columns: &[String]) -> Vec<String> {
 }
 
 pub struct Tables {
+    dir: std::path::PathBuf,
     /// One writer per table, in `table_names` order (`runs.csv` last).
     writers: Vec<(&'static str, Writer)>,
     pub failed: u64,
@@ -144,7 +153,7 @@ impl Tables {
             writer.flush().map_err(|e| Error::io(&path, e))?;
             writers.push((name, writer));
         }
-        Ok(Tables { writers, failed: 0, completed: 0 })
+        Ok(Tables { dir: dir.to_path_buf(), writers, failed: 0, completed: 0 })
     }
 
     /// Reopens the tables of an interrupted run for appending: every table is cut after the last
@@ -172,7 +181,7 @@ impl Tables {
             writers.push((name, csv::Writer::from_writer(BufWriter::new(file))));
         }
         let completed = done.len() as u64 - failed;
-        Ok((Tables { writers, failed, completed }, done))
+        Ok((Tables { dir: dir.to_path_buf(), writers, failed, completed }, done))
     }
 
     fn writer(&mut self, name: &str) -> Option<&mut Writer> {
@@ -261,6 +270,44 @@ impl Tables {
                     i.scaled_step.map_or(String::new(), |s| s.to_string()),
                 ];
                 w.write_record(row(rest)).map_err(csv_error)?;
+            }
+        }
+        if let Some(network) = &output.network {
+            if let Some(w) = self.writer("network_nodes.csv") {
+                for n in &network.nodes {
+                    let rest = vec![
+                        n.id.to_string(),
+                        n.sector.name().to_string(),
+                        n.population.clone(),
+                        number(Some(n.need)),
+                        number(Some(n.capital)),
+                        number(Some(n.reach)),
+                    ];
+                    w.write_record(row(rest)).map_err(csv_error)?;
+                }
+            }
+            if let Some(w) = self.writer("network_edges.csv") {
+                for (step, edges) in &network.snapshots {
+                    for e in edges {
+                        let rest = vec![
+                            step.to_string(),
+                            e.source.to_string(),
+                            e.target.to_string(),
+                            number(Some(e.trust)),
+                            e.status.to_string(),
+                            e.venue.clone(),
+                        ];
+                        w.write_record(row(rest)).map_err(csv_error)?;
+                    }
+                }
+            }
+            let folder = self.dir.join("network");
+            fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+            for (step, edges) in &network.snapshots {
+                let path = folder.join(format!("run-{}-step-{step}.graphml", ids[0]));
+                let text =
+                    super::network::graphml(&format!("run{}_step{step}", ids[0]), &network.nodes, edges);
+                fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
             }
         }
         if let Some(w) = self.writer("partnerships.csv") {

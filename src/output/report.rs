@@ -1,0 +1,379 @@
+//! `report.html`: one self-contained page (inline SVG and CSS, nothing fetched) that explains a
+//! results folder to someone who will never open the CSV files. Every user string is escaped.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::network::escape;
+use super::Manifest;
+use crate::error::{Error, Result};
+use crate::plot::{self, Charts};
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#282828;line-height:1.5}\
+h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}\
+table{border-collapse:collapse;margin:1em 0;font-size:.95em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\
+th:first-child,td:first-child{text-align:left}th{background:#f2f2f2}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}\
+figcaption{font-size:.95em;color:#555}.note{background:#fff8e1;border-left:4px solid #E69F00;padding:.5em 1em}\
+.sector-public{color:#0072B2}.sector-private{color:#E69F00}.sector-civil{color:#009E73}code{background:#f4f4f4;padding:0 .2em}";
+
+/// Writes `report.html` into a results folder, from its files and its charts.
+pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
+    let manifest = Manifest::read(dir)?;
+    let scenarios: Vec<toml::Table> =
+        manifest.resolved_scenario.split("\n---\n").filter_map(|t| toml::from_str(t).ok()).collect();
+    let mut html = String::new();
+    let title = if manifest.command == "compare" {
+        format!("Comparison: {}", manifest.scenario)
+    } else {
+        manifest.scenario.clone()
+    };
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — olika</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p>olika {} · {} · {}</p>\n",
+        escape(&title),
+        escape(&title),
+        escape(&manifest.version),
+        escape(&manifest.command),
+        escape(&manifest.finished)
+    );
+    question(&mut html, &scenarios);
+    scenario_section(&mut html, &manifest, &scenarios);
+    results(&mut html, dir, &manifest)?;
+    chart_section(&mut html, charts)?;
+    venues(&mut html, dir, &manifest)?;
+    method(&mut html, &manifest);
+    html.push_str("</body>\n</html>\n");
+    let path = dir.join("report.html");
+    let part = dir.join("report.html.part");
+    fs::write(&part, html).map_err(|e| Error::io(&part, e))?;
+    fs::rename(&part, &path).map_err(|e| Error::io(&path, e))?;
+    Ok(path)
+}
+
+fn text<'a>(t: &'a toml::Table, key: &str) -> &'a str {
+    t.get(key).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+fn value(t: &toml::Table, path: &str) -> String {
+    let mut v: Option<&toml::Value> = None;
+    let mut table = Some(t);
+    for part in path.split('.') {
+        v = table.and_then(|t| t.get(part));
+        table = v.and_then(|v| v.as_table());
+    }
+    v.map_or("–".into(), |v| match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
+fn question(html: &mut String, scenarios: &[toml::Table]) {
+    html.push_str("<h2 id=\"question\">The question</h2>\n");
+    for s in scenarios {
+        let description = text(s, "description");
+        let _ = writeln!(
+            html,
+            "<p><strong>{}</strong>: {}</p>",
+            escape(text(s, "name")),
+            if description.is_empty() {
+                "(the scenario has no description)".to_string()
+            } else {
+                escape(description)
+            }
+        );
+    }
+}
+
+fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::Table]) {
+    html.push_str("<h2 id=\"scenario\">The scenario</h2>\n");
+    for s in scenarios {
+        if scenarios.len() > 1 {
+            let _ = writeln!(html, "<h3>{}</h3>", escape(text(s, "name")));
+        }
+        let empty = toml::Table::new();
+        let pops = s.get("populations").and_then(|p| p.as_table()).unwrap_or(&empty);
+        let total: i64 = pops.values().filter_map(|p| p.get("count").and_then(|c| c.as_integer())).sum();
+        let list: Vec<String> = pops
+            .iter()
+            .map(|(name, p)| {
+                let sector = p.get("sector").and_then(|v| v.as_str()).unwrap_or("");
+                let counted =
+                    if name == sector { String::new() } else { format!(" (counted as {})", escape(sector)) };
+                format!(
+                    "{} <span class=\"sector-{}\">{}</span> organisations{counted}",
+                    p.get("count").and_then(|c| c.as_integer()).unwrap_or(0),
+                    escape(sector),
+                    escape(name),
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            html,
+            "<p>{total} organisations — {} — over {} steps (months), {} replications.</p>",
+            list.join(", "),
+            escape(&value(s, "steps")),
+            manifest.replications
+        );
+        let venues = s.get("venues").and_then(|p| p.as_table()).unwrap_or(&empty);
+        if venues.is_empty() {
+            html.push_str("<p>No venues: organisations meet only by approaching each other directly.</p>\n");
+        } else {
+            html.push_str("<ul>\n");
+            for (name, v) in venues {
+                let v = v.as_table().unwrap_or(&empty);
+                let mix = match v.get("mix") {
+                    Some(toml::Value::Table(t)) => format!("only {}", value(t, "only")),
+                    Some(other) => other.as_str().unwrap_or("").to_string(),
+                    None => String::new(),
+                };
+                let off = if v.get("enabled").and_then(|e| e.as_bool()) == Some(false) {
+                    " (switched off)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    html,
+                    "<li><strong>{}</strong>: a {} every {} months, {} seats, {} mix, facilitation {}, cost {} per meeting{}</li>",
+                    escape(name),
+                    escape(&value(v, "kind")),
+                    escape(&value(v, "every")),
+                    escape(&value(v, "capacity")),
+                    escape(&mix),
+                    escape(&value(v, "facilitation")),
+                    escape(&value(v, "cost")),
+                    off
+                );
+            }
+            html.push_str("</ul>\n");
+        }
+        let _ = writeln!(
+            html,
+            "<p>Key parameters: homophily h = {}, sector distance δ = {}, learning λ = {}, equity e = {}, innovation rate ρ = {}, trust gain γ = {}, external and imitation diffusion p = {}, q = {}.</p>",
+            escape(&value(s, "homophily")),
+            escape(&value(s, "sector_distance")),
+            escape(&value(s, "learning")),
+            escape(&value(s, "equity")),
+            escape(&value(s, "innovation.rate")),
+            escape(&value(s, "trust.gain")),
+            escape(&value(s, "diffusion.external")),
+            escape(&value(s, "diffusion.imitation"))
+        );
+        if let Some(sweep) = s.get("sweep").and_then(|v| v.as_table()) {
+            let _ = writeln!(
+                html,
+                "<p>Sweep: a {} design over {} ({} points × {} replications).</p>",
+                escape(&value(sweep, "design")),
+                escape(&manifest.point_columns.join(", ")),
+                manifest.points,
+                manifest.replications
+            );
+        }
+    }
+}
+
+fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
+    html.push_str("<h2 id=\"results\">Results</h2>\n");
+    let metrics = crate::app::HEADLINE;
+    if manifest.command == "compare" {
+        let rows = read(&dir.join("compare.csv"))?;
+        html.push_str("<p>Each strategy's mean with its 95 % confidence interval, and its paired difference from the first strategy (same seeds) with its interval and the paired t-test's p-value.</p>\n");
+        html.push_str("<table><tr><th>metric</th><th>strategy</th><th>mean</th><th>95 % CI</th><th>difference</th><th>95 % CI</th><th>p</th></tr>\n");
+        for metric in metrics {
+            for r in rows.iter().filter(|r| r[1] == *metric) {
+                let _ = writeln!(
+                    html,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(metric),
+                    escape(&r[0]),
+                    num(&r[3]),
+                    ci(&r[4], &r[5]),
+                    num(&r[6]),
+                    ci(&r[7], &r[8]),
+                    num(&r[9])
+                );
+            }
+        }
+        html.push_str("</table>\n");
+        return Ok(());
+    }
+    let rows = read(&dir.join("summary.csv"))?;
+    let k = manifest.point_columns.len() + 1;
+    let points: Vec<String> = {
+        let mut seen: Vec<String> = Vec::new();
+        for r in &rows {
+            if !seen.contains(&r[0]) {
+                seen.push(r[0].clone());
+            }
+        }
+        seen
+    };
+    if manifest.command == "run" {
+        html.push_str("<p>Mean over replications with its 95 % confidence interval.</p>\n<table><tr><th>metric</th><th>mean</th><th>95 % CI</th><th>n</th></tr>\n");
+        for metric in metrics {
+            if let Some(r) = rows.iter().find(|r| r[0] == "0" && r[k] == *metric) {
+                let _ = writeln!(
+                    html,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(metric),
+                    num(&r[k + 2]),
+                    ci(&r[k + 4], &r[k + 5]),
+                    escape(&r[k + 1])
+                );
+            }
+        }
+        html.push_str("</table>\n");
+        return Ok(());
+    }
+    let shown = points.len().min(60);
+    let _ = writeln!(
+        html,
+        "<p>Mean innovations and social value per run at each point, with 95 % confidence intervals{}.</p>",
+        if shown < points.len() {
+            format!(" (the first {shown} of {} points; all are in summary.csv)", points.len())
+        } else {
+            String::new()
+        }
+    );
+    html.push_str("<table><tr><th>point</th>");
+    for c in &manifest.point_columns {
+        let _ = write!(html, "<th>{}</th>", escape(c));
+    }
+    html.push_str("<th>innovations</th><th>95 % CI</th><th>social value</th><th>95 % CI</th></tr>\n");
+    for p in points.iter().take(shown) {
+        let find = |m: &str| rows.iter().find(|r| &r[0] == p && r[k] == m);
+        let (Some(a), Some(b)) = (find("innovations"), find("social_value")) else { continue };
+        let _ = write!(html, "<tr><td>{}</td>", escape(p));
+        for cell in a.iter().take(k).skip(1) {
+            let _ = write!(html, "<td>{}</td>", escape(cell));
+        }
+        let _ = writeln!(
+            html,
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            num(&a[k + 2]),
+            ci(&a[k + 4], &a[k + 5]),
+            num(&b[k + 2]),
+            ci(&b[k + 4], &b[k + 5])
+        );
+    }
+    html.push_str("</table>\n");
+    Ok(())
+}
+
+fn chart_section(html: &mut String, charts: &Charts) -> Result<()> {
+    html.push_str("<h2 id=\"charts\">Charts</h2>\n");
+    for note in &charts.notes {
+        let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(note));
+    }
+    if charts.charts.is_empty() && charts.notes.is_empty() {
+        html.push_str("<p class=\"note\">No charts for this folder.</p>\n");
+    }
+    for chart in &charts.charts {
+        let svg = chart.svg()?;
+        // Inline SVG needs no namespace declaration in HTML; dropping it keeps the page free of URLs.
+        let svg = svg
+            .replace(" xmlns=\"http://www.w3.org/2000/svg\"", "")
+            .replace(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"", "");
+        let svg = svg.trim_start_matches(|c| c != '<');
+        let svg = match svg.find("<svg") {
+            Some(i) => &svg[i..],
+            None => svg,
+        };
+        let _ = writeln!(
+            html,
+            "<figure id=\"{}\">{svg}<figcaption>{}</figcaption></figure>",
+            escape(&chart.file),
+            escape(&chart.caption)
+        );
+    }
+    Ok(())
+}
+
+fn venues(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
+    html.push_str("<h2 id=\"venues\">Venues and costs</h2>\n");
+    if manifest.command != "run" {
+        html.push_str(
+            "<p>Per-venue results of every run are in venues.csv (one row per run and venue).</p>\n",
+        );
+        return Ok(());
+    }
+    html.push_str("<p>Mean per run. Innovations are those of partnerships whose partners first met at the venue; “(direct)” counts direct approaches.</p>\n");
+    html.push_str("<table><tr><th>venue</th><th>kind</th><th>meetings</th><th>attendance</th><th>ties begun</th><th>partnerships begun</th><th>innovations</th><th>cost</th><th>cost per innovation</th></tr>\n");
+    for venue in plot::venue_means(dir)? {
+        let (name, kind) = (&venue.name, &venue.kind);
+        let g = |k: &str| venue.means.get(k).copied().unwrap_or(0.0);
+        let per = if g("innovations") > 0.0 && g("cost") > 0.0 {
+            format!("{:.1}", g("cost") / g("innovations"))
+        } else {
+            "–".into()
+        };
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{per}</td></tr>",
+            escape(name),
+            escape(kind),
+            g("meetings"),
+            g("attendance"),
+            g("ties_begun"),
+            g("partnerships_begun"),
+            g("innovations"),
+            g("cost")
+        );
+    }
+    html.push_str("</table>\n");
+    Ok(())
+}
+
+fn method(html: &mut String, manifest: &Manifest) {
+    html.push_str("<h2 id=\"method\">Method</h2>\n");
+    html.push_str("<p>olika is an agent-based model of organisations of the public, private and civil sectors. Each has knowledge (a vector of traits), capabilities (need insight, capital, reach) and habits (openness, visibility, permission culture, initiative). They meet at venues, by direct approaches and by following up earlier meetings; a meeting becomes an interaction with probability f + (1 − f)(1 − d)<sup>h</sup>, so that difference d is a barrier (homophily h) that facilitation f lowers. Interactions build trust and make organisations alike; with enough trust they form partnerships, informal or — for the rule-bound — only on a contract. Partnerships innovate with probability ρ · φ(d) · τ · C, highest at an intermediate distance d, and converge as they work. Innovations spread by external influence and imitation through ties, and a public adopter may scale them up. The full description, in the order of the ODD protocol, is docs/model.md in the olika source; the validation against Axelrod, Bass and Nooteboom is docs/validation.md.</p>\n");
+    let _ = writeln!(
+        html,
+        "<table><tr><th>item</th><th>value</th></tr><tr><td>tool version</td><td>olika {}</td></tr><tr><td>plan hash</td><td><code>{}</code></td></tr><tr><td>root seed</td><td>{}</td></tr><tr><td>replications</td><td>{} per point; replication r has seed run_seed(root seed, r), the same at every point and strategy (common random numbers)</td></tr><tr><td>runs</td><td>{} ({} failed)</td></tr><tr><td>command line</td><td><code>{}</code></td></tr><tr><td>overrides</td><td>{}</td></tr><tr><td>sources</td><td>{}</td></tr><tr><td>host</td><td>{}</td></tr><tr><td>started, finished</td><td>{}, {}</td></tr></table>",
+        escape(&manifest.version),
+        escape(&manifest.plan_hash),
+        manifest.seed,
+        manifest.replications,
+        manifest.folder_runs,
+        manifest.failed_runs,
+        escape(&manifest.command_line.join(" ")),
+        escape(&manifest.overrides.join(", ")),
+        escape(&manifest.sources.join(", ")),
+        escape(&manifest.host),
+        escape(&manifest.started),
+        escape(&manifest.finished)
+    );
+}
+
+fn read(path: &Path) -> Result<Vec<Vec<String>>> {
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| Error::Run(format!("{}: {e}", path.display())))?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        rows.push(
+            record
+                .map_err(|e| Error::Run(format!("{}: {e}", path.display())))?
+                .iter()
+                .map(String::from)
+                .collect(),
+        );
+    }
+    Ok(rows)
+}
+
+fn num(cell: &str) -> String {
+    match cell.parse::<f64>() {
+        Ok(v) if v.abs() >= 100.0 => format!("{v:.1}"),
+        Ok(v) if v.abs() >= 10.0 => format!("{v:.2}"),
+        Ok(v) if v.abs() > 0.0 && v.abs() < 0.001 => format!("{v:.1e}"),
+        Ok(v) => format!("{v:.3}"),
+        Err(_) => "–".into(),
+    }
+}
+
+fn ci(low: &str, high: &str) -> String {
+    if low.is_empty() || high.is_empty() {
+        return "–".into();
+    }
+    format!("[{}, {}]", num(low), num(high))
+}

@@ -1,0 +1,440 @@
+//! The kinds of chart, as data, and how each is drawn on any plotters backend (PNG and SVG alike).
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::style::{self, INK};
+use crate::error::{Error, Result};
+
+/// A line with an optional band (lower, upper) at the same x values.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub name: String,
+    pub color: RGBColor,
+    pub points: Vec<(f64, f64)>,
+    pub band: Option<Vec<(f64, f64, f64)>>,
+}
+
+/// A tie drawn from one place to another; `true` for a partnership.
+pub type Segment = ((f64, f64), (f64, f64), bool);
+
+/// A labelled estimate with its interval.
+#[derive(Debug, Clone)]
+pub struct Estimate {
+    pub label: String,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub color: RGBColor,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// Lines over x, each with an optional 95 % band.
+    Lines { lines: Vec<Line> },
+    /// Layers stacked on each other (cumulative counts by category).
+    Stacked { layers: Vec<Line> },
+    /// Horizontal bars, one per category.
+    Bars { bars: Vec<(String, f64, RGBColor)> },
+    /// Dots with whiskers, one row per label; a dashed line at zero when `zero`.
+    Dots { rows: Vec<Estimate>, zero: bool },
+    /// Organisations as dots at given places, ties as lines (partnerships bold), with a legend of
+    /// the sectors.
+    Network { nodes: Vec<(f64, f64, RGBColor)>, ties: Vec<Segment>, legend: Vec<(String, RGBColor)> },
+    /// A grid of cells coloured by value (`values[y][x]`), with a colour scale labelled `scale`.
+    Heatmap { xs: Vec<String>, ys: Vec<String>, values: Vec<Vec<Option<f64>>>, scale: String },
+}
+
+/// A chart: what it shows, in words, and its data.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File name without extension.
+    pub file: String,
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// One sentence that says what the chart shows, for the report.
+    pub caption: String,
+    pub kind: Kind,
+}
+
+/// Which files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+    Both,
+}
+
+const SIZE: (u32, u32) = (900, 560);
+
+impl Chart {
+    /// Writes the chart as PNG and/or SVG into `dir`; returns the files written.
+    pub fn save(&self, dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        let fail = |path: &Path, e: String| Error::Run(format!("cannot draw {}: {e}", path.display()));
+        if format != Format::Svg {
+            let path = dir.join(format!("{}.png", self.file));
+            {
+                let root = BitMapBackend::new(&path, SIZE).into_drawing_area();
+                self.draw(&root).map_err(|e| fail(&path, e))?;
+                root.present().map_err(|e| fail(&path, e.to_string()))?;
+            }
+            written.push(path);
+        }
+        if format != Format::Png {
+            let path = dir.join(format!("{}.svg", self.file));
+            {
+                let root = SVGBackend::new(&path, SIZE).into_drawing_area();
+                self.draw(&root).map_err(|e| fail(&path, e))?;
+                root.present().map_err(|e| fail(&path, e.to_string()))?;
+            }
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// The chart as an SVG document in memory (for the report).
+    pub fn svg(&self) -> Result<String> {
+        let mut text = String::new();
+        {
+            let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+            self.draw(&root).map_err(|e| Error::Run(format!("cannot draw {}: {e}", self.file)))?;
+            root.present().map_err(|e| Error::Run(e.to_string()))?;
+        }
+        Ok(text)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        // Text is laid out with the embedded font, for SVG as for PNG.
+        style::register_fonts();
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        root.fill(&WHITE).map_err(e)?;
+        let title = (style::FONT, 22).into_font().style(FontStyle::Bold).color(&INK);
+        match &self.kind {
+            Kind::Lines { lines } | Kind::Stacked { layers: lines } => {
+                let stacked = matches!(self.kind, Kind::Stacked { .. });
+                let lines = if stacked { stack(lines) } else { lines.clone() };
+                let (x0, x1, y0, y1) = bounds(&lines);
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title)
+                    .margin(16)
+                    .x_label_area_size(48)
+                    .y_label_area_size(72)
+                    .build_cartesian_2d(x0..x1, y0..y1)
+                    .map_err(e)?;
+                chart
+                    .configure_mesh()
+                    .x_desc(&self.x_label)
+                    .y_desc(&self.y_label)
+                    .label_style((style::FONT, 15).into_font().color(&INK))
+                    .light_line_style(RGBColor(235, 235, 235))
+                    .draw()
+                    .map_err(e)?;
+                for (k, line) in lines.iter().enumerate() {
+                    let color = line.color;
+                    if stacked {
+                        let below: Vec<(f64, f64)> = if k == 0 {
+                            line.points.iter().map(|&(x, _)| (x, 0.0)).collect()
+                        } else {
+                            lines[k - 1].points.clone()
+                        };
+                        let polygon: Vec<(f64, f64)> =
+                            line.points.iter().copied().chain(below.iter().rev().copied()).collect();
+                        chart
+                            .draw_series(std::iter::once(Polygon::new(polygon, color.mix(0.85).filled())))
+                            .map_err(e)?;
+                    } else if let Some(band) = &line.band {
+                        let polygon: Vec<(f64, f64)> = band
+                            .iter()
+                            .map(|&(x, lo, _)| (x, lo))
+                            .chain(band.iter().rev().map(|&(x, _, hi)| (x, hi)))
+                            .collect();
+                        chart
+                            .draw_series(std::iter::once(Polygon::new(polygon, color.mix(0.2).filled())))
+                            .map_err(e)?;
+                    }
+                    chart
+                        .draw_series(LineSeries::new(
+                            line.points.iter().copied(),
+                            color.stroke_width(if stacked { 1 } else { 3 }),
+                        ))
+                        .map_err(e)?
+                        .label(&line.name)
+                        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.filled()));
+                }
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperLeft)
+                    .background_style(WHITE.mix(0.85))
+                    .border_style(RGBColor(200, 200, 200))
+                    .label_font((style::FONT, 15).into_font().color(&INK))
+                    .draw()
+                    .map_err(e)?;
+            }
+            Kind::Bars { bars } => {
+                let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+                let max =
+                    bars.iter().map(|b| b.1).filter(|v| v.is_finite()).fold(0.0, f64::max).max(1e-9) * 1.1;
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title)
+                    .margin(16)
+                    .x_label_area_size(48)
+                    .y_label_area_size(170)
+                    .build_cartesian_2d(0.0..max, segments(bars.len()))
+                    .map_err(e)?;
+                chart
+                    .configure_mesh()
+                    .disable_y_mesh()
+                    .x_desc(&self.x_label)
+                    .y_desc(&self.y_label)
+                    .y_label_formatter(&|v| match v {
+                        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+                        _ => String::new(),
+                    })
+                    .label_style((style::FONT, 15).into_font().color(&INK))
+                    .draw()
+                    .map_err(e)?;
+                chart
+                    .draw_series(bars.iter().enumerate().map(|(i, (_, v, c))| {
+                        let v = if v.is_finite() { *v } else { 0.0 };
+                        Rectangle::new(
+                            [(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))],
+                            c.filled(),
+                        )
+                    }))
+                    .map_err(e)?;
+            }
+            Kind::Dots { rows, zero } => {
+                let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+                let mut lo = rows
+                    .iter()
+                    .map(|r| r.low.min(r.value))
+                    .filter(|v| v.is_finite())
+                    .fold(f64::INFINITY, f64::min);
+                let mut hi = rows
+                    .iter()
+                    .map(|r| r.high.max(r.value))
+                    .filter(|v| v.is_finite())
+                    .fold(f64::NEG_INFINITY, f64::max);
+                if *zero {
+                    (lo, hi) = (lo.min(0.0), hi.max(0.0));
+                }
+                let (lo, hi) = pad(lo, hi);
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title)
+                    .margin(16)
+                    .x_label_area_size(48)
+                    .y_label_area_size(190)
+                    .build_cartesian_2d(lo..hi, segments(rows.len()))
+                    .map_err(e)?;
+                chart
+                    .configure_mesh()
+                    .disable_y_mesh()
+                    .x_desc(&self.x_label)
+                    .y_desc(&self.y_label)
+                    .y_label_formatter(&|v| match v {
+                        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+                        _ => String::new(),
+                    })
+                    .label_style((style::FONT, 15).into_font().color(&INK))
+                    .draw()
+                    .map_err(e)?;
+                if *zero {
+                    chart
+                        .draw_series(DashedLineSeries::new(
+                            [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(rows.len()))],
+                            6,
+                            4,
+                            RGBColor(120, 120, 120).stroke_width(2),
+                        ))
+                        .map_err(e)?;
+                }
+                for (i, r) in rows.iter().enumerate() {
+                    if !r.value.is_finite() {
+                        continue;
+                    }
+                    let y = SegmentValue::CenterOf(i);
+                    if r.low.is_finite() && r.high.is_finite() {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![(r.low, y.clone()), (r.high, y.clone())],
+                                r.color.stroke_width(3),
+                            )))
+                            .map_err(e)?;
+                    }
+                    chart
+                        .draw_series(std::iter::once(Circle::new((r.value, y), 7, r.color.filled())))
+                        .map_err(e)?;
+                }
+            }
+            Kind::Network { nodes, ties, legend } => {
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title)
+                    .margin(16)
+                    .build_cartesian_2d(-0.02..1.02, -0.02..1.02)
+                    .map_err(e)?;
+                chart
+                    .draw_series(
+                        ties.iter().filter(|t| !t.2).map(|&(a, b, _)| {
+                            PathElement::new(vec![a, b], RGBColor(150, 150, 150).mix(0.15))
+                        }),
+                    )
+                    .map_err(e)?;
+                chart
+                    .draw_series(
+                        ties.iter()
+                            .filter(|t| t.2)
+                            .map(|&(a, b, _)| PathElement::new(vec![a, b], INK.stroke_width(2))),
+                    )
+                    .map_err(e)?;
+                chart
+                    .draw_series(nodes.iter().map(|&(x, y, c)| Circle::new((x, y), 4, c.filled())))
+                    .map_err(e)?;
+                for (name, color) in legend {
+                    let color = *color;
+                    chart
+                        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                        .map_err(e)?
+                        .label(name)
+                        .legend(move |(x, y)| Circle::new((x + 8, y), 6, color.filled()));
+                }
+                chart
+                    .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                    .map_err(e)?
+                    .label("partnership")
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], INK.stroke_width(2)));
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::LowerRight)
+                    .background_style(WHITE.mix(0.85))
+                    .border_style(RGBColor(200, 200, 200))
+                    .label_font((style::FONT, 15).into_font().color(&INK))
+                    .draw()
+                    .map_err(e)?;
+            }
+            Kind::Heatmap { xs, ys, values, scale: scale_label } => {
+                let (left, right) = root.split_horizontally(SIZE.0 - 130);
+                let all: Vec<f64> =
+                    values.iter().flatten().flatten().copied().filter(|v| v.is_finite()).collect();
+                let (min, max) = (
+                    all.iter().copied().fold(f64::INFINITY, f64::min),
+                    all.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                );
+                let (min, max) =
+                    if min.is_finite() { (min, if max > min { max } else { min + 1.0 }) } else { (0.0, 1.0) };
+                let mut chart = ChartBuilder::on(&left)
+                    .caption(&self.title, title)
+                    .margin(16)
+                    .x_label_area_size(48)
+                    .y_label_area_size(72)
+                    .build_cartesian_2d(segments(xs.len()), segments(ys.len()))
+                    .map_err(e)?;
+                chart
+                    .configure_mesh()
+                    .disable_mesh()
+                    .x_desc(&self.x_label)
+                    .y_desc(&self.y_label)
+                    .x_label_formatter(&|v| match v {
+                        SegmentValue::CenterOf(i) => xs.get(*i).cloned().unwrap_or_default(),
+                        _ => String::new(),
+                    })
+                    .y_label_formatter(&|v| match v {
+                        SegmentValue::CenterOf(i) => ys.get(*i).cloned().unwrap_or_default(),
+                        _ => String::new(),
+                    })
+                    .label_style((style::FONT, 15).into_font().color(&INK))
+                    .draw()
+                    .map_err(e)?;
+                chart
+                    .draw_series(values.iter().enumerate().flat_map(|(j, row)| {
+                        row.iter().enumerate().map(move |(i, v)| {
+                            let color = v.map_or(RGBColor(220, 220, 220), |v| {
+                                style::sequential((v - min) / (max - min))
+                            });
+                            Rectangle::new(
+                                [
+                                    (SegmentValue::Exact(i), SegmentValue::Exact(j)),
+                                    (SegmentValue::Exact(i + 1), SegmentValue::Exact(j + 1)),
+                                ],
+                                color.filled(),
+                            )
+                        })
+                    }))
+                    .map_err(e)?;
+                // The colour scale, labelled with its values.
+                let mut scale = ChartBuilder::on(&right)
+                    .margin_top(60)
+                    .margin_bottom(60)
+                    .margin_right(16)
+                    .y_label_area_size(60)
+                    .caption(scale_label, (style::FONT, 14).into_font().color(&INK))
+                    .build_cartesian_2d(0.0..1.0, min..max)
+                    .map_err(e)?;
+                scale
+                    .configure_mesh()
+                    .disable_mesh()
+                    .disable_x_axis()
+                    .label_style((style::FONT, 13).into_font().color(&INK))
+                    .draw()
+                    .map_err(e)?;
+                let steps = 60;
+                scale
+                    .draw_series((0..steps).map(|k| {
+                        let (a, b) = (k as f64 / steps as f64, (k + 1) as f64 / steps as f64);
+                        Rectangle::new(
+                            [(0.0, min + a * (max - min)), (1.0, min + b * (max - min))],
+                            style::sequential(a).filled(),
+                        )
+                    }))
+                    .map_err(e)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// n categories on a segmented axis: a segmented range of 0..m has m + 1 segments.
+fn segments(n: usize) -> plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize> {
+    (0..n.saturating_sub(1)).into_segmented()
+}
+
+/// Cumulative sums of layers, bottom first.
+fn stack(layers: &[Line]) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    for layer in layers {
+        let points = layer
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, &(x, y))| (x, y + out.last().map_or(0.0, |below: &Line| below.points[i].1)))
+            .collect();
+        out.push(Line { points, band: None, ..layer.clone() });
+    }
+    out
+}
+
+fn bounds(lines: &[Line]) -> (f64, f64, f64, f64) {
+    let xs = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
+    let ys = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1).chain(l.band.iter().flatten().flat_map(|b| [b.1, b.2])));
+    let finite = |v: f64| v.is_finite();
+    let (x0, x1) =
+        xs.filter(|v| finite(*v)).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (y0, y1) =
+        ys.filter(|v| finite(*v)).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (x0, x1) = if x0.is_finite() { (x0, if x1 > x0 { x1 } else { x0 + 1.0 }) } else { (0.0, 1.0) };
+    let (y0, y1) = if y0.is_finite() { pad(y0.min(0.0), y1) } else { (0.0, 1.0) };
+    (x0, x1, y0, y1)
+}
+
+fn pad(lo: f64, hi: f64) -> (f64, f64) {
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = (hi - lo).abs().max(1e-9);
+    (lo - 0.05 * span * f64::from(u8::from(lo < 0.0)), hi + 0.08 * span)
+}

@@ -1,0 +1,70 @@
+//! The picture of the tie network: organisations coloured by sector, grouped around their sector's
+//! corner of a triangle, so that the partnerships that cross sectors — the bridges — stand out.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::charts::{Chart, Kind};
+use super::style;
+use crate::error::Result;
+
+/// The network of run 0 at its last recorded step, if the folder has network files.
+pub fn picture(dir: &Path) -> Result<Option<Chart>> {
+    let (nodes_path, edges_path) = (dir.join("network_nodes.csv"), dir.join("network_edges.csv"));
+    if !nodes_path.exists() || !edges_path.exists() {
+        return Ok(None);
+    }
+    let (_, nodes) = super::read(&nodes_path)?;
+    let (_, edges) = super::read(&edges_path)?;
+    let nodes: Vec<(u32, String)> = nodes
+        .iter()
+        .filter(|r| &r[0] == "0")
+        .filter_map(|r| Some((r[3].parse().ok()?, r[4].to_string())))
+        .collect();
+    let last = edges.iter().filter(|r| &r[0] == "0").filter_map(|r| r[3].parse::<u32>().ok()).max();
+    let ties: Vec<(u32, u32, bool)> = edges
+        .iter()
+        .filter(|r| &r[0] == "0" && r[3].parse::<u32>().ok() == last)
+        .filter_map(|r| Some((r[4].parse().ok()?, r[5].parse().ok()?, &r[7] != "acquaintance")))
+        .collect();
+    let mut degree: BTreeMap<u32, usize> = BTreeMap::new();
+    for &(a, b, _) in &ties {
+        *degree.entry(a).or_default() += 1;
+        *degree.entry(b).or_default() += 1;
+    }
+    // Each sector's organisations on a sunflower spiral around its corner, the best connected at
+    // the centre.
+    let corners = [("public", (0.5, 0.78)), ("private", (0.2, 0.24)), ("civil", (0.8, 0.24))];
+    let mut place: BTreeMap<u32, (f64, f64)> = BTreeMap::new();
+    for (sector, (cx, cy)) in corners {
+        let mut members: Vec<u32> = nodes.iter().filter(|n| n.1 == sector).map(|n| n.0).collect();
+        members.sort_by_key(|id| std::cmp::Reverse(degree.get(id).copied().unwrap_or(0)));
+        let n = members.len().max(1) as f64;
+        for (i, id) in members.iter().enumerate() {
+            let r = 0.2 * ((i as f64 + 0.5) / n).sqrt();
+            let angle = i as f64 * 2.399_963;
+            place.insert(*id, (cx + r * angle.cos(), cy + r * angle.sin()));
+        }
+    }
+    let points = nodes
+        .iter()
+        .filter_map(|(id, sector)| place.get(id).map(|&(x, y)| (x, y, style::sector(sector))))
+        .collect();
+    let lines = ties.iter().filter_map(|&(a, b, p)| Some((*place.get(&a)?, *place.get(&b)?, p))).collect();
+    let partnerships = ties.iter().filter(|t| t.2).count();
+    Ok(Some(Chart {
+        file: "network".into(),
+        title: format!("Ties and partnerships at step {}, run 0", last.unwrap_or(0)),
+        x_label: String::new(),
+        y_label: String::new(),
+        caption: format!(
+            "The network at the end of the first run: organisations grouped by sector, {} ties in grey and {partnerships} partnerships in black; black lines between groups are cross-sector partnerships.",
+            ties.len()
+        ),
+        kind: Kind::Network {
+            nodes: points,
+            ties: lines,
+            legend: ["public", "private", "civil"].iter().map(|s| (s.to_string(), style::sector(s))).collect(),
+        },
+    }))
+}

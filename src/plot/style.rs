@@ -1,0 +1,64 @@
+//! One look for every chart: the Okabe-Ito colour-blind-safe palette with fixed colours per sector,
+//! and DejaVu Sans embedded in the binary for PNG text (SVG text needs no font file).
+
+use std::sync::Once;
+
+use plotters::style::{FontStyle, RGBColor};
+
+/// Sectors, always in these colours: public blue, private orange, civil bluish green.
+pub const PUBLIC: RGBColor = RGBColor(0, 114, 178);
+pub const PRIVATE: RGBColor = RGBColor(230, 159, 0);
+pub const CIVIL: RGBColor = RGBColor(0, 158, 115);
+/// Other series, in order.
+pub const SERIES: [RGBColor; 5] = [
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(120, 120, 120), // grey
+    RGBColor(240, 228, 66),  // yellow
+];
+pub const INK: RGBColor = RGBColor(40, 40, 40);
+
+pub fn sector(name: &str) -> RGBColor {
+    match name {
+        "public" => PUBLIC,
+        "private" => PRIVATE,
+        "civil" => CIVIL,
+        _ => SERIES[3],
+    }
+}
+
+/// A team composition's colour: one sector's colour, or for a mixed team the mix of both.
+pub fn composition(name: &str) -> RGBColor {
+    let mut parts = name.split('_');
+    let (a, b) = (sector(parts.next().unwrap_or("")), sector(parts.next().unwrap_or("")));
+    let mix = |x: u8, y: u8| ((u16::from(x) + u16::from(y)) / 2) as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// The k-th colour of a series that is not a sector.
+pub fn series(k: usize) -> RGBColor {
+    [SERIES[0], PUBLIC, CIVIL, PRIVATE, SERIES[2], SERIES[1], SERIES[3]][k % 7]
+}
+
+pub const FONT: &str = "sans-serif";
+
+/// Registers the embedded font once per process.
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// A colour on the sequential scale of heatmaps (light yellow to dark blue), t in [0, 1].
+pub fn sequential(t: f64) -> RGBColor {
+    let stops = [(255.0, 255.0, 217.0), (127.0, 205.0, 187.0), (44.0, 127.0, 184.0), (8.0, 29.0, 88.0)];
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 } * (stops.len() - 1) as f64;
+    let i = (t.floor() as usize).min(stops.len() - 2);
+    let f = t - i as f64;
+    let (a, b) = (stops[i], stops[i + 1]);
+    let lerp = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
+    RGBColor(lerp(a.0, b.0), lerp(a.1, b.1), lerp(a.2, b.2))
+}
