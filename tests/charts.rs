@@ -1,20 +1,12 @@
 //! Charts, network files and the report, as a user gets them.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+use common::{olika, scenarios};
 use tempfile::TempDir;
-
-fn olika(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("olika").unwrap();
-    cmd.current_dir(dir);
-    cmd
-}
-
-fn scenarios() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-}
 
 /// A PNG decodes, has the chart's size, and is not blank: the variance of its pixels is well above
 /// that of an empty white image.

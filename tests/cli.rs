@@ -1,20 +1,12 @@
 //! The command line as a user runs it: `run`, `check`, `params`, and bad input.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{olika, scenarios};
 use tempfile::TempDir;
-
-fn olika(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("olika").unwrap();
-    cmd.current_dir(dir);
-    cmd
-}
-
-fn scenarios() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

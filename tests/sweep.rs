@@ -2,25 +2,17 @@
 //! back, runs killed and resumed, bad sweep sections refused, strategies compared on common random
 //! numbers.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use assert_cmd::Command;
+use common::{olika, scenarios};
 use tempfile::TempDir;
 
 const TABLES: [&str; 5] = ["runs.csv", "series.csv", "summary.csv", "venues.csv", "innovations.csv"];
-
-fn olika(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("olika").unwrap();
-    cmd.current_dir(dir);
-    cmd
-}
-
-fn scenarios() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-}
 
 /// A small sweep over the baseline: 12 points × 4 replications, 36 steps.
 fn small_sweep(dir: &Path) -> PathBuf {

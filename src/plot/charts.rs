@@ -178,25 +178,7 @@ impl Chart {
                 let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
                 let max =
                     bars.iter().map(|b| b.1).filter(|v| v.is_finite()).fold(0.0, f64::max).max(1e-9) * 1.1;
-                let mut chart = ChartBuilder::on(root)
-                    .caption(&self.title, title)
-                    .margin(16)
-                    .x_label_area_size(48)
-                    .y_label_area_size(170)
-                    .build_cartesian_2d(0.0..max, segments(bars.len()))
-                    .map_err(e)?;
-                chart
-                    .configure_mesh()
-                    .disable_y_mesh()
-                    .x_desc(&self.x_label)
-                    .y_desc(&self.y_label)
-                    .y_label_formatter(&|v| match v {
-                        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                        _ => String::new(),
-                    })
-                    .label_style((style::FONT, 15).into_font().color(&INK))
-                    .draw()
-                    .map_err(e)?;
+                let mut chart = self.categories(root, 0.0..max, &labels, 170)?;
                 chart
                     .draw_series(bars.iter().enumerate().map(|(i, (_, v, c))| {
                         let v = if v.is_finite() { *v } else { 0.0 };
@@ -223,25 +205,7 @@ impl Chart {
                     (lo, hi) = (lo.min(0.0), hi.max(0.0));
                 }
                 let (lo, hi) = pad(lo, hi);
-                let mut chart = ChartBuilder::on(root)
-                    .caption(&self.title, title)
-                    .margin(16)
-                    .x_label_area_size(48)
-                    .y_label_area_size(190)
-                    .build_cartesian_2d(lo..hi, segments(rows.len()))
-                    .map_err(e)?;
-                chart
-                    .configure_mesh()
-                    .disable_y_mesh()
-                    .x_desc(&self.x_label)
-                    .y_desc(&self.y_label)
-                    .y_label_formatter(&|v| match v {
-                        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                        _ => String::new(),
-                    })
-                    .label_style((style::FONT, 15).into_font().color(&INK))
-                    .draw()
-                    .map_err(e)?;
+                let mut chart = self.categories(root, lo..hi, &labels, 190)?;
                 if *zero {
                     chart
                         .draw_series(DashedLineSeries::new(
@@ -393,6 +357,49 @@ impl Chart {
             }
         }
         Ok(())
+    }
+}
+
+type CategoryChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
+    >,
+>;
+
+impl Chart {
+    /// A chart with values along x and one labelled category per row.
+    fn categories<'a, DB: DrawingBackend>(
+        &self,
+        root: &'a DrawingArea<DB, Shift>,
+        x: std::ops::Range<f64>,
+        labels: &[String],
+        label_width: u32,
+    ) -> std::result::Result<CategoryChart<'a, DB>, String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        let title = (style::FONT, 22).into_font().style(FontStyle::Bold).color(&INK);
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title)
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(x, segments(labels.len()))
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((style::FONT, 15).into_font().color(&INK))
+            .draw()
+            .map_err(e)?;
+        Ok(chart)
     }
 }
 

@@ -245,42 +245,38 @@ fn compare_charts(dir: &Path) -> Result<Vec<Chart>> {
         ("cost_per_innovation", "Cost per innovation, by strategy", "cost units per innovation"),
     ] {
         let own: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[1] == metric).collect();
-        let means: Vec<Estimate> = own
-            .iter()
-            .enumerate()
-            .map(|(k, r)| Estimate {
-                label: r[0].to_string(),
-                value: get(r, "mean"),
-                low: get(r, "ci_low"),
-                high: get(r, "ci_high"),
-                color: style::series(k),
-            })
-            .collect();
+        // Row k of a strategy's estimate: its value and interval from three columns.
+        let estimates = |value: &str, low: &str, high: &str, skip: usize| -> Vec<Estimate> {
+            own.iter()
+                .enumerate()
+                .skip(skip)
+                .map(|(k, r)| Estimate {
+                    label: r[0].to_string(),
+                    value: get(r, value),
+                    low: get(r, low),
+                    high: get(r, high),
+                    color: style::series(k),
+                })
+                .collect()
+        };
+        let means = estimates("mean", "ci_low", "ci_high", 0);
         if means.iter().any(|e| e.value.is_finite()) {
             charts.push(Chart {
                 file: format!("compare_{metric}"),
                 title: title.into(),
                 x_label: unit.into(),
                 y_label: "strategy".into(),
-                caption: format!("Each strategy's mean {} with its 95 % confidence interval, all strategies on the same seeds.", metric.replace('_', " ")),
+                caption: format!(
+                    "Each strategy's mean {} with its 95 % confidence interval, all strategies on the same seeds.",
+                    metric.replace('_', " ")
+                ),
                 kind: Kind::Dots { rows: means, zero: false },
             });
         }
         if metric == "cost_per_innovation" {
             continue;
         }
-        let diffs: Vec<Estimate> = own
-            .iter()
-            .enumerate()
-            .skip(1)
-            .map(|(k, r)| Estimate {
-                label: r[0].to_string(),
-                value: get(r, "difference"),
-                low: get(r, "difference_ci_low"),
-                high: get(r, "difference_ci_high"),
-                color: style::series(k),
-            })
-            .collect();
+        let diffs = estimates("difference", "difference_ci_low", "difference_ci_high", 1);
         if diffs.iter().any(|e| e.value.is_finite()) {
             charts.push(Chart {
                 file: format!("compare_difference_{metric}"),

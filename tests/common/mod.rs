@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use olika::experiment::stats::{summarize, Summary};
 use olika::experiment::{default_threads, execute, Plan};
@@ -57,4 +57,16 @@ pub fn welch_z(a: &[f64], b: &[f64]) -> f64 {
 pub fn poisson_z(count_a: f64, exposure_a: f64, count_b: f64, exposure_b: f64) -> f64 {
     let (ra, rb) = (count_a / exposure_a, count_b / exposure_b);
     (ra - rb) / (count_a / exposure_a.powi(2) + count_b / exposure_b.powi(2)).sqrt()
+}
+
+/// The `olika` binary, run in `dir`.
+pub fn olika(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("olika").unwrap();
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// The shipped scenarios folder.
+pub fn scenarios() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }
