@@ -175,6 +175,42 @@ mod tests {
         assert!(trust_after_interaction(0.99, 1.0, 1.0) <= 1.0);
     }
 
+    fn pair(rule: f64) -> World {
+        let text = format!(
+            "[populations.civil]\ncount = 2\nrule_orientation = {{ mean = {rule}, sd = 0.0 }}\nmax_partners = {{ min = 1, max = 1 }}\n"
+        );
+        let s = crate::scenario::load_str("pair.toml", &text, &[]).unwrap().scenario;
+        let mut w = World::new(&s, 1);
+        w.t = 1;
+        w
+    }
+
+    #[test]
+    fn informal_partnerships_formalise_at_the_threshold() {
+        let mut w = pair(0.0);
+        let id = w.ties.insert(Tie::new(0, 1, 0.45, Origin::Direct, 1, 0.5));
+        // 0.45 + 0.2 · 0.55 = 0.56 ≥ trust.partner, and nobody asks "may we?": informal.
+        w.interact(id, 0.0);
+        assert_eq!(w.ties.get(id).status, Status::Informal);
+        assert_eq!(w.agents.partners, [1, 1]);
+        // 0.76 + 0.2 · 0.24 = 0.808 ≥ trust.formal: it becomes formal.
+        w.ties.get_mut(id).trust = 0.76;
+        w.interact(id, 0.0);
+        assert_eq!(w.ties.get(id).status, Status::Formal);
+        assert_eq!(w.agents.partners, [1, 1], "formalising is not a second partnership");
+    }
+
+    #[test]
+    fn permission_culture_waits_for_the_contract() {
+        let mut w = pair(1.0);
+        let id = w.ties.insert(Tie::new(0, 1, 0.45, Origin::Direct, 1, 0.5));
+        w.interact(id, 0.0);
+        assert_eq!(w.ties.get(id).status, Status::Acquaintance, "r = 1 never passes the permission check");
+        w.ties.get_mut(id).trust = 0.76;
+        w.interact(id, 0.0);
+        assert_eq!(w.ties.get(id).status, Status::Formal, "at trust.formal the contract is signed");
+    }
+
     #[test]
     fn partnership_thresholds() {
         assert_eq!(partnership_start(0.49, 0.5, 0.8, true), None);

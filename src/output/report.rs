@@ -10,6 +10,9 @@ use super::Manifest;
 use crate::error::{Error, Result};
 use crate::plot::{self, Charts};
 
+/// The model's ODD description, embedded in every report.
+const MODEL: &str = include_str!("../../docs/model.md");
+
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#282828;line-height:1.5}\
 h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}\
 table{border-collapse:collapse;margin:1em 0;font-size:.95em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\
@@ -43,6 +46,12 @@ pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
     chart_section(&mut html, charts)?;
     venues(&mut html, dir, &manifest)?;
     method(&mut html, &manifest);
+    // The model description travels with the report, so that the page stands alone.
+    let _ = write!(
+        html,
+        "<details id=\"odd\"><summary>The model, in ODD order (docs/model.md)</summary><pre style=\"white-space:pre-wrap\">{}</pre></details>\n",
+        escape(MODEL)
+    );
     html.push_str("</body>\n</html>\n");
     let path = dir.join("report.html");
     let part = dir.join("report.html.part");
@@ -326,7 +335,7 @@ fn venues(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
 
 fn method(html: &mut String, manifest: &Manifest) {
     html.push_str("<h2 id=\"method\">Method</h2>\n");
-    html.push_str("<p>olika is an agent-based model of organisations of the public, private and civil sectors. Each has knowledge (a vector of traits), capabilities (need insight, capital, reach) and habits (openness, visibility, permission culture, initiative). They meet at venues, by direct approaches and by following up earlier meetings; a meeting becomes an interaction with probability f + (1 − f)(1 − d)<sup>h</sup>, so that difference d is a barrier (homophily h) that facilitation f lowers. Interactions build trust and make organisations alike; with enough trust they form partnerships, informal or — for the rule-bound — only on a contract. Partnerships innovate with probability ρ · φ(d) · τ · C, highest at an intermediate distance d, and converge as they work. Innovations spread by external influence and imitation through ties, and a public adopter may scale them up. The full description, in the order of the ODD protocol, is docs/model.md in the olika source; the validation against Axelrod, Bass and Nooteboom is docs/validation.md.</p>\n");
+    html.push_str("<p>olika is an agent-based model of organisations of the public, private and civil sectors. Each has knowledge (a vector of traits), capabilities (need insight, capital, reach) and habits (openness, visibility, permission culture, initiative). They meet at venues, by direct approaches and by following up earlier meetings; a meeting becomes an interaction with probability f + (1 − f)(1 − d)<sup>h</sup>, so that difference d is a barrier (homophily h) that facilitation f lowers. Interactions build trust and make organisations alike; with enough trust they form partnerships, informal or — for the rule-bound — only on a contract. Partnerships innovate with probability ρ · φ(d) · τ · C, highest at an intermediate distance d, and converge as they work. Innovations spread by external influence and imitation through ties, and a public adopter may scale them up. The full description, in the order of the ODD protocol, is <a href=\"#odd\">at the end of this page</a> (docs/model.md in the olika source); the validation against Axelrod, Bass and Nooteboom is docs/validation.md.</p>\n");
     let _ = writeln!(
         html,
         "<table><tr><th>item</th><th>value</th></tr><tr><td>tool version</td><td>olika {}</td></tr><tr><td>plan hash</td><td><code>{}</code></td></tr><tr><td>root seed</td><td>{}</td></tr><tr><td>replications</td><td>{} per point; replication r has seed run_seed(root seed, r), the same at every point and strategy (common random numbers)</td></tr><tr><td>runs</td><td>{} ({} failed)</td></tr><tr><td>command line</td><td><code>{}</code></td></tr><tr><td>overrides</td><td>{}</td></tr><tr><td>sources</td><td>{}</td></tr><tr><td>host</td><td>{}</td></tr><tr><td>started, finished</td><td>{}, {}</td></tr></table>",
