@@ -47,9 +47,9 @@ pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
     venues(&mut html, dir, &manifest)?;
     method(&mut html, &manifest);
     // The model description travels with the report, so that the page stands alone.
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<details id=\"odd\"><summary>The model, in ODD order (docs/model.md)</summary><pre style=\"white-space:pre-wrap\">{}</pre></details>\n",
+        "<details id=\"odd\"><summary>The model, in ODD order (docs/model.md)</summary><pre style=\"white-space:pre-wrap\">{}</pre></details>",
         escape(MODEL)
     );
     html.push_str("</body>\n</html>\n");
