@@ -93,7 +93,7 @@ impl World {
                         continue;
                     }
                     let appeal = self.appeal(&self.innovations[i as usize], j);
-                    if self.rng.random::<f64>() < appeal {
+                    if chance(&mut self.rng, appeal) {
                         pending.push((j, i));
                     }
                 }

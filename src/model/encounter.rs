@@ -48,8 +48,7 @@ impl World {
                     self.scenario.trust.prior_across
                 };
                 self.origin_stats(origin).ties_begun += 1;
-                let c = self.agents.complementarity(a, b);
-                self.ties.insert(Tie::new(a, b, trust, origin, self.t, c))
+                self.ties.insert(Tie::new(a, b, trust, origin, self.t))
             }
         };
         self.interact(id, facilitation);
@@ -127,9 +126,17 @@ impl World {
         let t = self.t;
         let tie = self.ties.get(id);
         let start_differing = self.knowledge.differing(tie.a, tie.b) as u32;
+        let complementarity = self.agents.complementarity(tie.a, tie.b);
         let tie = self.ties.get_mut(id);
         tie.status = status;
-        tie.work = Work { since: t, last_innovation: t, procurement, innovations: 0, start_differing };
+        tie.work = Work {
+            since: t,
+            last_innovation: t,
+            procurement,
+            innovations: 0,
+            start_differing,
+            complementarity,
+        };
         let (a, b, origin) = (tie.a, tie.b, tie.origin);
         self.agents.partners[a as usize] += 1;
         self.agents.partners[b as usize] += 1;
@@ -188,7 +195,7 @@ mod tests {
     #[test]
     fn informal_partnerships_formalise_at_the_threshold() {
         let mut w = pair(0.0);
-        let id = w.ties.insert(Tie::new(0, 1, 0.45, Origin::Direct, 1, 0.5));
+        let id = w.ties.insert(Tie::new(0, 1, 0.45, Origin::Direct, 1));
         // 0.45 + 0.2 · 0.55 = 0.56 ≥ trust.partner, and nobody asks "may we?": informal.
         w.interact(id, 0.0);
         assert_eq!(w.ties.get(id).status, Status::Informal);
@@ -203,7 +210,7 @@ mod tests {
     #[test]
     fn permission_culture_waits_for_the_contract() {
         let mut w = pair(1.0);
-        let id = w.ties.insert(Tie::new(0, 1, 0.45, Origin::Direct, 1, 0.5));
+        let id = w.ties.insert(Tie::new(0, 1, 0.45, Origin::Direct, 1));
         w.interact(id, 0.0);
         assert_eq!(w.ties.get(id).status, Status::Acquaintance, "r = 1 never passes the permission check");
         w.ties.get_mut(id).trust = 0.76;

@@ -38,10 +38,11 @@ pub enum Stream {
     Observation = 3,
 }
 
-/// True with probability p (p ≤ 0: never, p ≥ 1: always).
+/// True with probability p (p ≤ 0: never, p ≥ 1: always). One 32-bit draw, not a 64-bit float:
+/// Bernoulli draws are the commonest random numbers of a step, and the resolution 2⁻³² is ample.
 #[inline]
 pub(crate) fn chance(rng: &mut impl Rng, p: f64) -> bool {
-    rng.random::<f64>() < p
+    f64::from(rng.next_u32()) < p * 4_294_967_296.0
 }
 
 pub fn stream(seed: u64, which: Stream) -> ChaCha8Rng {

@@ -6,7 +6,7 @@ use rand::Rng;
 use super::agent::composition;
 use super::innovation::Innovation;
 use super::tie::{Ending, PartnershipRecord, Status};
-use super::World;
+use super::{chance, World};
 
 /// The unnormalised value of cognitive distance, d^α (1 - d)^β.
 fn raw_phi(d: f64, alpha: f64, beta: f64) -> f64 {
@@ -49,9 +49,9 @@ impl World {
         let k = self.knowledge.differing(a, b);
         let d = k as f64 / self.knowledge.features as f64;
         let phi = self.phi[k];
-        let c = tie.complementarity;
+        let c = tie.work.complementarity;
         let p = innovation_probability(s.innovation.rate, phi, trust, c, m);
-        if self.rng.random::<f64>() < p {
+        if chance(&mut self.rng, p) {
             self.innovate(id, d, phi, c);
         }
         let s = &self.scenario;

@@ -53,7 +53,7 @@ pub fn thin(
 ) {
     let bound = bound.min(1.0);
     if bound > SKIP_BELOW {
-        out.extend((0..n).filter(|&i| rng.random::<f64>() < prob(i)).map(|i| i as u32));
+        out.extend((0..n).filter(|&i| super::chance(rng, prob(i))).map(|i| i as u32));
         return;
     }
     let mut skips = Skips::new(n, bound);

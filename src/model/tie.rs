@@ -86,8 +86,6 @@ pub struct Tie {
     pub origin: Origin,
     /// Step of the last interaction.
     pub last: u32,
-    /// The partners' complementarity C (their capabilities do not change).
-    pub complementarity: f64,
     /// No new partnership before this step: an exhausted pair rests for `stale_after` steps.
     pub rest_until: u32,
     /// The current partnership's state (meaningful while `status` is a partnership).
@@ -106,11 +104,13 @@ pub struct Work {
     pub innovations: u32,
     /// Features on which the partners differed when it began.
     pub start_differing: u32,
+    /// The partners' complementarity C (their capabilities do not change).
+    pub complementarity: f64,
 }
 
 impl Tie {
     /// A new acquaintance that began at `origin` in step `t`.
-    pub fn new(a: u32, b: u32, trust: f64, origin: Origin, t: u32, complementarity: f64) -> Self {
+    pub fn new(a: u32, b: u32, trust: f64, origin: Origin, t: u32) -> Self {
         Tie {
             a,
             b,
@@ -118,7 +118,6 @@ impl Tie {
             status: Status::Acquaintance,
             origin,
             last: t,
-            complementarity,
             rest_until: 0,
             work: Work::default(),
         }
@@ -237,7 +236,7 @@ mod tests {
     use super::*;
 
     fn tie(a: u32, b: u32) -> Tie {
-        Tie::new(a, b, 0.1, Origin::Direct, 0, 0.5)
+        Tie::new(a, b, 0.1, Origin::Direct, 0)
     }
 
     #[test]

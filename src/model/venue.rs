@@ -441,9 +441,8 @@ impl World {
                 Some(id) => id,
                 None => {
                     self.venues[v].stats.ties_begun += 1;
-                    let c = self.agents.complementarity(buyer, supplier);
                     let trust = self.scenario.trust.prior_across;
-                    self.ties.insert(Tie::new(buyer, supplier, trust, Origin::Venue(v as u16), self.t, c))
+                    self.ties.insert(Tie::new(buyer, supplier, trust, Origin::Venue(v as u16), self.t))
                 }
             };
             let tie = self.ties.get_mut(id);

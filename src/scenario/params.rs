@@ -220,7 +220,7 @@ pub static PARAMS: &[Param] = &[
     trait_mean("populations.*.initiative.mean", ["0.02", "0.05", "0.05"], "ι", "C8", "chance per step of approaching someone directly"),
     trait_sd("populations.*.initiative.sd", "0.01"),
     Param { path: "populations.*.max_partners.min", kind: int(0, 1000), default: Default::PerSector(["1", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
-    Param { path: "populations.*.max_partners.max", kind: int(0, 1000), default: Default::PerSector(["2", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
+    Param { path: "populations.*.max_partners.max", kind: int(0, 1000), default: Default::PerSector(["2", "1", "2"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
     Param { path: "venues.*.kind", kind: Kind::Choice(VENUE_KINDS), default: Default::None, unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
     p("sweep.design", Kind::Choice(&["grid", "zip", "random", "lhs", "table"]), "\"grid\"", "", "", "", "how points are chosen: full factorial, values taken together, random, Latin hypercube, or rows of a CSV file"),
     Param { path: "sweep.replications", kind: int(1, 1_000_000), default: Default::None, unit: "runs", symbol: "", claim: "", doc: "replications per point (default: the scenario's replications)", venue_kinds: &[] },
