@@ -278,11 +278,11 @@ impl World {
                     people.sort_by_key(|&a| self.agents.sector[a as usize]);
                 }
                 let tables = people.len().div_ceil(spec.group_size).max(1);
+                // Attendee k sits at table k % tables: every pair at a table has an encounter.
                 for table in 0..tables {
-                    let seated: Vec<u32> = people.iter().copied().skip(table).step_by(tables).collect();
-                    for (i, &a) in seated.iter().enumerate() {
-                        for &b in &seated[i + 1..] {
-                            self.encounter(a, b, f, origin);
+                    for i in (table..people.len()).step_by(tables) {
+                        for j in (i + tables..people.len()).step_by(tables) {
+                            self.encounter(people[i], people[j], f, origin);
                             encounters += 1;
                         }
                     }
