@@ -67,12 +67,9 @@ impl Overrides {
     }
 }
 
-/// How a running command runs and where it writes.
+/// Where a command writes, and how much it says.
 #[derive(Debug, Args)]
-pub struct Execution {
-    /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores)
-    #[arg(long)]
-    pub threads: Option<usize>,
+pub struct Output {
     /// Results folder (default: a new folder under results/)
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: Option<PathBuf>,
@@ -82,6 +79,16 @@ pub struct Execution {
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// How a running command runs, what it records and where it writes.
+#[derive(Debug, Args)]
+pub struct Execution {
+    /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores)
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub out: Output,
     /// Also write innovations.csv, one row per innovation
     #[arg(long)]
     pub innovations: bool,
@@ -167,13 +174,6 @@ pub struct MergeArgs {
     /// The shard folders
     #[arg(required = true, num_args = 1..)]
     pub dirs: Vec<PathBuf>,
-    /// Results folder (default: a new folder under results/)
-    #[arg(short = 'o', long = "output", value_name = "DIR")]
-    pub output: Option<PathBuf>,
-    /// Replace a non-empty results folder
-    #[arg(long)]
-    pub force: bool,
-    /// Print nothing but errors
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub out: Output,
 }

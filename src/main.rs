@@ -37,8 +37,8 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
     }
     Ok(RunOptions {
         threads,
-        output: execution.output.clone(),
-        force: execution.force,
+        output: execution.out.output.clone(),
+        force: execution.out.force,
         recording: Recording {
             every: execution.every,
             innovations: execution.innovations,
@@ -48,7 +48,7 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
         },
         charts: (!execution.no_plots).then(|| execution.format.format()),
         command_line: std::env::args().collect(),
-        progress: !execution.quiet,
+        progress: !execution.out.quiet,
     })
 }
 
@@ -110,7 +110,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             };
             let options = options(&args.execution)?;
             let s = &resolved.scenario;
-            let quiet = args.execution.quiet;
+            let quiet = args.execution.out.quiet;
             if !quiet {
                 eprintln!(
                     "running {}: {} replications × {} steps on {} threads",
@@ -133,7 +133,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::SUCCESS);
             }
             let report = app::sweep(&resolved, &options, shard, args.resume.as_deref())?;
-            if !args.execution.quiet {
+            if !args.execution.out.quiet {
                 println!(
                     "{}: {} of {} runs done ({} failed), results in {}",
                     resolved.scenario.name,
@@ -151,7 +151,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 args.scenarios.iter().map(|p| scenario::load(p, &overrides)).collect::<Result<_, _>>()?;
             let options = options(&args.execution)?;
             let (report, rows) = app::compare(&strategies, &options)?;
-            if !args.execution.quiet {
+            if !args.execution.out.quiet {
                 println!(
                     "compared {} strategies on common random numbers, results in {}",
                     strategies.len(),
@@ -162,9 +162,13 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(finish(&report));
         }
         Command::Merge(args) => {
-            let report =
-                app::merge(&args.dirs, args.output.as_deref(), args.force, std::env::args().collect())?;
-            if !args.quiet {
+            let report = app::merge(
+                &args.dirs,
+                args.out.output.as_deref(),
+                args.out.force,
+                std::env::args().collect(),
+            )?;
+            if !args.out.quiet {
                 println!(
                     "merged {} folders: {} runs, results in {}",
                     args.dirs.len(),
