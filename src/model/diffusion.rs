@@ -26,6 +26,7 @@ impl World {
     pub(crate) fn add_innovation(&mut self, innovation: Innovation) {
         let id = innovation.id;
         let [a, b] = innovation.creators;
+        self.appeal_terms.push([innovation.quality, innovation.need, innovation.capital]);
         self.innovations.push(innovation);
         // Ids grow, so pushing keeps each agent's list sorted.
         self.adopted[a as usize].push(id);
@@ -39,12 +40,13 @@ impl World {
     }
 
     /// appeal_ij = Q_i (w_j need_i + (1 - w_j) capital_i), or 1 when appeal is off.
-    fn appeal(&self, i: &Innovation, j: u32) -> f64 {
+    fn appeal(&self, i: u32, j: u32) -> f64 {
         if !self.scenario.diffusion.appeal {
             return 1.0;
         }
+        let [quality, need, capital] = self.appeal_terms[i as usize];
         let w = self.agents.social_weight[j as usize];
-        i.quality * (w * i.need + (1.0 - w) * i.capital)
+        quality * (w * need + (1.0 - w) * capital)
     }
 
     /// b_j: 1, plus the seminar boost if j attended a seminar in this step.
@@ -92,7 +94,7 @@ impl World {
                     if mine < own.len() && own[mine] == i {
                         continue;
                     }
-                    let appeal = self.appeal(&self.innovations[i as usize], j);
+                    let appeal = self.appeal(i, j);
                     if chance(&mut self.rng, appeal) {
                         pending.push((j, i));
                     }
@@ -125,8 +127,7 @@ impl World {
                 if self.is_adopter(j, id) {
                     continue;
                 }
-                let innovation = &self.innovations[i];
-                let appeal = self.appeal(innovation, j);
+                let appeal = self.appeal(id, j);
                 let external = appeal * p * self.boost(j);
                 let u = self.rng.random::<f64>() * bound.min(1.0);
                 let accept = if full {

@@ -105,6 +105,8 @@ pub struct World {
     /// Encounters from direct approaches, counted like a venue.
     direct: VenueStats,
     innovations: Vec<Innovation>,
+    /// (Q, need, capital) of each innovation, the terms of its appeal, kept compact for diffusion.
+    appeal_terms: Vec<[f64; 3]>,
     /// Innovations each agent holds, as sorted ids.
     adopted: Vec<Vec<u32>>,
     /// (step, boost) of each agent's last seminar.
@@ -178,6 +180,7 @@ impl World {
             venues,
             direct: VenueStats::default(),
             innovations: Vec::new(),
+            appeal_terms: Vec::new(),
             adopted: vec![Vec::new(); n],
             boosted: vec![(0, 0.0); n],
             by_sector,
