@@ -13,6 +13,9 @@ use crate::plot::{self, Charts};
 /// The model's ODD description, embedded in every report.
 const MODEL: &str = include_str!("../../docs/model.md");
 
+/// Points of a sweep listed in the report.
+const POINTS_SHOWN: usize = 60;
+
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#282828;line-height:1.5}\
 h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}\
 table{border-collapse:collapse;margin:1em 0;font-size:.95em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\
@@ -185,11 +188,11 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     html.push_str("<h2 id=\"results\">Results</h2>\n");
     let metrics = crate::app::HEADLINE;
     if manifest.command == "compare" {
-        let rows = read(&dir.join("compare.csv"))?;
+        let (_, rows) = plot::read_where(&dir.join("compare.csv"), |_| true)?;
         html.push_str("<p>Each strategy's mean with its 95 % confidence interval, and its paired difference from the first strategy (same seeds) with its interval and the paired t-test's p-value.</p>\n");
         html.push_str("<table><tr><th>metric</th><th>strategy</th><th>mean</th><th>95 % CI</th><th>difference</th><th>95 % CI</th><th>p</th></tr>\n");
         for metric in metrics {
-            for r in rows.iter().filter(|r| r[1] == *metric) {
+            for r in rows.iter().filter(|r| &r[1] == *metric) {
                 let _ = writeln!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -206,13 +209,16 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
         html.push_str("</table>\n");
         return Ok(());
     }
-    let rows = read(&dir.join("summary.csv"))?;
     let k = manifest.point_columns.len() + 1;
+    // Only what the page shows: the headline metrics of the first points.
+    let (_, rows) = plot::read_where(&dir.join("summary.csv"), |r| {
+        r[0].parse::<usize>().is_ok_and(|p| p < POINTS_SHOWN) && metrics.contains(&&r[k])
+    })?;
     let points: Vec<String> = {
         let mut seen: Vec<String> = Vec::new();
         for r in &rows {
-            if !seen.contains(&r[0]) {
-                seen.push(r[0].clone());
+            if !seen.iter().any(|p| p == &r[0]) {
+                seen.push(r[0].to_string());
             }
         }
         seen
@@ -220,7 +226,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     if manifest.command == "run" {
         html.push_str("<p>Mean over replications with its 95 % confidence interval.</p>\n<table><tr><th>metric</th><th>mean</th><th>95 % CI</th><th>n</th></tr>\n");
         for metric in metrics {
-            if let Some(r) = rows.iter().find(|r| r[0] == "0" && r[k] == *metric) {
+            if let Some(r) = rows.iter().find(|r| &r[0] == "0" && &r[k] == *metric) {
                 let _ = writeln!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -250,7 +256,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     }
     html.push_str("<th>innovations</th><th>95 % CI</th><th>social value</th><th>95 % CI</th></tr>\n");
     for p in points.iter().take(shown) {
-        let find = |m: &str| rows.iter().find(|r| &r[0] == p && r[k] == m);
+        let find = |m: &str| rows.iter().find(|r| &r[0] == p && &r[k] == m);
         let (Some(a), Some(b)) = (find("innovations"), find("social_value")) else { continue };
         let _ = write!(html, "<tr><td>{}</td>", escape(p));
         for cell in a.iter().take(k).skip(1) {
@@ -352,22 +358,6 @@ fn method(html: &mut String, manifest: &Manifest) {
         escape(&manifest.started),
         escape(&manifest.finished)
     );
-}
-
-fn read(path: &Path) -> Result<Vec<Vec<String>>> {
-    let mut reader =
-        csv::Reader::from_path(path).map_err(|e| Error::Run(format!("{}: {e}", path.display())))?;
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        rows.push(
-            record
-                .map_err(|e| Error::Run(format!("{}: {e}", path.display())))?
-                .iter()
-                .map(String::from)
-                .collect(),
-        );
-    }
-    Ok(rows)
 }
 
 fn num(cell: &str) -> String {

@@ -49,10 +49,25 @@ pub fn build(dir: &Path) -> Result<Charts> {
 }
 
 fn read(path: &Path) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
+    read_where(path, |_| true)
+}
+
+/// The header and the rows a filter keeps, streamed: a sweep's tables can be far larger than what
+/// a chart or the report needs.
+pub fn read_where(
+    path: &Path,
+    keep: impl Fn(&csv::StringRecord) -> bool,
+) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
     let err = |e: csv::Error| Error::Run(format!("{}: {e}", path.display()));
     let mut reader = csv::Reader::from_path(path).map_err(err)?;
     let head = reader.headers().map_err(err)?.iter().map(String::from).collect();
-    let rows = reader.records().collect::<std::result::Result<Vec<_>, _>>().map_err(err)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(err)?;
+        if keep(&record) {
+            rows.push(record);
+        }
+    }
     Ok((head, rows))
 }
 
@@ -301,8 +316,9 @@ const SWEEP_METRICS: [(&str, &str); 4] = [
 
 fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()> {
     let columns = &manifest.point_columns;
-    let (head, rows) = read(&dir.join("summary.csv"))?;
     let k_metric = columns.len() + 1;
+    let (head, rows) =
+        read_where(&dir.join("summary.csv"), |r| SWEEP_METRICS.iter().any(|(m, _)| *m == &r[k_metric]))?;
     let value =
         |r: &csv::StringRecord, name: &str| column(&head, name).and_then(|k| r[k].parse::<f64>().ok());
     let numeric = |s: &str| s.parse::<f64>().ok();
