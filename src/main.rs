@@ -111,6 +111,9 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let options = options(&args.execution)?;
             let s = &resolved.scenario;
             let quiet = args.execution.out.quiet;
+            if resolved.sweep.is_some() && !quiet {
+                eprintln!("note: `olika run` runs the scenario without its [sweep] section; `olika sweep` runs the sweep");
+            }
             if !quiet {
                 eprintln!(
                     "running {}: {} replications × {} steps on {} threads",
