@@ -628,7 +628,7 @@ pub fn params_text(markdown: bool) -> String {
     let default_text = |p: &params::Param| match p.default {
         Default::Value(v) => v.to_string(),
         Default::PerSector([a, b, c]) => format!("public {a}, private {b}, civil {c}"),
-        Default::None => "(required)".to_string(),
+        Default::Note(note) => format!("({note})"),
     };
     if markdown {
         out.push_str("| path | symbol | type | default | range | unit | claim | meaning |\n");

@@ -78,8 +78,8 @@ pub enum Default {
     Value(&'static str),
     /// Depends on the population's sector: public, private, civil.
     PerSector([&'static str; 3]),
-    /// No default: the file must give it (or, for `name`, the file name).
-    None,
+    /// No fixed value: the text says what stands in (e.g. "the file name", "required").
+    Note(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -166,9 +166,9 @@ const fn trait_sd(path: &'static str, sd: &'static str) -> Param {
 }
 
 pub static PARAMS: &[Param] = &[
-    Param { path: "name", kind: Kind::Text, default: Default::None, unit: "", symbol: "", claim: "", doc: "short name of the scenario, used for the results folder (default: the file name)", venue_kinds: &[] },
+    Param { path: "name", kind: Kind::Text, default: Default::Note("the file name"), unit: "", symbol: "", claim: "", doc: "short name of the scenario, used for the results folder", venue_kinds: &[] },
     p("description", Kind::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
-    Param { path: "extends", kind: Kind::Text, default: Default::None, unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
+    Param { path: "extends", kind: Kind::Text, default: Default::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
     p("replace", Kind::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),
     p("seed", int(0, i64::MAX), "1", "", "", "", "root seed; each replication derives its own streams from it"),
     p("replications", int(1, 1_000_000), "10", "runs", "", "", "independent runs of the scenario"),
@@ -201,7 +201,7 @@ pub static PARAMS: &[Param] = &[
     p("diffusion.mixing", Kind::Choice(&["ties", "full"]), "\"ties\"", "", "", "C4", "imitate through ties, or through the whole population (Bass)"),
     p("diffusion.seed_innovations", int(0, 1_000_000), "0", "innovations", "", "C4", "innovations seeded at the start, each in one random agent, quality 1"),
     p("diffusion.scale_up", Kind::Bool, "true", "", "", "C4", "a public adopter scales an innovation up with probability equal to its reach"),
-    Param { path: "populations.*.sector", kind: Kind::Choice(SECTORS), default: Default::None, unit: "", symbol: "", claim: "C3, C11, C12", doc: "the sector the population counts under (default: the population's name, if that is a sector)", venue_kinds: &[] },
+    Param { path: "populations.*.sector", kind: Kind::Choice(SECTORS), default: Default::Note("the population's name"), unit: "", symbol: "", claim: "C3, C11, C12", doc: "the sector the population counts under (the default, the population's name, works when that is a sector)", venue_kinds: &[] },
     p("populations.*.count", int(0, 10_000_000), "10", "organisations", "", "C3", "number of organisations in the population"),
     trait_mean("populations.*.need.mean", ["0.4", "0.3", "0.8"], "n", "C3, C7", "need insight: closeness to social needs"),
     trait_sd("populations.*.need.sd", "0.1"),
@@ -221,14 +221,14 @@ pub static PARAMS: &[Param] = &[
     trait_sd("populations.*.initiative.sd", "0.01"),
     Param { path: "populations.*.max_partners.min", kind: int(0, 1000), default: Default::PerSector(["1", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
     Param { path: "populations.*.max_partners.max", kind: int(0, 1000), default: Default::PerSector(["2", "1", "2"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
-    Param { path: "venues.*.kind", kind: Kind::Choice(VENUE_KINDS), default: Default::None, unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
+    Param { path: "venues.*.kind", kind: Kind::Choice(VENUE_KINDS), default: Default::Note("required"), unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
     p("sweep.design", Kind::Choice(&["grid", "zip", "random", "lhs", "table"]), "\"grid\"", "", "", "", "how points are chosen: full factorial, values taken together, random, Latin hypercube, or rows of a CSV file"),
-    Param { path: "sweep.replications", kind: int(1, 1_000_000), default: Default::None, unit: "runs", symbol: "", claim: "", doc: "replications per point (default: the scenario's replications)", venue_kinds: &[] },
+    Param { path: "sweep.replications", kind: int(1, 1_000_000), default: Default::Note("the scenario's replications"), unit: "runs", symbol: "", claim: "", doc: "replications per point", venue_kinds: &[] },
     p("sweep.samples", int(1, 10_000_000), "10", "points", "", "", "points of a random or lhs design"),
     p("sweep.seed", int(0, i64::MAX), "1", "", "", "", "seed of a random or lhs design (apart from the runs' seeds)"),
-    Param { path: "sweep.table", kind: Kind::Text, default: Default::None, unit: "", symbol: "", claim: "", doc: "CSV file of points for the table design (relative to the scenario file): a header of parameter paths, one row per point", venue_kinds: &[] },
+    Param { path: "sweep.table", kind: Kind::Text, default: Default::Note("none (required by the table design)"), unit: "", symbol: "", claim: "", doc: "CSV file of points for the table design (relative to the scenario file): a header of parameter paths, one row per point", venue_kinds: &[] },
     p("sweep.independent_points", Kind::Bool, "false", "", "", "", "false: every point uses the same seeds (common random numbers); true: each point its own"),
-    Param { path: "sweep.parameters.*", kind: Kind::Sweep, default: Default::None, unit: "", symbol: "", claim: "", doc: "a swept parameter by its quoted dotted path, e.g. \"venues.round_tables.every\" = [1, 3, 6]", venue_kinds: &[] },
+    Param { path: "sweep.parameters.*", kind: Kind::Sweep, default: Default::Note("none"), unit: "", symbol: "", claim: "", doc: "a swept parameter by its quoted dotted path, e.g. \"venues.round_tables.every\" = [1, 3, 6]", venue_kinds: &[] },
     venue("venues.*.enabled", Kind::Bool, "true", "", "", &[], "false switches the venue off (useful in strategies and sweeps)"),
     venue("venues.*.every", int(1, 1_000_000), "12", "steps", "", &[], "period between meetings"),
     venue("venues.*.offset", int(0, 1_000_000), "0", "steps", "", &[], "a meeting happens when (t - offset) % every == 0"),
@@ -291,7 +291,7 @@ pub fn default_for(param: &Param, sector: Option<Sector>) -> Option<&'static str
     match param.default {
         Default::Value(v) => Some(v),
         Default::PerSector(per) => sector.map(|s| per[s.index()]),
-        Default::None => None,
+        Default::Note(_) => None,
     }
 }
 
@@ -348,7 +348,7 @@ mod tests {
             let defaults: Vec<&str> = match param.default {
                 Default::Value(v) => vec![v],
                 Default::PerSector(per) => per.to_vec(),
-                Default::None => vec![],
+                Default::Note(_) => vec![],
             };
             for d in defaults {
                 let value: toml::Value =
