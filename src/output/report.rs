@@ -146,10 +146,13 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
                 };
                 let _ = writeln!(
                     html,
-                    "<li><strong>{}</strong>: a {} every {} months, {} seats, {} mix, facilitation {}, cost {} per meeting{}</li>",
+                    "<li><strong>{}</strong>: a {} {}, {} seats, {} mix, facilitation {}, cost {} per meeting{}</li>",
                     escape(name),
                     escape(&value(v, "kind")),
-                    escape(&value(v, "every")),
+                    match value(v, "every").as_str() {
+                        "1" => "every month".to_string(),
+                        n => format!("every {} months", escape(n)),
+                    },
                     escape(&value(v, "capacity")),
                     escape(&mix),
                     escape(&value(v, "facilitation")),
