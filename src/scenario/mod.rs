@@ -712,6 +712,16 @@ mod tests {
     }
 
     #[test]
+    fn set_on_a_table_names_its_keys() {
+        let err =
+            load_str("t.toml", "[populations.civil]\ncount = 4\n", &["populations.civil.need=0.5".into()])
+                .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("is a table") && text.contains("mean, sd"), "{text}");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
     fn venue_keys_must_fit_the_kind() {
         let src = "[populations.civil]\ncount = 4\n[venues.talk]\nkind = \"seminar\"\ngroup_size = 4\n";
         let err = load_str("t.toml", src, &[]).unwrap_err().to_string();

@@ -76,6 +76,17 @@ fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()
 
 /// The error for a key the registry does not know, with the nearest valid key when one is close.
 pub fn unknown_key(parts: &[&str], location: Location) -> Error {
+    if params::is_table(parts) {
+        let dotted = parts.join(".");
+        return Error::input(
+            location,
+            Some(&dotted),
+            format!(
+                "`{dotted}` is a table, not a value; set one of its keys: {}",
+                params::children(parts).join(", ")
+            ),
+        );
+    }
     // Blame the first component that leads nowhere (`needs` in `populations.civil.needs.mean`).
     let known = (1..parts.len()).take_while(|&i| params::is_table(&parts[..i])).count();
     let (parent, key) = parts[..=known].split_at(known);
