@@ -4,10 +4,9 @@
 pub mod design;
 pub mod stats;
 
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-
-use rayon::prelude::*;
 
 use crate::error::{Error, Location, Result};
 use crate::observe::{self, Recording, RunOutput};
@@ -205,9 +204,10 @@ pub fn default_threads() -> usize {
 }
 
 /// Runs `runs` of a plan on `threads` threads and hands each outcome to `sink` in the order of
-/// `runs`, so that what the sink writes does not depend on the thread count. Runs are executed in
-/// chunks of a few per thread: memory stays bounded by the runs in flight. A run that panics is
-/// reported as failed; the others go on.
+/// `runs`, so that what the sink writes does not depend on the thread count. At most a window of a
+/// few runs per thread is in flight ahead of the next run to be written: finished runs wait in a
+/// reorder buffer, memory stays bounded by the window, and no thread waits for a slow neighbour
+/// (there is no barrier between batches). A run that panics is reported as failed; the others go on.
 pub fn execute(
     plan: &Plan,
     runs: &[RunSpec],
@@ -219,25 +219,38 @@ pub fn execute(
         .num_threads(threads.max(1))
         .build()
         .map_err(|e| Error::Run(format!("cannot start {threads} threads: {e}")))?;
-    let chunk = threads.max(1) * 4;
-    // Runs come point by point, so the scenario of the current point is kept between chunks.
-    let mut current: Option<(u32, Arc<Scenario>)> = None;
-    for batch in runs.chunks(chunk) {
-        let mut scenarios = Vec::with_capacity(batch.len());
-        for run in batch {
-            if current.as_ref().is_none_or(|(p, _)| *p != run.point) {
-                current = Some((run.point, plan.scenario(run.point)?));
+    let window = threads.max(1) * 4;
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Outcome)>();
+    // The calling thread spawns, receives and writes; the pool's threads run.
+    pool.in_place_scope(|scope| {
+        // Runs come point by point, so the scenario of the current point is kept between runs.
+        let mut current: Option<(u32, Arc<Scenario>)> = None;
+        let mut waiting: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let (mut spawned, mut written) = (0, 0);
+        while written < runs.len() {
+            while spawned < runs.len() && spawned < written + window {
+                let run = runs[spawned];
+                if current.as_ref().is_none_or(|(p, _)| *p != run.point) {
+                    current = Some((run.point, plan.scenario(run.point)?));
+                }
+                let scenario = current.as_ref().expect("set above").1.clone();
+                let (sender, index) = (sender.clone(), spawned);
+                scope.spawn(move |_| {
+                    // The receiver outlives every run: a failed send only means the writer stopped.
+                    let _ = sender.send((index, run_one(&scenario, &run, recording)));
+                });
+                spawned += 1;
             }
-            scenarios.push(current.as_ref().expect("set above").1.clone());
+            let (index, outcome) =
+                receiver.recv().map_err(|_| Error::Run("a worker thread stopped without a result".into()))?;
+            waiting.insert(index, outcome);
+            while let Some(outcome) = waiting.remove(&written) {
+                sink(&runs[written], outcome)?;
+                written += 1;
+            }
         }
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            batch.par_iter().zip(&scenarios).map(|(run, s)| run_one(s, run, recording)).collect()
-        });
-        for (run, outcome) in batch.iter().zip(outcomes) {
-            sink(run, outcome)?;
-        }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn run_one(scenario: &Scenario, run: &RunSpec, recording: Recording) -> Outcome {
