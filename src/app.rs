@@ -14,7 +14,7 @@ use crate::experiment::stats::{summarize, t_975, t_test_p, Summary};
 use crate::experiment::{self, Plan, RunSpec};
 use crate::observe::{Recording, RunMetrics};
 use crate::output::tables::{self, Tables};
-use crate::output::{manifest, Manifest, ResultsFolder};
+use crate::output::{folder, manifest, Manifest, ResultsFolder};
 use crate::scenario::params::{self, Default, PARAMS};
 use crate::scenario::Resolved;
 
@@ -117,10 +117,7 @@ pub fn sweep(
         Some(dir) => dir.clone(),
         None => match shard {
             Some(s) => PathBuf::from(format!("results/{name}-shard-{}-of-{}", s.index, s.count)),
-            None => PathBuf::from(format!(
-                "results/{name}-sweep-{}",
-                manifest::timestamp_compact(SystemTime::now())
-            )),
+            None => folder::new_folder(&format!("{name}-sweep")),
         },
     };
     prepare_in_place(&dir, options.force)?;
@@ -131,19 +128,7 @@ pub fn sweep(
 
 /// A folder written in place: new, empty, or emptied with `--force`.
 fn prepare_in_place(dir: &Path, force: bool) -> Result<()> {
-    let location = || Location::file(dir.display().to_string());
-    if dir.exists() && !dir.is_dir() {
-        return Err(Error::input(
-            location(),
-            None,
-            "the output path exists and is not a folder; choose another -o",
-        ));
-    }
-    let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
-    if non_empty && !force {
-        return Err(Error::input(location(), None, "the output folder is not empty; add --force to replace it, --resume to continue it, or choose another -o"));
-    }
-    if non_empty {
+    if folder::check_target(dir, force, ", --resume to continue it")? {
         fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))

@@ -7,6 +7,44 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
 
+/// Refuses an output path that is not a folder, or a non-empty folder without `force` (`hint`
+/// adds what else the user may do). Returns whether the folder holds anything.
+pub fn check_target(dir: &Path, force: bool, hint: &str) -> Result<bool> {
+    let location = || Location::file(dir.display().to_string());
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::input(
+            location(),
+            None,
+            "the output path exists and is not a folder; choose another -o",
+        ));
+    }
+    let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if non_empty && !force {
+        return Err(Error::input(
+            location(),
+            None,
+            format!("the output folder is not empty; add --force to replace it{hint}, or choose another -o"),
+        ));
+    }
+    Ok(non_empty)
+}
+
+/// A new folder `results/NAME-YYYYMMDD-HHMMSS` (with `-2`, `-3`, ... if that exists): never one that
+/// holds results.
+pub fn new_folder(name: &str) -> PathBuf {
+    let stamp = super::manifest::timestamp_compact(std::time::SystemTime::now());
+    let safe: String =
+        name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let base = Path::new("results").join(format!("{safe}-{stamp}"));
+    let mut candidate = base.clone();
+    let mut k = 2;
+    while candidate.exists() {
+        candidate = PathBuf::from(format!("{}-{k}", base.display()));
+        k += 1;
+    }
+    candidate
+}
+
 pub struct ResultsFolder {
     target: PathBuf,
     work: PathBuf,
@@ -19,38 +57,10 @@ impl ResultsFolder {
     pub fn create(explicit: Option<&Path>, name: &str, force: bool) -> Result<Self> {
         let target = match explicit {
             Some(dir) => {
-                let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
-                if dir.exists() && !dir.is_dir() {
-                    return Err(Error::input(
-                        Location::file(dir.display().to_string()),
-                        None,
-                        "the output path exists and is not a folder; choose another -o",
-                    ));
-                }
-                if non_empty && !force {
-                    return Err(Error::input(
-                        Location::file(dir.display().to_string()),
-                        None,
-                        "the output folder is not empty; add --force to replace it, or choose another -o",
-                    ));
-                }
+                check_target(dir, force, "")?;
                 dir.to_path_buf()
             }
-            None => {
-                let stamp = super::manifest::timestamp_compact(std::time::SystemTime::now());
-                let safe: String = name
-                    .chars()
-                    .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
-                    .collect();
-                let base = Path::new("results").join(format!("{safe}-{stamp}"));
-                let mut candidate = base.clone();
-                let mut k = 2;
-                while candidate.exists() {
-                    candidate = PathBuf::from(format!("{}-{k}", base.display()));
-                    k += 1;
-                }
-                candidate
-            }
+            None => new_folder(name),
         };
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

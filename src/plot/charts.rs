@@ -301,14 +301,8 @@ impl Chart {
                     .disable_mesh()
                     .x_desc(&self.x_label)
                     .y_desc(&self.y_label)
-                    .x_label_formatter(&|v| match v {
-                        SegmentValue::CenterOf(i) => xs.get(*i).cloned().unwrap_or_default(),
-                        _ => String::new(),
-                    })
-                    .y_label_formatter(&|v| match v {
-                        SegmentValue::CenterOf(i) => ys.get(*i).cloned().unwrap_or_default(),
-                        _ => String::new(),
-                    })
+                    .x_label_formatter(&|v| segment_label(xs, v))
+                    .y_label_formatter(&|v| segment_label(ys, v))
                     .label_style((style::FONT, 15).into_font().color(&INK))
                     .draw()
                     .map_err(e)?;
@@ -392,14 +386,19 @@ impl Chart {
             .disable_y_mesh()
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
+            .y_label_formatter(&|v| segment_label(labels, v))
             .label_style((style::FONT, 15).into_font().color(&INK))
             .draw()
             .map_err(e)?;
         Ok(chart)
+    }
+}
+
+/// The label of a category axis at the centre of its segment.
+fn segment_label(labels: &[String], v: &SegmentValue<usize>) -> String {
+    match v {
+        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
     }
 }
 
