@@ -15,7 +15,7 @@ use crate::experiment::{self, Plan, RunSpec};
 use crate::observe::{Recording, RunMetrics};
 use crate::output::tables::{self, Tables};
 use crate::output::{folder, manifest, Manifest, ResultsFolder};
-use crate::scenario::params::{self, Default, PARAMS};
+use crate::scenario::params::{self, DefaultValue};
 use crate::scenario::Resolved;
 
 #[derive(Debug, Clone)]
@@ -611,14 +611,14 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
 pub fn params_text(markdown: bool) -> String {
     let mut out = String::new();
     let default_text = |p: &params::Param| match p.default {
-        Default::Value(v) => v.to_string(),
-        Default::PerSector([a, b, c]) => format!("public {a}, private {b}, civil {c}"),
-        Default::Note(note) => format!("({note})"),
+        DefaultValue::Value(v) => v.to_string(),
+        DefaultValue::PerSector([a, b, c]) => format!("public {a}, private {b}, civil {c}"),
+        DefaultValue::Note(note) => format!("({note})"),
     };
     if markdown {
         out.push_str("| path | symbol | type | default | range | unit | claim | meaning |\n");
         out.push_str("|---|---|---|---|---|---|---|---|\n");
-        for p in PARAMS {
+        for p in params::all() {
             let mut doc = p.doc.to_string();
             if !p.venue_kinds.is_empty() {
                 doc.push_str(&format!(" ({} only)", p.venue_kinds.join(", ")));
@@ -628,9 +628,9 @@ pub fn params_text(markdown: bool) -> String {
                 "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
                 p.path,
                 p.symbol,
-                p.kind.type_name(),
+                p.domain.type_name(),
                 default_text(p).replace('|', "\\|"),
-                p.kind.range().replace('|', "\\|"),
+                p.domain.range().replace('|', "\\|"),
                 p.unit,
                 p.claim,
                 doc
@@ -638,16 +638,16 @@ pub fn params_text(markdown: bool) -> String {
         }
         return out;
     }
-    for p in PARAMS {
+    for p in params::all() {
         let _ = writeln!(out, "{}", p.path);
         let symbol = if p.symbol.is_empty() { String::new() } else { format!("  symbol {}", p.symbol) };
         let claim = if p.claim.is_empty() { String::new() } else { format!("  models {}", p.claim) };
         let _ = writeln!(
             out,
             "    {}  default {}  range {}{}{}",
-            p.kind.type_name(),
+            p.domain.type_name(),
             default_text(p),
-            p.kind.range(),
+            p.domain.range(),
             symbol,
             claim
         );

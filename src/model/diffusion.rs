@@ -18,9 +18,9 @@ use rand::Rng;
 
 use super::agent::Sector;
 use super::innovation::Innovation;
+use super::parameters::Mixing;
 use super::sampling::Skips;
 use super::{chance, World};
-use crate::scenario::Mixing;
 
 impl World {
     pub(crate) fn add_innovation(&mut self, innovation: Innovation) {

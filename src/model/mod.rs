@@ -7,10 +7,11 @@ mod diffusion;
 mod encounter;
 mod innovation;
 mod knowledge;
+pub mod parameters;
 mod partnership;
 mod sampling;
 mod tie;
-mod venue;
+pub mod venue;
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -21,11 +22,13 @@ pub use agent::{complementarity, composition, Agents, Sector, COMPOSITIONS};
 pub use encounter::{interaction_probability, partnership_start, trust_after_interaction};
 pub use innovation::Innovation;
 pub use knowledge::Knowledge;
+pub use parameters::{
+    DefaultValue, DiffusionParams, Domain, InnovationParams, IntRange, Mix, Mixing, Param, Population,
+    Scenario, Setting, TraitDist, TrustParams, VenueSpec,
+};
 pub use partnership::{innovation_probability, phi, trust_after_work};
 pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work};
-pub use venue::{pool_mask, Lattice, Venue, VenueStats};
-
-use crate::scenario::Scenario;
+pub use venue::{pool_mask, Lattice, Venue, VenueKind, VenueStats, KINDS};
 
 /// The random streams of one run, all derived from the run's seed: the initial population, the
 /// set-up of venues, the dynamics, and observation. Separate streams give common random numbers:
@@ -252,7 +255,7 @@ impl World {
     /// lattice can change any more under Axelrod's rule.
     pub fn lattices_stable(&self) -> bool {
         let f = self.knowledge.features;
-        self.venues.iter().filter_map(|v| v.lattice.as_ref()).all(|lattice| {
+        self.venues.iter().filter_map(Venue::lattice).all(|lattice| {
             lattice.neighbour_pairs().all(|(a, b)| {
                 let k = self.knowledge.differing(a, b);
                 k == 0 || k == f
@@ -262,7 +265,7 @@ impl World {
 
     /// Stable regions summed over the neighbourhood lattices; `None` without a lattice.
     pub fn regions(&self) -> Option<usize> {
-        let lattices: Vec<&Lattice> = self.venues.iter().filter_map(|v| v.lattice.as_ref()).collect();
+        let lattices: Vec<&Lattice> = self.venues.iter().filter_map(Venue::lattice).collect();
         (!lattices.is_empty()).then(|| lattices.iter().map(|l| l.regions(&self.knowledge)).sum())
     }
 

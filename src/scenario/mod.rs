@@ -8,181 +8,19 @@ pub mod params;
 pub mod sweep;
 pub mod validate;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Location, Result};
-use crate::model::Sector;
+pub use crate::model::{
+    DiffusionParams, InnovationParams, IntRange, Mix, Mixing, Population, Scenario, Sector, Setting,
+    TraitDist, TrustParams, VenueKind, VenueSpec,
+};
 use validate::Spans;
 
 /// The embedded baseline scenario, run by `olika run` without a file.
 pub const BASELINE: &str = include_str!("../../scenarios/baseline.toml");
 pub const BASELINE_NAME: &str = "baseline.toml (embedded)";
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    pub name: String,
-    pub description: String,
-    pub seed: u64,
-    pub replications: u32,
-    pub steps: u32,
-    pub features: usize,
-    pub traits: u32,
-    pub sector_distance: f64,
-    pub individual_variation: f64,
-    pub homophily: f64,
-    pub learning: f64,
-    pub follow_up: f64,
-    pub equity: f64,
-    pub stale_after: u32,
-    pub until_stable: bool,
-    pub trust: TrustParams,
-    pub innovation: InnovationParams,
-    pub diffusion: DiffusionParams,
-    #[serde(default)]
-    pub populations: BTreeMap<String, Population>,
-    #[serde(default)]
-    pub venues: BTreeMap<String, VenueSpec>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrustParams {
-    pub prior_within: f64,
-    pub prior_across: f64,
-    pub gain: f64,
-    pub partner: f64,
-    pub formal: f64,
-    pub work_gain: f64,
-    pub dissolve: f64,
-    pub decay: f64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InnovationParams {
-    pub rate: f64,
-    pub novelty_exponent: f64,
-    pub absorption_exponent: f64,
-    pub procurement_factor: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mixing {
-    Ties,
-    Full,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DiffusionParams {
-    pub external: f64,
-    pub imitation: f64,
-    pub appeal: bool,
-    pub mixing: Mixing,
-    pub seed_innovations: u32,
-    pub scale_up: bool,
-}
-
-/// A trait drawn from a Beta distribution with this mean and standard deviation (sd 0: constant).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TraitDist {
-    pub mean: f64,
-    pub sd: f64,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntRange {
-    pub min: u32,
-    pub max: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Population {
-    pub sector: Sector,
-    pub count: usize,
-    pub need: TraitDist,
-    pub capital: TraitDist,
-    pub reach: TraitDist,
-    pub openness: TraitDist,
-    pub visibility: TraitDist,
-    pub rule_orientation: TraitDist,
-    pub social_weight: TraitDist,
-    pub initiative: TraitDist,
-    pub max_partners: IntRange,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VenueKind {
-    Workshop,
-    Seminar,
-    Matchmaking,
-    Hub,
-    Neighbourhood,
-    Procurement,
-    Open,
-}
-
-impl VenueKind {
-    pub fn name(self) -> &'static str {
-        params::VENUE_KINDS[self as usize]
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mix {
-    Open,
-    Balanced,
-    Only(Vec<Sector>),
-}
-
-/// How a neighbourhood meets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Update {
-    /// Each resident, active with probability equal to its openness, has an encounter with a random
-    /// neighbour.
-    Pairs,
-    /// Axelrod's culture update: as many events as residents, each a random resident copying a
-    /// random neighbour with probability equal to their similarity.
-    Axelrod,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Seating {
-    Random,
-    Mixed,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VenueSpec {
-    pub kind: VenueKind,
-    pub enabled: bool,
-    pub every: u32,
-    pub offset: u32,
-    pub capacity: usize,
-    pub mix: Mix,
-    pub facilitation: f64,
-    pub cost: f64,
-    pub group_size: usize,
-    pub seating: Seating,
-    pub mingle: u32,
-    pub boost: f64,
-    pub width: usize,
-    pub height: usize,
-    pub update: Update,
-}
 
 /// A scenario after `extends`, `--set` and defaults: the typed scenario, its resolved TOML text (what
 /// `olika check` prints and the plan hash covers), and where it came from.
@@ -349,7 +187,7 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
     let mut merged = toml::Table::new();
     // `extends` and `replace` direct the loading and are not part of the resolved scenario.
     // `[sweep]` exists only where a file writes one.
-    for param in params::PARAMS
+    for param in params::all()
         .iter()
         .filter(|p| !p.path.contains('*') && !DIRECTIVES.contains(&p.path) && !p.path.starts_with("sweep."))
     {
@@ -376,12 +214,7 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
     }
     let sweep_table = merged.remove("sweep");
     fill_defaults(&mut merged, &provenance)?;
-    check_consistency(&merged, &provenance)?;
-    let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(with_inapplicable(&merged)))
-        .map_err(|e| {
-            let path = e.path().to_string();
-            Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
-        })?;
+    let scenario = typed(&merged, &provenance)?;
     let print = |t: &toml::Table| {
         toml::to_string(t).map_err(|e| Error::Run(format!("cannot print the scenario: {e}")))
     };
@@ -414,11 +247,47 @@ pub fn apply(base: &toml::Table, assignments: &[(&str, &toml::Value)], name: &st
         insert_path(&mut table, path, (*value).clone());
         provenance.set_by.insert(path.to_string(), Setter::Override(Location::file(name)));
     }
-    check_consistency(&table, &provenance)?;
-    serde_path_to_error::deserialize(toml::Value::Table(with_inapplicable(&table))).map_err(|e| {
-        let path = e.path().to_string();
-        Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
-    })
+    typed(&table, &provenance)
+}
+
+/// The typed scenario of a resolved table, with the constraints between its values checked.
+fn typed(table: &toml::Table, provenance: &Provenance) -> Result<Scenario> {
+    let scenario: Scenario =
+        serde_path_to_error::deserialize(toml::Value::Table(table.clone())).map_err(|e| {
+            let path = e.path().to_string();
+            Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
+        })?;
+    check_consistency(&scenario, &|path| provenance.locate(path))?;
+    Ok(scenario)
+}
+
+impl Scenario {
+    /// Checks a scenario built or changed in code (by the lab's sliders, a test, a program) with
+    /// the rules and messages of the file loader: every key known, every value of its type and in
+    /// its range, every venue with its kind's keys, and the constraints between values. Errors name
+    /// the scenario and the dotted path of the key.
+    pub fn validate(&self) -> Result<()> {
+        let origin = format!("scenario {}", self.name);
+        validate_scenario(self, &origin)
+    }
+}
+
+fn validate_scenario(scenario: &Scenario, origin: &str) -> Result<()> {
+    let location = |_: &str| Location::file(origin);
+    let table = toml::Table::try_from(scenario)
+        .map_err(|e| Error::input(Location::file(origin), None, format!("cannot be written as TOML: {e}")))?;
+    validate::check_file(&table, &Spans::new(origin, ""))?;
+    for (name, venue) in &scenario.venues {
+        if let Some(key) = venue.kind.keys.iter().find(|k| !venue.settings.contains_key(k.path)) {
+            let path = format!("venues.{name}.{}", key.path);
+            return Err(Error::input(
+                location(&path),
+                Some(&path),
+                format!("a {} venue needs `{}`", venue.kind.name, key.path),
+            ));
+        }
+    }
+    check_consistency(scenario, &location)
 }
 
 fn literal(text: &str) -> toml::Value {
@@ -519,7 +388,7 @@ fn fill_defaults(merged: &mut toml::Table, provenance: &Provenance) -> Result<()
                     return Err(Error::input(
                         provenance.locate(&base),
                         Some(&format!("{base}.kind")),
-                        format!("venue `{name}` needs a kind: {}", params::VENUE_KINDS.join(", ")),
+                        format!("venue `{name}` needs a kind: {}", params::venue_kinds().join(", ")),
                     ));
                 };
                 for key in table.keys() {
@@ -541,7 +410,7 @@ fn fill_defaults(merged: &mut toml::Table, provenance: &Provenance) -> Result<()
                 None
             };
             let kind = table.get("kind").and_then(|v| v.as_str()).unwrap_or("").to_string();
-            for param in params::PARAMS.iter().filter(|p| p.path.starts_with(&format!("{group}.*."))) {
+            for param in params::all().iter().filter(|p| p.path.starts_with(&format!("{group}.*."))) {
                 // Keys of other venue kinds stay out of the resolved scenario, so that it reads
                 // (and loads) as a valid scenario file.
                 if !param.venue_kinds.is_empty() && !param.venue_kinds.contains(&kind.as_str()) {
@@ -569,94 +438,57 @@ fn fill_defaults(merged: &mut toml::Table, provenance: &Provenance) -> Result<()
     Ok(())
 }
 
-/// The resolved table with the defaults of every venue kind's keys, which the typed `VenueSpec`
-/// holds for all kinds (a seminar simply never reads its `group_size`).
-fn with_inapplicable(merged: &toml::Table) -> toml::Table {
-    let mut full = merged.clone();
-    if let Some(toml::Value::Table(venues)) = full.get_mut("venues") {
-        for (_, venue) in venues.iter_mut() {
-            let table = venue.as_table_mut().expect("validated as a table");
-            for param in params::PARAMS.iter().filter(|p| p.path.starts_with("venues.*.")) {
-                let key = &param.path["venues.*.".len()..];
-                if let (false, Some(default)) = (table.contains_key(key), params::default_for(param, None)) {
-                    table.insert(key.to_string(), literal(default));
-                }
-            }
-        }
-    }
-    full
-}
-
-/// Constraints between parameters, checked on the resolved scenario.
-fn check_consistency(merged: &toml::Table, provenance: &Provenance) -> Result<()> {
-    let get = |path: &str| -> f64 {
-        let mut value = None;
-        let mut table = Some(merged);
-        for part in path.split('.') {
-            value = table.and_then(|t| t.get(part));
-            table = value.and_then(|v| v.as_table());
-        }
-        value.and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))).unwrap_or(f64::NAN)
-    };
-    let fail = |path: &str, message: String| Err(Error::input(provenance.locate(path), Some(path), message));
-    if get("trust.formal") < get("trust.partner") {
+/// Constraints between parameters, checked on the typed scenario; `locate` says where a dotted
+/// path was set.
+fn check_consistency(s: &Scenario, locate: &dyn Fn(&str) -> Location) -> Result<()> {
+    let fail = |path: &str, message: String| Err(Error::input(locate(path), Some(path), message));
+    if s.trust.formal < s.trust.partner {
         return fail("trust.formal", "trust.formal must be at least trust.partner (a formal partnership needs more trust than an informal one)".into());
     }
-    let mut boost: f64 = 0.0;
-    let mut agents = 0.0;
-    if let Some(toml::Value::Table(pops)) = merged.get("populations") {
-        for (name, pop) in pops {
-            agents += get(&format!("populations.{name}.count"));
-            for (key, value) in pop.as_table().expect("table") {
-                if let Some(dist) = value.as_table().filter(|t| t.contains_key("sd")) {
-                    let mean = dist["mean"].as_float().unwrap_or(0.0);
-                    let sd = dist["sd"].as_float().unwrap_or(0.0);
-                    if sd > 0.0 && sd * sd >= mean * (1.0 - mean) {
-                        return fail(
-                            &format!("populations.{name}.{key}.sd"),
-                            format!("sd {sd} is too large for mean {mean}: a Beta distribution needs sd² < mean (1 - mean); use sd < {:.3}, or sd = 0 for a constant", (mean * (1.0 - mean)).sqrt()),
-                        );
-                    }
-                }
-            }
-            if get(&format!("populations.{name}.max_partners.min"))
-                > get(&format!("populations.{name}.max_partners.max"))
-            {
+    for (name, pop) in &s.populations {
+        // In the order of the keys of a population table.
+        let traits = [
+            ("capital", pop.capital),
+            ("initiative", pop.initiative),
+            ("need", pop.need),
+            ("openness", pop.openness),
+            ("reach", pop.reach),
+            ("rule_orientation", pop.rule_orientation),
+            ("social_weight", pop.social_weight),
+            ("visibility", pop.visibility),
+        ];
+        for (key, TraitDist { mean, sd }) in traits {
+            if sd > 0.0 && sd * sd >= mean * (1.0 - mean) {
                 return fail(
-                    &format!("populations.{name}.max_partners.min"),
-                    "max_partners.min must not exceed max_partners.max".into(),
+                    &format!("populations.{name}.{key}.sd"),
+                    format!("sd {sd} is too large for mean {mean}: a Beta distribution needs sd² < mean (1 - mean); use sd < {:.3}, or sd = 0 for a constant", (mean * (1.0 - mean)).sqrt()),
                 );
             }
         }
+        if pop.max_partners.min > pop.max_partners.max {
+            return fail(
+                &format!("populations.{name}.max_partners.min"),
+                "max_partners.min must not exceed max_partners.max".into(),
+            );
+        }
     }
-    if agents < 1.0 {
+    let organisations: usize = s.populations.values().map(|p| p.count).sum();
+    if organisations == 0 {
         return fail(
             "populations",
             "the scenario has no organisations; add a population, e.g. `[populations.civil] count = 40`"
                 .into(),
         );
     }
-    if let Some(toml::Value::Table(venues)) = merged.get("venues") {
-        for (name, venue) in venues {
-            let kind = venue.get("kind").and_then(|v| v.as_str()).unwrap_or("");
-            if kind == "seminar" {
-                boost = boost.max(get(&format!("venues.{name}.boost")));
-            }
-            if kind == "neighbourhood" {
-                let width = get(&format!("venues.{name}.width"));
-                let height = get(&format!("venues.{name}.height"));
-                let residents = get(&format!("venues.{name}.capacity")).min(agents);
-                if width > 0.0 && width * if height > 0.0 { height } else { width } < residents {
-                    return fail(
-                        &format!("venues.{name}.width"),
-                        format!("the lattice has fewer cells than the {residents} residents; enlarge width/height or lower capacity"),
-                    );
-                }
-            }
+    let mut boost: f64 = 0.0;
+    for (name, venue) in &s.venues {
+        if let Err((key, message)) = (venue.kind.check)(venue, organisations) {
+            return fail(&format!("venues.{name}.{key}"), message);
         }
+        boost = boost.max((venue.kind.build)(venue).boost());
     }
-    // The adoption probability appeal (p b + q share) must stay a probability for every agent.
-    let most = get("diffusion.external") * (1.0 + boost) + get("diffusion.imitation");
+    // The adoption probability (p b + q share) must stay a probability for every agent.
+    let most = s.diffusion.external * (1.0 + boost) + s.diffusion.imitation;
     if most > 1.0 {
         return fail("diffusion.imitation", format!("diffusion.external · (1 + largest seminar boost) + diffusion.imitation = {most}, which exceeds 1; lower them"));
     }
@@ -752,6 +584,32 @@ mod tests {
         assert!(!first.toml.contains("group_size"), "keys of other venue kinds are left out");
         let again = load_str("resolved.toml", &first.toml, &[]).unwrap();
         assert_eq!(again.toml, first.toml);
+    }
+
+    #[test]
+    fn scenarios_changed_in_code_are_validated_like_files() {
+        let mut s = baseline(&[]).unwrap().scenario;
+        assert!(s.validate().is_ok());
+        s.homophily = -1.0;
+        let err = s.validate().unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("homophily") && text.contains("out of range"), "{text}");
+        assert_eq!(err.exit_code(), 2);
+
+        let mut s = baseline(&[]).unwrap().scenario;
+        let (name, workshop) =
+            s.venues.iter_mut().find(|(_, v)| v.kind.name == "workshop").expect("the baseline has workshops");
+        let name = name.clone();
+        workshop.settings.insert("group_size".into(), Setting::Int(1));
+        let text = s.validate().unwrap_err().to_string();
+        assert!(text.contains(&format!("venues.{name}.group_size")) && text.contains("2..1000"), "{text}");
+        s.venues.get_mut(&name).unwrap().settings.remove("group_size");
+        let text = s.validate().unwrap_err().to_string();
+        assert!(text.contains("needs `group_size`"), "{text}");
+
+        let mut s = baseline(&[]).unwrap().scenario;
+        s.trust.formal = 0.1;
+        assert!(s.validate().unwrap_err().to_string().contains("trust.formal must be at least"));
     }
 
     #[test]

@@ -1,135 +1,59 @@
 //! The parameter registry: every key a scenario file may hold, with its type, default, range, unit
 //! and the claim of the seed document it models. One table drives validation (unknown keys, types,
-//! ranges), the defaults of the resolved scenario, and `olika params`; nothing else lists parameters.
+//! ranges), the defaults of the resolved scenario, `olika params` and the parameter table of
+//! docs/scenario.md; nothing else lists parameters. Venue kinds declare their own keys in their
+//! files (`model::venue::KINDS`); [`all`] places them under `venues.*.`.
 
-use crate::model::Sector;
+use std::sync::OnceLock;
 
-/// What values a parameter takes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    /// A real number in `[min, max]` (`max` may be infinite).
-    Float {
-        min: f64,
-        max: f64,
-    },
-    /// An integer in `[min, max]`.
-    Int {
-        min: i64,
-        max: i64,
-    },
-    Bool,
-    /// Free text.
-    Text,
-    /// One of a fixed set of words.
-    Choice(&'static [&'static str]),
-    /// A list of words from a fixed set.
-    List(&'static [&'static str]),
-    /// Who may attend a venue: "open", "balanced", or a table `{ only = [sectors] }`.
-    Mix,
-    /// The values a sweep gives a parameter: a list, or a table `{ min, max, steps }`.
-    Sweep,
-}
-
-impl Kind {
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Kind::Float { .. } => "float",
-            Kind::Int { .. } => "integer",
-            Kind::Bool => "boolean",
-            Kind::Text => "string",
-            Kind::Choice(_) => "string",
-            Kind::List(_) => "list of strings",
-            Kind::Mix => "string or table",
-            Kind::Sweep => "list or table",
-        }
-    }
-
-    /// The allowed values, in words.
-    pub fn range(&self) -> String {
-        fn num(x: f64) -> String {
-            if x.is_infinite() {
-                "∞".into()
-            } else {
-                format!("{x}")
-            }
-        }
-        match self {
-            Kind::Float { min, max } => format!("[{}, {}]", num(*min), num(*max)),
-            Kind::Int { min, max } => {
-                if *max == i64::MAX {
-                    format!("{min}..")
-                } else {
-                    format!("{min}..{max}")
-                }
-            }
-            Kind::Bool => "true, false".into(),
-            Kind::Text => "any text".into(),
-            Kind::Choice(words) | Kind::List(words) => words.join(", "),
-            Kind::Mix => "\"open\", \"balanced\", { only = [sectors] }".into(),
-            Kind::Sweep => "[values], { min, max, steps }".into(),
-        }
-    }
-}
-
-/// Where a parameter's default comes from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Default {
-    /// A TOML literal.
-    Value(&'static str),
-    /// Depends on the population's sector: public, private, civil.
-    PerSector([&'static str; 3]),
-    /// No fixed value: the text says what stands in (e.g. "the file name", "required").
-    Note(&'static str),
-}
-
-#[derive(Debug, Clone)]
-pub struct Param {
-    /// Dotted path; `*` stands for a population or venue name.
-    pub path: &'static str,
-    pub kind: Kind,
-    pub default: Default,
-    pub unit: &'static str,
-    /// The symbol in MODEL.md, if any.
-    pub symbol: &'static str,
-    /// The claims of the seed document (C1..C12) this parameter models.
-    pub claim: &'static str,
-    pub doc: &'static str,
-    /// Venue kinds the parameter applies to; empty for all.
-    pub venue_kinds: &'static [&'static str],
-}
+pub use crate::model::{DefaultValue, Domain, Param};
+use crate::model::{Sector, KINDS};
 
 pub const SECTORS: &[&str] = &["public", "private", "civil"];
-pub const VENUE_KINDS: &[&str] =
-    &["workshop", "seminar", "matchmaking", "hub", "neighbourhood", "procurement", "open"];
 
-const UNIT: Kind = Kind::Float { min: 0.0, max: 1.0 };
-const NONNEG: Kind = Kind::Float { min: 0.0, max: f64::INFINITY };
-const fn int(min: i64, max: i64) -> Kind {
-    Kind::Int { min, max }
+/// The names of the venue kinds, in the order of `model::venue::KINDS`.
+pub fn venue_kinds() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| KINDS.iter().map(|k| k.name).collect())
+}
+
+const UNIT: Domain = Domain::Float { min: 0.0, max: 1.0 };
+const NONNEG: Domain = Domain::Float { min: 0.0, max: f64::INFINITY };
+const fn int(min: i64, max: i64) -> Domain {
+    Domain::Int { min, max }
 }
 
 const fn p(
     path: &'static str,
-    kind: Kind,
+    domain: Domain,
     default: &'static str,
     unit: &'static str,
     symbol: &'static str,
     claim: &'static str,
     doc: &'static str,
 ) -> Param {
-    Param { path, kind, default: Default::Value(default), unit, symbol, claim, doc, venue_kinds: &[] }
+    Param { path, domain, default: DefaultValue::Value(default), unit, symbol, claim, doc, venue_kinds: &[] }
 }
 
 const fn venue(
     path: &'static str,
-    kind: Kind,
+    domain: Domain,
     default: &'static str,
     unit: &'static str,
     symbol: &'static str,
     kinds: &'static [&'static str],
     doc: &'static str,
 ) -> Param {
-    Param { path, kind, default: Default::Value(default), unit, symbol, claim: "C2", doc, venue_kinds: kinds }
+    Param {
+        path,
+        domain,
+        default: DefaultValue::Value(default),
+        unit,
+        symbol,
+        claim: "C2",
+        doc,
+        venue_kinds: kinds,
+    }
 }
 
 /// A population trait drawn from a Beta distribution with the given mean and standard deviation.
@@ -142,8 +66,8 @@ const fn trait_mean(
 ) -> Param {
     Param {
         path,
-        kind: UNIT,
-        default: Default::PerSector(per),
+        domain: UNIT,
+        default: DefaultValue::PerSector(per),
         unit: "",
         symbol,
         claim,
@@ -155,8 +79,8 @@ const fn trait_mean(
 const fn trait_sd(path: &'static str, sd: &'static str) -> Param {
     Param {
         path,
-        kind: Kind::Float { min: 0.0, max: 0.5 },
-        default: Default::Value(sd),
+        domain: Domain::Float { min: 0.0, max: 0.5 },
+        default: DefaultValue::Value(sd),
         unit: "",
         symbol: "",
         claim: "",
@@ -165,11 +89,12 @@ const fn trait_sd(path: &'static str, sd: &'static str) -> Param {
     }
 }
 
-pub static PARAMS: &[Param] = &[
-    Param { path: "name", kind: Kind::Text, default: Default::Note("the file name"), unit: "", symbol: "", claim: "", doc: "short name of the scenario, used for the results folder", venue_kinds: &[] },
-    p("description", Kind::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
-    Param { path: "extends", kind: Kind::Text, default: Default::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
-    p("replace", Kind::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),
+/// The registry's own parameters; [`all`] adds the venue kinds' keys.
+static OWN: &[Param] = &[
+    Param { path: "name", domain: Domain::Text, default: DefaultValue::Note("the file name"), unit: "", symbol: "", claim: "", doc: "short name of the scenario, used for the results folder", venue_kinds: &[] },
+    p("description", Domain::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
+    Param { path: "extends", domain: Domain::Text, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
+    p("replace", Domain::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),
     p("seed", int(0, i64::MAX), "1", "", "", "", "root seed; each replication derives its own streams from it"),
     p("replications", int(1, 1_000_000), "10", "runs", "", "", "independent runs of the scenario"),
     p("steps", int(1, 1_000_000), "120", "steps (months)", "", "", "length of a run"),
@@ -177,12 +102,12 @@ pub static PARAMS: &[Param] = &[
     p("traits", int(2, 1_000_000), "10", "", "q", "C1", "initial trait values per feature"),
     p("sector_distance", UNIT, "0.5", "", "δ", "C1", "probability that a sector's prototype differs from the common base on a feature"),
     p("individual_variation", UNIT, "0.05", "", "μ", "C11", "probability that an organisation redraws a feature of its sector's prototype"),
-    p("homophily", Kind::Float { min: 0.0, max: 100.0 }, "1.0", "", "h", "C1", "pull toward sameness: p = f + (1 - f)(1 - d)^h"),
+    p("homophily", Domain::Float { min: 0.0, max: 100.0 }, "1.0", "", "h", "C1", "pull toward sameness: p = f + (1 - f)(1 - d)^h"),
     p("learning", UNIT, "0.1", "", "λ", "C1", "chance per interaction and side of copying one differing trait"),
     p("follow_up", UNIT, "0.3", "", "", "C8", "a tie meets again with probability follow_up · τ per step"),
     p("equity", UNIT, "1.0", "", "e", "C6", "fairness of partnerships: 1 equal partners, 0 giver-taker"),
     p("stale_after", int(1, 1_000_000), "36", "steps", "", "", "a partnership ends after this many steps without an innovation"),
-    p("until_stable", Kind::Bool, "false", "", "", "C1", "stop before `steps` once no pair of lattice neighbours has a similarity strictly between 0 and 1 (Axelrod)"),
+    p("until_stable", Domain::Bool, "false", "", "", "C1", "stop before `steps` once no pair of lattice neighbours has a similarity strictly between 0 and 1 (Axelrod)"),
     p("trust.prior_within", UNIT, "0.3", "", "τ₀", "C1", "trust of a new tie within a sector"),
     p("trust.prior_across", UNIT, "0.1", "", "τ₀", "C1", "trust of a new tie across sectors"),
     p("trust.gain", UNIT, "0.2", "", "γ", "C6", "trust gain per interaction: τ += γ (1 + f)(1 - τ)"),
@@ -192,16 +117,16 @@ pub static PARAMS: &[Param] = &[
     p("trust.dissolve", UNIT, "0.2", "", "", "C6", "a partnership ends when trust falls below this"),
     p("trust.decay", UNIT, "0.01", "per step", "", "", "trust lost per step by a tie that did not interact"),
     p("innovation.rate", UNIT, "0.2", "per step", "ρ", "C1", "base innovation probability of a partnership"),
-    p("innovation.novelty_exponent", Kind::Float { min: 0.0, max: 20.0 }, "2.0", "", "α", "C1", "weight of novelty in φ(d) = d^α (1 - d)^β / φ_max"),
-    p("innovation.absorption_exponent", Kind::Float { min: 0.0, max: 20.0 }, "1.0", "", "β", "C1", "weight of mutual understanding in φ(d)"),
+    p("innovation.novelty_exponent", Domain::Float { min: 0.0, max: 20.0 }, "2.0", "", "α", "C1", "weight of novelty in φ(d) = d^α (1 - d)^β / φ_max"),
+    p("innovation.absorption_exponent", Domain::Float { min: 0.0, max: 20.0 }, "1.0", "", "β", "C1", "weight of mutual understanding in φ(d)"),
     p("innovation.procurement_factor", UNIT, "0.3", "", "m", "C5", "innovation multiplier of procurement-born partnerships"),
     p("diffusion.external", UNIT, "0.002", "per step", "p", "C4", "external (Bass p) adoption rate"),
     p("diffusion.imitation", UNIT, "0.3", "per step", "q", "C4", "imitation (Bass q) adoption rate"),
-    p("diffusion.appeal", Kind::Bool, "true", "", "", "C5", "weigh adoption by appeal = Q (w need + (1 - w) capital); false: appeal 1"),
-    p("diffusion.mixing", Kind::Choice(&["ties", "full"]), "\"ties\"", "", "", "C4", "imitate through ties, or through the whole population (Bass)"),
+    p("diffusion.appeal", Domain::Bool, "true", "", "", "C5", "weigh adoption by appeal = Q (w need + (1 - w) capital); false: appeal 1"),
+    p("diffusion.mixing", Domain::Choice(&["ties", "full"]), "\"ties\"", "", "", "C4", "imitate through ties, or through the whole population (Bass)"),
     p("diffusion.seed_innovations", int(0, 1_000_000), "0", "innovations", "", "C4", "innovations seeded at the start, each in one random agent, quality 1"),
-    p("diffusion.scale_up", Kind::Bool, "true", "", "", "C4", "a public adopter scales an innovation up with probability equal to its reach"),
-    Param { path: "populations.*.sector", kind: Kind::Choice(SECTORS), default: Default::Note("the population's name"), unit: "", symbol: "", claim: "C3, C11, C12", doc: "the sector the population counts under (the default, the population's name, works when that is a sector)", venue_kinds: &[] },
+    p("diffusion.scale_up", Domain::Bool, "true", "", "", "C4", "a public adopter scales an innovation up with probability equal to its reach"),
+    Param { path: "populations.*.sector", domain: Domain::Choice(SECTORS), default: DefaultValue::Note("the population's name"), unit: "", symbol: "", claim: "C3, C11, C12", doc: "the sector the population counts under (the default, the population's name, works when that is a sector)", venue_kinds: &[] },
     p("populations.*.count", int(0, 10_000_000), "10", "organisations", "", "C3", "number of organisations in the population"),
     trait_mean("populations.*.need.mean", ["0.4", "0.3", "0.8"], "n", "C3, C7", "need insight: closeness to social needs"),
     trait_sd("populations.*.need.sd", "0.1"),
@@ -219,31 +144,52 @@ pub static PARAMS: &[Param] = &[
     trait_sd("populations.*.social_weight.sd", "0.1"),
     trait_mean("populations.*.initiative.mean", ["0.02", "0.05", "0.05"], "ι", "C8", "chance per step of approaching someone directly"),
     trait_sd("populations.*.initiative.sd", "0.01"),
-    Param { path: "populations.*.max_partners.min", kind: int(0, 1000), default: Default::PerSector(["1", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
-    Param { path: "populations.*.max_partners.max", kind: int(0, 1000), default: Default::PerSector(["2", "1", "2"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
-    Param { path: "venues.*.kind", kind: Kind::Choice(VENUE_KINDS), default: Default::Note("required"), unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
-    p("sweep.design", Kind::Choice(&["grid", "zip", "random", "lhs", "table"]), "\"grid\"", "", "", "", "how points are chosen: full factorial, values taken together, random, Latin hypercube, or rows of a CSV file"),
-    Param { path: "sweep.replications", kind: int(1, 1_000_000), default: Default::Note("the scenario's replications"), unit: "runs", symbol: "", claim: "", doc: "replications per point", venue_kinds: &[] },
+    Param { path: "populations.*.max_partners.min", domain: int(0, 1000), default: DefaultValue::PerSector(["1", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
+    Param { path: "populations.*.max_partners.max", domain: int(0, 1000), default: DefaultValue::PerSector(["2", "1", "2"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
+    Param { path: "venues.*.kind", domain: Domain::Choice(&[]), default: DefaultValue::Note("required"), unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
+    p("sweep.design", Domain::Choice(&["grid", "zip", "random", "lhs", "table"]), "\"grid\"", "", "", "", "how points are chosen: full factorial, values taken together, random, Latin hypercube, or rows of a CSV file"),
+    Param { path: "sweep.replications", domain: int(1, 1_000_000), default: DefaultValue::Note("the scenario's replications"), unit: "runs", symbol: "", claim: "", doc: "replications per point", venue_kinds: &[] },
     p("sweep.samples", int(1, 10_000_000), "10", "points", "", "", "points of a random or lhs design"),
     p("sweep.seed", int(0, i64::MAX), "1", "", "", "", "seed of a random or lhs design (apart from the runs' seeds)"),
-    Param { path: "sweep.table", kind: Kind::Text, default: Default::Note("none (required by the table design)"), unit: "", symbol: "", claim: "", doc: "CSV file of points for the table design (relative to the scenario file): a header of parameter paths, one row per point", venue_kinds: &[] },
-    p("sweep.independent_points", Kind::Bool, "false", "", "", "", "false: every point uses the same seeds (common random numbers); true: each point its own"),
-    Param { path: "sweep.parameters.*", kind: Kind::Sweep, default: Default::Note("none"), unit: "", symbol: "", claim: "", doc: "a swept parameter by its quoted dotted path, e.g. \"venues.round_tables.every\" = [1, 3, 6]", venue_kinds: &[] },
-    venue("venues.*.enabled", Kind::Bool, "true", "", "", &[], "false switches the venue off (useful in strategies and sweeps)"),
+    Param { path: "sweep.table", domain: Domain::Text, default: DefaultValue::Note("none (required by the table design)"), unit: "", symbol: "", claim: "", doc: "CSV file of points for the table design (relative to the scenario file): a header of parameter paths, one row per point", venue_kinds: &[] },
+    p("sweep.independent_points", Domain::Bool, "false", "", "", "", "false: every point uses the same seeds (common random numbers); true: each point its own"),
+    Param { path: "sweep.parameters.*", domain: Domain::Sweep, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a swept parameter by its quoted dotted path, e.g. \"venues.round_tables.every\" = [1, 3, 6]", venue_kinds: &[] },
+    venue("venues.*.enabled", Domain::Bool, "true", "", "", &[], "false switches the venue off (useful in strategies and sweeps)"),
     venue("venues.*.every", int(1, 1_000_000), "12", "steps", "", &[], "period between meetings"),
     venue("venues.*.offset", int(0, 1_000_000), "0", "steps", "", &[], "a meeting happens when (t - offset) % every == 0"),
     venue("venues.*.capacity", int(0, 10_000_000), "30", "organisations", "", &[], "seats per meeting (hub: members; neighbourhood: residents; procurement: buyers)"),
-    venue("venues.*.mix", Kind::Mix, "\"open\"", "", "", &[], "who attends: open (self-selection by openness), balanced (equal quotas per sector), { only = [sectors] }"),
+    venue("venues.*.mix", Domain::Mix, "\"open\"", "", "", &[], "who attends: open (self-selection by openness), balanced (equal quotas per sector), { only = [sectors] }"),
     venue("venues.*.facilitation", UNIT, "0.0", "", "f", &[], "lowers the barrier of difference: p = f + (1 - f)(1 - d)^h"),
     venue("venues.*.cost", NONNEG, "0.0", "cost units per meeting", "", &[], "cost of one meeting"),
-    venue("venues.*.group_size", int(2, 1000), "6", "organisations", "", &["workshop"], "seats per round table"),
-    venue("venues.*.seating", Kind::Choice(&["random", "mixed"]), "\"random\"", "", "", &["workshop"], "random seats, or tables dealt round-robin by sector"),
-    venue("venues.*.mingle", int(0, 1000), "3", "encounters", "", &["seminar", "hub", "open"], "encounters per attendee (open: rounds of random pairing)"),
-    venue("venues.*.boost", NONNEG, "1.0", "", "", &["seminar"], "diffusion boost: b = 1 + boost for attendees in the step of the meeting"),
-    venue("venues.*.width", int(0, 100_000), "0", "cells", "W", &["neighbourhood"], "lattice width (0: the smallest square that fits the residents)"),
-    venue("venues.*.height", int(0, 100_000), "0", "cells", "H", &["neighbourhood"], "lattice height (0: as width)"),
-    venue("venues.*.update", Kind::Choice(&["pairs", "axelrod"]), "\"pairs\"", "", "", &["neighbourhood"], "pairs: each resident, active by openness, meets a random neighbour; axelrod: Axelrod's culture update (no ties)"),
 ];
+
+/// Every parameter: the registry's own, then the keys of each venue kind (in the order of
+/// `model::venue::KINDS`) under `venues.*.`, each listed once with the kinds that take it.
+pub fn all() -> &'static [Param] {
+    static ALL: OnceLock<Vec<Param>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<Param> = OWN.to_vec();
+        for p in all.iter_mut().filter(|p| p.path == "venues.*.kind") {
+            p.domain = Domain::Choice(venue_kinds());
+        }
+        let mut keys: Vec<(Param, Vec<&'static str>)> = Vec::new();
+        for kind in KINDS {
+            for key in kind.keys {
+                match keys.iter_mut().find(|(p, _)| p.path == key.path) {
+                    Some((_, kinds)) => kinds.push(kind.name),
+                    None => keys.push((key.clone(), vec![kind.name])),
+                }
+            }
+        }
+        // Built once per process: the leaked strings live as long as the registry would anyway.
+        for (mut p, kinds) in keys {
+            p.path = Box::leak(format!("venues.*.{}", p.path).into_boxed_str());
+            p.venue_kinds = Box::leak(kinds.into_boxed_slice());
+            all.push(p);
+        }
+        all
+    })
+}
 
 /// Does a concrete dotted path match a registry path with `*` wildcards?
 pub fn matches(pattern: &str, path: &[&str]) -> bool {
@@ -260,12 +206,12 @@ pub fn matches(pattern: &str, path: &[&str]) -> bool {
 
 /// The registry entry for a concrete path, if it is a leaf parameter.
 pub fn lookup(path: &[&str]) -> Option<&'static Param> {
-    PARAMS.iter().find(|p| matches(p.path, path))
+    all().iter().find(|p| matches(p.path, path))
 }
 
 /// The keys allowed directly under a table path (`*` for a population or venue name).
 fn child_keys<'a>(path: &'a [&'a str]) -> impl Iterator<Item = &'static str> + 'a {
-    PARAMS.iter().filter_map(move |p| {
+    all().iter().filter_map(move |p| {
         let parts: Vec<&'static str> = p.path.split('.').collect();
         let under =
             parts.len() > path.len() && parts.iter().zip(path).all(|(pat, key)| *pat == "*" || pat == key);
@@ -289,9 +235,9 @@ pub fn children(path: &[&str]) -> Vec<&'static str> {
 /// The default of a parameter for a population of the given sector.
 pub fn default_for(param: &Param, sector: Option<Sector>) -> Option<&'static str> {
     match param.default {
-        Default::Value(v) => Some(v),
-        Default::PerSector(per) => sector.map(|s| per[s.index()]),
-        Default::Note(_) => None,
+        DefaultValue::Value(v) => Some(v),
+        DefaultValue::PerSector(per) => sector.map(|s| per[s.index()]),
+        DefaultValue::Note(_) => None,
     }
 }
 
@@ -343,12 +289,25 @@ mod tests {
     }
 
     #[test]
+    fn venue_kinds_declare_shared_keys_alike() {
+        // A key several kinds take is listed once: its declarations must agree.
+        for kind in KINDS {
+            for key in kind.keys {
+                let entry = lookup(&["venues", "v", key.path]).unwrap();
+                assert!(entry.venue_kinds.contains(&kind.name), "{}", key.path);
+                assert_eq!((entry.domain, entry.default, entry.doc), (key.domain, key.default, key.doc));
+            }
+        }
+        assert_eq!(lookup(&["venues", "v", "mingle"]).unwrap().venue_kinds, ["seminar", "hub", "open"]);
+    }
+
+    #[test]
     fn every_default_parses_as_its_kind() {
-        for param in PARAMS {
+        for param in all() {
             let defaults: Vec<&str> = match param.default {
-                Default::Value(v) => vec![v],
-                Default::PerSector(per) => per.to_vec(),
-                Default::Note(_) => vec![],
+                DefaultValue::Value(v) => vec![v],
+                DefaultValue::PerSector(per) => per.to_vec(),
+                DefaultValue::Note(_) => vec![],
             };
             for d in defaults {
                 let value: toml::Value =

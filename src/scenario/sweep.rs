@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::params::{self, Kind, Param};
+use super::params::{self, Domain, Param};
 use super::{validate, Scenario};
 use crate::error::{Error, Location, Result};
 
@@ -107,7 +107,7 @@ pub fn parse(
                 Values::List(items.clone())
             }
             toml::Value::Table(range) => {
-                if !matches!(param.kind, Kind::Float { .. } | Kind::Int { .. }) {
+                if !matches!(param.domain, Domain::Float { .. } | Domain::Int { .. }) {
                     return fail(format!("`{path}` is not a number; give a list of values"));
                 }
                 let number = |k: &str| {
@@ -115,8 +115,8 @@ pub fn parse(
                 };
                 let (min, max) = (number("min").unwrap_or(0.0), number("max").unwrap_or(0.0));
                 for end in [min, max] {
-                    let value = match param.kind {
-                        Kind::Int { .. } => toml::Value::Integer(end.round() as i64),
+                    let value = match param.domain {
+                        Domain::Int { .. } => toml::Value::Integer(end.round() as i64),
                         _ => toml::Value::Float(end),
                     };
                     if let Err(m) = validate::check_value(param, &value) {
@@ -141,7 +141,7 @@ pub fn parse(
         };
         parameters.push(Swept {
             path: path.clone(),
-            integer: matches!(param.kind, Kind::Int { .. }),
+            integer: matches!(param.domain, Domain::Int { .. }),
             values,
         });
     }
@@ -259,7 +259,7 @@ fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<t
         params.push(param);
         parameters.push(Swept {
             path: column.clone(),
-            integer: matches!(param.kind, Kind::Int { .. }),
+            integer: matches!(param.domain, Domain::Int { .. }),
             values: Values::List(Vec::new()),
         });
     }

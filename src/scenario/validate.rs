@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::params::{self, Kind, Param};
+use super::params::{self, Domain, Param};
 use crate::error::{Error, Location, Result};
 
 /// Byte offsets of every key in a TOML source, by dotted path, so that errors found after parsing
@@ -119,22 +119,22 @@ fn type_of(value: &toml::Value) -> &'static str {
 
 /// Checks one value against its parameter's kind and range; the message says what is allowed.
 pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<(), String> {
-    let wrong = || format!("expected {}, found {}", param.kind.type_name(), type_of(value));
-    match (param.kind, value) {
-        (Kind::Float { min, max }, toml::Value::Float(_) | toml::Value::Integer(_)) => {
+    let wrong = || format!("expected {}, found {}", param.domain.type_name(), type_of(value));
+    match (param.domain, value) {
+        (Domain::Float { min, max }, toml::Value::Float(_) | toml::Value::Integer(_)) => {
             let x = value.as_float().unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64);
             if x.is_nan() || x < min || x > max {
-                return Err(format!("{x} is out of range; allowed: {}", param.kind.range()));
+                return Err(format!("{x} is out of range; allowed: {}", param.domain.range()));
             }
         }
-        (Kind::Int { min, max }, toml::Value::Integer(x)) => {
+        (Domain::Int { min, max }, toml::Value::Integer(x)) => {
             if *x < min || *x > max {
-                return Err(format!("{x} is out of range; allowed: {}", param.kind.range()));
+                return Err(format!("{x} is out of range; allowed: {}", param.domain.range()));
             }
         }
-        (Kind::Bool, toml::Value::Boolean(_)) | (Kind::Text, toml::Value::String(_)) => {}
-        (Kind::Choice(words), toml::Value::String(s)) => check_word(s, words)?,
-        (Kind::List(words), toml::Value::Array(items)) => {
+        (Domain::Bool, toml::Value::Boolean(_)) | (Domain::Text, toml::Value::String(_)) => {}
+        (Domain::Choice(words), toml::Value::String(s)) => check_word(s, words)?,
+        (Domain::List(words), toml::Value::Array(items)) => {
             for item in items {
                 match item {
                     toml::Value::String(s) => check_word(s, words)?,
@@ -144,9 +144,9 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
                 }
             }
         }
-        (Kind::Mix, toml::Value::String(s)) => check_word(s, &["open", "balanced"])
+        (Domain::Mix, toml::Value::String(s)) => check_word(s, &["open", "balanced"])
             .map_err(|m| format!("{m}, or a table {{ only = [sectors] }}"))?,
-        (Kind::Mix, toml::Value::Table(t)) => {
+        (Domain::Mix, toml::Value::Table(t)) => {
             if let Some(key) = t.keys().find(|k| *k != "only") {
                 return Err(format!("unknown key `{key}` in mix; allowed: only"));
             }
@@ -164,12 +164,12 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
                 _ => return Err("mix = { only = [...] } needs a non-empty list of sectors".into()),
             }
         }
-        (Kind::Sweep, toml::Value::Array(items)) => {
+        (Domain::Sweep, toml::Value::Array(items)) => {
             if items.is_empty() {
                 return Err("the list of values is empty; give at least one value".into());
             }
         }
-        (Kind::Sweep, toml::Value::Table(t)) => {
+        (Domain::Sweep, toml::Value::Table(t)) => {
             if let Some(key) = t.keys().find(|k| !["min", "max", "steps"].contains(&k.as_str())) {
                 return Err(format!("unknown key `{key}` in a range; allowed: min, max, steps"));
             }

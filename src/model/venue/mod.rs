@@ -1,0 +1,371 @@
+//! Venues (C2): the places where organisations meet. Each kind of venue — workshops with round
+//! tables, seminars, matchmaking days, hubs, neighbourhood lattices, procurement, open meetings —
+//! lives in its own file here: what it is, the keys it takes, and how one of its meetings runs.
+//! [`KINDS`] registers them; the scenario registry, validation, `olika params`, the docs and the
+//! tests all read that list.
+//!
+//! A meeting draws its attendance (or takes its fixed members), then the kind's `meet` makes the
+//! encounters.
+
+mod hub;
+mod matchmaking;
+mod neighbourhood;
+mod open;
+mod procurement;
+mod seminar;
+mod workshop;
+
+use std::fmt;
+
+use rand::seq::SliceRandom;
+use rand::Rng;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use neighbourhood::Lattice;
+
+use super::agent::Sector;
+use super::parameters::{Domain, Mix, Param, VenueSpec};
+use super::tie::Origin;
+use super::{chance, World};
+
+/// Every venue kind, in the order `olika params` and the docs list them. Adding a kind is one new
+/// file in this folder and one line here (ARCHITECTURE.md, "Adding a venue kind").
+pub static KINDS: &[&VenueKind] = &[
+    &workshop::KIND,
+    &seminar::KIND,
+    &matchmaking::KIND,
+    &hub::KIND,
+    &neighbourhood::KIND,
+    &procurement::KIND,
+    &open::KIND,
+];
+
+/// The result of a kind's check: on failure, the key to blame and what to do.
+pub type Checked = Result<(), (&'static str, String)>;
+
+/// A kind of venue: its name in scenario files, what happens at a meeting, its own keys, and how
+/// to build the meeting rule of a venue of this kind.
+pub struct VenueKind {
+    /// The name a scenario file uses (`kind = "workshop"`).
+    pub name: &'static str,
+    /// What happens at a meeting, in one sentence (docs and `olika params`).
+    pub meeting: &'static str,
+    /// The keys of this kind beyond those every venue has, declared by their bare names.
+    pub keys: &'static [Param],
+    /// Attendees are fixed members drawn once at set-up (by openness, like attendance), rather than
+    /// drawn anew for every meeting.
+    pub members: bool,
+    /// The sectors that attend whatever the venue's mix (procurement's buyers are public).
+    pub sectors: Option<&'static [Sector]>,
+    /// The meeting rule of a venue with these settings.
+    pub build: fn(&VenueSpec) -> Box<dyn Meeting>,
+    /// Constraints between this kind's keys and the city (e.g. a lattice large enough for its
+    /// residents): the offending key and what to do.
+    pub check: fn(&VenueSpec, organisations: usize) -> Checked,
+}
+
+impl VenueKind {
+    /// The registered kind of this name.
+    pub fn named(name: &str) -> Option<&'static VenueKind> {
+        KINDS.iter().copied().find(|k| k.name == name)
+    }
+
+    /// The kind's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// No constraint beyond the keys' own ranges.
+    pub fn no_check(_: &VenueSpec, _: usize) -> Checked {
+        Ok(())
+    }
+}
+
+impl PartialEq for VenueKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl fmt::Debug for VenueKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl Serialize for &'static VenueKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name)
+    }
+}
+
+impl<'de> Deserialize<'de> for &'static VenueKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        VenueKind::named(&name).ok_or_else(|| {
+            let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+            serde::de::Error::custom(format!("unknown venue kind \"{name}\"; allowed: {}", names.join(", ")))
+        })
+    }
+}
+
+/// How the meetings of one venue run. A kind's `build` makes one from the venue's settings.
+pub trait Meeting: fmt::Debug + Send + Sync {
+    /// Once, after the fixed members of a `members` kind are drawn (a neighbourhood places them on
+    /// its lattice and may turn some away).
+    fn set_up(&mut self, _world: &mut World, _members: &mut Vec<u32>) {}
+    /// One meeting of venue `v` with these attendees: its encounters. Returns how many.
+    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64;
+    /// The diffusion boost b - 1 its attendees get in the step of a meeting (seminars).
+    fn boost(&self) -> f64 {
+        0.0
+    }
+    /// The lattice of a neighbourhood.
+    fn lattice(&self) -> Option<&Lattice> {
+        None
+    }
+    /// A copy, for cloning a world.
+    fn clone_box(&self) -> Box<dyn Meeting>;
+}
+
+impl Clone for Box<dyn Meeting> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+/// `mingle`, shared by the kinds whose attendees meet at random.
+const MINGLE: Param = Param::venue_key(
+    "mingle",
+    Domain::Int { min: 0, max: 1000 },
+    "3",
+    "encounters",
+    "",
+    "encounters per attendee (open: rounds of random pairing)",
+);
+
+/// What a venue (or the direct approaches) produced over a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VenueStats {
+    /// Meetings held.
+    pub meetings: u64,
+    /// Attendees summed over meetings.
+    pub attendance: u64,
+    /// Encounters at its meetings.
+    pub encounters: u64,
+    /// Ties that began here.
+    pub ties_begun: u64,
+    /// Partnerships on ties that began here.
+    pub partnerships_begun: u64,
+    /// Innovations of those partnerships.
+    pub innovations: u64,
+    /// Cost of its meetings.
+    pub cost: f64,
+}
+
+/// A venue of a world: its settings, its meeting rule, what it produced, and who may attend.
+#[derive(Debug, Clone)]
+pub struct Venue {
+    /// Its name in the scenario.
+    pub name: String,
+    /// Its settings.
+    pub spec: VenueSpec,
+    /// What it produced so far.
+    pub stats: VenueStats,
+    /// The fixed members of a `members` kind (a hub's members, a neighbourhood's residents).
+    pub members: Vec<u32>,
+    /// How its meetings run; taken out while a meeting runs.
+    meeting: Option<Box<dyn Meeting>>,
+    /// The pools attendance is drawn from, as sector masks (see `pool_mask`): one per sector for a
+    /// balanced mix, else one. The pools themselves are shared by all venues (`World::pools`).
+    pools: Vec<usize>,
+}
+
+/// A set of sectors as a bit mask: bit i for `Sector::ALL[i]`.
+pub fn pool_mask(sectors: &[Sector]) -> usize {
+    sectors.iter().fold(0, |mask, s| mask | 1 << s.index())
+}
+
+impl Venue {
+    /// A venue of the scenario, in a city with these organisations by sector.
+    pub fn new(name: &str, spec: &VenueSpec, by_sector: &[Vec<u32>; 3]) -> Self {
+        let present = |s: &Sector| !by_sector[s.index()].is_empty();
+        // Some kinds fix who attends whatever the mix; others draw from the sectors the mix admits.
+        let (sectors, fixed): (Vec<Sector>, bool) = match (spec.kind.sectors, &spec.mix) {
+            (Some(fixed), _) => (fixed.to_vec(), true),
+            (None, Mix::Only(list)) => (list.clone(), false),
+            (None, _) => (Sector::ALL.to_vec(), false),
+        };
+        let pools = if spec.mix == Mix::Balanced && !fixed {
+            sectors.iter().filter(|s| present(s)).map(|s| pool_mask(&[*s])).collect()
+        } else {
+            vec![pool_mask(&sectors)]
+        };
+        Venue {
+            name: name.to_string(),
+            spec: spec.clone(),
+            stats: VenueStats::default(),
+            members: Vec::new(),
+            meeting: Some((spec.kind.build)(spec)),
+            pools,
+        }
+    }
+
+    /// Meetings happen in step t (1-based) when t - 1 ≥ offset and (t - 1 - offset) % every == 0.
+    pub fn meets(&self, t: u32) -> bool {
+        let i = t - 1;
+        self.spec.enabled && i >= self.spec.offset && (i - self.spec.offset) % self.spec.every == 0
+    }
+
+    /// The lattice of a neighbourhood.
+    pub fn lattice(&self) -> Option<&Lattice> {
+        self.meeting.as_ref().and_then(|m| m.lattice())
+    }
+
+    /// The diffusion boost its attendees get in the step of a meeting.
+    pub fn boost(&self) -> f64 {
+        self.meeting.as_ref().map_or(0.0, |m| m.boost())
+    }
+}
+
+/// Self-selection: each member of the pool volunteers with probability equal to its openness, and
+/// when more volunteer than there are seats a random subset takes them. For a pool much larger than
+/// the seats the same is done without scanning the pool: organisations are drawn at random and each
+/// accepted with probability equal to its openness (cost O(seats), not O(population)).
+fn draw_attendance(
+    pool: &[u32],
+    seats: usize,
+    openness: &[f64],
+    rng: &mut impl Rng,
+    seen: &mut [u32],
+    stamp: u32,
+    out: &mut Vec<u32>,
+) {
+    /// Draws per seat before a sparse pool is given up on: enough that a seat stays empty only
+    /// when volunteers are rare (openness near 0).
+    const TRIES_PER_SEAT: usize = 50;
+    if seats == 0 || pool.is_empty() {
+        return;
+    }
+    if seats * 4 >= pool.len() {
+        let start = out.len();
+        out.extend(pool.iter().copied().filter(|&a| chance(rng, openness[a as usize])));
+        if out.len() - start > seats {
+            out[start..].shuffle(rng);
+            out.truncate(start + seats);
+        }
+        return;
+    }
+    let mut taken = 0;
+    let mut tries = 0;
+    while taken < seats && tries < TRIES_PER_SEAT * seats {
+        tries += 1;
+        let a = pool[rng.random_range(0..pool.len())];
+        if seen[a as usize] != stamp && chance(rng, openness[a as usize]) {
+            seen[a as usize] = stamp;
+            out.push(a);
+            taken += 1;
+        }
+    }
+}
+
+/// `mingle` encounters per attendee, each with another attendee drawn at random (seminars, hubs).
+fn mingle(world: &mut World, people: &[u32], rounds: u32, f: f64, origin: Origin) -> u64 {
+    let mut encounters = 0;
+    if people.len() < 2 {
+        return 0;
+    }
+    for idx in 0..people.len() {
+        for _ in 0..rounds {
+            let mut other = world.rng.random_range(0..people.len() - 1);
+            if other >= idx {
+                other += 1;
+            }
+            world.encounter(people[idx], people[other], f, origin);
+            encounters += 1;
+        }
+    }
+    encounters
+}
+
+impl World {
+    /// The stats a tie's origin counts toward.
+    pub(crate) fn origin_stats(&mut self, origin: Origin) -> &mut VenueStats {
+        match origin {
+            Origin::Venue(v) => &mut self.venues[v as usize].stats,
+            Origin::Direct => &mut self.direct,
+        }
+    }
+
+    /// Attendance of a meeting (or the members of a `members` kind), into `out`.
+    fn attendance(&mut self, v: usize, out: &mut Vec<u32>) {
+        out.clear();
+        self.stamp += 1;
+        let venue = &self.venues[v];
+        let seats = venue.spec.capacity;
+        let pools = &venue.pools;
+        let all = &self.pools;
+        // Balanced: equal quotas per sector present; the remainder goes to randomly chosen sectors.
+        let mut quotas = vec![seats / pools.len().max(1); pools.len()];
+        let mut order: Vec<usize> = (0..pools.len()).collect();
+        order.shuffle(&mut self.rng);
+        for &k in order.iter().take(seats % pools.len().max(1)) {
+            quotas[k] += 1;
+        }
+        for (&mask, quota) in pools.iter().zip(quotas) {
+            draw_attendance(
+                &all[mask],
+                quota,
+                &self.agents.openness,
+                &mut self.rng,
+                &mut self.seen,
+                self.stamp,
+                out,
+            );
+        }
+    }
+
+    /// Draws the fixed members of the kinds that have them, and lets each set itself up.
+    pub(crate) fn set_up_venues(&mut self) {
+        for v in 0..self.venues.len() {
+            if !self.venues[v].spec.kind.members {
+                continue;
+            }
+            let mut members = Vec::new();
+            // Membership is a standing choice, not a meeting: everyone in the pool is a candidate,
+            // drawn by openness like attendance.
+            self.attendance(v, &mut members);
+            let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
+            meeting.set_up(self, &mut members);
+            self.venues[v].meeting = Some(meeting);
+            self.venues[v].members = members;
+        }
+    }
+
+    /// One meeting of venue v.
+    pub(crate) fn meet(&mut self, v: usize) {
+        let mut people = std::mem::take(&mut self.scratch.attendees);
+        if self.venues[v].spec.kind.members {
+            people.clear();
+            people.extend_from_slice(&self.venues[v].members);
+        } else {
+            self.attendance(v, &mut people);
+        }
+        let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
+        let encounters = meeting.meet(self, v, &mut people);
+        self.venues[v].meeting = Some(meeting);
+        let cost = self.venues[v].spec.cost;
+        let stats = &mut self.venues[v].stats;
+        stats.meetings += 1;
+        stats.attendance += people.len() as u64;
+        stats.encounters += encounters;
+        stats.cost += cost;
+        self.counters.venue_cost += cost;
+        self.scratch.attendees = people;
+    }
+
+    /// The largest diffusion boost of a venue meeting this step (0 if none met).
+    pub(crate) fn max_boost_now(&self) -> f64 {
+        self.venues.iter().filter(|v| v.meets(self.t)).map(Venue::boost).fold(0.0, f64::max)
+    }
+}

@@ -1,0 +1,206 @@
+//! Neighbourhoods: organisations live on a W×H lattice (local meeting points). With
+//! `update = "pairs"` each resident, active with probability equal to its openness, meets a random
+//! von Neumann neighbour; with `update = "axelrod"` the lattice runs Axelrod's culture model.
+
+use rand::seq::SliceRandom;
+use rand::Rng;
+
+use super::{Checked, Meeting, Param, VenueKind, World};
+use crate::model::chance;
+use crate::model::knowledge::Knowledge;
+use crate::model::parameters::{Domain, VenueSpec};
+use crate::model::tie::Origin;
+
+pub(super) static KIND: VenueKind = VenueKind {
+    name: "neighbourhood",
+    meeting: "organisations on a W×H lattice; each active resident meets a random von Neumann neighbour",
+    keys: &[
+        Param::venue_key("width", Domain::Int { min: 0, max: 100_000 }, "0", "cells", "W", "lattice width (0: the smallest square that fits the residents)"),
+        Param::venue_key("height", Domain::Int { min: 0, max: 100_000 }, "0", "cells", "H", "lattice height (0: as width)"),
+        Param::venue_key("update", Domain::Choice(&["pairs", "axelrod"]), "\"pairs\"", "", "", "pairs: each resident, active by openness, meets a random neighbour; axelrod: Axelrod's culture update (no ties)"),
+    ],
+    members: true,
+    sectors: None,
+    build: |spec| {
+        Box::new(Neighbourhood {
+            width: spec.int("width") as usize,
+            height: spec.int("height") as usize,
+            axelrod: spec.word("update") == "axelrod",
+            lattice: None,
+        })
+    },
+    check: check_cells,
+};
+
+/// A lattice must have a cell for every resident.
+fn check_cells(spec: &VenueSpec, organisations: usize) -> Checked {
+    let (width, height) = (spec.int("width"), spec.int("height"));
+    let residents = spec.capacity.min(organisations);
+    let cells = width.saturating_mul(if height > 0 { height } else { width });
+    if width > 0 && (cells as u64) < residents as u64 {
+        return Err((
+            "width",
+            format!("the lattice has fewer cells than the {residents} residents; enlarge width/height or lower capacity"),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+struct Neighbourhood {
+    width: usize,
+    height: usize,
+    /// Axelrod's culture update rather than encounters between neighbours.
+    axelrod: bool,
+    lattice: Option<Lattice>,
+}
+
+impl Meeting for Neighbourhood {
+    /// Places the residents on their lattice, one per cell, at random; those without a cell stay out.
+    fn set_up(&mut self, world: &mut World, members: &mut Vec<u32>) {
+        let mut width = self.width;
+        if width == 0 {
+            width = (members.len() as f64).sqrt().ceil().max(1.0) as usize;
+            while width * width < members.len() {
+                width += 1;
+            }
+        }
+        let height = if self.height > 0 { self.height } else { width };
+        let cells_total = width * height;
+        members.truncate(cells_total);
+        let mut free: Vec<usize> = (0..cells_total).collect();
+        free.shuffle(&mut world.rng);
+        let mut cells = vec![EMPTY; cells_total];
+        let home: Vec<usize> = members
+            .iter()
+            .zip(&free)
+            .map(|(&a, &c)| {
+                cells[c] = a;
+                c
+            })
+            .collect();
+        self.lattice = Some(Lattice { width, height, cells, home });
+    }
+
+    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
+        let lattice = self.lattice.as_ref().expect("a neighbourhood is set up before it meets");
+        let f = world.venues[v].spec.facilitation;
+        let origin = Origin::Venue(v as u16);
+        let mut near = Vec::with_capacity(4);
+        let mut encounters = 0;
+        if !self.axelrod {
+            let mut order: Vec<usize> = (0..people.len()).collect();
+            order.shuffle(&mut world.rng);
+            for idx in order {
+                let a = people[idx];
+                if !chance(&mut world.rng, world.agents.openness[a as usize]) {
+                    continue;
+                }
+                near.clear();
+                near.extend(lattice.neighbours(lattice.home[idx]));
+                if let Some(&b) = near.get(world.rng.random_range(0..near.len().max(1))) {
+                    world.encounter(a, b, f, origin);
+                    encounters += 1;
+                }
+            }
+            return encounters;
+        }
+        // Axelrod (1997): as many events as residents; each picks a random resident and a random
+        // neighbour, who interact with the encounter's probability (1 - d with h = 1, f = 0: their
+        // similarity); then the resident copies one trait on which they differ. No ties are kept:
+        // this is the culture model.
+        for _ in 0..people.len() {
+            let idx = world.rng.random_range(0..people.len());
+            near.clear();
+            near.extend(lattice.neighbours(lattice.home[idx]));
+            let Some(&b) = near.get(world.rng.random_range(0..near.len().max(1))) else {
+                continue;
+            };
+            let a = people[idx];
+            encounters += 1;
+            if world.interacts(a, b, f) {
+                world.knowledge.copy_one(a, b, &mut world.rng);
+            }
+        }
+        encounters
+    }
+
+    fn lattice(&self) -> Option<&Lattice> {
+        self.lattice.as_ref()
+    }
+
+    fn clone_box(&self) -> Box<dyn Meeting> {
+        Box::new(self.clone())
+    }
+}
+
+/// The mark of a cell without a resident.
+const EMPTY: u32 = u32::MAX;
+
+/// A W×H lattice without wrap-around, one resident per occupied cell.
+#[derive(Debug, Clone)]
+pub struct Lattice {
+    /// Cells per row.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// Agent in each cell, or `u32::MAX` for an empty cell.
+    pub cells: Vec<u32>,
+    /// Cell of each resident, parallel to the venue's members.
+    pub home: Vec<usize>,
+}
+
+impl Lattice {
+    /// The occupied von Neumann neighbours of a cell.
+    pub fn neighbours(&self, cell: usize) -> impl Iterator<Item = u32> + '_ {
+        let (x, y) = (cell % self.width, cell / self.width);
+        let left = (x > 0).then(|| cell - 1);
+        let right = (x + 1 < self.width).then(|| cell + 1);
+        let up = (y > 0).then(|| cell - self.width);
+        let down = (y + 1 < self.height).then(|| cell + self.width);
+        [left, right, up, down].into_iter().flatten().map(|c| self.cells[c]).filter(|&a| a != EMPTY)
+    }
+
+    /// Pairs of lattice neighbours (each pair once: right and down neighbours).
+    pub fn neighbour_pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        (0..self.cells.len()).flat_map(move |cell| {
+            let (x, y) = (cell % self.width, cell / self.width);
+            let right = (x + 1 < self.width).then(|| cell + 1);
+            let down = (y + 1 < self.height).then(|| cell + self.width);
+            [right, down].into_iter().flatten().filter_map(move |other| {
+                let (a, b) = (self.cells[cell], self.cells[other]);
+                (a != EMPTY && b != EMPTY).then_some((a, b))
+            })
+        })
+    }
+
+    /// Stable regions: connected groups of lattice neighbours with identical knowledge.
+    pub fn regions(&self, knowledge: &Knowledge) -> usize {
+        let mut parent: Vec<usize> = (0..self.cells.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for (cell, &a) in self.cells.iter().enumerate() {
+            if a == EMPTY {
+                continue;
+            }
+            let x = cell % self.width;
+            for other in
+                [(x + 1 < self.width).then(|| cell + 1), Some(cell + self.width)].into_iter().flatten()
+            {
+                if other < self.cells.len()
+                    && self.cells[other] != EMPTY
+                    && knowledge.differing(a, self.cells[other]) == 0
+                {
+                    let (ra, rb) = (root(&mut parent, cell), root(&mut parent, other));
+                    parent[ra] = rb;
+                }
+            }
+        }
+        (0..self.cells.len()).filter(|&c| self.cells[c] != EMPTY && root(&mut parent, c) == c).count()
+    }
+}

@@ -1,0 +1,40 @@
+//! Open meetings: `mingle` rounds of random pairs among the attendees (teaching; the Bass classic).
+
+use rand::seq::SliceRandom;
+
+use super::{Meeting, VenueKind, World, MINGLE};
+use crate::model::tie::Origin;
+
+pub(super) static KIND: VenueKind = VenueKind {
+    name: "open",
+    meeting: "random pairs among attendees, `mingle` rounds",
+    keys: &[MINGLE],
+    members: false,
+    sectors: None,
+    build: |spec| Box::new(Open { rounds: spec.int("mingle") as u32 }),
+    check: VenueKind::no_check,
+};
+
+#[derive(Debug, Clone)]
+struct Open {
+    rounds: u32,
+}
+
+impl Meeting for Open {
+    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
+        let f = world.venues[v].spec.facilitation;
+        let mut encounters = 0;
+        for _ in 0..self.rounds {
+            people.shuffle(&mut world.rng);
+            for pair in people.chunks_exact(2) {
+                world.encounter(pair[0], pair[1], f, Origin::Venue(v as u16));
+                encounters += 1;
+            }
+        }
+        encounters
+    }
+
+    fn clone_box(&self) -> Box<dyn Meeting> {
+        Box::new(self.clone())
+    }
+}
