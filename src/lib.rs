@@ -5,13 +5,14 @@
 //! toward sameness. The data path is one line: [`scenario`] → [`model::World`] → [`observe`] →
 //! [`output`]; [`experiment`] runs many worlds in parallel.
 
-pub mod app;
+pub mod commands;
 pub mod error;
 pub mod experiment;
 pub mod model;
 pub mod observe;
 pub mod output;
 pub mod plot;
+pub mod report;
 pub mod scenario;
 
 pub use error::{Error, Result};

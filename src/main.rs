@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use cli::{Cli, Command, Execution};
-use olika::app::{self, Report, RunOptions, Shard};
+use olika::commands::{self, terminal, Report, RunOptions, Shard};
 use olika::error::Location;
 use olika::observe::Recording;
 use olika::{scenario, Error};
@@ -92,15 +92,13 @@ fn shard(flag: Option<&str>) -> Result<Option<Shard>, Error> {
 
 fn execute(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Params { markdown } => print!("{}", app::params_text(markdown)),
+        Command::Params { markdown } => print!("{}", commands::params::params(markdown)),
         Command::Plot { dir, format } => {
-            let files = app::plot(&dir, Some(format.format()))?;
+            let files = commands::plot::plot(&dir, Some(format.format()))?;
             println!("{} files written in {}", files.len(), dir.display());
         }
         Command::Check { scenario, overrides } => {
-            let resolved = scenario::load(&scenario, &overrides.assignments())?;
-            println!("# {} resolved from {}", resolved.scenario.name, resolved.sources.join(" ← "));
-            print!("{}", resolved.toml);
+            print!("{}", commands::check::check(&scenario, &overrides.assignments())?);
         }
         Command::Run(args) => {
             let overrides = args.overrides.assignments();
@@ -120,10 +118,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                     s.name, s.replications, s.steps, options.threads
                 );
             }
-            let report = app::run(&resolved, &options)?;
+            let report = commands::run::run(&resolved, &options)?;
             if !quiet {
                 println!("{}: {} runs, results in {}", s.name, report.completed, report.folder.display());
-                print!("{}", app::headline_table(&report, 0));
+                print!("{}", terminal::headline_table(&report));
             }
             return Ok(finish(&report));
         }
@@ -132,10 +130,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let options = options(&args.execution)?;
             let shard = shard(args.shard.as_deref())?;
             if args.dry_run {
-                print!("{}", app::dry_run(&resolved, &options, shard)?);
+                print!("{}", commands::sweep::dry_run(&resolved, &options, shard)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            let report = app::sweep(&resolved, &options, shard, args.resume.as_deref())?;
+            let report = commands::sweep::sweep(&resolved, &options, shard, args.resume.as_deref())?;
             if !args.execution.out.quiet {
                 println!(
                     "{}: {} of {} runs done ({} failed), results in {}",
@@ -153,19 +151,19 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let strategies: Vec<_> =
                 args.scenarios.iter().map(|p| scenario::load(p, &overrides)).collect::<Result<_, _>>()?;
             let options = options(&args.execution)?;
-            let (report, rows) = app::compare(&strategies, &options)?;
+            let (report, rows) = commands::compare::compare(&strategies, &options)?;
             if !args.execution.out.quiet {
                 println!(
                     "compared {} strategies on common random numbers, results in {}",
                     strategies.len(),
                     report.folder.display()
                 );
-                print!("{}", app::compare_table(&rows));
+                print!("{}", terminal::compare_table(&rows));
             }
             return Ok(finish(&report));
         }
         Command::Merge(args) => {
-            let report = app::merge(
+            let report = commands::merge::merge(
                 &args.dirs,
                 args.out.output.as_deref(),
                 args.out.force,

@@ -4,9 +4,8 @@ use std::fs;
 use std::path::Path;
 
 use olika::observe::{RunMetrics, StepMetrics};
-use olika::output::tables::{
-    EDGE_COLUMNS, INNOVATION_COLUMNS, NODE_COLUMNS, PARTNERSHIP_COLUMNS, VENUE_COLUMNS,
-};
+use olika::output::tables::{EDGE_COLUMNS, INNOVATION_COLUMNS, NODE_COLUMNS, PARTNERSHIP_COLUMNS};
+use olika::output::venues::VENUE_COLUMNS;
 
 fn read(path: &str) -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
@@ -15,8 +14,13 @@ fn read(path: &str) -> String {
 #[test]
 fn scenario_reference_holds_the_current_parameter_table() {
     let doc = read("docs/scenario.md");
-    let table = olika::app::params_text(true);
-    assert!(doc.contains(&table), "docs/scenario.md is out of date: paste `olika params --markdown` into it");
+    for table in [olika::commands::params::parameter_table(true), olika::commands::params::venue_kinds(true)]
+    {
+        assert!(
+            doc.contains(&table),
+            "docs/scenario.md is out of date: paste `olika params --markdown` into it"
+        );
+    }
 }
 
 #[test]
@@ -29,7 +33,7 @@ fn output_reference_documents_every_column() {
         .chain(VENUE_COLUMNS.iter().copied())
         .chain(INNOVATION_COLUMNS.iter().copied())
         .chain(PARTNERSHIP_COLUMNS.iter().copied())
-        .chain(olika::app::COMPARE_COLUMNS.iter().copied())
+        .chain(olika::output::compare::COMPARE_COLUMNS.iter().copied())
         .chain(NODE_COLUMNS.iter().copied())
         .chain(EDGE_COLUMNS.iter().copied());
     for column in columns {

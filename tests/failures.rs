@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use olika::app::{self, RunOptions};
+use olika::commands::{run::run, RunOptions};
 use olika::observe::Recording;
 use olika::scenario;
 
@@ -22,7 +22,7 @@ fn panicking_runs_are_recorded_with_their_message() {
         progress: false,
         charts: None,
     };
-    let report = app::run(&resolved, &options).unwrap();
+    let report = run(&resolved, &options).unwrap();
     assert_eq!((report.failed, report.completed), (4, 0));
     let runs = fs::read_to_string(tmp.path().join("out/runs.csv")).unwrap();
     assert_eq!(runs.lines().filter(|l| l.contains(",failed,")).count(), 4, "{runs}");
@@ -33,6 +33,6 @@ fn panicking_runs_are_recorded_with_their_message() {
 
     // With a healthy scenario nothing fails.
     let healthy = scenario::baseline(&["replications=2".into(), "steps=6".into()]).unwrap();
-    let report = app::run(&healthy, &RunOptions { output: Some(tmp.path().join("ok")), ..options }).unwrap();
+    let report = run(&healthy, &RunOptions { output: Some(tmp.path().join("ok")), ..options }).unwrap();
     assert_eq!((report.failed, report.completed), (0, 2));
 }

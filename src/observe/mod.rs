@@ -4,8 +4,7 @@
 
 use rand::Rng;
 
-use crate::model::{self, Origin, Sector, Status, World, COMPOSITIONS};
-use crate::scenario::Scenario;
+use crate::model::{self, Origin, Scenario, Sector, Status, World, COMPOSITIONS};
 
 /// Declares the step metrics once: the struct, the column names, units and meanings, and the
 /// values in column order, so that CSV headers, rows and docs cannot drift apart.
@@ -66,6 +65,19 @@ metrics! {
     scaled_up: "innovations", "innovations scaled up by a public adopter so far";
     venue_cost: "cost units", "cumulative cost of venue meetings";
 }
+
+/// The metrics a run's summary leads with, in this order (the terminal table, the report).
+pub const HEADLINE: &[&str] = &[
+    "innovations",
+    "social_value",
+    "economic_value",
+    "partnerships",
+    "cross_sector_share",
+    "scaled_up",
+    "venue_cost",
+    "cost_per_innovation",
+    "first_innovation_step",
+];
 
 /// Measures a world. The diversity sample is a fixed set of agent pairs drawn once per run.
 pub struct Observer {

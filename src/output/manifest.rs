@@ -6,12 +6,40 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// The command that wrote a results folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Command {
+    /// `olika run`: one point, its replications.
+    Run,
+    /// `olika sweep`: a sweep, or one shard of it.
+    Sweep,
+    /// `olika compare`: strategies, one point each.
+    Compare,
+    /// `olika merge`: the shards of a sweep merged into one.
+    Merge,
+}
+
+impl Command {
+    /// The command's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Run => "run",
+            Command::Sweep => "sweep",
+            Command::Compare => "compare",
+            Command::Merge => "merge",
+        }
+    }
+}
+
+/// What produced a results folder: enough to reproduce it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[allow(missing_docs)] // docs/output.md documents every field of manifest.json.
 pub struct Manifest {
     pub tool: String,
     pub version: String,
-    /// `run`, `sweep`, `compare` or `merge`.
-    pub command: String,
+    /// The command that wrote the folder.
+    pub command: Command,
     pub command_line: Vec<String>,
     pub scenario: String,
     pub sources: Vec<String>,
@@ -55,6 +83,7 @@ impl Manifest {
         std::fs::rename(&part, &path).map_err(|e| Error::io(&path, e))
     }
 
+    /// Reads the `manifest.json` of a results folder.
     pub fn read(dir: &std::path::Path) -> Result<Manifest> {
         let path = dir.join("manifest.json");
         let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -74,6 +103,7 @@ impl Manifest {
     }
 }
 
+/// The name of this machine, for the manifest.
 pub fn host() -> String {
     std::env::var("HOSTNAME")
         .ok()

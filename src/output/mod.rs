@@ -1,11 +1,70 @@
-//! Writing results: the results folder (complete or absent), the CSV tables and the manifest.
+//! The results folder: written whole or not at all, its tables streamed run by run, and read back
+//! through typed rows by column name (charts, report, merge, resume and compare all read through
+//! here). One file per table that is read back; `tables` streams what every run writes.
 
+pub mod compare;
 pub mod folder;
+pub mod format;
 pub mod manifest;
 pub mod network;
-pub mod report;
+pub mod read;
+pub mod runs;
+pub mod summary;
 pub mod tables;
+pub mod venues;
+
+use std::path::{Path, PathBuf};
 
 pub use folder::ResultsFolder;
-pub use manifest::Manifest;
+pub use manifest::{Command, Manifest};
 pub use tables::Tables;
+
+/// The tables of a results folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// One row per run: seeds, point values, final metrics, status.
+    Runs,
+    /// One row per run and recorded step.
+    Series,
+    /// One row per point and metric: mean, sd, 95 % CI.
+    Summary,
+    /// One row per run and venue.
+    Venues,
+    /// One row per innovation (on request).
+    Innovations,
+    /// One row per partnership (on request).
+    Partnerships,
+    /// One row per run and organisation (with `--network`).
+    NetworkNodes,
+    /// One row per run, recorded step and tie (with `--network`).
+    NetworkEdges,
+    /// One row per strategy and metric (`olika compare`).
+    Compare,
+}
+
+impl Table {
+    /// The file name in the results folder.
+    pub fn file(self) -> &'static str {
+        match self {
+            Table::Runs => "runs.csv",
+            Table::Series => "series.csv",
+            Table::Summary => "summary.csv",
+            Table::Venues => "venues.csv",
+            Table::Innovations => "innovations.csv",
+            Table::Partnerships => "partnerships.csv",
+            Table::NetworkNodes => "network_nodes.csv",
+            Table::NetworkEdges => "network_edges.csv",
+            Table::Compare => "compare.csv",
+        }
+    }
+
+    /// Its path in a results folder.
+    pub fn path(self, dir: &Path) -> PathBuf {
+        dir.join(self.file())
+    }
+
+    /// Opens it for reading by column name.
+    pub fn open(self, dir: &Path) -> crate::error::Result<read::TableReader> {
+        read::TableReader::open(&self.path(dir))
+    }
+}

@@ -1,6 +1,6 @@
-//! The tidy CSV tables of a results folder, streamed run by run: `runs.csv`, `series.csv`,
-//! `venues.csv`, `innovations.csv` and `partnerships.csv` (on request), and at the end
-//! `summary.csv`, computed from `runs.csv` one point at a time.
+//! The tidy CSV tables of a results folder that every run writes, streamed run by run: `series.csv`,
+//! `venues.csv`, `innovations.csv`, `partnerships.csv` and the network files (on request), and
+//! `runs.csv` last.
 //!
 //! Crash safety: a run's rows go to the other tables first and to `runs.csv` last, each file
 //! flushed, so `runs.csv` lists exactly the runs that are whole everywhere. A resume truncates
@@ -10,22 +10,16 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use crate::error::{Error, Result};
-use crate::experiment::stats::Accumulator;
+use super::format::number;
+use super::read::{Row, TableReader};
+use super::runs::{RunRow, RunsReader, IDS};
+use super::venues::VENUE_COLUMNS;
+use super::Table;
+use crate::error::{Error, Location, Result};
 use crate::experiment::{Outcome, RunSpec};
 use crate::observe::{Recording, RunMetrics, RunOutput, StepMetrics};
 
 type Writer = csv::Writer<BufWriter<File>>;
-
-/// A number as CSV text: empty when missing, integers without a decimal point, other values in
-/// Rust's shortest round-trip form (so that files are byte-identical across platforms).
-pub fn number(value: Option<f64>) -> String {
-    match value {
-        None => String::new(),
-        Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
-        Some(v) => format!("{v}"),
-    }
-}
 
 /// A point's parameter value as CSV text.
 pub fn cell(value: &toml::Value) -> String {
@@ -40,21 +34,7 @@ fn csv_error(e: csv::Error) -> Error {
     Error::Run(format!("cannot write CSV: {e}"))
 }
 
-pub const IDS: [&str; 3] = ["run_id", "point", "replication"];
-
-pub const VENUE_COLUMNS: &[&str] = &[
-    "venue",
-    "kind",
-    "meetings",
-    "attendance",
-    "encounters",
-    "ties_begun",
-    "partnerships_begun",
-    "innovations",
-    "cost",
-    "cost_per_innovation",
-];
-
+/// The columns of `innovations.csv` after the run's ids.
 pub const INNOVATION_COLUMNS: &[&str] = &[
     "id",
     "step",
@@ -76,6 +56,7 @@ pub const INNOVATION_COLUMNS: &[&str] = &[
     "scaled_step",
 ];
 
+/// The columns of `partnerships.csv` after the run's ids.
 pub const PARTNERSHIP_COLUMNS: &[&str] = &[
     "partner_a",
     "partner_b",
@@ -93,51 +74,49 @@ pub const PARTNERSHIP_COLUMNS: &[&str] = &[
     "formal",
 ];
 
+/// The columns of `network_nodes.csv` after the run's ids.
 pub const NODE_COLUMNS: &[&str] = &["id", "sector", "population", "need", "capital", "reach"];
+/// The columns of `network_edges.csv` after the run's ids.
 pub const EDGE_COLUMNS: &[&str] = &["step", "source", "target", "trust", "status", "venue"];
 
 /// The streamed tables of a results folder, in the order a run's rows are written: `runs.csv` last.
-pub fn table_names(recording: Recording) -> Vec<&'static str> {
-    let mut names = vec!["series.csv", "venues.csv"];
+pub fn table_names(recording: Recording) -> Vec<Table> {
+    let mut tables = vec![Table::Series, Table::Venues];
     if recording.innovations {
-        names.push("innovations.csv");
+        tables.push(Table::Innovations);
     }
     if recording.partnerships {
-        names.push("partnerships.csv");
+        tables.push(Table::Partnerships);
     }
     if recording.network {
-        names.extend(["network_nodes.csv", "network_edges.csv"]);
+        tables.extend([Table::NetworkNodes, Table::NetworkEdges]);
     }
-    names.push("runs.csv");
-    names
+    tables.push(Table::Runs);
+    tables
 }
 
-fn header(name: &str, columns: &[String]) -> Vec<String> {
-    let ids = IDS.iter().map(|s| s.to_string());
-    let rest: Vec<&str> = match name {
-        "series.csv" => std::iter::once("step").chain(StepMetrics::COLUMNS.iter().map(|c| c.0)).collect(),
-        "venues.csv" => VENUE_COLUMNS.to_vec(),
-        "innovations.csv" => INNOVATION_COLUMNS.to_vec(),
-        "partnerships.csv" => PARTNERSHIP_COLUMNS.to_vec(),
-        "network_nodes.csv" => NODE_COLUMNS.to_vec(),
-        "network_edges.csv" => EDGE_COLUMNS.to_vec(),
-        _ => {
-            let mut h: Vec<String> = ids.collect();
-            h.push("seed".into());
-            h.extend(columns.iter().cloned());
-            h.extend(RunMetrics::columns().iter().map(|s| s.to_string()));
-            h.extend(["status".into(), "message".into()]);
-            return h;
-        }
+fn header(table: Table, columns: &[String]) -> Vec<String> {
+    let rest: Vec<&str> = match table {
+        Table::Series => std::iter::once("step").chain(StepMetrics::COLUMNS.iter().map(|c| c.0)).collect(),
+        Table::Venues => VENUE_COLUMNS.to_vec(),
+        Table::Innovations => INNOVATION_COLUMNS.to_vec(),
+        Table::Partnerships => PARTNERSHIP_COLUMNS.to_vec(),
+        Table::NetworkNodes => NODE_COLUMNS.to_vec(),
+        Table::NetworkEdges => EDGE_COLUMNS.to_vec(),
+        Table::Runs => return RunRow::header(columns),
+        Table::Summary | Table::Compare => unreachable!("written at the end, not per run"),
     };
-    ids.chain(rest.iter().map(|s| s.to_string())).collect()
+    IDS.iter().chain(&rest).map(|s| s.to_string()).collect()
 }
 
+/// The writers of the per-run tables of a results folder.
 pub struct Tables {
     dir: std::path::PathBuf,
     /// One writer per table, in `table_names` order (`runs.csv` last).
-    writers: Vec<(&'static str, Writer)>,
+    writers: Vec<(Table, Writer)>,
+    /// Runs written that failed.
     pub failed: u64,
+    /// Runs written that completed.
     pub completed: u64,
 }
 
@@ -145,81 +124,80 @@ impl Tables {
     /// New tables in `dir`, with the point columns `columns` in `runs.csv`.
     pub fn create(dir: &Path, recording: Recording, columns: &[String]) -> Result<Self> {
         let mut writers = Vec::new();
-        for name in table_names(recording) {
-            let path = dir.join(name);
+        for table in table_names(recording) {
+            let path = table.path(dir);
             let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
             let mut writer = csv::Writer::from_writer(BufWriter::new(file));
-            writer.write_record(header(name, columns)).map_err(csv_error)?;
+            writer.write_record(header(table, columns)).map_err(csv_error)?;
             writer.flush().map_err(|e| Error::io(&path, e))?;
-            writers.push((name, writer));
+            writers.push((table, writer));
         }
         Ok(Tables { dir: dir.to_path_buf(), writers, failed: 0, completed: 0 })
     }
 
     /// Reopens the tables of an interrupted run for appending: every table is cut after the last
     /// run that `runs.csv` completed. Returns the tables and the ids of the completed runs, in order.
-    pub fn resume(dir: &Path, recording: Recording) -> Result<(Self, Vec<u64>)> {
-        let runs_path = dir.join("runs.csv");
+    pub fn resume(dir: &Path, recording: Recording, columns: &[String]) -> Result<(Self, Vec<u64>)> {
+        truncate_tail(&Table::Runs.path(dir), |_| true)?;
         let mut failed = 0;
-        truncate_tail(&runs_path, |_| true)?;
         let mut done = Vec::new();
-        let mut reader = csv::Reader::from_path(&runs_path)
-            .map_err(|e| Error::Run(format!("{}: {e}", runs_path.display())))?;
-        for record in reader.records() {
-            let record = record.map_err(|e| Error::Run(format!("{}: {e}", runs_path.display())))?;
-            done.push(
-                record[0].parse::<u64>().map_err(|e| Error::Run(format!("{}: {e}", runs_path.display())))?,
-            );
-            failed += u64::from(record.get(record.len() - 2) == Some("failed"));
+        let mut runs = RunsReader::open(dir, columns)?;
+        while let Some(run) = runs.next_run()? {
+            done.push(run.run_id);
+            failed += u64::from(run.failure.is_some());
         }
         let last = done.last().copied();
         let mut writers = Vec::new();
-        for name in table_names(recording) {
-            let path = dir.join(name);
+        for table in table_names(recording) {
+            let path = table.path(dir);
             truncate_tail(&path, |id| last.is_some_and(|l| id <= l))?;
             let file = OpenOptions::new().append(true).open(&path).map_err(|e| Error::io(&path, e))?;
-            writers.push((name, csv::Writer::from_writer(BufWriter::new(file))));
+            writers.push((table, csv::Writer::from_writer(BufWriter::new(file))));
         }
         let completed = done.len() as u64 - failed;
         Ok((Tables { dir: dir.to_path_buf(), writers, failed, completed }, done))
     }
 
-    fn writer(&mut self, name: &str) -> Option<&mut Writer> {
-        self.writers.iter_mut().find(|(n, _)| *n == name).map(|(_, w)| w)
+    fn writer(&mut self, table: Table) -> Option<&mut Writer> {
+        self.writers.iter_mut().find(|(t, _)| *t == table).map(|(_, w)| w)
     }
 
     /// Appends one run to every table and flushes, `runs.csv` last, so that what is on disk is
     /// whole runs.
     pub fn write(&mut self, run: &RunSpec, point: &[toml::Value], outcome: &Outcome) -> Result<()> {
         let ids = [run.run_id.to_string(), run.point.to_string(), run.replication.to_string()];
-        let mut runs_row: Vec<String> = ids.to_vec();
-        runs_row.push(run.seed.to_string());
-        runs_row.extend(point.iter().map(cell));
+        let mut row = RunRow {
+            run_id: run.run_id,
+            point: run.point,
+            replication: run.replication,
+            seed: run.seed,
+            values: point.iter().map(cell).collect(),
+            metrics: vec![None; RunMetrics::columns().len()],
+            failure: None,
+        };
         match outcome {
             Ok(output) => {
                 self.completed += 1;
                 self.write_details(&ids, output)?;
-                runs_row.extend(output.metrics.values().into_iter().map(number));
-                runs_row.extend(["ok".to_string(), String::new()]);
+                row.metrics = output.metrics.values();
             }
             Err(message) => {
                 self.failed += 1;
-                runs_row.extend(RunMetrics::columns().iter().map(|_| String::new()));
-                runs_row.extend(["failed".to_string(), message.clone()]);
+                row.failure = Some(message.clone());
             }
         }
-        for (name, writer) in &mut self.writers {
-            if *name == "runs.csv" {
-                writer.write_record(&runs_row).map_err(csv_error)?;
+        for (table, writer) in &mut self.writers {
+            if *table == Table::Runs {
+                writer.write_record(row.cells()).map_err(csv_error)?;
             }
-            writer.flush().map_err(|e| Error::Run(format!("cannot write {name}: {e}")))?;
+            writer.flush().map_err(|e| Error::Run(format!("cannot write {}: {e}", table.file())))?;
         }
         Ok(())
     }
 
     fn write_details(&mut self, ids: &[String; 3], output: &RunOutput) -> Result<()> {
         let row = |rest: Vec<String>| ids.iter().cloned().chain(rest).collect::<Vec<String>>();
-        if let Some(w) = self.writer("series.csv") {
+        if let Some(w) = self.writer(Table::Series) {
             for (step, metrics) in &output.series {
                 let rest = std::iter::once(step.to_string())
                     .chain(metrics.values().into_iter().map(number))
@@ -227,7 +205,7 @@ impl Tables {
                 w.write_record(row(rest)).map_err(csv_error)?;
             }
         }
-        if let Some(w) = self.writer("venues.csv") {
+        if let Some(w) = self.writer(Table::Venues) {
             for v in &output.venues {
                 let s = &v.stats;
                 let per = (s.innovations > 0).then(|| s.cost / s.innovations as f64);
@@ -247,7 +225,7 @@ impl Tables {
                 w.write_record(row(rest)).map_err(csv_error)?;
             }
         }
-        if let Some(w) = self.writer("innovations.csv") {
+        if let Some(w) = self.writer(Table::Innovations) {
             for i in &output.innovations {
                 let rest = vec![
                     i.id.to_string(),
@@ -273,7 +251,7 @@ impl Tables {
             }
         }
         if let Some(network) = &output.network {
-            if let Some(w) = self.writer("network_nodes.csv") {
+            if let Some(w) = self.writer(Table::NetworkNodes) {
                 for n in &network.nodes {
                     let rest = vec![
                         n.id.to_string(),
@@ -286,7 +264,7 @@ impl Tables {
                     w.write_record(row(rest)).map_err(csv_error)?;
                 }
             }
-            if let Some(w) = self.writer("network_edges.csv") {
+            if let Some(w) = self.writer(Table::NetworkEdges) {
                 for (step, edges) in &network.snapshots {
                     for e in edges {
                         let rest = vec![
@@ -310,7 +288,7 @@ impl Tables {
                 fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
             }
         }
-        if let Some(w) = self.writer("partnerships.csv") {
+        if let Some(w) = self.writer(Table::Partnerships) {
             for p in &output.partnerships {
                 let r = &p.record;
                 let rest = vec![
@@ -401,120 +379,55 @@ fn cut_point(tail: &[u8], start: u64, keep: &impl Fn(u64) -> bool) -> Option<u64
     }
 }
 
-/// Writes `summary.csv` from `runs.csv`: for each point (its runs are contiguous) and each metric,
-/// n, mean, sd and the 95 % CI over the point's successful runs. Streams one point at a time.
-pub fn write_summary(dir: &Path, columns: usize) -> Result<()> {
-    let runs = dir.join("runs.csv");
-    let err = |e: csv::Error| Error::Run(format!("{}: {e}", runs.display()));
-    let mut reader = csv::Reader::from_path(&runs).map_err(err)?;
-    let head: Vec<String> = reader.headers().map_err(err)?.iter().map(String::from).collect();
-    let first_metric = IDS.len() + 1 + columns;
-    let metrics = &head[first_metric..head.len() - 2];
-    let path = dir.join("summary.csv.part");
-    let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file));
-    let mut top: Vec<&str> = vec!["point"];
-    top.extend(head[IDS.len() + 1..first_metric].iter().map(String::as_str));
-    top.extend(["metric", "n", "mean", "sd", "ci_low", "ci_high"]);
-    out.write_record(&top).map_err(csv_error)?;
-    let mut current: Option<(String, Vec<String>)> = None;
-    let mut acc = vec![Accumulator::default(); metrics.len()];
-    for record in reader.records() {
-        let record = record.map_err(err)?;
-        let point = (
-            record[1].to_string(),
-            record.iter().skip(IDS.len() + 1).take(columns).map(String::from).collect(),
-        );
-        if let Some(done) = current.as_ref().filter(|c| c.0 != point.0) {
-            summary_rows(&mut out, done, metrics, &mut acc)?;
-        }
-        current = Some(point);
-        if &record[record.len() - 2] != "ok" {
-            continue;
-        }
-        for (a, value) in acc.iter_mut().zip(record.iter().skip(first_metric)) {
-            if let Ok(v) = value.parse::<f64>() {
-                a.add(v);
-            }
-        }
-    }
-    if let Some(point) = &current {
-        summary_rows(&mut out, point, metrics, &mut acc)?;
-    }
-    out.flush().map_err(|e| Error::io(&path, e))?;
-    drop(out);
-    fs::rename(&path, dir.join("summary.csv")).map_err(|e| Error::io(&path, e))
-}
-
-/// The summary rows of one point, from its accumulators, which are then reset.
-fn summary_rows(
-    out: &mut Writer,
-    point: &(String, Vec<String>),
-    metrics: &[String],
-    acc: &mut [Accumulator],
-) -> Result<()> {
-    for (metric, a) in metrics.iter().zip(acc.iter_mut()) {
-        let s = a.summary();
-        let mut row = vec![point.0.clone()];
-        row.extend(point.1.iter().cloned());
-        row.extend([
-            metric.clone(),
-            s.n.to_string(),
-            number(s.mean),
-            number(s.sd),
-            number(s.ci_low),
-            number(s.ci_high),
-        ]);
-        out.write_record(&row).map_err(csv_error)?;
-        *a = Accumulator::default();
-    }
-    Ok(())
-}
-
 /// Merges the same table of several folders, each in increasing run order, into one file in run
 /// order (a k-way merge that holds one line per input).
 pub fn merge_table(inputs: &[&Path], output: &Path) -> Result<()> {
     let mut readers = Vec::new();
     for path in inputs {
-        let mut reader =
-            csv::Reader::from_path(path).map_err(|e| Error::Run(format!("{}: {e}", path.display())))?;
-        let head = reader.headers().map_err(|e| Error::Run(format!("{}: {e}", path.display())))?.clone();
-        readers.push((reader, head));
+        let reader = TableReader::open(path)?;
+        let id = reader.column(IDS[0])?;
+        if reader.head() != readers.first().map_or(reader.head(), |(r, _): &(TableReader, usize)| r.head()) {
+            return Err(Error::input(
+                Location::file(path.display().to_string()),
+                None,
+                "its columns differ from the first shard's: only shards of one sweep, written by one version of olika, merge",
+            ));
+        }
+        readers.push((reader, id));
     }
     let file = File::create(output).map_err(|e| Error::io(output, e))?;
     let mut out = csv::Writer::from_writer(BufWriter::new(file));
-    out.write_record(&readers[0].1).map_err(csv_error)?;
-    let mut heads: Vec<Option<csv::StringRecord>> = Vec::new();
-    for (reader, _) in &mut readers {
-        heads.push(reader.records().next().transpose().map_err(csv_error)?);
+    out.write_record(readers[0].0.head()).map_err(csv_error)?;
+    // The next row of each input, with its run id.
+    let mut heads: Vec<Option<(u64, Row)>> = Vec::new();
+    for (reader, id) in &mut readers {
+        heads.push(next_row(reader, *id)?);
     }
     loop {
-        let next = heads
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.as_ref().and_then(|r| r[0].parse::<u64>().ok()).map(|id| (id, i)))
-            .min();
+        let next = heads.iter().enumerate().filter_map(|(i, r)| r.as_ref().map(|r| (r.0, i))).min();
         let Some((_, i)) = next else { break };
-        out.write_record(heads[i].as_ref().expect("chosen")).map_err(csv_error)?;
-        heads[i] = readers[i].0.records().next().transpose().map_err(csv_error)?;
+        let (_, row) = heads[i].take().expect("chosen");
+        out.write_record(row.record()).map_err(csv_error)?;
+        let (reader, id) = &mut readers[i];
+        heads[i] = next_row(reader, *id)?;
     }
     out.flush().map_err(|e| Error::io(output, e))?;
     let mut f = out.into_inner().map_err(|e| Error::Run(e.to_string()))?;
     f.flush().map_err(|e| Error::io(output, e))
 }
 
+/// The next row of a table and its run id.
+fn next_row(reader: &mut TableReader, id: usize) -> Result<Option<(u64, Row)>> {
+    let mut row = Row::default();
+    if !reader.read(&mut row)? {
+        return Ok(None);
+    }
+    Ok(Some((reader.get(&row, id)?, row)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_tidy() {
-        assert_eq!(number(None), "");
-        assert_eq!(number(Some(3.0)), "3");
-        assert_eq!(number(Some(-0.0)), "0");
-        assert_eq!(number(Some(0.25)), "0.25");
-        assert_eq!(number(Some(1.0 / 3.0)), "0.3333333333333333");
-    }
 
     #[test]
     fn truncation_drops_partial_lines_and_later_runs() {

@@ -10,92 +10,78 @@ use std::path::{Path, PathBuf};
 
 pub use charts::{Chart, Estimate, Format, Kind, Line};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::experiment::stats::summarize;
 use crate::model::COMPOSITIONS;
-use crate::output::Manifest;
+use crate::output::read::{Row, TableReader};
+use crate::output::{compare, summary, venues, Command, Manifest, Table};
 
 /// The charts of a results folder, and notes on charts that were left out on purpose.
 pub struct Charts {
+    /// The charts, in the order the report shows them.
     pub charts: Vec<Chart>,
+    /// Why charts one might expect are missing.
     pub notes: Vec<String>,
 }
 
-/// Draws every chart of a results folder into it; returns the files written.
-pub fn draw(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    for chart in build(dir)?.charts {
-        written.extend(chart.save(dir, format)?);
+impl Charts {
+    /// Writes every chart into `dir` as `format`; returns the files written.
+    pub fn save(&self, dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        for chart in &self.charts {
+            written.extend(chart.save(dir, format)?);
+        }
+        Ok(written)
     }
-    Ok(written)
 }
 
 /// The charts that fit the command that wrote the folder.
 pub fn build(dir: &Path) -> Result<Charts> {
     let manifest = Manifest::read(dir)?;
     let mut out = Charts { charts: Vec::new(), notes: Vec::new() };
-    match manifest.command.as_str() {
-        "run" => {
+    match manifest.command {
+        Command::Run => {
             out.charts.extend(time_charts(dir)?);
             out.charts.extend(venue_charts(dir)?);
             if let Some(chart) = network::picture(dir)? {
                 out.charts.push(chart);
             }
         }
-        "compare" => out.charts.extend(compare_charts(dir)?),
-        _ => sweep_charts(dir, &manifest, &mut out)?,
+        Command::Compare => out.charts.extend(compare_charts(dir)?),
+        Command::Sweep | Command::Merge => sweep_charts(dir, &manifest, &mut out)?,
     }
     Ok(out)
 }
 
-fn read(path: &Path) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
-    read_where(path, |_| true)
-}
-
-/// The header and the rows a filter keeps, streamed: a sweep's tables can be far larger than what
-/// a chart or the report needs.
-pub fn read_where(
-    path: &Path,
-    keep: impl Fn(&csv::StringRecord) -> bool,
-) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
-    let err = |e: csv::Error| Error::Run(format!("{}: {e}", path.display()));
-    let mut reader = csv::Reader::from_path(path).map_err(err)?;
-    let head = reader.headers().map_err(err)?.iter().map(String::from).collect();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(err)?;
-        if keep(&record) {
-            rows.push(record);
-        }
-    }
-    Ok((head, rows))
-}
-
-fn column(head: &[String], name: &str) -> Option<usize> {
-    head.iter().position(|h| h == name)
+/// The rows of point 0 of a per-run table (what the charts of a run show).
+pub(crate) fn point_zero(table: Table, dir: &Path) -> Result<(TableReader, Vec<Row>)> {
+    let reader = table.open(dir)?;
+    let point = reader.column("point")?;
+    reader.rows_where(|t, r| Ok(t.get::<u32>(r, point)? == 0))
 }
 
 /// A mean line and its (x, low, high) band.
 type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 
-/// Mean and 95 % band over runs of a series.csv metric, by step (point 0).
-fn series_band(head: &[String], rows: &[csv::StringRecord], metric: &str) -> Option<Band> {
-    let k = column(head, metric)?;
+/// Mean and 95 % band over runs of a series.csv metric, by step; `None` when the table has no
+/// such column or no values.
+fn series_band(table: &TableReader, rows: &[Row], metric: &str) -> Result<Option<Band>> {
+    let (Ok(k), step) = (table.column(metric), table.column("step")?) else { return Ok(None) };
     let mut by_step: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| &r[1] == "0") {
-        if let (Ok(step), Ok(v)) = (r[3].parse::<u64>(), r[k].parse::<f64>()) {
-            by_step.entry(step).or_default().push(v);
+    for r in rows {
+        if let Some(v) = table.get::<Option<f64>>(r, k)? {
+            by_step.entry(table.get(r, step)?).or_default().push(v);
         }
     }
     let mut points = Vec::new();
     let mut band = Vec::new();
     for (step, values) in by_step {
         let s = summarize(&values);
-        let mean = s.mean?;
+        let Some(mean) = s.mean else { return Ok(None) };
         points.push((step as f64, mean));
         band.push((step as f64, s.ci_low.unwrap_or(mean), s.ci_high.unwrap_or(mean)));
     }
-    Some((points, band))
+    Ok(Some((points, band)))
 }
 
 fn lines_chart(file: &str, title: &str, y_label: &str, caption: &str, lines: Vec<Line>) -> Option<Chart> {
@@ -114,14 +100,14 @@ type TimeChart =
     (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
 
 fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
-    let (head, rows) = read(&dir.join("series.csv"))?;
-    let line = |metric: &str, name: &str, color| {
-        series_band(&head, &rows, metric).map(|(points, band)| Line {
+    let (table, rows) = point_zero(Table::Series, dir)?;
+    let line = |metric: &str, name: &str, color| -> Result<Option<Line>> {
+        Ok(series_band(&table, &rows, metric)?.map(|(points, band)| Line {
             name: name.into(),
             color,
             points,
             band: Some(band),
-        })
+        }))
     };
     let mut charts = Vec::new();
     let specs: [TimeChart; 6] = [
@@ -134,21 +120,19 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
     ];
     for (file, title, y, caption, metrics) in specs {
         let metrics: Vec<(&str, &str)> = metrics.to_vec();
-        let lines: Vec<Line> =
-            metrics.iter().enumerate().filter_map(|(k, (m, name))| line(m, name, style::series(k))).collect();
+        let mut lines: Vec<Line> = Vec::new();
+        for (k, (m, name)) in metrics.iter().enumerate() {
+            lines.extend(line(m, name, style::series(k))?);
+        }
         charts.extend(lines_chart(file, title, y, caption, lines));
     }
-    let layers: Vec<Line> = COMPOSITIONS
-        .iter()
-        .filter_map(|c| {
-            series_band(&head, &rows, &format!("innovations_{c}")).map(|(points, _)| Line {
-                name: c.replace('_', "–"),
-                color: style::composition(c),
-                points,
-                band: None,
-            })
-        })
-        .collect();
+    let mut layers: Vec<Line> = Vec::new();
+    for c in COMPOSITIONS {
+        if let Some((points, _)) = series_band(&table, &rows, &format!("innovations_{c}"))? {
+            layers
+                .push(Line { name: c.replace('_', "–"), color: style::composition(c), points, band: None });
+        }
+    }
     if !layers.is_empty() {
         charts.push(Chart {
             file: "innovations_by_team".into(),
@@ -162,50 +146,13 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
     Ok(charts)
 }
 
-/// A venue's columns of venues.csv, averaged over the runs of point 0.
-pub struct VenueMean {
-    pub name: String,
-    pub kind: String,
-    pub means: BTreeMap<String, f64>,
-}
-
-/// Mean over runs of each venue's columns, venues in the order of venues.csv.
-pub fn venue_means(dir: &Path) -> Result<Vec<VenueMean>> {
-    let (head, rows) = read(&dir.join("venues.csv"))?;
-    let mut order: Vec<(String, String)> = Vec::new();
-    let mut sums: BTreeMap<(String, String), (BTreeMap<String, f64>, f64)> = BTreeMap::new();
-    for r in rows.iter().filter(|r| &r[1] == "0") {
-        let key = (r[3].to_string(), r[4].to_string());
-        if !sums.contains_key(&key) {
-            order.push(key.clone());
-        }
-        let entry = sums.entry(key).or_default();
-        entry.1 += 1.0;
-        for (k, name) in head.iter().enumerate().skip(5) {
-            if let Ok(v) = r[k].parse::<f64>() {
-                *entry.0.entry(name.clone()).or_default() += v;
-            }
-        }
-    }
-    Ok(order
-        .into_iter()
-        .map(|key| {
-            let (totals, n) = &sums[&key];
-            let means = totals.iter().map(|(k, v)| (k.clone(), v / n)).collect();
-            VenueMean { name: key.0, kind: key.1, means }
-        })
-        .collect())
-}
-
 fn venue_charts(dir: &Path) -> Result<Vec<Chart>> {
-    let venues = venue_means(dir)?;
+    let venues = venues::means(dir)?;
     let mut charts = Vec::new();
     let bars: Vec<(String, f64, plotters::style::RGBColor)> = venues
         .iter()
         .enumerate()
-        .map(|(k, v)| {
-            (v.name.clone(), v.means.get("partnerships_begun").copied().unwrap_or(0.0), style::series(k))
-        })
+        .map(|(k, v)| (v.name.clone(), v.get("partnerships_begun"), style::series(k)))
         .collect();
     if !bars.is_empty() {
         charts.push(Chart {
@@ -220,9 +167,9 @@ fn venue_charts(dir: &Path) -> Result<Vec<Chart>> {
     let per_cost: Vec<(String, f64, plotters::style::RGBColor)> = venues
         .iter()
         .enumerate()
-        .filter(|(_, v)| v.means.get("cost").copied().unwrap_or(0.0) > 0.0)
+        .filter(|(_, v)| v.get("cost") > 0.0)
         .map(|(k, v)| {
-            let per = 1000.0 * v.means.get("innovations").copied().unwrap_or(0.0) / v.means["cost"];
+            let per = 1000.0 * v.get("innovations") / v.get("cost");
             (v.name.clone(), per, style::series(k))
         })
         .collect();
@@ -240,41 +187,39 @@ fn venue_charts(dir: &Path) -> Result<Vec<Chart>> {
 }
 
 fn compare_charts(dir: &Path) -> Result<Vec<Chart>> {
-    let (head, rows) = read(&dir.join("compare.csv"))?;
-    let get = |r: &csv::StringRecord, name: &str| {
-        column(&head, name).and_then(|k| r[k].parse::<f64>().ok()).unwrap_or(f64::NAN)
-    };
+    let rows = compare::read(dir)?;
     let mut charts = Vec::new();
-    let names: Vec<String> = {
-        let mut seen: Vec<String> = Vec::new();
-        for r in &rows {
-            if !seen.contains(&r[0].to_string()) {
-                seen.push(r[0].to_string());
-            }
+    let mut names: Vec<&str> = Vec::new();
+    for r in &rows {
+        if !names.contains(&r.strategy.as_str()) {
+            names.push(&r.strategy);
         }
-        seen
-    };
+    }
     for (metric, title, unit) in [
         ("innovations", "Innovations per run, by strategy", "innovations per run"),
         ("social_value", "Social value per run, by strategy", "value units"),
         ("cost_per_innovation", "Cost per innovation, by strategy", "cost units per innovation"),
     ] {
-        let own: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[1] == metric).collect();
-        // Row k of a strategy's estimate: its value and interval from three columns.
-        let estimates = |value: &str, low: &str, high: &str, skip: usize| -> Vec<Estimate> {
+        let own: Vec<&compare::CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
+        let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        // A strategy's estimate: its value and interval.
+        let estimates = |pick: fn(&compare::CompareRow) -> [Option<f64>; 3], skip: usize| -> Vec<Estimate> {
             own.iter()
                 .enumerate()
                 .skip(skip)
-                .map(|(k, r)| Estimate {
-                    label: r[0].to_string(),
-                    value: get(r, value),
-                    low: get(r, low),
-                    high: get(r, high),
-                    color: style::series(k),
+                .map(|(k, r)| {
+                    let [value, low, high] = pick(r);
+                    Estimate {
+                        label: r.strategy.clone(),
+                        value: nan(value),
+                        low: nan(low),
+                        high: nan(high),
+                        color: style::series(k),
+                    }
                 })
                 .collect()
         };
-        let means = estimates("mean", "ci_low", "ci_high", 0);
+        let means = estimates(|r| [r.mean, r.ci_low, r.ci_high], 0);
         if means.iter().any(|e| e.value.is_finite()) {
             charts.push(Chart {
                 file: format!("compare_{metric}"),
@@ -291,7 +236,7 @@ fn compare_charts(dir: &Path) -> Result<Vec<Chart>> {
         if metric == "cost_per_innovation" {
             continue;
         }
-        let diffs = estimates("difference", "difference_ci_low", "difference_ci_high", 1);
+        let diffs = estimates(|r| [r.difference, r.difference_ci_low, r.difference_ci_high], 1);
         if diffs.iter().any(|e| e.value.is_finite()) {
             charts.push(Chart {
                 file: format!("compare_difference_{metric}"),
@@ -316,11 +261,7 @@ const SWEEP_METRICS: [(&str, &str); 4] = [
 
 fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()> {
     let columns = &manifest.point_columns;
-    let k_metric = columns.len() + 1;
-    let (head, rows) =
-        read_where(&dir.join("summary.csv"), |r| SWEEP_METRICS.iter().any(|(m, _)| *m == &r[k_metric]))?;
-    let value =
-        |r: &csv::StringRecord, name: &str| column(&head, name).and_then(|k| r[k].parse::<f64>().ok());
+    let rows = summary::read(dir, columns, |r| SWEEP_METRICS.iter().any(|(m, _)| *m == r.metric))?;
     let numeric = |s: &str| s.parse::<f64>().ok();
     let grid = resolved_design(manifest).as_deref() == Some("grid");
     match columns.len() {
@@ -328,8 +269,11 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
             for (metric, label) in SWEEP_METRICS {
                 let mut points: Vec<(f64, f64, f64, f64)> = rows
                     .iter()
-                    .filter(|r| &r[k_metric] == metric)
-                    .filter_map(|r| Some((numeric(&r[1])?, value(r, "mean")?, value(r, "ci_low")?, value(r, "ci_high")?)))
+                    .filter(|r| r.metric == metric)
+                    .filter_map(|r| {
+                        let s = &r.summary;
+                        Some((numeric(&r.values[0])?, s.mean?, s.ci_low?, s.ci_high?))
+                    })
                     .collect();
                 if points.len() < 2 {
                     continue;
@@ -354,22 +298,23 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
         }
         2 if grid => {
             for (metric, label) in SWEEP_METRICS {
-                let own: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[k_metric] == metric).collect();
-                let mut xs: Vec<String> = Vec::new();
-                let mut ys: Vec<String> = Vec::new();
+                let own: Vec<&summary::SummaryRow> = rows.iter().filter(|r| r.metric == metric).collect();
+                // Rows are the first parameter's values, columns the second's, in the order met.
+                let mut xs: Vec<&str> = Vec::new();
+                let mut ys: Vec<&str> = Vec::new();
                 for r in &own {
-                    if !xs.contains(&r[2].to_string()) {
-                        xs.push(r[2].to_string());
+                    if !xs.contains(&r.values[1].as_str()) {
+                        xs.push(&r.values[1]);
                     }
-                    if !ys.contains(&r[1].to_string()) {
-                        ys.push(r[1].to_string());
+                    if !ys.contains(&r.values[0].as_str()) {
+                        ys.push(&r.values[0]);
                     }
                 }
                 let mut values = vec![vec![None; xs.len()]; ys.len()];
                 for r in &own {
-                    let (i, j) = (xs.iter().position(|x| x == &r[2]), ys.iter().position(|y| y == &r[1]));
+                    let (i, j) = (xs.iter().position(|x| *x == r.values[1]), ys.iter().position(|y| *y == r.values[0]));
                     if let (Some(i), Some(j)) = (i, j) {
-                        values[j][i] = value(r, "mean");
+                        values[j][i] = r.summary.mean;
                     }
                 }
                 out.charts.push(Chart {

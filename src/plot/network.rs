@@ -7,25 +7,40 @@ use std::path::Path;
 use super::charts::{Chart, Kind};
 use super::style;
 use crate::error::Result;
+use crate::output::Table;
 
 /// The network of run 0 at its last recorded step, if the folder has network files.
 pub fn picture(dir: &Path) -> Result<Option<Chart>> {
-    let (nodes_path, edges_path) = (dir.join("network_nodes.csv"), dir.join("network_edges.csv"));
-    if !nodes_path.exists() || !edges_path.exists() {
+    if !Table::NetworkNodes.path(dir).exists() || !Table::NetworkEdges.path(dir).exists() {
         return Ok(None);
     }
-    let (_, nodes) = super::read(&nodes_path)?;
-    let (_, edges) = super::read(&edges_path)?;
-    let nodes: Vec<(u32, String)> = nodes
-        .iter()
-        .filter(|r| &r[0] == "0")
-        .filter_map(|r| Some((r[3].parse().ok()?, r[4].to_string())))
-        .collect();
-    let last = edges.iter().filter(|r| &r[0] == "0").filter_map(|r| r[3].parse::<u32>().ok()).max();
+    let (table, rows) = super::point_zero(Table::NetworkNodes, dir)?;
+    let (run, id, sector) = (table.column("run_id")?, table.column("id")?, table.column("sector")?);
+    let mut nodes: Vec<(u32, String)> = Vec::new();
+    for r in rows.iter() {
+        if table.get::<u64>(r, run)? == 0 {
+            nodes.push((table.get(r, id)?, r.text(sector).to_string()));
+        }
+    }
+    let (table, rows) = super::point_zero(Table::NetworkEdges, dir)?;
+    let [run, step, source, target, status] =
+        table.columns(&["run_id", "step", "source", "target", "status"])?[..]
+    else {
+        unreachable!("five columns")
+    };
+    // (step, source, target, partnership) of run 0's edges.
+    let mut edges: Vec<(u32, u32, u32, bool)> = Vec::new();
+    for r in rows.iter() {
+        if table.get::<u64>(r, run)? == 0 {
+            let tie = (table.get(r, step)?, table.get(r, source)?, table.get(r, target)?);
+            edges.push((tie.0, tie.1, tie.2, r.text(status) != "acquaintance"));
+        }
+    }
+    let last = edges.iter().map(|e| e.0).max();
     let ties: Vec<(u32, u32, bool)> = edges
         .iter()
-        .filter(|r| &r[0] == "0" && r[3].parse::<u32>().ok() == last)
-        .filter_map(|r| Some((r[4].parse().ok()?, r[5].parse().ok()?, &r[7] != "acquaintance")))
+        .filter(|e| Some(e.0) == last)
+        .map(|&(_, a, b, partnership)| (a, b, partnership))
         .collect();
     let mut degree: BTreeMap<u32, usize> = BTreeMap::new();
     for &(a, b, _) in &ties {

@@ -5,13 +5,15 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::network::escape;
-use super::Manifest;
 use crate::error::{Error, Result};
-use crate::plot::{self, Charts};
+use crate::observe::HEADLINE;
+use crate::output::format::{human, interval};
+use crate::output::network::escape;
+use crate::output::{compare, summary, venues, Command, Manifest};
+use crate::plot::Charts;
 
 /// The model's ODD description, embedded in every report.
-const MODEL: &str = include_str!("../../docs/model.md");
+const MODEL: &str = include_str!("../docs/model.md");
 
 /// Points of a sweep listed in the report.
 const POINTS_SHOWN: usize = 60;
@@ -29,7 +31,7 @@ pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
     let scenarios: Vec<toml::Table> =
         manifest.resolved_scenario.split("\n---\n").filter_map(|t| toml::from_str(t).ok()).collect();
     let mut html = String::new();
-    let title = if manifest.command == "compare" {
+    let title = if manifest.command == Command::Compare {
         format!("Comparison: {}", manifest.scenario)
     } else {
         manifest.scenario.clone()
@@ -40,7 +42,7 @@ pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
         escape(&title),
         escape(&title),
         escape(&manifest.version),
-        escape(&manifest.command),
+        escape(manifest.command.name()),
         escape(&manifest.finished)
     );
     question(&mut html, &scenarios);
@@ -189,54 +191,46 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
 
 fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     html.push_str("<h2 id=\"results\">Results</h2>\n");
-    let metrics = crate::app::HEADLINE;
-    if manifest.command == "compare" {
-        let (_, rows) = plot::read_where(&dir.join("compare.csv"), |_| true)?;
+    if manifest.command == Command::Compare {
+        let rows = compare::read(dir)?;
         html.push_str("<p>Each strategy's mean with its 95 % confidence interval, and its paired difference from the first strategy (same seeds) with its interval and the paired t-test's p-value.</p>\n");
         html.push_str("<table><tr><th>metric</th><th>strategy</th><th>mean</th><th>95 % CI</th><th>difference</th><th>95 % CI</th><th>p</th></tr>\n");
-        for metric in metrics {
-            for r in rows.iter().filter(|r| &r[1] == *metric) {
+        for metric in HEADLINE {
+            for r in rows.iter().filter(|r| r.metric == *metric) {
                 let _ = writeln!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     escape(metric),
-                    escape(&r[0]),
-                    num(&r[3]),
-                    ci(&r[4], &r[5]),
-                    num(&r[6]),
-                    ci(&r[7], &r[8]),
-                    num(&r[9])
+                    escape(&r.strategy),
+                    human(r.mean),
+                    interval(r.ci_low, r.ci_high),
+                    human(r.difference),
+                    interval(r.difference_ci_low, r.difference_ci_high),
+                    human(r.p_value)
                 );
             }
         }
         html.push_str("</table>\n");
         return Ok(());
     }
-    let k = manifest.point_columns.len() + 1;
     // Only what the page shows: the headline metrics of the first points.
-    let (_, rows) = plot::read_where(&dir.join("summary.csv"), |r| {
-        r[0].parse::<usize>().is_ok_and(|p| p < POINTS_SHOWN) && metrics.contains(&&r[k])
+    let rows = summary::read(dir, &manifest.point_columns, |r| {
+        (r.point as usize) < POINTS_SHOWN && HEADLINE.contains(&r.metric.as_str())
     })?;
-    let points: Vec<String> = {
-        let mut seen: Vec<String> = Vec::new();
-        for r in &rows {
-            if !seen.iter().any(|p| p == &r[0]) {
-                seen.push(r[0].to_string());
-            }
-        }
-        seen
-    };
-    if manifest.command == "run" {
+    let mut points: Vec<u32> = rows.iter().map(|r| r.point).collect();
+    points.dedup();
+    if manifest.command == Command::Run {
         html.push_str("<p>Mean over replications with its 95 % confidence interval.</p>\n<table><tr><th>metric</th><th>mean</th><th>95 % CI</th><th>n</th></tr>\n");
-        for metric in metrics {
-            if let Some(r) = rows.iter().find(|r| &r[0] == "0" && &r[k] == *metric) {
+        for metric in HEADLINE {
+            if let Some(r) = rows.iter().find(|r| r.point == 0 && r.metric == *metric) {
+                let s = &r.summary;
                 let _ = writeln!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     escape(metric),
-                    num(&r[k + 2]),
-                    ci(&r[k + 4], &r[k + 5]),
-                    escape(&r[k + 1])
+                    human(s.mean),
+                    interval(s.ci_low, s.ci_high),
+                    s.n
                 );
             }
         }
@@ -258,20 +252,21 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
         let _ = write!(html, "<th>{}</th>", escape(c));
     }
     html.push_str("<th>innovations</th><th>95 % CI</th><th>social value</th><th>95 % CI</th></tr>\n");
-    for p in points.iter().take(shown) {
-        let find = |m: &str| rows.iter().find(|r| &r[0] == p && &r[k] == m);
+    for &p in points.iter().take(shown) {
+        let find = |m: &str| rows.iter().find(|r| r.point == p && r.metric == m);
         let (Some(a), Some(b)) = (find("innovations"), find("social_value")) else { continue };
-        let _ = write!(html, "<tr><td>{}</td>", escape(p));
-        for cell in a.iter().take(k).skip(1) {
+        let _ = write!(html, "<tr><td>{p}</td>");
+        for cell in &a.values {
             let _ = write!(html, "<td>{}</td>", escape(cell));
         }
+        let (a, b) = (&a.summary, &b.summary);
         let _ = writeln!(
             html,
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            num(&a[k + 2]),
-            ci(&a[k + 4], &a[k + 5]),
-            num(&b[k + 2]),
-            ci(&b[k + 4], &b[k + 5])
+            human(a.mean),
+            interval(a.ci_low, a.ci_high),
+            human(b.mean),
+            interval(b.ci_low, b.ci_high)
         );
     }
     html.push_str("</table>\n");
@@ -309,7 +304,7 @@ fn chart_section(html: &mut String, charts: &Charts) -> Result<()> {
 
 fn venues(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     html.push_str("<h2 id=\"venues\">Venues and costs</h2>\n");
-    if manifest.command != "run" {
+    if manifest.command != Command::Run {
         html.push_str(
             "<p>Per-venue results of every run are in venues.csv (one row per run and venue).</p>\n",
         );
@@ -317,9 +312,9 @@ fn venues(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     }
     html.push_str("<p>Mean per run. Innovations are those of partnerships whose partners first met at the venue; “(direct)” counts direct approaches.</p>\n");
     html.push_str("<table><tr><th>venue</th><th>kind</th><th>meetings</th><th>attendance</th><th>ties begun</th><th>partnerships begun</th><th>innovations</th><th>cost</th><th>cost per innovation</th></tr>\n");
-    for venue in plot::venue_means(dir)? {
+    for venue in venues::means(dir)? {
         let (name, kind) = (&venue.name, &venue.kind);
-        let g = |k: &str| venue.means.get(k).copied().unwrap_or(0.0);
+        let g = |k: &str| venue.get(k);
         let per = if g("innovations") > 0.0 && g("cost") > 0.0 {
             format!("{:.1}", g("cost") / g("innovations"))
         } else {
@@ -361,21 +356,4 @@ fn method(html: &mut String, manifest: &Manifest) {
         escape(&manifest.started),
         escape(&manifest.finished)
     );
-}
-
-fn num(cell: &str) -> String {
-    match cell.parse::<f64>() {
-        Ok(v) if v.abs() >= 100.0 => format!("{v:.1}"),
-        Ok(v) if v.abs() >= 10.0 => format!("{v:.2}"),
-        Ok(v) if v.abs() > 0.0 && v.abs() < 0.001 => format!("{v:.1e}"),
-        Ok(v) => format!("{v:.3}"),
-        Err(_) => "–".into(),
-    }
-}
-
-fn ci(low: &str, high: &str) -> String {
-    if low.is_empty() || high.is_empty() {
-        return "–".into();
-    }
-    format!("[{}, {}]", num(low), num(high))
 }

@@ -1,0 +1,128 @@
+//! `olika merge`: the folders of a sharded sweep merged into one, identical to the folder the
+//! unsharded sweep writes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::{plot, point_zero_summary, Report};
+use crate::error::{Error, Location, Result};
+use crate::output::runs::RunsReader;
+use crate::output::{manifest, summary, tables, Command, Manifest, ResultsFolder};
+use crate::plot::Format;
+
+/// Merges the shard folders `dirs` into `output` (a new folder when `None`).
+pub fn merge(
+    dirs: &[PathBuf],
+    output: Option<&Path>,
+    force: bool,
+    command_line: Vec<String>,
+) -> Result<Report> {
+    let manifests: Vec<Manifest> = dirs.iter().map(|d| Manifest::read(d)).collect::<Result<_>>()?;
+    let first = &manifests[0];
+    for (dir, m) in dirs.iter().zip(&manifests) {
+        let location = Location::file(dir.join("manifest.json").display().to_string());
+        if m.plan_hash != first.plan_hash {
+            return Err(Error::input(
+                location,
+                Some("plan_hash"),
+                format!(
+                    "plan {} differs from {} in {}: only shards of one sweep merge",
+                    m.plan_hash,
+                    first.plan_hash,
+                    dirs[0].display()
+                ),
+            ));
+        }
+        if !m.complete {
+            return Err(Error::input(
+                location,
+                Some("complete"),
+                "this shard did not finish; run it again with --resume, then merge",
+            ));
+        }
+    }
+    check_runs(dirs, first)?;
+    let name = first.scenario.clone();
+    let folder = ResultsFolder::create(output, &format!("{name}-merged"), force)?;
+    for table in tables::table_names(first.recording) {
+        let inputs: Vec<PathBuf> = dirs.iter().map(|d| table.path(d)).collect();
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        tables::merge_table(&inputs, &table.path(folder.work()))?;
+    }
+    summary::write(folder.work(), &first.point_columns)?;
+    // GraphML files are one per run and step, named by run: they merge by copying.
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(dir.join("network")) else { continue };
+        let target = folder.work().join("network");
+        fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            if let Some(name) = path.file_name() {
+                fs::copy(&path, target.join(name)).map_err(|e| Error::io(&path, e))?;
+            }
+        }
+    }
+    let merged = Manifest {
+        command: Command::Merge,
+        command_line,
+        shard: None,
+        folder_runs: first.plan_runs,
+        failed_runs: manifests.iter().map(|m| m.failed_runs).sum(),
+        complete: true,
+        started: manifest::timestamp(SystemTime::now()),
+        finished: manifest::timestamp(SystemTime::now()),
+        host: manifest::host(),
+        ..first.clone()
+    };
+    merged.write(folder.work())?;
+    plot::plot(folder.work(), Some(Format::Both))?;
+    let failed = merged.failed_runs;
+    let summaries = point_zero_summary(folder.work(), &first.point_columns)?;
+    let path = folder.commit()?;
+    Ok(Report {
+        folder: path,
+        plan_hash: merged.plan_hash,
+        runs: first.plan_runs,
+        completed: first.plan_runs as u64 - failed,
+        failed,
+        summaries,
+    })
+}
+
+/// Every run of the plan exactly once across the shards.
+fn check_runs(dirs: &[PathBuf], first: &Manifest) -> Result<()> {
+    let mut ids: Vec<u64> = Vec::new();
+    for dir in dirs {
+        let mut runs = RunsReader::open(dir, &first.point_columns)?;
+        while let Some(run) = runs.next_run()? {
+            ids.push(run.run_id);
+        }
+    }
+    ids.sort_unstable();
+    let duplicates: Vec<u64> = ids.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    let missing: Vec<u64> = (0..first.plan_runs as u64).filter(|id| ids.binary_search(id).is_err()).collect();
+    if missing.is_empty() && duplicates.is_empty() {
+        return Ok(());
+    }
+    let shards = first.shard.map_or(String::new(), |[_, n]| {
+        let mut which: Vec<u64> = missing.iter().map(|id| id % n).collect();
+        which.sort_unstable();
+        which.dedup();
+        format!(" (from shards {which:?} of {n})")
+    });
+    let show = |v: &[u64]| v.iter().take(20).map(u64::to_string).collect::<Vec<_>>().join(", ");
+    Err(Error::input(
+        Location::file(dirs[0].display().to_string()),
+        None,
+        format!(
+            "{} of {} runs are missing{shards}: {}{}; {} are doubled{}",
+            missing.len(),
+            first.plan_runs,
+            show(&missing),
+            if missing.len() > 20 { ", ..." } else { "" },
+            duplicates.len(),
+            if duplicates.is_empty() { String::new() } else { format!(": {}", show(&duplicates)) }
+        ),
+    ))
+}

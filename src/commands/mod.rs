@@ -1,0 +1,171 @@
+//! The commands as library calls, one file each: what `olika run`, `sweep`, `compare`, `merge`,
+//! `plot`, `check` and `params` do, apart from parsing arguments and printing (`cli.rs` and
+//! `main.rs`). Tables for the terminal are made in [`terminal`].
+
+pub mod check;
+pub mod compare;
+pub mod merge;
+pub mod params;
+pub mod plot;
+pub mod run;
+pub mod sweep;
+pub mod terminal;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::error::{Error, Location, Result};
+use crate::experiment::{self, Plan, RunSpec};
+use crate::observe::Recording;
+use crate::output::tables::Tables;
+use crate::output::{folder, manifest, summary, Command, Manifest};
+use crate::scenario::Resolved;
+
+/// How a running command runs, what it records and where it writes.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads.
+    pub threads: usize,
+    /// `-o DIR`; `None` for a new folder under `results/`.
+    pub output: Option<PathBuf>,
+    /// Replace a non-empty results folder.
+    pub force: bool,
+    /// What each run records.
+    pub recording: Recording,
+    /// The command line, for the manifest.
+    pub command_line: Vec<String>,
+    /// Show a progress bar (when stderr is a terminal).
+    pub progress: bool,
+    /// Chart files to draw (`None`: no chart files; the report is written all the same).
+    pub charts: Option<crate::plot::Format>,
+}
+
+/// What a command produced.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The results folder.
+    pub folder: PathBuf,
+    /// The plan's hash.
+    pub plan_hash: String,
+    /// Runs in the folder.
+    pub runs: usize,
+    /// Runs that completed.
+    pub completed: u64,
+    /// Runs that failed (their message is in runs.csv).
+    pub failed: u64,
+    /// The rows of `summary.csv` of point 0, for `run` and `merge` (a sweep can have too many
+    /// points to hold: read its summary.csv).
+    pub summaries: Vec<summary::SummaryRow>,
+}
+
+/// How a sweep runs: all of it, or one shard of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which shard, from 0.
+    pub index: u64,
+    /// Of how many.
+    pub count: u64,
+}
+
+/// A folder written in place: new, empty, or emptied with `--force`.
+fn prepare_in_place(dir: &Path, force: bool) -> Result<()> {
+    if folder::check_target(dir, force, ", --resume to continue it")? {
+        fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+fn manifest_for(
+    command: Command,
+    resolved: &[Resolved],
+    plan: &Plan,
+    runs: &[RunSpec],
+    shard: Option<Shard>,
+    options: &RunOptions,
+) -> Manifest {
+    let first = &resolved[0];
+    let now = manifest::timestamp(SystemTime::now());
+    Manifest {
+        tool: "olika".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command,
+        command_line: options.command_line.clone(),
+        scenario: resolved.iter().map(|r| r.scenario.name.as_str()).collect::<Vec<_>>().join(", "),
+        sources: resolved.iter().flat_map(|r| r.sources.iter().cloned()).collect(),
+        overrides: first.overrides.clone(),
+        plan_hash: plan.hash.clone(),
+        seed: first.scenario.seed,
+        replications: plan.replications,
+        points: plan.points.len(),
+        point_columns: plan.columns.clone(),
+        plan_runs: plan.runs.len(),
+        shard: shard.map(|s| [s.index, s.count]),
+        recording: options.recording,
+        folder_runs: runs.len(),
+        failed_runs: 0,
+        complete: false,
+        threads: options.threads,
+        host: manifest::host(),
+        started: now.clone(),
+        finished: String::new(),
+        resolved_scenario: resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n"),
+    }
+}
+
+/// Runs `runs` of `plan` into `dir`: the manifest first (incomplete), the tables run by run, then
+/// `summary.csv` and the completed manifest. With `resume`, continues the tables already there.
+fn execute_into(
+    dir: &Path,
+    plan: &Plan,
+    runs: &[RunSpec],
+    mut manifest: Manifest,
+    options: &RunOptions,
+    resume: bool,
+) -> Result<Report> {
+    manifest.write(dir)?;
+    let (mut tables, todo) = if resume {
+        let (tables, done) = Tables::resume(dir, options.recording, &plan.columns)?;
+        let expected: Vec<u64> = runs.iter().take(done.len()).map(|r| r.run_id).collect();
+        if done != expected {
+            return Err(Error::input(
+                Location::file(dir.join("runs.csv").display().to_string()),
+                None,
+                "runs.csv does not hold the first runs of this plan in order; it cannot be resumed",
+            ));
+        }
+        (tables, &runs[done.len()..])
+    } else {
+        (Tables::create(dir, options.recording, &plan.columns)?, runs)
+    };
+    let bar = terminal::progress_bar(todo.len() as u64, options.progress);
+    experiment::execute(plan, todo, options.recording, options.threads, |run, outcome| {
+        tables.write(run, &plan.points[run.point as usize], &outcome)?;
+        bar.inc(1);
+        if tables.failed > 0 {
+            bar.set_message(format!("{} failed", tables.failed));
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    let (completed, failed) = (tables.completed, tables.failed);
+    drop(tables);
+    summary::write(dir, &plan.columns)?;
+    manifest.failed_runs = failed;
+    manifest.complete = true;
+    manifest.finished = manifest::timestamp(SystemTime::now());
+    manifest.write(dir)?;
+    Ok(Report {
+        folder: dir.to_path_buf(),
+        plan_hash: plan.hash.clone(),
+        runs: runs.len(),
+        completed,
+        failed,
+        summaries: Vec::new(),
+    })
+}
+
+/// The summary rows of point 0 of a folder.
+fn point_zero_summary(dir: &Path, point_columns: &[String]) -> Result<Vec<summary::SummaryRow>> {
+    summary::read(dir, point_columns, |r| r.point == 0)
+}

@@ -1,0 +1,18 @@
+//! `olika plot`: the charts and report of a results folder, redrawn from its files alone.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+use crate::plot::Format;
+
+/// Draws the charts of a results folder (unless `format` is `None`) and writes its report; returns
+/// the files written.
+pub fn plot(dir: &Path, format: Option<Format>) -> Result<Vec<PathBuf>> {
+    let charts = crate::plot::build(dir)?;
+    let mut written = match format {
+        Some(format) => charts.save(dir, format)?,
+        None => Vec::new(),
+    };
+    written.push(crate::report::write(dir, &charts)?);
+    Ok(written)
+}

@@ -1,0 +1,117 @@
+//! `olika sweep`: the points of a scenario's `[sweep]` section, each with its replications, streamed
+//! into a folder run by run; `--resume` continues an interrupted sweep, `--shard` runs every n-th
+//! run, and `--dry-run` says what a sweep would make.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{execute_into, manifest_for, plot, prepare_in_place, Report, RunOptions, Shard};
+use crate::error::{Error, Location, Result};
+use crate::experiment::{self, Plan};
+use crate::observe::RunMetrics;
+use crate::output::tables::{self, Tables};
+use crate::output::{folder, Command, Manifest};
+use crate::scenario::Resolved;
+
+/// Runs a sweep into its folder, streaming run by run (`resume` continues an interrupted one).
+pub fn sweep(
+    resolved: &Resolved,
+    options: &RunOptions,
+    shard: Option<Shard>,
+    resume: Option<&Path>,
+) -> Result<Report> {
+    let plan = Plan::sweep(resolved)?;
+    let runs = match shard {
+        Some(s) => plan.shard(s.index, s.count),
+        None => plan.runs.clone(),
+    };
+    let name = &resolved.scenario.name;
+    let manifest = manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, &runs, shard, options);
+    if let Some(dir) = resume {
+        let old = Manifest::read(dir)?;
+        let location = Location::file(dir.join("manifest.json").display().to_string());
+        if old.plan_hash != plan.hash || old.shard != manifest.shard {
+            return Err(Error::input(
+                location,
+                Some("plan_hash"),
+                format!(
+                    "the folder holds plan {} (shard {:?}), but this command makes plan {} (shard {:?}): resume with the same scenario, overrides and shard",
+                    old.plan_hash, old.shard, plan.hash, manifest.shard
+                ),
+            ));
+        }
+        let options = RunOptions { recording: old.recording, ..options.clone() };
+        let manifest = Manifest {
+            started: old.started.clone(),
+            ..manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, &runs, shard, &options)
+        };
+        let report = execute_into(dir, &plan, &runs, manifest, &options, true)?;
+        plot::plot(dir, options.charts)?;
+        return Ok(report);
+    }
+    let dir = match &options.output {
+        Some(dir) => dir.clone(),
+        None => match shard {
+            Some(s) => PathBuf::from(format!("results/{name}-shard-{}-of-{}", s.index, s.count)),
+            None => folder::new_folder(&format!("{name}-sweep")),
+        },
+    };
+    prepare_in_place(&dir, options.force)?;
+    let report = execute_into(&dir, &plan, &runs, manifest, options, false)?;
+    plot::plot(&dir, options.charts)?;
+    Ok(report)
+}
+
+/// `olika sweep --dry-run`: points, runs, expected rows and disk size. The size is measured from
+/// one run of the first point, written to a scratch folder.
+pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) -> Result<String> {
+    let plan = Plan::sweep(resolved)?;
+    let runs = shard.map_or(plan.runs.len(), |s| plan.shard(s.index, s.count).len());
+    let scratch = std::env::temp_dir().join(format!("olika-dry-run-{}", std::process::id()));
+    prepare_in_place(&scratch, true)?;
+    let sample = &plan.runs[..1];
+    let mut tables = Tables::create(&scratch, options.recording, &plan.columns)?;
+    let mut rows = 0;
+    experiment::execute(&plan, sample, options.recording, 1, |run, outcome| {
+        if let Ok(out) = &outcome {
+            rows = out.series.len();
+        }
+        tables.write(run, &plan.points[run.point as usize], &outcome)
+    })?;
+    drop(tables);
+    let mut bytes = 0;
+    let mut headers = 0;
+    for table in tables::table_names(options.recording) {
+        let path = table.path(&scratch);
+        let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let header = text.lines().next().map_or(0, |l| l.len() + 1) as u64;
+        headers += header;
+        bytes += text.len() as u64 - header;
+    }
+    let _ = fs::remove_dir_all(&scratch);
+    let total = headers + bytes * runs as u64;
+    let s = resolved.sweep.as_ref().expect("a sweep plan has a spec");
+    let mut out = String::new();
+    let _ = writeln!(out, "sweep {}: plan {}", resolved.scenario.name, plan.hash);
+    let _ = writeln!(out, "  design      {}, parameters {}", s.design.name(), plan.columns.join(", "));
+    let _ = writeln!(out, "  points      {}", plan.points.len());
+    let _ = writeln!(
+        out,
+        "  runs        {runs}{}",
+        shard.map_or(String::new(), |s| format!(
+            " (shard {} of {}; {} in all)",
+            s.index,
+            s.count,
+            plan.runs.len()
+        ))
+    );
+    let _ = writeln!(
+        out,
+        "  rows        runs.csv {runs}, series.csv {}, summary.csv {}",
+        runs * rows,
+        plan.points.len() * RunMetrics::columns().len()
+    );
+    let _ = writeln!(out, "  disk        about {:.1} MB (measured from one run)", total as f64 / 1e6);
+    Ok(out)
+}

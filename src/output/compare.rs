@@ -1,0 +1,104 @@
+//! `compare.csv`: one row per metric and strategy, from `runs.csv` of an `olika compare` folder.
+
+use std::path::Path;
+
+use super::format::number;
+use super::read::Row;
+use super::runs::RunsReader;
+use super::Table;
+use crate::error::{Error, Result};
+use crate::experiment::compare::compare;
+pub use crate::experiment::compare::CompareRow;
+use crate::observe::RunMetrics;
+
+/// The columns of `compare.csv`.
+pub const COMPARE_COLUMNS: &[&str] = &[
+    "strategy",
+    "metric",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "p_value",
+    "unpaired_half_width",
+];
+
+/// The comparison of the strategies in `runs.csv` (its points, each a strategy, with the same
+/// replications).
+pub fn from_runs(dir: &Path, strategies: usize, replications: u32) -> Result<Vec<CompareRow>> {
+    let metrics = RunMetrics::columns();
+    let mut runs = RunsReader::open(dir, &["strategy".to_string()])?;
+    // values[strategy][metric][replication]
+    let mut values = vec![vec![vec![f64::NAN; replications as usize]; metrics.len()]; strategies];
+    let mut names = vec![String::new(); strategies];
+    while let Some(run) = runs.next_run()? {
+        let (point, rep) = (run.point as usize, run.replication as usize);
+        if point >= strategies || rep >= replications as usize {
+            return Err(Error::Run(format!(
+                "runs.csv holds run {} (strategy {point}, replication {rep}) outside the plan of {strategies} strategies × {replications} replications",
+                run.run_id
+            )));
+        }
+        names[point] = run.values[0].clone();
+        if run.failure.is_some() {
+            continue;
+        }
+        for (m, value) in run.metrics.iter().enumerate() {
+            values[point][m][rep] = value.unwrap_or(f64::NAN);
+        }
+    }
+    Ok(compare(&names, &metrics, &values))
+}
+
+/// Writes `compare.csv`.
+pub fn write(dir: &Path, rows: &[CompareRow]) -> Result<()> {
+    let path = Table::Compare.path(dir);
+    let err = |e: csv::Error| Error::Run(format!("cannot write {}: {e}", path.display()));
+    let mut w = csv::Writer::from_path(&path).map_err(err)?;
+    w.write_record(COMPARE_COLUMNS).map_err(err)?;
+    for r in rows {
+        w.write_record([
+            r.strategy.clone(),
+            r.metric.clone(),
+            r.n.to_string(),
+            number(r.mean),
+            number(r.ci_low),
+            number(r.ci_high),
+            number(r.difference),
+            number(r.difference_ci_low),
+            number(r.difference_ci_high),
+            number(r.p_value),
+            number(r.unpaired_half_width),
+        ])
+        .map_err(err)?;
+    }
+    w.flush().map_err(|e| Error::io(&path, e))
+}
+
+/// Reads `compare.csv` back.
+pub fn read(dir: &Path) -> Result<Vec<CompareRow>> {
+    let mut table = Table::Compare.open(dir)?;
+    let k = table.columns(COMPARE_COLUMNS)?;
+    let mut rows = Vec::new();
+    let mut row = Row::default();
+    while table.read(&mut row)? {
+        let t = &table;
+        rows.push(CompareRow {
+            strategy: row.text(k[0]).to_string(),
+            metric: row.text(k[1]).to_string(),
+            n: t.get(&row, k[2])?,
+            mean: t.get(&row, k[3])?,
+            ci_low: t.get(&row, k[4])?,
+            ci_high: t.get(&row, k[5])?,
+            difference: t.get(&row, k[6])?,
+            difference_ci_low: t.get(&row, k[7])?,
+            difference_ci_high: t.get(&row, k[8])?,
+            p_value: t.get(&row, k[9])?,
+            unpaired_half_width: t.get(&row, k[10])?,
+        });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,68 @@
+//! Numbers as text: for files (exact and tidy) and for people (rounded to what matters). Every
+//! table in the terminal and in the report uses [`human`]; every CSV cell uses [`number`].
+
+/// A number as CSV text: empty when missing, integers without a decimal point, other values in
+/// Rust's shortest round-trip form (so that files are byte-identical across platforms).
+pub fn number(value: Option<f64>) -> String {
+    match value {
+        None => String::new(),
+        Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
+        Some(v) => format!("{v}"),
+    }
+}
+
+/// A number for people: one decimal from 100, two from 10, three below, and powers of ten for
+/// tiny values (p-values); "–" when missing.
+pub fn human(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.abs() >= 100.0 => format!("{v:.1}"),
+        Some(v) if v.abs() >= 10.0 => format!("{v:.2}"),
+        Some(v) if v.abs() > 0.0 && v.abs() < 0.001 => format!("{v:.1e}"),
+        Some(v) => format!("{v:.3}"),
+        None => "–".into(),
+    }
+}
+
+/// An interval for people, "[low, high]", or "–" when either end is missing.
+pub fn interval(low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(_), Some(_)) => format!("[{}, {}]", human(low), human(high)),
+        _ => "–".into(),
+    }
+}
+
+/// A p-value for people: "<0.001" below that.
+pub fn p_value(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p < 0.001 => "<0.001".into(),
+        Some(p) => format!("{p:.3}"),
+        None => "–".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_tidy() {
+        assert_eq!(number(None), "");
+        assert_eq!(number(Some(3.0)), "3");
+        assert_eq!(number(Some(-0.0)), "0");
+        assert_eq!(number(Some(0.25)), "0.25");
+        assert_eq!(number(Some(1.0 / 3.0)), "0.3333333333333333");
+    }
+
+    #[test]
+    fn people_get_rounded_numbers() {
+        assert_eq!(human(Some(229.44)), "229.4");
+        assert_eq!(human(Some(38.751)), "38.75");
+        assert_eq!(human(Some(0.1234)), "0.123");
+        assert_eq!(human(Some(0.00012)), "1.2e-4");
+        assert_eq!(human(Some(0.0)), "0.000");
+        assert_eq!(human(None), "–");
+        assert_eq!(interval(Some(1.0), Some(2.5)), "[1.000, 2.500]");
+        assert_eq!(interval(None, Some(2.5)), "–");
+        assert_eq!(p_value(Some(0.0001)), "<0.001");
+    }
+}

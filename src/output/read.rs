@@ -1,0 +1,207 @@
+//! Reading the tables of a results folder back: columns found by name, every cell parsed as its
+//! type, and anything else — a missing column, a damaged line, a cell that is not a number — an
+//! input error naming the file, line and column. A folder written by another version of olika or
+//! edited by hand is refused, never read as zeros.
+
+use std::fs::File;
+use std::path::Path;
+
+use csv::StringRecord;
+
+use crate::error::{Error, Location, Result};
+
+/// A table of a results folder, read row by row.
+pub struct TableReader {
+    file: String,
+    reader: csv::Reader<File>,
+    head: Vec<String>,
+}
+
+/// One row of a table, with the line it came from.
+#[derive(Debug, Default, Clone)]
+pub struct Row {
+    record: StringRecord,
+}
+
+impl Row {
+    /// The raw text of a cell.
+    pub fn text(&self, column: usize) -> &str {
+        self.record.get(column).unwrap_or("")
+    }
+
+    /// The row's cells.
+    pub fn record(&self) -> &StringRecord {
+        &self.record
+    }
+
+    /// The line of the file the row came from.
+    pub fn line(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.line())
+    }
+}
+
+/// A cell's type.
+pub trait Cell: Sized {
+    /// What the cell should hold, for the error message.
+    const EXPECTED: &'static str;
+    /// The value of a cell's text, if it is one.
+    fn parse(text: &str) -> Option<Self>;
+}
+
+macro_rules! cells {
+    ($($t:ty: $what:literal),*) => {$(
+        impl Cell for $t {
+            const EXPECTED: &'static str = $what;
+            fn parse(text: &str) -> Option<Self> {
+                text.parse().ok()
+            }
+        }
+    )*};
+}
+
+cells!(u64: "a whole number", u32: "a whole number", usize: "a whole number", f64: "a number");
+
+impl Cell for String {
+    const EXPECTED: &'static str = "text";
+    fn parse(text: &str) -> Option<Self> {
+        Some(text.to_string())
+    }
+}
+
+/// An empty cell is a missing value.
+impl Cell for Option<f64> {
+    const EXPECTED: &'static str = "a number or nothing";
+    fn parse(text: &str) -> Option<Self> {
+        if text.is_empty() {
+            Some(None)
+        } else {
+            text.parse().ok().map(Some)
+        }
+    }
+}
+
+impl TableReader {
+    /// Opens a table and reads its header.
+    pub fn open(path: &Path) -> Result<Self> {
+        let file = path.display().to_string();
+        let handle = File::open(path).map_err(|e| {
+            Error::input(
+                Location::file(&file),
+                None,
+                format!("cannot read this table of the results folder: {e}"),
+            )
+        })?;
+        let mut reader = csv::ReaderBuilder::new().from_reader(handle);
+        let head = reader.headers().map_err(|e| damaged(&file, &e))?.iter().map(String::from).collect();
+        Ok(TableReader { file, reader, head })
+    }
+
+    /// The column names, in file order.
+    pub fn head(&self) -> &[String] {
+        &self.head
+    }
+
+    /// The position of a column.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        self.head.iter().position(|h| h == name).ok_or_else(|| {
+            Error::input(
+                Location { file: self.file.clone(), line: Some(1), column: None },
+                Some(name),
+                format!(
+                    "the table has no column `{name}` (its columns: {}); it was written by another version of olika or edited by hand",
+                    self.head.join(", ")
+                ),
+            )
+        })
+    }
+
+    /// The positions of several columns.
+    pub fn columns(&self, names: &[&str]) -> Result<Vec<usize>> {
+        names.iter().map(|n| self.column(n)).collect()
+    }
+
+    /// Reads the next row into `row`; false at the end of the table.
+    pub fn read(&mut self, row: &mut Row) -> Result<bool> {
+        // A line with more or fewer fields than the header is an error of the CSV reader.
+        self.reader.read_record(&mut row.record).map_err(|e| damaged(&self.file, &e))
+    }
+
+    /// The value of a cell of `row`, parsed as its type.
+    pub fn get<T: Cell>(&self, row: &Row, column: usize) -> Result<T> {
+        let text = row.text(column);
+        T::parse(text).ok_or_else(|| self.error_at(row, column, format!("`{text}` is not {}", T::EXPECTED)))
+    }
+
+    /// An input error at a cell of `row`, naming the file, line, column and the column's name.
+    pub fn error_at(&self, row: &Row, column: usize, message: impl Into<String>) -> Error {
+        let name = self.head.get(column).map_or("", String::as_str);
+        Error::input(
+            Location { file: self.file.clone(), line: Some(row.line() as usize), column: Some(column + 1) },
+            Some(name),
+            message,
+        )
+    }
+
+    /// Every row a filter keeps, read through: what a chart or the report needs of a table that
+    /// may be far larger.
+    pub fn rows_where(mut self, keep: impl Fn(&Self, &Row) -> Result<bool>) -> Result<(Self, Vec<Row>)> {
+        let mut rows = Vec::new();
+        let mut row = Row::default();
+        while self.read(&mut row)? {
+            if keep(&self, &row)? {
+                rows.push(row.clone());
+            }
+        }
+        Ok((self, rows))
+    }
+}
+
+/// A CSV line that cannot be read.
+fn damaged(file: &str, e: &csv::Error) -> Error {
+    let line = e.position().map(|p| p.line() as usize);
+    Error::input(Location { file: file.to_string(), line, column: None }, None, format!("damaged table: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_read_by_name_and_bad_ones_are_located() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "run_id,value\n0,1.5\n1,\nx,2\n").unwrap();
+        let mut reader = TableReader::open(&path).unwrap();
+        let (id, value) = (reader.column("run_id").unwrap(), reader.column("value").unwrap());
+        let mut row = Row::default();
+        assert!(reader.read(&mut row).unwrap());
+        assert_eq!(reader.get::<u64>(&row, id).unwrap(), 0);
+        assert_eq!(reader.get::<Option<f64>>(&row, value).unwrap(), Some(1.5));
+        assert!(reader.read(&mut row).unwrap());
+        assert_eq!(reader.get::<Option<f64>>(&row, value).unwrap(), None);
+        assert!(reader.get::<f64>(&row, value).is_err(), "an empty cell is no number");
+        assert!(reader.read(&mut row).unwrap());
+        let err = reader.get::<u64>(&row, id).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let text = err.to_string();
+        assert!(
+            text.contains("t.csv:4:1") && text.contains("`run_id`") && text.contains("whole number"),
+            "{text}"
+        );
+        assert!(!reader.read(&mut row).unwrap());
+        let missing = reader.column("seed").unwrap_err().to_string();
+        assert!(missing.contains("no column `seed`") && missing.contains("another version"), "{missing}");
+    }
+
+    #[test]
+    fn a_short_line_is_an_error_with_its_line() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "a,b\n1,2\n3\n").unwrap();
+        let mut reader = TableReader::open(&path).unwrap();
+        let mut row = Row::default();
+        assert!(reader.read(&mut row).unwrap());
+        let err = reader.read(&mut row).unwrap_err().to_string();
+        assert!(err.contains("t.csv:3"), "{err}");
+    }
+}

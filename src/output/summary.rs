@@ -1,0 +1,137 @@
+//! `summary.csv`: one row per point and metric — n, mean, sd and the 95 % CI over the point's
+//! completed runs — computed from `runs.csv` one point at a time.
+
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::path::Path;
+
+use super::format::number;
+use super::read::Row;
+use super::runs::RunsReader;
+use super::Table;
+use crate::error::{Error, Result};
+use crate::experiment::stats::{Accumulator, Summary};
+use crate::observe::RunMetrics;
+
+/// One row of `summary.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// The point.
+    pub point: u32,
+    /// The point's values, as in `runs.csv`.
+    pub values: Vec<String>,
+    /// The metric, a column of `runs.csv`.
+    pub metric: String,
+    /// Its summary over the point's completed runs.
+    pub summary: Summary,
+}
+
+/// The columns after the point's own.
+const STATISTICS: [&str; 6] = ["metric", "n", "mean", "sd", "ci_low", "ci_high"];
+
+impl SummaryRow {
+    fn header(point_columns: &[String]) -> Vec<String> {
+        let mut head = vec!["point".to_string()];
+        head.extend(point_columns.iter().cloned());
+        head.extend(STATISTICS.iter().map(|s| s.to_string()));
+        head
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let mut cells = vec![self.point.to_string()];
+        cells.extend(self.values.iter().cloned());
+        let s = &self.summary;
+        cells.extend([
+            self.metric.clone(),
+            s.n.to_string(),
+            number(s.mean),
+            number(s.sd),
+            number(s.ci_low),
+            number(s.ci_high),
+        ]);
+        cells
+    }
+}
+
+/// Writes `summary.csv` from `runs.csv` (whose runs come point by point), streaming one point at a
+/// time; under a temporary name, then renamed.
+pub fn write(dir: &Path, point_columns: &[String]) -> Result<()> {
+    let mut runs = RunsReader::open(dir, point_columns)?;
+    let metrics = RunMetrics::columns();
+    let path = dir.join("summary.csv.part");
+    let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+    let mut out = csv::Writer::from_writer(BufWriter::new(file));
+    let write_error = |e: csv::Error| Error::Run(format!("cannot write summary.csv: {e}"));
+    out.write_record(SummaryRow::header(point_columns)).map_err(write_error)?;
+    let mut current: Option<(u32, Vec<String>)> = None;
+    let mut acc = vec![Accumulator::default(); metrics.len()];
+    let flush = |out: &mut csv::Writer<_>, point: (u32, Vec<String>), acc: &mut [Accumulator]| {
+        for (metric, a) in metrics.iter().zip(acc.iter_mut()) {
+            let row = SummaryRow {
+                point: point.0,
+                values: point.1.clone(),
+                metric: metric.to_string(),
+                summary: a.summary(),
+            };
+            out.write_record(row.cells()).map_err(write_error)?;
+            *a = Accumulator::default();
+        }
+        Ok::<(), Error>(())
+    };
+    while let Some(run) = runs.next_run()? {
+        if let Some(done) = current.take_if(|c| c.0 != run.point) {
+            flush(&mut out, done, &mut acc)?;
+        }
+        current.get_or_insert_with(|| (run.point, run.values.clone()));
+        if run.failure.is_some() {
+            continue;
+        }
+        for (a, value) in acc.iter_mut().zip(&run.metrics) {
+            if let Some(v) = value {
+                a.add(*v);
+            }
+        }
+    }
+    if let Some(point) = current {
+        flush(&mut out, point, &mut acc)?;
+    }
+    out.flush().map_err(|e| Error::io(&path, e))?;
+    drop(out);
+    let target = Table::Summary.path(dir);
+    fs::rename(&path, &target).map_err(|e| Error::io(&target, e))
+}
+
+/// The rows of `summary.csv` that `keep` keeps, read by column name: a sweep's summary can be far
+/// larger than what a chart, the report or the terminal shows.
+pub fn read(
+    dir: &Path,
+    point_columns: &[String],
+    keep: impl Fn(&SummaryRow) -> bool,
+) -> Result<Vec<SummaryRow>> {
+    let mut table = Table::Summary.open(dir)?;
+    let point = table.column("point")?;
+    let values: Vec<usize> = point_columns.iter().map(|c| table.column(c)).collect::<Result<_>>()?;
+    let [metric, n, mean, sd, low, high] = table.columns(&STATISTICS)?[..] else {
+        unreachable!("six columns")
+    };
+    let mut rows = Vec::new();
+    let mut row = Row::default();
+    while table.read(&mut row)? {
+        let summary = SummaryRow {
+            point: table.get(&row, point)?,
+            values: values.iter().map(|&k| row.text(k).to_string()).collect(),
+            metric: row.text(metric).to_string(),
+            summary: Summary {
+                n: table.get(&row, n)?,
+                mean: table.get(&row, mean)?,
+                sd: table.get(&row, sd)?,
+                ci_low: table.get(&row, low)?,
+                ci_high: table.get(&row, high)?,
+            },
+        };
+        if keep(&summary) {
+            rows.push(summary);
+        }
+    }
+    Ok(rows)
+}
