@@ -7,12 +7,16 @@ use std::path::{Path, PathBuf};
 /// Where in a scenario file something was found: the file, and a 1-based line and column when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file's name, as shown to the user.
     pub file: String,
+    /// The line, counted from 1.
     pub line: Option<usize>,
+    /// The column, in characters, counted from 1.
     pub column: Option<usize>,
 }
 
 impl Location {
+    /// A whole file, without line or column.
     pub fn file(file: impl Into<String>) -> Self {
         Location { file: file.into(), line: None, column: None }
     }
@@ -40,21 +44,36 @@ impl fmt::Display for Location {
     }
 }
 
+/// An error of the library: bad input from the user, or a failure of the machine.
 #[derive(Debug)]
 pub enum Error {
     /// The user's input is wrong: a scenario file, an override or a command-line value.
-    Input { location: Location, key: Option<String>, message: String },
+    Input {
+        /// Where the input was read.
+        location: Location,
+        /// The key at fault, with its path (`trust.gain`), when there is one.
+        key: Option<String>,
+        /// What is wrong, in plain words.
+        message: String,
+    },
     /// Reading or writing a file failed.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The error of the operating system.
+        source: std::io::Error,
+    },
     /// Something else went wrong while running (a failed run, a CSV error).
     Run(String),
 }
 
 impl Error {
+    /// An input error at `location`, about `key` if given.
     pub fn input(location: Location, key: Option<&str>, message: impl Into<String>) -> Self {
         Error::Input { location, key: key.map(str::to_string), message: message.into() }
     }
 
+    /// An I/O error on `path`.
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io { path: path.as_ref().to_path_buf(), source }
     }
@@ -86,4 +105,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A result whose error is the library's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;

@@ -1,9 +1,33 @@
+#![warn(missing_docs)]
 //! olika: agent-based simulation of social innovation across the public, private and civil sectors.
 //!
 //! "Olika barn uppfinner nya lekar" — different children invent new games. Organisations meet in
 //! venues, build trust, form partnerships and innovate from their differences, held back by the pull
-//! toward sameness. The data path is one line: [`scenario`] → [`model::World`] → [`observe`] →
-//! [`output`]; [`experiment`] runs many worlds in parallel.
+//! toward sameness.
+//!
+//! ```
+//! use olika::model::World;
+//! use olika::scenario;
+//!
+//! // The embedded baseline city, two years instead of ten, checked like a scenario file.
+//! let mut city = scenario::baseline(&[]).unwrap().scenario;
+//! city.steps = 24;
+//! city.validate().unwrap();
+//!
+//! let mut world = World::new(&city, 42);
+//! world.run();
+//! println!("{} innovations after {} months", world.tallies().innovations, world.t());
+//! assert_eq!(world.t(), 24);
+//! ```
+//!
+//! The data path is one line: a scenario file becomes a [`model::Scenario`] ([`scenario`]: files,
+//! defaults, validation), which builds a [`model::World`] (the world and its submodels, no IO);
+//! [`observe`] records each run, [`experiment`] plans and runs many worlds in parallel with their
+//! statistics, [`output`] writes and reads the results folder, [`plot`] and [`report`] draw it, and
+//! [`commands`] are the commands as library calls. The modules are layered in that order, each
+//! importing only those before it, with one exception: the model sits at the bottom, below
+//! `scenario`, because it owns the scenario's plain-data types and the venue kinds whose keys the
+//! scenario registry reads (ARCHITECTURE.md; `tests/architecture.rs` keeps the imports in order).
 
 pub mod commands;
 pub mod error;

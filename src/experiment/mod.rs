@@ -17,8 +17,11 @@ use design::Point;
 /// One run of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunSpec {
+    /// The run's place in the plan: point · replications + replication.
     pub run_id: u64,
+    /// The point it runs, from 0.
     pub point: u32,
+    /// Its replication at that point, from 0.
     pub replication: u32,
     /// The run's own seed, from which all its random streams derive.
     pub seed: u64,
@@ -43,7 +46,9 @@ pub struct Plan {
     pub hash: String,
     /// The columns that tell points apart (swept paths, or `strategy`), and each point's values.
     pub columns: Vec<String>,
+    /// Each point's values, one per column.
     pub points: Vec<Point>,
+    /// Replications per point.
     pub replications: u32,
     source: Source,
 }
@@ -51,15 +56,18 @@ pub struct Plan {
 impl Plan {
     /// The replications of one scenario (one point).
     pub fn replications(resolved: &Resolved) -> Plan {
-        let mut plan = Plan::of_scenario(&resolved.scenario);
-        plan.hash = plan_hash(&resolved.toml);
-        plan
+        Plan::one(&resolved.scenario, plan_hash(&resolved.toml))
     }
 
-    /// The replications of a scenario built in code (no hash: nothing is written from it).
+    /// The replications of a scenario built in code; its hash covers the scenario as TOML.
     pub fn of_scenario(scenario: &Scenario) -> Plan {
+        let text = toml::to_string(scenario).unwrap_or_else(|e| format!("unprintable scenario: {e}"));
+        Plan::one(scenario, plan_hash(&text))
+    }
+
+    fn one(scenario: &Scenario, hash: String) -> Plan {
         let s = Arc::new(scenario.clone());
-        Plan::build(s.seed, s.replications, Vec::new(), vec![Vec::new()], false, Source::One(s))
+        Plan::build(s.seed, s.replications, Vec::new(), vec![Vec::new()], false, Source::One(s), hash)
     }
 
     /// A sweep: its design's points, each with the sweep's replications. Every point is resolved
@@ -75,14 +83,20 @@ impl Plan {
         };
         let points = design::points(spec);
         let paths = spec.paths();
+        let mut text = resolved.toml.clone();
+        for point in &points {
+            text.push('\n');
+            text.push_str(&point.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
+        }
         let source = Source::Sweep { base: resolved.base.clone(), paths: paths.clone() };
-        let mut plan = Plan::build(
+        let plan = Plan::build(
             resolved.scenario.seed,
             spec.replications,
             paths,
             points,
             spec.independent_points,
             source,
+            plan_hash(&text),
         );
         let file = resolved.sources.first().cloned().unwrap_or_default();
         for p in 0..plan.points.len() as u32 {
@@ -100,12 +114,6 @@ impl Plan {
                 )
             })?;
         }
-        let mut text = resolved.toml.clone();
-        for point in &plan.points {
-            text.push('\n');
-            text.push_str(&point.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
-        }
-        plan.hash = plan_hash(&text);
         Ok(plan)
     }
 
@@ -115,16 +123,16 @@ impl Plan {
         let first = &resolved[0].scenario;
         let names = resolved.iter().map(|r| vec![toml::Value::String(r.scenario.name.clone())]).collect();
         let scenarios = resolved.iter().map(|r| Arc::new(r.scenario.clone())).collect();
-        let mut plan = Plan::build(
+        let text = resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n");
+        Plan::build(
             first.seed,
             first.replications,
             vec!["strategy".into()],
             names,
             false,
             Source::Strategies(scenarios),
-        );
-        plan.hash = plan_hash(&resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n"));
-        plan
+            plan_hash(&text),
+        )
     }
 
     fn build(
@@ -134,6 +142,7 @@ impl Plan {
         points: Vec<Point>,
         independent: bool,
         source: Source,
+        hash: String,
     ) -> Plan {
         let runs = (0..points.len() as u32)
             .flat_map(|p| {
@@ -147,7 +156,7 @@ impl Plan {
                 })
             })
             .collect();
-        Plan { runs, hash: String::new(), columns, points, replications, source }
+        Plan { runs, hash, columns, points, replications, source }
     }
 
     /// The scenario a point runs.
@@ -183,6 +192,7 @@ fn splitmix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Hex FNV-1a hash of the tool's name and version, then `text`.
 pub fn plan_hash(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in concat!("olika ", env!("CARGO_PKG_VERSION"), "\n").bytes().chain(text.bytes()) {

@@ -13,6 +13,7 @@ pub struct Accumulator {
 }
 
 impl Accumulator {
+    /// Adds one value.
     pub fn add(&mut self, x: f64) {
         self.n += 1;
         self.sum += x;
@@ -21,6 +22,7 @@ impl Accumulator {
         self.m2 += delta * (x - self.running);
     }
 
+    /// The summary of the values added so far.
     pub fn summary(&self) -> Summary {
         let n = self.n;
         if n == 0 {
@@ -36,12 +38,18 @@ impl Accumulator {
     }
 }
 
+/// Mean, standard deviation and 95 % confidence interval of n values, mean ± t₀.₉₇₅(n - 1) · sd / √n.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
+    /// Number of values.
     pub n: u64,
+    /// Mean; `None` without values.
     pub mean: Option<f64>,
+    /// Sample standard deviation (divisor n - 1); `None` with fewer than two values.
     pub sd: Option<f64>,
+    /// Lower end of the 95 % confidence interval of the mean; `None` with fewer than two values.
     pub ci_low: Option<f64>,
+    /// Upper end of the 95 % confidence interval of the mean; `None` with fewer than two values.
     pub ci_high: Option<f64>,
 }
 

@@ -7,25 +7,33 @@ use serde::{Deserialize, Serialize};
 
 use super::parameters::{Population, TraitDist};
 
+/// The sector an organisation counts under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sector {
+    /// Government and public agencies.
     Public,
+    /// Firms.
     Private,
+    /// Civil society: non-profit organisations.
     Civil,
 }
 
 impl Sector {
+    /// The three sectors, in the order of their index.
     pub const ALL: [Sector; 3] = [Sector::Public, Sector::Private, Sector::Civil];
 
+    /// Its index: public 0, private 1, civil 2.
     pub fn index(self) -> usize {
         self as usize
     }
 
+    /// Its name in scenario files and output: `public`, `private` or `civil`.
     pub fn name(self) -> &'static str {
         ["public", "private", "civil"][self as usize]
     }
 
+    /// The sector of this name, if it is one.
     pub fn parse(word: &str) -> Option<Sector> {
         Sector::ALL.into_iter().find(|s| s.name() == word)
     }
@@ -45,17 +53,27 @@ pub fn composition(a: Sector, b: Sector) -> usize {
 /// Every agent's state, one vector per field (MODEL.md §2).
 #[derive(Debug, Clone, Default)]
 pub struct Agents {
+    /// Sector, from the agent's population.
     pub sector: Vec<Sector>,
     /// Index of the agent's population in the scenario's (alphabetical) population list.
     pub population: Vec<u16>,
+    /// Need insight n, in [0, 1].
     pub need: Vec<f64>,
+    /// Capital c, in [0, 1].
     pub capital: Vec<f64>,
+    /// Reach s, in [0, 1].
     pub reach: Vec<f64>,
+    /// Openness o, in [0, 1]: propensity to attend mixed venues.
     pub openness: Vec<f64>,
+    /// Visibility v, in [0, 1]: chance of being found outside venues (C10).
     pub visibility: Vec<f64>,
+    /// Rule orientation r, in [0, 1]: permission culture (C9).
     pub rule_orientation: Vec<f64>,
+    /// Social weight w, in [0, 1]: weight of social against economic value.
     pub social_weight: Vec<f64>,
+    /// Initiative ι, in [0, 1]: chance per step of approaching someone directly (C8).
     pub initiative: Vec<f64>,
+    /// Capacity for simultaneous partnerships.
     pub max_partners: Vec<u32>,
     /// Current number of partnerships (informal or formal).
     pub partners: Vec<u32>,
@@ -84,10 +102,12 @@ impl TraitSampler {
 }
 
 impl Agents {
+    /// The number of agents.
     pub fn len(&self) -> usize {
         self.sector.len()
     }
 
+    /// Whether there is no agent.
     pub fn is_empty(&self) -> bool {
         self.sector.is_empty()
     }
@@ -122,6 +142,7 @@ impl Agents {
         }
     }
 
+    /// Whether agent `a` has fewer partnerships than its `max_partners`.
     pub fn has_capacity(&self, a: u32) -> bool {
         self.partners[a as usize] < self.max_partners[a as usize]
     }

@@ -2,8 +2,11 @@
 
 use super::tie::Origin;
 
+/// An innovation: a new trait value on one feature, with its creators, value and diffusion so far
+/// (MODEL.md §2).
 #[derive(Debug, Clone)]
 pub struct Innovation {
+    /// Its index among the run's innovations, from 0.
     pub id: u32,
     /// The step (1-based) in which it was invented; 0 for innovations seeded at the start.
     pub step: u32,
@@ -11,7 +14,9 @@ pub struct Innovation {
     pub creators: [u32; 2],
     /// Index into `COMPOSITIONS` of the creators' sectors; `None` for seeded innovations.
     pub composition: Option<usize>,
+    /// The feature it changed.
     pub feature: usize,
+    /// The new trait value on that feature, never used before in the run.
     pub trait_value: u32,
     /// Steps the creators' partnership had worked when it invented this (0 in its first step).
     pub age: u32,
@@ -19,13 +24,17 @@ pub struct Innovation {
     pub novelty: f64,
     /// Q = C · φ(d).
     pub quality: f64,
+    /// Social value Q · max(n) · w̄, w̄ the creators' mean social weight.
     pub social_value: f64,
+    /// Economic value Q · max(c) · (1 - w̄).
     pub economic_value: f64,
     /// Where the creators' tie began; `None` for seeded innovations.
     pub origin: Option<Origin>,
+    /// Whether a procurement-born partnership invented it (C5).
     pub procurement: bool,
     /// The creators' best need insight and capital, which set the appeal to adopters (C5).
     pub need: f64,
+    /// The creators' best capital (see `need`).
     pub capital: f64,
     /// Number of adopters, creators included.
     pub adopters: u32,
@@ -34,6 +43,7 @@ pub struct Innovation {
 }
 
 impl Innovation {
+    /// Whether it was seeded at the start rather than invented by a partnership.
     pub fn is_seeded(&self) -> bool {
         self.composition.is_none()
     }

@@ -8,6 +8,7 @@ use super::chance;
 /// feature (innovations invent values never used before: "new games").
 #[derive(Debug, Clone)]
 pub struct Knowledge {
+    /// Number of features F.
     pub features: usize,
     traits: Vec<u32>,
     next_trait: Vec<u32>,
@@ -55,6 +56,7 @@ impl Knowledge {
         Knowledge { features, traits, next_trait: vec![q; features] }
     }
 
+    /// Agent `a`'s trait vector.
     pub fn of(&self, a: u32) -> &[u32] {
         let start = a as usize * self.features;
         &self.traits[start..start + self.features]
@@ -88,6 +90,7 @@ impl Knowledge {
         }
     }
 
+    /// Sets agent `a`'s trait on `feature` to `value`.
     pub fn set(&mut self, a: u32, feature: usize, value: u32) {
         self.traits[a as usize * self.features + feature] = value;
     }
@@ -99,6 +102,7 @@ impl Knowledge {
         value
     }
 
+    /// The number of agents.
     pub fn agents(&self) -> usize {
         self.traits.len() / self.features
     }

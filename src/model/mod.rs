@@ -35,9 +35,13 @@ pub use venue::{pool_mask, Lattice, Venue, VenueKind, VenueStats, KINDS};
 /// two scenarios that differ only in venues start from the same population.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
+    /// The initial population: traits and knowledge.
     Population = 0,
+    /// The set-up: venues (hub members, lattice places) and seeded innovations.
     Setup = 1,
+    /// Everything that happens during the steps.
     Dynamics = 2,
+    /// Samples drawn to observe the world (knowledge diversity).
     Observation = 3,
 }
 
@@ -48,24 +52,42 @@ pub(crate) fn chance(rng: &mut impl Rng, p: f64) -> bool {
     f64::from(rng.next_u32()) < p * 4_294_967_296.0
 }
 
+/// The random stream `which` of the run with this seed.
 pub fn stream(seed: u64, which: Stream) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(which as u64);
     rng
 }
 
+/// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
+const FORGOTTEN: f64 = 0.01;
+
+/// Draws of someone to approach before giving up: only an organisation that is nearly the only
+/// visible one keeps drawing itself.
+const APPROACH_DRAWS: usize = 8;
+
 /// Running totals of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Tallies {
+    /// Innovations invented (seeded ones not counted).
     pub innovations: u64,
+    /// Innovations invented, by team composition (the order of `COMPOSITIONS`).
     pub by_composition: [u64; 6],
+    /// Social value of all innovations invented.
     pub social_value: f64,
+    /// Economic value of all innovations invented.
     pub economic_value: f64,
+    /// Adoption events, through the channels and by mandate.
     pub adoptions: u64,
+    /// Innovations scaled up by a public adopter (C4).
     pub scaled_up: u64,
+    /// Cost of all venue meetings so far.
     pub venue_cost: f64,
+    /// Partnerships begun, informal or formal.
     pub partnerships_begun: u64,
+    /// Partnerships ended because trust fell below `trust.dissolve`.
     pub partnerships_dissolved: u64,
+    /// Partnerships ended after `stale_after` steps without an innovation.
     pub partnerships_exhausted: u64,
     /// Partnership-steps worked: the exposure behind innovation rates.
     pub partnership_steps: u64,
@@ -96,6 +118,7 @@ struct Scratch {
     adoptions: Vec<(u32, u32)>,
 }
 
+/// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
 #[derive(Debug, Clone)]
 pub struct World {
     scenario: Scenario,
@@ -167,7 +190,8 @@ impl World {
                 total
             })
             .collect();
-        let pools = (0..8)
+        // One pool per set of sectors: 2³ masks.
+        let pools = (0..1 << Sector::ALL.len())
             .map(|mask: usize| {
                 (0..n as u32).filter(|&a| mask & (1 << agents.sector[a as usize].index()) != 0).collect()
             })
@@ -342,7 +366,7 @@ impl World {
             let tie = self.ties.get_mut(id);
             if tie.last != self.t {
                 tie.trust = (tie.trust - decay).max(0.0);
-                if !tie.status.is_partnership() && tie.trust < 0.01 {
+                if !tie.status.is_partnership() && tie.trust < FORGOTTEN {
                     self.ties.remove(id);
                 }
             }
@@ -359,7 +383,7 @@ impl World {
         if total <= 0.0 {
             return None;
         }
-        for _ in 0..8 {
+        for _ in 0..APPROACH_DRAWS {
             let x = self.rng.random::<f64>() * total;
             let b = self.visibility_cdf.partition_point(|&c| c <= x).min(self.agents.len() - 1) as u32;
             if b != a {
@@ -376,6 +400,7 @@ impl World {
         }
     }
 
+    /// The scenario the world runs.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
     }
@@ -385,18 +410,22 @@ impl World {
         self.t
     }
 
+    /// The organisations.
     pub fn agents(&self) -> &Agents {
         &self.agents
     }
 
+    /// The organisations' knowledge.
     pub fn knowledge(&self) -> &Knowledge {
         &self.knowledge
     }
 
+    /// The live ties.
     pub fn ties(&self) -> &Ties {
         &self.ties
     }
 
+    /// The venues, in the order of their index.
     pub fn venues(&self) -> &[Venue] {
         &self.venues
     }
@@ -406,6 +435,7 @@ impl World {
         &self.direct
     }
 
+    /// Every innovation of the run so far, seeded ones included, by id.
     pub fn innovations(&self) -> &[Innovation] {
         &self.innovations
     }
@@ -415,6 +445,7 @@ impl World {
         &self.adopted[a as usize]
     }
 
+    /// The running totals of the run.
     pub fn tallies(&self) -> &Tallies {
         &self.counters
     }

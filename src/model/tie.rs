@@ -4,18 +4,25 @@
 /// Where a tie began: a venue (by index) or a direct approach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
+    /// A venue, by its index among the world's venues.
     Venue(u16),
+    /// A direct approach ("just ask", C8).
     Direct,
 }
 
+/// What a tie is: an acquaintance, or a partnership, informal or formal (MODEL.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// They know each other, but do not work together.
     Acquaintance,
+    /// An informal partnership: both passed their permission check ("just ask", C8).
     Informal,
+    /// A formal partnership: begun or made formal once trust reached `trust.formal` ("may we?").
     Formal,
 }
 
 impl Status {
+    /// The status's name in output tables.
     pub fn name(self) -> &'static str {
         match self {
             Status::Acquaintance => "acquaintance",
@@ -24,6 +31,7 @@ impl Status {
         }
     }
 
+    /// Whether the tie is a partnership, informal or formal.
     pub fn is_partnership(self) -> bool {
         self != Status::Acquaintance
     }
@@ -41,6 +49,7 @@ pub enum Ending {
 }
 
 impl Ending {
+    /// The ending's name in output tables.
     pub fn name(self) -> &'static str {
         match self {
             Ending::Dissolved => "dissolved",
@@ -53,9 +62,13 @@ impl Ending {
 /// One partnership from its start to its end (or the end of the run).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnershipRecord {
+    /// One partner (an agent's index).
     pub a: u32,
+    /// The other partner.
     pub b: u32,
+    /// Where the partners' tie began.
     pub origin: Origin,
+    /// Whether it was born from procurement (C5).
     pub procurement: bool,
     /// First step of work.
     pub start: u32,
@@ -63,8 +76,11 @@ pub struct PartnershipRecord {
     pub end: u32,
     /// Partners' cognitive distance when it began, and at its end.
     pub start_distance: f64,
+    /// Partners' cognitive distance at its end (or now, if it is still running).
     pub end_distance: f64,
+    /// Innovations it produced.
     pub innovations: u32,
+    /// How it ended.
     pub ending: Ending,
     /// Whether it was formal when it ended.
     pub formal: bool,
@@ -77,12 +93,18 @@ impl PartnershipRecord {
     }
 }
 
+/// A relationship between two organisations (MODEL.md §2).
 #[derive(Debug, Clone)]
 pub struct Tie {
+    /// One end (an agent's index).
     pub a: u32,
+    /// The other end.
     pub b: u32,
+    /// Trust τ, in [0, 1].
     pub trust: f64,
+    /// Acquaintance or partnership.
     pub status: Status,
+    /// Where the tie began.
     pub origin: Origin,
     /// Step of the last interaction.
     pub last: u32,
@@ -101,6 +123,7 @@ pub struct Work {
     pub last_innovation: u32,
     /// Born from procurement (C5).
     pub procurement: bool,
+    /// Innovations so far.
     pub innovations: u32,
     /// Features on which the partners differed when it began.
     pub start_differing: u32,
@@ -123,6 +146,7 @@ impl Tie {
         }
     }
 
+    /// The end of the tie that is not `a`.
     pub fn other(&self, a: u32) -> u32 {
         if self.a == a {
             self.b
@@ -145,14 +169,17 @@ pub struct Ties {
 }
 
 impl Ties {
+    /// No ties among `agents` organisations.
     pub fn new(agents: usize) -> Self {
         Ties { by_agent: vec![Vec::new(); agents], ..Default::default() }
     }
 
+    /// The number of live ties.
     pub fn len(&self) -> usize {
         self.count
     }
 
+    /// Whether there is no live tie.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
@@ -162,6 +189,7 @@ impl Ties {
         self.slots.len()
     }
 
+    /// Whether tie `id` is live (its slot is not free).
     pub fn is_alive(&self, id: u32) -> bool {
         self.alive[id as usize]
     }
@@ -171,14 +199,17 @@ impl Ties {
         self.alive.iter().enumerate().filter(|(_, &alive)| alive).map(|(id, _)| id as u32)
     }
 
+    /// The tie with this id.
     pub fn get(&self, id: u32) -> &Tie {
         &self.slots[id as usize]
     }
 
+    /// The tie with this id, to change it.
     pub fn get_mut(&mut self, id: u32) -> &mut Tie {
         &mut self.slots[id as usize]
     }
 
+    /// The live ties, in slab order.
     pub fn iter(&self) -> impl Iterator<Item = &Tie> {
         self.slots.iter().zip(&self.alive).filter(|(_, &alive)| alive).map(|(tie, _)| tie)
     }
@@ -188,15 +219,18 @@ impl Ties {
         &self.by_agent[a as usize]
     }
 
+    /// The number of ties of one agent.
     pub fn degree(&self, a: u32) -> usize {
         self.by_agent[a as usize].len()
     }
 
+    /// The id of the tie between `a` and `b`, if they have one.
     pub fn find(&self, a: u32, b: u32) -> Option<u32> {
         let (x, y) = if self.degree(a) <= self.degree(b) { (a, b) } else { (b, a) };
         self.by_agent[x as usize].iter().find(|&&(other, _)| other == y).map(|&(_, id)| id)
     }
 
+    /// Adds a tie, reusing a free slot if there is one; returns its id.
     pub fn insert(&mut self, tie: Tie) -> u32 {
         let (a, b) = (tie.a, tie.b);
         let id = match self.free.pop() {
@@ -217,6 +251,7 @@ impl Ties {
         id
     }
 
+    /// Removes tie `id` and frees its slot for reuse.
     pub fn remove(&mut self, id: u32) {
         let (a, b) = (self.slots[id as usize].a, self.slots[id as usize].b);
         for agent in [a, b] {

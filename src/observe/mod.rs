@@ -13,7 +13,10 @@ macro_rules! metrics {
         /// The metrics of one recorded step. `None` where a mean has nothing to average.
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct StepMetrics {
-            $( pub $name: Option<f64>, )*
+            $(
+                #[doc = $doc]
+                pub $name: Option<f64>,
+            )*
         }
 
         impl StepMetrics {
@@ -22,10 +25,12 @@ macro_rules! metrics {
                 $( (stringify!($name), $unit, $doc), )*
             ];
 
+            /// The values, in column order.
             pub fn values(&self) -> Vec<Option<f64>> {
                 vec![$( self.$name, )*]
             }
 
+            /// The value of a column; `None` also for an unknown column.
             pub fn get(&self, column: &str) -> Option<f64> {
                 match column {
                     $( stringify!($name) => self.$name, )*
@@ -89,6 +94,8 @@ pub struct Observer {
 pub const DIVERSITY_PAIRS: usize = 256;
 
 impl Observer {
+    /// An observer of `world`, with its diversity sample drawn from the observation stream of
+    /// `seed`.
     pub fn new(world: &World, seed: u64) -> Self {
         let n = world.agents().len() as u32;
         let mut pairs = Vec::new();
@@ -110,6 +117,7 @@ impl Observer {
         Observer { pairs, scratch: Vec::new() }
     }
 
+    /// The metrics of the world now.
     pub fn measure(&mut self, world: &World) -> StepMetrics {
         let tallies = world.tallies();
         let agents = world.agents();
@@ -208,6 +216,7 @@ impl RunMetrics {
         columns
     }
 
+    /// The values, in the order of `columns()`.
     pub fn values(&self) -> Vec<Option<f64>> {
         let mut values =
             vec![self.steps_run, self.regions, self.first_innovation_step, self.cost_per_innovation];
@@ -221,6 +230,7 @@ impl RunMetrics {
         values
     }
 
+    /// The value of a column of `columns()`; `None` also for an unknown column.
     pub fn get(&self, column: &str) -> Option<f64> {
         match column {
             "steps_run" => self.steps_run,
@@ -235,32 +245,52 @@ impl RunMetrics {
 /// One row of `venues.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VenueRow {
+    /// The venue's name, or "(direct)" for direct approaches.
     pub venue: String,
+    /// Its kind, or "direct".
     pub kind: &'static str,
+    /// What it produced over the run.
     pub stats: model::VenueStats,
 }
 
 /// One row of `innovations.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InnovationRow {
+    /// Its index among the run's innovations.
     pub id: u32,
+    /// The step it was invented; 0 if seeded.
     pub step: u32,
+    /// The first creator (the only one of a seeded innovation).
     pub creator_a: u32,
+    /// The second creator; `None` if seeded.
     pub creator_b: Option<u32>,
+    /// The first creator's sector.
     pub sector_a: Sector,
+    /// The second creator's sector; `None` if seeded.
     pub sector_b: Option<Sector>,
+    /// The team composition (one of `COMPOSITIONS`), or "seeded".
     pub composition: &'static str,
+    /// The feature it changed.
     pub feature: usize,
+    /// The new trait value on that feature.
     pub trait_value: u32,
+    /// Steps the creators' partnership had worked when it invented this.
     pub partnership_age: u32,
+    /// The creators' cognitive distance when they invented it.
     pub novelty: f64,
+    /// Quality Q = C · φ(d).
     pub quality: f64,
+    /// Social value Q · max(n) · w̄.
     pub social_value: f64,
+    /// Economic value Q · max(c) · (1 - w̄).
     pub economic_value: f64,
-    /// The venue where the creators' tie began: a venue name, "direct", or "seeded".
+    /// The venue where the creators' tie began: a venue name, "(direct)", or "(seeded)".
     pub venue: String,
+    /// Whether a procurement-born partnership invented it (C5).
     pub procurement_born: bool,
+    /// Number of adopters, creators included.
     pub adopters: u32,
+    /// The step it was scaled up, if it was.
     pub scaled_step: Option<u32>,
 }
 
@@ -269,7 +299,9 @@ pub struct InnovationRow {
 pub struct Recording {
     /// Record every k-th step in the series (step 0 and the last step are always recorded).
     pub every: u32,
+    /// Record every innovation (`innovations.csv`).
     pub innovations: bool,
+    /// Record every partnership (`partnerships.csv`).
     pub partnerships: bool,
     /// Record the tie network at the end of each run.
     pub network: bool,
@@ -286,20 +318,30 @@ impl Default for Recording {
 /// An organisation, as a node of the network files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeRow {
+    /// The agent's index.
     pub id: u32,
+    /// Its sector.
     pub sector: Sector,
+    /// The name of its population.
     pub population: String,
+    /// Need insight n, in [0, 1].
     pub need: f64,
+    /// Capital c, in [0, 1].
     pub capital: f64,
+    /// Reach s, in [0, 1].
     pub reach: f64,
 }
 
 /// A tie, as an edge of the network files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeRow {
+    /// One end (an agent's index).
     pub source: u32,
+    /// The other end.
     pub target: u32,
+    /// Trust τ, in [0, 1].
     pub trust: f64,
+    /// The tie's status: acquaintance, informal or formal.
     pub status: &'static str,
     /// Where the tie began: a venue name or "(direct)".
     pub venue: String,
@@ -308,7 +350,9 @@ pub struct EdgeRow {
 /// The network of a run: its nodes, and its edges at each recorded step.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Network {
+    /// Every organisation.
     pub nodes: Vec<NodeRow>,
+    /// (step, edges) of each recorded step.
     pub snapshots: Vec<(u32, Vec<EdgeRow>)>,
 }
 
@@ -347,18 +391,26 @@ fn nodes(world: &World) -> Vec<NodeRow> {
 pub struct RunOutput {
     /// (step, metrics) of each recorded step.
     pub series: Vec<(u32, StepMetrics)>,
+    /// The run's final metrics.
     pub metrics: RunMetrics,
+    /// Each venue's stats at the end, then those of direct approaches.
     pub venues: Vec<VenueRow>,
+    /// Every innovation, if recorded; empty otherwise.
     pub innovations: Vec<InnovationRow>,
+    /// Every partnership, if recorded; empty otherwise.
     pub partnerships: Vec<PartnershipRow>,
+    /// The tie network, if recorded.
     pub network: Option<Network>,
 }
 
 /// One row of `partnerships.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnershipRow {
+    /// The partnership.
     pub record: model::PartnershipRecord,
+    /// Partner a's sector.
     pub sector_a: Sector,
+    /// Partner b's sector.
     pub sector_b: Sector,
     /// The venue where the partners' tie began, or "(direct)".
     pub venue: String,

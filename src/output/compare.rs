@@ -6,7 +6,7 @@ use super::format::number;
 use super::read::Row;
 use super::runs::RunsReader;
 use super::Table;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::experiment::compare::compare;
 pub use crate::experiment::compare::CompareRow;
 use crate::observe::RunMetrics;
@@ -37,10 +37,14 @@ pub fn from_runs(dir: &Path, strategies: usize, replications: u32) -> Result<Vec
     while let Some(run) = runs.next_run()? {
         let (point, rep) = (run.point as usize, run.replication as usize);
         if point >= strategies || rep >= replications as usize {
-            return Err(Error::Run(format!(
-                "runs.csv holds run {} (strategy {point}, replication {rep}) outside the plan of {strategies} strategies × {replications} replications",
-                run.run_id
-            )));
+            return Err(Error::input(
+                Location::file(Table::Runs.path(dir).display().to_string()),
+                Some("run_id"),
+                format!(
+                    "run {} (strategy {point}, replication {rep}) lies outside the plan of {strategies} strategies × {replications} replications",
+                    run.run_id
+                ),
+            ));
         }
         names[point] = run.values[0].clone();
         if run.failure.is_some() {

@@ -45,6 +45,8 @@ pub fn new_folder(name: &str) -> PathBuf {
     candidate
 }
 
+/// A results folder being written: files go to a temporary folder beside the target, which
+/// `commit` renames into place; dropped without `commit`, the temporary folder is removed.
 pub struct ResultsFolder {
     target: PathBuf,
     work: PathBuf,

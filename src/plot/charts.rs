@@ -11,9 +11,13 @@ use crate::error::{Error, Result};
 /// A line with an optional band (lower, upper) at the same x values.
 #[derive(Debug, Clone)]
 pub struct Line {
+    /// Its name in the legend.
     pub name: String,
+    /// Its colour.
     pub color: RGBColor,
+    /// Its points (x, y), in order of x.
     pub points: Vec<(f64, f64)>,
+    /// The band as (x, lower, upper), if it has one.
     pub band: Option<Vec<(f64, f64, f64)>>,
 }
 
@@ -23,28 +27,64 @@ pub type Segment = ((f64, f64), (f64, f64), bool);
 /// A labelled estimate with its interval.
 #[derive(Debug, Clone)]
 pub struct Estimate {
+    /// Its label on the category axis.
     pub label: String,
+    /// The estimate itself.
     pub value: f64,
+    /// The lower end of its interval.
     pub low: f64,
+    /// The upper end of its interval.
     pub high: f64,
+    /// The colour of its dot and whiskers.
     pub color: RGBColor,
 }
 
+/// What a chart draws, with its data.
 #[derive(Debug, Clone)]
 pub enum Kind {
     /// Lines over x, each with an optional 95 % band.
-    Lines { lines: Vec<Line> },
+    Lines {
+        /// The lines, drawn in order.
+        lines: Vec<Line>,
+    },
     /// Layers stacked on each other (cumulative counts by category).
-    Stacked { layers: Vec<Line> },
+    Stacked {
+        /// The layers, bottom first; their bands are ignored.
+        layers: Vec<Line>,
+    },
     /// Horizontal bars, one per category.
-    Bars { bars: Vec<(String, f64, RGBColor)> },
+    Bars {
+        /// Each bar's label, length and colour.
+        bars: Vec<(String, f64, RGBColor)>,
+    },
     /// Dots with whiskers, one row per label; a dashed line at zero when `zero`.
-    Dots { rows: Vec<Estimate>, zero: bool },
+    Dots {
+        /// The estimates, one per row.
+        rows: Vec<Estimate>,
+        /// Whether to draw a dashed line at zero (and keep zero in view).
+        zero: bool,
+    },
     /// Organisations as dots at given places, ties as lines (partnerships bold), with a legend of
     /// the sectors.
-    Network { nodes: Vec<(f64, f64, RGBColor)>, ties: Vec<Segment>, legend: Vec<(String, RGBColor)> },
+    Network {
+        /// Each organisation's place (x, y in [0, 1]) and colour.
+        nodes: Vec<(f64, f64, RGBColor)>,
+        /// The ties between places.
+        ties: Vec<Segment>,
+        /// The legend's entries: a name and its colour.
+        legend: Vec<(String, RGBColor)>,
+    },
     /// A grid of cells coloured by value (`values[y][x]`), with a colour scale labelled `scale`.
-    Heatmap { xs: Vec<String>, ys: Vec<String>, values: Vec<Vec<Option<f64>>>, scale: String },
+    Heatmap {
+        /// The labels of the columns.
+        xs: Vec<String>,
+        /// The labels of the rows.
+        ys: Vec<String>,
+        /// The cells' values by row and column; `None` is drawn grey.
+        values: Vec<Vec<Option<f64>>>,
+        /// The label of the colour scale.
+        scale: String,
+    },
 }
 
 /// A chart: what it shows, in words, and its data.
@@ -52,19 +92,26 @@ pub enum Kind {
 pub struct Chart {
     /// File name without extension.
     pub file: String,
+    /// The title above the chart.
     pub title: String,
+    /// The label of the x axis.
     pub x_label: String,
+    /// The label of the y axis.
     pub y_label: String,
     /// One sentence that says what the chart shows, for the report.
     pub caption: String,
+    /// What it draws, with its data.
     pub kind: Kind,
 }
 
 /// Which files to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// PNG only.
     Png,
+    /// SVG only.
     Svg,
+    /// PNG and SVG.
     Both,
 }
 

@@ -5,9 +5,12 @@ use std::sync::Once;
 
 use plotters::style::{FontStyle, RGBColor};
 
-/// Sectors, always in these colours: public blue, private orange, civil bluish green.
+/// The public sector's colour, blue. Sectors are always in these colours: public blue, private
+/// orange, civil bluish green.
 pub const PUBLIC: RGBColor = RGBColor(0, 114, 178);
+/// The private sector's colour, orange.
 pub const PRIVATE: RGBColor = RGBColor(230, 159, 0);
+/// The civil sector's colour, bluish green.
 pub const CIVIL: RGBColor = RGBColor(0, 158, 115);
 /// Other series, in order.
 pub const SERIES: [RGBColor; 5] = [
@@ -17,8 +20,10 @@ pub const SERIES: [RGBColor; 5] = [
     RGBColor(120, 120, 120), // grey
     RGBColor(240, 228, 66),  // yellow
 ];
+/// The colour of text, axes and outlines: near-black.
 pub const INK: RGBColor = RGBColor(40, 40, 40);
 
+/// A sector's colour by its name (`public`, `private`, `civil`); grey for anything else.
 pub fn sector(name: &str) -> RGBColor {
     match name {
         "public" => PUBLIC,
@@ -41,6 +46,7 @@ pub fn series(k: usize) -> RGBColor {
     [SERIES[0], PUBLIC, CIVIL, PRIVATE, SERIES[2], SERIES[1], SERIES[3]][k % 7]
 }
 
+/// The family name under which the embedded DejaVu Sans is registered.
 pub const FONT: &str = "sans-serif";
 
 /// Registers the embedded font once per process.

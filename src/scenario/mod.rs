@@ -20,20 +20,24 @@ use validate::Spans;
 
 /// The embedded baseline scenario, run by `olika run` without a file.
 pub const BASELINE: &str = include_str!("../../scenarios/baseline.toml");
+/// The name under which the embedded baseline appears in messages.
 pub const BASELINE_NAME: &str = "baseline.toml (embedded)";
 
 /// A scenario after `extends`, `--set` and defaults: the typed scenario, its resolved TOML text (what
 /// `olika check` prints and the plan hash covers), and where it came from.
 #[derive(Debug, Clone)]
 pub struct Resolved {
+    /// The typed, validated scenario.
     pub scenario: Scenario,
     /// The resolved scenario as TOML, with its `[sweep]` section if it has one.
     pub toml: String,
     /// The resolved scenario without `[sweep]`: what each point of a sweep starts from.
     pub base: toml::Table,
+    /// The checked `[sweep]` section, if it has one.
     pub sweep: Option<sweep::SweepSpec>,
     /// The files read, the named file first.
     pub sources: Vec<String>,
+    /// The `--set` overrides applied, as given (`path=value`).
     pub overrides: Vec<String>,
 }
 

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 pub use crate::model::{DefaultValue, Domain, Param};
 use crate::model::{Sector, KINDS};
 
+/// The names of the sectors, in the order of their index.
 pub const SECTORS: &[&str] = &["public", "private", "civil"];
 
 /// The names of the venue kinds, in the order of `model::venue::KINDS`.

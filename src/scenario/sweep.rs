@@ -8,6 +8,7 @@ use super::params::{self, Domain, Param};
 use super::{validate, Scenario};
 use crate::error::{Error, Location, Result};
 
+/// How a sweep chooses its points (`sweep.design`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Design {
     /// Full factorial: every combination of the values, the last parameter varying fastest.
@@ -26,30 +27,43 @@ pub enum Design {
 /// The values of one swept parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
+    /// These values, in this order (empty for the table design, whose values are its rows).
     List(Vec<toml::Value>),
     /// A numeric range; `steps` evenly spaced values for grid and zip, the range itself for random
     /// and lhs designs.
     Range {
+        /// The smallest value.
         min: f64,
+        /// The largest value.
         max: f64,
+        /// The number of values for grid and zip designs; `None` for random and lhs.
         steps: Option<u32>,
     },
 }
 
+/// A swept parameter: its path and its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Swept {
+    /// The parameter's dotted path, e.g. `venues.round_tables.every`.
     pub path: String,
     /// Whether the parameter is an integer (its values stay integers).
     pub integer: bool,
+    /// The values it takes.
     pub values: Values,
 }
 
+/// A parsed and checked `[sweep]` section.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepSpec {
+    /// How points are chosen.
     pub design: Design,
+    /// Replications per point.
     pub replications: u32,
+    /// Points of a random or lhs design.
     pub samples: u32,
+    /// Seed of a random or lhs design (apart from the runs' seeds).
     pub seed: u64,
+    /// False: every point uses the same seeds (common random numbers); true: each point its own.
     pub independent_points: bool,
     /// The swept parameters, in alphabetical order of their paths (for the table design, the
     /// file's columns in their order).
@@ -59,12 +73,14 @@ pub struct SweepSpec {
 }
 
 impl Design {
+    /// The design's name in scenario files: `grid`, `zip`, `random`, `lhs` or `table`.
     pub fn name(self) -> &'static str {
         ["grid", "zip", "random", "lhs", "table"][self as usize]
     }
 }
 
 impl SweepSpec {
+    /// The paths of the swept parameters, in order.
     pub fn paths(&self) -> Vec<String> {
         self.parameters.iter().map(|p| p.path.clone()).collect()
     }

@@ -9,12 +9,15 @@ use crate::error::{Error, Location, Result};
 /// Byte offsets of every key in a TOML source, by dotted path, so that errors found after parsing
 /// (and after merging `extends` chains) can still point at a line and column.
 pub struct Spans {
+    /// The file's name, as shown in messages.
     pub file: String,
+    /// The file's text.
     pub source: String,
     offsets: HashMap<String, usize>,
 }
 
 impl Spans {
+    /// The offsets of every key of `source`; none if it does not parse.
     pub fn new(file: &str, source: &str) -> Self {
         let mut offsets = HashMap::new();
         if let Ok(root) = toml::de::DeTable::parse(source) {

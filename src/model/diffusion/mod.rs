@@ -1,18 +1,18 @@
 //! Diffusion and scale-up of innovations (MODEL.md §4, C4, C5).
 //!
 //! Each non-adopter j adopts innovation i with probability
-//! `appeal_ij · (p · b_j + q · share_ij)`, where share_ij is the fraction of j's ties that adopted i
-//! at the start of the step (the whole population under full mixing). The cost of a step grows with
-//! adopters and adoptions, never with innovations × agents:
+//! `appeal_ij · (p · b_j + q · share_ij)`, where share_ij is the fraction of those j imitates (its
+//! ties, or the whole population under full mixing) that held i at the start of the step. The cost
+//! of a step grows with adopters and adoptions, never with innovations × agents: candidates are
+//! drawn per innovation by thinning — geometric skips over the agents with an upper bound of the
+//! probability, each candidate accepted with its true probability / the bound.
 //!
-//! - imitation through ties: each agent, with probability q, looks at one random tie partner k and
-//!   considers each innovation k holds and it lacks, taking it with probability appeal. The chance
-//!   that this adopts i is q · share_ij · appeal_ij, exactly the imitation term;
-//! - the external term (and, under full mixing, the whole probability) is drawn by thinning: for
-//!   each innovation, candidates are drawn with an upper bound of the probability by geometric
-//!   skips over the agents, and each candidate is accepted with its true probability / the bound.
-//!   Under tie mixing a candidate is accepted with x / (1 - y), x the external and y the imitation
-//!   probability, and only if imitation did not already adopt it, so that the total is x + y.
+//! Whom an organisation imitates is a [`Rule`], one file each: `ties.rs` and `full.rs`. A rule may
+//! decide imitations before the thinning pass, and says how a candidate of that pass is bounded and
+//! accepted.
+
+mod full;
+mod ties;
 
 use rand::Rng;
 
@@ -21,6 +21,40 @@ use super::innovation::Innovation;
 use super::parameters::Mixing;
 use super::sampling::Skips;
 use super::{chance, World};
+
+/// Whom an organisation imitates, and how its adoptions are drawn.
+trait Rule {
+    /// Adoptions decided before the thinning pass, pushed to `pending` as (adopter, innovation).
+    fn imitate(&self, _world: &mut World, _pending: &mut Vec<(u32, u32)>) {}
+    /// An upper bound of the probability that a non-adopter adopts an innovation in the thinning
+    /// pass: `top` the innovation's largest appeal, `max_boost` the largest b of the step, `share`
+    /// the share of all organisations that hold it.
+    fn bound(&self, top: f64, p: f64, max_boost: f64, q: f64, share: f64) -> f64;
+    /// Whether candidate `j` of the thinning pass adopts, `u` uniform below the bound.
+    fn accept(&self, world: &World, candidate: &Candidate, imitated: &[(u32, u32)]) -> bool;
+}
+
+/// A candidate adopter drawn by thinning, with the terms of its probability.
+struct Candidate {
+    j: u32,
+    i: u32,
+    /// Uniform on [0, bound).
+    u: f64,
+    appeal: f64,
+    /// appeal · p · b_j.
+    external: f64,
+    q: f64,
+    /// Share of all organisations that hold the innovation.
+    share: f64,
+}
+
+/// The rule of a scenario's `diffusion.mixing`.
+fn rule(mixing: Mixing) -> &'static dyn Rule {
+    match mixing {
+        Mixing::Ties => &ties::ThroughTies,
+        Mixing::Full => &full::FullMixing,
+    }
+}
 
 impl World {
     pub(crate) fn add_innovation(&mut self, innovation: Innovation) {
@@ -71,36 +105,11 @@ impl World {
 
     pub(crate) fn diffuse(&mut self) {
         let d = &self.scenario.diffusion;
-        let (p, q, full) = (d.external, d.imitation, d.mixing == Mixing::Full);
+        let (p, q, rule) = (d.external, d.imitation, rule(d.mixing));
         let n = self.agents.len();
         let mut pending = std::mem::take(&mut self.scratch.adoptions);
         pending.clear();
-
-        if !full && q > 0.0 {
-            for j in 0..n as u32 {
-                let degree = self.ties.degree(j);
-                if degree == 0 || !chance(&mut self.rng, q) {
-                    continue;
-                }
-                let (k, _) = self.ties.of(j)[self.rng.random_range(0..degree)];
-                // Walk k's and j's sorted lists together: innovations k holds and j lacks.
-                let mut mine = 0;
-                for idx in 0..self.adopted[k as usize].len() {
-                    let i = self.adopted[k as usize][idx];
-                    let own = &self.adopted[j as usize];
-                    while mine < own.len() && own[mine] < i {
-                        mine += 1;
-                    }
-                    if mine < own.len() && own[mine] == i {
-                        continue;
-                    }
-                    let appeal = self.appeal(i, j);
-                    if chance(&mut self.rng, appeal) {
-                        pending.push((j, i));
-                    }
-                }
-            }
-        }
+        rule.imitate(self, &mut pending);
         let imitated = pending.len();
 
         let max_boost = 1.0 + self.max_boost_now();
@@ -111,13 +120,7 @@ impl World {
             }
             let top = if self.scenario.diffusion.appeal { innovation.quality } else { 1.0 };
             let share = innovation.adopters as f64 / n as f64;
-            let bound = if full {
-                top * (p * max_boost + q * share)
-            } else if top * q < 1.0 {
-                top * p * max_boost / (1.0 - top * q)
-            } else {
-                0.0
-            };
+            let bound = rule.bound(top, p, max_boost, q, share);
             if bound <= 0.0 {
                 continue;
             }
@@ -130,20 +133,8 @@ impl World {
                 let appeal = self.appeal(id, j);
                 let external = appeal * p * self.boost(j);
                 let u = self.rng.random::<f64>() * bound.min(1.0);
-                let accept = if full {
-                    u < external + appeal * q * share
-                } else if pending[..imitated].binary_search(&(j, id)).is_ok() {
-                    false
-                } else if u < external {
-                    // x ≤ x / (1 - y) ≤ x / (1 - appeal q): decide without counting the tie share
-                    // when u falls outside that interval.
-                    true
-                } else if u >= external / (1.0 - appeal * q) {
-                    false
-                } else {
-                    u < external / (1.0 - appeal * q * self.tie_share(j, id))
-                };
-                if accept {
+                let candidate = Candidate { j, i: id, u, appeal, external, q, share };
+                if rule.accept(self, &candidate, &pending[..imitated]) {
                     pending.push((j, id));
                 }
             }
