@@ -27,7 +27,7 @@
 //! [`commands`] are the commands as library calls. The modules are layered in that order, each
 //! importing only those before it, with one exception: the model sits at the bottom, below
 //! `scenario`, because it owns the scenario's plain-data types and the venue kinds whose keys the
-//! scenario registry reads (ARCHITECTURE.md; `tests/architecture.rs` keeps the imports in order).
+//! scenario registry reads (ARCHITECTURE.md; `tests/olika/architecture.rs` keeps the imports in order).
 
 pub mod commands;
 pub mod error;

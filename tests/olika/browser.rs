@@ -1,5 +1,5 @@
 //! The browser check: a headless Chromium screenshot of report.html shows the charts. Run by .ci/run
-//! after it renders the page (`OLIKA_SCREENSHOT=shot.png cargo test --test browser -- --ignored`).
+//! after it renders the page (`OLIKA_SCREENSHOT=shot.png cargo test --release --test olika browser -- --ignored`).
 
 #[test]
 #[ignore = "needs a screenshot made by headless Chromium; .ci/run makes one"]

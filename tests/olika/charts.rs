@@ -1,11 +1,9 @@
 //! Charts, network files and the report, as a user gets them.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{olika, scenarios};
+use crate::common::{olika, scenarios};
 use tempfile::TempDir;
 
 /// A PNG decodes, has the chart's size, and is not blank: the variance of its pixels is well above

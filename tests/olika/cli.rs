@@ -1,11 +1,9 @@
 //! The command line as a user runs it: `run`, `check`, `params`, and bad input.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{olika, scenarios};
+use crate::common::{olika, scenarios};
 use tempfile::TempDir;
 
 fn text(bytes: &[u8]) -> String {

@@ -2,14 +2,12 @@
 //! back, runs killed and resumed, bad sweep sections refused, strategies compared on common random
 //! numbers.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{olika, scenarios};
+use crate::common::{olika, scenarios};
 use tempfile::TempDir;
 
 const TABLES: [&str; 5] = ["runs.csv", "series.csv", "summary.csv", "venues.csv", "innovations.csv"];

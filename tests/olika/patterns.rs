@@ -2,9 +2,7 @@
 //! shipped baseline and strategy scenarios, with common random numbers (the same seeds across the
 //! compared scenarios). Each test prints the effect it measured; docs/validation.md reports them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use olika::model::{Ending, Sector};
 use olika::observe::{Recording, RunOutput};
 

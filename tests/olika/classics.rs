@@ -1,9 +1,7 @@
 //! The model in its limits: Axelrod (1997), Bass (1969) and Nooteboom's optimal cognitive distance,
 //! each a plain scenario under scenarios/classics/ run by the same code as `olika run`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use olika::experiment::stats::summarize;
 use olika::observe::Recording;
 

@@ -1,0 +1,18 @@
+//! olika's integration tests, in one test binary (one link instead of one per file): the command
+//! line as a user runs it, determinism, the classics and the patterns, charts, docs and layers.
+//!
+//! Run one group by its module name, e.g. `cargo test --release --test olika classics`.
+
+mod architecture;
+mod browser;
+mod charts;
+mod classics;
+mod cli;
+mod common;
+mod common_random_numbers;
+mod determinism;
+mod docs;
+mod failures;
+mod invariants;
+mod patterns;
+mod sweep;
