@@ -333,7 +333,8 @@ pub struct Param {
 }
 
 impl Param {
-    /// A key of a venue kind, declared in the kind's file: `name` is the bare key.
+    /// A venue key (claim C2, every kind): in a kind's file `name` is the bare key, in the
+    /// registry the whole path `venues.*.name`.
     pub const fn venue_key(
         name: &'static str,
         domain: Domain,

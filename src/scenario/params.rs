@@ -36,27 +36,6 @@ const fn p(
     Param { path, domain, default: DefaultValue::Value(default), unit, symbol, claim, doc, venue_kinds: &[] }
 }
 
-const fn venue(
-    path: &'static str,
-    domain: Domain,
-    default: &'static str,
-    unit: &'static str,
-    symbol: &'static str,
-    kinds: &'static [&'static str],
-    doc: &'static str,
-) -> Param {
-    Param {
-        path,
-        domain,
-        default: DefaultValue::Value(default),
-        unit,
-        symbol,
-        claim: "C2",
-        doc,
-        venue_kinds: kinds,
-    }
-}
-
 /// A population trait drawn from a Beta distribution with the given mean and standard deviation.
 const fn trait_mean(
     path: &'static str,
@@ -155,13 +134,13 @@ static OWN: &[Param] = &[
     Param { path: "sweep.table", domain: Domain::Text, default: DefaultValue::Note("none (required by the table design)"), unit: "", symbol: "", claim: "", doc: "CSV file of points for the table design (relative to the scenario file): a header of parameter paths, one row per point", venue_kinds: &[] },
     p("sweep.independent_points", Domain::Bool, "false", "", "", "", "false: every point uses the same seeds (common random numbers); true: each point its own"),
     Param { path: "sweep.parameters.*", domain: Domain::Sweep, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a swept parameter by its quoted dotted path, e.g. \"venues.round_tables.every\" = [1, 3, 6]", venue_kinds: &[] },
-    venue("venues.*.enabled", Domain::Bool, "true", "", "", &[], "false switches the venue off (useful in strategies and sweeps)"),
-    venue("venues.*.every", int(1, 1_000_000), "12", "steps", "", &[], "period between meetings"),
-    venue("venues.*.offset", int(0, 1_000_000), "0", "steps", "", &[], "a meeting happens when (t - offset) % every == 0"),
-    venue("venues.*.capacity", int(0, 10_000_000), "30", "organisations", "", &[], "seats per meeting (hub: members; neighbourhood: residents; procurement: buyers)"),
-    venue("venues.*.mix", Domain::Mix, "\"open\"", "", "", &[], "who attends: open (self-selection by openness), balanced (equal quotas per sector), { only = [sectors] }"),
-    venue("venues.*.facilitation", UNIT, "0.0", "", "f", &[], "lowers the barrier of difference: p = f + (1 - f)(1 - d)^h"),
-    venue("venues.*.cost", NONNEG, "0.0", "cost units per meeting", "", &[], "cost of one meeting"),
+    Param::venue_key("venues.*.enabled", Domain::Bool, "true", "", "", "false switches the venue off (useful in strategies and sweeps)"),
+    Param::venue_key("venues.*.every", int(1, 1_000_000), "12", "steps", "", "period between meetings"),
+    Param::venue_key("venues.*.offset", int(0, 1_000_000), "0", "steps", "", "a meeting happens when (t - offset) % every == 0"),
+    Param::venue_key("venues.*.capacity", int(0, 10_000_000), "30", "organisations", "", "seats per meeting (hub: members; neighbourhood: residents; procurement: buyers)"),
+    Param::venue_key("venues.*.mix", Domain::Mix, "\"open\"", "", "", "who attends: open (self-selection by openness), balanced (equal quotas per sector), { only = [sectors] }"),
+    Param::venue_key("venues.*.facilitation", UNIT, "0.0", "", "f", "lowers the barrier of difference: p = f + (1 - f)(1 - d)^h"),
+    Param::venue_key("venues.*.cost", NONNEG, "0.0", "cost units per meeting", "", "cost of one meeting"),
 ];
 
 /// Every parameter: the registry's own, then the keys of each venue kind (in the order of
