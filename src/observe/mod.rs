@@ -516,3 +516,15 @@ fn innovation_rows(world: &World) -> Vec<InnovationRow> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headline_metrics_are_columns_of_runs_csv() {
+        for metric in HEADLINE {
+            assert!(RunMetrics::columns().contains(metric), "{metric}");
+        }
+    }
+}

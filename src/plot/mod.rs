@@ -63,10 +63,10 @@ pub(crate) fn point_zero(table: Table, dir: &Path) -> Result<(TableReader, Vec<R
 /// A mean line and its (x, low, high) band.
 type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 
-/// Mean and 95 % band over runs of a series.csv metric, by step; `None` when the table has no
-/// such column or no values.
+/// Mean and 95 % band over runs of a series.csv metric, by step; `None` when a step has no value.
+/// A missing column is an error: the charts name the metrics of this version of olika.
 fn series_band(table: &TableReader, rows: &[Row], metric: &str) -> Result<Option<Band>> {
-    let (Ok(k), step) = (table.column(metric), table.column("step")?) else { return Ok(None) };
+    let (k, step) = (table.column(metric)?, table.column("step")?);
     let mut by_step: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
     for r in rows {
         if let Some(v) = table.get::<Option<f64>>(r, k)? {
@@ -347,5 +347,18 @@ fn short(text: &str) -> String {
     match text.parse::<f64>() {
         Ok(v) if v.fract() != 0.0 => format!("{}", (v * 1e4).round() / 1e4),
         _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::RunMetrics;
+
+    #[test]
+    fn sweep_charts_name_metrics_of_runs_csv() {
+        for (metric, _) in SWEEP_METRICS {
+            assert!(RunMetrics::columns().contains(&metric), "{metric}");
+        }
     }
 }
