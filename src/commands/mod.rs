@@ -18,6 +18,7 @@ use std::time::SystemTime;
 use crate::error::{Error, Location, Result};
 use crate::experiment::{self, Plan, RunSpec};
 use crate::observe::Recording;
+use crate::output::folder::FolderLock;
 use crate::output::tables::Tables;
 use crate::output::{folder, manifest, summary, Command, Manifest};
 use crate::scenario::Resolved;
@@ -68,12 +69,15 @@ pub struct Shard {
     pub count: u64,
 }
 
-/// A folder written in place: new, empty, or emptied with `--force`.
-fn prepare_in_place(dir: &Path, force: bool) -> Result<()> {
+/// A folder written in place (a sweep streams into it): locked, then new, empty, or — with
+/// `--force`, and only if it is a results folder — emptied. The lock is held until it is dropped.
+fn prepare_in_place(dir: &Path, force: bool) -> Result<FolderLock> {
+    let lock = FolderLock::acquire(dir)?;
     if folder::check_target(dir, force, ", --resume to continue it")? {
         fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(lock)
 }
 
 fn manifest_for(

@@ -10,6 +10,7 @@ use super::{execute_into, manifest_for, plot, prepare_in_place, Report, RunOptio
 use crate::error::{Error, Location, Result};
 use crate::experiment::{self, Plan};
 use crate::observe::RunMetrics;
+use crate::output::folder::FolderLock;
 use crate::output::tables::{self, Tables};
 use crate::output::{folder, Command, Manifest};
 use crate::scenario::Resolved;
@@ -29,6 +30,7 @@ pub fn sweep(
     let name = &resolved.scenario.name;
     let manifest = manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, &runs, shard, options);
     if let Some(dir) = resume {
+        let _lock = FolderLock::acquire(dir)?;
         let old = Manifest::read(dir)?;
         let location = Location::file(dir.join("manifest.json").display().to_string());
         if old.plan_hash != plan.hash || old.shard != manifest.shard {
@@ -57,7 +59,7 @@ pub fn sweep(
             None => folder::new_folder(&format!("{name}-sweep")),
         },
     };
-    prepare_in_place(&dir, options.force)?;
+    let _lock = prepare_in_place(&dir, options.force)?;
     let report = execute_into(&dir, &plan, &runs, manifest, options, false)?;
     plot::plot(&dir, options.charts)?;
     Ok(report)
@@ -68,10 +70,10 @@ pub fn sweep(
 pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) -> Result<String> {
     let plan = Plan::sweep(resolved)?;
     let runs = shard.map_or(plan.runs.len(), |s| plan.shard(s.index, s.count).len());
-    let scratch = std::env::temp_dir().join(format!("olika-dry-run-{}", std::process::id()));
-    prepare_in_place(&scratch, true)?;
+    let scratch = Scratch::new()?;
+    let scratch = scratch.path();
     let sample = &plan.runs[..1];
-    let mut tables = Tables::create(&scratch, options.recording, &plan.columns)?;
+    let mut tables = Tables::create(scratch, options.recording, &plan.columns)?;
     let mut rows = 0;
     experiment::execute(&plan, sample, options.recording, 1, |run, outcome| {
         if let Ok(out) = &outcome {
@@ -83,13 +85,12 @@ pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) 
     let mut bytes = 0;
     let mut headers = 0;
     for table in tables::table_names(options.recording) {
-        let path = table.path(&scratch);
+        let path = table.path(scratch);
         let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let header = text.lines().next().map_or(0, |l| l.len() + 1) as u64;
         headers += header;
         bytes += text.len() as u64 - header;
     }
-    let _ = fs::remove_dir_all(&scratch);
     let total = headers + bytes * runs as u64;
     let s = resolved.sweep.as_ref().expect("a sweep plan has a spec");
     let mut out = String::new();
@@ -114,4 +115,29 @@ pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) 
     );
     let _ = writeln!(out, "  disk        about {:.1} MB (measured from one run)", total as f64 / 1e6);
     Ok(out)
+}
+
+/// A scratch folder of this process in the system's temporary folder, removed when dropped — also
+/// when a panic unwinds through the dry run.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        let path = std::env::temp_dir().join(format!("olika-dry-run-{}", std::process::id()));
+        if path.exists() {
+            fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(Scratch(path))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }

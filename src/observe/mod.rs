@@ -425,11 +425,11 @@ pub fn simulate(scenario: &Scenario, seed: u64, recording: Recording) -> RunOutp
     let mut snapshots = Vec::new();
     while !world.finished() {
         world.step();
-        if world.t() % every == 0 || world.finished() {
+        if world.t().is_multiple_of(every) || world.finished() {
             series.push((world.t(), observer.measure(&world)));
         }
         let k = recording.network_every;
-        if recording.network && (world.finished() || (k > 0 && world.t() % k == 0)) {
+        if recording.network && (world.finished() || (k > 0 && world.t().is_multiple_of(k))) {
             snapshots.push((world.t(), edges(&world)));
         }
     }

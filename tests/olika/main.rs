@@ -15,4 +15,5 @@ mod docs;
 mod failures;
 mod invariants;
 mod patterns;
+mod safety;
 mod sweep;
