@@ -52,7 +52,8 @@ pub struct Overrides {
     /// Root seed (same as --set seed=N)
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Number of replications (same as --set replications=N)
+    /// Number of replications (same as --set replications=N; for a sweep, per point, also over the
+    /// file's [sweep] replications)
     #[arg(long)]
     pub replications: Option<u32>,
 }
@@ -84,7 +85,8 @@ pub struct Output {
 /// How a running command runs, what it records and where it writes.
 #[derive(Debug, Args)]
 pub struct Execution {
-    /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores)
+    /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores; never more than the
+    /// machine's cores)
     #[arg(long)]
     pub threads: Option<usize>,
     #[command(flatten)]

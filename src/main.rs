@@ -31,9 +31,18 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
     if execution.every == 0 {
         return Err(input_error("--every", "--every must be at least 1"));
     }
-    let threads = execution.threads.unwrap_or_else(olika::experiment::default_threads);
-    if threads == 0 {
+    if execution.network_every == Some(0) {
+        return Err(input_error("--network-every", "--network-every must be at least 1"));
+    }
+    let asked = execution.threads.unwrap_or_else(olika::experiment::default_threads);
+    if asked == 0 {
         return Err(input_error("--threads", "--threads must be at least 1"));
+    }
+    // More threads than cores only adds switching (and thousands of them exhaust the machine).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = asked.min(cores);
+    if threads < asked && !execution.out.quiet {
+        eprintln!("note: {asked} threads asked for, {cores} used: this machine has {cores} cores");
     }
     Ok(RunOptions {
         threads,
@@ -126,7 +135,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(finish(&report));
         }
         Command::Sweep(args) => {
-            let resolved = scenario::load(&args.scenario, &args.overrides.assignments())?;
+            // --replications sets the replications of every point of the sweep.
+            let mut assignments = args.overrides.assignments();
+            assignments.extend(args.overrides.replications.map(|r| format!("sweep.replications={r}")));
+            let resolved = scenario::load(&args.scenario, &assignments)?;
             let options = options(&args.execution)?;
             let shard = shard(args.shard.as_deref())?;
             if args.dry_run {

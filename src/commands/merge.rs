@@ -34,6 +34,16 @@ pub fn merge(
                 ),
             ));
         }
+        if m.recording != first.recording {
+            return Err(Error::input(
+                location,
+                Some("recording"),
+                format!(
+                    "this shard was recorded with {:?}, the first with {:?}: only shards run with the same --every, --innovations, --partnerships and --network merge",
+                    m.recording, first.recording
+                ),
+            ));
+        }
         if !m.complete {
             return Err(Error::input(
                 location,

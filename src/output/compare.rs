@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::format::number;
+use super::format::{number, text};
 use super::read::Row;
 use super::runs::RunsReader;
 use super::Table;
@@ -65,7 +65,7 @@ pub fn write(dir: &Path, rows: &[CompareRow]) -> Result<()> {
     w.write_record(COMPARE_COLUMNS).map_err(err)?;
     for r in rows {
         w.write_record([
-            r.strategy.clone(),
+            text(&r.strategy),
             r.metric.clone(),
             r.n.to_string(),
             number(r.mean),

@@ -11,6 +11,18 @@ pub fn number(value: Option<f64>) -> String {
     }
 }
 
+/// A name (of a venue, a population, a strategy) as a CSV cell. A cell that a spreadsheet would
+/// run as a formula — one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return — gets a
+/// leading apostrophe, as OWASP recommends against CSV injection; `manifest.json` keeps the name
+/// as written.
+pub fn text(name: &str) -> String {
+    if name.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// A number for people: one decimal from 100, two from 10, three below, and powers of ten for
 /// tiny values (p-values); "–" when missing.
 pub fn human(value: Option<f64>) -> String {
@@ -51,6 +63,16 @@ mod tests {
         assert_eq!(number(Some(-0.0)), "0");
         assert_eq!(number(Some(0.25)), "0.25");
         assert_eq!(number(Some(1.0 / 3.0)), "0.3333333333333333");
+    }
+
+    #[test]
+    fn names_that_spreadsheets_would_run_are_neutralised() {
+        assert_eq!(text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for name in ["+1", "-x", "@sum", "\tx", "\rx"] {
+            assert_eq!(text(name), format!("'{name}"));
+        }
+        assert_eq!(text("round_tables"), "round_tables");
+        assert_eq!(text("a=b"), "a=b");
     }
 
     #[test]

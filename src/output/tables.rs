@@ -10,7 +10,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::format::number;
+use super::format::{number, text};
 use super::read::{Row, TableReader};
 use super::runs::{RunRow, RunsReader, IDS};
 use super::venues::VENUE_COLUMNS;
@@ -24,7 +24,7 @@ type Writer = csv::Writer<BufWriter<File>>;
 /// A point's parameter value as CSV text.
 pub fn cell(value: &toml::Value) -> String {
     match value {
-        toml::Value::String(s) => s.clone(),
+        toml::Value::String(s) => text(s),
         toml::Value::Float(f) => number(Some(*f)),
         other => other.to_string(),
     }
@@ -209,7 +209,7 @@ impl Tables {
             for v in &output.venues {
                 let s = &v.stats;
                 let per = (s.innovations > 0).then(|| s.cost / s.innovations as f64);
-                let mut rest = vec![v.venue.clone(), v.kind.to_string()];
+                let mut rest = vec![text(&v.venue), v.kind.to_string()];
                 rest.extend(
                     [
                         s.meetings,
@@ -242,7 +242,7 @@ impl Tables {
                     number(Some(i.quality)),
                     number(Some(i.social_value)),
                     number(Some(i.economic_value)),
-                    i.venue.clone(),
+                    text(&i.venue),
                     i.procurement_born.to_string(),
                     i.adopters.to_string(),
                     i.scaled_step.map_or(String::new(), |s| s.to_string()),
@@ -256,7 +256,7 @@ impl Tables {
                     let rest = vec![
                         n.id.to_string(),
                         n.sector.name().to_string(),
-                        n.population.clone(),
+                        text(&n.population),
                         number(Some(n.need)),
                         number(Some(n.capital)),
                         number(Some(n.reach)),
@@ -273,7 +273,7 @@ impl Tables {
                             e.target.to_string(),
                             number(Some(e.trust)),
                             e.status.to_string(),
-                            e.venue.clone(),
+                            text(&e.venue),
                         ];
                         w.write_record(row(rest)).map_err(csv_error)?;
                     }
@@ -296,7 +296,7 @@ impl Tables {
                     r.b.to_string(),
                     p.sector_a.name().to_string(),
                     p.sector_b.name().to_string(),
-                    p.venue.clone(),
+                    text(&p.venue),
                     r.procurement.to_string(),
                     r.start.to_string(),
                     r.end.to_string(),

@@ -43,6 +43,12 @@ pub struct Resolved {
 
 const DIRECTIVES: [&str; 2] = ["extends", "replace"];
 
+/// The most populations, and the most venues, of a scenario.
+pub const MAX_MEMBERS: usize = 1000;
+
+/// The largest scenario file read: a scenario is a few kilobytes.
+const MAX_FILE_BYTES: u64 = 4 << 20;
+
 /// One file of an `extends` chain.
 struct Source {
     table: toml::Table,
@@ -80,6 +86,23 @@ fn stem(path: &Path) -> String {
 
 fn read_chain(path: &Path, chain: &mut Vec<Source>, visiting: &mut Vec<PathBuf>) -> Result<()> {
     let shown = path.display().to_string();
+    let size = std::fs::metadata(path).map(|m| (m.is_file(), m.len()));
+    if let Ok((regular, size)) = size {
+        let problem = if !regular {
+            Some("it is not a regular file; give a scenario file".to_string())
+        } else if size > MAX_FILE_BYTES {
+            Some(format!("it has {size} bytes; a scenario file has at most {MAX_FILE_BYTES}"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(Error::input(
+                Location::file(&shown),
+                None,
+                format!("cannot read the scenario file: {problem}"),
+            ));
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         Error::input(Location::file(&shown), None, format!("cannot read the scenario file: {e}"))
     })?;
@@ -109,11 +132,23 @@ fn read_chain(path: &Path, chain: &mut Vec<Source>, visiting: &mut Vec<PathBuf>)
     let table = parse(&shown, &source)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     if let Some(parent) = extends_target(&table, &shown, &source, dir)? {
-        read_chain(&parent, chain, visiting)?;
+        read_chain(&parent, chain, visiting).map_err(|e| extended_by(e, &shown))?;
     }
     visiting.pop();
     chain.push(Source { table, spans: Spans::new(&shown, &source) });
     Ok(())
+}
+
+/// An error in an extended file, noting which file extends it.
+fn extended_by(error: Error, file: &str) -> Error {
+    match error {
+        Error::Input { location, key, message } => Error::Input {
+            location,
+            key,
+            message: format!("{message} (in the scenario that {file} extends)"),
+        },
+        other => other,
+    }
 }
 
 fn extends_target(table: &toml::Table, file: &str, source: &str, dir: &Path) -> Result<Option<PathBuf>> {
@@ -122,13 +157,17 @@ fn extends_target(table: &toml::Table, file: &str, source: &str, dir: &Path) -> 
     };
     let path = dir.join(target);
     if !path.is_file() {
+        let what = if path.is_dir() {
+            "is a folder, not a scenario file"
+        } else if path.exists() {
+            "is not a regular file"
+        } else {
+            "does not exist (paths are relative to this file)"
+        };
         return Err(Error::input(
             Spans::new(file, source).locate("extends"),
             Some("extends"),
-            format!(
-                "the extended scenario {} does not exist (paths are relative to this file)",
-                path.display()
-            ),
+            format!("the extended scenario {} {what}", path.display()),
         ));
     }
     Ok(Some(path))
@@ -149,6 +188,16 @@ fn parse(file: &str, source: &str) -> Result<toml::Table> {
             None,
             "the scenario file is empty; a scenario needs at least one population, e.g. `[populations.civil] count = 40`, or `extends = \"baseline.toml\"`",
         ));
+    }
+    for group in ["populations", "venues"] {
+        let members = table.get(group).and_then(|t| t.as_table()).map_or(0, |t| t.len());
+        if members > MAX_MEMBERS {
+            return Err(Error::input(
+                Spans::new(file, source).locate(group),
+                Some(group),
+                format!("{members} {group}; a scenario has at most {MAX_MEMBERS}"),
+            ));
+        }
     }
     validate::check_file(&table, &Spans::new(file, source))?;
     Ok(table)

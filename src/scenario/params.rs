@@ -129,7 +129,7 @@ static OWN: &[Param] = &[
     Param { path: "venues.*.kind", domain: Domain::Choice(&[]), default: DefaultValue::Note("required"), unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
     p("sweep.design", Domain::Choice(&["grid", "zip", "random", "lhs", "table"]), "\"grid\"", "", "", "", "how points are chosen: full factorial, values taken together, random, Latin hypercube, or rows of a CSV file"),
     Param { path: "sweep.replications", domain: int(1, 1_000_000), default: DefaultValue::Note("the scenario's replications"), unit: "runs", symbol: "", claim: "", doc: "replications per point", venue_kinds: &[] },
-    p("sweep.samples", int(1, 10_000_000), "10", "points", "", "", "points of a random or lhs design"),
+    p("sweep.samples", int(1, 1_000_000), "10", "points", "", "", "points of a random or lhs design"),
     p("sweep.seed", int(0, i64::MAX), "1", "", "", "", "seed of a random or lhs design (apart from the runs' seeds)"),
     Param { path: "sweep.table", domain: Domain::Text, default: DefaultValue::Note("none (required by the table design)"), unit: "", symbol: "", claim: "", doc: "CSV file of points for the table design (relative to the scenario file): a header of parameter paths, one row per point", venue_kinds: &[] },
     p("sweep.independent_points", Domain::Bool, "false", "", "", "", "false: every point uses the same seeds (common random numbers); true: each point its own"),

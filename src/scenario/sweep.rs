@@ -191,9 +191,29 @@ pub fn parse(
             return Err(Error::input(locate("sweep.parameters"), Some("sweep.parameters"), format!("a zip design takes the i-th values together, so every parameter needs as many values; found {lengths:?}")));
         }
     }
+    let replications = int("replications", i64::from(scenario.replications)) as u32;
+    let points = match design {
+        Design::Grid => {
+            parameters.iter().try_fold(1usize, |n, p| n.checked_mul(count(&p.values))).unwrap_or(usize::MAX)
+        }
+        Design::Zip => parameters.first().map_or(0, |p| count(&p.values)),
+        Design::Random | Design::Lhs => int("samples", 10) as usize,
+        Design::Table => rows.len(),
+    };
+    let runs = points.saturating_mul(replications as usize);
+    if points > MAX_POINTS || runs > MAX_RUNS {
+        return Err(Error::input(
+            locate("sweep"),
+            Some(if points > MAX_POINTS { "sweep.parameters" } else { "sweep.replications" }),
+            format!(
+                "the sweep makes {} points × {replications} replications; olika plans at most {MAX_POINTS} points and {MAX_RUNS} runs at once: split it into several sweeps (or shards of smaller sweeps)",
+                if points == usize::MAX { "too many".to_string() } else { points.to_string() }
+            ),
+        ));
+    }
     Ok(SweepSpec {
         design,
-        replications: int("replications", i64::from(scenario.replications)) as u32,
+        replications,
         samples: int("samples", 10) as u32,
         seed: int("seed", 1) as u64,
         independent_points: table.get("independent_points").and_then(|v| v.as_bool()).unwrap_or(false),
@@ -201,6 +221,13 @@ pub fn parse(
         rows,
     })
 }
+
+/// The most points a sweep may have: its plan is held in memory (about 100 bytes a point).
+pub const MAX_POINTS: usize = 1_000_000;
+/// The largest table of points read (`sweep.table`).
+const MAX_TABLE_BYTES: u64 = 64 << 20;
+/// The most runs a sweep may have (24 bytes of plan each).
+pub const MAX_RUNS: usize = 10_000_000;
 
 fn count(values: &Values) -> usize {
     match values {
@@ -254,6 +281,25 @@ fn swept_param(path: &str, scenario: &Scenario, location: &Location) -> Result<&
 /// (numbers, true/false, quoted strings); a bare word is a string.
 fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<toml::Value>>)> {
     let shown = path.display().to_string();
+    // A regular file of a sane size: a FIFO would hang the read, a device would never end.
+    let size = std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.len());
+    match size {
+        None if path.exists() => {
+            return Err(Error::input(
+                Location::file(&shown),
+                Some("sweep.table"),
+                "the table of points is not a regular file; give a CSV file",
+            ))
+        }
+        Some(size) if size > MAX_TABLE_BYTES => {
+            return Err(Error::input(
+                Location::file(&shown),
+                Some("sweep.table"),
+                format!("the table of points has {size} bytes; olika reads tables of at most {MAX_TABLE_BYTES} bytes: split the sweep"),
+            ))
+        }
+        _ => {}
+    }
     let mut reader = csv::ReaderBuilder::new().from_path(path).map_err(|e| {
         Error::input(
             Location::file(&shown),
@@ -269,8 +315,15 @@ fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<t
         .collect();
     let mut params = Vec::new();
     let mut parameters = Vec::new();
-    for column in &header {
+    for (k, column) in header.iter().enumerate() {
         let location = Location { file: shown.clone(), line: Some(1), column: None };
+        if header[..k].contains(column) {
+            return Err(Error::input(
+                location,
+                Some(column),
+                "the column appears twice in the header; give each parameter one column",
+            ));
+        }
         let param = swept_param(column, scenario, &location)?;
         params.push(param);
         parameters.push(Swept {

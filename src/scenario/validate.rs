@@ -56,6 +56,9 @@ fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()
         path.push(key.clone());
         let parts: Vec<&str> = path.iter().map(String::as_str).collect();
         let dotted = parts.join(".");
+        if parts.len() == 2 && ["populations", "venues"].contains(&parts[0]) {
+            check_name(key).map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
+        }
         if let Some(param) = params::lookup(&parts) {
             check_value(param, value).map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
         } else if params::is_table(&parts) {
@@ -126,7 +129,10 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
     match (param.domain, value) {
         (Domain::Float { min, max }, toml::Value::Float(_) | toml::Value::Integer(_)) => {
             let x = value.as_float().unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64);
-            if x.is_nan() || x < min || x > max {
+            if !x.is_finite() {
+                return Err(format!("{x} is not a finite number; allowed: {}", param.domain.range()));
+            }
+            if x < min || x > max {
                 return Err(format!("{x} is out of range; allowed: {}", param.domain.range()));
             }
         }
@@ -135,7 +141,15 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
                 return Err(format!("{x} is out of range; allowed: {}", param.domain.range()));
             }
         }
-        (Domain::Bool, toml::Value::Boolean(_)) | (Domain::Text, toml::Value::String(_)) => {}
+        (Domain::Bool, toml::Value::Boolean(_)) => {}
+        (Domain::Text, toml::Value::String(text)) => {
+            // Names reach SVG and GraphML, which cannot hold control characters; a description may
+            // keep its line breaks and tabs.
+            let allowed = |c: char| param.path != "name" && (c == '\n' || c == '\t');
+            if let Some(c) = text.chars().find(|&c| c.is_control() && !allowed(c)) {
+                return Err(format!("contains the control character {c:?}; remove it"));
+            }
+        }
         (Domain::Choice(words), toml::Value::String(s)) => check_word(s, words)?,
         (Domain::List(words), toml::Value::Array(items)) => {
             for item in items {
@@ -186,14 +200,24 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
                 _ => return Err("a range needs numbers `min` and `max`".into()),
             }
             if let Some(steps) = t.get("steps") {
-                if steps.as_integer().is_none_or(|s| s < 1) {
-                    return Err("`steps` must be an integer of at least 1".into());
+                let most = super::sweep::MAX_POINTS as i64;
+                if steps.as_integer().is_none_or(|s| !(1..=most).contains(&s)) {
+                    return Err(format!("`steps` must be an integer from 1 to {most}"));
                 }
             }
         }
         _ => return Err(wrong()),
     }
     Ok(())
+}
+
+/// A population or venue name: it names files' rows, chart labels and GraphML nodes, so it may not
+/// hold control characters.
+pub fn check_name(name: &str) -> std::result::Result<(), String> {
+    match name.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!("the name contains the control character {c:?}; remove it")),
+        None => Ok(()),
+    }
 }
 
 fn check_word(word: &str, allowed: &[&str]) -> std::result::Result<(), String> {

@@ -14,6 +14,7 @@ mod determinism;
 mod docs;
 mod failures;
 mod invariants;
+mod limits;
 mod patterns;
 mod safety;
 mod sweep;

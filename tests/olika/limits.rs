@@ -1,0 +1,153 @@
+//! Inputs that look valid but would give wrong answers or exhaust the machine are refused before
+//! anything runs, with exit code 2 and the key to change; names cannot break the files they reach.
+
+use std::fs;
+use std::path::Path;
+
+use tempfile::TempDir;
+
+use crate::common::{olika, scenarios};
+
+/// Runs olika in `dir` and expects exit code 2 with each of `expect` in its message, no panic and
+/// no results folder.
+fn refused(dir: &Path, args: &[&str], expect: &[&str]) {
+    let out = olika(dir).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    for e in expect {
+        assert!(stderr.contains(e), "{args:?}: expected {e:?} in: {stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!dir.join("out").exists() && !dir.join("results").exists(), "{args:?} left a folder");
+}
+
+fn sweep() -> String {
+    scenarios().join("sweeps/homophily_distance.toml").display().to_string()
+}
+
+#[test]
+fn sweeps_too_large_to_plan_are_refused_before_any_point_is_made() {
+    let tmp = TempDir::new().unwrap();
+    let sweep = sweep();
+    refused(
+        tmp.path(),
+        &["sweep", &sweep, "--dry-run", "--set", "sweep.parameters.homophily={min=0,max=4,steps=4294967296}"],
+        &["sweep.parameters.homophily", "from 1 to"],
+    );
+    refused(
+        tmp.path(),
+        &[
+            "sweep",
+            &sweep,
+            "--dry-run",
+            "--set",
+            "sweep.parameters.homophily={min=0,max=4,steps=1000000}",
+            "--set",
+            "sweep.parameters.sector_distance={min=0,max=1,steps=1000}",
+        ],
+        &["1000000000 points", "at most 1000000 points"],
+    );
+    refused(tmp.path(), &["sweep", &sweep, "-o", "out", "--set", "sweep.replications=1000000"], &["at most"]);
+}
+
+#[test]
+fn command_line_values_are_checked() {
+    let tmp = TempDir::new().unwrap();
+    refused(
+        tmp.path(),
+        &["run", "-o", "out", "--network-every", "0"],
+        &["--network-every must be at least 1"],
+    );
+    // More threads than cores are capped, not started.
+    let out = olika(tmp.path())
+        .args([
+            "run",
+            "-o",
+            "out",
+            "--threads",
+            "100000",
+            "--replications",
+            "2",
+            "--set",
+            "steps=3",
+            "--no-plots",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("100000 threads asked for"));
+    // --replications sets a sweep's replications per point, over its file's.
+    let out =
+        olika(tmp.path()).args(["sweep", &sweep(), "--dry-run", "--replications", "2"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("points      30") && stdout.contains("runs        60"), "{stdout}");
+}
+
+#[test]
+fn values_and_files_that_would_break_a_run_are_input_errors() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    fs::copy(scenarios().join("baseline.toml"), dir.join("baseline.toml")).unwrap();
+    refused(dir, &["run", "-o", "out", "--set", "venues.round_tables.cost=inf"], &["not a finite number"]);
+    // A table of points with a column twice, a folder, a device.
+    let base = "extends = \"baseline.toml\"\n[sweep]\ndesign = \"table\"\ntable = ";
+    fs::write(dir.join("points.csv"), "homophily,homophily\n1,2\n").unwrap();
+    fs::write(dir.join("twice.toml"), format!("{base}\"points.csv\"\n")).unwrap();
+    refused(dir, &["sweep", "twice.toml", "-o", "out"], &["points.csv:1", "appears twice"]);
+    fs::write(dir.join("zero.toml"), format!("{base}\"/dev/zero\"\n")).unwrap();
+    refused(dir, &["sweep", "zero.toml", "-o", "out"], &["not a regular file"]);
+    // `extends` that names a folder; a mistake inside an extended file names who extends it.
+    fs::create_dir(dir.join("folder")).unwrap();
+    fs::write(dir.join("to_folder.toml"), "extends = \"folder\"\n").unwrap();
+    refused(dir, &["run", "to_folder.toml", "-o", "out"], &["is a folder"]);
+    fs::write(dir.join("broken.toml"), "[trust]\ngian = 0.3\n").unwrap();
+    fs::write(dir.join("child.toml"), "extends = \"broken.toml\"\n").unwrap();
+    refused(dir, &["run", "child.toml", "-o", "out"], &["broken.toml:2:1", "child.toml extends"]);
+    // Thousands of populations are refused before they are built.
+    let mut many = String::new();
+    for k in 0..1001 {
+        many.push_str(&format!("[populations.p{k}]\nsector = \"civil\"\ncount = 0\n"));
+    }
+    fs::write(dir.join("many.toml"), many).unwrap();
+    refused(dir, &["check", "many.toml"], &["1001 populations", "at most 1000"]);
+}
+
+#[test]
+fn names_cannot_break_xml_or_run_as_spreadsheet_formulas() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("control.toml"), "[populations.\"a\\u0001b\"]\nsector = \"civil\"\ncount = 4\n")
+        .unwrap();
+    refused(dir, &["run", "control.toml", "-o", "out"], &["control character"]);
+    refused(dir, &["run", "-o", "out", "--set", "name=\"a\\u0007\""], &["control character"]);
+    fs::write(
+        dir.join("formula.toml"),
+        "steps = 3\nreplications = 1\n[populations.civil]\ncount = 6\n[venues.\"=HYPERLINK(1)\"]\nkind = \"workshop\"\n",
+    )
+    .unwrap();
+    olika(dir).args(["run", "formula.toml", "-q", "-o", "out", "--no-plots"]).assert().success();
+    let venues = fs::read_to_string(dir.join("out/venues.csv")).unwrap();
+    assert!(venues.contains(",'=HYPERLINK(1),workshop,"), "{venues}");
+    let manifest = fs::read_to_string(dir.join("out/manifest.json")).unwrap();
+    assert!(manifest.contains("=HYPERLINK(1)") && !manifest.contains("'=HYPERLINK"), "the raw name");
+}
+
+#[test]
+fn merge_refuses_shards_recorded_differently_or_damaged() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let sweep = sweep();
+    let quick = ["--replications", "1", "--set", "steps=3", "--no-plots", "-q"];
+    olika(dir).args(["sweep", &sweep, "--shard", "0/2", "-o", "a"]).args(quick).assert().success();
+    olika(dir)
+        .args(["sweep", &sweep, "--shard", "1/2", "-o", "b", "--every", "2"])
+        .args(quick)
+        .assert()
+        .success();
+    refused(dir, &["merge", "a", "b", "-o", "out"], &["recorded with", "--every"]);
+    olika(dir).args(["sweep", &sweep, "--shard", "1/2", "-o", "b", "--force"]).args(quick).assert().success();
+    let runs = dir.join("b/runs.csv");
+    let text = fs::read_to_string(&runs).unwrap();
+    fs::write(&runs, text.replacen("\n1,", "\n1x,", 1)).unwrap();
+    refused(dir, &["merge", "a", "b", "-o", "out"], &["runs.csv:2", "run_id"]);
+}
