@@ -112,6 +112,10 @@ pub struct Execution {
     /// Chart files to write
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
     pub format: ChartFormat,
+    /// Refuse to start when the runs held at once would need more memory than this (e.g. 4G;
+    /// default: half of this machine's memory)
+    #[arg(long, value_name = "SIZE")]
+    pub max_memory: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

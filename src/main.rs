@@ -58,6 +58,12 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
         charts: (!execution.no_plots).then(|| execution.format.format()),
         command_line: std::env::args().collect(),
         progress: !execution.out.quiet,
+        max_memory: match &execution.max_memory {
+            Some(text) => olika::experiment::budget::parse_size(text).ok_or_else(|| {
+                input_error("--max-memory", "--max-memory takes a size such as 4G, 512M or a number of bytes")
+            })?,
+            None => commands::default_memory_budget(),
+        },
     })
 }
 

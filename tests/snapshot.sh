@@ -31,7 +31,7 @@ for f in scenarios/sweeps/*.toml scenarios/classics/nooteboom.toml; do
   name=sweep-$(basename "$f" .toml)
   if grep -q '^\[sweep\]' "$f"; then
     "$olika" sweep "${rec[@]}" -o "out/$name" "$f" --every 12
-    "$olika" sweep "${rec[@]}" --dry-run "$f" --every 12 > "out/$name.dry-run.txt"
+    "$olika" sweep "${rec[@]}" --dry-run "$f" --every 12 --max-memory 4G > "out/$name.dry-run.txt"
   fi
 done
 "$olika" sweep "${rec[@]}" -o out/shard-0 --shard 0/2 scenarios/sweeps/homophily_distance.toml --every 12

@@ -1,7 +1,7 @@
 //! `olika run`: a scenario's replications, in parallel, into a results folder that is written whole
 //! or not at all.
 
-use super::{execute_into, manifest_for, plot, point_zero_summary, Report, RunOptions};
+use super::{check_memory, execute_into, manifest_for, plot, point_zero_summary, Report, RunOptions};
 use crate::error::Result;
 use crate::experiment::Plan;
 use crate::output::{Command, ResultsFolder};
@@ -10,6 +10,7 @@ use crate::scenario::Resolved;
 /// Runs a scenario's replications and writes its results folder, charts and report.
 pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<Report> {
     let plan = Plan::replications(resolved);
+    check_memory(&plan, options, &resolved.sources[0])?;
     let folder = ResultsFolder::create(options.output.as_deref(), &resolved.scenario.name, options.force)?;
     let manifest =
         manifest_for(Command::Run, std::slice::from_ref(resolved), &plan, &plan.runs, None, options);

@@ -6,9 +6,11 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{execute_into, manifest_for, plot, prepare_in_place, Report, RunOptions, Shard};
+use super::{
+    check_memory, execute_into, manifest_for, memory_need, plot, prepare_in_place, Report, RunOptions, Shard,
+};
 use crate::error::{Error, Location, Result};
-use crate::experiment::{self, Plan};
+use crate::experiment::{self, budget, Plan};
 use crate::observe::RunMetrics;
 use crate::output::folder::FolderLock;
 use crate::output::tables::{self, Tables};
@@ -23,6 +25,7 @@ pub fn sweep(
     resume: Option<&Path>,
 ) -> Result<Report> {
     let plan = Plan::sweep(resolved)?;
+    check_memory(&plan, options, &resolved.sources[0])?;
     let runs = match shard {
         Some(s) => plan.shard(s.index, s.count),
         None => plan.runs.clone(),
@@ -69,6 +72,9 @@ pub fn sweep(
 /// one run of the first point, written to a scratch folder.
 pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) -> Result<String> {
     let plan = Plan::sweep(resolved)?;
+    let (need, in_flight, part) = memory_need(&plan, options)?;
+    // The dry run itself runs one run: it must fit.
+    check_memory(&plan, &RunOptions { threads: 1, ..options.clone() }, &resolved.sources[0])?;
     let runs = shard.map_or(plan.runs.len(), |s| plan.shard(s.index, s.count).len());
     let scratch = Scratch::new()?;
     let scratch = scratch.path();
@@ -114,6 +120,14 @@ pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) 
         plan.points.len() * RunMetrics::columns().len()
     );
     let _ = writeln!(out, "  disk        about {:.1} MB (measured from one run)", total as f64 / 1e6);
+    let _ = writeln!(
+        out,
+        "  memory      about {} for {in_flight} runs at once (the largest part: {}), budget {}{}",
+        budget::bytes_text(need),
+        part.what,
+        budget::bytes_text(options.max_memory),
+        if need > options.max_memory { " — too much: lower it or use fewer --threads" } else { "" }
+    );
     Ok(out)
 }
 

@@ -1,6 +1,7 @@
 //! Running worlds: plans of runs with their seeds, parallel execution with rayon, and statistics.
 //! This layer sees the model only through `observe::simulate`.
 
+pub mod budget;
 pub mod compare;
 pub mod design;
 pub mod stats;
@@ -202,6 +203,11 @@ pub fn plan_hash(text: &str) -> String {
     format!("{h:016x}")
 }
 
+/// Runs in flight at once on `threads` threads: a few per thread ahead of the next one to write.
+pub fn window(threads: usize) -> usize {
+    threads.max(1) * 4
+}
+
 /// How a run ended: its output, or the message of the panic that stopped it.
 pub type Outcome = std::result::Result<RunOutput, String>;
 
@@ -230,7 +236,7 @@ pub fn execute(
         .num_threads(threads.max(1))
         .build()
         .map_err(|e| Error::Run(format!("cannot start {threads} threads: {e}")))?;
-    let window = threads.max(1) * 4;
+    let window = window(threads);
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, Outcome)>();
     // The calling thread spawns, receives and writes; the pool's threads run.
     pool.in_place_scope(|scope| {

@@ -21,6 +21,7 @@ fn panicking_runs_are_recorded_with_their_message() {
         command_line: vec!["test".into()],
         progress: false,
         charts: None,
+        max_memory: olika::commands::default_memory_budget(),
     };
     let report = run(&resolved, &options).unwrap();
     assert_eq!((report.failed, report.completed), (4, 0));

@@ -151,3 +151,19 @@ fn merge_refuses_shards_recorded_differently_or_damaged() {
     fs::write(&runs, text.replacen("\n1,", "\n1x,", 1)).unwrap();
     refused(dir, &["merge", "a", "b", "-o", "out"], &["runs.csv:2", "run_id"]);
 }
+
+#[test]
+fn runs_that_would_exhaust_memory_are_refused_with_the_key_that_drives_them() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let huge = "[populations.civil]\ncount = 10\n[venues.city]\nkind = \"neighbourhood\"\nwidth = 100000\nheight = 100000\n";
+    fs::write(dir.join("huge.toml"), huge).unwrap();
+    olika(dir).args(["check", "huge.toml"]).assert().success();
+    refused(dir, &["run", "huge.toml", "-o", "out"], &["venues.city.width", "40.0 GB", "--max-memory"]);
+    // A long run on a small budget: the recorded series drives it, and --every is the way out.
+    let long = ["run", "-o", "out", "--set", "steps=1000000", "--max-memory", "64M", "--threads", "1"];
+    refused(dir, &long, &["`steps`", "recorded steps", "budget of 67 MB"]);
+    refused(dir, &["run", "-o", "out", "--max-memory", "lots"], &["--max-memory takes a size"]);
+    let out = olika(dir).args(["sweep", &sweep(), "--dry-run"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("memory      about"));
+}

@@ -124,6 +124,11 @@ pub trait Meeting: fmt::Debug + Send + Sync {
     fn lattice(&self) -> Option<&Lattice> {
         None
     }
+    /// What the venue holds beyond its members, if that can be large: the key that sets it, what it
+    /// is, and its bytes (for the memory estimate made before a command runs).
+    fn memory(&self) -> Option<(&'static str, String, u64)> {
+        None
+    }
     /// A copy, for cloning a world.
     fn clone_box(&self) -> Box<dyn Meeting>;
 }

@@ -129,6 +129,14 @@ impl Meeting for Neighbourhood {
         self.lattice.as_ref()
     }
 
+    /// A lattice of W × H cells of 4 bytes (with width 0 it fits the residents, counted with them).
+    fn memory(&self) -> Option<(&'static str, String, u64)> {
+        let height = if self.height > 0 { self.height } else { self.width };
+        let cells = (self.width as u64).saturating_mul(height as u64);
+        (cells > 0)
+            .then(|| ("width", format!("a lattice of {} × {height} = {cells} cells", self.width), cells * 4))
+    }
+
     fn clone_box(&self) -> Box<dyn Meeting> {
         Box::new(self.clone())
     }

@@ -1,0 +1,124 @@
+//! Memory a command will need, estimated from its resolved scenario before anything runs, so that
+//! a valid-looking but huge input (a lattice of 10¹⁰ cells, a run of a million recorded steps on
+//! every thread) is refused with the key that drives it instead of exhausting the machine.
+//!
+//! The estimate counts what a world holds from the start and what a run records in proportion to
+//! its length: organisations (state, knowledge, pools), lattice cells, and the recorded series.
+//! Ties, innovations and partnership records grow with the dynamics and are not counted; they are
+//! bounded in practice by the organisations' capacity and the run's length.
+
+use crate::model::Scenario;
+use crate::observe::{Recording, StepMetrics};
+
+/// Bytes an organisation holds besides its knowledge: the agent's fields, its tie list, its lists
+/// of innovations, its place in the attendance pools and the scratch arrays (measured on the
+/// baseline: about 250 bytes).
+const ORGANISATION_BYTES: u64 = 256;
+/// Bytes of one knowledge trait.
+const TRAIT_BYTES: u64 = 4;
+/// Bytes of one recorded metric of one step (an `Option<f64>`).
+const METRIC_BYTES: u64 = 16;
+
+/// What drives a run's memory: the scenario key to change, what it makes, and its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The key to change, e.g. `venues.city.width`.
+    pub key: String,
+    /// What it makes, in words.
+    pub what: String,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+/// The memory of one run of `scenario`, by part, largest first.
+pub fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> {
+    let organisations: u64 = scenario.populations.values().map(|p| p.count as u64).sum();
+    let mut parts = vec![Part {
+        key: "populations.*.count".into(),
+        what: format!("{organisations} organisations with {} features each", scenario.features),
+        bytes: organisations.saturating_mul(ORGANISATION_BYTES + TRAIT_BYTES * scenario.features as u64),
+    }];
+    for (name, venue) in &scenario.venues {
+        if let Some((key, what, bytes)) = (venue.kind.build)(venue).memory() {
+            parts.push(Part { key: format!("venues.{name}.{key}"), what, bytes });
+        }
+    }
+    let rows = u64::from(scenario.steps) / u64::from(recording.every.max(1)) + 2;
+    let columns = StepMetrics::COLUMNS.len() as u64;
+    parts.push(Part {
+        key: "steps".into(),
+        what: format!("{rows} recorded steps of {columns} metrics (--every thins them)"),
+        bytes: rows.saturating_mul(columns * METRIC_BYTES + 8),
+    });
+    parts.sort_by_key(|p| std::cmp::Reverse(p.bytes));
+    parts
+}
+
+/// Bytes of a run of `scenario`.
+pub fn run_bytes(scenario: &Scenario, recording: Recording) -> u64 {
+    run_parts(scenario, recording).iter().map(|p| p.bytes).fold(0, u64::saturating_add)
+}
+
+/// Runs held in memory at once on `threads` threads: those running and those waiting to be
+/// written in plan order (`execute`'s window).
+pub fn runs_in_flight(threads: usize) -> u64 {
+    super::window(threads) as u64
+}
+
+/// A number of bytes for people: "512 MB", "81.0 GB".
+pub fn bytes_text(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.0} MB", b / 1e6)
+    } else {
+        format!("{:.0} kB", b / 1e3)
+    }
+}
+
+/// A size from the command line: bytes, or a number with K, M, G or T (powers of 1024).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&text[..i], text[i..].trim_end_matches(['B', 'b', 'i'])),
+        None => (text, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return None,
+    };
+    let value: f64 = number.trim().parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
+    Some((value * (1u64 << shift) as f64) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(parse_size("4G"), Some(4 << 30));
+        assert_eq!(parse_size("512 MiB"), Some(512 << 20));
+        assert_eq!(parse_size("1000"), Some(1000));
+        assert_eq!(parse_size("1.5k"), Some(1536));
+        assert_eq!(parse_size("4X"), None);
+        assert_eq!(parse_size("-1G"), None);
+        assert_eq!(bytes_text(81_000_000_000), "81.0 GB");
+    }
+
+    #[test]
+    fn a_huge_lattice_drives_the_estimate() {
+        let mut s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let small = run_bytes(&s, Recording::default());
+        assert!(small < 10 << 20, "the baseline needs a few MB, not {small}");
+        let venue = s.venues.values_mut().find(|v| v.kind.name == "neighbourhood").unwrap();
+        venue.settings.insert("width".into(), crate::model::Setting::Int(100_000));
+        let parts = run_parts(&s, Recording::default());
+        assert!(parts[0].key.ends_with(".width") && parts[0].bytes == 40_000_000_000, "{parts:?}");
+    }
+}
