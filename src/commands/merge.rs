@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use super::{plot, point_zero_summary, Report};
 use crate::error::{Error, Location, Result};
 use crate::output::runs::RunsReader;
-use crate::output::{manifest, summary, tables, Command, Manifest, ResultsFolder};
+use crate::output::{checksum, manifest, summary, tables, Command, Manifest, ResultsFolder};
 use crate::plot::Format;
 
 /// Merges the shard folders `dirs` into `output` (a new folder when `None`).
@@ -52,6 +52,9 @@ pub fn merge(
             ));
         }
     }
+    for (dir, m) in dirs.iter().zip(&manifests) {
+        checksum::verify(dir, m)?;
+    }
     check_runs(dirs, first)?;
     let name = first.scenario.clone();
     let folder = ResultsFolder::create(output, &format!("{name}-merged"), force)?;
@@ -61,6 +64,7 @@ pub fn merge(
         tables::merge_table(&inputs, &table.path(folder.work()))?;
     }
     summary::write(folder.work(), &first.point_columns)?;
+    let checksums = checksum::of_tables(folder.work(), &tables::written(first.recording))?;
     // GraphML files are one per run and step, named by run: they merge by copying.
     for dir in dirs {
         let Ok(entries) = fs::read_dir(dir.join("network")) else { continue };
@@ -83,6 +87,7 @@ pub fn merge(
         started: manifest::timestamp(SystemTime::now()),
         finished: manifest::timestamp(SystemTime::now()),
         host: manifest::host(),
+        checksums,
         ..first.clone()
     };
     merged.write(folder.work())?;

@@ -19,8 +19,8 @@ use crate::error::{Error, Location, Result};
 use crate::experiment::{self, budget, Plan, RunSpec};
 use crate::observe::Recording;
 use crate::output::folder::FolderLock;
-use crate::output::tables::Tables;
-use crate::output::{folder, manifest, summary, Command, Manifest};
+use crate::output::tables::{self, Tables};
+use crate::output::{checksum, folder, manifest, summary, Command, Manifest};
 use crate::scenario::Resolved;
 
 /// How a running command runs, what it records and where it writes.
@@ -167,6 +167,7 @@ fn manifest_for(
         host: manifest::host(),
         started: now.clone(),
         finished: String::new(),
+        checksums: Default::default(),
         resolved_scenario: resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n"),
     }
 }
@@ -209,6 +210,7 @@ fn execute_into(
     let (completed, failed) = (tables.completed, tables.failed);
     drop(tables);
     summary::write(dir, &plan.columns)?;
+    manifest.checksums = checksum::of_tables(dir, &tables::written(options.recording))?;
     manifest.failed_runs = failed;
     manifest.complete = true;
     manifest.finished = manifest::timestamp(SystemTime::now());

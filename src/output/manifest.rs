@@ -67,6 +67,10 @@ pub struct Manifest {
     pub host: String,
     pub started: String,
     pub finished: String,
+    /// FNV-1a checksums of the folder's tables, by file name, written when the command finished
+    /// (`merge` and `--resume` check them; empty while a command is writing).
+    #[serde(default)]
+    pub checksums: std::collections::BTreeMap<String, String>,
     /// The fully resolved scenario (for `compare`, each strategy's, separated by `---`), as TOML:
     /// `olika run` on this text reproduces the results.
     pub resolved_scenario: String,

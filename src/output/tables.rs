@@ -95,6 +95,13 @@ pub fn table_names(recording: Recording) -> Vec<Table> {
     tables
 }
 
+/// Every table a finished command has written: the streamed ones and the summary.
+pub fn written(recording: Recording) -> Vec<Table> {
+    let mut tables = table_names(recording);
+    tables.push(Table::Summary);
+    tables
+}
+
 fn header(table: Table, columns: &[String]) -> Vec<String> {
     let rest: Vec<&str> = match table {
         Table::Series => std::iter::once("step").chain(StepMetrics::COLUMNS.iter().map(|c| c.0)).collect(),

@@ -146,6 +146,20 @@ fn merge_refuses_shards_recorded_differently_or_damaged() {
         .success();
     refused(dir, &["merge", "a", "b", "-o", "out"], &["recorded with", "--every"]);
     olika(dir).args(["sweep", &sweep, "--shard", "1/2", "-o", "b", "--force"]).args(quick).assert().success();
+    // A value edited by hand, still a number: the checksum notices.
+    let series = dir.join("b/series.csv");
+    let original = fs::read_to_string(&series).unwrap();
+    let last = original.trim_end().rsplit_once(',').unwrap().0.to_string();
+    fs::write(&series, format!("{last},12345\n")).unwrap();
+    refused(dir, &["merge", "a", "b", "-o", "out"], &["series.csv", "changed after olika wrote it"]);
+    fs::write(&series, &original).unwrap();
+    olika(dir).args(["merge", "a", "b", "-o", "merged", "-q"]).assert().success();
+    fs::remove_dir_all(dir.join("merged")).unwrap();
+    // A damaged table of a shard written before checksums existed: the reader locates it.
+    let manifest = dir.join("b/manifest.json");
+    let mut json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&manifest).unwrap()).unwrap();
+    json.as_object_mut().unwrap().remove("checksums");
+    fs::write(&manifest, json.to_string()).unwrap();
     let runs = dir.join("b/runs.csv");
     let text = fs::read_to_string(&runs).unwrap();
     fs::write(&runs, text.replacen("\n1,", "\n1x,", 1)).unwrap();
