@@ -13,6 +13,7 @@ mod common_random_numbers;
 mod determinism;
 mod docs;
 mod failures;
+mod fuzz;
 mod invariants;
 mod limits;
 mod patterns;
