@@ -21,38 +21,31 @@ pub fn merge(
     let manifests: Vec<Manifest> = dirs.iter().map(|d| Manifest::read(d)).collect::<Result<_>>()?;
     let first = &manifests[0];
     for (dir, m) in dirs.iter().zip(&manifests) {
-        let location = Location::file(dir.join("manifest.json").display().to_string());
-        if m.plan_hash != first.plan_hash {
-            return Err(Error::input(
-                location,
-                Some("plan_hash"),
+        // What every shard must share with the first, and what to do when it does not.
+        let problem = if m.plan_hash != first.plan_hash {
+            Some((
+                "plan_hash",
                 format!(
                     "plan {} differs from {} in {}: only shards of one sweep merge",
                     m.plan_hash,
                     first.plan_hash,
                     dirs[0].display()
                 ),
-            ));
+            ))
+        } else if m.recording != first.recording {
+            Some(("recording", format!("this shard was recorded with {:?}, the first with {:?}: only shards run with the same --every, --innovations, --partnerships and --network merge", m.recording, first.recording)))
+        } else if !m.complete {
+            Some((
+                "complete",
+                "this shard did not finish; run it again with --resume, then merge".to_string(),
+            ))
+        } else {
+            None
+        };
+        if let Some((key, message)) = problem {
+            let location = Location::file(dir.join("manifest.json").display().to_string());
+            return Err(Error::input(location, Some(key), message));
         }
-        if m.recording != first.recording {
-            return Err(Error::input(
-                location,
-                Some("recording"),
-                format!(
-                    "this shard was recorded with {:?}, the first with {:?}: only shards run with the same --every, --innovations, --partnerships and --network merge",
-                    m.recording, first.recording
-                ),
-            ));
-        }
-        if !m.complete {
-            return Err(Error::input(
-                location,
-                Some("complete"),
-                "this shard did not finish; run it again with --resume, then merge",
-            ));
-        }
-    }
-    for (dir, m) in dirs.iter().zip(&manifests) {
         checksum::verify(dir, m)?;
     }
     check_runs(dirs, first)?;

@@ -19,6 +19,7 @@ use crate::error::{Error, Location, Result};
 use crate::experiment::{self, budget, Plan, RunSpec};
 use crate::observe::Recording;
 use crate::output::folder::FolderLock;
+use crate::output::series::SeriesRows;
 use crate::output::tables::{self, Tables};
 use crate::output::{checksum, folder, manifest, summary, Command, Manifest};
 use crate::scenario::Resolved;
@@ -198,14 +199,23 @@ fn execute_into(
         (Tables::create(dir, options.recording, &plan.columns)?, runs)
     };
     let bar = terminal::progress_bar(todo.len() as u64, options.progress);
-    experiment::execute(plan, todo, options.recording, options.threads, |run, outcome| {
-        tables.write(run, &plan.points[run.point as usize], &outcome)?;
-        bar.inc(1);
-        if tables.failed > 0 {
-            bar.set_message(format!("{} failed", tables.failed));
-        }
-        Ok(())
-    })?;
+    // Each run's series is made on its own thread as its steps are measured, and streamed.
+    let recorder = |run: &RunSpec| SeriesRows::new(dir, run);
+    experiment::execute_recording(
+        plan,
+        todo,
+        options.recording,
+        options.threads,
+        recorder,
+        |run, outcome, rows| {
+            tables.write(run, &plan.points[run.point as usize], &outcome, Some(rows))?;
+            bar.inc(1);
+            if tables.failed > 0 {
+                bar.set_message(format!("{} failed", tables.failed));
+            }
+            Ok(())
+        },
+    )?;
     bar.finish_and_clear();
     let (completed, failed) = (tables.completed, tables.failed);
     drop(tables);

@@ -86,7 +86,7 @@ pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) 
         if let Ok(out) = &outcome {
             rows = out.series.len();
         }
-        tables.write(run, &plan.points[run.point as usize], &outcome)
+        tables.write(run, &plan.points[run.point as usize], &outcome, None)
     })?;
     drop(tables);
     let mut bytes = 0;

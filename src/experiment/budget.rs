@@ -2,13 +2,14 @@
 //! a valid-looking but huge input (a lattice of 10¹⁰ cells, a run of a million recorded steps on
 //! every thread) is refused with the key that drives it instead of exhausting the machine.
 //!
-//! The estimate counts what a world holds from the start and what a run records in proportion to
-//! its length: organisations (state, knowledge, pools), lattice cells, and the recorded series.
+//! The estimate counts what a world holds from the start and what a run records: organisations
+//! (state, knowledge, pools), lattice cells, and the part of the recorded series held in memory
+//! (the rest is streamed to disk as it is recorded).
 //! Ties, innovations and partnership records grow with the dynamics and are not counted; they are
 //! bounded in practice by the organisations' capacity and the run's length.
 
 use crate::model::Scenario;
-use crate::observe::{Recording, StepMetrics};
+use crate::observe::{Recording, StepMetrics, SERIES_IN_MEMORY};
 
 /// Bytes an organisation holds besides its knowledge: the agent's fields, its tie list, its lists
 /// of innovations, its place in the attendance pools and the scratch arrays (measured on the
@@ -43,12 +44,13 @@ pub fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> {
             parts.push(Part { key: format!("venues.{name}.{key}"), what, bytes });
         }
     }
+    // The series is streamed to disk beyond SERIES_IN_MEMORY bytes of rows; its last steps are held.
     let rows = u64::from(scenario.steps) / u64::from(recording.every.max(1)) + 2;
     let columns = StepMetrics::COLUMNS.len() as u64;
     parts.push(Part {
         key: "steps".into(),
-        what: format!("{rows} recorded steps of {columns} metrics (--every thins them)"),
-        bytes: rows.saturating_mul(columns * METRIC_BYTES + 8),
+        what: format!("{rows} recorded steps of {columns} metrics, streamed to disk"),
+        bytes: rows.saturating_mul(columns * METRIC_BYTES + 8).min(2 * SERIES_IN_MEMORY as u64),
     });
     parts.sort_by_key(|p| std::cmp::Reverse(p.bytes));
     parts

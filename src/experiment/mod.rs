@@ -11,7 +11,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use crate::error::{Error, Location, Result};
-use crate::observe::{self, Recording, RunOutput};
+use crate::observe::{self, Recorder, Recording, RunOutput};
 use crate::scenario::{self, Resolved, Scenario};
 use design::Point;
 
@@ -232,17 +232,40 @@ pub fn execute(
     threads: usize,
     mut sink: impl FnMut(&RunSpec, Outcome) -> Result<()>,
 ) -> Result<()> {
+    // The series kept in each run's output.
+    execute_recording(
+        plan,
+        runs,
+        recording,
+        threads,
+        |_| Vec::new(),
+        |run, outcome, series| sink(run, outcome.map(|output| RunOutput { series, ..output })),
+    )
+}
+
+/// [`execute`] with each run's recorded steps handed to a recorder that `recorder` makes for it
+/// (on the run's thread, as the steps are measured); the sink gets the recorder back with the
+/// outcome, in plan order.
+pub fn execute_recording<R: Recorder + 'static>(
+    plan: &Plan,
+    runs: &[RunSpec],
+    recording: Recording,
+    threads: usize,
+    recorder: impl Fn(&RunSpec) -> R + Sync,
+    mut sink: impl FnMut(&RunSpec, Outcome, R) -> Result<()>,
+) -> Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
         .map_err(|e| Error::Run(format!("cannot start {threads} threads: {e}")))?;
     let window = window(threads);
-    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Outcome)>();
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Outcome, R)>();
+    let recorder = &recorder;
     // The calling thread spawns, receives and writes; the pool's threads run.
     pool.in_place_scope(|scope| {
         // Runs come point by point, so the scenario of the current point is kept between runs.
         let mut current: Option<(u32, Arc<Scenario>)> = None;
-        let mut waiting: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut waiting: BTreeMap<usize, (Outcome, R)> = BTreeMap::new();
         let (mut spawned, mut written) = (0, 0);
         while written < runs.len() {
             while spawned < runs.len() && spawned < written + window {
@@ -253,16 +276,18 @@ pub fn execute(
                 let scenario = current.as_ref().expect("set above").1.clone();
                 let (sender, index) = (sender.clone(), spawned);
                 scope.spawn(move |_| {
+                    let mut record = recorder(&run);
+                    let outcome = run_one(&scenario, &run, recording, &mut record);
                     // The receiver outlives every run: a failed send only means the writer stopped.
-                    let _ = sender.send((index, run_one(&scenario, &run, recording)));
+                    let _ = sender.send((index, outcome, record));
                 });
                 spawned += 1;
             }
-            let (index, outcome) =
+            let (index, outcome, record) =
                 receiver.recv().map_err(|_| Error::Run("a worker thread stopped without a result".into()))?;
-            waiting.insert(index, outcome);
-            while let Some(outcome) = waiting.remove(&written) {
-                sink(&runs[written], outcome)?;
+            waiting.insert(index, (outcome, record));
+            while let Some((outcome, record)) = waiting.remove(&written) {
+                sink(&runs[written], outcome, record)?;
                 written += 1;
             }
         }
@@ -270,14 +295,15 @@ pub fn execute(
     })
 }
 
-fn run_one(scenario: &Scenario, run: &RunSpec, recording: Recording) -> Outcome {
-    catch_unwind(AssertUnwindSafe(|| observe::simulate(scenario, run.seed, recording))).map_err(|panic| {
-        panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "the run panicked".into())
-    })
+fn run_one(scenario: &Scenario, run: &RunSpec, recording: Recording, recorder: &mut dyn Recorder) -> Outcome {
+    catch_unwind(AssertUnwindSafe(|| observe::simulate_into(scenario, run.seed, recording, recorder)))
+        .map_err(|panic| {
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "the run panicked".into())
+        })
 }
 
 #[cfg(test)]

@@ -416,33 +416,66 @@ pub struct PartnershipRow {
     pub venue: String,
 }
 
-/// Builds a world, runs it to the end and records it.
+/// Where a run's recorded steps go as they are measured: kept in the run's output (a `Vec`), or
+/// streamed elsewhere by the caller (the results folder streams them to disk as it goes, so that a
+/// long run does not hold its series).
+pub trait Recorder: Send {
+    /// One recorded step.
+    fn record(&mut self, step: u32, metrics: &StepMetrics);
+}
+
+impl Recorder for Vec<(u32, StepMetrics)> {
+    fn record(&mut self, step: u32, metrics: &StepMetrics) {
+        self.push((step, metrics.clone()));
+    }
+}
+
+/// Recorded rows a streaming recorder keeps in memory before it writes them out: normal runs
+/// never touch the disk for their series, long ones hold at most this much.
+pub const SERIES_IN_MEMORY: usize = 1 << 20;
+
+/// Builds a world, runs it to the end and records it, the series in the output.
 pub fn simulate(scenario: &Scenario, seed: u64, recording: Recording) -> RunOutput {
+    let mut series = Vec::new();
+    let mut output = simulate_into(scenario, seed, recording, &mut series);
+    output.series = series;
+    output
+}
+
+/// Builds a world, runs it to the end and records it, handing each recorded step to `recorder`
+/// as it is measured (the output's `series` stays empty).
+pub fn simulate_into(
+    scenario: &Scenario,
+    seed: u64,
+    recording: Recording,
+    recorder: &mut dyn Recorder,
+) -> RunOutput {
     let mut world = World::new(scenario, seed);
     let mut observer = Observer::new(&world, seed);
     let every = recording.every.max(1);
-    let mut series = vec![(0, observer.measure(&world))];
+    let mut last = observer.measure(&world);
+    recorder.record(0, &last);
     let mut snapshots = Vec::new();
     while !world.finished() {
         world.step();
         if world.t().is_multiple_of(every) || world.finished() {
-            series.push((world.t(), observer.measure(&world)));
+            last = observer.measure(&world);
+            recorder.record(world.t(), &last);
         }
         let k = recording.network_every;
         if recording.network && (world.finished() || (k > 0 && world.t().is_multiple_of(k))) {
             snapshots.push((world.t(), edges(&world)));
         }
     }
-    let mut output = collect(&world, series, recording);
+    let mut output = collect(&world, last, recording);
     if recording.network {
         output.network = Some(Network { nodes: nodes(&world), snapshots });
     }
     output
 }
 
-/// The run's results from its final world and recorded series.
-pub fn collect(world: &World, series: Vec<(u32, StepMetrics)>, recording: Recording) -> RunOutput {
-    let last = series.last().map(|s| s.1.clone()).unwrap_or_default();
+/// The run's results from its final world and the metrics of its last recorded step.
+pub fn collect(world: &World, last: StepMetrics, recording: Recording) -> RunOutput {
     let tallies = world.tallies();
     let metrics = RunMetrics {
         first_innovation_step: tallies.first_innovation.map(f64::from),
@@ -473,7 +506,7 @@ pub fn collect(world: &World, series: Vec<(u32, StepMetrics)>, recording: Record
     } else {
         Vec::new()
     };
-    RunOutput { series, metrics, venues, innovations, partnerships, network: None }
+    RunOutput { series: Vec::new(), metrics, venues, innovations, partnerships, network: None }
 }
 
 /// The name of where a tie began.

@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod network;
 pub mod read;
 pub mod runs;
+pub mod series;
 pub mod summary;
 pub mod tables;
 pub mod venues;

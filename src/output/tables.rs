@@ -13,6 +13,7 @@ use std::path::Path;
 use super::format::{number, text};
 use super::read::{Row, TableReader};
 use super::runs::{RunRow, RunsReader, IDS};
+use super::series::SeriesRows;
 use super::venues::VENUE_COLUMNS;
 use super::Table;
 use crate::error::{Error, Location, Result};
@@ -171,7 +172,15 @@ impl Tables {
 
     /// Appends one run to every table and flushes, `runs.csv` last, so that what is on disk is
     /// whole runs.
-    pub fn write(&mut self, run: &RunSpec, point: &[toml::Value], outcome: &Outcome) -> Result<()> {
+    /// `series` holds the run's series rows when they were streamed as recorded (else they are in
+    /// the outcome).
+    pub fn write(
+        &mut self,
+        run: &RunSpec,
+        point: &[toml::Value],
+        outcome: &Outcome,
+        series: Option<SeriesRows>,
+    ) -> Result<()> {
         let ids = [run.run_id.to_string(), run.point.to_string(), run.replication.to_string()];
         let mut row = RunRow {
             run_id: run.run_id,
@@ -185,6 +194,11 @@ impl Tables {
         match outcome {
             Ok(output) => {
                 self.completed += 1;
+                if let (Some(rows), Some(w)) = (series, self.writer(Table::Series)) {
+                    // Flushed, the writer's buffers are empty: the rows go straight to the file.
+                    w.flush().map_err(|e| Error::Run(format!("cannot write series.csv: {e}")))?;
+                    rows.append_to(&mut w.get_ref().get_ref())?;
+                }
                 self.write_details(&ids, output)?;
                 row.metrics = output.metrics.values();
             }

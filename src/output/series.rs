@@ -1,0 +1,96 @@
+//! `series.csv` rows made on the run's own thread as its steps are measured: kept as CSV text in
+//! memory up to `observe::SERIES_IN_MEMORY` bytes, then written to a scratch file in the results
+//! folder, so that a long run never holds its whole series; the writer appends them to
+//! `series.csv` in plan order.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::format::number;
+use crate::error::{Error, Result};
+use crate::experiment::RunSpec;
+use crate::observe::{Recorder, StepMetrics, SERIES_IN_MEMORY};
+
+/// The `series.csv` rows of one run, as they are recorded.
+#[derive(Debug)]
+pub struct SeriesRows {
+    /// `run_id,point,replication,` of every row.
+    ids: String,
+    rows: Vec<u8>,
+    /// Where rows go once they outgrow memory: `DIR/.series-RUN_ID.part`.
+    spill: PathBuf,
+    spilled: Option<BufWriter<File>>,
+    /// Whether the scratch file exists (removed when the rows are dropped).
+    on_disk: bool,
+    /// The first error of the scratch file, reported when the rows are appended.
+    failed: Option<io::Error>,
+}
+
+impl SeriesRows {
+    /// Empty rows of `run`, spilling into `dir`.
+    pub fn new(dir: &Path, run: &RunSpec) -> SeriesRows {
+        SeriesRows {
+            ids: format!("{},{},{},", run.run_id, run.point, run.replication),
+            rows: Vec::new(),
+            spill: dir.join(format!(".series-{}.part", run.run_id)),
+            spilled: None,
+            on_disk: false,
+            failed: None,
+        }
+    }
+
+    /// Appends the rows, in the order recorded, to `out` (the `series.csv` being written).
+    pub fn append_to(mut self, out: &mut impl Write) -> Result<()> {
+        if let Some(e) = self.failed.take() {
+            return Err(Error::io(&self.spill, e));
+        }
+        if let Some(file) = self.spilled.take() {
+            file.into_inner().map_err(|e| Error::io(&self.spill, e.into_error()))?;
+            let mut file = File::open(&self.spill).map_err(|e| Error::io(&self.spill, e))?;
+            io::copy(&mut file, out).map_err(|e| Error::io(&self.spill, e))?;
+        }
+        out.write_all(&self.rows).map_err(|e| Error::io(&self.spill, e))
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        let file = match &mut self.spilled {
+            Some(file) => file,
+            None => {
+                let file = File::create(&self.spill)?;
+                self.on_disk = true;
+                self.spilled.insert(BufWriter::new(file))
+            }
+        };
+        file.write_all(&self.rows)?;
+        self.rows.clear();
+        Ok(())
+    }
+}
+
+impl Recorder for SeriesRows {
+    fn record(&mut self, step: u32, metrics: &StepMetrics) {
+        // The bytes csv would write: ids, step and numbers need no quoting.
+        self.rows.extend_from_slice(self.ids.as_bytes());
+        self.rows.extend_from_slice(step.to_string().as_bytes());
+        for value in metrics.values() {
+            self.rows.push(b',');
+            self.rows.extend_from_slice(number(value).as_bytes());
+        }
+        self.rows.push(b'\n');
+        if self.rows.len() >= SERIES_IN_MEMORY && self.failed.is_none() {
+            if let Err(e) = self.spill() {
+                self.failed = Some(e);
+            }
+        }
+    }
+}
+
+impl Drop for SeriesRows {
+    fn drop(&mut self) {
+        self.spilled = None;
+        if self.on_disk {
+            let _ = fs::remove_file(&self.spill);
+        }
+    }
+}
