@@ -34,8 +34,11 @@ pub struct Part {
 /// The memory of one run of `scenario`, by part, largest first.
 pub fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> {
     let organisations: u64 = scenario.populations.values().map(|p| p.count as u64).sum();
+    // The key to lower: the count of the largest population.
+    let largest =
+        scenario.populations.iter().max_by_key(|(_, p)| p.count).map_or("*", |(name, _)| name.as_str());
     let mut parts = vec![Part {
-        key: "populations.*.count".into(),
+        key: format!("populations.{largest}.count"),
         what: format!("{organisations} organisations with {} features each", scenario.features),
         bytes: organisations.saturating_mul(ORGANISATION_BYTES + TRAIT_BYTES * scenario.features as u64),
     }];

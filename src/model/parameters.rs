@@ -281,6 +281,8 @@ impl Domain {
             }
         }
         match self {
+            // An unbounded range excludes infinity itself: [0, ∞).
+            Domain::Float { min, max } if max.is_infinite() => format!("[{}, ∞)", num(*min)),
             Domain::Float { min, max } => format!("[{}, {}]", num(*min), num(*max)),
             Domain::Int { min, max } => {
                 if *max == i64::MAX {

@@ -68,6 +68,18 @@ impl SeriesRows {
     }
 }
 
+/// Removes the scratch files that runs killed with their process left in `dir`.
+pub fn remove_scratch(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with(".series-") && name.ends_with(".part") {
+            fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
 impl Recorder for SeriesRows {
     fn record(&mut self, step: u32, metrics: &StepMetrics) {
         // The bytes csv would write: ids, step and numbers need no quoting.

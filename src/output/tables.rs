@@ -146,6 +146,7 @@ impl Tables {
     /// Reopens the tables of an interrupted run for appending: every table is cut after the last
     /// run that `runs.csv` completed. Returns the tables and the ids of the completed runs, in order.
     pub fn resume(dir: &Path, recording: Recording, columns: &[String]) -> Result<(Self, Vec<u64>)> {
+        super::series::remove_scratch(dir)?;
         truncate_tail(&Table::Runs.path(dir), |_| true)?;
         let mut failed = 0;
         let mut done = Vec::new();

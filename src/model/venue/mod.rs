@@ -7,14 +7,6 @@
 //! A meeting draws its attendance (or takes its fixed members), then the kind's `meet` makes the
 //! encounters.
 
-mod hub;
-mod matchmaking;
-mod neighbourhood;
-mod open;
-mod procurement;
-mod seminar;
-mod workshop;
-
 use std::fmt;
 
 use rand::seq::SliceRandom;
@@ -28,17 +20,18 @@ use super::parameters::{Domain, Mix, Param, VenueSpec};
 use super::tie::Origin;
 use super::{chance, World};
 
-/// Every venue kind, in the order `olika params` and the docs list them. Adding a kind is one new
-/// file in this folder and one line here (ARCHITECTURE.md, "Adding a venue kind").
-pub static KINDS: &[&VenueKind] = &[
-    &workshop::KIND,
-    &seminar::KIND,
-    &matchmaking::KIND,
-    &hub::KIND,
-    &neighbourhood::KIND,
-    &procurement::KIND,
-    &open::KIND,
-];
+/// Declares each kind's module (its file in this folder) and registers its `KIND` in [`KINDS`].
+macro_rules! kinds {
+    ($($kind:ident),* $(,)?) => {
+        $(mod $kind;)*
+        /// Every venue kind, in the order `olika params` and the docs list them. Adding a kind is
+        /// one new file in this folder and its name in the `kinds!` line below (ARCHITECTURE.md,
+        /// "Adding a venue kind").
+        pub static KINDS: &[&VenueKind] = &[$(&$kind::KIND),*];
+    };
+}
+
+kinds![workshop, seminar, matchmaking, hub, neighbourhood, procurement, open];
 
 /// The result of a kind's check: on failure, the key to blame and what to do.
 pub type Checked = Result<(), (&'static str, String)>;
