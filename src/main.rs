@@ -143,7 +143,12 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         Command::Sweep(args) => {
             // --replications sets the replications of every point of the sweep.
             let mut assignments = args.overrides.assignments();
-            assignments.extend(args.overrides.replications.map(|r| format!("sweep.replications={r}")));
+            if let Some(r) = args.overrides.replications {
+                assignments.push(format!("sweep.replications={r}"));
+                if !args.execution.out.quiet {
+                    eprintln!("note: --replications {r} applies to every point of the sweep, over the file's [sweep] replications");
+                }
+            }
             let resolved = scenario::load(&args.scenario, &assignments)?;
             let options = options(&args.execution)?;
             let shard = shard(args.shard.as_deref())?;

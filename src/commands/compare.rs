@@ -13,8 +13,8 @@ pub fn compare(strategies: &[Resolved], options: &RunOptions) -> Result<(Report,
     let plan = Plan::strategies(strategies);
     check_memory(&plan, options, &strategies[0].sources[0])?;
     let folder = ResultsFolder::create(options.output.as_deref(), "compare", options.force)?;
-    let manifest = manifest_for(Command::Compare, strategies, &plan, &plan.runs, None, options);
-    let report = execute_into(folder.work(), &plan, &plan.runs, manifest, options, false)?;
+    let manifest = manifest_for(Command::Compare, strategies, &plan, plan.runs(), None, options);
+    let report = execute_into(folder.work(), &plan, plan.runs(), manifest, options, false)?;
     let rows = compare::from_runs(folder.work(), strategies.len(), plan.replications)?;
     compare::write(folder.work(), &rows)?;
     plot::plot(folder.work(), options.charts)?;

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::error::{Error, Location, Result};
-use crate::experiment::{self, budget, Plan, RunSpec};
+use crate::experiment::{self, budget, Plan, RunSpec, Runs};
 use crate::observe::Recording;
 use crate::output::folder::FolderLock;
 use crate::output::series::SeriesRows;
@@ -72,7 +72,7 @@ fn memory_need(plan: &Plan, options: &RunOptions) -> Result<(u64, u64, budget::P
         }
     }
     let (bytes, part) = worst.expect("a plan has a point");
-    let in_flight = budget::runs_in_flight(options.threads).min(plan.runs.len().max(1) as u64);
+    let in_flight = budget::runs_in_flight(options.threads).min(plan.runs().len().max(1) as u64);
     Ok((bytes.saturating_mul(in_flight), in_flight, part))
 }
 
@@ -139,7 +139,7 @@ fn manifest_for(
     command: Command,
     resolved: &[Resolved],
     plan: &Plan,
-    runs: &[RunSpec],
+    runs: Runs,
     shard: Option<Shard>,
     options: &RunOptions,
 ) -> Manifest {
@@ -158,7 +158,7 @@ fn manifest_for(
         replications: plan.replications,
         points: plan.points.len(),
         point_columns: plan.columns.clone(),
-        plan_runs: plan.runs.len(),
+        plan_runs: plan.runs().len(),
         shard: shard.map(|s| [s.index, s.count]),
         recording: options.recording,
         folder_runs: runs.len(),
@@ -178,7 +178,7 @@ fn manifest_for(
 fn execute_into(
     dir: &Path,
     plan: &Plan,
-    runs: &[RunSpec],
+    runs: Runs,
     mut manifest: Manifest,
     options: &RunOptions,
     resume: bool,
@@ -186,7 +186,7 @@ fn execute_into(
     manifest.write(dir)?;
     let (mut tables, todo) = if resume {
         let (tables, done) = Tables::resume(dir, options.recording, &plan.columns)?;
-        let expected: Vec<u64> = runs.iter().take(done.len()).map(|r| r.run_id).collect();
+        let expected: Vec<u64> = runs.take(done.len()).ids().collect();
         if done != expected {
             return Err(Error::input(
                 Location::file(dir.join("runs.csv").display().to_string()),
@@ -194,7 +194,7 @@ fn execute_into(
                 "runs.csv does not hold the first runs of this plan in order; it cannot be resumed",
             ));
         }
-        (tables, &runs[done.len()..])
+        (tables, runs.skip(done.len()))
     } else {
         (Tables::create(dir, options.recording, &plan.columns)?, runs)
     };
@@ -208,7 +208,7 @@ fn execute_into(
         options.threads,
         recorder,
         |run, outcome, rows| {
-            tables.write(run, &plan.points[run.point as usize], &outcome, Some(rows))?;
+            tables.write(run, &plan.point(run.point), &outcome, Some(rows))?;
             bar.inc(1);
             if tables.failed > 0 {
                 bar.set_message(format!("{} failed", tables.failed));

@@ -13,8 +13,8 @@ pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<Report> {
     check_memory(&plan, options, &resolved.sources[0])?;
     let folder = ResultsFolder::create(options.output.as_deref(), &resolved.scenario.name, options.force)?;
     let manifest =
-        manifest_for(Command::Run, std::slice::from_ref(resolved), &plan, &plan.runs, None, options);
-    let report = execute_into(folder.work(), &plan, &plan.runs, manifest, options, false)?;
+        manifest_for(Command::Run, std::slice::from_ref(resolved), &plan, plan.runs(), None, options);
+    let report = execute_into(folder.work(), &plan, plan.runs(), manifest, options, false)?;
     let summaries = point_zero_summary(folder.work(), &plan.columns)?;
     plot::plot(folder.work(), options.charts)?;
     let path = folder.commit()?;

@@ -28,10 +28,10 @@ pub fn sweep(
     check_memory(&plan, options, &resolved.sources[0])?;
     let runs = match shard {
         Some(s) => plan.shard(s.index, s.count),
-        None => plan.runs.clone(),
+        None => plan.runs(),
     };
     let name = &resolved.scenario.name;
-    let manifest = manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, &runs, shard, options);
+    let manifest = manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, runs, shard, options);
     if let Some(dir) = resume {
         let _lock = FolderLock::acquire(dir)?;
         let old = Manifest::read(dir)?;
@@ -50,9 +50,9 @@ pub fn sweep(
         let options = RunOptions { recording: old.recording, ..options.clone() };
         let manifest = Manifest {
             started: old.started.clone(),
-            ..manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, &runs, shard, &options)
+            ..manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, runs, shard, &options)
         };
-        let report = execute_into(dir, &plan, &runs, manifest, &options, true)?;
+        let report = execute_into(dir, &plan, runs, manifest, &options, true)?;
         plot::plot(dir, options.charts)?;
         return Ok(report);
     }
@@ -64,7 +64,7 @@ pub fn sweep(
         },
     };
     let _lock = prepare_in_place(&dir, options.force)?;
-    let report = execute_into(&dir, &plan, &runs, manifest, options, false)?;
+    let report = execute_into(&dir, &plan, runs, manifest, options, false)?;
     plot::plot(&dir, options.charts)?;
     Ok(report)
 }
@@ -76,17 +76,17 @@ pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) 
     let (need, in_flight, part) = memory_need(&plan, options)?;
     // The dry run itself runs one run: it must fit.
     check_memory(&plan, &RunOptions { threads: 1, ..options.clone() }, &resolved.sources[0])?;
-    let runs = shard.map_or(plan.runs.len(), |s| plan.shard(s.index, s.count).len());
+    let runs = shard.map_or(plan.runs().len(), |s| plan.shard(s.index, s.count).len());
     let scratch = Scratch::new()?;
     let scratch = scratch.path();
-    let sample = &plan.runs[..1];
+    let sample = plan.runs().take(1);
     let mut tables = Tables::create(scratch, options.recording, &plan.columns)?;
     let mut rows = 0;
     experiment::execute(&plan, sample, options.recording, 1, |run, outcome| {
         if let Ok(out) = &outcome {
             rows = out.series.len();
         }
-        tables.write(run, &plan.points[run.point as usize], &outcome, None)
+        tables.write(run, &plan.point(run.point), &outcome, None)
     })?;
     drop(tables);
     let mut bytes = 0;
@@ -111,7 +111,7 @@ pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) 
             " (shard {} of {}; {} in all)",
             s.index,
             s.count,
-            plan.runs.len()
+            plan.runs().len()
         ))
     );
     let _ = writeln!(

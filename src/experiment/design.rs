@@ -9,55 +9,112 @@ use crate::scenario::sweep::{Design, SweepSpec, Swept, Values};
 /// One point: a value for each swept parameter, in the order of `SweepSpec::parameters`.
 pub type Point = Vec<toml::Value>;
 
-/// The points of a sweep, in plan order.
-pub fn points(spec: &SweepSpec) -> Vec<Point> {
-    match spec.design {
-        Design::Grid => {
-            let axes: Vec<Vec<toml::Value>> = spec.parameters.iter().map(listed).collect();
-            let mut points: Vec<Point> = vec![Vec::new()];
-            for axis in &axes {
-                points = points
-                    .into_iter()
-                    .flat_map(|p| {
-                        axis.iter().map(move |v| {
-                            let mut q = p.clone();
-                            q.push(v.clone());
-                            q
-                        })
+/// The points of a plan, made on demand so that a large sweep is never held whole: a grid or zip
+/// from its axes by index arithmetic, a random or Latin-hypercube design from its quantiles (8
+/// bytes a value), a table or a list of strategies from its rows.
+#[derive(Debug, Clone)]
+pub enum Points {
+    /// Every combination of the axes' values, the last axis varying fastest.
+    Grid(Vec<Vec<toml::Value>>),
+    /// The i-th values of the axes together.
+    Zip(Vec<Vec<toml::Value>>),
+    /// Point i takes, for each parameter, the value at quantile `u[parameter][i]` of its range.
+    Quantiles {
+        /// The swept parameters.
+        parameters: Vec<Swept>,
+        /// Quantiles in [0, 1), by parameter, then point.
+        u: Vec<Vec<f64>>,
+    },
+    /// The points themselves.
+    Listed(Vec<Point>),
+}
+
+impl Points {
+    /// The points of a sweep's design, in plan order.
+    pub fn of(spec: &SweepSpec) -> Points {
+        match spec.design {
+            Design::Grid => Points::Grid(spec.parameters.iter().map(listed).collect()),
+            Design::Zip => Points::Zip(spec.parameters.iter().map(listed).collect()),
+            Design::Random => {
+                let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+                let mut u = vec![Vec::with_capacity(spec.samples as usize); spec.parameters.len()];
+                // Point by point, a draw per parameter.
+                for _ in 0..spec.samples {
+                    for column in u.iter_mut() {
+                        column.push(rng.random::<f64>());
+                    }
+                }
+                Points::Quantiles { parameters: spec.parameters.clone(), u }
+            }
+            Design::Lhs => {
+                let n = spec.samples as usize;
+                let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+                // One column per parameter: stratum k of n is [k/n, (k+1)/n), used once, in random
+                // order.
+                let u = spec
+                    .parameters
+                    .iter()
+                    .map(|_| {
+                        let mut strata: Vec<usize> = (0..n).collect();
+                        strata.shuffle(&mut rng);
+                        strata.into_iter().map(|k| (k as f64 + rng.random::<f64>()) / n as f64).collect()
                     })
                     .collect();
+                Points::Quantiles { parameters: spec.parameters.clone(), u }
             }
-            points
+            Design::Table => Points::Listed(spec.rows.clone()),
         }
-        Design::Zip => {
-            let axes: Vec<Vec<toml::Value>> = spec.parameters.iter().map(listed).collect();
-            (0..axes.first().map_or(0, Vec::len))
-                .map(|i| axes.iter().map(|a| a[i].clone()).collect())
-                .collect()
-        }
-        Design::Random => {
-            let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-            (0..spec.samples)
-                .map(|_| spec.parameters.iter().map(|p| at(p, rng.random::<f64>())).collect())
-                .collect()
-        }
-        Design::Lhs => {
-            let n = spec.samples as usize;
-            let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-            // One column per parameter: stratum k of n is [k/n, (k+1)/n), used once, in random order.
-            let columns: Vec<Vec<toml::Value>> = spec
-                .parameters
-                .iter()
-                .map(|p| {
-                    let mut strata: Vec<usize> = (0..n).collect();
-                    strata.shuffle(&mut rng);
-                    strata.into_iter().map(|k| at(p, (k as f64 + rng.random::<f64>()) / n as f64)).collect()
-                })
-                .collect();
-            (0..n).map(|i| columns.iter().map(|c| c[i].clone()).collect()).collect()
-        }
-        Design::Table => spec.rows.clone(),
     }
+
+    /// The number of points.
+    pub fn len(&self) -> usize {
+        match self {
+            Points::Grid(axes) => axes.iter().map(Vec::len).product(),
+            Points::Zip(axes) => axes.first().map_or(0, Vec::len),
+            Points::Quantiles { u, .. } => u.first().map_or(0, Vec::len),
+            Points::Listed(points) => points.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Point i.
+    pub fn get(&self, i: usize) -> Point {
+        match self {
+            Points::Grid(axes) => {
+                let mut rest = i;
+                let mut point: Point = axes
+                    .iter()
+                    .rev()
+                    .map(|axis| {
+                        let value = axis[rest % axis.len()].clone();
+                        rest /= axis.len();
+                        value
+                    })
+                    .collect();
+                point.reverse();
+                point
+            }
+            Points::Zip(axes) => axes.iter().map(|a| a[i].clone()).collect(),
+            Points::Quantiles { parameters, u } => {
+                parameters.iter().zip(u).map(|(p, u)| at(p, u[i])).collect()
+            }
+            Points::Listed(points) => points[i].clone(),
+        }
+    }
+
+    /// Every point, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Point> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// The points of a sweep, in plan order, all at once (for tests and small sweeps).
+pub fn points(spec: &SweepSpec) -> Vec<Point> {
+    Points::of(spec).iter().collect()
 }
 
 /// The values of a grid or zip axis: the list, or `steps` evenly spaced values of the range.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::error::{Error, Location, Result};
 use crate::observe::{self, Recorder, Recording, RunOutput};
 use crate::scenario::{self, Resolved, Scenario};
-use design::Point;
+use design::{Point, Points};
 
 /// One run of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,21 +37,64 @@ enum Source {
     Strategies(Vec<Arc<Scenario>>),
 }
 
-/// An ordered list of runs, what each point runs, and a hash of it all.
+/// An ordered list of runs, what each point runs, and a hash of it all. Runs and points are made
+/// on demand from their index, so that a plan of millions of runs costs no memory in proportion.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Every run, in order: run_id = point · replications + replication.
-    pub runs: Vec<RunSpec>,
     /// Hex FNV-1a hash of the tool version, the resolved scenario(s) and the points: results with
     /// the same hash come from the same model, parameters and seeds.
     pub hash: String,
-    /// The columns that tell points apart (swept paths, or `strategy`), and each point's values.
+    /// The columns that tell points apart (swept paths, or `strategy`).
     pub columns: Vec<String>,
     /// Each point's values, one per column.
-    pub points: Vec<Point>,
+    pub points: Points,
     /// Replications per point.
     pub replications: u32,
+    root: u64,
+    independent: bool,
     source: Source,
+}
+
+/// Some runs of a plan, in order: every `step`-th run id from `first`, `len` of them (all runs, or
+/// a shard's, or those a resume has left).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Runs {
+    first: u64,
+    step: u64,
+    len: usize,
+}
+
+impl Runs {
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The id of the k-th.
+    pub fn id(&self, k: usize) -> u64 {
+        self.first + self.step * k as u64
+    }
+
+    /// All but the first `k`.
+    pub fn skip(self, k: usize) -> Runs {
+        let k = k.min(self.len);
+        Runs { first: self.id(k), step: self.step, len: self.len - k }
+    }
+
+    /// The first `k` at most.
+    pub fn take(self, k: usize) -> Runs {
+        Runs { len: self.len.min(k), ..self }
+    }
+
+    /// Their ids, in order.
+    pub fn ids(self) -> impl Iterator<Item = u64> {
+        (0..self.len).map(move |k| self.id(k))
+    }
 }
 
 impl Plan {
@@ -68,7 +111,8 @@ impl Plan {
 
     fn one(scenario: &Scenario, hash: String) -> Plan {
         let s = Arc::new(scenario.clone());
-        Plan::build(s.seed, s.replications, Vec::new(), vec![Vec::new()], false, Source::One(s), hash)
+        let points = Points::Listed(vec![Vec::new()]);
+        Plan::build(s.seed, s.replications, Vec::new(), points, false, Source::One(s), hash)
     }
 
     /// A sweep: its design's points, each with the sweep's replications. Every point is resolved
@@ -82,12 +126,14 @@ impl Plan {
                 "the scenario has no [sweep] section; add one (see docs/scenario.md), or use `olika run`",
             ));
         };
-        let points = design::points(spec);
+        let points = Points::of(spec);
         let paths = spec.paths();
-        let mut text = resolved.toml.clone();
-        for point in &points {
-            text.push('\n');
-            text.push_str(&point.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
+        // The hash covers the resolved scenario and every point, streamed point by point.
+        let mut hash = PlanHash::new();
+        hash.add(&resolved.toml);
+        for point in points.iter() {
+            hash.add("\n");
+            hash.add(&point.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
         }
         let source = Source::Sweep { base: resolved.base.clone(), paths: paths.clone() };
         let plan = Plan::build(
@@ -97,17 +143,13 @@ impl Plan {
             points,
             spec.independent_points,
             source,
-            plan_hash(&text),
+            hash.hex(),
         );
         let file = resolved.sources.first().cloned().unwrap_or_default();
         for p in 0..plan.points.len() as u32 {
             plan.scenario(p).map_err(|e| {
-                let values: Vec<String> = plan
-                    .columns
-                    .iter()
-                    .zip(&plan.points[p as usize])
-                    .map(|(c, v)| format!("{c} = {v}"))
-                    .collect();
+                let values: Vec<String> =
+                    plan.columns.iter().zip(&plan.point(p)).map(|(c, v)| format!("{c} = {v}")).collect();
                 Error::input(
                     Location::file(&file),
                     Some("sweep"),
@@ -122,7 +164,9 @@ impl Plan {
     /// replications with the first one's seeds.
     pub fn strategies(resolved: &[Resolved]) -> Plan {
         let first = &resolved[0].scenario;
-        let names = resolved.iter().map(|r| vec![toml::Value::String(r.scenario.name.clone())]).collect();
+        let names = Points::Listed(
+            resolved.iter().map(|r| vec![toml::Value::String(r.scenario.name.clone())]).collect(),
+        );
         let scenarios = resolved.iter().map(|r| Arc::new(r.scenario.clone())).collect();
         let text = resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n");
         Plan::build(
@@ -140,24 +184,32 @@ impl Plan {
         root: u64,
         replications: u32,
         columns: Vec<String>,
-        points: Vec<Point>,
+        points: Points,
         independent: bool,
         source: Source,
         hash: String,
     ) -> Plan {
-        let runs = (0..points.len() as u32)
-            .flat_map(|p| {
-                // Common random numbers: every point uses the same seeds, unless asked otherwise.
-                let root = if independent { splitmix64(root ^ splitmix64(u64::from(p) + 1)) } else { root };
-                (0..replications).map(move |r| RunSpec {
-                    run_id: u64::from(p) * u64::from(replications) + u64::from(r),
-                    point: p,
-                    replication: r,
-                    seed: run_seed(root, r),
-                })
-            })
-            .collect();
-        Plan { runs, hash, columns, points, replications, source }
+        Plan { hash, columns, points, replications, root, independent, source }
+    }
+
+    /// The values of point `p`.
+    pub fn point(&self, p: u32) -> Point {
+        self.points.get(p as usize)
+    }
+
+    /// Every run of the plan, in order.
+    pub fn runs(&self) -> Runs {
+        Runs { first: 0, step: 1, len: self.points.len() * self.replications as usize }
+    }
+
+    /// Run `id`: run_id = point · replications + replication.
+    pub fn run(&self, id: u64) -> RunSpec {
+        let replications = u64::from(self.replications.max(1));
+        let (p, r) = ((id / replications) as u32, (id % replications) as u32);
+        // Common random numbers: every point uses the same seeds, unless asked otherwise.
+        let root =
+            if self.independent { splitmix64(self.root ^ splitmix64(u64::from(p) + 1)) } else { self.root };
+        RunSpec { run_id: id, point: p, replication: r, seed: run_seed(root, r) }
     }
 
     /// The scenario a point runs.
@@ -166,16 +218,19 @@ impl Plan {
             Source::One(s) => Ok(s.clone()),
             Source::Strategies(list) => Ok(list[point as usize].clone()),
             Source::Sweep { base, paths } => {
+                let values = self.point(point);
                 let assignments: Vec<(&str, &toml::Value)> =
-                    paths.iter().map(String::as_str).zip(&self.points[point as usize]).collect();
+                    paths.iter().map(String::as_str).zip(&values).collect();
                 scenario::apply(base, &assignments, &format!("sweep point {point}")).map(Arc::new)
             }
         }
     }
 
     /// The runs of shard i of n: every n-th run, starting at i.
-    pub fn shard(&self, i: u64, n: u64) -> Vec<RunSpec> {
-        self.runs.iter().filter(|r| r.run_id % n == i).copied().collect()
+    pub fn shard(&self, i: u64, n: u64) -> Runs {
+        let all = self.runs().len as u64;
+        let len = if i < all { (all - i).div_ceil(n) } else { 0 };
+        Runs { first: i, step: n, len: len as usize }
     }
 }
 
@@ -194,13 +249,33 @@ fn splitmix64(x: u64) -> u64 {
 }
 
 /// Hex FNV-1a hash of the tool's name and version, then `text`.
+/// The plan hash of a text: FNV-1a over the tool's name and version and the text.
 pub fn plan_hash(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in concat!("olika ", env!("CARGO_PKG_VERSION"), "\n").bytes().chain(text.bytes()) {
-        h ^= u64::from(byte);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut hash = PlanHash::new();
+    hash.add(text);
+    hash.hex()
+}
+
+/// A plan hash made piece by piece: the same as `plan_hash` of the pieces joined.
+struct PlanHash(u64);
+
+impl PlanHash {
+    fn new() -> PlanHash {
+        let mut hash = PlanHash(0xcbf2_9ce4_8422_2325);
+        hash.add(concat!("olika ", env!("CARGO_PKG_VERSION"), "\n"));
+        hash
     }
-    format!("{h:016x}")
+
+    fn add(&mut self, text: &str) {
+        for byte in text.bytes() {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// Runs in flight at once on `threads` threads: a few per thread ahead of the next one to write.
@@ -227,7 +302,7 @@ pub fn default_threads() -> usize {
 /// (there is no barrier between batches). A run that panics is reported as failed; the others go on.
 pub fn execute(
     plan: &Plan,
-    runs: &[RunSpec],
+    runs: Runs,
     recording: Recording,
     threads: usize,
     mut sink: impl FnMut(&RunSpec, Outcome) -> Result<()>,
@@ -248,7 +323,7 @@ pub fn execute(
 /// outcome, in plan order.
 pub fn execute_recording<R: Recorder + 'static>(
     plan: &Plan,
-    runs: &[RunSpec],
+    runs: Runs,
     recording: Recording,
     threads: usize,
     recorder: impl Fn(&RunSpec) -> R + Sync,
@@ -269,7 +344,7 @@ pub fn execute_recording<R: Recorder + 'static>(
         let (mut spawned, mut written) = (0, 0);
         while written < runs.len() {
             while spawned < runs.len() && spawned < written + window {
-                let run = runs[spawned];
+                let run = plan.run(runs.id(spawned));
                 if current.as_ref().is_none_or(|(p, _)| *p != run.point) {
                     current = Some((run.point, plan.scenario(run.point)?));
                 }
@@ -287,7 +362,7 @@ pub fn execute_recording<R: Recorder + 'static>(
                 receiver.recv().map_err(|_| Error::Run("a worker thread stopped without a result".into()))?;
             waiting.insert(index, (outcome, record));
             while let Some((outcome, record)) = waiting.remove(&written) {
-                sink(&runs[written], outcome, record)?;
+                sink(&plan.run(runs.id(written)), outcome, record)?;
                 written += 1;
             }
         }
@@ -328,8 +403,31 @@ mod tests {
         let resolved =
             scenario::load_str("t.toml", "replications = 7\n[populations.civil]\ncount = 3\n", &[]).unwrap();
         let plan = Plan::replications(&resolved);
-        let mut all: Vec<u64> = (0..3).flat_map(|i| plan.shard(i, 3)).map(|r| r.run_id).collect();
+        let mut all: Vec<u64> = (0..3).flat_map(|i| plan.shard(i, 3).ids()).collect();
         all.sort_unstable();
         assert_eq!(all, (0..7).collect::<Vec<_>>());
+        assert_eq!(plan.shard(5, 8).ids().collect::<Vec<_>>(), [5]);
+        assert!(plan.shard(7, 8).is_empty());
+        assert_eq!(plan.runs().skip(5).ids().collect::<Vec<_>>(), [5, 6]);
+    }
+
+    #[test]
+    fn points_and_runs_are_made_from_their_index() {
+        let text = "replications = 3\n[populations.civil]\ncount = 3\n[sweep]\n[sweep.parameters]\nhomophily = [0, 1, 2]\nlearning = [0.1, 0.2]\n";
+        let resolved = scenario::load_str("t.toml", text, &[]).unwrap();
+        let plan = Plan::sweep(&resolved).unwrap();
+        assert_eq!((plan.points.len(), plan.runs().len()), (6, 18));
+        // The last parameter varies fastest, as the grid is listed.
+        let values: Vec<String> = plan.point(1).iter().map(|v| v.to_string()).collect();
+        assert_eq!(values, ["0", "0.2"]);
+        let run = plan.run(7);
+        assert_eq!((run.point, run.replication, run.seed), (2, 1, run_seed(1, 1)));
+        // The hash streamed point by point equals the hash of the whole text.
+        let mut whole = resolved.toml.clone();
+        for point in plan.points.iter() {
+            whole.push('\n');
+            whole.push_str(&point.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
+        }
+        assert_eq!(plan.hash, plan_hash(&whole));
     }
 }

@@ -23,7 +23,7 @@ pub fn replicate(s: &Scenario, replications: u32, recording: Recording) -> Vec<R
     s.replications = replications;
     let plan = Plan::of_scenario(&s);
     let mut outputs = Vec::new();
-    execute(&plan, &plan.runs, recording, default_threads(), |_, outcome| {
+    execute(&plan, plan.runs(), recording, default_threads(), |_, outcome| {
         outputs.push(outcome.expect("no run fails"));
         Ok(())
     })

@@ -48,6 +48,12 @@ fn sweeps_too_large_to_plan_are_refused_before_any_point_is_made() {
         &["1000000000 points", "at most 1000000 points"],
     );
     refused(tmp.path(), &["sweep", &sweep, "-o", "out", "--set", "sweep.replications=1000000"], &["at most"]);
+    let lhs = scenarios().join("sweeps/trust_innovation_lhs.toml");
+    refused(
+        tmp.path(),
+        &["sweep", lhs.to_str().unwrap(), "--dry-run", "--set", "sweep.samples=10000000"],
+        &["sweep.samples", "out of range"],
+    );
 }
 
 #[test]
@@ -81,6 +87,7 @@ fn command_line_values_are_checked() {
         olika(tmp.path()).args(["sweep", &sweep(), "--dry-run", "--replications", "2"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("points      30") && stdout.contains("runs        60"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("applies to every point"), "and says so");
 }
 
 #[test]
@@ -96,6 +103,11 @@ fn values_and_files_that_would_break_a_run_are_input_errors() {
     refused(dir, &["sweep", "twice.toml", "-o", "out"], &["points.csv:1", "appears twice"]);
     fs::write(dir.join("zero.toml"), format!("{base}\"/dev/zero\"\n")).unwrap();
     refused(dir, &["sweep", "zero.toml", "-o", "out"], &["not a regular file"]);
+    // A FIFO would block the read for ever.
+    if std::process::Command::new("mkfifo").arg(dir.join("fifo.csv")).status().is_ok_and(|s| s.success()) {
+        fs::write(dir.join("fifo.toml"), format!("{base}\"fifo.csv\"\n")).unwrap();
+        refused(dir, &["sweep", "fifo.toml", "-o", "out"], &["not a regular file"]);
+    }
     // `extends` that names a folder; a mistake inside an extended file names who extends it.
     fs::create_dir(dir.join("folder")).unwrap();
     fs::write(dir.join("to_folder.toml"), "extends = \"folder\"\n").unwrap();
