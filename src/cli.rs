@@ -86,9 +86,12 @@ pub struct Output {
 #[derive(Debug, Args)]
 pub struct Execution {
     /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores; never more than the
-    /// machine's cores)
+    /// machine's cores unless --oversubscribe)
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Allow more --threads than this machine's cores (at most 1024)
+    #[arg(long)]
+    pub oversubscribe: bool,
     #[command(flatten)]
     pub out: Output,
     /// Also write innovations.csv, one row per innovation

@@ -39,10 +39,11 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
         return Err(input_error("--threads", "--threads must be at least 1"));
     }
     // More threads than cores only adds switching (and thousands of them exhaust the machine).
+    const MOST_THREADS: usize = 1024;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = asked.min(cores);
+    let threads = asked.min(if execution.oversubscribe { MOST_THREADS } else { cores });
     if threads < asked && !execution.out.quiet {
-        eprintln!("note: {asked} threads asked for, {cores} used: this machine has {cores} cores");
+        eprintln!("note: {asked} threads asked for, {threads} used: this machine has {cores} cores (--oversubscribe allows more, up to {MOST_THREADS})");
     }
     Ok(RunOptions {
         threads,

@@ -82,6 +82,23 @@ fn command_line_values_are_checked() {
         .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("100000 threads asked for"));
+    let out = olika(tmp.path())
+        .args([
+            "run",
+            "-o",
+            "out",
+            "--force",
+            "--threads",
+            "100000",
+            "--oversubscribe",
+            "--replications",
+            "2",
+        ])
+        .args(["--set", "steps=3", "--no-plots"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1024 used"));
     // --replications sets a sweep's replications per point, over its file's.
     let out =
         olika(tmp.path()).args(["sweep", &sweep(), "--dry-run", "--replications", "2"]).output().unwrap();
