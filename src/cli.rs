@@ -31,8 +31,8 @@ pub enum Command {
     },
     /// Validate a scenario and print it fully resolved
     Check {
-        /// The scenario file
-        scenario: PathBuf,
+        /// The scenario file; without one, the embedded baseline
+        scenario: Option<PathBuf>,
         #[command(flatten)]
         overrides: Overrides,
     },
@@ -54,7 +54,7 @@ pub struct Overrides {
     pub seed: Option<u64>,
     /// Number of replications (same as --set replications=N; for a sweep, per point, also over the
     /// file's [sweep] replications)
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub replications: Option<u32>,
 }
 

@@ -114,7 +114,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             println!("{} files written in {}", files.len(), dir.display());
         }
         Command::Check { scenario, overrides } => {
-            print!("{}", commands::check::check(&scenario, &overrides.assignments())?);
+            print!("{}", commands::check::check(scenario.as_deref(), &overrides.assignments())?);
         }
         Command::Run(args) => {
             let overrides = args.overrides.assignments();
@@ -127,6 +127,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let quiet = args.execution.out.quiet;
             if resolved.sweep.is_some() && !quiet {
                 eprintln!("note: `olika run` runs the scenario without its [sweep] section; `olika sweep` runs the sweep");
+            }
+            // A folder that will be refused is refused before anything is said to run.
+            if let Some(dir) = &options.output {
+                olika::output::folder::check_target(dir, options.force, "")?;
             }
             if !quiet {
                 eprintln!(

@@ -266,3 +266,22 @@ fn a_results_folder_edited_by_hand_is_refused_with_file_line_and_column() {
     let err = text(&out.stderr);
     assert!(err.contains("venues.csv:1") && err.contains("no column `ties_begun`"), "{err}");
 }
+
+#[test]
+fn small_things_a_newcomer_meets() {
+    let tmp = TempDir::new().unwrap();
+    // `check` without a file checks the embedded baseline, as `run` runs it.
+    let out = olika(tmp.path()).args(["check"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with("# baseline resolved from baseline.toml (embedded)"));
+    // A folder that will be refused is refused before anything is said to run.
+    fs::create_dir(tmp.path().join("mine")).unwrap();
+    fs::write(tmp.path().join("mine/notes.txt"), "x").unwrap();
+    let out = olika(tmp.path()).args(["run", "-o", "mine"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!text(&out.stderr).contains("running"), "{}", text(&out.stderr));
+    // --replications 0 is named as the flag the user wrote.
+    let out = olika(tmp.path()).args(["run", "--replications", "0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--replications"), "{}", text(&out.stderr));
+}
