@@ -46,15 +46,13 @@ pub fn parameter_table(markdown: bool) -> String {
     for p in params::all() {
         let _ = writeln!(out, "{}", p.path);
         let symbol = if p.symbol.is_empty() { String::new() } else { format!("  symbol {}", p.symbol) };
-        let claim = if p.claim.is_empty() { String::new() } else { format!("  models {}", p.claim) };
         let _ = writeln!(
             out,
-            "    {}  default {}  range {}{}{}",
+            "    {}  default {}  range {}{}",
             p.domain.type_name(),
             default_text(p),
             p.domain.range(),
-            symbol,
-            claim
+            symbol
         );
         let unit = if p.unit.is_empty() { String::new() } else { format!(" [{}]", p.unit) };
         let kinds = if p.venue_kinds.is_empty() {
@@ -63,6 +61,9 @@ pub fn parameter_table(markdown: bool) -> String {
             format!(" ({} only)", p.venue_kinds.join(", "))
         };
         let _ = writeln!(out, "    {}{}{}", p.doc, unit, kinds);
+        if !p.claim.is_empty() {
+            let _ = writeln!(out, "    models {}", params::claims_text(p.claim));
+        }
     }
     out
 }

@@ -12,6 +12,36 @@ use crate::model::{Sector, KINDS};
 /// The names of the sectors, in the order of their index.
 pub const SECTORS: &[&str] = &["public", "private", "civil"];
 
+/// The claims of the source report that parameters model (docs/model.md, "The claims of the source
+/// report"; a test keeps the two alike).
+pub static CLAIMS: &[(&str, &str)] = &[
+    ("C1", "\"Lika barn leka bäst\", but \"olika barn uppfinner nya lekar\""),
+    ("C2", "meeting places across sector borders matter"),
+    ("C3", "the non-profit sector is forgotten, yet many social innovations start there"),
+    ("C4", "innovations from popular movements were scaled up by the public sector"),
+    ("C5", "innovations are born from needs, not ordered through procurement"),
+    ("C6", "from giver-taker to equal partners"),
+    ("C7", "let each party do what it is best at"),
+    ("C8", "\"we just went in and asked\""),
+    ("C9", "\"how do we?\" instead of \"may we?\""),
+    ("C10", "firms cannot find partners; social entrepreneurs must be visible"),
+    ("C11", "social enterprises are hybrids"),
+    ("C12", "research as one more actor"),
+];
+
+/// A parameter's claims in words: "C6 (from giver-taker to equal partners)".
+pub fn claims_text(claim: &str) -> String {
+    claim
+        .split(", ")
+        .filter(|id| !id.is_empty())
+        .map(|id| match CLAIMS.iter().find(|(c, _)| *c == id) {
+            Some((_, text)) => format!("{id} ({text})"),
+            None => id.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The names of the venue kinds, in the order of `model::venue::KINDS`.
 pub fn venue_kinds() -> &'static [&'static str] {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();

@@ -42,6 +42,21 @@ fn output_reference_documents_every_column() {
 }
 
 #[test]
+fn every_claim_a_parameter_models_is_the_report_s_claim_in_the_model_docs() {
+    let doc = read("docs/model.md");
+    for (id, text) in olika::scenario::params::CLAIMS {
+        assert!(doc.contains(&format!("| {id} | {text} |")), "docs/model.md and CLAIMS differ on {id}");
+    }
+    for p in olika::scenario::params::all() {
+        for id in p.claim.split(", ").filter(|c| !c.is_empty()) {
+            assert!(olika::scenario::params::CLAIMS.iter().any(|(c, _)| *c == id), "{}: {id}", p.path);
+        }
+    }
+    let text = olika::commands::params::params(false);
+    assert!(text.contains("models C6 (from giver-taker to equal partners)"), "olika params says the claim");
+}
+
+#[test]
 fn readme_gives_the_two_commands() {
     let readme = read("README.md");
     assert!(readme.contains("cargo run --release -- run"));
