@@ -31,16 +31,30 @@ pub enum Command {
     },
     /// Validate a scenario and print it fully resolved
     Check {
-        /// The scenario file; without one, the embedded baseline
+        /// The scenario file or the name of a built-in one; without one, the embedded baseline
         scenario: Option<PathBuf>,
         #[command(flatten)]
         overrides: Overrides,
+    },
+    /// List the scenarios built in, with their questions, or print one (`show NAME`)
+    Scenarios {
+        #[command(subcommand)]
+        action: Option<ScenariosAction>,
     },
     /// List every parameter: path, type, default, range, unit and the claim it models
     Params {
         /// Print a Markdown table
         #[arg(long)]
         markdown: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScenariosAction {
+    /// Print a built-in scenario's file, to start your own from
+    Show {
+        /// Its name, e.g. hub
+        name: String,
     },
 }
 
@@ -140,7 +154,8 @@ impl ChartFormat {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The scenario file; without one, the embedded baseline
+    /// The scenario file, or the name of a built-in one (`olika scenarios`); without one, the
+    /// embedded baseline
     pub scenario: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: Overrides,
@@ -150,7 +165,7 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// The scenario file with a [sweep] section
+    /// The scenario file with a [sweep] section, or the name of a built-in one
     pub scenario: PathBuf,
     #[command(flatten)]
     pub overrides: Overrides,
@@ -169,7 +184,7 @@ pub struct SweepArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Two or more strategy files; the first is the reference
+    /// Two or more strategy files or names of built-in ones; the first is the reference
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
     #[command(flatten)]

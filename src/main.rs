@@ -108,6 +108,10 @@ fn shard(flag: Option<&str>) -> Result<Option<Shard>, Error> {
 
 fn execute(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
+        Command::Scenarios { action: None } => print!("{}", commands::scenarios::list()),
+        Command::Scenarios { action: Some(cli::ScenariosAction::Show { name }) } => {
+            print!("{}", commands::scenarios::show(&name)?)
+        }
         Command::Params { markdown } => print!("{}", commands::params::params(markdown)),
         Command::Plot { dir, format } => {
             let files = commands::plot::plot(&dir, Some(format.format()))?;
@@ -119,7 +123,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         Command::Run(args) => {
             let overrides = args.overrides.assignments();
             let resolved = match &args.scenario {
-                Some(path) => scenario::load(path, &overrides)?,
+                Some(path) => scenario::load_named(path, &overrides)?,
                 None => scenario::baseline(&overrides)?,
             };
             let options = options(&args.execution)?;
@@ -154,7 +158,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                     eprintln!("note: --replications {r} applies to every point of the sweep, over the file's [sweep] replications");
                 }
             }
-            let resolved = scenario::load(&args.scenario, &assignments)?;
+            let resolved = scenario::load_named(&args.scenario, &assignments)?;
             let options = options(&args.execution)?;
             let shard = shard(args.shard.as_deref())?;
             if args.dry_run {
@@ -176,8 +180,11 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Compare(args) => {
             let overrides = args.overrides.assignments();
-            let strategies: Vec<_> =
-                args.scenarios.iter().map(|p| scenario::load(p, &overrides)).collect::<Result<_, _>>()?;
+            let strategies: Vec<_> = args
+                .scenarios
+                .iter()
+                .map(|p| scenario::load_named(p, &overrides))
+                .collect::<Result<_, _>>()?;
             let options = options(&args.execution)?;
             let (report, rows) = commands::compare::compare(&strategies, &options)?;
             if !args.execution.out.quiet {

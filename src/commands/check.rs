@@ -9,7 +9,7 @@ use crate::scenario;
 /// baseline's.
 pub fn check(path: Option<&Path>, overrides: &[String]) -> Result<String> {
     let resolved = match path {
-        Some(path) => scenario::load(path, overrides)?,
+        Some(path) => scenario::load_named(path, overrides)?,
         None => scenario::baseline(overrides)?,
     };
     Ok(format!(

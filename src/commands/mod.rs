@@ -8,6 +8,7 @@ pub mod merge;
 pub mod params;
 pub mod plot;
 pub mod run;
+pub mod scenarios;
 pub mod sweep;
 pub mod terminal;
 

@@ -4,6 +4,7 @@
 //! Resolution order: registry defaults ← the `extends` chain, base first ← the file ← `--set`, then
 //! per-population defaults (which depend on the sector) and per-venue defaults are filled in.
 
+pub mod library;
 pub mod params;
 pub mod sweep;
 pub mod validate;
@@ -58,8 +59,91 @@ struct Source {
 /// Loads a scenario file with its `extends` chain and applies `--set` overrides.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Resolved> {
     let mut chain = Vec::new();
-    read_chain(path, &mut chain, &mut Vec::new())?;
+    read_chain(&Disk, path, &mut chain, &mut Vec::new())?;
     resolve(chain, overrides, stem(path), path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Loads a scenario by what a user typed: a file when one exists at that path, else a scenario of
+/// the library embedded in the binary (`hub`, `strategies/hub.toml`; `olika scenarios` lists them).
+pub fn load_named(arg: &Path, overrides: &[String]) -> Result<Resolved> {
+    match arg.to_str().and_then(library::find).filter(|_| !arg.exists()) {
+        Some(path) => {
+            let mut chain = Vec::new();
+            read_chain(&library::Library, Path::new(path), &mut chain, &mut Vec::new())?;
+            resolve(chain, overrides, stem(Path::new(path)), Path::new("."))
+        }
+        None => load(arg, overrides),
+    }
+}
+
+/// Where scenario files are read from: the file system, or the library embedded in the binary.
+trait Files {
+    /// The name to show and the text of a file, or an input error saying why it cannot be read.
+    fn read(&self, path: &Path) -> Result<(String, String)>;
+    /// Why `path` cannot be extended, if it cannot.
+    fn problem(&self, path: &Path) -> Option<&'static str>;
+    /// What tells two paths to one file apart from two files (for `extends` cycles).
+    fn identity(&self, path: &Path) -> PathBuf;
+}
+
+/// Scenario files on disk.
+struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &Path) -> Result<(String, String)> {
+        let shown = path.display().to_string();
+        if let Ok((regular, size)) = std::fs::metadata(path).map(|m| (m.is_file(), m.len())) {
+            let problem = if !regular {
+                Some("it is not a regular file; give a scenario file".to_string())
+            } else if size > MAX_FILE_BYTES {
+                Some(format!("it has {size} bytes; a scenario file has at most {MAX_FILE_BYTES}"))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(Error::input(
+                    Location::file(&shown),
+                    None,
+                    format!("cannot read the scenario file: {problem}"),
+                ));
+            }
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::input(
+                Location::file(&shown),
+                None,
+                format!(
+                    "cannot read the scenario file: {e} (`olika scenarios` lists the scenarios built in)"
+                ),
+            )
+        })?;
+        let source = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Error::input(
+                Location::at(&shown, &text, offset),
+                None,
+                "the file is not valid UTF-8 text; save it as UTF-8",
+            )
+        })?;
+        Ok((shown, source))
+    }
+
+    fn problem(&self, path: &Path) -> Option<&'static str> {
+        if path.is_file() {
+            None
+        } else if path.is_dir() {
+            Some("is a folder, not a scenario file")
+        } else if path.exists() {
+            Some("is not a regular file")
+        } else {
+            Some("does not exist (paths are relative to this file)")
+        }
+    }
+
+    fn identity(&self, path: &Path) -> PathBuf {
+        path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+    }
 }
 
 /// Loads a scenario from text (the embedded baseline, tests); `extends` is resolved relative to the
@@ -67,8 +151,8 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Resolved> {
 pub fn load_str(name: &str, source: &str, overrides: &[String]) -> Result<Resolved> {
     let table = parse(name, source)?;
     let mut chain = Vec::new();
-    if let Some(parent) = extends_target(&table, name, source, Path::new("."))? {
-        read_chain(&parent, &mut chain, &mut Vec::new())?;
+    if let Some(parent) = extends_target(&Disk, &table, name, source, Path::new("."))? {
+        read_chain(&Disk, &parent, &mut chain, &mut Vec::new())?;
     }
     chain.push(Source { table, spans: Spans::new(name, source) });
     let default_name = name.split(['.', ' ']).next().unwrap_or(name).to_string();
@@ -84,29 +168,14 @@ fn stem(path: &Path) -> String {
     path.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
 }
 
-fn read_chain(path: &Path, chain: &mut Vec<Source>, visiting: &mut Vec<PathBuf>) -> Result<()> {
-    let shown = path.display().to_string();
-    let size = std::fs::metadata(path).map(|m| (m.is_file(), m.len()));
-    if let Ok((regular, size)) = size {
-        let problem = if !regular {
-            Some("it is not a regular file; give a scenario file".to_string())
-        } else if size > MAX_FILE_BYTES {
-            Some(format!("it has {size} bytes; a scenario file has at most {MAX_FILE_BYTES}"))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            return Err(Error::input(
-                Location::file(&shown),
-                None,
-                format!("cannot read the scenario file: {problem}"),
-            ));
-        }
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::input(Location::file(&shown), None, format!("cannot read the scenario file: {e}"))
-    })?;
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+fn read_chain(
+    files: &dyn Files,
+    path: &Path,
+    chain: &mut Vec<Source>,
+    visiting: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let (shown, source) = files.read(path)?;
+    let canonical = files.identity(path);
     if let Some(start) = visiting.iter().position(|p| *p == canonical) {
         let cycle: Vec<String> = visiting[start..]
             .iter()
@@ -120,19 +189,10 @@ fn read_chain(path: &Path, chain: &mut Vec<Source>, visiting: &mut Vec<PathBuf>)
         ));
     }
     visiting.push(canonical);
-    let source = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        Error::input(
-            Location::at(&shown, &text, offset),
-            None,
-            "the file is not valid UTF-8 text; save it as UTF-8",
-        )
-    })?;
     let table = parse(&shown, &source)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    if let Some(parent) = extends_target(&table, &shown, &source, dir)? {
-        read_chain(&parent, chain, visiting).map_err(|e| extended_by(e, &shown))?;
+    if let Some(parent) = extends_target(files, &table, &shown, &source, dir)? {
+        read_chain(files, &parent, chain, visiting).map_err(|e| extended_by(e, &shown))?;
     }
     visiting.pop();
     chain.push(Source { table, spans: Spans::new(&shown, &source) });
@@ -151,19 +211,18 @@ fn extended_by(error: Error, file: &str) -> Error {
     }
 }
 
-fn extends_target(table: &toml::Table, file: &str, source: &str, dir: &Path) -> Result<Option<PathBuf>> {
+fn extends_target(
+    files: &dyn Files,
+    table: &toml::Table,
+    file: &str,
+    source: &str,
+    dir: &Path,
+) -> Result<Option<PathBuf>> {
     let Some(toml::Value::String(target)) = table.get("extends") else {
         return Ok(None);
     };
     let path = dir.join(target);
-    if !path.is_file() {
-        let what = if path.is_dir() {
-            "is a folder, not a scenario file"
-        } else if path.exists() {
-            "is not a regular file"
-        } else {
-            "does not exist (paths are relative to this file)"
-        };
+    if let Some(what) = files.problem(&path) {
         return Err(Error::input(
             Spans::new(file, source).locate("extends"),
             Some("extends"),

@@ -285,3 +285,51 @@ fn small_things_a_newcomer_meets() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--replications"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_library_built_in_holds_every_shipped_scenario_as_it_is_on_disk() {
+    let mut on_disk: Vec<String> = Vec::new();
+    for dir in ["", "strategies", "classics", "sweeps"] {
+        for entry in fs::read_dir(scenarios().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let relative = path.strip_prefix(scenarios()).unwrap().to_string_lossy().replace('\\', "/");
+                let text = fs::read_to_string(&path).unwrap();
+                assert_eq!(olika::scenario::library::text(&relative), Some(text.as_str()), "{relative}");
+                on_disk.push(relative);
+            }
+        }
+    }
+    assert_eq!(
+        on_disk.len(),
+        olika::scenario::library::SCENARIOS.len(),
+        "a built-in scenario is missing on disk"
+    );
+}
+
+#[test]
+fn built_in_scenarios_run_by_name_anywhere_and_a_file_wins() {
+    let tmp = TempDir::new().unwrap();
+    let quick = ["-q", "--replications", "2", "--set", "steps=6", "--no-plots"];
+    olika(tmp.path()).args(["run", "hub", "-o", "by_name"]).args(quick).assert().success();
+    let file = scenarios().join("strategies/hub.toml");
+    olika(tmp.path()).args(["run", file.to_str().unwrap(), "-o", "by_file"]).args(quick).assert().success();
+    for table in ["runs.csv", "series.csv", "venues.csv"] {
+        let (a, b) = (tmp.path().join("by_name").join(table), tmp.path().join("by_file").join(table));
+        assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap(), "{table}");
+    }
+    let out = olika(tmp.path()).args(["scenarios"]).output().unwrap();
+    assert!(
+        text(&out.stdout).contains("strategies/hub.toml") && text(&out.stdout).contains("co-located hub")
+    );
+    let out = olika(tmp.path()).args(["scenarios", "show", "hub"]).output().unwrap();
+    assert_eq!(text(&out.stdout), fs::read_to_string(&file).unwrap());
+    olika(tmp.path()).args(["compare", "round_tables", "hub", "-o", "cmp"]).args(quick).assert().success();
+    // A file at the path given wins over the name.
+    fs::write(tmp.path().join("hub"), "name = \"mine\"\n[populations.civil]\ncount = 5\n").unwrap();
+    olika(tmp.path()).args(["run", "hub", "-o", "mine"]).args(quick).assert().success();
+    let manifest = fs::read_to_string(tmp.path().join("mine/manifest.json")).unwrap();
+    assert!(manifest.contains("\"scenario\": \"mine\""), "{manifest}");
+    let out = olika(tmp.path()).args(["scenarios", "show", "nosuch"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
