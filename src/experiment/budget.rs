@@ -11,9 +11,10 @@
 use crate::model::Scenario;
 use crate::observe::{Recording, StepMetrics, SERIES_IN_MEMORY};
 
-/// Bytes an organisation holds besides its knowledge: the agent's fields, its tie list, its lists
-/// of innovations, its place in the attendance pools and the scratch arrays (measured on the
-/// baseline: about 250 bytes).
+/// Bytes an organisation holds besides its knowledge, counted from the per-agent fields of `Agents`,
+/// `Ties` and `World` (its traits, the headers of its tie list and innovation list, its places in
+/// the attendance pools, the scratch arrays: about 170 bytes), rounded up. What those lists hold
+/// grows with the run and is not counted.
 const ORGANISATION_BYTES: u64 = 256;
 /// Bytes of one knowledge trait.
 const TRAIT_BYTES: u64 = 4;

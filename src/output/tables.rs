@@ -408,7 +408,7 @@ pub fn merge_table(inputs: &[&Path], output: &Path) -> Result<()> {
     for path in inputs {
         let reader = TableReader::open(path)?;
         let id = reader.column(IDS[0])?;
-        if reader.head() != readers.first().map_or(reader.head(), |(r, _): &(TableReader, usize)| r.head()) {
+        if readers.first().is_some_and(|(first, _): &(TableReader, usize)| first.head() != reader.head()) {
             return Err(Error::input(
                 Location::file(path.display().to_string()),
                 None,
