@@ -1,12 +1,12 @@
-//! Benchmarks of whole runs (120 steps, observing every step): the baseline replication, and a city
-//! scaled to 10³, 10⁴ and 10⁵ organisations with the baseline's venue mix repeated once per 150
-//! organisations (a bigger city runs more meeting places of the same size). Throughput is reported
-//! in agent-steps.
+//! Benchmarks of whole runs (120 steps, observing every step): the baseline replication, and the
+//! baseline city scaled up — populations multiplied and venues copied (`olika::scenario::scaled`),
+//! as a bigger city runs more meeting places of the same size. Throughput is reported in
+//! agent-steps.
 //!
-//! With diffusion on, every organisation may adopt every innovation, and innovations grow with the
-//! population, so adoptions grow with its square: `scaled` runs the full model at 10³ and 3·10³
-//! organisations, and `scaled_without_diffusion` (p = q = 0) shows how the rest of the model scales
-//! up to 10⁵.
+//! Diffusion costs O(organisations + ties + alive innovations) per step (MODEL.md §4: one adoption
+//! decision per organisation, markets drawn once per pair), so `scaled` runs the full model up to
+//! 9 600 organisations; `scaled_without_diffusion` (p = q = 0) takes the rest of the model to 10⁵.
+//! `cargo bench --bench scale` prints the scale study of docs/validation.md.
 //!
 //! cargo bench --bench run                 # everything
 //! cargo bench --bench run -- baseline     # only the baseline replication
@@ -14,27 +14,14 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use olika::experiment::run_seed;
 use olika::observe::{simulate, Recording};
-use olika::scenario::{self, Scenario, BASELINE};
+use olika::scenario::{self, Scenario};
 
-/// The baseline city with `agents` organisations in its proportions (1 : 2 : 2) and one copy of its
-/// venues per 150 organisations; `diffusion = false` sets p = q = 0.
+/// The baseline city with about `agents` organisations (a whole number of copies of its 150), its
+/// venues copied as many times; `diffusion = false` sets p = q = 0.
 fn scaled(agents: usize, diffusion: bool) -> Scenario {
-    let base: toml::Table = toml::from_str(BASELINE).unwrap();
-    let mut text = format!(
-        "name = \"scaled\"\nreplications = 1\nsteps = 120\n\
-         [populations.public]\ncount = {}\n[populations.private]\ncount = {}\n[populations.civil]\ncount = {}\n",
-        agents / 5,
-        agents * 2 / 5,
-        agents - agents / 5 - agents * 2 / 5
-    );
-    let copies = (agents / 150).max(1);
-    for (name, venue) in base["venues"].as_table().unwrap() {
-        for copy in 0..copies {
-            text.push_str(&format!("[venues.{name}_{copy}]\n{}", toml::to_string(venue).unwrap()));
-        }
-    }
     let off = ["diffusion.external=0".to_string(), "diffusion.imitation=0".to_string()];
-    scenario::load_str("scaled.toml", &text, if diffusion { &[] } else { &off }).unwrap().scenario
+    let base = scenario::baseline(if diffusion { &[] } else { &off }).unwrap().scenario;
+    scenario::scaled(&base, (agents / 150).max(1)).unwrap()
 }
 
 fn baseline(c: &mut Criterion) {
@@ -53,8 +40,8 @@ fn baseline(c: &mut Criterion) {
 
 fn scaled_cities(c: &mut Criterion) {
     for (name, diffusion, sizes) in [
-        ("scaled", true, &[1_000usize, 3_000][..]),
-        ("scaled_without_diffusion", false, &[1_000, 10_000, 100_000]),
+        ("scaled", true, &[1_200usize, 9_600][..]),
+        ("scaled_without_diffusion", false, &[1_050, 9_600, 100_050]),
     ] {
         scaled_group(c, name, diffusion, sizes);
     }
@@ -65,6 +52,7 @@ fn scaled_group(c: &mut Criterion, name: &str, diffusion: bool, sizes: &[usize])
     group.sample_size(10);
     for &agents in sizes {
         let s = scaled(agents, diffusion);
+        let agents: usize = s.populations.values().map(|p| p.count).sum();
         group.throughput(Throughput::Elements((agents * 120) as u64));
         group.bench_with_input(BenchmarkId::from_parameter(agents), &s, |b, s| {
             b.iter(|| simulate(s, run_seed(1, 0), Recording::default()))

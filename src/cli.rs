@@ -41,6 +41,22 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ScenariosAction>,
     },
+    /// Re-run the model's patterns and classics, at the shipped seeds or at others, and say
+    /// whether each holds
+    Validate {
+        /// Which to judge (p1 … p6, s1, axelrod, bass, nooteboom); all when none is named
+        names: Vec<String>,
+        /// Root seeds to judge at, e.g. --seeds 1,2,3 (default: each scenario's own seed)
+        #[arg(long)]
+        seeds: Option<String>,
+        /// Judge a changed model: override a parameter in every scenario, e.g. --set learning=0.2
+        /// (repeatable)
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+        /// Worker threads (default: all cores)
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// List every parameter: path, type, default, range, unit and the claim it models
     Params {
         /// Print a Markdown table

@@ -23,7 +23,8 @@
 //! The data path is one line: a scenario file becomes a [`model::Scenario`] ([`scenario`]: files,
 //! defaults, validation), which builds a [`model::World`] (the world and its submodels, no IO);
 //! [`observe`] records each run, [`experiment`] plans and runs many worlds in parallel with their
-//! statistics, [`output`] writes and reads the results folder, [`plot`] and [`report`] draw it, and
+//! statistics, [`validation`] judges the model's patterns and classics over replications at any
+//! root seed, [`output`] writes and reads the results folder, [`plot`] and [`report`] draw it, and
 //! [`commands`] are the commands as library calls. The modules are layered in that order, each
 //! importing only those before it, with one exception: the model sits at the bottom, below
 //! `scenario`, because it owns the scenario's plain-data types and the venue kinds whose keys the
@@ -38,5 +39,6 @@ pub mod output;
 pub mod plot;
 pub mod report;
 pub mod scenario;
+pub mod validation;
 
 pub use error::{Error, Result};

@@ -112,6 +112,20 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         Command::Scenarios { action: Some(cli::ScenariosAction::Show { name }) } => {
             print!("{}", commands::scenarios::show(&name)?)
         }
+        Command::Validate { names, seeds, set, threads } => {
+            let validations = commands::validate::chosen(&names)?;
+            let seeds: Vec<Option<u64>> = match seeds {
+                Some(text) => commands::validate::seeds(&text)?.into_iter().map(Some).collect(),
+                None => vec![None],
+            };
+            let threads = threads.unwrap_or_else(olika::experiment::default_threads);
+            let failed =
+                commands::validate::validate(&validations, &seeds, &set, threads, |line| println!("{line}"))?;
+            if failed > 0 {
+                eprintln!("error: {failed} judgements failed: the model does not reproduce those claims at those seeds");
+                return Ok(ExitCode::from(1));
+            }
+        }
         Command::Params { markdown } => print!("{}", commands::params::params(markdown)),
         Command::Plot { dir, format } => {
             let files = commands::plot::plot(&dir, Some(format.format()))?;

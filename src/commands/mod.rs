@@ -11,6 +11,7 @@ pub mod run;
 pub mod scenarios;
 pub mod sweep;
 pub mod terminal;
+pub mod validate;
 
 use std::fs;
 use std::path::{Path, PathBuf};

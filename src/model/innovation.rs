@@ -1,4 +1,5 @@
 //! Innovations: new trait values invented by partnerships, with their value and their diffusion.
+//! Who holds one is read from knowledge (`World::holders`): holding it is having its trait value.
 
 use super::tie::Origin;
 
@@ -36,10 +37,12 @@ pub struct Innovation {
     pub need: f64,
     /// The creators' best capital (see `need`).
     pub capital: f64,
-    /// Number of adopters, creators included.
-    pub adopters: u32,
+    /// Adoption events so far, through the channels and by mandate (creators not counted).
+    pub adoptions: u32,
     /// The step it was scaled up by a public adopter (C4), if it was.
     pub scaled_step: Option<u32>,
+    /// The step from which nobody held it any more (replaced on its feature everywhere).
+    pub retired_step: Option<u32>,
 }
 
 impl Innovation {

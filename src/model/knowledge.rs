@@ -5,13 +5,18 @@ use rand::Rng;
 use super::chance;
 
 /// Every agent's trait vector, `features` values per agent, plus the next unused trait value per
-/// feature (innovations invent values never used before: "new games").
+/// feature (innovations invent values never used before: "new games") and how many agents hold
+/// each invented value. The initial values are 0..q; every value from q up was invented, so an
+/// invented value is an innovation and its holders are the innovation's holders (MODEL.md §4).
 #[derive(Debug, Clone)]
 pub struct Knowledge {
     /// Number of features F.
     pub features: usize,
     traits: Vec<u32>,
-    next_trait: Vec<u32>,
+    /// The first invented value, q.
+    first_invented: u32,
+    /// Per feature, the number of agents holding each invented value (index value - q).
+    holders: Vec<Vec<u32>>,
 }
 
 impl Knowledge {
@@ -53,7 +58,7 @@ impl Knowledge {
                 traits.push(if chance(rng, mu) { rng.random_range(0..q) } else { p });
             }
         }
-        Knowledge { features, traits, next_trait: vec![q; features] }
+        Knowledge { features, traits, first_invented: q, holders: vec![Vec::new(); features] }
     }
 
     /// Agent `a`'s trait vector.
@@ -90,16 +95,38 @@ impl Knowledge {
         }
     }
 
-    /// Sets agent `a`'s trait on `feature` to `value`.
+    /// Sets agent `a`'s trait on `feature` to `value`. Every change of knowledge passes here, so
+    /// the holders of invented values are counted exactly whoever changes it (learning, Axelrod's
+    /// update, innovation, adoption).
     pub fn set(&mut self, a: u32, feature: usize, value: u32) {
-        self.traits[a as usize * self.features + feature] = value;
+        let slot = &mut self.traits[a as usize * self.features + feature];
+        let old = std::mem::replace(slot, value);
+        if old != value {
+            let q = self.first_invented;
+            if old >= q {
+                self.holders[feature][(old - q) as usize] -= 1;
+            }
+            if value >= q {
+                self.holders[feature][(value - q) as usize] += 1;
+            }
+        }
     }
 
-    /// A trait value never used before on this feature.
+    /// A trait value never used before on this feature, held by nobody yet.
     pub fn invent(&mut self, feature: usize) -> u32 {
-        let value = self.next_trait[feature];
-        self.next_trait[feature] += 1;
-        value
+        let invented = &mut self.holders[feature];
+        invented.push(0);
+        self.first_invented + invented.len() as u32 - 1
+    }
+
+    /// Whether `value` was invented (an innovation) rather than one of the initial q values.
+    pub fn is_invented(&self, value: u32) -> bool {
+        value >= self.first_invented
+    }
+
+    /// Number of agents holding the invented `value` on `feature` (0 for an initial value).
+    pub fn holders(&self, feature: usize, value: u32) -> u32 {
+        value.checked_sub(self.first_invented).map_or(0, |v| self.holders[feature][v as usize])
     }
 
     /// The number of agents.
@@ -177,14 +204,39 @@ mod tests {
     }
 
     #[test]
+    fn holders_of_invented_values_are_counted_through_every_change() {
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, &[0, 1, 2, 0, 1], &mut rng);
+        let v = k.invent(2);
+        assert_eq!(k.holders(2, v), 0);
+        k.set(0, 2, v);
+        k.set(1, 2, v);
+        k.set(1, 2, v);
+        assert_eq!(k.holders(2, v), 2);
+        let w = k.invent(2);
+        k.set(1, 2, w);
+        assert_eq!((k.holders(2, v), k.holders(2, w)), (1, 1), "substitution on the same feature");
+        // A learner copying from a holder becomes one; the holder copying back an old value stops.
+        while k.of(3)[2] != v {
+            k.copy_one(3, 0, &mut rng);
+        }
+        assert_eq!(k.holders(2, v), 2);
+        k.set(0, 2, 0);
+        k.set(3, 2, 1);
+        assert_eq!(k.holders(2, v), 0);
+        assert!(k.is_invented(v) && !k.is_invented(2) && k.holders(2, 2) == 0);
+    }
+
+    #[test]
     fn distinct_counts_exactly() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let mut k = Knowledge::initial(3, 2, 0.0, 0.0, &[0; 6], &mut rng);
         let mut scratch = Vec::new();
         assert_eq!(k.distinct(&mut scratch), 1);
-        k.set(2, 0, 7);
-        k.set(4, 0, 7);
-        k.set(5, 1, 9);
+        let (new, other) = (k.invent(0), k.invent(1));
+        k.set(2, 0, new);
+        k.set(4, 0, new);
+        k.set(5, 1, other);
         assert_eq!(k.distinct(&mut scratch), 3);
     }
 }

@@ -14,11 +14,12 @@ mod tie;
 pub mod venue;
 
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sampling::thin;
 
 pub use agent::{complementarity, composition, Agents, Sector, COMPOSITIONS};
+pub use diffusion::appeal;
 pub use encounter::{interaction_probability, partnership_start, trust_after_interaction};
 pub use innovation::Innovation;
 pub use knowledge::Knowledge;
@@ -43,6 +44,8 @@ pub enum Stream {
     Dynamics = 2,
     /// Samples drawn to observe the world (knowledge diversity).
     Observation = 3,
+    /// The key that fixes each organisation's membership of each innovation's market.
+    Market = 4,
 }
 
 /// True with probability p (p ≤ 0: never, p ≥ 1: always). One 32-bit draw, not a 64-bit float:
@@ -79,6 +82,8 @@ pub struct Tallies {
     pub economic_value: f64,
     /// Adoption events, through the channels and by mandate.
     pub adoptions: u64,
+    /// Adoption events by the mandate of a scale-up (part of `adoptions`).
+    pub mandated: u64,
     /// Innovations scaled up by a public adopter (C4).
     pub scaled_up: u64,
     /// Cost of all venue meetings so far.
@@ -115,7 +120,6 @@ impl Tallies {
 struct Scratch {
     order: Vec<u32>,
     attendees: Vec<u32>,
-    adoptions: Vec<(u32, u32)>,
 }
 
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
@@ -131,10 +135,8 @@ pub struct World {
     /// Encounters from direct approaches, counted like a venue.
     direct: VenueStats,
     innovations: Vec<Innovation>,
-    /// (Q, need, capital) of each innovation, the terms of its appeal, kept compact for diffusion.
-    appeal_terms: Vec<[f64; 3]>,
-    /// Innovations each agent holds, as sorted ids.
-    adopted: Vec<Vec<u32>>,
+    /// Which innovations are alive, the market key, and the buffers of the diffusion stage.
+    diffusion: diffusion::Diffusion,
     /// (step, boost) of each agent's last seminar.
     boosted: Vec<(u32, f64)>,
     by_sector: [Vec<u32>; 3],
@@ -198,6 +200,9 @@ impl World {
             .collect();
         let venues = scenario.venues.iter().map(|(name, spec)| Venue::new(name, spec, &by_sector)).collect();
         let max_initiative = agents.initiative.iter().copied().fold(0.0, f64::max);
+        let market_key = stream(seed, Stream::Market).next_u64();
+        let diffusion =
+            diffusion::Diffusion::new(n, scenario.features, &by_sector[Sector::Public.index()], market_key);
         let mut world = World {
             scenario: scenario.clone(),
             t: 0,
@@ -207,8 +212,7 @@ impl World {
             venues,
             direct: VenueStats::default(),
             innovations: Vec::new(),
-            appeal_terms: Vec::new(),
-            adopted: vec![Vec::new(); n],
+            diffusion,
             boosted: vec![(0, 0.0); n],
             by_sector,
             pools,
@@ -262,8 +266,9 @@ impl World {
                 procurement: false,
                 need: self.agents.need[a as usize],
                 capital: self.agents.capital[a as usize],
-                adopters: 1,
+                adoptions: 0,
                 scaled_step: None,
+                retired_step: None,
             };
             self.add_innovation(innovation);
         }
@@ -438,11 +443,6 @@ impl World {
     /// Every innovation of the run so far, seeded ones included, by id.
     pub fn innovations(&self) -> &[Innovation] {
         &self.innovations
-    }
-
-    /// Innovations held by agent a (sorted ids).
-    pub fn adopted(&self, a: u32) -> &[u32] {
-        &self.adopted[a as usize]
     }
 
     /// The running totals of the run.

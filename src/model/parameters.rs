@@ -105,7 +105,8 @@ pub struct DiffusionParams {
     pub appeal: bool,
     pub mixing: Mixing,
     pub seed_innovations: u32,
-    pub scale_up: bool,
+    pub scale_up: f64,
+    pub scale_up_reach: u32,
 }
 
 /// A trait drawn from a Beta distribution with this mean and standard deviation (sd 0: constant).

@@ -102,8 +102,9 @@ impl World {
             procurement,
             need,
             capital,
-            adopters: 2,
+            adoptions: 0,
             scaled_step: None,
+            retired_step: None,
         };
         self.counters.record_innovation(&innovation);
         self.origin_stats(origin).innovations += 1;

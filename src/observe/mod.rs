@@ -66,8 +66,10 @@ metrics! {
     trust_across: "trust", "mean trust of ties across sectors";
     knowledge_diversity: "fraction of features", "mean cognitive distance over a fixed sample of agent pairs";
     distinct_vectors: "vectors", "number of distinct knowledge vectors";
-    adoptions: "adoptions", "adoptions so far (creators and seeds excluded, scale-up included)";
+    adoptions: "adoptions", "adoption events so far, through the channels and by mandate (creators and seeds excluded)";
+    mandated: "adoptions", "adoption events so far by the mandate of a scale-up";
     scaled_up: "innovations", "innovations scaled up by a public adopter so far";
+    innovations_in_use: "innovations", "innovations held by at least one organisation (not replaced everywhere on their feature)";
     venue_cost: "cost units", "cumulative cost of venue meetings";
 }
 
@@ -170,7 +172,9 @@ impl Observer {
             knowledge_diversity: diversity.get(),
             distinct_vectors: c(knowledge.distinct(&mut self.scratch) as u64),
             adoptions: c(tallies.adoptions),
+            mandated: c(tallies.mandated),
             scaled_up: c(tallies.scaled_up),
+            innovations_in_use: c(world.innovations_in_use() as u64),
             venue_cost: Some(tallies.venue_cost),
         }
     }
@@ -288,10 +292,14 @@ pub struct InnovationRow {
     pub venue: String,
     /// Whether a procurement-born partnership invented it (C5).
     pub procurement_born: bool,
-    /// Number of adopters, creators included.
-    pub adopters: u32,
+    /// Adoption events (channels and mandates; creators not counted).
+    pub adoptions: u32,
+    /// Organisations holding it at the end of the run, creators included.
+    pub holders: u32,
     /// The step it was scaled up, if it was.
     pub scaled_step: Option<u32>,
+    /// The step from which nobody held it, if it was replaced everywhere.
+    pub retired_step: Option<u32>,
 }
 
 /// What to record.
@@ -543,8 +551,10 @@ fn innovation_rows(world: &World) -> Vec<InnovationRow> {
                 economic_value: i.economic_value,
                 venue: origin_name(world, i.origin),
                 procurement_born: i.procurement,
-                adopters: i.adopters,
+                adoptions: i.adoptions,
+                holders: world.holders(i.id),
                 scaled_step: i.scaled_step,
+                retired_step: i.retired_step,
             }
         })
         .collect()

@@ -53,8 +53,10 @@ pub const INNOVATION_COLUMNS: &[&str] = &[
     "economic_value",
     "venue",
     "procurement_born",
-    "adopters",
+    "adoptions",
+    "holders",
     "scaled_step",
+    "retired_step",
 ];
 
 /// The columns of `partnerships.csv` after the run's ids.
@@ -266,8 +268,10 @@ impl Tables {
                     number(Some(i.economic_value)),
                     text(&i.venue),
                     i.procurement_born.to_string(),
-                    i.adopters.to_string(),
+                    i.adoptions.to_string(),
+                    i.holders.to_string(),
                     i.scaled_step.map_or(String::new(), |s| s.to_string()),
+                    i.retired_step.map_or(String::new(), |s| s.to_string()),
                 ];
                 w.write_record(row(rest)).map_err(csv_error)?;
             }

@@ -116,7 +116,7 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
         ("time_trust", "Mean trust within and across sectors", "trust (0–1)", "Mean trust of ties within a sector and across sectors, with 95 % bands.", &[("trust_within", "within sectors"), ("trust_across", "across sectors")]),
         ("time_diversity", "Knowledge diversity", "mean distance (fraction of features)", "How different organisations' knowledge is: mean cognitive distance over a fixed sample of pairs.", &[("knowledge_diversity", "diversity")]),
         ("time_adoptions", "Adoptions of innovations", "adoptions", "Cumulative adoptions of innovations by organisations other than their creators.", &[("adoptions", "adoptions")]),
-        ("time_scaled_up", "Innovations scaled up by the public sector", "innovations", "Cumulative innovations scaled up: adopted by every public organisation after a public adopter took them up.", &[("scaled_up", "scaled up")]),
+        ("time_scaled_up", "Innovations scaled up by the public sector", "innovations", "Cumulative innovations scaled up: mandated to public organisations (diffusion.scale_up_reach) after a public organisation adopted them.", &[("scaled_up", "scaled up")]),
     ];
     for (file, title, y, caption, metrics) in specs {
         let metrics: Vec<(&str, &str)> = metrics.to_vec();

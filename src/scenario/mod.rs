@@ -6,8 +6,11 @@
 
 pub mod library;
 pub mod params;
+mod scale;
 pub mod sweep;
 pub mod validate;
+
+pub use scale::scaled;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -66,14 +69,25 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Resolved> {
 /// Loads a scenario by what a user typed: a file when one exists at that path, else a scenario of
 /// the library embedded in the binary (`hub`, `strategies/hub.toml`; `olika scenarios` lists them).
 pub fn load_named(arg: &Path, overrides: &[String]) -> Result<Resolved> {
-    match arg.to_str().and_then(library::find).filter(|_| !arg.exists()) {
-        Some(path) => {
-            let mut chain = Vec::new();
-            read_chain(&library::Library, Path::new(path), &mut chain, &mut Vec::new())?;
-            resolve(chain, overrides, stem(Path::new(path)), Path::new("."))
-        }
+    match arg.to_str().filter(|name| library::find(name).is_some() && !arg.exists()) {
+        Some(name) => load_shipped(name, overrides),
         None => load(arg, overrides),
     }
+}
+
+/// Loads a scenario of the library embedded in the binary, whatever files the working folder holds
+/// (validation judges the shipped scenarios, not a user's files of the same name).
+pub fn load_shipped(name: &str, overrides: &[String]) -> Result<Resolved> {
+    let path = library::find(name).ok_or_else(|| {
+        Error::input(
+            Location::file(name),
+            None,
+            "no shipped scenario has this name; `olika scenarios` lists them",
+        )
+    })?;
+    let mut chain = Vec::new();
+    read_chain(&library::Library, Path::new(path), &mut chain, &mut Vec::new())?;
+    resolve(chain, overrides, stem(Path::new(path)), Path::new("."))
 }
 
 /// Where scenario files are read from: the file system, or the library embedded in the binary.

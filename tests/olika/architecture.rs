@@ -12,10 +12,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("scenario", &["model"]),
     ("observe", &["model"]),
     ("experiment", &["model", "scenario", "observe"]),
+    ("validation", &["model", "scenario", "observe", "experiment"]),
     ("output", &["model", "scenario", "observe", "experiment"]),
     ("plot", &["model", "observe", "experiment", "output"]),
     ("report", &["model", "observe", "experiment", "output", "plot"]),
-    ("commands", &["model", "scenario", "observe", "experiment", "output", "plot", "report"]),
+    ("commands", &["model", "scenario", "observe", "experiment", "validation", "output", "plot", "report"]),
 ];
 
 /// What the model must not touch: IO crates and the parts of std that reach outside the process.

@@ -1,5 +1,5 @@
 //! Invariants over many randomly drawn valid scenarios: trust in [0, 1], no NaN or infinity,
-//! partnerships within capacity, composition counts adding up, adopters within the population.
+//! partnerships within capacity, composition counts adding up, innovations held as trait values, adoption events adding up.
 
 use olika::model::{Domain, World, COMPOSITIONS, KINDS};
 use olika::observe::{Observer, StepMetrics};
@@ -31,11 +31,13 @@ prop_compose! {
     fn scenario_text()(public in 0..25usize, private in 0..25usize, civil in 1..25usize,
                        delta in 0.0..1.0f64, h in 0.0..4.0f64, lambda in 0.0..0.5f64,
                        equity in 0.0..1.0f64, rate in 0.0..1.0f64, full in any::<bool>(),
-                       seeds in 0..3u32, features in 1..12usize, venues in prop::collection::vec(venue(), 0..4))
+                       seeds in 0..3u32, features in 1..12usize, q in 0.0..0.9f64, sigma in 0.0..1.0f64,
+                       reach in 0..6u32, venues in prop::collection::vec(venue(), 0..4))
                        -> String {
         let mut s = format!(
             "steps = 40\nfeatures = {features}\ntraits = 5\nsector_distance = {delta}\nhomophily = {h}\nlearning = {lambda}\n\
              equity = {equity}\nstale_after = 10\n[innovation]\nrate = {rate}\n[diffusion]\nmixing = \"{}\"\nseed_innovations = {seeds}\n\
+             imitation = {q}\nscale_up = {sigma}\nscale_up_reach = {reach}\n\
              [populations.public]\ncount = {public}\n[populations.private]\ncount = {private}\n[populations.civil]\ncount = {civil}\n",
             if full { "full" } else { "ties" });
         for (i, v) in venues.iter().enumerate() {
@@ -90,14 +92,26 @@ proptest! {
             for (have, most) in agents.partners.iter().zip(&agents.max_partners) {
                 prop_assert!(have <= most);
             }
+            let mut in_use = 0;
             for i in world.innovations() {
-                prop_assert!(i.adopters as usize <= n);
                 prop_assert!(i.quality.is_finite() && (0.0..=1.0).contains(&i.quality));
                 prop_assert!(i.social_value.is_finite() && i.economic_value.is_finite());
+                // Holding an innovation is having its trait value: the counted holders are exactly
+                // the organisations with that value, and only innovations nobody holds are retired.
+                let holding = (0..n as u32).filter(|&a| world.knowledge().of(a)[i.feature] == i.trait_value).count();
+                prop_assert_eq!(world.holders(i.id) as usize, holding, "holders of innovation {}", i.id);
+                prop_assert_eq!(i.retired_step.is_some(), holding == 0, "innovation {} retired iff nobody holds it", i.id);
+                in_use += usize::from(holding > 0);
             }
-            let held: usize = (0..n as u32).map(|a| world.adopted(a).len()).sum();
-            let counted: usize = world.innovations().iter().map(|i| i.adopters as usize).sum();
-            prop_assert_eq!(held, counted, "adopter counts match the agents' lists");
+            prop_assert_eq!(world.innovations_in_use(), in_use);
+            let events: u64 = world.innovations().iter().map(|i| u64::from(i.adoptions)).sum();
+            prop_assert_eq!(events, world.tallies().adoptions, "adoption events add up");
+            prop_assert!(world.tallies().mandated <= world.tallies().adoptions);
+            for a in 0..n as u32 {
+                let held: Vec<u32> = world.held(a).collect();
+                prop_assert!(held.len() <= world.knowledge().features, "at most one innovation per feature");
+                prop_assert!(held.iter().all(|&i| world.holds(a, i)));
+            }
             check_metrics(&observer.measure(&world), n);
         }
     }

@@ -1,51 +1,36 @@
 //! Diffusion and scale-up of innovations (MODEL.md §4, C4, C5).
 //!
-//! Each non-adopter j adopts innovation i with probability
-//! `appeal_ij · (p · b_j + q · share_ij)`, where share_ij is the fraction of those j imitates (its
-//! ties, or the whole population under full mixing) that held i at the start of the step. The cost
-//! of a step grows with adopters and adoptions, never with innovations × agents: candidates are
-//! drawn per innovation by thinning — geometric skips over the agents with an upper bound of the
-//! probability, each candidate accepted with its true probability / the bound.
+//! An innovation is a trait value v_i on a feature f_i; to hold it is to have v_i on f_i (the
+//! holders are counted by `Knowledge`), to adopt it is to take that value, and a later innovation
+//! on the same feature replaces an earlier one. Innovations nobody holds are retired.
 //!
-//! Whom an organisation imitates is a [`Rule`], one file each: `ties.rs` and `full.rs`. A rule may
-//! decide imitations before the thinning pass, and says how a candidate of that pass is bounded and
-//! accepted.
+//! Each step every organisation j makes at most one adoption decision (attention). It draws one
+//! uniform u: below p · b_j its candidate is a uniformly drawn alive innovation (the external
+//! channel); below p · b_j + q it looks at one organisation k it imitates — whom is a [`Rule`],
+//! one file each: `ties.rs` and `full.rs` — and its candidate is one innovation k holds and it does
+//! not. It adopts the candidate if it belongs to the candidate's market (Bass's m): U_ij <
+//! appeal_ij, with U_ij a uniform number fixed for the pair for the whole run. A public adopter
+//! scales the innovation up with probability σ · s_j, and a scale-up mandates it to K public
+//! organisations. All of a step's adoptions take effect together at the end of the stage, so the
+//! work of a step is O(organisations + ties + alive innovations), whatever the number of
+//! innovations ever made.
 
 mod full;
 mod ties;
 
 use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 
 use super::agent::Sector;
 use super::innovation::Innovation;
 use super::parameters::Mixing;
-use super::sampling::Skips;
+use super::tie::Ties;
 use super::{chance, World};
 
-/// Whom an organisation imitates, and how its adoptions are drawn.
+/// Whom an organisation imitates.
 trait Rule {
-    /// Adoptions decided before the thinning pass, pushed to `pending` as (adopter, innovation).
-    fn imitate(&self, _world: &mut World, _pending: &mut Vec<(u32, u32)>) {}
-    /// An upper bound of the probability that a non-adopter adopts an innovation in the thinning
-    /// pass: `top` the innovation's largest appeal, `max_boost` the largest b of the step, `share`
-    /// the share of all organisations that hold it.
-    fn bound(&self, top: f64, p: f64, max_boost: f64, q: f64, share: f64) -> f64;
-    /// Whether candidate `j` of the thinning pass adopts, `u` uniform below the bound.
-    fn accept(&self, world: &World, candidate: &Candidate, imitated: &[(u32, u32)]) -> bool;
-}
-
-/// A candidate adopter drawn by thinning, with the terms of its probability.
-struct Candidate {
-    j: u32,
-    i: u32,
-    /// Uniform on [0, bound).
-    u: f64,
-    appeal: f64,
-    /// appeal · p · b_j.
-    external: f64,
-    q: f64,
-    /// Share of all organisations that hold the innovation.
-    share: f64,
+    /// The organisation j looks at this step, if any (`n` organisations in all).
+    fn imitated(&self, ties: &Ties, n: u32, j: u32, rng: &mut ChaCha8Rng) -> Option<u32>;
 }
 
 /// The rule of a scenario's `diffusion.mixing`.
@@ -56,31 +41,113 @@ fn rule(mixing: Mixing) -> &'static dyn Rule {
     }
 }
 
+/// No candidate this step (in `Diffusion::choice`).
+const NONE: u32 = u32::MAX;
+
+/// The state of diffusion beyond the innovations themselves.
+#[derive(Debug, Clone)]
+pub(crate) struct Diffusion {
+    /// Key of the hash that fixes U_ij for the run.
+    market_key: u64,
+    /// Innovations held by someone, by ascending id.
+    alive: Vec<u32>,
+    /// Per feature, the innovation of each invented value (index value - q).
+    by_value: Vec<Vec<u32>>,
+    /// The public organisations in an order that mandates shuffle as they draw from it.
+    public: Vec<u32>,
+    /// The innovation each organisation adopts through a channel this step, or `NONE`.
+    choice: Vec<u32>,
+    /// This step's channel adoptions and mandates, (organisation, innovation), in the order they
+    /// apply.
+    adoptions: Vec<(u32, u32)>,
+    mandates: Vec<(u32, u32)>,
+}
+
+impl Diffusion {
+    pub(crate) fn new(n: usize, features: usize, public: &[u32], market_key: u64) -> Self {
+        Diffusion {
+            market_key,
+            alive: Vec::new(),
+            by_value: vec![Vec::new(); features],
+            public: public.to_vec(),
+            choice: vec![NONE; n],
+            adoptions: Vec::new(),
+            mandates: Vec::new(),
+        }
+    }
+}
+
+/// appeal_ij = Q_i (w_j need_i + (1 - w_j) capital_i) (C5): how far innovation i, of quality Q_i
+/// and its creators' best need insight and capital, appeals to an organisation of social weight w_j.
+pub fn appeal(quality: f64, need: f64, capital: f64, social_weight: f64) -> f64 {
+    quality * (social_weight * need + (1.0 - social_weight) * capital)
+}
+
+/// U_ij: a uniform number on [0, 1) fixed for innovation i and organisation j for the whole run,
+/// from a keyed hash (SplitMix64's finaliser), so that the same pair gets the same answer at
+/// every exposure without storing it.
+fn market_draw(key: u64, i: u32, j: u32) -> f64 {
+    let mut z = key ^ (u64::from(i) << 32 | u64::from(j)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 impl World {
+    /// Registers a new innovation; its creators already hold its value.
     pub(crate) fn add_innovation(&mut self, innovation: Innovation) {
         let id = innovation.id;
-        let [a, b] = innovation.creators;
-        self.appeal_terms.push([innovation.quality, innovation.need, innovation.capital]);
+        let index = (innovation.trait_value - self.scenario.traits) as usize;
+        let by_value = &mut self.diffusion.by_value[innovation.feature];
+        debug_assert_eq!(by_value.len(), index, "innovations are registered as they are invented");
+        by_value.push(id);
+        self.diffusion.alive.push(id);
         self.innovations.push(innovation);
-        // Ids grow, so pushing keeps each agent's list sorted.
-        self.adopted[a as usize].push(id);
-        if b != a {
-            self.adopted[b as usize].push(id);
-        }
     }
 
-    fn is_adopter(&self, j: u32, i: u32) -> bool {
-        self.adopted[j as usize].binary_search(&i).is_ok()
+    /// The innovation that the invented `value` on `feature` is.
+    fn innovation_of(&self, feature: usize, value: u32) -> u32 {
+        self.diffusion.by_value[feature][(value - self.scenario.traits) as usize]
     }
 
-    /// appeal_ij = Q_i (w_j need_i + (1 - w_j) capital_i), or 1 when appeal is off.
-    fn appeal(&self, i: u32, j: u32) -> f64 {
+    /// Whether organisation j holds innovation i.
+    pub fn holds(&self, j: u32, i: u32) -> bool {
+        let innovation = &self.innovations[i as usize];
+        self.knowledge.of(j)[innovation.feature] == innovation.trait_value
+    }
+
+    /// The innovations organisation j holds (at most one per feature), by feature.
+    pub fn held(&self, j: u32) -> impl Iterator<Item = u32> + '_ {
+        self.knowledge
+            .of(j)
+            .iter()
+            .enumerate()
+            .filter(|&(_, &v)| self.knowledge.is_invented(v))
+            .map(|(f, &v)| self.innovation_of(f, v))
+    }
+
+    /// Number of organisations holding innovation i.
+    pub fn holders(&self, i: u32) -> u32 {
+        let innovation = &self.innovations[i as usize];
+        self.knowledge.holders(innovation.feature, innovation.trait_value)
+    }
+
+    /// Innovations held by at least one organisation (not yet replaced everywhere).
+    pub fn innovations_in_use(&self) -> usize {
+        self.diffusion.alive.len()
+    }
+
+    /// Whether organisation j belongs to innovation i's market: U_ij < appeal_ij, where
+    /// appeal_ij = Q_i (w_j need_i + (1 - w_j) capital_i) (C5), or always when appeal is off.
+    fn in_market(&self, i: u32, j: u32) -> bool {
         if !self.scenario.diffusion.appeal {
-            return 1.0;
+            return true;
         }
-        let [quality, need, capital] = self.appeal_terms[i as usize];
+        let innovation = &self.innovations[i as usize];
         let w = self.agents.social_weight[j as usize];
-        quality * (w * need + (1.0 - w) * capital)
+        market_draw(self.diffusion.market_key, i, j)
+            < appeal(innovation.quality, innovation.need, innovation.capital, w)
     }
 
     /// b_j: 1, plus the seminar boost if j attended a seminar in this step.
@@ -93,81 +160,135 @@ impl World {
         }
     }
 
-    /// Fraction of j's ties that hold innovation i.
-    fn tie_share(&self, j: u32, i: u32) -> f64 {
-        let ties = self.ties.of(j);
-        if ties.is_empty() {
-            return 0.0;
-        }
-        let holders = ties.iter().filter(|&&(k, _)| self.is_adopter(k, i)).count();
-        holders as f64 / ties.len() as f64
+    /// Retires the innovations nobody holds any more.
+    fn retire(&mut self) {
+        let (knowledge, innovations, t) = (&self.knowledge, &mut self.innovations, self.t);
+        self.diffusion.alive.retain(|&i| {
+            let innovation = &mut innovations[i as usize];
+            let held = knowledge.holders(innovation.feature, innovation.trait_value) > 0;
+            if !held {
+                innovation.retired_step = Some(t);
+            }
+            held
+        });
     }
 
+    /// One innovation that k holds and j does not, drawn uniformly, if there is one.
+    fn candidate_from(&mut self, k: u32, j: u32) -> Option<u32> {
+        let (mine, theirs) = (self.knowledge.of(j), self.knowledge.of(k));
+        let differs = |f: usize| theirs[f] != mine[f] && self.knowledge.is_invented(theirs[f]);
+        let count = (0..theirs.len()).filter(|&f| differs(f)).count();
+        if count == 0 {
+            return None;
+        }
+        let pick = self.rng.random_range(0..count);
+        let f = (0..theirs.len()).filter(|&f| differs(f)).nth(pick)?;
+        Some(self.innovation_of(f, theirs[f]))
+    }
+
+    /// The diffusion stage of a step (MODEL.md §4): one adoption decision per organisation, then
+    /// scale-ups, then every adoption at once.
     pub(crate) fn diffuse(&mut self) {
+        self.retire();
         let d = &self.scenario.diffusion;
         let (p, q, rule) = (d.external, d.imitation, rule(d.mixing));
-        let n = self.agents.len();
-        let mut pending = std::mem::take(&mut self.scratch.adoptions);
-        pending.clear();
-        rule.imitate(self, &mut pending);
-        let imitated = pending.len();
-
-        let max_boost = 1.0 + self.max_boost_now();
-        for i in 0..self.innovations.len() {
-            let innovation = &self.innovations[i];
-            if innovation.adopters as usize >= n {
-                continue;
-            }
-            let top = if self.scenario.diffusion.appeal { innovation.quality } else { 1.0 };
-            let share = innovation.adopters as f64 / n as f64;
-            let bound = rule.bound(top, p, max_boost, q, share);
-            if bound <= 0.0 {
-                continue;
-            }
-            let mut skips = Skips::new(n, bound.min(1.0));
-            while let Some(j) = skips.next(&mut self.rng) {
-                let (j, id) = (j as u32, i as u32);
-                if self.is_adopter(j, id) {
-                    continue;
-                }
-                let appeal = self.appeal(id, j);
-                let external = appeal * p * self.boost(j);
-                let u = self.rng.random::<f64>() * bound.min(1.0);
-                let candidate = Candidate { j, i: id, u, appeal, external, q, share };
-                if rule.accept(self, &candidate, &pending[..imitated]) {
-                    pending.push((j, id));
+        let n = self.agents.len() as u32;
+        let mut adoptions = std::mem::take(&mut self.diffusion.adoptions);
+        adoptions.clear();
+        if p > 0.0 || q > 0.0 {
+            for j in 0..n {
+                let u = self.rng.random::<f64>();
+                let external = p * self.boost(j);
+                let candidate = if u < external {
+                    let alive = &self.diffusion.alive;
+                    match alive.len() {
+                        0 => None,
+                        len => Some(alive[self.rng.random_range(0..len)]),
+                    }
+                    .filter(|&i| !self.holds(j, i))
+                } else if u < external + q {
+                    rule.imitated(&self.ties, n, j, &mut self.rng).and_then(|k| self.candidate_from(k, j))
+                } else {
+                    None
+                };
+                if let Some(i) = candidate.filter(|&i| self.in_market(i, j)) {
+                    self.diffusion.choice[j as usize] = i;
+                    adoptions.push((j, i));
                 }
             }
         }
 
-        for &(j, i) in &pending {
-            if !self.is_adopter(j, i) {
-                self.adopt(j, i);
+        // Scale-up (C4): a public channel adopter that is not a creator scales the innovation up
+        // with probability σ · s_j, once per innovation; the mandate reaches K public
+        // organisations that neither hold it nor adopt it this step.
+        let mut mandates = std::mem::take(&mut self.diffusion.mandates);
+        mandates.clear();
+        let (sigma, reach) = (self.scenario.diffusion.scale_up, self.scenario.diffusion.scale_up_reach);
+        for &(j, i) in &adoptions {
+            let innovation = &self.innovations[i as usize];
+            if self.agents.sector[j as usize] != Sector::Public
+                || innovation.scaled_step.is_some()
+                || innovation.creators.contains(&j)
+                || !chance(&mut self.rng, sigma * self.agents.reach[j as usize])
+            {
+                continue;
             }
-        }
-        self.scratch.adoptions = pending;
-    }
-
-    fn adopt(&mut self, j: u32, i: u32) {
-        let list = &mut self.adopted[j as usize];
-        let at = list.partition_point(|&x| x < i);
-        list.insert(at, i);
-        self.innovations[i as usize].adopters += 1;
-        self.counters.adoptions += 1;
-        // C4: a public adopter scales the innovation up with probability equal to its reach.
-        if self.scenario.diffusion.scale_up
-            && self.agents.sector[j as usize] == Sector::Public
-            && self.innovations[i as usize].scaled_step.is_none()
-            && chance(&mut self.rng, self.agents.reach[j as usize])
-        {
             self.innovations[i as usize].scaled_step = Some(self.t);
             self.counters.scaled_up += 1;
-            for k in 0..self.by_sector[Sector::Public.index()].len() {
-                let public = self.by_sector[Sector::Public.index()][k];
-                if !self.is_adopter(public, i) {
-                    self.adopt(public, i);
-                }
+            self.mandate(i, reach as usize, &mut mandates);
+        }
+
+        // Channel adoptions first, then mandates in the order of their scale-ups; on the same
+        // feature of one organisation the later stands. Each is an adoption event.
+        for &(j, i) in adoptions.iter().chain(&mandates) {
+            let innovation = &mut self.innovations[i as usize];
+            innovation.adoptions += 1;
+            self.knowledge.set(j, innovation.feature, innovation.trait_value);
+            self.diffusion.choice[j as usize] = NONE;
+        }
+        self.counters.adoptions += (adoptions.len() + mandates.len()) as u64;
+        self.counters.mandated += mandates.len() as u64;
+        self.diffusion.adoptions = adoptions;
+        self.diffusion.mandates = mandates;
+        self.retire();
+    }
+
+    /// Draws up to `reach` public organisations that neither hold innovation i nor adopt it this
+    /// step, uniformly (a partial Fisher–Yates shuffle of the public list, which stays a
+    /// permutation between calls), and pushes them to `mandates`.
+    fn mandate(&mut self, i: u32, reach: usize, mandates: &mut Vec<(u32, u32)>) {
+        let len = self.diffusion.public.len();
+        let mut found = 0;
+        for at in 0..len {
+            if found == reach {
+                break;
+            }
+            let pick = self.rng.random_range(at..len);
+            self.diffusion.public.swap(at, pick);
+            let x = self.diffusion.public[at];
+            if !self.holds(x, i) && self.diffusion.choice[x as usize] != i {
+                mandates.push((x, i));
+                found += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::market_draw;
+
+    #[test]
+    fn market_draws_are_fixed_per_pair_and_uniform() {
+        assert_eq!(market_draw(7, 3, 5), market_draw(7, 3, 5));
+        assert_ne!(market_draw(7, 3, 5), market_draw(7, 5, 3));
+        assert_ne!(market_draw(7, 3, 5), market_draw(8, 3, 5));
+        let n = 100_000;
+        let draws: Vec<f64> = (0..n).map(|k| market_draw(11, k / 300, k % 300)).collect();
+        assert!(draws.iter().all(|&u| (0.0..1.0).contains(&u)));
+        let mean = draws.iter().sum::<f64>() / n as f64;
+        let below = draws.iter().filter(|&&u| u < 0.1).count() as f64 / n as f64;
+        assert!((mean - 0.5).abs() < 0.005, "mean {mean}");
+        assert!((below - 0.1).abs() < 0.005, "share below 0.1: {below}");
     }
 }

@@ -361,9 +361,4 @@ impl World {
         self.counters.venue_cost += cost;
         self.scratch.attendees = people;
     }
-
-    /// The largest diffusion boost of a venue meeting this step (0 if none met).
-    pub(crate) fn max_boost_now(&self) -> f64 {
-        self.venues.iter().filter(|v| v.meets(self.t)).map(Venue::boost).fold(0.0, f64::max)
-    }
 }

@@ -1,0 +1,59 @@
+//! The scale study (docs/validation.md): the baseline city at 150, 300, 1 200 and 9 600
+//! organisations — populations multiplied, venues copied (`olika::scenario::scaled`) — run for its
+//! 120 steps with diffusion on one core, observing every step as `olika run` does. Prints, per city,
+//! innovations, adoption events (and mandated ones) and the share of innovations scaled up per
+//! organisation, with the mean wall time of one run.
+//!
+//! cargo bench --bench scale            # the table
+//! cargo bench --bench scale -- 9600    # only the city of that size
+
+use std::time::Instant;
+
+use olika::experiment::run_seed;
+use olika::observe::{simulate, Recording};
+use olika::scenario;
+
+/// (factor, replications): fewer replications where one run takes seconds.
+const CITIES: [(usize, u32); 4] = [(1, 20), (2, 20), (8, 10), (64, 3)];
+
+fn main() {
+    let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
+    let base = scenario::baseline(&[]).unwrap().scenario;
+    println!(
+        "| organisations | venues | runs | innovations / org | adoptions / org | mandated / org | share scaled up | innovations in use / org | seconds per run |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (factor, replications) in CITIES {
+        let city = scenario::scaled(&base, factor).unwrap();
+        let n: usize = city.populations.values().map(|p| p.count).sum();
+        if only.is_some_and(|o| o != n) {
+            continue;
+        }
+        let mut sums = [0.0; 5];
+        let start = Instant::now();
+        for r in 0..replications {
+            let output = simulate(&city, run_seed(city.seed, r), Recording::default());
+            let m = |name: &str| output.metrics.get(name).unwrap_or(f64::NAN);
+            for (sum, value) in sums.iter_mut().zip([
+                m("innovations"),
+                m("adoptions"),
+                m("mandated"),
+                m("scaled_up") / m("innovations").max(1.0),
+                m("innovations_in_use"),
+            ]) {
+                *sum += value;
+            }
+        }
+        let seconds = start.elapsed().as_secs_f64() / f64::from(replications);
+        let [innovations, adoptions, mandated, share, in_use] = sums.map(|s| s / f64::from(replications));
+        let per = |x: f64| x / n as f64;
+        println!(
+            "| {n} | {} | {replications} | {:.3} | {:.3} | {:.3} | {share:.3} | {:.3} | {seconds:.3} |",
+            city.venues.len(),
+            per(innovations),
+            per(adoptions),
+            per(mandated),
+            per(in_use)
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! `olika validate`: re-runs the model's patterns (P1–P6, S1) and classics (Axelrod, Bass,
+//! Nooteboom) at the shipped scenarios' seeds or at other root seeds, with the same judgement the
+//! tests use, and says for each whether it holds.
+
+use crate::error::{Error, Location, Result};
+use crate::validation::{self, Check, Validation, ALL};
+
+/// The validations named (all when none is), or an input error naming the unknown one.
+pub fn chosen(names: &[String]) -> Result<Vec<&'static Validation>> {
+    if names.is_empty() {
+        return Ok(ALL.iter().collect());
+    }
+    names
+        .iter()
+        .map(|name| {
+            validation::find(name).ok_or_else(|| {
+                let known: Vec<&str> = ALL.iter().map(|v| v.name).collect();
+                Error::input(
+                    Location::file("NAME"),
+                    None,
+                    format!("no pattern or classic is called {name:?}; choose from {}", known.join(", ")),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `--seeds 1,2,3` as a list of root seeds.
+pub fn seeds(text: &str) -> Result<Vec<u64>> {
+    text.split(',')
+        .map(|s| {
+            s.trim().parse::<u64>().map_err(|_| {
+                Error::input(
+                    Location::file("--seeds"),
+                    None,
+                    "--seeds takes root seeds separated by commas, e.g. --seeds 1,2,3",
+                )
+            })
+        })
+        .collect()
+}
+
+/// Judges each validation at each seed (`None`: the scenarios' own), with `overrides` applied to
+/// every scenario (a changed model), handing every result line to
+/// `say` as it comes; returns how many judgements failed.
+pub fn validate(
+    validations: &[&Validation],
+    seeds: &[Option<u64>],
+    overrides: &[String],
+    threads: usize,
+    mut say: impl FnMut(&str),
+) -> Result<usize> {
+    let mut failed = 0;
+    for v in validations {
+        say(&format!("{} ({}): {}", v.name, v.source, v.claim));
+        for &seed in seeds {
+            let check = Check { seed, overrides: overrides.to_vec(), threads };
+            let verdict = (v.judge)(&check)?;
+            failed += usize::from(!verdict.holds);
+            let at = seed.map_or("own seed".to_string(), |s| format!("seed {s}"));
+            say(&format!(
+                "  {at:<12} {:<6} {}",
+                if verdict.holds { "holds" } else { "FAILS" },
+                verdict.measured
+            ));
+        }
+    }
+    Ok(failed)
+}

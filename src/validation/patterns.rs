@@ -1,0 +1,323 @@
+//! The patterns of MODEL.md §1, each judged on the shipped scenarios over replications with runs
+//! as the unit and common random numbers between compared arms.
+
+use std::collections::HashMap;
+
+use super::{interval, mean, metric, paired, welch_z, Check, Validation, Verdict};
+use crate::error::Result;
+use crate::experiment::stats::summarize;
+use crate::model::Sector;
+use crate::observe::{InnovationRow, Recording, RunOutput};
+use crate::scenario;
+
+/// Replications per compared scenario. The effects are per-run statistics whose run-to-run spread
+/// is of the order of the effects at 40 replications; at 100 a paired interval is about ±60 % of
+/// its width at 40, and a run of the baseline costs a few milliseconds.
+const R: u32 = 100;
+
+/// Only the end of each run: the patterns read runs.csv's metrics and the records.
+fn ends() -> Recording {
+    Recording { every: u32::MAX, ..Recording::default() }
+}
+
+/// Every innovation and partnership of each run as well.
+fn records() -> Recording {
+    Recording { innovations: true, partnerships: true, ..ends() }
+}
+
+/// One metric per run of a shipped scenario with overrides.
+fn runs_of(check: &Check, name: &str, overrides: &[&str], what: &str) -> Result<Vec<f64>> {
+    Ok(metric(&check.replicate(&check.scenario(name, overrides)?, R, ends())?, what))
+}
+
+/// P1, cross-sector venues beat one-sector venues.
+pub const P1: Validation = Validation {
+    name: "p1",
+    claim: "cross-sector venues (balanced mix) yield more innovations than the same venues restricted to one sector",
+    source: "C1, C2",
+    judge: p1,
+};
+
+fn p1(check: &Check) -> Result<Verdict> {
+    let mixed = runs_of(check, "round_tables", &[], "innovations")?;
+    let single = runs_of(check, "round_tables_one_sector", &[], "innovations")?;
+    let d = paired(&mixed, &single);
+    Ok(Verdict::of(
+        format!(
+            "innovations {:.1} (balanced) vs {:.1} (one sector), ratio {:.2}; paired difference {}",
+            mean(&mixed),
+            mean(&single),
+            mean(&mixed) / mean(&single),
+            interval(&d, 1)
+        ),
+        &[(d.ci_low.is_some_and(|l| l > 0.0), "the paired 95 % interval must lie above 0")],
+    ))
+}
+
+/// P2, an inverted U in sector distance.
+pub const P2: Validation = Validation {
+    name: "p2",
+    claim: "innovations are an inverted U in the initial distance between sectors, peaking inside (0, 1)",
+    source: "C1; Nooteboom",
+    judge: p2,
+};
+
+/// The sector distances P2 compares.
+pub const DISTANCES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+
+fn p2(check: &Check) -> Result<Verdict> {
+    let counts = DISTANCES
+        .iter()
+        .map(|d| runs_of(check, "baseline", &[&format!("sector_distance={d}")], "innovations"))
+        .collect::<Result<Vec<_>>>()?;
+    let means: Vec<f64> = counts.iter().map(|c| mean(c)).collect();
+    let best = (0..means.len()).max_by(|&a, &b| means[a].total_cmp(&means[b])).unwrap_or(0);
+    let last = DISTANCES.len() - 1;
+    let (low, high) = (welch_z(&counts[best], &counts[0]), welch_z(&counts[best], &counts[last]));
+    let shown: Vec<String> = means.iter().map(|m| format!("{m:.1}")).collect();
+    Ok(Verdict::of(
+        format!(
+            "innovations at sector_distance {DISTANCES:?}: {}; peak over δ = 0: z = {low:.1}, over δ = 1: z = {high:.1}",
+            shown.join(", ")
+        ),
+        &[
+            (best > 0 && best < last, "the peak must lie strictly inside (0, 1)"),
+            (low > 3.0 && high > 3.0, "both ends must be lower than the peak with z > 3"),
+        ],
+    ))
+}
+
+/// P3, "just ask" innovates sooner.
+pub const P3: Validation = Validation {
+    name: "p3",
+    claim: "\"just ask\" informal starts produce the first innovations sooner than contract-first starts",
+    source: "C8, C9",
+    judge: p3,
+};
+
+fn p3(check: &Check) -> Result<Verdict> {
+    let first = |r: &str| {
+        let sets: Vec<String> = ["public", "private", "civil"]
+            .iter()
+            .flat_map(|p| {
+                [
+                    format!("populations.{p}.rule_orientation.mean={r}"),
+                    format!("populations.{p}.rule_orientation.sd=0"),
+                ]
+            })
+            .collect();
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        runs_of(check, "baseline", &sets, "first_innovation_step")
+    };
+    let (just_ask, contract_first) = (first("0")?, first("1")?);
+    let d = paired(&just_ask, &contract_first);
+    Ok(Verdict::of(
+        format!(
+            "first innovation at step {:.1} (just ask, r = 0) vs {:.1} (contract first, r = 1); paired difference {}",
+            mean(&just_ask),
+            mean(&contract_first),
+            interval(&d, 1)
+        ),
+        &[(d.ci_high.is_some_and(|h| h < 0.0), "the paired 95 % interval must lie below 0")],
+    ))
+}
+
+/// P4, equal partnerships last longer and innovate more.
+pub const P4: Validation = Validation {
+    name: "p4",
+    claim:
+        "equal partnerships (equity = 1) last longer and innovate more than giver-taker ones (equity = 0.2)",
+    source: "C6",
+    judge: p4,
+};
+
+fn p4(check: &Check) -> Result<Verdict> {
+    let arm = |equity: &str| -> Result<(Vec<f64>, Vec<f64>)> {
+        let runs =
+            check.replicate(&check.scenario("baseline", &[&format!("equity={equity}")])?, R, records())?;
+        let durations = runs
+            .iter()
+            .map(|o| {
+                let total: f64 = o.partnerships.iter().map(|p| f64::from(p.record.duration())).sum();
+                total / o.partnerships.len().max(1) as f64
+            })
+            .collect();
+        Ok((durations, metric(&runs, "innovations")))
+    };
+    let ((equal_d, equal_i), (taker_d, taker_i)) = (arm("1")?, arm("0.2")?);
+    let (dd, di) = (paired(&equal_d, &taker_d), paired(&equal_i, &taker_i));
+    Ok(Verdict::of(
+        format!(
+            "mean duration {:.1} vs {:.1} steps (paired difference {}); innovations {:.1} vs {:.1} (paired difference {})",
+            mean(&equal_d),
+            mean(&taker_d),
+            interval(&dd, 1),
+            mean(&equal_i),
+            mean(&taker_i),
+            interval(&di, 1)
+        ),
+        &[
+            (dd.ci_low.is_some_and(|l| l > 0.0), "equal partnerships must last longer (interval above 0)"),
+            (di.ci_low.is_some_and(|l| l > 0.0), "equal partnerships must innovate more (interval above 0)"),
+        ],
+    ))
+}
+
+/// P5, civil creators over-represented among scaled-up innovations.
+pub const P5: Validation = Validation {
+    name: "p5",
+    claim: "the share of innovations with a civil creator is higher among scaled-up innovations than among all innovations",
+    source: "C3, C4",
+    judge: p5,
+};
+
+fn p5(check: &Check) -> Result<Verdict> {
+    let runs = check.replicate(&check.scenario("baseline", &[])?, R, records())?;
+    let civil = |i: &InnovationRow| i.sector_a == Sector::Civil || i.sector_b == Some(Sector::Civil);
+    let share = |all: &[&InnovationRow]| all.iter().filter(|i| civil(i)).count() as f64 / all.len() as f64;
+    let (mut among_all, mut among_scaled) = (Vec::new(), Vec::new());
+    for o in &runs {
+        let invented: Vec<_> = o.innovations.iter().filter(|i| i.creator_b.is_some()).collect();
+        let scaled: Vec<_> = invented.iter().copied().filter(|i| i.scaled_step.is_some()).collect();
+        if !scaled.is_empty() {
+            among_all.push(share(&invented));
+            among_scaled.push(share(&scaled));
+        }
+    }
+    let d = summarize(&d_points(&among_scaled, &among_all));
+    Ok(Verdict::of(
+        format!(
+            "with a civil creator: {:.1} % of scaled-up innovations vs {:.1} % of all ({} runs with a scale-up); paired difference {} points",
+            100.0 * mean(&among_scaled),
+            100.0 * mean(&among_all),
+            among_all.len(),
+            interval(&d, 1)
+        ),
+        &[(d.ci_low.is_some_and(|l| l > 0.0), "the paired 95 % interval must lie above 0")],
+    ))
+}
+
+/// Paired differences in percentage points.
+fn d_points(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter().zip(b).map(|(x, y)| 100.0 * (x - y)).collect()
+}
+
+/// P6, partnerships exhaust.
+pub const P6: Validation = Validation {
+    name: "p6",
+    claim: "over all partnerships that last at least 36 steps, the partners' distance falls and their innovation rate in months 25–36 is below that of their first 12 months",
+    source: "Nooteboom",
+    judge: p6,
+};
+
+/// Per run, over its partnerships that lasted at least 36 steps: (innovations per partnership-month
+/// in months 1–12, the same in months 25–36, mean change of the partners' distance).
+fn exhaustion(run: &RunOutput) -> Option<(f64, f64, f64)> {
+    let mut by_pair: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    for i in &run.innovations {
+        if let Some(b) = i.creator_b {
+            by_pair.entry((i.creator_a.min(b), i.creator_a.max(b))).or_default().push(i.step);
+        }
+    }
+    let (mut n, mut early, mut late, mut change) = (0.0, 0.0, 0.0, 0.0);
+    for p in run.partnerships.iter().map(|p| &p.record).filter(|p| p.duration() >= 36) {
+        n += 1.0;
+        change += p.end_distance - p.start_distance;
+        let steps = by_pair.get(&(p.a.min(p.b), p.a.max(p.b))).map_or(&[][..], Vec::as_slice);
+        for &step in steps.iter().filter(|&&s| (p.start..=p.end).contains(&s)) {
+            match step - p.start {
+                0..12 => early += 1.0,
+                24..36 => late += 1.0,
+                _ => {}
+            }
+        }
+    }
+    (n > 0.0).then(|| (early / (12.0 * n), late / (12.0 * n), change / n))
+}
+
+fn p6(check: &Check) -> Result<Verdict> {
+    let runs = check.replicate(&check.scenario("baseline", &[])?, R, records())?;
+    let per_run: Vec<(f64, f64, f64)> = runs.iter().filter_map(exhaustion).collect();
+    let early: Vec<f64> = per_run.iter().map(|r| r.0).collect();
+    let late: Vec<f64> = per_run.iter().map(|r| r.1).collect();
+    let change: Vec<f64> = per_run.iter().map(|r| r.2).collect();
+    let (rate, distance) = (paired(&early, &late), summarize(&change));
+    Ok(Verdict::of(
+        format!(
+            "innovations per partnership-month {:.4} in months 1–12 vs {:.4} in months 25–36 (paired difference {}); partners' distance changes by {:.3} {}",
+            mean(&early),
+            mean(&late),
+            interval(&rate, 4),
+            mean(&change),
+            interval(&distance, 3)
+        ),
+        &[
+            (rate.ci_low.is_some_and(|l| l > 0.0), "the first year's rate must exceed the third's (interval above 0)"),
+            (distance.ci_high.is_some_and(|h| h < 0.0), "the partners' distance must fall (interval below 0)"),
+        ],
+    ))
+}
+
+/// S1, city size does not change the per-organisation story.
+pub const S1: Validation = Validation {
+    name: "s1",
+    claim: "a city twice as large, venues copied, gives the same innovations and adoption events per organisation and share of innovations scaled up, each within 10 %",
+    source: "scale",
+    judge: s1,
+};
+
+/// Replications per city in S1: an equivalence margin of ±10 % needs intervals much narrower than
+/// a difference does.
+const S1_REPLICATIONS: u32 = 500;
+
+/// The per-organisation story of a city: innovations and adoption events per organisation, and
+/// the share of innovations scaled up, per run.
+fn story(check: &Check, factor: usize) -> Result<[Vec<f64>; 3]> {
+    let s = scenario::scaled(&check.scenario("baseline", &[])?, factor)?;
+    let n: usize = s.populations.values().map(|p| p.count).sum();
+    let runs = check.replicate(&s, S1_REPLICATIONS, ends())?;
+    let innovations = metric(&runs, "innovations");
+    let adoptions = metric(&runs, "adoptions");
+    let scaled = metric(&runs, "scaled_up");
+    Ok([
+        innovations.iter().map(|x| x / n as f64).collect(),
+        adoptions.iter().map(|x| x / n as f64).collect(),
+        scaled.iter().zip(&innovations).map(|(s, i)| s / i.max(1.0)).collect(),
+    ])
+}
+
+/// The ratio of the means of b and a with a 90 % interval by the delta method (independent
+/// samples): var(b̄/ā) ≈ (b̄/ā)² (se_a²/ā² + se_b²/b̄²). "Within 10 %" is an equivalence claim,
+/// judged by two one-sided tests at the 5 % level (Schuirmann 1987): the 90 % interval lies inside
+/// [0.9, 1.1].
+fn ratio(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
+    let (sa, sb) = (summarize(a), summarize(b));
+    let (ma, mb) = (sa.mean.unwrap_or(f64::NAN), sb.mean.unwrap_or(f64::NAN));
+    let rel = |s: &crate::experiment::stats::Summary, m: f64| {
+        s.sd.unwrap_or(f64::NAN).powi(2) / (s.n as f64 * m * m)
+    };
+    let r = mb / ma;
+    let se = r * (rel(&sa, ma) + rel(&sb, mb)).sqrt();
+    (r, r - 1.645 * se, r + 1.645 * se)
+}
+
+fn s1(check: &Check) -> Result<Verdict> {
+    let (one, two) = (story(check, 1)?, story(check, 2)?);
+    let names = ["innovations per organisation", "adoptions per organisation", "share scaled up"];
+    let mut text = Vec::new();
+    let mut within = true;
+    for k in 0..3 {
+        let (r, low, high) = ratio(&one[k], &two[k]);
+        within &= low >= 0.9 && high <= 1.1;
+        text.push(format!(
+            "{} {:.3} → {:.3} (ratio {r:.3} [{low:.3}, {high:.3}])",
+            names[k],
+            mean(&one[k]),
+            mean(&two[k])
+        ));
+    }
+    Ok(Verdict::of(
+        format!("150 → 300 organisations: {}", text.join("; ")),
+        &[(within, "each ratio's 90 % interval must lie within [0.9, 1.1] (two one-sided tests at 5 %)")],
+    ))
+}
