@@ -14,7 +14,7 @@ use olika::observe::{simulate, Recording};
 use olika::scenario;
 
 /// (factor, replications): fewer replications where one run takes seconds.
-const CITIES: [(usize, u32); 4] = [(1, 20), (2, 20), (8, 10), (64, 3)];
+const CITIES: [(usize, u32); 4] = [(1, 200), (2, 100), (8, 20), (64, 3)];
 
 fn main() {
     let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
