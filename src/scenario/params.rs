@@ -151,7 +151,7 @@ static OWN: &[Param] = &[
     trait_sd("populations.*.visibility.sd", "0.1"),
     trait_mean("populations.*.rule_orientation.mean", ["0.8", "0.4", "0.2"], "r", "C9", "permission culture: chance of failing the 'may we?' check"),
     trait_sd("populations.*.rule_orientation.sd", "0.1"),
-    trait_mean("populations.*.social_weight.mean", ["0.8", "0.3", "0.9"], "w", "C6", "weight of social against economic value"),
+    trait_mean("populations.*.social_weight.mean", ["0.9", "0.3", "0.9"], "w", "C6", "weight of social against economic value"),
     trait_sd("populations.*.social_weight.sd", "0.1"),
     trait_mean("populations.*.initiative.mean", ["0.02", "0.05", "0.05"], "ι", "C8", "chance per step of approaching someone directly"),
     trait_sd("populations.*.initiative.sd", "0.01"),

@@ -18,6 +18,7 @@
 mod full;
 mod ties;
 
+use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -220,7 +221,11 @@ impl World {
 
         // Scale-up (C4): a public channel adopter that is not a creator scales the innovation up
         // with probability σ · s_j, once per innovation; the mandate reaches K public
-        // organisations that neither hold it nor adopt it this step.
+        // organisations that neither hold it (at the start of the stage) nor adopt it this step.
+        // Adopters are taken in random order (MODEL.md §3): which of two public adopters of one
+        // innovation scales it up, and so the order of mandates, favours no organisation. Channel
+        // adoptions never collide (one per organisation), so their own order does not matter.
+        adoptions.shuffle(&mut self.rng);
         let mut mandates = std::mem::take(&mut self.diffusion.mandates);
         mandates.clear();
         let (sigma, reach) = (self.scenario.diffusion.scale_up, self.scenario.diffusion.scale_up_reach);
@@ -255,7 +260,9 @@ impl World {
 
     /// Draws up to `reach` public organisations that neither hold innovation i nor adopt it this
     /// step, uniformly (a partial Fisher–Yates shuffle of the public list, which stays a
-    /// permutation between calls), and pushes them to `mandates`.
+    /// permutation between calls), and pushes them to `mandates`. It stops after K eligible ones:
+    /// O(K) draws unless most public organisations hold i already, O(public) at worst, and each
+    /// innovation scales up once.
     fn mandate(&mut self, i: u32, reach: usize, mandates: &mut Vec<(u32, u32)>) {
         let len = self.diffusion.public.len();
         let mut found = 0;
