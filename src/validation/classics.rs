@@ -1,7 +1,7 @@
 //! The classics of MODEL.md §6: the model in its limits reduces to Axelrod (1997), Bass (1969) and
 //! Nooteboom's optimal cognitive distance, each a shipped scenario under `scenarios/classics/`.
 
-use super::{mean, metric, welch_z, Check, Validation, Verdict};
+use super::{inverted_u, mean, metric, Check, Validation, Verdict};
 use crate::error::Result;
 use crate::experiment::stats::summarize;
 use crate::observe::Recording;
@@ -146,21 +146,15 @@ fn nooteboom(check: &Check) -> Result<Verdict> {
             .collect();
         measured.push(mean(&starts));
     }
-    let means: Vec<f64> = rates.iter().map(|r| mean(r)).collect();
-    let best = (0..means.len()).max_by(|&a, &b| means[a].total_cmp(&means[b])).unwrap_or(0);
-    let last = means.len() - 1;
-    let (low, high) = (welch_z(&rates[best], &rates[0]), welch_z(&rates[best], &rates[last]));
+    let u = inverted_u(&rates);
     let table: Vec<String> = NOOTEBOOM_DISTANCES
         .iter()
         .zip(&measured)
-        .zip(&means)
+        .zip(&u.means)
         .map(|((d, start), rate)| format!("δ {d}: start distance {start:.2}, rate {rate:.4}"))
         .collect();
     Ok(Verdict::of(
-        format!("{}; peak over both ends z = {low:.1}, {high:.1}", table.join("; ")),
-        &[
-            (best > 0 && best < last, "the peak must lie strictly inside (0, 1)"),
-            (low > 3.0 && high > 3.0, "both ends must be lower than the peak with z > 3"),
-        ],
+        format!("{}; peak over both ends z = {:.1}, {:.1}", table.join("; "), u.low, u.high),
+        &u.parts,
     ))
 }

@@ -142,6 +142,31 @@ fn welch_z(a: &[f64], b: &[f64]) -> f64 {
     (sa.mean.unwrap_or(f64::NAN) - sb.mean.unwrap_or(f64::NAN)) / (var(&sa) + var(&sb)).sqrt()
 }
 
+/// An inverted U over ordered arms (per-run values of each): the means, the z of the peak over
+/// each end, and the two conditions — the peak strictly inside, both ends lower with z > 3.
+struct InvertedU {
+    means: Vec<f64>,
+    low: f64,
+    high: f64,
+    parts: [(bool, &'static str); 2],
+}
+
+fn inverted_u(arms: &[Vec<f64>]) -> InvertedU {
+    let means: Vec<f64> = arms.iter().map(|a| mean(a)).collect();
+    let best = (0..means.len()).max_by(|&a, &b| means[a].total_cmp(&means[b])).unwrap_or(0);
+    let last = arms.len().saturating_sub(1);
+    let (low, high) = (welch_z(&arms[best], &arms[0]), welch_z(&arms[best], &arms[last]));
+    InvertedU {
+        means,
+        low,
+        high,
+        parts: [
+            (best > 0 && best < last, "the peak must lie strictly inside (0, 1)"),
+            (low > 3.0 && high > 3.0, "both ends must be lower than the peak with z > 3"),
+        ],
+    }
+}
+
 /// The interval of a summary as `[low, high]` with `digits` decimals.
 fn interval(s: &Summary, digits: usize) -> String {
     let f = |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{x:.digits$}"));

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{interval, mean, metric, paired, welch_z, Check, Validation, Verdict};
+use super::{interval, inverted_u, mean, metric, paired, Check, Validation, Verdict};
 use crate::error::Result;
 use crate::experiment::stats::summarize;
 use crate::model::Sector;
@@ -70,20 +70,16 @@ fn p2(check: &Check) -> Result<Verdict> {
         .iter()
         .map(|d| runs_of(check, "baseline", &[&format!("sector_distance={d}")], "innovations"))
         .collect::<Result<Vec<_>>>()?;
-    let means: Vec<f64> = counts.iter().map(|c| mean(c)).collect();
-    let best = (0..means.len()).max_by(|&a, &b| means[a].total_cmp(&means[b])).unwrap_or(0);
-    let last = DISTANCES.len() - 1;
-    let (low, high) = (welch_z(&counts[best], &counts[0]), welch_z(&counts[best], &counts[last]));
-    let shown: Vec<String> = means.iter().map(|m| format!("{m:.1}")).collect();
+    let u = inverted_u(&counts);
+    let shown: Vec<String> = u.means.iter().map(|m| format!("{m:.1}")).collect();
     Ok(Verdict::of(
         format!(
-            "innovations at sector_distance {DISTANCES:?}: {}; peak over δ = 0: z = {low:.1}, over δ = 1: z = {high:.1}",
-            shown.join(", ")
+            "innovations at sector_distance {DISTANCES:?}: {}; peak over δ = 0: z = {:.1}, over δ = 1: z = {:.1}",
+            shown.join(", "),
+            u.low,
+            u.high
         ),
-        &[
-            (best > 0 && best < last, "the peak must lie strictly inside (0, 1)"),
-            (low > 3.0 && high > 3.0, "both ends must be lower than the peak with z > 3"),
-        ],
+        &u.parts,
     ))
 }
 
