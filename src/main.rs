@@ -122,7 +122,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let failed =
                 commands::validate::validate(&validations, &seeds, &set, threads, |line| println!("{line}"))?;
             if failed > 0 {
-                eprintln!("error: {failed} judgements failed: the model does not reproduce those claims at those seeds");
+                let total = validations.len() * seeds.len();
+                eprintln!(
+                    "error: {failed} of {total} judgements failed: the model does not reproduce those claims at those seeds"
+                );
                 return Ok(ExitCode::from(1));
             }
         }

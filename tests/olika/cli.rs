@@ -333,3 +333,30 @@ fn built_in_scenarios_run_by_name_anywhere_and_a_file_wins() {
     let out = olika(tmp.path()).args(["scenarios", "show", "nosuch"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `olika validate` re-runs a judgement at other root seeds and on a changed model, from any folder,
+/// writing nothing: it says `holds` per seed, exits 1 when a judgement fails (naming what failed),
+/// and refuses an unknown name or bad seeds with exit code 2.
+#[test]
+fn validate_rejudges_patterns_at_other_seeds_and_says_what_failed() {
+    let dir = TempDir::new().unwrap();
+    let out = olika(dir.path()).args(["validate", "p3", "--seeds", "5,6"]).assert().success();
+    let said = text(&out.get_output().stdout);
+    assert!(said.contains("p3 (C8, C9)"), "{said}");
+    assert!(said.contains("seed 5 ") && said.contains("seed 6 "), "{said}");
+    assert_eq!(said.matches(" holds ").count(), 2, "{said}");
+    // The mutant of tests/olika/patterns.rs, from the command line: exit code 1 and the reason.
+    let out = olika(dir.path()).args(["validate", "p3", "--set", "trust.formal=0.5"]).assert().code(1);
+    assert!(text(&out.get_output().stdout).contains("FAILS"));
+    assert!(text(&out.get_output().stdout).contains("the paired 95 % interval must lie below 0"));
+    assert!(text(&out.get_output().stderr).contains("1 of 1 judgements failed"));
+    let out = olika(dir.path()).args(["validate", "p7"]).assert().code(2);
+    assert!(
+        text(&out.get_output().stderr).contains("choose from p1, p2"),
+        "{}",
+        text(&out.get_output().stderr)
+    );
+    let out = olika(dir.path()).args(["validate", "p3", "--seeds", "1,x"]).assert().code(2);
+    assert!(text(&out.get_output().stderr).contains("--seeds takes root seeds"));
+    assert!(entries(dir.path()).is_empty(), "validate writes no files");
+}
