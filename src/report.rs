@@ -6,8 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::experiment::compare::{quadrant, RATIOS};
 use crate::observe::HEADLINE;
-use crate::output::format::{human, interval};
+use crate::output::format::{human, interval, p_value};
 use crate::output::network::escape;
 use crate::output::{compare, summary, venues, Command, Manifest};
 use crate::plot::Charts;
@@ -193,20 +194,29 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     html.push_str("<h2 id=\"results\">Results</h2>\n");
     if manifest.command == Command::Compare {
         let rows = compare::read(dir)?;
-        html.push_str("<p>Each strategy's mean with its 95 % confidence interval, and its paired difference from the first strategy (same seeds) with its interval and the paired t-test's p-value.</p>\n");
+        let baseline = rows.first().map_or("", |r| r.baseline.as_str());
+        let _ = writeln!(
+            html,
+            "<p>Each strategy's mean with its 95 % confidence interval, and its paired difference from {} (the same seeds) with its interval and the paired t-test's p-value (none where the difference is the same in every run). Costs per innovation are ratios of means with Fieller's interval; the incremental cost per innovation is the extra cost per extra innovation against {}.</p>",
+            escape(baseline),
+            escape(baseline)
+        );
         html.push_str("<table><tr><th>metric</th><th>strategy</th><th>mean</th><th>95 % CI</th><th>difference</th><th>95 % CI</th><th>p</th></tr>\n");
-        for metric in HEADLINE {
-            for r in rows.iter().filter(|r| r.metric == *metric) {
+        let incremental = |metric: &str| RATIOS.iter().find(|r| r.0 == metric);
+        for metric in HEADLINE.iter().flat_map(|m| std::iter::once(*m).chain(incremental(m).map(|r| r.3))) {
+            for r in rows.iter().filter(|r| r.metric == metric) {
+                let reading =
+                    RATIOS.iter().find(|x| x.3 == metric).map_or("", |x| quadrant(&rows, &r.strategy, x));
                 let _ = writeln!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(metric),
+                    escape(&metric.replace('_', " ")),
                     escape(&r.strategy),
                     human(r.mean),
                     interval(r.ci_low, r.ci_high),
-                    human(r.difference),
+                    if reading.is_empty() { human(r.difference) } else { escape(reading) },
                     interval(r.difference_ci_low, r.difference_ci_high),
-                    human(r.p_value)
+                    p_value(r.p_value)
                 );
             }
         }

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Report;
-use crate::experiment::compare::CompareRow;
+use crate::experiment::compare::{quadrant, CompareRow, RATIOS};
 use crate::observe::HEADLINE;
 use crate::output::format::{human, interval, p_value};
 
@@ -33,11 +33,18 @@ pub fn headline_table(report: &Report) -> String {
 }
 
 /// The comparison as a readable table: each strategy's mean and CI, and its paired difference from
-/// the first strategy with CI and p-value, for the headline metrics.
+/// the baseline (the first strategy) with CI and p-value, for the headline metrics; after the cost
+/// per innovation, the incremental cost per extra innovation of each strategy against the baseline.
 pub fn compare_table(rows: &[CompareRow]) -> String {
     let mut out = String::new();
-    for metric in HEADLINE {
-        let rows: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == *metric).collect();
+    if let Some(first) = rows.first() {
+        let _ = writeln!(out, "differences are from {}, paired on the same seeds\n", first.baseline);
+    }
+    let incremental = |metric: &str| RATIOS.iter().find(|r| r.0 == metric).map(|r| r.3);
+    let metrics = HEADLINE.iter().flat_map(|m| std::iter::once(*m).chain(incremental(m)));
+    for metric in metrics {
+        let all = rows;
+        let rows: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
         if rows.iter().all(|r| r.mean.is_none()) {
             continue;
         }
@@ -53,6 +60,9 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
                     interval(r.difference_ci_low, r.difference_ci_high),
                     p_value(r.p_value)
                 );
+            }
+            if let Some(ratio) = RATIOS.iter().find(|x| x.3 == metric) {
+                let _ = write!(line, " {}", quadrant(all, &r.strategy, ratio));
             }
             let _ = writeln!(out, "{line}");
         }

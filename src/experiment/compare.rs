@@ -1,15 +1,27 @@
 //! Strategies compared on common random numbers: each strategy's mean of each metric, and its
-//! paired difference from the first strategy (the same replications, the same seeds).
+//! paired difference from the first strategy, the baseline (the same replications, the same seeds).
+//! Costs per outcome are ratios of means, not means of each run's ratio, with Fieller's interval;
+//! the incremental cost of a strategy — extra cost per extra unit of outcome against the baseline,
+//! as health economists report it (ICER) — is the ratio of the mean paired differences.
 
-use super::stats::{summarize, t_975, t_test_p};
+use super::stats::{ratio_of_means, share_interval, summarize, t_975, t_test_p, Ratio};
+
+/// Costs per unit of outcome: the metric's name, its numerator and denominator columns, and the
+/// name of its incremental form against the baseline.
+pub const RATIOS: &[(&str, &str, &str, &str)] = &[
+    ("cost_per_innovation", "venue_cost", "innovations", "incremental_cost_per_innovation"),
+    ("cost_per_social_value", "venue_cost", "social_value", "incremental_cost_per_social_value"),
+];
 
 /// A strategy's metric, and its paired difference from the first strategy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareRow {
     /// The strategy's scenario name.
     pub strategy: String,
-    /// The metric, a column of `runs.csv`.
+    /// The metric: a column of `runs.csv`, a cost per outcome of `RATIOS`, or its incremental form.
     pub metric: String,
+    /// The strategy every difference is taken from (the first one).
+    pub baseline: String,
     /// Replications with a value.
     pub n: u64,
     /// Mean over replications, and its 95 % t-interval.
@@ -18,39 +30,54 @@ pub struct CompareRow {
     pub ci_low: Option<f64>,
     /// Upper end of the interval.
     pub ci_high: Option<f64>,
-    /// Mean of the paired differences (this strategy minus the first), over replications where both
-    /// have a value; its 95 % t-interval; the paired t-test's two-sided p-value.
+    /// Mean of the paired differences (this strategy minus the baseline), over replications where
+    /// both have a value; its 95 % t-interval; the paired t-test's two-sided p-value.
     pub difference: Option<f64>,
     /// Lower end of the difference's interval.
     pub difference_ci_low: Option<f64>,
     /// Upper end of the difference's interval.
     pub difference_ci_high: Option<f64>,
-    /// The paired t-test's two-sided p-value.
+    /// The paired t-test's two-sided p-value; `None` where the difference does not vary from
+    /// replication to replication (a fixed cost): there is nothing to test.
     pub p_value: Option<f64>,
     /// The half-width the difference's interval would have without pairing (Welch), for reference.
     pub unpaired_half_width: Option<f64>,
 }
 
 /// The comparison of `values[strategy][metric][replication]` (NaN where a run has no value), metric
-/// by metric, strategies in order; the first strategy is the reference of the differences.
-pub fn compare(names: &[String], metrics: &[&str], values: &[Vec<Vec<f64>>]) -> Vec<CompareRow> {
+/// by metric, strategies in order; the first strategy is the baseline of the differences. `units`
+/// gives each metric's unit: the means of shares ("fraction…") get intervals inside [0, 1]. A
+/// metric of `RATIOS` is the ratio of its columns' means, followed by its incremental form.
+pub fn compare(
+    names: &[String],
+    metrics: &[&str],
+    units: &[&str],
+    values: &[Vec<Vec<f64>>],
+) -> Vec<CompareRow> {
     let mut rows = Vec::new();
+    let column = |name: &str| metrics.iter().position(|m| *m == name);
+    let ratio = |r: &(&str, &str, &str, &str)| Some((column(r.1)?, column(r.2)?));
     for (m, metric) in metrics.iter().enumerate() {
+        if let Some(r) = RATIOS.iter().find(|r| r.0 == *metric) {
+            if let Some((num, den)) = ratio(r) {
+                rows.extend(ratio_rows(names, r, values, num, den));
+                continue;
+            }
+        }
         for (s, name) in names.iter().enumerate() {
             let own: Vec<f64> = values[s][m].iter().copied().filter(|v| v.is_finite()).collect();
             let summary = summarize(&own);
+            let (ci_low, ci_high) = if units[m].starts_with("fraction") {
+                share_interval(&summary)
+            } else {
+                (summary.ci_low, summary.ci_high)
+            };
             let mut row = CompareRow {
-                strategy: name.clone(),
-                metric: metric.to_string(),
-                n: summary.n,
                 mean: summary.mean,
-                ci_low: summary.ci_low,
-                ci_high: summary.ci_high,
-                difference: None,
-                difference_ci_low: None,
-                difference_ci_high: None,
-                p_value: None,
-                unpaired_half_width: None,
+                ci_low,
+                ci_high,
+                n: summary.n,
+                ..CompareRow::empty(name, metric, &names[0])
             };
             if s > 0 {
                 paired(&mut row, &values[s][m], &values[0][m]);
@@ -58,7 +85,92 @@ pub fn compare(names: &[String], metrics: &[&str], values: &[Vec<Vec<f64>>]) -> 
             rows.push(row);
         }
     }
+    // Costs per outcome that are not columns of runs.csv.
+    for r in RATIOS.iter().filter(|r| column(r.0).is_none()) {
+        if let Some((num, den)) = ratio(r) {
+            rows.extend(ratio_rows(names, r, values, num, den));
+        }
+    }
     rows
+}
+
+/// Each strategy's ratio of means, then each other strategy's incremental ratio against the
+/// baseline: mean paired difference of the numerator over that of the denominator, with Fieller's
+/// interval on the paired differences.
+fn ratio_rows(
+    names: &[String],
+    (metric, _, _, incremental): &(&str, &str, &str, &str),
+    values: &[Vec<Vec<f64>>],
+    num: usize,
+    den: usize,
+) -> Vec<CompareRow> {
+    let with = |row: CompareRow, r: Option<Ratio>, n: usize| CompareRow {
+        n: n as u64,
+        mean: r.map(|r| r.estimate),
+        ci_low: r.and_then(|r| r.low),
+        ci_high: r.and_then(|r| r.high),
+        ..row
+    };
+    let finite =
+        |a: &[f64], b: &[f64]| a.iter().zip(b).filter(|(x, y)| x.is_finite() && y.is_finite()).count();
+    let mut rows: Vec<CompareRow> = names
+        .iter()
+        .enumerate()
+        .map(|(s, name)| {
+            let (x, y) = (&values[s][num], &values[s][den]);
+            with(CompareRow::empty(name, metric, &names[0]), ratio_of_means(x, y), finite(x, y))
+        })
+        .collect();
+    for (s, name) in names.iter().enumerate().skip(1) {
+        let diff =
+            |k: usize| -> Vec<f64> { values[s][k].iter().zip(&values[0][k]).map(|(a, b)| a - b).collect() };
+        let (dx, dy) = (diff(num), diff(den));
+        rows.push(with(
+            CompareRow::empty(name, incremental, &names[0]),
+            ratio_of_means(&dx, &dy),
+            finite(&dx, &dy),
+        ));
+    }
+    rows
+}
+
+/// How to read an incremental cost, from the signs of the mean paired differences in cost and
+/// outcome against the baseline (the quadrants of the cost-effectiveness plane).
+pub fn quadrant(
+    rows: &[CompareRow],
+    strategy: &str,
+    (_, cost, outcome, _): &(&str, &str, &str, &str),
+) -> &'static str {
+    let difference = |metric: &str| {
+        rows.iter().find(|r| r.strategy == strategy && r.metric == metric).and_then(|r| r.difference)
+    };
+    match (difference(cost), difference(outcome)) {
+        (Some(c), Some(o)) if c <= 0.0 && o > 0.0 => "(dominant: costs no more, gives more)",
+        (Some(c), Some(o)) if c >= 0.0 && o < 0.0 => "(dominated: costs no less, gives less)",
+        (Some(c), Some(o)) if c > 0.0 && o > 0.0 => "(extra cost per extra unit)",
+        (Some(c), Some(o)) if c < 0.0 && o < 0.0 => "(saving per unit given up)",
+        _ => "",
+    }
+}
+
+impl CompareRow {
+    /// A row with only its names.
+    fn empty(strategy: &str, metric: &str, baseline: &str) -> CompareRow {
+        CompareRow {
+            strategy: strategy.to_string(),
+            metric: metric.to_string(),
+            baseline: baseline.to_string(),
+            n: 0,
+            mean: None,
+            ci_low: None,
+            ci_high: None,
+            difference: None,
+            difference_ci_low: None,
+            difference_ci_high: None,
+            p_value: None,
+            unpaired_half_width: None,
+        }
+    }
 }
 
 /// The paired difference of `own` from `reference`, replication by replication.
@@ -77,7 +189,7 @@ fn paired(row: &mut CompareRow, own: &[f64], reference: &[f64]) {
         (Some(mean), Some(sd)) if sd > 0.0 => {
             Some(t_test_p(mean / (sd / (d.n as f64).sqrt()), d.n as f64 - 1.0))
         }
-        (Some(mean), Some(_)) => Some(if mean == 0.0 { 1.0 } else { 0.0 }),
+        // The difference is the same in every replication (a fixed cost): no test.
         _ => None,
     };
     let (a, b) = (

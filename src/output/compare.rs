@@ -9,12 +9,13 @@ use super::Table;
 use crate::error::{Error, Location, Result};
 use crate::experiment::compare::compare;
 pub use crate::experiment::compare::CompareRow;
-use crate::observe::RunMetrics;
+use crate::observe::{RunMetrics, StepMetrics};
 
 /// The columns of `compare.csv`.
 pub const COMPARE_COLUMNS: &[&str] = &[
     "strategy",
     "metric",
+    "baseline",
     "n",
     "mean",
     "ci_low",
@@ -54,7 +55,9 @@ pub fn from_runs(dir: &Path, strategies: usize, replications: u32) -> Result<Vec
             values[point][m][rep] = value.unwrap_or(f64::NAN);
         }
     }
-    Ok(compare(&names, &metrics, &values))
+    let units: Vec<&str> =
+        metrics.iter().map(|m| StepMetrics::COLUMNS.iter().find(|c| c.0 == *m).map_or("", |c| c.1)).collect();
+    Ok(compare(&names, &metrics, &units, &values))
 }
 
 /// Writes `compare.csv`.
@@ -67,6 +70,7 @@ pub fn write(dir: &Path, rows: &[CompareRow]) -> Result<()> {
         w.write_record([
             text(&r.strategy),
             r.metric.clone(),
+            text(&r.baseline),
             r.n.to_string(),
             number(r.mean),
             number(r.ci_low),
@@ -93,15 +97,16 @@ pub fn read(dir: &Path) -> Result<Vec<CompareRow>> {
         rows.push(CompareRow {
             strategy: row.text(k[0]).to_string(),
             metric: row.text(k[1]).to_string(),
-            n: t.get(&row, k[2])?,
-            mean: t.get(&row, k[3])?,
-            ci_low: t.get(&row, k[4])?,
-            ci_high: t.get(&row, k[5])?,
-            difference: t.get(&row, k[6])?,
-            difference_ci_low: t.get(&row, k[7])?,
-            difference_ci_high: t.get(&row, k[8])?,
-            p_value: t.get(&row, k[9])?,
-            unpaired_half_width: t.get(&row, k[10])?,
+            baseline: row.text(k[2]).to_string(),
+            n: t.get(&row, k[3])?,
+            mean: t.get(&row, k[4])?,
+            ci_low: t.get(&row, k[5])?,
+            ci_high: t.get(&row, k[6])?,
+            difference: t.get(&row, k[7])?,
+            difference_ci_low: t.get(&row, k[8])?,
+            difference_ci_high: t.get(&row, k[9])?,
+            p_value: t.get(&row, k[10])?,
+            unpaired_half_width: t.get(&row, k[11])?,
         });
     }
     Ok(rows)

@@ -255,19 +255,47 @@ fn compare_pairs_strategies_on_common_random_numbers() {
     let seeds: Vec<&str> = runs.lines().skip(1).map(|l| l.split(',').nth(3).unwrap()).collect();
     assert_eq!(seeds[..40], seeds[40..]);
     let mut reader = csv::Reader::from_path(dir.join("compare.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let row = rows.iter().find(|r| &r[0] == "no_matchmaking" && &r[1] == "innovations").unwrap();
-    let (lo, hi, p, unpaired): (f64, f64, f64, f64) =
-        (row[7].parse().unwrap(), row[8].parse().unwrap(), row[9].parse().unwrap(), row[10].parse().unwrap());
+    let find =
+        |strategy: &str, metric: &str| rows.iter().find(|r| &r[0] == strategy && &r[1] == metric).unwrap();
+    let num = |r: &csv::StringRecord, c: &str| r[col(c)].parse::<f64>().unwrap();
+    let row = find("no_matchmaking", "innovations");
+    let (lo, hi, p, unpaired) = (
+        num(row, "difference_ci_low"),
+        num(row, "difference_ci_high"),
+        num(row, "p_value"),
+        num(row, "unpaired_half_width"),
+    );
     assert!((0.0..=1.0).contains(&p));
     assert!(
         (hi - lo) / 2.0 < unpaired,
         "pairing must narrow the interval: paired ±{} vs unpaired ±{unpaired}",
         (hi - lo) / 2.0
     );
-    let first = rows.iter().find(|r| &r[0] == "baseline" && &r[1] == "innovations").unwrap();
-    assert_eq!(&first[6], "", "no difference for the reference strategy");
-    assert!(rows.iter().any(|r| &r[1] == "cost_per_innovation"));
+    let first = find("baseline", "innovations");
+    assert_eq!(&first[col("difference")], "", "no difference for the baseline strategy");
+    // Every difference names its baseline.
+    assert!(rows.iter().all(|r| &r[col("baseline")] == "baseline"));
+    // A fixed cost differs by the same amount in every replication: no test statistic.
+    let cost = find("no_matchmaking", "venue_cost");
+    assert!(num(cost, "difference") < 0.0 && cost[col("p_value")].is_empty(), "{cost:?}");
+    // Cost per innovation is the ratio of the means, not the mean of each run's ratio.
+    let mean = |strategy: &str, metric: &str| num(find(strategy, metric), "mean");
+    let ratio = find("baseline", "cost_per_innovation");
+    let expected = mean("baseline", "venue_cost") / mean("baseline", "innovations");
+    assert!((num(ratio, "mean") - expected).abs() < 1e-9 * expected, "{ratio:?} vs {expected}");
+    assert!(num(ratio, "ci_low") < expected && expected < num(ratio, "ci_high"));
+    assert!(find("baseline", "cost_per_social_value")[col("mean")].parse::<f64>().unwrap() > 0.0);
+    // The incremental cost per extra innovation is the ratio of the mean paired differences.
+    let icer = find("no_matchmaking", "incremental_cost_per_innovation");
+    let expected = num(cost, "difference") / num(find("no_matchmaking", "innovations"), "difference");
+    assert!((num(icer, "mean") - expected).abs() < 1e-9 * expected.abs(), "{icer:?} vs {expected}");
+    // A share's interval stays inside [0, 1].
+    for r in rows.iter().filter(|r| &r[1] == "cross_sector_share") {
+        assert!(0.0 <= num(r, "ci_low") && num(r, "ci_high") <= 1.0, "{r:?}");
+    }
     // Identical initial populations: the same seeds build the same organisations.
     let (sa, sb) =
         (olika::scenario::load(&a, &[]).unwrap().scenario, olika::scenario::load(&b, &[]).unwrap().scenario);
