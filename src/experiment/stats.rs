@@ -72,40 +72,71 @@ pub struct Ratio {
     pub high: Option<f64>,
 }
 
+/// Running means and co-moments of pairs (x_i, y_i) (Welford's update for two variables), so that
+/// a ratio of means streams like a mean does.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Pairs {
+    n: u64,
+    mx: f64,
+    my: f64,
+    cxx: f64,
+    cyy: f64,
+    cxy: f64,
+}
+
+impl Pairs {
+    /// Adds one pair; pairs with a missing (non-finite) side are skipped.
+    pub fn add(&mut self, x: f64, y: f64) {
+        if !(x.is_finite() && y.is_finite()) {
+            return;
+        }
+        self.n += 1;
+        let n = self.n as f64;
+        let (dx, dy) = (x - self.mx, y - self.my);
+        self.mx += dx / n;
+        self.my += dy / n;
+        self.cxx += dx * (x - self.mx);
+        self.cyy += dy * (y - self.my);
+        self.cxy += dx * (y - self.my);
+    }
+
+    /// Pairs added.
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// The ratio of the means x̄ / ȳ with Fieller's 95 % interval: the set of ρ for which
+    /// x̄ − ρ ȳ is not significantly different from zero by Student's t,
+    /// (x̄ − ρ ȳ)² ≤ t² (s_xx − 2ρ s_xy + ρ² s_yy) / n. It is exact for normal data, needs no
+    /// assumption that the ratio itself is normal (the delta method's), and becomes unbounded,
+    /// rather than wrong, when ȳ is not clearly away from zero. `None` with fewer than two pairs
+    /// or ȳ = 0.
+    pub fn ratio(&self) -> Option<Ratio> {
+        if self.n < 2 || self.my == 0.0 {
+            return None;
+        }
+        let (nf, (mx, my)) = (self.n as f64, (self.mx, self.my));
+        let (sxx, syy, sxy) = (self.cxx / (nf - 1.0), self.cyy / (nf - 1.0), self.cxy / (nf - 1.0));
+        let t2 = t_975(self.n - 1).powi(2) / nf;
+        // (ȳ² − t² s_yy/n) ρ² − 2 (x̄ȳ − t² s_xy/n) ρ + (x̄² − t² s_xx/n) ≤ 0
+        let (a, b, c) = (my * my - t2 * syy, mx * my - t2 * sxy, mx * mx - t2 * sxx);
+        // + 0.0 turns −0 into 0.
+        let estimate = mx / my + 0.0;
+        let discriminant = b * b - a * c;
+        if a <= 0.0 || discriminant < 0.0 {
+            return Some(Ratio { estimate, low: None, high: None });
+        }
+        let root = discriminant.sqrt();
+        Some(Ratio { estimate, low: Some((b - root) / a + 0.0), high: Some((b + root) / a + 0.0) })
+    }
+}
+
 /// The ratio of the means of paired values (x_i, y_i) — cost and innovations of the same run, or
-/// the paired differences of two strategies — with Fieller's 95 % interval: the set of ρ for which
-/// x̄ − ρ ȳ is not significantly different from zero by Student's t,
-/// (x̄ − ρ ȳ)² ≤ t² (s_xx − 2ρ s_xy + ρ² s_yy) / n. It is exact for normal data, needs no
-/// assumption that the ratio itself is normal (the delta method's), and becomes unbounded, rather
-/// than wrong, when ȳ is not clearly away from zero. `None` with fewer than two pairs or ȳ = 0.
+/// the paired differences of two strategies — with Fieller's interval ([`Pairs::ratio`]).
 pub fn ratio_of_means(x: &[f64], y: &[f64]) -> Option<Ratio> {
-    let pairs: Vec<(f64, f64)> =
-        x.iter().zip(y).filter(|(a, b)| a.is_finite() && b.is_finite()).map(|(a, b)| (*a, *b)).collect();
-    let n = pairs.len();
-    if n < 2 {
-        return None;
-    }
-    let nf = n as f64;
-    let (mx, my) = (pairs.iter().map(|p| p.0).sum::<f64>() / nf, pairs.iter().map(|p| p.1).sum::<f64>() / nf);
-    if my == 0.0 {
-        return None;
-    }
-    let cov = |f: fn(&(f64, f64)) -> f64, g: fn(&(f64, f64)) -> f64, mf: f64, mg: f64| {
-        pairs.iter().map(|p| (f(p) - mf) * (g(p) - mg)).sum::<f64>() / (nf - 1.0)
-    };
-    let (sxx, syy, sxy) =
-        (cov(|p| p.0, |p| p.0, mx, mx), cov(|p| p.1, |p| p.1, my, my), cov(|p| p.0, |p| p.1, mx, my));
-    let t2 = t_975(n as u64 - 1).powi(2) / nf;
-    // (ȳ² − t² s_yy/n) ρ² − 2 (x̄ȳ − t² s_xy/n) ρ + (x̄² − t² s_xx/n) ≤ 0
-    let (a, b, c) = (my * my - t2 * syy, mx * my - t2 * sxy, mx * mx - t2 * sxx);
-    // + 0.0 turns −0 into 0.
-    let estimate = mx / my + 0.0;
-    let discriminant = b * b - a * c;
-    if a <= 0.0 || discriminant < 0.0 {
-        return Some(Ratio { estimate, low: None, high: None });
-    }
-    let root = discriminant.sqrt();
-    Some(Ratio { estimate, low: Some((b - root) / a + 0.0), high: Some((b + root) / a + 0.0) })
+    let mut pairs = Pairs::default();
+    x.iter().zip(y).for_each(|(a, b)| pairs.add(*a, *b));
+    pairs.ratio()
 }
 
 /// A 95 % interval for the mean of values that are shares in [0, 1] (one per run) that stays inside

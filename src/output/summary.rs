@@ -1,5 +1,7 @@
 //! `summary.csv`: one row per point and metric — n, mean, sd and the 95 % CI over the point's
-//! completed runs — computed from `runs.csv` one point at a time.
+//! completed runs — computed from `runs.csv` one point at a time. Costs per outcome
+//! (`experiment::compare::RATIOS`) are ratios of the point's means with Fieller's interval, not
+//! means of each run's ratio.
 
 use std::fs::{self, File};
 use std::io::BufWriter;
@@ -10,8 +12,9 @@ use super::read::Row;
 use super::runs::RunsReader;
 use super::Table;
 use crate::error::{Error, Result};
-use crate::experiment::stats::{Accumulator, Summary};
-use crate::observe::RunMetrics;
+use crate::experiment::compare::RATIOS;
+use crate::experiment::stats::{share_interval, Accumulator, Pairs, Summary};
+use crate::observe::{RunMetrics, StepMetrics};
 
 /// One row of `summary.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,22 +68,57 @@ pub fn write(dir: &Path, point_columns: &[String]) -> Result<()> {
     out.write_record(SummaryRow::header(point_columns)).map_err(write_error)?;
     let mut current: Option<(u32, Vec<String>)> = None;
     let mut acc = vec![Accumulator::default(); metrics.len()];
-    let flush = |out: &mut csv::Writer<_>, point: (u32, Vec<String>), acc: &mut [Accumulator]| {
+    // Each cost per outcome: its name, where its numerator and denominator are among the columns,
+    // and their pairs over the point's runs.
+    let column = |name: &str| metrics.iter().position(|m| *m == name);
+    let mut ratios: Vec<(&str, usize, usize, Pairs)> =
+        RATIOS.iter().filter_map(|r| Some((r.0, column(r.1)?, column(r.2)?, Pairs::default()))).collect();
+    // Shares (a unit of "fraction…") get intervals inside [0, 1].
+    let shares: Vec<&str> =
+        StepMetrics::COLUMNS.iter().filter(|c| c.1.starts_with("fraction")).map(|c| c.0).collect();
+    let ratio_summary = |pairs: &Pairs| {
+        let r = pairs.ratio();
+        Summary {
+            n: pairs.n(),
+            mean: r.map(|r| r.estimate),
+            sd: None,
+            ci_low: r.and_then(|r| r.low),
+            ci_high: r.and_then(|r| r.high),
+        }
+    };
+    let flush = |out: &mut csv::Writer<_>,
+                 point: (u32, Vec<String>),
+                 acc: &mut [Accumulator],
+                 ratios: &mut [(&str, usize, usize, Pairs)]| {
+        let mut write = |metric: &str, summary: Summary| {
+            let row =
+                SummaryRow { point: point.0, values: point.1.clone(), metric: metric.to_string(), summary };
+            out.write_record(row.cells()).map_err(write_error)
+        };
         for (metric, a) in metrics.iter().zip(acc.iter_mut()) {
-            let row = SummaryRow {
-                point: point.0,
-                values: point.1.clone(),
-                metric: metric.to_string(),
-                summary: a.summary(),
-            };
-            out.write_record(row.cells()).map_err(write_error)?;
+            match ratios.iter().find(|r| r.0 == *metric) {
+                Some(r) => write(metric, ratio_summary(&r.3))?,
+                None => {
+                    let mut summary = a.summary();
+                    if shares.contains(metric) {
+                        (summary.ci_low, summary.ci_high) = share_interval(&summary);
+                    }
+                    write(metric, summary)?
+                }
+            }
             *a = Accumulator::default();
+        }
+        for r in ratios.iter_mut() {
+            if column(r.0).is_none() {
+                write(r.0, ratio_summary(&r.3))?;
+            }
+            r.3 = Pairs::default();
         }
         Ok::<(), Error>(())
     };
     while let Some(run) = runs.next_run()? {
         if let Some(done) = current.take_if(|c| c.0 != run.point) {
-            flush(&mut out, done, &mut acc)?;
+            flush(&mut out, done, &mut acc, &mut ratios)?;
         }
         current.get_or_insert_with(|| (run.point, run.values.clone()));
         if run.failure.is_some() {
@@ -91,9 +129,12 @@ pub fn write(dir: &Path, point_columns: &[String]) -> Result<()> {
                 a.add(*v);
             }
         }
+        for (_, num, den, pairs) in ratios.iter_mut() {
+            pairs.add(run.metrics[*num].unwrap_or(f64::NAN), run.metrics[*den].unwrap_or(f64::NAN));
+        }
     }
     if let Some(point) = current {
-        flush(&mut out, point, &mut acc)?;
+        flush(&mut out, point, &mut acc, &mut ratios)?;
     }
     out.flush().map_err(|e| Error::io(&path, e))?;
     drop(out);

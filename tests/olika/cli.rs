@@ -360,3 +360,35 @@ fn validate_rejudges_patterns_at_other_seeds_and_says_what_failed() {
     assert!(text(&out.get_output().stderr).contains("--seeds takes root seeds"));
     assert!(entries(dir.path()).is_empty(), "validate writes no files");
 }
+
+/// summary.csv reports costs per outcome as ratios of means with an interval around them (not the
+/// mean of each run's ratio), and shares with intervals inside [0, 1] — here for one-sector round
+/// tables, whose share of cross-sector partnerships is near zero.
+#[test]
+fn summary_gives_ratios_of_means_and_shares_inside_zero_and_one() {
+    let dir = TempDir::new().unwrap();
+    olika(dir.path())
+        .args(["run", "round_tables_one_sector", "-q", "-o", "out", "--no-plots", "--replications", "12"])
+        .assert()
+        .success();
+    let mut reader = csv::Reader::from_path(dir.path().join("out/summary.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = |metric: &str| rows.iter().find(|r| &r[col("metric")] == metric).unwrap().clone();
+    let num = |r: &csv::StringRecord, c: &str| r[col(c)].parse::<f64>().unwrap();
+    let ratio = row("cost_per_innovation");
+    let expected = num(&row("venue_cost"), "mean") / num(&row("innovations"), "mean");
+    assert!((num(&ratio, "mean") - expected).abs() < 1e-9 * expected, "{ratio:?} vs {expected}");
+    assert!(num(&ratio, "ci_low") < expected && expected < num(&ratio, "ci_high"));
+    assert!(ratio[col("sd")].is_empty());
+    // The mean of the runs' own ratios (runs.csv) is larger: runs with few innovations pull it up.
+    let runs = std::fs::read_to_string(dir.path().join("out/runs.csv")).unwrap();
+    let head: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let k = head.iter().position(|h| *h == "cost_per_innovation").unwrap();
+    let own: Vec<f64> = runs.lines().skip(1).filter_map(|l| l.split(',').nth(k)?.parse().ok()).collect();
+    assert!(own.iter().sum::<f64>() / own.len() as f64 > expected);
+    let share = row("cross_sector_share");
+    assert!(num(&share, "ci_low") >= 0.0 && num(&share, "ci_high") <= 1.0, "{share:?}");
+    assert!(num(&row("cost_per_social_value"), "mean") > 0.0);
+}
