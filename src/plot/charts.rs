@@ -489,5 +489,8 @@ fn pad(lo: f64, hi: f64) -> (f64, f64) {
         return (0.0, 1.0);
     }
     let span = (hi - lo).abs().max(1e-9);
-    (lo - 0.05 * span * f64::from(u8::from(lo < 0.0)), hi + 0.08 * span)
+    // A range that starts at zero (bars, counts) keeps zero on the axis; any other starts a little
+    // below its smallest value, so that a dot or an interval there is not drawn on the axis.
+    let below = if lo == 0.0 { 0.0 } else { 0.05 * span };
+    (lo - below, hi + 0.08 * span)
 }
