@@ -162,7 +162,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let report = commands::run::run(&resolved, &options)?;
             if !quiet {
                 println!("{}: {} runs, results in {}", s.name, report.completed, report.folder.display());
-                print!("{}", terminal::headline_table(&report));
+                print!(
+                    "{}",
+                    terminal::headline_table(&report, olika::output::format::cost_unit(&s.currency))
+                );
             }
             return Ok(finish(&report));
         }
@@ -210,7 +213,13 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                     strategies.len(),
                     report.folder.display()
                 );
-                print!("{}", terminal::compare_table(&rows));
+                print!(
+                    "{}",
+                    terminal::compare_table(
+                        &rows,
+                        olika::output::format::cost_unit(&strategies[0].scenario.currency)
+                    )
+                );
             }
             return Ok(finish(&report));
         }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::experiment::compare::{quadrant, RATIOS};
 use crate::observe::HEADLINE;
-use crate::output::format::{human, interval, p_value};
+use crate::output::format::{cost_metric_unit, human, interval, p_value};
 use crate::output::network::escape;
 use crate::output::{compare, summary, venues, Command, Manifest};
 use crate::plot::Charts;
@@ -192,6 +192,12 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
 
 fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     html.push_str("<h2 id=\"results\">Results</h2>\n");
+    let cost_unit = manifest.cost_unit();
+    // A metric's name, with its unit when it is a cost.
+    let label = |metric: &str| match cost_metric_unit(metric, &cost_unit) {
+        Some(unit) => format!("{} ({unit})", metric.replace('_', " ")),
+        None => metric.replace('_', " "),
+    };
     if manifest.command == Command::Compare {
         let rows = compare::read(dir)?;
         let baseline = rows.first().map_or("", |r| r.baseline.as_str());
@@ -210,7 +216,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
                 let _ = writeln!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&metric.replace('_', " ")),
+                    escape(&label(metric)),
                     escape(&r.strategy),
                     human(r.mean),
                     interval(r.ci_low, r.ci_high),
@@ -237,7 +243,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
                 let _ = writeln!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(metric),
+                    escape(&label(metric)),
                     human(s.mean),
                     interval(s.ci_low, s.ci_high),
                     s.n

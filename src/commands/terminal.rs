@@ -9,10 +9,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Report;
 use crate::experiment::compare::{quadrant, CompareRow, RATIOS};
 use crate::observe::HEADLINE;
-use crate::output::format::{human, interval, p_value};
+use crate::output::format::{cost_metric_unit, human, interval, p_value};
 
-/// The headline table of point 0: mean and 95 % CI of each headline metric.
-pub fn headline_table(report: &Report) -> String {
+/// The headline table of point 0: mean and 95 % CI of each headline metric, costs in `cost_unit`.
+pub fn headline_table(report: &Report, cost_unit: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{:<22} {:>10}  {:<24} {:>4}", "metric", "mean", "95% CI", "n");
     for metric in HEADLINE {
@@ -21,13 +21,14 @@ pub fn headline_table(report: &Report) -> String {
             let _ = writeln!(out, "{metric:<22} {:>10}", "–");
             continue;
         };
-        let _ = writeln!(
-            out,
-            "{metric:<22} {:>10}  {:<24} {:>4}",
+        let unit = cost_metric_unit(metric, cost_unit).unwrap_or_default();
+        let line = format!(
+            "{metric:<22} {:>10}  {:<24} {:>4}  {unit}",
             human(s.mean),
             interval(s.ci_low, s.ci_high),
             s.n
         );
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     out
 }
@@ -35,7 +36,7 @@ pub fn headline_table(report: &Report) -> String {
 /// The comparison as a readable table: each strategy's mean and CI, and its paired difference from
 /// the baseline (the first strategy) with CI and p-value, for the headline metrics; after the cost
 /// per innovation, the incremental cost per extra innovation of each strategy against the baseline.
-pub fn compare_table(rows: &[CompareRow]) -> String {
+pub fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
     let mut out = String::new();
     if let Some(first) = rows.first() {
         let _ = writeln!(out, "differences are from {}, paired on the same seeds\n", first.baseline);
@@ -48,7 +49,11 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
         if rows.iter().all(|r| r.mean.is_none()) {
             continue;
         }
-        let _ = writeln!(out, "{metric}");
+        match cost_metric_unit(metric, cost_unit) {
+            Some(unit) => writeln!(out, "{metric} ({unit})"),
+            None => writeln!(out, "{metric}"),
+        }
+        .ok();
         for r in rows.iter().filter(|r| r.mean.is_some()) {
             let mut line =
                 format!("  {:<26} {:>10} {:<24}", r.strategy, human(r.mean), interval(r.ci_low, r.ci_high));

@@ -19,6 +19,8 @@ pub struct Scenario {
     pub name: String,
     /// The question the scenario answers, in plain words.
     pub description: String,
+    /// The unit of venue costs (`"kSEK"`), shown with every cost; empty: "cost units".
+    pub currency: String,
     /// Root seed: each replication derives its own streams from it.
     pub seed: u64,
     /// Independent runs of the scenario.

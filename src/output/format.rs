@@ -52,6 +52,29 @@ pub fn p_value(p: Option<f64>) -> String {
     }
 }
 
+/// The unit costs are shown in: the scenario's `currency`, or "cost units" when it declares none.
+pub fn cost_unit(currency: &str) -> &str {
+    if currency.trim().is_empty() {
+        "cost units"
+    } else {
+        currency
+    }
+}
+
+/// The unit of a metric whose values are costs, in `cost_unit`; `None` for other metrics.
+pub fn cost_metric_unit(metric: &str, cost_unit: &str) -> Option<String> {
+    match metric {
+        "venue_cost" => Some(cost_unit.to_string()),
+        "cost_per_innovation" | "incremental_cost_per_innovation" => {
+            Some(format!("{cost_unit} per innovation"))
+        }
+        "cost_per_social_value" | "incremental_cost_per_social_value" => {
+            Some(format!("{cost_unit} per value unit"))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

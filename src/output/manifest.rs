@@ -77,6 +77,14 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The unit of costs of the folder's (first) scenario: its `currency`, or "cost units".
+    pub fn cost_unit(&self) -> String {
+        let first = self.resolved_scenario.split("\n---\n").next().unwrap_or("");
+        let table: Option<toml::Table> = toml::from_str(first).ok();
+        let currency = table.as_ref().and_then(|t| t.get("currency")).and_then(|c| c.as_str()).unwrap_or("");
+        super::format::cost_unit(currency).to_string()
+    }
+
     /// Writes `manifest.json` under a temporary name, then renames it.
     pub fn write(&self, dir: &std::path::Path) -> Result<()> {
         let path = dir.join("manifest.json");

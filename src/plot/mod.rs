@@ -42,12 +42,12 @@ pub fn build(dir: &Path) -> Result<Charts> {
     match manifest.command {
         Command::Run => {
             out.charts.extend(time_charts(dir)?);
-            out.charts.extend(venue_charts(dir)?);
+            out.charts.extend(venue_charts(dir, &manifest.cost_unit())?);
             if let Some(chart) = network::picture(dir)? {
                 out.charts.push(chart);
             }
         }
-        Command::Compare => out.charts.extend(compare_charts(dir)?),
+        Command::Compare => out.charts.extend(compare_charts(dir, &manifest.cost_unit())?),
         Command::Sweep | Command::Merge => sweep_charts(dir, &manifest, &mut out)?,
     }
     Ok(out)
@@ -146,7 +146,7 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
     Ok(charts)
 }
 
-fn venue_charts(dir: &Path) -> Result<Vec<Chart>> {
+fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     let venues = venues::means(dir)?;
     let mut charts = Vec::new();
     let bars: Vec<(String, f64, plotters::style::RGBColor)> = venues
@@ -176,17 +176,17 @@ fn venue_charts(dir: &Path) -> Result<Vec<Chart>> {
     if !per_cost.is_empty() {
         charts.push(Chart {
             file: "venue_innovations_per_cost".into(),
-            title: "Innovations per 1000 cost units, by venue".into(),
-            x_label: "innovations per 1000 cost units".into(),
+            title: format!("Innovations per 1000 {cost_unit}, by venue"),
+            x_label: format!("innovations per 1000 {cost_unit}"),
             y_label: "venue".into(),
-            caption: "What each venue returns for its cost: innovations of the partnerships that began there per 1000 cost units.".into(),
+            caption: format!("What each venue returns for its cost: innovations of the partnerships that began there per 1000 {cost_unit}."),
             kind: Kind::Bars { bars: per_cost },
         });
     }
     Ok(charts)
 }
 
-fn compare_charts(dir: &Path) -> Result<Vec<Chart>> {
+fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     let rows = compare::read(dir)?;
     let mut charts = Vec::new();
     let mut names: Vec<&str> = Vec::new();
@@ -195,10 +195,11 @@ fn compare_charts(dir: &Path) -> Result<Vec<Chart>> {
             names.push(&r.strategy);
         }
     }
+    let per_innovation = format!("{cost_unit} per innovation");
     for (metric, title, unit) in [
         ("innovations", "Innovations per run, by strategy", "innovations per run"),
         ("social_value", "Social value per run, by strategy", "value units"),
-        ("cost_per_innovation", "Cost per innovation, by strategy", "cost units per innovation"),
+        ("cost_per_innovation", "Cost per innovation, by strategy", per_innovation.as_str()),
     ] {
         let own: Vec<&compare::CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
         let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
@@ -226,10 +227,14 @@ fn compare_charts(dir: &Path) -> Result<Vec<Chart>> {
                 title: title.into(),
                 x_label: unit.into(),
                 y_label: "strategy".into(),
-                caption: format!(
-                    "Each strategy's mean {} with its 95 % confidence interval, all strategies on the same seeds.",
-                    metric.replace('_', " ")
-                ),
+                caption: if metric == "cost_per_innovation" {
+                    format!("Each strategy's cost per innovation — its mean venue cost ÷ its mean innovations, in {cost_unit} — with Fieller's 95 % confidence interval, all strategies on the same seeds.")
+                } else {
+                    format!(
+                        "Each strategy's mean {} with its 95 % confidence interval, all strategies on the same seeds.",
+                        metric.replace('_', " ")
+                    )
+                },
                 kind: Kind::Dots { rows: means, zero: false },
             });
         }

@@ -103,6 +103,7 @@ const fn trait_sd(path: &'static str, sd: &'static str) -> Param {
 static OWN: &[Param] = &[
     Param { path: "name", domain: Domain::Text, default: DefaultValue::Note("the file name"), unit: "", symbol: "", claim: "", doc: "short name of the scenario, used for the results folder", venue_kinds: &[] },
     p("description", Domain::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
+    p("currency", Domain::Text, "\"\"", "", "", "", "the unit of venue costs, e.g. \"kSEK\", shown with every cost in the terminal, charts and report (empty: \"cost units\")"),
     Param { path: "extends", domain: Domain::Text, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
     p("replace", Domain::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),
     p("seed", int(0, i64::MAX), "1", "", "", "", "root seed; each replication derives its own streams from it"),

@@ -392,3 +392,33 @@ fn summary_gives_ratios_of_means_and_shares_inside_zero_and_one() {
     assert!(num(&share, "ci_low") >= 0.0 && num(&share, "ci_high") <= 1.0, "{share:?}");
     assert!(num(&row("cost_per_social_value"), "mean") > 0.0);
 }
+
+/// Costs carry the scenario's `currency` in the terminal, the charts and the report (the shipped
+/// scenarios declare kSEK); a scenario without one says "cost units".
+#[test]
+fn costs_carry_the_scenarios_currency() {
+    let dir = TempDir::new().unwrap();
+    let quick = ["--replications", "2", "--set", "steps=24", "-q"];
+    let out =
+        olika(dir.path()).args(["run", "-o", "kr", "--format", "svg"]).args(&quick[..4]).assert().success();
+    let said = text(&out.get_output().stdout);
+    assert!(said.lines().any(|l| l.starts_with("venue_cost") && l.ends_with("kSEK")), "{said}");
+    assert!(said.lines().any(|l| l.starts_with("cost_per_innovation") && l.ends_with("kSEK per innovation")));
+    let chart = fs::read_to_string(dir.path().join("kr/venue_innovations_per_cost.svg")).unwrap();
+    assert!(chart.contains("per 1000 kSEK"));
+    assert!(fs::read_to_string(dir.path().join("kr/report.html")).unwrap().contains("venue cost (kSEK)"));
+    let plain = dir.path().join("plain.toml");
+    fs::write(
+        &plain,
+        format!("extends = \"{}\"\ncurrency = \"\"\n", scenarios().join("baseline.toml").display()),
+    )
+    .unwrap();
+    let out = olika(dir.path())
+        .args(["run", plain.to_str().unwrap(), "-o", "plain", "--no-plots"])
+        .args(&quick[..4])
+        .assert()
+        .success();
+    assert!(text(&out.get_output().stdout)
+        .lines()
+        .any(|l| l.starts_with("venue_cost") && l.ends_with("cost units")));
+}
