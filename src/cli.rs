@@ -200,13 +200,39 @@ pub struct SweepArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Two or more strategy files or names of built-in ones; the first is the reference
+    /// Two or more strategy files or names of built-in ones; the first is the baseline of every
+    /// difference
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
+    /// Rank the strategies by this measure
+    #[arg(long, value_enum, default_value_t = RankBy::Innovations)]
+    pub by: RankBy,
     #[command(flatten)]
     pub overrides: Overrides,
     #[command(flatten)]
     pub execution: Execution,
+}
+
+/// What `olika compare` ranks strategies by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RankBy {
+    /// Innovations per run, most first
+    Innovations,
+    /// Social value per run, most first
+    SocialValue,
+    /// Cost per innovation, least first
+    CostPerInnovation,
+}
+
+impl RankBy {
+    /// The compare.csv metric and whether more is better.
+    pub fn metric(self) -> (&'static str, bool) {
+        match self {
+            RankBy::Innovations => ("innovations", true),
+            RankBy::SocialValue => ("social_value", true),
+            RankBy::CostPerInnovation => ("cost_per_innovation", false),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -213,13 +213,10 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                     strategies.len(),
                     report.folder.display()
                 );
-                print!(
-                    "{}",
-                    terminal::compare_table(
-                        &rows,
-                        olika::output::format::cost_unit(&strategies[0].scenario.currency)
-                    )
-                );
+                let unit = olika::output::format::cost_unit(&strategies[0].scenario.currency);
+                print!("{}", terminal::compare_table(&rows, unit));
+                let (metric, more_is_better) = args.by.metric();
+                print!("{}", terminal::ranking(&rows, metric, more_is_better, unit));
             }
             return Ok(finish(&report));
         }

@@ -422,3 +422,39 @@ fn costs_carry_the_scenarios_currency() {
         .lines()
         .any(|l| l.starts_with("venue_cost") && l.ends_with("cost units")));
 }
+
+/// `olika compare --by` ranks the strategies by the chosen measure and closes with a sentence per
+/// strategy against the named baseline, with the reading of the cost-effectiveness plane.
+#[test]
+fn compare_ranks_strategies_and_says_it_in_words() {
+    let dir = TempDir::new().unwrap();
+    let out = olika(dir.path())
+        .args(["compare", "round_tables", "hub", "round_tables_one_sector", "-o", "c", "--no-plots"])
+        .args(["--replications", "10", "--by", "cost-per-innovation"])
+        .assert()
+        .success();
+    let said = text(&out.get_output().stdout);
+    assert!(said.contains("differences are from round_tables"), "{said}");
+    let ranked = &said
+        [said.find("ranked by cost per innovation (kSEK per innovation), least first").expect("ranking")..];
+    // The order follows compare.csv's means.
+    let mut reader = csv::Reader::from_path(dir.path().join("c/compare.csv")).unwrap();
+    let mut costs: Vec<(f64, String)> = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[1] == "cost_per_innovation")
+        .map(|r| (r[4].parse().unwrap(), r[0].to_string()))
+        .collect();
+    costs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let positions: Vec<usize> = costs.iter().map(|(_, s)| ranked.find(&format!(". {s} ")).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{ranked}");
+    // One sentence per strategy other than the baseline; one-sector tables cost the same and give
+    // fewer innovations, so the baseline dominates them.
+    let words = &said[said.find("in words, against round_tables").unwrap()..];
+    assert!(words.contains("- hub gave"));
+    assert!(
+        words.contains("- round_tables_one_sector gave")
+            && words.contains("at the same cost: round_tables dominates it"),
+        "{words}"
+    );
+}
