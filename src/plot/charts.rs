@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{self, INK};
 use crate::error::{Error, Result};
@@ -73,6 +74,13 @@ pub enum Kind {
         ties: Vec<Segment>,
         /// The legend's entries: a name and its colour.
         legend: Vec<(String, RGBColor)>,
+    },
+    /// The cost-effectiveness plane: each strategy at (cost, outcome) with intervals in both
+    /// directions; dominated strategies hollow and marked, the efficient frontier drawn through
+    /// the others in order of cost.
+    Plane {
+        /// Each strategy: its cost (x) and outcome (y) estimates, with their intervals.
+        points: Vec<(Estimate, Estimate)>,
     },
     /// A grid of cells coloured by value (`values[y][x]`), with a colour scale labelled `scale`.
     Heatmap {
@@ -281,6 +289,84 @@ impl Chart {
                         .map_err(e)?;
                 }
             }
+            Kind::Plane { points } => {
+                let finite = |v: f64| v.is_finite();
+                let xs = points.iter().flat_map(|(x, _)| [x.low, x.value, x.high]).filter(|v| finite(*v));
+                let ys = points.iter().flat_map(|(_, y)| [y.low, y.value, y.high]).filter(|v| finite(*v));
+                let span = |it: &mut dyn Iterator<Item = f64>| {
+                    let (lo, hi) =
+                        it.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+                    let pad = ((hi - lo).abs() * 0.08).max(1e-9 + hi.abs() * 0.02);
+                    if lo.is_finite() {
+                        (lo - pad, hi + pad)
+                    } else {
+                        (0.0, 1.0)
+                    }
+                };
+                let ((x0, x1), (y0, y1)) = (span(&mut { xs }), span(&mut { ys }));
+                let mut chart = ChartBuilder::on(root)
+                    .caption(&self.title, title)
+                    .margin(16)
+                    .x_label_area_size(48)
+                    .y_label_area_size(72)
+                    .build_cartesian_2d(x0..x1, y0..y1)
+                    .map_err(e)?;
+                chart
+                    .configure_mesh()
+                    .x_desc(&self.x_label)
+                    .y_desc(&self.y_label)
+                    .label_style((style::FONT, 15).into_font().color(&INK))
+                    .light_line_style(RGBColor(235, 235, 235))
+                    .draw()
+                    .map_err(e)?;
+                let dominated = dominated(points);
+                // The frontier: the strategies nobody dominates, in order of cost.
+                let mut frontier: Vec<(f64, f64)> = points
+                    .iter()
+                    .zip(&dominated)
+                    .filter(|(_, d)| !**d)
+                    .map(|((x, y), _)| (x.value, y.value))
+                    .filter(|(x, y)| finite(*x) && finite(*y))
+                    .collect();
+                frontier.sort_by(|a, b| a.0.total_cmp(&b.0));
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        frontier,
+                        8,
+                        5,
+                        RGBColor(120, 120, 120).stroke_width(2),
+                    ))
+                    .map_err(e)?;
+                let label = (style::FONT, 15).into_font().color(&INK);
+                for ((x, y), dominated) in points.iter().zip(&dominated) {
+                    if !(finite(x.value) && finite(y.value)) {
+                        continue;
+                    }
+                    let color = x.color;
+                    let whiskers =
+                        [((x.low, y.value), (x.high, y.value)), ((x.value, y.low), (x.value, y.high))];
+                    for (a, b) in whiskers
+                        .into_iter()
+                        .filter(|(a, b)| finite(a.0) && finite(a.1) && finite(b.0) && finite(b.1))
+                    {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(vec![a, b], color.stroke_width(2))))
+                            .map_err(e)?;
+                    }
+                    let dot = if *dominated { color.stroke_width(3) } else { color.filled() };
+                    chart.draw_series(std::iter::once(Circle::new((x.value, y.value), 8, dot))).map_err(e)?;
+                    let name = if *dominated { format!("{} (dominated)", x.label) } else { x.label.clone() };
+                    // Beside the dot, towards the middle of the plot, so that no name runs off it.
+                    let right_half = x.value > (x0 + x1) / 2.0;
+                    let (offset, anchor) = if right_half { (-14, HPos::Right) } else { (14, HPos::Left) };
+                    let text = label.clone().pos(Pos::new(anchor, VPos::Center));
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at((x.value, y.value)) + Text::new(name, (offset, -14), text),
+                        ))
+                        .map_err(e)?;
+                }
+            }
             Kind::Network { nodes, ties, legend } => {
                 let mut chart = ChartBuilder::on(root)
                     .caption(&self.title, title)
@@ -484,6 +570,19 @@ fn bounds(lines: &[Line]) -> (f64, f64, f64, f64) {
     (x0, x1, y0, y1)
 }
 
+/// Which strategies another strategy dominates: costs no more and gives no less, one of them
+/// strictly (by the point estimates).
+pub fn dominated(points: &[(Estimate, Estimate)]) -> Vec<bool> {
+    points
+        .iter()
+        .map(|(x, y)| {
+            points.iter().any(|(ox, oy)| {
+                ox.value <= x.value && oy.value >= y.value && (ox.value < x.value || oy.value > y.value)
+            })
+        })
+        .collect()
+}
+
 fn pad(lo: f64, hi: f64) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
@@ -493,4 +592,20 @@ fn pad(lo: f64, hi: f64) -> (f64, f64) {
     // below its smallest value, so that a dot or an interval there is not drawn on the axis.
     let below = if lo == 0.0 { 0.0 } else { 0.05 * span };
     (lo - below, hi + 0.08 * span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dominated_strategies_cost_no_less_and_give_no_more() {
+        let e =
+            |v: f64| Estimate { label: String::new(), value: v, low: v, high: v, color: RGBColor(0, 0, 0) };
+        // (cost, innovations): the second costs more and gives less; the third ties the first on
+        // cost and gives less; the fourth costs more and gives more (on the frontier).
+        let points = vec![(e(100.0), e(50.0)), (e(120.0), e(40.0)), (e(100.0), e(45.0)), (e(150.0), e(80.0))];
+        assert_eq!(dominated(&points), vec![false, true, true, false]);
+        assert_eq!(dominated(&points[..1]), vec![false], "alone, nothing is dominated");
+    }
 }

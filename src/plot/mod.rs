@@ -253,6 +253,30 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
             });
         }
     }
+    // The cost-effectiveness plane: innovations against venue cost.
+    let estimate = |r: &compare::CompareRow, k: usize| Estimate {
+        label: r.strategy.clone(),
+        value: r.mean.unwrap_or(f64::NAN),
+        low: r.ci_low.unwrap_or(f64::NAN),
+        high: r.ci_high.unwrap_or(f64::NAN),
+        color: style::series(k),
+    };
+    let of = |metric: &'static str| rows.iter().filter(move |r| r.metric == metric);
+    let points: Vec<(Estimate, Estimate)> = of("venue_cost")
+        .zip(of("innovations"))
+        .enumerate()
+        .map(|(k, (cost, innovations))| (estimate(cost, k), estimate(innovations, k)))
+        .collect();
+    if points.iter().any(|(x, y)| x.value.is_finite() && y.value.is_finite()) {
+        charts.push(Chart {
+            file: "compare_plane".into(),
+            title: "Innovations against cost, by strategy".into(),
+            x_label: format!("venue cost per run ({cost_unit})"),
+            y_label: "innovations per run".into(),
+            caption: "The cost-effectiveness plane: each strategy's mean venue cost and innovations with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no fewer innovations) is dominated and drawn hollow; the dashed line is the efficient frontier through the rest, in order of cost.".into(),
+            kind: Kind::Plane { points },
+        });
+    }
     Ok(charts)
 }
 

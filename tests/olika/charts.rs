@@ -158,7 +158,12 @@ fn compare_and_sweep_folders_get_their_charts() {
         .success();
     check_charts(
         &tmp.path().join("cmp"),
-        &["compare_innovations", "compare_difference_innovations", "compare_cost_per_innovation"],
+        &[
+            "compare_innovations",
+            "compare_difference_innovations",
+            "compare_cost_per_innovation",
+            "compare_plane",
+        ],
     );
     check_report(&tmp.path().join("cmp/report.html"));
     // A two-parameter grid: heatmaps. One parameter: response curves. Three: nothing, and a note.
