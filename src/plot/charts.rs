@@ -173,21 +173,7 @@ impl Chart {
                 let stacked = matches!(self.kind, Kind::Stacked { .. });
                 let lines = if stacked { stack(lines) } else { lines.clone() };
                 let (x0, x1, y0, y1) = bounds(&lines);
-                let mut chart = ChartBuilder::on(root)
-                    .caption(&self.title, title)
-                    .margin(16)
-                    .x_label_area_size(48)
-                    .y_label_area_size(72)
-                    .build_cartesian_2d(x0..x1, y0..y1)
-                    .map_err(e)?;
-                chart
-                    .configure_mesh()
-                    .x_desc(&self.x_label)
-                    .y_desc(&self.y_label)
-                    .label_style((style::FONT, 15).into_font().color(&INK))
-                    .light_line_style(RGBColor(235, 235, 235))
-                    .draw()
-                    .map_err(e)?;
+                let mut chart = self.numeric(root, x0..x1, y0..y1)?;
                 for (k, line) in lines.iter().enumerate() {
                     let color = line.color;
                     if stacked {
@@ -304,21 +290,7 @@ impl Chart {
                     }
                 };
                 let ((x0, x1), (y0, y1)) = (span(&mut { xs }), span(&mut { ys }));
-                let mut chart = ChartBuilder::on(root)
-                    .caption(&self.title, title)
-                    .margin(16)
-                    .x_label_area_size(48)
-                    .y_label_area_size(72)
-                    .build_cartesian_2d(x0..x1, y0..y1)
-                    .map_err(e)?;
-                chart
-                    .configure_mesh()
-                    .x_desc(&self.x_label)
-                    .y_desc(&self.y_label)
-                    .label_style((style::FONT, 15).into_font().color(&INK))
-                    .light_line_style(RGBColor(235, 235, 235))
-                    .draw()
-                    .map_err(e)?;
+                let mut chart = self.numeric(root, x0..x1, y0..y1)?;
                 let dominated = dominated(points);
                 // The frontier: the strategies nobody dominates, in order of cost.
                 let mut frontier: Vec<(f64, f64)> = points
@@ -487,6 +459,12 @@ impl Chart {
     }
 }
 
+type NumericChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
 type CategoryChart<'a, DB> = ChartContext<
     'a,
     DB,
@@ -497,6 +475,33 @@ type CategoryChart<'a, DB> = ChartContext<
 >;
 
 impl Chart {
+    /// A chart with numbers along both axes, its mesh drawn.
+    fn numeric<'a, DB: DrawingBackend>(
+        &self,
+        root: &'a DrawingArea<DB, Shift>,
+        x: std::ops::Range<f64>,
+        y: std::ops::Range<f64>,
+    ) -> std::result::Result<NumericChart<'a, DB>, String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        let title = (style::FONT, 22).into_font().style(FontStyle::Bold).color(&INK);
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, title)
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x, y)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .label_style((style::FONT, 15).into_font().color(&INK))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(e)?;
+        Ok(chart)
+    }
+
     /// A chart with values along x and one labelled category per row.
     fn categories<'a, DB: DrawingBackend>(
         &self,
