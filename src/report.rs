@@ -102,11 +102,11 @@ fn question(html: &mut String, scenarios: &[toml::Table]) {
 
 fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::Table]) {
     html.push_str("<h2 id=\"scenario\">The scenario</h2>\n");
-    for s in scenarios {
-        if scenarios.len() > 1 {
-            let _ = writeln!(html, "<h3>{}</h3>", escape(text(s, "name")));
-        }
-        let empty = toml::Table::new();
+    let empty = toml::Table::new();
+    let cost_unit = manifest.cost_unit();
+    // The city (populations, steps) and the key parameters, said once when every strategy of a
+    // comparison shares them, and per strategy otherwise.
+    let city = |s: &toml::Table| {
         let pops = s.get("populations").and_then(|p| p.as_table()).unwrap_or(&empty);
         let total: i64 = pops.values().filter_map(|p| p.get("count").and_then(|c| c.as_integer())).sum();
         let list: Vec<String> = pops
@@ -123,13 +123,44 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
                 )
             })
             .collect();
-        let _ = writeln!(
-            html,
-            "<p>{total} organisations — {} — over {} steps (months), {} replications.</p>",
+        format!(
+            "{total} organisations — {} — over {} steps (months), {} replications",
             list.join(", "),
             escape(&value(s, "steps")),
             manifest.replications
-        );
+        )
+    };
+    let key_parameters = |s: &toml::Table| {
+        format!(
+            "Key parameters: homophily h = {}, sector distance δ = {}, learning λ = {}, equity e = {}, innovation rate ρ = {}, trust gain γ = {}, external and imitation diffusion p = {}, q = {}.",
+            escape(&value(s, "homophily")),
+            escape(&value(s, "sector_distance")),
+            escape(&value(s, "learning")),
+            escape(&value(s, "equity")),
+            escape(&value(s, "innovation.rate")),
+            escape(&value(s, "trust.gain")),
+            escape(&value(s, "diffusion.external")),
+            escape(&value(s, "diffusion.imitation"))
+        )
+    };
+    let shared = |f: &dyn Fn(&toml::Table) -> String| {
+        let all: Vec<String> = scenarios.iter().map(f).collect();
+        (scenarios.len() > 1 && all.windows(2).all(|w| w[0] == w[1])).then(|| all[0].clone())
+    };
+    let (shared_city, shared_keys) = (shared(&city), shared(&key_parameters));
+    if let Some(c) = &shared_city {
+        let _ = writeln!(html, "<p>Every strategy: {c}, the same organisations on the same seeds.</p>");
+    }
+    if let Some(k) = &shared_keys {
+        let _ = writeln!(html, "<p>{k} The strategies differ in their venues:</p>");
+    }
+    for s in scenarios {
+        if scenarios.len() > 1 {
+            let _ = writeln!(html, "<h3>{}</h3>", escape(text(s, "name")));
+        }
+        if shared_city.is_none() {
+            let _ = writeln!(html, "<p>{}.</p>", city(s));
+        }
         let venues = s.get("venues").and_then(|p| p.as_table()).unwrap_or(&empty);
         if venues.is_empty() {
             html.push_str("<p>No venues: organisations meet only by approaching each other directly.</p>\n");
@@ -149,7 +180,7 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
                 };
                 let _ = writeln!(
                     html,
-                    "<li><strong>{}</strong>: a {} {}, {} seats, {} mix, facilitation {}, cost {} per meeting{}</li>",
+                    "<li><strong>{}</strong>: a {} {}, {} seats, {} mix, facilitation {}, cost {} {} per meeting{}</li>",
                     escape(name),
                     escape(&value(v, "kind")),
                     match value(v, "every").as_str() {
@@ -160,23 +191,15 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
                     escape(&mix),
                     escape(&value(v, "facilitation")),
                     escape(&value(v, "cost")),
+                    escape(&cost_unit),
                     off
                 );
             }
             html.push_str("</ul>\n");
         }
-        let _ = writeln!(
-            html,
-            "<p>Key parameters: homophily h = {}, sector distance δ = {}, learning λ = {}, equity e = {}, innovation rate ρ = {}, trust gain γ = {}, external and imitation diffusion p = {}, q = {}.</p>",
-            escape(&value(s, "homophily")),
-            escape(&value(s, "sector_distance")),
-            escape(&value(s, "learning")),
-            escape(&value(s, "equity")),
-            escape(&value(s, "innovation.rate")),
-            escape(&value(s, "trust.gain")),
-            escape(&value(s, "diffusion.external")),
-            escape(&value(s, "diffusion.imitation"))
-        );
+        if shared_keys.is_none() {
+            let _ = writeln!(html, "<p>{}</p>", key_parameters(s));
+        }
         if let Some(sweep) = s.get("sweep").and_then(|v| v.as_table()) {
             let _ = writeln!(
                 html,

@@ -166,6 +166,10 @@ fn compare_and_sweep_folders_get_their_charts() {
         ],
     );
     check_report(&tmp.path().join("cmp/report.html"));
+    // The city and the key parameters the strategies share are said once, not once per strategy.
+    let report = fs::read_to_string(tmp.path().join("cmp/report.html")).unwrap();
+    assert_eq!(report.matches("Key parameters:").count(), 1);
+    assert_eq!(report.matches("Every strategy: 150 organisations").count(), 1);
     // A two-parameter grid: heatmaps. One parameter: response curves. Three: nothing, and a note.
     let base = scenarios().join("baseline.toml");
     let sweeps = [
