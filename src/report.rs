@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::experiment::compare::{quadrant, RATIOS};
+use crate::experiment::compare::{Quadrant, RATIOS};
 use crate::observe::HEADLINE;
 use crate::output::format::{cost_metric_unit, human, interval, p_value};
 use crate::output::network::escape;
@@ -234,8 +234,11 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
         let incremental = |metric: &str| RATIOS.iter().find(|r| r.0 == metric);
         for metric in HEADLINE.iter().flat_map(|m| std::iter::once(*m).chain(incremental(m).map(|r| r.3))) {
             for r in rows.iter().filter(|r| r.metric == metric) {
-                let reading =
-                    RATIOS.iter().find(|x| x.3 == metric).map_or("", |x| quadrant(&rows, &r.strategy, x));
+                let reading = RATIOS
+                    .iter()
+                    .find(|x| x.3 == metric)
+                    .and_then(|x| Quadrant::of(&rows, &r.strategy, x))
+                    .map_or("", Quadrant::words);
                 let _ = writeln!(
                     html,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Report;
-use crate::experiment::compare::{quadrant, CompareRow, RATIOS};
+use crate::experiment::compare::{CompareRow, Quadrant, RATIOS};
 use crate::observe::HEADLINE;
 use crate::output::format::{cost_metric_unit, human, interval, p_value};
 
@@ -44,9 +44,8 @@ pub fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
     let incremental = |metric: &str| RATIOS.iter().find(|r| r.0 == metric).map(|r| r.3);
     let metrics = HEADLINE.iter().flat_map(|m| std::iter::once(*m).chain(incremental(m)));
     for metric in metrics {
-        let all = rows;
-        let rows: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
-        if rows.iter().all(|r| r.mean.is_none()) {
+        let own: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
+        if own.iter().all(|r| r.mean.is_none()) {
             continue;
         }
         match cost_metric_unit(metric, cost_unit) {
@@ -54,7 +53,7 @@ pub fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
             None => writeln!(out, "{metric}"),
         }
         .ok();
-        for r in rows.iter().filter(|r| r.mean.is_some()) {
+        for r in own.iter().filter(|r| r.mean.is_some()) {
             let mut line =
                 format!("  {:<26} {:>10} {:<24}", r.strategy, human(r.mean), interval(r.ci_low, r.ci_high));
             if r.difference.is_some() {
@@ -67,7 +66,8 @@ pub fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
                 );
             }
             if let Some(ratio) = RATIOS.iter().find(|x| x.3 == metric) {
-                let _ = write!(line, " {}", quadrant(all, &r.strategy, ratio));
+                let _ =
+                    write!(line, " {}", Quadrant::of(rows, &r.strategy, ratio).map_or("", Quadrant::words));
             }
             let _ = writeln!(out, "{line}");
         }
@@ -135,23 +135,14 @@ pub fn ranking(rows: &[CompareRow], metric: &str, more_is_better: bool, cost_uni
             Some((c, _)) if c < 0.0 => format!("for {} {cost_unit} less", human(Some(-c))),
             _ => "at the same cost".to_string(),
         };
-        let icer = find(&r.strategy, "incremental_cost_per_innovation").and_then(|i| i.mean);
-        let reading =
-            match (difference("venue_cost").map(|d| d.0), difference("innovations").map(|d| d.0), icer) {
-                (Some(c), Some(o), _) if c <= 0.0 && o > 0.0 => {
-                    format!("it dominates {baseline} (costs no more, gives more)")
-                }
-                (Some(c), Some(o), _) if c >= 0.0 && o < 0.0 => {
-                    format!("{baseline} dominates it (it costs no less and gives less)")
-                }
-                (Some(c), Some(o), Some(i)) if c > 0.0 && o > 0.0 => {
-                    format!("each extra innovation costs {} {cost_unit}", human(Some(i)))
-                }
-                (Some(c), Some(o), Some(i)) if c < 0.0 && o < 0.0 => {
-                    format!("it saves {} {cost_unit} per innovation given up", human(Some(i)))
-                }
-                _ => String::new(),
-            };
+        let icer = || human(find(&r.strategy, "incremental_cost_per_innovation").and_then(|i| i.mean));
+        let reading = match RATIOS.first().and_then(|ratio| Quadrant::of(rows, &r.strategy, ratio)) {
+            Some(Quadrant::Dominant) => format!("it dominates {baseline} (costs no more, gives more)"),
+            Some(Quadrant::Dominated) => format!("{baseline} dominates it (it costs no less and gives less)"),
+            Some(Quadrant::ExtraCost) => format!("each extra innovation costs {} {cost_unit}", icer()),
+            Some(Quadrant::Saving) => format!("it saves {} {cost_unit} per innovation given up", icer()),
+            None => String::new(),
+        };
         let _ = writeln!(out, "- {} gave {innovations} and {value} {cost}: {reading}.", r.strategy);
     }
     out

@@ -134,22 +134,48 @@ fn ratio_rows(
     rows
 }
 
-/// How to read an incremental cost, from the signs of the mean paired differences in cost and
-/// outcome against the baseline (the quadrants of the cost-effectiveness plane).
-pub fn quadrant(
-    rows: &[CompareRow],
-    strategy: &str,
-    (_, cost, outcome, _): &(&str, &str, &str, &str),
-) -> &'static str {
-    let difference = |metric: &str| {
-        rows.iter().find(|r| r.strategy == strategy && r.metric == metric).and_then(|r| r.difference)
-    };
-    match (difference(cost), difference(outcome)) {
-        (Some(c), Some(o)) if c <= 0.0 && o > 0.0 => "(dominant: costs no more, gives more)",
-        (Some(c), Some(o)) if c >= 0.0 && o < 0.0 => "(dominated: costs no less, gives less)",
-        (Some(c), Some(o)) if c > 0.0 && o > 0.0 => "(extra cost per extra unit)",
-        (Some(c), Some(o)) if c < 0.0 && o < 0.0 => "(saving per unit given up)",
-        _ => "",
+/// Where a strategy lies on the cost-effectiveness plane against the baseline, from the signs of
+/// its mean paired differences in cost and outcome: how to read its incremental cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quadrant {
+    /// Costs no more, gives more.
+    Dominant,
+    /// Costs no less, gives less.
+    Dominated,
+    /// Costs more, gives more: the incremental cost is the price of an extra unit.
+    ExtraCost,
+    /// Costs less, gives less: the incremental cost is the saving per unit given up.
+    Saving,
+}
+
+impl Quadrant {
+    /// The quadrant of `strategy` for the cost per outcome `ratio` (an entry of `RATIOS`), if both
+    /// differences are known and not both zero.
+    pub fn of(
+        rows: &[CompareRow],
+        strategy: &str,
+        (_, cost, outcome, _): &(&str, &str, &str, &str),
+    ) -> Option<Self> {
+        let difference = |metric: &str| {
+            rows.iter().find(|r| r.strategy == strategy && r.metric == metric).and_then(|r| r.difference)
+        };
+        match (difference(cost)?, difference(outcome)?) {
+            (c, o) if c <= 0.0 && o > 0.0 => Some(Quadrant::Dominant),
+            (c, o) if c >= 0.0 && o < 0.0 => Some(Quadrant::Dominated),
+            (c, o) if c > 0.0 && o > 0.0 => Some(Quadrant::ExtraCost),
+            (c, o) if c < 0.0 && o < 0.0 => Some(Quadrant::Saving),
+            _ => None,
+        }
+    }
+
+    /// The reading in a few words, as the terminal's table and the report print it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Quadrant::Dominant => "(dominant: costs no more, gives more)",
+            Quadrant::Dominated => "(dominated: costs no less, gives less)",
+            Quadrant::ExtraCost => "(extra cost per extra unit)",
+            Quadrant::Saving => "(saving per unit given up)",
+        }
     }
 }
 

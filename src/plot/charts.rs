@@ -475,6 +475,18 @@ type CategoryChart<'a, DB> = ChartContext<
 >;
 
 impl Chart {
+    /// The frame every chart with axes shares: its title, margin and label areas.
+    fn frame<'a, 'b, DB: DrawingBackend>(
+        &'b self,
+        root: &'a DrawingArea<DB, Shift>,
+        y_label_area: u32,
+    ) -> ChartBuilder<'a, 'b, DB> {
+        let title = (style::FONT, 22).into_font().style(FontStyle::Bold).color(&INK);
+        let mut builder = ChartBuilder::on(root);
+        builder.caption(&self.title, title).margin(16).x_label_area_size(48).y_label_area_size(y_label_area);
+        builder
+    }
+
     /// A chart with numbers along both axes, its mesh drawn.
     fn numeric<'a, DB: DrawingBackend>(
         &self,
@@ -483,14 +495,7 @@ impl Chart {
         y: std::ops::Range<f64>,
     ) -> std::result::Result<NumericChart<'a, DB>, String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-        let title = (style::FONT, 22).into_font().style(FontStyle::Bold).color(&INK);
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title)
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x, y)
-            .map_err(e)?;
+        let mut chart = self.frame(root, 72).build_cartesian_2d(x, y).map_err(e)?;
         chart
             .configure_mesh()
             .x_desc(&self.x_label)
@@ -511,14 +516,8 @@ impl Chart {
         label_width: u32,
     ) -> std::result::Result<CategoryChart<'a, DB>, String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-        let title = (style::FONT, 22).into_font().style(FontStyle::Bold).color(&INK);
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, title)
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(x, segments(labels.len()))
-            .map_err(e)?;
+        let mut chart =
+            self.frame(root, label_width).build_cartesian_2d(x, segments(labels.len())).map_err(e)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
