@@ -2,6 +2,8 @@
 //! formation").
 
 use super::tie::{Origin, Status, Tie, Work};
+use rand::RngCore;
+
 use super::{chance, World};
 
 /// Chance that an encounter becomes an interaction: p = f + (1 - f)(1 - d)^h. Homophily h pulls
@@ -36,6 +38,7 @@ pub fn partnership_start(
 impl World {
     /// An encounter between a and b with facilitation f; returns whether they interacted.
     pub(crate) fn encounter(&mut self, a: u32, b: u32, facilitation: f64, origin: Origin) -> bool {
+        self.play_out(a, b);
         if a == b || !self.interacts(a, b, facilitation) {
             return false;
         }
@@ -57,8 +60,11 @@ impl World {
 
     /// A follow-up: an encounter (f = 0) on an existing tie.
     pub(crate) fn follow_up(&mut self, id: u32) {
-        let tie = self.ties.get(id);
-        if self.interacts(tie.a, tie.b, 0.0) {
+        let (a, b) = (self.ties.get(id).a, self.ties.get(id).b);
+        self.play_out_once(a, b);
+        // The event's first draw decided that the follow-up happens (`World::step`).
+        self.own.next_u32();
+        if self.interacts(a, b, 0.0) {
             self.interact(id, 0.0);
         }
     }
@@ -68,7 +74,7 @@ impl World {
     pub(crate) fn interacts(&mut self, a: u32, b: u32, facilitation: f64) -> bool {
         let k = self.knowledge.differing(a, b);
         let p = facilitation + (1.0 - facilitation) * self.sameness[k];
-        chance(&mut self.rng, p)
+        chance(&mut self.own, p)
     }
 
     /// An interaction on an existing tie: trust grows, both sides may learn, a partnership may start.
@@ -86,11 +92,11 @@ impl World {
     /// Each side, with probability λ, copies one trait on which they differ (Axelrod's rule).
     pub(crate) fn learn(&mut self, a: u32, b: u32) {
         let lambda = self.scenario.learning;
-        if chance(&mut self.rng, lambda) {
-            self.knowledge.copy_one(a, b, &mut self.rng);
+        if chance(&mut self.own, lambda) {
+            self.knowledge.copy_one(a, b, &mut self.own);
         }
-        if chance(&mut self.rng, lambda) {
-            self.knowledge.copy_one(b, a, &mut self.rng);
+        if chance(&mut self.own, lambda) {
+            self.knowledge.copy_one(b, a, &mut self.own);
         }
     }
 
@@ -110,8 +116,8 @@ impl World {
                 let (formal, partner) = (trust_params.formal, trust_params.partner);
                 // The permission check is drawn anew at each interaction, and only when it matters.
                 let passes = trust < formal && {
-                    let pa = chance(&mut self.rng, 1.0 - self.agents.rule_orientation[a as usize]);
-                    let pb = chance(&mut self.rng, 1.0 - self.agents.rule_orientation[b as usize]);
+                    let pa = chance(&mut self.own, 1.0 - self.agents.rule_orientation[a as usize]);
+                    let pb = chance(&mut self.own, 1.0 - self.agents.rule_orientation[b as usize]);
                     pa && pb
                 };
                 if let Some(kind) = partnership_start(trust, partner, formal, passes) {

@@ -10,13 +10,15 @@ mod knowledge;
 pub mod parameters;
 mod partnership;
 mod sampling;
+mod streams;
 mod tie;
 pub mod venue;
 
 use rand::seq::SliceRandom;
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{Rng, RngCore};
 use rand_chacha::ChaCha8Rng;
 use sampling::thin;
+pub(crate) use streams::{chance, Draws, Keyed};
 
 pub use agent::{complementarity, composition, Agents, Sector, COMPOSITIONS};
 pub use diffusion::appeal;
@@ -28,39 +30,9 @@ pub use parameters::{
     Scenario, Setting, TraitDist, TrustParams, VenueSpec,
 };
 pub use partnership::{innovation_probability, phi, trust_after_work};
+pub use streams::{stream, Stream, Streams};
 pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work};
 pub use venue::{pool_mask, Lattice, Venue, VenueKind, VenueStats, KINDS};
-
-/// The random streams of one run, all derived from the run's seed: the initial population, the
-/// set-up of venues, the dynamics, and observation. Separate streams give common random numbers:
-/// two scenarios that differ only in venues start from the same population.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stream {
-    /// The initial population: traits and knowledge.
-    Population = 0,
-    /// The set-up: venues (hub members, lattice places) and seeded innovations.
-    Setup = 1,
-    /// Everything that happens during the steps.
-    Dynamics = 2,
-    /// Samples drawn to observe the world (knowledge diversity).
-    Observation = 3,
-    /// The key that fixes each organisation's membership of each innovation's market.
-    Market = 4,
-}
-
-/// True with probability p (p ≤ 0: never, p ≥ 1: always). One 32-bit draw, not a 64-bit float:
-/// Bernoulli draws are the commonest random numbers of a step, and the resolution 2⁻³² is ample.
-#[inline]
-pub(crate) fn chance(rng: &mut impl Rng, p: f64) -> bool {
-    f64::from(rng.next_u32()) < p * 4_294_967_296.0
-}
-
-/// The random stream `which` of the run with this seed.
-pub fn stream(seed: u64, which: Stream) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(which as u64);
-    rng
-}
 
 /// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
 const FORGOTTEN: f64 = 0.01;
@@ -120,6 +92,7 @@ impl Tallies {
 struct Scratch {
     order: Vec<u32>,
     attendees: Vec<u32>,
+    pairs: Vec<(u32, u32)>,
 }
 
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
@@ -149,7 +122,16 @@ pub struct World {
     counters: Tallies,
     /// Partnerships that have ended.
     partnership_log: Vec<PartnershipRecord>,
+    /// The run's random streams; the stream the stage being run draws from (`Streams::at`) and
+    /// the key of its events; the draws of the event being played out.
+    streams: Streams,
+    stage_key: u64,
     rng: ChaCha8Rng,
+    own: Keyed,
+    /// Per organisation, (stage number, encounters it began in that stage): the `n` of its
+    /// encounters' keys. Stage numbers count up through the run.
+    began: Vec<(u32, u32)>,
+    stage_number: u32,
     seen: Vec<u32>,
     stamp: u32,
     scratch: Scratch,
@@ -164,7 +146,8 @@ pub struct World {
 impl World {
     /// Builds the initial world of a run from its seed.
     pub fn new(scenario: &Scenario, seed: u64) -> World {
-        let mut population_rng = stream(seed, Stream::Population);
+        let streams = Streams::new(seed);
+        let mut population_rng = streams.at(Stream::Population, 0);
         let mut agents = Agents::default();
         for (index, pop) in scenario.populations.values().enumerate() {
             agents.add_population(index as u16, pop, &mut population_rng);
@@ -200,7 +183,7 @@ impl World {
             .collect();
         let venues = scenario.venues.iter().map(|(name, spec)| Venue::new(name, spec, &by_sector)).collect();
         let max_initiative = agents.initiative.iter().copied().fold(0.0, f64::max);
-        let market_key = stream(seed, Stream::Market).next_u64();
+        let market_key = streams.at(Stream::Market, 0).next_u64();
         let diffusion =
             diffusion::Diffusion::new(n, scenario.features, &by_sector[Sector::Public.index()], market_key);
         let mut world = World {
@@ -220,7 +203,12 @@ impl World {
             max_initiative,
             counters: Tallies::default(),
             partnership_log: Vec::new(),
-            rng: stream(seed, Stream::Setup),
+            rng: streams.at(Stream::Setup, 0),
+            streams,
+            stage_key: 0,
+            own: Keyed::default(),
+            began: vec![(0, 0); n],
+            stage_number: 0,
             seen: vec![0; n],
             stamp: 0,
             scratch: Scratch::default(),
@@ -239,12 +227,12 @@ impl World {
         };
         world.set_up_venues();
         world.seed_innovations();
-        world.rng = stream(seed, Stream::Dynamics);
         world
     }
 
     /// Innovations seeded at the start for diffusion studies: one random creator each, quality 1.
     fn seed_innovations(&mut self) {
+        self.draw_from(Stream::Setup);
         for _ in 0..self.scenario.diffusion.seed_innovations {
             let a = self.rng.random_range(0..self.agents.len() as u32);
             let feature = self.rng.random_range(0..self.knowledge.features);
@@ -304,11 +292,13 @@ impl World {
         self.counters.new_innovations = 0;
         let mut order = std::mem::take(&mut self.scratch.order);
 
-        // 1. Venues meet.
+        // 1. Venues meet, each drawing from its own stream.
+        self.draw_from(Stream::Venues);
         order.clear();
         order.extend((0..self.venues.len() as u32).filter(|&v| self.venues[v as usize].meets(self.t)));
         order.shuffle(&mut self.rng);
         for &v in &order {
+            self.draw_from(self.venues[v as usize].stream);
             self.meet(v as usize);
         }
 
@@ -316,42 +306,45 @@ impl World {
         // with those who act), then let them act in random order. Acting never changes whether
         // another agent or tie acts, so this is the same as deciding in the shuffled order.
 
-        // 2. Direct approaches ("just ask", C8), to someone found by visibility (C10).
+        // 2. Direct approaches ("just ask", C8), to someone found by visibility (C10). Who approaches
+        // whom depends on nothing the venues change, so it is drawn for everyone before any
+        // encounter: two strategies on one city share these pairs exactly.
+        self.draw_from(Stream::Approaches);
         order.clear();
         let initiative = &self.agents.initiative;
         thin(&mut self.rng, initiative.len(), self.max_initiative, |a| initiative[a], &mut order);
         order.shuffle(&mut self.rng);
-        for &a in &order {
-            if let Some(b) = self.find_by_visibility(a) {
-                self.direct.encounters += 1;
-                self.encounter(a, b, 0.0, Origin::Direct);
-            }
+        let mut pairs = std::mem::take(&mut self.scratch.pairs);
+        pairs.clear();
+        pairs.extend(order.iter().filter_map(|&a| Some((a, self.find_by_visibility(a)?))));
+        for &(a, b) in &pairs {
+            self.direct.encounters += 1;
+            self.encounter(a, b, 0.0, Origin::Direct);
         }
+        self.scratch.pairs = pairs;
 
         // 3. Follow-ups, with probability follow_up · τ, of ties that are no partnership and did
         // not interact this step.
+        self.draw_from(Stream::FollowUps);
         order.clear();
-        let (ties, t, follow_up) = (&self.ties, self.t, self.scenario.follow_up);
-        thin(
-            &mut self.rng,
-            ties.id_bound(),
-            follow_up,
-            |id| {
-                let tie = ties.get(id as u32);
-                if !ties.is_alive(id as u32) || tie.status.is_partnership() || tie.last == t {
-                    0.0
-                } else {
-                    follow_up * tie.trust
-                }
-            },
-            &mut order,
-        );
+        // Whether a tie is followed up is drawn for the pair, not from a sequence over the ties:
+        // two strategies share the decision for every tie they share. The draw is the first of
+        // the pair's follow-up event, whose later draws play it out.
+        let (ties, t, key) = (&self.ties, self.t, self.stage_key);
+        let follow_up = self.scenario.follow_up;
+        order.extend(ties.ids().filter(|&id| {
+            let tie = ties.get(id);
+            !tie.status.is_partnership()
+                && tie.last != t
+                && chance(&mut Keyed::event(key, tie.a, tie.b, 0), follow_up * tie.trust)
+        }));
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.follow_up(id);
         }
 
         // 4. Partnership work.
+        self.draw_from(Stream::Work);
         order.clear();
         order.extend(self.ties.ids().filter(|&id| self.ties.get(id).status.is_partnership()));
         order.shuffle(&mut self.rng);
@@ -380,6 +373,31 @@ impl World {
         if self.scenario.until_stable {
             self.stable = self.lattices_stable();
         }
+    }
+
+    /// Begins the stage that draws from `stream`, at the current step.
+    pub(crate) fn draw_from(&mut self, stream: Stream) {
+        self.rng = self.streams.at(stream, self.t);
+        self.stage_key = self.streams.stage_key(stream, self.t);
+        self.stage_number += 1;
+    }
+
+    /// Makes the draws of an encounter that a begins with b those the next outcome draws come
+    /// from: keyed by the stage, the step, a, b and the number of encounters a began in this
+    /// stage before (a may meet b twice at one meeting).
+    pub(crate) fn play_out(&mut self, a: u32, b: u32) {
+        let began = &mut self.began[a as usize];
+        if began.0 != self.stage_number {
+            *began = (self.stage_number, 0);
+        }
+        self.own = Keyed::event(self.stage_key, a, b, began.1);
+        began.1 += 1;
+    }
+
+    /// The same for an event that happens at most once a step to a pair (a follow-up, a step of
+    /// work): keyed by the stage, the step and the pair alone.
+    pub(crate) fn play_out_once(&mut self, a: u32, b: u32) {
+        self.own = Keyed::event(self.stage_key, a, b, 0);
     }
 
     /// Someone for `a` to approach, drawn with probability proportional to visibility.

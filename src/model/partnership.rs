@@ -51,7 +51,8 @@ impl World {
         let phi = self.phi[k];
         let c = tie.work.complementarity;
         let p = innovation_probability(s.innovation.rate, phi, trust, c, m);
-        if chance(&mut self.rng, p) {
+        self.play_out_once(a, b);
+        if chance(&mut self.own, p) {
             self.innovate(id, d, phi, c);
         }
         let s = &self.scenario;
@@ -71,10 +72,10 @@ impl World {
         let tie = self.ties.get(id);
         let (a, b, origin, procurement) = (tie.a, tie.b, tie.origin, tie.work.procurement);
         let age = self.t - tie.work.since;
-        let feature = match self.knowledge.random_difference(a, b, &mut self.rng) {
+        let feature = match self.knowledge.random_difference(a, b, &mut self.own) {
             Some(f) => f,
             // Only reachable with α = 0, where identical partners still innovate: any feature.
-            None => self.rng.random_range(0..self.knowledge.features),
+            None => self.own.random_range(0..self.knowledge.features),
         };
         let value = self.knowledge.invent(feature);
         self.knowledge.set(a, feature, value);

@@ -5,7 +5,7 @@
 //! on the same feature replaces an earlier one. Innovations nobody holds are retired.
 //!
 //! Each step every organisation j makes at most one adoption decision (attention). It draws one
-//! uniform u: below p · b_j its candidate is a uniformly drawn alive innovation (the external
+//! uniform u (from a fixed set of draws per organisation, so decisions line up between strategies): below p · b_j its candidate is a uniformly drawn alive innovation (the external
 //! channel); below p · b_j + q it looks at one organisation k it imitates — whom is a [`Rule`],
 //! one file each: `ties.rs` and `full.rs` — and its candidate is one innovation k holds and it does
 //! not. It adopts the candidate if it belongs to the candidate's market (Bass's m): U_ij <
@@ -20,18 +20,17 @@ mod ties;
 
 use rand::seq::SliceRandom;
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::agent::Sector;
 use super::innovation::Innovation;
 use super::parameters::Mixing;
 use super::tie::Ties;
-use super::{chance, World};
+use super::{chance, Draws, Keyed, Stream, World};
 
 /// Whom an organisation imitates.
 trait Rule {
     /// The organisation j looks at this step, if any (`n` organisations in all).
-    fn imitated(&self, ties: &Ties, n: u32, j: u32, rng: &mut ChaCha8Rng) -> Option<u32>;
+    fn imitated(&self, ties: &Ties, n: u32, j: u32, draws: &Draws<3>) -> Option<u32>;
 }
 
 /// The rule of a scenario's `diffusion.mixing`.
@@ -174,15 +173,15 @@ impl World {
         });
     }
 
-    /// One innovation that k holds and j does not, drawn uniformly, if there is one.
-    fn candidate_from(&mut self, k: u32, j: u32) -> Option<u32> {
+    /// One innovation that k holds and j does not, drawn uniformly (with draw 2), if there is one.
+    fn candidate_from(&self, k: u32, j: u32, draws: &Draws<3>) -> Option<u32> {
         let (mine, theirs) = (self.knowledge.of(j), self.knowledge.of(k));
         let differs = |f: usize| theirs[f] != mine[f] && self.knowledge.is_invented(theirs[f]);
         let count = (0..theirs.len()).filter(|&f| differs(f)).count();
         if count == 0 {
             return None;
         }
-        let pick = self.rng.random_range(0..count);
+        let pick = draws.below(2, count);
         let f = (0..theirs.len()).filter(|&f| differs(f)).nth(pick)?;
         Some(self.innovation_of(f, theirs[f]))
     }
@@ -197,18 +196,21 @@ impl World {
         let mut adoptions = std::mem::take(&mut self.diffusion.adoptions);
         adoptions.clear();
         if p > 0.0 || q > 0.0 {
+            // Each organisation takes three draws whatever it does with them — the channel, then
+            // the picks of an imitation (the contact, then the innovation) or of the external
+            // channel — so its decision never shifts the next one's draws.
+            self.draw_from(Stream::Adoption);
             for j in 0..n {
-                let u = self.rng.random::<f64>();
+                let draws = Draws::<3>::take(&mut self.rng);
+                let u = draws.uniform(0);
                 let external = p * self.boost(j);
                 let candidate = if u < external {
                     let alive = &self.diffusion.alive;
-                    match alive.len() {
-                        0 => None,
-                        len => Some(alive[self.rng.random_range(0..len)]),
-                    }
-                    .filter(|&i| !self.holds(j, i))
+                    (!alive.is_empty())
+                        .then(|| alive[draws.below(1, alive.len())])
+                        .filter(|&i| !self.holds(j, i))
                 } else if u < external + q {
-                    rule.imitated(&self.ties, n, j, &mut self.rng).and_then(|k| self.candidate_from(k, j))
+                    rule.imitated(&self.ties, n, j, &draws).and_then(|k| self.candidate_from(k, j, &draws))
                 } else {
                     None
                 };
@@ -223,8 +225,11 @@ impl World {
         // with probability σ · s_j, once per innovation; the mandate reaches K public
         // organisations that neither hold it (at the start of the stage) nor adopt it this step.
         // Adopters are taken in random order (MODEL.md §3): which of two public adopters of one
-        // innovation scales it up, and so the order of mandates, favours no organisation. Channel
+        // innovation scales it up, and so the order of mandates, favours no organisation. Whether
+        // an adopter scales up is drawn for the adopter and the innovation, so two strategies with
+        // the same adoption share the decision. Channel
         // adoptions never collide (one per organisation), so their own order does not matter.
+        self.draw_from(Stream::ScaleUp);
         adoptions.shuffle(&mut self.rng);
         let mut mandates = std::mem::take(&mut self.diffusion.mandates);
         mandates.clear();
@@ -234,7 +239,7 @@ impl World {
             if self.agents.sector[j as usize] != Sector::Public
                 || innovation.scaled_step.is_some()
                 || innovation.creators.contains(&j)
-                || !chance(&mut self.rng, sigma * self.agents.reach[j as usize])
+                || !chance(&mut Keyed::event(self.stage_key, j, i, 0), sigma * self.agents.reach[j as usize])
             {
                 continue;
             }

@@ -174,6 +174,8 @@ pub struct Venue {
     pub members: Vec<u32>,
     /// How its meetings run; taken out while a meeting runs.
     meeting: Option<Box<dyn Meeting>>,
+    /// The random stream of its set-up and meetings, named after it.
+    pub(crate) stream: super::Stream,
     /// The pools attendance is drawn from, as sector masks (see `pool_mask`): one per sector for a
     /// balanced mix, else one. The pools themselves are shared by all venues (`World::pools`).
     pools: Vec<usize>,
@@ -205,6 +207,7 @@ impl Venue {
             stats: VenueStats::default(),
             members: Vec::new(),
             meeting: Some((spec.kind.build)(spec)),
+            stream: super::Stream::venue(name),
             pools,
         }
     }
@@ -329,6 +332,7 @@ impl World {
             if !self.venues[v].spec.kind.members {
                 continue;
             }
+            self.draw_from(self.venues[v].stream);
             let mut members = Vec::new();
             // Membership is a standing choice, not a meeting: everyone in the pool is a candidate,
             // drawn by openness like attendance.

@@ -1,0 +1,258 @@
+//! The random streams of a run, split by purpose so that common random numbers hold between
+//! strategies (DESIGN.md, "Randomness"). Every stream is a `ChaCha8Rng` with the run's key and a
+//! stream number of its own; the streams of the dynamics are moreover re-positioned at the start
+//! of every step. So a draw depends only on (run seed, purpose, step, its rank among that purpose's
+//! draws in that step): a change in one stage — a venue that another strategy lacks, an extra
+//! encounter — never shifts the draws of another stage, a venue of another name, or a later step.
+//! Two strategies that share a city therefore share every draw that does not depend on their venues:
+//! the population, who approaches whom, each organisation's adoption channel.
+//!
+//! Sequences align draws to *who* acts; what comes *of* an event is drawn from its own key
+//! ([`Keyed`]): an encounter's outcome is keyed by its stage, step, the two organisations
+//! and how many encounters the first has had in that stage this step; a partnership's work by the
+//! step and the partners. So the same pair meeting at the same step, in two strategies, has the same
+//! luck — whatever else happened before it in the step, and in whatever order.
+
+use rand::{Rng, RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// What a stream is for. Streams never overlap: each has its own ChaCha stream number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// The initial population: traits and knowledge.
+    Population,
+    /// Seeded innovations.
+    Setup,
+    /// Samples drawn to observe the world (knowledge diversity).
+    Observation,
+    /// The key that fixes each organisation's membership of each innovation's market.
+    Market,
+    /// The order in which the venues that meet in a step meet.
+    Venues,
+    /// One venue: its fixed members at set-up (step 0), then its meetings and their encounters. The
+    /// number is [`Stream::venue`]'s hash of the venue's name, so a venue draws the same numbers
+    /// whatever other venues a strategy has, and in whatever order the file lists them.
+    Venue(u64),
+    /// Direct approaches: who approaches whom, then the outcomes of those encounters.
+    Approaches,
+    /// Follow-ups of ties.
+    FollowUps,
+    /// Partnership work: innovation and its trait.
+    Work,
+    /// The adoption decision of each organisation, a fixed number of draws each (see
+    /// [`Draws`]), so one organisation's decision never shifts another's.
+    Adoption,
+    /// Scale-ups and their mandates.
+    ScaleUp,
+    /// The key of every [`Keyed`] draw.
+    Outcomes,
+}
+
+impl Stream {
+    /// The stream of the venue with this name: 64-bit FNV-1a of the name with the top bit set (the
+    /// purposes above are small numbers). FNV rather than std's hasher, whose output may change
+    /// between Rust releases: a seed must give the same run in every build.
+    pub fn venue(name: &str) -> Stream {
+        let hash = name
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        Stream::Venue(hash | 1 << 63)
+    }
+
+    /// The ChaCha stream number. The first four keep the numbers they have always had, so the
+    /// population and set-up of a seed are those of earlier releases.
+    fn number(self) -> u64 {
+        match self {
+            Stream::Population => 0,
+            Stream::Setup => 1,
+            Stream::Observation => 3,
+            Stream::Market => 4,
+            Stream::Venues => 5,
+            Stream::Approaches => 6,
+            Stream::FollowUps => 7,
+            Stream::Work => 8,
+            Stream::Adoption => 9,
+            Stream::ScaleUp => 10,
+            Stream::Outcomes => 11,
+            Stream::Venue(hash) => hash,
+        }
+    }
+}
+
+/// Words of a stream reserved for each step: far more than any stage draws in one step (a stage
+/// of 10⁵ organisations draws a few million).
+const STEP_WORDS: u32 = 32;
+
+/// The key of a run, from which every stream is cut.
+#[derive(Debug, Clone)]
+pub struct Streams {
+    key: <ChaCha8Rng as SeedableRng>::Seed,
+    /// The key of the keyed draws: the first word of the `Outcomes` stream.
+    outcomes: u64,
+}
+
+impl Streams {
+    /// The streams of the run with this seed.
+    pub fn new(seed: u64) -> Streams {
+        let key = ChaCha8Rng::seed_from_u64(seed).get_seed();
+        let mut outcomes = ChaCha8Rng::from_seed(key);
+        outcomes.set_stream(Stream::Outcomes.number());
+        Streams { key, outcomes: outcomes.next_u64() }
+    }
+
+    /// Stream `which`, positioned at the start of step `t` (step 0: set-up).
+    pub fn at(&self, which: Stream, t: u32) -> ChaCha8Rng {
+        let mut rng = ChaCha8Rng::from_seed(self.key);
+        rng.set_stream(which.number());
+        rng.set_word_pos(u128::from(t) << STEP_WORDS);
+        rng
+    }
+
+    /// The key of the events of stage `which` at step `t` (see [`Keyed::event`]).
+    pub(crate) fn stage_key(&self, which: Stream, t: u32) -> u64 {
+        mix(mix(self.outcomes ^ which.number()) ^ u64::from(t))
+    }
+}
+
+/// SplitMix64's finaliser: a bijection of 64-bit words whose every output bit depends on every
+/// input bit.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The draws of one event: a SplitMix64 sequence (Steele, Lea & Flood 2014) started from a hash of
+/// the event's keys — cheap enough to start for every encounter, which a ChaCha stream is not.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Keyed {
+    state: u64,
+}
+
+impl Keyed {
+    /// The draws of the event between organisations a and b with this stage key, `n` telling
+    /// apart events with the same other keys.
+    pub(crate) fn event(stage_key: u64, a: u32, b: u32, n: u32) -> Keyed {
+        Keyed { state: mix(stage_key ^ mix(u64::from(a) << 32 | u64::from(b)) ^ u64::from(n)) }
+    }
+}
+
+impl RngCore for Keyed {
+    fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        mix(self.state)
+    }
+
+    fn next_u32(&mut self) -> u32 {
+        (self.next_u64() >> 32) as u32
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            chunk.copy_from_slice(&self.next_u64().to_le_bytes()[..chunk.len()]);
+        }
+    }
+}
+
+/// The random stream `which` of the run with this seed, at its start.
+pub fn stream(seed: u64, which: Stream) -> ChaCha8Rng {
+    Streams::new(seed).at(which, 0)
+}
+
+/// True with probability p (p ≤ 0: never, p ≥ 1: always). One 32-bit draw, not a 64-bit float:
+/// Bernoulli draws are the commonest random numbers of a step, and the resolution 2⁻³² is ample.
+#[inline]
+pub(crate) fn chance(rng: &mut impl Rng, p: f64) -> bool {
+    f64::from(rng.next_u32()) < p * 4_294_967_296.0
+}
+
+/// A fixed number of 64-bit draws taken at once, for a decision whose later draws are needed only
+/// on some branches: taking them all keeps the stream aligned for whoever decides next.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Draws<const K: usize>([u64; K]);
+
+impl<const K: usize> Draws<K> {
+    /// The next K words of `rng`.
+    pub(crate) fn take(rng: &mut ChaCha8Rng) -> Self {
+        Draws(std::array::from_fn(|_| rng.next_u64()))
+    }
+
+    /// Draw k as a uniform number in [0, 1), with 53 random bits.
+    pub(crate) fn uniform(&self, k: usize) -> f64 {
+        (self.0[k] >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Draw k as an index in 0..n by multiply-and-shift: no rejection, so always one word, with a
+    /// bias below n / 2⁶⁴ — far under anything a run could detect.
+    pub(crate) fn below(&self, k: usize, n: usize) -> usize {
+        ((u128::from(self.0[k]) * n as u128) >> 64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_positioned_by_step_and_separated_by_purpose() {
+        let streams = Streams::new(7);
+        let first = |s: Stream, t: u32| streams.at(s, t).next_u64();
+        assert_eq!(first(Stream::Work, 3), first(Stream::Work, 3));
+        assert_ne!(first(Stream::Work, 3), first(Stream::Work, 4));
+        assert_ne!(first(Stream::Work, 3), first(Stream::Adoption, 3));
+        assert_ne!(first(Stream::venue("hub"), 3), first(Stream::venue("hubs"), 3));
+        // Step t's draws start where nothing of step t - 1 could reach.
+        let mut before = streams.at(Stream::Work, 2);
+        for _ in 0..1000 {
+            before.next_u64();
+        }
+        assert_ne!(before.next_u64(), first(Stream::Work, 3));
+        // The set-up streams are those of earlier releases: stream number, position 0.
+        let mut old = ChaCha8Rng::seed_from_u64(7);
+        old.set_stream(0);
+        assert_eq!(stream(7, Stream::Population).next_u64(), old.next_u64());
+    }
+
+    #[test]
+    fn keyed_draws_depend_on_every_key_and_are_uniform() {
+        let streams = Streams::new(5);
+        let first = |w, t, a, b, n| Keyed::event(streams.stage_key(w, t), a, b, n).next_u64();
+        let base = first(Stream::Work, 3, 1, 2, 0);
+        assert_eq!(base, first(Stream::Work, 3, 1, 2, 0));
+        for other in [
+            first(Stream::Approaches, 3, 1, 2, 0),
+            first(Stream::Work, 4, 1, 2, 0),
+            first(Stream::Work, 3, 2, 1, 0),
+            first(Stream::Work, 3, 1, 3, 0),
+            first(Stream::Work, 3, 1, 2, 1),
+            Keyed::event(Streams::new(6).stage_key(Stream::Work, 3), 1, 2, 0).next_u64(),
+        ] {
+            assert_ne!(base, other);
+        }
+        // Uniform over neighbouring events and along one event's sequence.
+        let n = 40_000u32;
+        let mut below = 0;
+        for k in 0..n {
+            let mut rng = Keyed::event(streams.stage_key(Stream::Work, k / 200), k % 200, 7, 0);
+            below += usize::from(chance(&mut rng, 0.25)) + usize::from(chance(&mut rng, 0.25));
+        }
+        let share = below as f64 / (2 * n) as f64;
+        assert!((share - 0.25).abs() < 0.01, "share {share}");
+    }
+
+    #[test]
+    fn fixed_draws_are_uniform_and_in_range() {
+        let mut rng = stream(1, Stream::Adoption);
+        let n = 50_000;
+        let (mut sum, mut low) = (0.0, [0usize; 7]);
+        for _ in 0..n {
+            let d = Draws::<2>::take(&mut rng);
+            let u = d.uniform(0);
+            assert!((0.0..1.0).contains(&u));
+            sum += u;
+            low[d.below(1, 7)] += 1;
+        }
+        assert!((sum / n as f64 - 0.5).abs() < 0.01);
+        assert!(low.iter().all(|&c| (c as f64 / n as f64 - 1.0 / 7.0).abs() < 0.01), "{low:?}");
+    }
+}
