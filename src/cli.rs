@@ -21,6 +21,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Merge the folders of a sharded sweep into one
     Merge(MergeArgs),
+    /// Search the venue portfolio that gives the most within a budget (the [optimize] section)
+    Optimize(OptimizeArgs),
     /// Redraw the charts and report of a results folder from its CSV files
     Plot {
         /// The results folder
@@ -83,7 +85,7 @@ pub struct Overrides {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Number of replications (same as --set replications=N; for a sweep, per point, also over the
-    /// file's [sweep] replications)
+    /// file's [sweep] replications; for optimize, of each finalist)
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub replications: Option<u32>,
 }
@@ -196,6 +198,20 @@ pub struct SweepArgs {
     /// Run shard I of N: every N-th run from run I (default: SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT when set)
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// The scenario file with an [optimize] section, or the name of a built-in one
+    pub scenario: PathBuf,
+    /// The most a portfolio may cost over a run, in the scenario's cost units (default: the
+    /// section's `budget`)
+    #[arg(long, value_name = "B")]
+    pub budget: Option<f64>,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(flatten)]
+    pub execution: Execution,
 }
 
 #[derive(Debug, Args)]

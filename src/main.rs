@@ -220,6 +220,21 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             }
             return Ok(finish(&report));
         }
+        Command::Optimize(args) => {
+            // --replications sets the finalists' replications, the most any portfolio gets.
+            let mut assignments = args.overrides.assignments();
+            if let Some(r) = args.overrides.replications {
+                assignments.push(format!("optimize.replications={r}"));
+            }
+            let resolved = scenario::load_named(&args.scenario, &assignments)?;
+            let options = options(&args.execution)?;
+            let found = commands::optimize::optimize(&resolved, args.budget, &options)?;
+            if !args.execution.out.quiet {
+                let unit = olika::output::format::cost_unit(&resolved.scenario.currency);
+                println!("{}: results in {}", resolved.scenario.name, found.folder.display());
+                print!("{}", terminal::optimized(&found, unit));
+            }
+        }
         Command::Merge(args) => {
             let report = commands::merge::merge(
                 &args.dirs,

@@ -10,7 +10,7 @@ use crate::experiment::compare::{Quadrant, RATIOS};
 use crate::observe::HEADLINE;
 use crate::output::format::{cost_metric_unit, human, interval, p_value};
 use crate::output::network::escape;
-use crate::output::{compare, summary, venues, Command, Manifest};
+use crate::output::{compare, optimize, summary, venues, Command, Manifest};
 use crate::plot::Charts;
 
 /// The model's ODD description, embedded in every report.
@@ -32,10 +32,10 @@ pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
     let scenarios: Vec<toml::Table> =
         manifest.resolved_scenario.split("\n---\n").filter_map(|t| toml::from_str(t).ok()).collect();
     let mut html = String::new();
-    let title = if manifest.command == Command::Compare {
-        format!("Comparison: {}", manifest.scenario)
-    } else {
-        manifest.scenario.clone()
+    let title = match manifest.command {
+        Command::Compare => format!("Comparison: {}", manifest.scenario),
+        Command::Optimize => format!("Search: {}", manifest.scenario),
+        _ => manifest.scenario.clone(),
     };
     let _ = write!(
         html,
@@ -200,6 +200,18 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
         if shared_keys.is_none() {
             let _ = writeln!(html, "<p>{}</p>", key_parameters(s));
         }
+        if let Some(search) = s.get("optimize").and_then(|v| v.as_table()) {
+            let over = search.get("parameters").and_then(|v| v.as_table()).map_or(String::new(), |p| {
+                p.iter().map(|(k, v)| format!("{k} ∈ {v}")).collect::<Vec<_>>().join("; ")
+            });
+            let _ = writeln!(
+                html,
+                "<p>Search: the portfolio with the most {} per run over {} — successive halving on common random numbers, up to {} replications per finalist.</p>",
+                escape(&search.get("objective").and_then(|v| v.as_str()).unwrap_or("innovations").replace('_', " ")),
+                escape(&over),
+                manifest.replications
+            );
+        }
         if let Some(sweep) = s.get("sweep").and_then(|v| v.as_table()) {
             let _ = writeln!(
                 html,
@@ -221,6 +233,9 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
         Some(unit) => format!("{} ({unit})", metric.replace('_', " ")),
         None => metric.replace('_', " "),
     };
+    if manifest.command == Command::Optimize {
+        return optimize_results(html, dir, &cost_unit);
+    }
     if manifest.command == Command::Compare {
         let rows = compare::read(dir)?;
         let baseline = rows.first().map_or("", |r| r.baseline.as_str());
@@ -344,7 +359,68 @@ fn chart_section(html: &mut String, charts: &Charts) -> Result<()> {
     Ok(())
 }
 
+/// What a search found: the findings in words, the finalists, the budget–outcome curve.
+fn optimize_results(html: &mut String, dir: &Path, cost_unit: &str) -> Result<()> {
+    let (settings, portfolios) = optimize::read_portfolios(dir)?;
+    let curve = optimize::read_curve(dir)?;
+    let objective = crate::plot::objective(dir)?;
+    let runs = optimize::runs(dir)?;
+    for sentence in optimize::findings(&objective, cost_unit, &settings, &portfolios, &curve, runs) {
+        let _ = writeln!(html, "<p>{}</p>", escape(&sentence));
+    }
+    let head: String = settings.iter().map(|s| format!("<th>{}</th>", escape(s))).collect();
+    let _ = writeln!(
+        html,
+        "<p>The finalists, each run on the same replications (the same seeds), best first; “lead” is the paired difference from the next one.</p>\n<table><tr><th>rank</th>{head}<th>cost ({})</th><th>{}</th><th>95 % CI</th><th>lead</th><th>95 % CI</th><th>wins</th></tr>",
+        escape(cost_unit),
+        escape(&objective.replace('_', " "))
+    );
+    let mut finalists: Vec<&optimize::PortfolioRow> =
+        portfolios.iter().filter(|p| p.rank.is_some()).collect();
+    finalists.sort_by_key(|p| p.rank);
+    let cells =
+        |values: &[String]| values.iter().map(|v| format!("<td>{}</td>", escape(v))).collect::<String>();
+    for p in finalists {
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            p.rank.unwrap_or(0),
+            cells(&p.values),
+            human(Some(p.cost)),
+            human(p.mean),
+            interval(p.ci_low, p.ci_high),
+            human(p.lead),
+            interval(p.lead_low, p.lead_high),
+            p.wins.map_or("–".into(), |w| format!("{:.0} %", w * 100.0))
+        );
+    }
+    html.push_str("</table>\n");
+    let _ = writeln!(
+        html,
+        "<p>The best portfolio found within each budget level (portfolios.csv lists every portfolio with its cost and the runs it got).</p>\n<table><tr><th>budget ({})</th>{head}<th>cost</th><th>{}</th><th>95 % CI</th></tr>",
+        escape(cost_unit),
+        escape(&objective.replace('_', " "))
+    );
+    for c in &curve {
+        let _ = writeln!(
+            html,
+            "<tr><td>≤ {}</td>{}<td>{}</td><td>{}</td><td>{}</td></tr>",
+            human(Some(c.budget)),
+            cells(&c.values),
+            human(Some(c.cost)),
+            human(c.mean),
+            interval(c.ci_low, c.ci_high)
+        );
+    }
+    html.push_str("</table>\n");
+    Ok(())
+}
+
 fn venues(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
+    if manifest.command == Command::Optimize {
+        // A search records no venues; its portfolios' costs are in its tables.
+        return Ok(());
+    }
     html.push_str("<h2 id=\"venues\">Venues and costs</h2>\n");
     if manifest.command != Command::Run {
         html.push_str(

@@ -39,6 +39,7 @@ done
 "$olika" merge --quiet -o out/merged out/shard-0 out/shard-1
 "$olika" compare "${rec[@]}" -o out/compare scenarios/strategies/round_tables.toml \
   scenarios/strategies/hub.toml scenarios/strategies/matchmaking_day.toml
+"$olika" optimize "${rec[@]}" -o out/optimize scenarios/optimize/venue_portfolio.toml --replications 12
 "$olika" check scenarios/strategies/hub.toml > out/check-hub.txt
 "$olika" params --markdown > out/params.md
 

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod compare;
 pub mod merge;
+pub mod optimize;
 pub mod params;
 pub mod plot;
 pub mod run;

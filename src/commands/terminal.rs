@@ -169,3 +169,44 @@ pub fn progress_bar(len: u64, show: bool) -> ProgressBar {
     bar.set_style(style);
     bar
 }
+
+/// What `olika optimize` found: the findings in words, the finalists and the budget–outcome curve.
+pub fn optimized(found: &super::optimize::Optimized, cost_unit: &str) -> String {
+    use crate::output::optimize::{described, findings};
+    let mut out = String::new();
+    for sentence in
+        findings(&found.objective, cost_unit, &found.settings, &found.portfolios, &found.curve, found.runs)
+    {
+        let _ = writeln!(out, "{sentence}");
+    }
+    let _ = writeln!(
+        out,
+        "\nfinalists ({} per run, {} replications each)",
+        found.objective,
+        found.finalists().first().map_or(0, |p| p.replications)
+    );
+    for p in found.finalists() {
+        let _ = writeln!(
+            out,
+            "  {}. {:>10} {:<24} cost {} {cost_unit}: {}",
+            p.rank.unwrap_or(0),
+            human(p.mean),
+            interval(p.ci_low, p.ci_high),
+            human(Some(p.cost)),
+            described(&found.settings, &p.values)
+        );
+    }
+    let _ = writeln!(out, "\nbest found at each budget ({cost_unit})");
+    for c in &found.curve {
+        let _ = writeln!(
+            out,
+            "  ≤ {:>10} {:>10} {:<24} cost {}: {}",
+            human(Some(c.budget)),
+            human(c.mean),
+            interval(c.ci_low, c.ci_high),
+            human(Some(c.cost)),
+            described(&found.settings, &c.values)
+        );
+    }
+    out
+}

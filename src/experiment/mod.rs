@@ -4,6 +4,7 @@
 pub mod budget;
 pub mod compare;
 pub mod design;
+pub mod optimize;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,9 @@ pub struct Plan {
     pub points: Points,
     /// Replications per point.
     pub replications: u32,
+    /// The replication number of each point's first run (0 but for a plan that continues earlier
+    /// replications, as a round of `olika optimize` does).
+    first_replication: u32,
     root: u64,
     independent: bool,
     source: Source,
@@ -189,7 +193,31 @@ impl Plan {
         source: Source,
         hash: String,
     ) -> Plan {
-        Plan { hash, columns, points, replications, root, independent, source }
+        Plan { hash, columns, points, replications, first_replication: 0, root, independent, source }
+    }
+
+    /// Scenarios built in code (the portfolios of `olika optimize`), each a point named by its
+    /// `values` under `columns`, running replications `first..first + count` with the seeds any
+    /// plan of this root gives them: scenarios with the same seed share their random numbers.
+    pub fn scenarios(
+        scenarios: Vec<Arc<Scenario>>,
+        columns: Vec<String>,
+        values: Vec<Point>,
+        root: u64,
+        replications: std::ops::Range<u32>,
+        hash: String,
+    ) -> Plan {
+        let count = replications.end.saturating_sub(replications.start);
+        let plan = Plan::build(
+            root,
+            count,
+            columns,
+            Points::Listed(values),
+            false,
+            Source::Strategies(scenarios),
+            hash,
+        );
+        Plan { first_replication: replications.start, ..plan }
     }
 
     /// The values of point `p`.
@@ -205,7 +233,7 @@ impl Plan {
     /// Run `id`: run_id = point · replications + replication.
     pub fn run(&self, id: u64) -> RunSpec {
         let replications = u64::from(self.replications.max(1));
-        let (p, r) = ((id / replications) as u32, (id % replications) as u32);
+        let (p, r) = ((id / replications) as u32, self.first_replication + (id % replications) as u32);
         // Common random numbers: every point uses the same seeds, unless asked otherwise.
         let root =
             if self.independent { splitmix64(self.root ^ splitmix64(u64::from(p) + 1)) } else { self.root };

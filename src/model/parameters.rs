@@ -186,6 +186,31 @@ pub struct VenueSpec {
     pub settings: BTreeMap<String, Setting>,
 }
 
+impl VenueSpec {
+    /// Whether it meets in step t (from 1): enabled, and (t - 1 - offset) a multiple of `every`.
+    pub fn meets(&self, t: u32) -> bool {
+        let i = t - 1;
+        self.enabled && i >= self.offset && (i - self.offset).is_multiple_of(self.every)
+    }
+
+    /// How many times it meets in steps 1..=steps.
+    pub fn meetings(&self, steps: u32) -> u32 {
+        if !self.enabled || steps <= self.offset {
+            0
+        } else {
+            (steps - 1 - self.offset) / self.every + 1
+        }
+    }
+}
+
+impl Scenario {
+    /// What its venues cost over a run of `steps` steps: each one's cost × its meetings. A run that
+    /// stops early (`until_stable`) costs less.
+    pub fn planned_cost(&self) -> f64 {
+        self.venues.values().map(|v| v.cost * f64::from(v.meetings(self.steps))).sum()
+    }
+}
+
 /// The value of a kind's own key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

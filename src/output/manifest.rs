@@ -18,6 +18,8 @@ pub enum Command {
     Compare,
     /// `olika merge`: the shards of a sweep merged into one.
     Merge,
+    /// `olika optimize`: a search of venue portfolios within a budget.
+    Optimize,
 }
 
 impl Command {
@@ -28,6 +30,7 @@ impl Command {
             Command::Sweep => "sweep",
             Command::Compare => "compare",
             Command::Merge => "merge",
+            Command::Optimize => "optimize",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod folder;
 pub mod format;
 pub mod manifest;
 pub mod network;
+pub mod optimize;
 pub mod read;
 pub mod runs;
 pub mod series;
@@ -42,6 +43,12 @@ pub enum Table {
     NetworkEdges,
     /// One row per strategy and metric (`olika compare`).
     Compare,
+    /// One row per portfolio (`olika optimize`).
+    Portfolios,
+    /// One row per budget level (`olika optimize`).
+    BudgetCurve,
+    /// One row per run of a search (`olika optimize`).
+    Evaluations,
 }
 
 impl Table {
@@ -57,6 +64,9 @@ impl Table {
             Table::NetworkNodes => "network_nodes.csv",
             Table::NetworkEdges => "network_edges.csv",
             Table::Compare => "compare.csv",
+            Table::Portfolios => "portfolios.csv",
+            Table::BudgetCurve => "budget_curve.csv",
+            Table::Evaluations => "evaluations.csv",
         }
     }
 

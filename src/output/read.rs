@@ -69,13 +69,13 @@ impl Cell for String {
 }
 
 /// An empty cell is a missing value.
-impl Cell for Option<f64> {
+impl<T: Cell + Copy> Cell for Option<T> {
     const EXPECTED: &'static str = "a number or nothing";
     fn parse(text: &str) -> Option<Self> {
         if text.is_empty() {
             Some(None)
         } else {
-            text.parse().ok().map(Some)
+            T::parse(text).map(Some)
         }
     }
 }

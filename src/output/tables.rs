@@ -114,7 +114,9 @@ fn header(table: Table, columns: &[String]) -> Vec<String> {
         Table::NetworkNodes => NODE_COLUMNS.to_vec(),
         Table::NetworkEdges => EDGE_COLUMNS.to_vec(),
         Table::Runs => return RunRow::header(columns),
-        Table::Summary | Table::Compare => unreachable!("written at the end, not per run"),
+        Table::Summary | Table::Compare | Table::Portfolios | Table::BudgetCurve | Table::Evaluations => {
+            unreachable!("not a per-run table of a run, sweep or comparison")
+        }
     };
     IDS.iter().chain(&rest).map(|s| s.to_string()).collect()
 }

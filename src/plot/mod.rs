@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::experiment::stats::summarize;
 use crate::model::COMPOSITIONS;
 use crate::output::read::{Row, TableReader};
-use crate::output::{compare, summary, venues, Command, Manifest, Table};
+use crate::output::{compare, optimize, summary, venues, Command, Manifest, Table};
 
 /// The charts of a results folder, and notes on charts that were left out on purpose.
 pub struct Charts {
@@ -49,6 +49,7 @@ pub fn build(dir: &Path) -> Result<Charts> {
         }
         Command::Compare => out.charts.extend(compare_charts(dir, &manifest.cost_unit())?),
         Command::Sweep | Command::Merge => sweep_charts(dir, &manifest, &mut out)?,
+        Command::Optimize => out.charts.extend(optimize_charts(dir, &manifest.cost_unit())?),
     }
     Ok(out)
 }
@@ -377,6 +378,47 @@ fn short(text: &str) -> String {
         Ok(v) if v.fract() != 0.0 => format!("{}", (v * 1e4).round() / 1e4),
         _ => text.to_string(),
     }
+}
+
+/// The outcome an `olika optimize` folder maximised: the last column of its evaluations.csv.
+pub(crate) fn objective(dir: &Path) -> Result<String> {
+    Ok(Table::Evaluations.open(dir)?.head().last().cloned().unwrap_or_default())
+}
+
+/// The budget–outcome curve of a search: the best portfolio found within each budget level, on the
+/// cost-effectiveness plane.
+fn optimize_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
+    let rows = optimize::read_curve(dir)?;
+    let objective = objective(dir)?.replace('_', " ");
+    let points: Vec<(Estimate, Estimate)> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let label =
+                format!("≤ {}: portfolio {}", crate::output::format::human(Some(r.budget)), r.portfolio);
+            let color = style::series(k);
+            let cost = Estimate { label: label.clone(), value: r.cost, low: r.cost, high: r.cost, color };
+            let outcome = Estimate {
+                label,
+                value: r.mean.unwrap_or(f64::NAN),
+                low: r.ci_low.unwrap_or(f64::NAN),
+                high: r.ci_high.unwrap_or(f64::NAN),
+                color,
+            };
+            (cost, outcome)
+        })
+        .collect();
+    Ok((!points.is_empty())
+        .then(|| Chart {
+            file: "optimize_curve".into(),
+            title: format!("Best {objective} found at each budget"),
+            x_label: format!("venue cost per run ({cost_unit})"),
+            y_label: format!("{objective} per run"),
+            caption: format!("The budget–outcome curve: at each budget level, the portfolio the search found best within it, at its cost, with the 95 % confidence interval of its mean {objective}. A point another beats on both (costs no more, gives no less) is hollow; the dashed line joins the rest."),
+            kind: Kind::Plane { points },
+        })
+        .into_iter()
+        .collect())
 }
 
 #[cfg(test)]

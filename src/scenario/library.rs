@@ -30,6 +30,7 @@ pub static SCENARIOS: &[(&str, &str)] = &[
     ),
     ("sweeps/homophily_distance.toml", include_str!("../../scenarios/sweeps/homophily_distance.toml")),
     ("sweeps/trust_innovation_lhs.toml", include_str!("../../scenarios/sweeps/trust_innovation_lhs.toml")),
+    ("optimize/venue_portfolio.toml", include_str!("../../scenarios/optimize/venue_portfolio.toml")),
 ];
 
 /// The library's path of a scenario a user named: its path under `scenarios/` (`strategies/hub.toml`)

@@ -5,6 +5,7 @@
 //! per-population defaults (which depend on the sector) and per-venue defaults are filled in.
 
 pub mod library;
+pub mod optimize;
 pub mod params;
 mod scale;
 pub mod sweep;
@@ -39,6 +40,8 @@ pub struct Resolved {
     pub base: toml::Table,
     /// The checked `[sweep]` section, if it has one.
     pub sweep: Option<sweep::SweepSpec>,
+    /// The checked `[optimize]` section, if it has one.
+    pub optimize: Option<optimize::OptimizeSpec>,
     /// The files read, the named file first.
     pub sources: Vec<String>,
     /// The `--set` overrides applied, as given (`path=value`).
@@ -312,11 +315,13 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
     let mut provenance = Provenance { set_by: HashMap::new(), top: &top };
     let mut merged = toml::Table::new();
     // `extends` and `replace` direct the loading and are not part of the resolved scenario.
-    // `[sweep]` exists only where a file writes one.
-    for param in params::all()
-        .iter()
-        .filter(|p| !p.path.contains('*') && !DIRECTIVES.contains(&p.path) && !p.path.starts_with("sweep."))
-    {
+    // `[sweep]` and `[optimize]` exist only where a file writes them.
+    for param in params::all().iter().filter(|p| {
+        !p.path.contains('*')
+            && !DIRECTIVES.contains(&p.path)
+            && !p.path.starts_with("sweep.")
+            && !p.path.starts_with("optimize.")
+    }) {
         if let Some(default) = params::default_for(param, None) {
             insert_path(&mut merged, param.path, literal(default));
         }
@@ -339,6 +344,7 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
         apply_set(&mut merged, assignment, &mut provenance.set_by)?;
     }
     let sweep_table = merged.remove("sweep");
+    let optimize_table = merged.remove("optimize");
     fill_defaults(&mut merged, &provenance)?;
     let scenario = typed(&merged, &provenance)?;
     let print = |t: &toml::Table| {
@@ -351,14 +357,22 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
         }
         _ => None,
     };
+    let optimize = match &optimize_table {
+        Some(toml::Value::Table(t)) => Some(optimize::parse(t, &scenario, &|path| provenance.locate(path))?),
+        _ => None,
+    };
     if let Some(t) = sweep_table {
         merged.insert("sweep".into(), t);
+    }
+    if let Some(t) = optimize_table {
+        merged.insert("optimize".into(), t);
     }
     Ok(Resolved {
         scenario,
         toml: print(&merged)?,
         base,
         sweep,
+        optimize,
         sources: chain.iter().rev().map(|s| s.spans.file.clone()).collect(),
         overrides: overrides.to_vec(),
     })

@@ -108,59 +108,7 @@ pub fn parse(
     };
     let empty = toml::Table::new();
     let given = table.get("parameters").and_then(|v| v.as_table()).unwrap_or(&empty);
-    let mut parameters = Vec::new();
-    for (path, spec) in given {
-        let key = format!("sweep.parameters.{path}");
-        let param = swept_param(path, scenario, &locate(&key))?;
-        let fail = |m: String| Err(Error::input(locate(&key), Some(&key), m));
-        let values = match spec {
-            toml::Value::Array(items) => {
-                for item in items {
-                    if let Err(m) = validate::check_value(param, item) {
-                        return fail(format!("value {item}: {m}"));
-                    }
-                }
-                Values::List(items.clone())
-            }
-            toml::Value::Table(range) => {
-                if !matches!(param.domain, Domain::Float { .. } | Domain::Int { .. }) {
-                    return fail(format!("`{path}` is not a number; give a list of values"));
-                }
-                let number = |k: &str| {
-                    range.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-                };
-                let (min, max) = (number("min").unwrap_or(0.0), number("max").unwrap_or(0.0));
-                for end in [min, max] {
-                    let value = match param.domain {
-                        Domain::Int { .. } => toml::Value::Integer(end.round() as i64),
-                        _ => toml::Value::Float(end),
-                    };
-                    if let Err(m) = validate::check_value(param, &value) {
-                        return fail(m);
-                    }
-                }
-                let steps = range.get("steps").and_then(|v| v.as_integer()).map(|s| s as u32);
-                match (design, steps) {
-                    (Design::Grid | Design::Zip, None) => return fail(
-                        "a range in a grid or zip design needs `steps`, e.g. { min = 0, max = 1, steps = 5 }"
-                            .into(),
-                    ),
-                    (Design::Random | Design::Lhs, Some(_)) => return fail(
-                        "`steps` has no meaning in a random or lhs design: values are drawn from the range"
-                            .into(),
-                    ),
-                    _ => {}
-                }
-                Values::Range { min, max, steps }
-            }
-            _ => unreachable!("validated as a list or a table"),
-        };
-        parameters.push(Swept {
-            path: path.clone(),
-            integer: matches!(param.domain, Domain::Int { .. }),
-            values,
-        });
-    }
+    let mut parameters = parameters("sweep", given, design, scenario, locate)?;
     let mut rows = Vec::new();
     if design == Design::Table {
         if !parameters.is_empty() {
@@ -222,6 +170,72 @@ pub fn parse(
     })
 }
 
+/// The parameters a `[sweep]` or `[optimize]` section (`section`) varies, each checked against
+/// the scenario: every value valid for its key, a range only for numbers and with `steps` where
+/// the design lists values.
+pub(crate) fn parameters(
+    section: &str,
+    given: &toml::Table,
+    design: Design,
+    scenario: &Scenario,
+    locate: &dyn Fn(&str) -> Location,
+) -> Result<Vec<Swept>> {
+    let mut parameters = Vec::new();
+    for (path, spec) in given {
+        let key = format!("{section}.parameters.{path}");
+        let param = swept_param(section, path, scenario, &locate(&key))?;
+        let fail = |m: String| Err(Error::input(locate(&key), Some(&key), m));
+        let values = match spec {
+            toml::Value::Array(items) => {
+                for item in items {
+                    if let Err(m) = validate::check_value(param, item) {
+                        return fail(format!("value {item}: {m}"));
+                    }
+                }
+                Values::List(items.clone())
+            }
+            toml::Value::Table(range) => {
+                if !matches!(param.domain, Domain::Float { .. } | Domain::Int { .. }) {
+                    return fail(format!("`{path}` is not a number; give a list of values"));
+                }
+                let number = |k: &str| {
+                    range.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                };
+                let (min, max) = (number("min").unwrap_or(0.0), number("max").unwrap_or(0.0));
+                for end in [min, max] {
+                    let value = match param.domain {
+                        Domain::Int { .. } => toml::Value::Integer(end.round() as i64),
+                        _ => toml::Value::Float(end),
+                    };
+                    if let Err(m) = validate::check_value(param, &value) {
+                        return fail(m);
+                    }
+                }
+                let steps = range.get("steps").and_then(|v| v.as_integer()).map(|s| s as u32);
+                match (design, steps) {
+                    (Design::Grid | Design::Zip, None) => return fail(
+                        "a range in a grid or zip design needs `steps`, e.g. { min = 0, max = 1, steps = 5 }"
+                            .into(),
+                    ),
+                    (Design::Random | Design::Lhs, Some(_)) => return fail(
+                        "`steps` has no meaning in a random or lhs design: values are drawn from the range"
+                            .into(),
+                    ),
+                    _ => {}
+                }
+                Values::Range { min, max, steps }
+            }
+            _ => unreachable!("validated as a list or a table"),
+        };
+        parameters.push(Swept {
+            path: path.clone(),
+            integer: matches!(param.domain, Domain::Int { .. }),
+            values,
+        });
+    }
+    Ok(parameters)
+}
+
 /// The most points a sweep may have: its plan is held in memory (about 100 bytes a point).
 pub const MAX_POINTS: usize = 1_000_000;
 /// The largest table of points read (`sweep.table`).
@@ -238,9 +252,14 @@ fn count(values: &Values) -> usize {
 
 /// The registry entry of a swept path, checked against the scenario: populations and venues must
 /// exist, venue keys must fit the venue's kind.
-fn swept_param(path: &str, scenario: &Scenario, location: &Location) -> Result<&'static Param> {
+fn swept_param(
+    section: &str,
+    path: &str,
+    scenario: &Scenario,
+    location: &Location,
+) -> Result<&'static Param> {
     let parts: Vec<&str> = path.split('.').collect();
-    let key = format!("sweep.parameters.{path}");
+    let key = format!("{section}.parameters.{path}");
     let fail = |m: String| Err(Error::input(location.clone(), Some(&key), m));
     let Some(param) = params::lookup(&parts) else {
         let mut e = validate::unknown_key(&parts, location.clone());
@@ -249,8 +268,9 @@ fn swept_param(path: &str, scenario: &Scenario, location: &Location) -> Result<&
         }
         return Err(e);
     };
-    if FIXED.contains(&param.path) || param.path.starts_with("sweep.") {
-        return fail(format!("`{path}` cannot be swept"));
+    if FIXED.contains(&param.path) || param.path.starts_with("sweep.") || param.path.starts_with("optimize.")
+    {
+        return fail(format!("`{path}` cannot be varied"));
     }
     match parts[0] {
         "populations" if !scenario.populations.contains_key(parts[1]) => {
@@ -324,7 +344,7 @@ fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<t
                 "the column appears twice in the header; give each parameter one column",
             ));
         }
-        let param = swept_param(column, scenario, &location)?;
+        let param = swept_param("sweep", column, scenario, &location)?;
         params.push(param);
         parameters.push(Swept {
             path: column.clone(),

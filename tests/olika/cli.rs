@@ -289,8 +289,11 @@ fn small_things_a_newcomer_meets() {
 #[test]
 fn the_library_built_in_holds_every_shipped_scenario_as_it_is_on_disk() {
     let mut on_disk: Vec<String> = Vec::new();
-    for dir in ["", "strategies", "classics", "sweeps"] {
-        for entry in fs::read_dir(scenarios().join(dir)).unwrap() {
+    // The folder and each folder in it: a new folder of scenarios is checked without a change here.
+    let mut dirs = vec![scenarios()];
+    dirs.extend(fs::read_dir(scenarios()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()));
+    for dir in dirs {
+        for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "toml") {
                 let relative = path.strip_prefix(scenarios()).unwrap().to_string_lossy().replace('\\', "/");

@@ -16,6 +16,7 @@ mod failures;
 mod fuzz;
 mod invariants;
 mod limits;
+mod optimize;
 mod patterns;
 mod safety;
 mod sweep;

@@ -214,8 +214,7 @@ impl Venue {
 
     /// Meetings happen in step t (1-based) when t - 1 ≥ offset and (t - 1 - offset) % every == 0.
     pub fn meets(&self, t: u32) -> bool {
-        let i = t - 1;
-        self.spec.enabled && i >= self.spec.offset && (i - self.spec.offset).is_multiple_of(self.spec.every)
+        self.spec.meets(t)
     }
 
     /// The lattice of a neighbourhood.
