@@ -291,12 +291,12 @@ impl Chart {
                 };
                 let ((x0, x1), (y0, y1)) = (span(&mut { xs }), span(&mut { ys }));
                 let mut chart = self.numeric(root, x0..x1, y0..y1)?;
-                let dominated = dominated(points);
-                // The frontier: the strategies nobody dominates, in order of cost.
+                let dominance = dominance(points);
+                // The frontier: the efficient strategies, in order of cost.
                 let mut frontier: Vec<(f64, f64)> = points
                     .iter()
-                    .zip(&dominated)
-                    .filter(|(_, d)| !**d)
+                    .zip(&dominance)
+                    .filter(|(_, d)| **d == Dominance::Efficient)
                     .map(|((x, y), _)| (x.value, y.value))
                     .filter(|(x, y)| finite(*x) && finite(*y))
                     .collect();
@@ -310,7 +310,7 @@ impl Chart {
                     ))
                     .map_err(e)?;
                 let label = (style::FONT, 15).into_font().color(&INK);
-                for ((x, y), dominated) in points.iter().zip(&dominated) {
+                for ((x, y), &place) in points.iter().zip(&dominance) {
                     if !(finite(x.value) && finite(y.value)) {
                         continue;
                     }
@@ -325,9 +325,10 @@ impl Chart {
                             .draw_series(std::iter::once(PathElement::new(vec![a, b], color.stroke_width(2))))
                             .map_err(e)?;
                     }
-                    let dot = if *dominated { color.stroke_width(3) } else { color.filled() };
+                    let dot =
+                        if place == Dominance::Efficient { color.filled() } else { color.stroke_width(3) };
                     chart.draw_series(std::iter::once(Circle::new((x.value, y.value), 8, dot))).map_err(e)?;
-                    let name = if *dominated { format!("{} (dominated)", x.label) } else { x.label.clone() };
+                    let name = format!("{}{}", x.label, place.words());
                     // Beside the dot, towards the middle of the plot, so that no name runs off it.
                     let right_half = x.value > (x0 + x1) / 2.0;
                     let (offset, anchor) = if right_half { (-14, HPos::Right) } else { (14, HPos::Left) };
@@ -574,17 +575,71 @@ fn bounds(lines: &[Line]) -> (f64, f64, f64, f64) {
     (x0, x1, y0, y1)
 }
 
-/// Which strategies another strategy dominates: costs no more and gives no less, one of them
-/// strictly (by the point estimates).
-pub fn dominated(points: &[(Estimate, Estimate)]) -> Vec<bool> {
-    points
+/// Where a strategy stands on the cost-effectiveness plane (Drummond et al., *Methods for the
+/// Economic Evaluation of Health Care Programmes*, ch. 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dominance {
+    /// On the efficient frontier.
+    Efficient,
+    /// Another strategy costs no more and gives no less, one of them strictly.
+    Dominated,
+    /// Dominated by a mix of two others: its extra outcome per extra cost over the next cheaper
+    /// efficient strategy is below that of the next dearer one over it, so spending on the
+    /// dearer one, in part, buys more for the same money.
+    Extended,
+}
+
+impl Dominance {
+    /// Its words beside a strategy's name; empty on the frontier.
+    pub fn words(self) -> &'static str {
+        match self {
+            Dominance::Efficient => "",
+            Dominance::Dominated => " (dominated)",
+            Dominance::Extended => " (extended dominance)",
+        }
+    }
+}
+
+/// Each strategy's place on the plane, by the point estimates of (cost, outcome): dominated ones
+/// first, then, of the rest in order of cost, those below the line between their neighbours
+/// (extended dominance), until the frontier's extra outcome per extra cost falls from each
+/// strategy to the next: the upper concave hull.
+pub fn dominance(points: &[(Estimate, Estimate)]) -> Vec<Dominance> {
+    let mut out: Vec<Dominance> = points
         .iter()
         .map(|(x, y)| {
-            points.iter().any(|(ox, oy)| {
+            let beaten = points.iter().any(|(ox, oy)| {
                 ox.value <= x.value && oy.value >= y.value && (ox.value < x.value || oy.value > y.value)
-            })
+            });
+            if beaten {
+                Dominance::Dominated
+            } else {
+                Dominance::Efficient
+            }
         })
-        .collect()
+        .collect();
+    let mut rest: Vec<usize> = (0..points.len())
+        .filter(|&k| {
+            out[k] == Dominance::Efficient && points[k].0.value.is_finite() && points[k].1.value.is_finite()
+        })
+        .collect();
+    rest.sort_by(|&a, &b| points[a].0.value.total_cmp(&points[b].0.value));
+    let at = |k: usize| (points[k].0.value, points[k].1.value);
+    let mut hull: Vec<usize> = Vec::new();
+    for k in rest {
+        // b, the last on the hull, lies on or below the line from a to k: pop it.
+        while let [.., a, b] = hull[..] {
+            let ((ax, ay), (bx, by), (kx, ky)) = (at(a), at(b), at(k));
+            if (bx - ax) * (ky - ay) - (by - ay) * (kx - ax) >= 0.0 && kx > bx && bx > ax {
+                out[b] = Dominance::Extended;
+                hull.pop();
+            } else {
+                break;
+            }
+        }
+        hull.push(k);
+    }
+    out
 }
 
 fn pad(lo: f64, hi: f64) -> (f64, f64) {
@@ -604,12 +659,21 @@ mod tests {
 
     #[test]
     fn dominated_strategies_cost_no_less_and_give_no_more() {
+        use Dominance::*;
         let e =
             |v: f64| Estimate { label: String::new(), value: v, low: v, high: v, color: RGBColor(0, 0, 0) };
         // (cost, innovations): the second costs more and gives less; the third ties the first on
         // cost and gives less; the fourth costs more and gives more (on the frontier).
         let points = vec![(e(100.0), e(50.0)), (e(120.0), e(40.0)), (e(100.0), e(45.0)), (e(150.0), e(80.0))];
-        assert_eq!(dominated(&points), vec![false, true, true, false]);
-        assert_eq!(dominated(&points[..1]), vec![false], "alone, nothing is dominated");
+        assert_eq!(dominance(&points), vec![Efficient, Dominated, Dominated, Efficient]);
+        assert_eq!(dominance(&points[..1]), vec![Efficient], "alone, nothing is dominated");
+        // Extended dominance: from (0, 0), B (100, 20) buys 0.2 a unit of cost, C (200, 100) 0.8
+        // more a unit over B: half of C's money buys 50 > 20, so B is out; the frontier is 0, C, D
+        // with falling increments (0.5, then 0.1).
+        let points = vec![(e(0.0), e(0.0)), (e(100.0), e(20.0)), (e(200.0), e(100.0)), (e(300.0), e(110.0))];
+        assert_eq!(dominance(&points), vec![Efficient, Extended, Efficient, Efficient]);
+        // A concave frontier keeps everyone.
+        let points = vec![(e(0.0), e(0.0)), (e(100.0), e(60.0)), (e(200.0), e(100.0))];
+        assert_eq!(dominance(&points), vec![Efficient; 3]);
     }
 }

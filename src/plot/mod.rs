@@ -254,7 +254,7 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
             });
         }
     }
-    // The cost-effectiveness plane: innovations against venue cost.
+    // The cost-effectiveness planes: innovations, and social value, against venue cost.
     let estimate = |r: &compare::CompareRow, k: usize| Estimate {
         label: r.strategy.clone(),
         value: r.mean.unwrap_or(f64::NAN),
@@ -263,20 +263,26 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         color: style::series(k),
     };
     let of = |metric: &'static str| rows.iter().filter(move |r| r.metric == metric);
-    let points: Vec<(Estimate, Estimate)> = of("venue_cost")
-        .zip(of("innovations"))
-        .enumerate()
-        .map(|(k, (cost, innovations))| (estimate(cost, k), estimate(innovations, k)))
-        .collect();
-    if points.iter().any(|(x, y)| x.value.is_finite() && y.value.is_finite()) {
-        charts.push(Chart {
-            file: "compare_plane".into(),
-            title: "Innovations against cost, by strategy".into(),
-            x_label: format!("venue cost per run ({cost_unit})"),
-            y_label: "innovations per run".into(),
-            caption: "The cost-effectiveness plane: each strategy's mean venue cost and innovations with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no fewer innovations) is dominated and drawn hollow; the dashed line is the efficient frontier through the rest, in order of cost.".into(),
-            kind: Kind::Plane { points },
-        });
+    for (file, outcome, words) in [
+        ("compare_plane", "innovations", "innovations"),
+        ("compare_plane_social_value", "social_value", "social value"),
+    ] {
+        let points: Vec<(Estimate, Estimate)> = of("venue_cost")
+            .zip(of(outcome))
+            .enumerate()
+            .map(|(k, (cost, y))| (estimate(cost, k), estimate(y, k)))
+            .collect();
+        if points.iter().any(|(x, y)| x.value.is_finite() && y.value.is_finite()) {
+            let title = format!("{}{} against cost, by strategy", words[..1].to_uppercase(), &words[1..]);
+            charts.push(Chart {
+                file: file.into(),
+                title,
+                x_label: format!("venue cost per run ({cost_unit})"),
+                y_label: format!("{words} per run"),
+                caption: format!("The cost-effectiveness plane: each strategy's mean venue cost and {words} with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no less) is dominated; one that a mix of two others beats (it buys less {words} per extra cost than the next dearer strategy buys over it) is under extended dominance; both are drawn hollow. The dashed line is the efficient frontier through the rest, in order of cost."),
+                kind: Kind::Plane { points },
+            });
+        }
     }
     Ok(charts)
 }

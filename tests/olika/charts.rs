@@ -163,6 +163,7 @@ fn compare_and_sweep_folders_get_their_charts() {
             "compare_difference_innovations",
             "compare_cost_per_innovation",
             "compare_plane",
+            "compare_plane_social_value",
         ],
     );
     check_report(&tmp.path().join("cmp/report.html"));
