@@ -23,6 +23,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Search the venue portfolio that gives the most within a budget (the [optimize] section)
     Optimize(OptimizeArgs),
+    /// Show one world live in the browser, with controls, for a class or a workshop
+    Lab(LabArgs),
     /// Redraw the charts and report of a results folder from its CSV files
     Plot {
         /// The results folder
@@ -198,6 +200,24 @@ pub struct SweepArgs {
     /// Run shard I of N: every N-th run from run I (default: SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT when set)
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    /// The scenario file or the name of a built-in one; without one, the embedded baseline
+    pub scenario: Option<PathBuf>,
+    /// The port to listen on (default: a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The address to listen on; anything but 127.0.0.1 lets others on the network see and
+    /// change the lab (a classroom network, say)
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Open the lab in this machine's browser
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub overrides: Overrides,
 }
 
 #[derive(Debug, Args)]

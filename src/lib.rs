@@ -33,6 +33,7 @@
 pub mod commands;
 pub mod error;
 pub mod experiment;
+pub mod lab;
 pub mod model;
 pub mod observe;
 pub mod output;

@@ -106,6 +106,20 @@ fn shard(flag: Option<&str>) -> Result<Option<Shard>, Error> {
     }
 }
 
+/// Opens `url` in the system's browser where there is one; says so where there is none.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).status()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd").args(["/C", "start", "", url]).status()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).status()
+    };
+    if !opener.is_ok_and(|s| s.success()) {
+        eprintln!("note: no browser could be started here; open {url} by hand");
+    }
+}
+
 fn execute(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Scenarios { action: None } => print!("{}", commands::scenarios::list()),
@@ -219,6 +233,21 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 print!("{}", terminal::ranking(&rows, metric, more_is_better, unit));
             }
             return Ok(finish(&report));
+        }
+        Command::Lab(args) => {
+            let source = match args.scenario {
+                Some(path) => olika::lab::Source::Named(path),
+                None => olika::lab::Source::Baseline,
+            };
+            if !commands::lab::is_local(&args.host) {
+                eprintln!("warning: listening on {}: anyone who can reach this machine on that network can watch and change the lab; use it on a classroom network you trust", args.host);
+            }
+            let server = commands::lab::lab(source, args.overrides.assignments(), &args.host, args.port)?;
+            println!("olika lab: open {} in a browser (Ctrl-C stops it)", server.url());
+            if args.open {
+                open_browser(server.url());
+            }
+            server.wait();
         }
         Command::Optimize(args) => {
             // --replications sets the finalists' replications, the most any portfolio gets.

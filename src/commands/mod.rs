@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod lab;
 pub mod merge;
 pub mod optimize;
 pub mod params;

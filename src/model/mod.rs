@@ -213,21 +213,37 @@ impl World {
             stamp: 0,
             scratch: Scratch::default(),
             stable: false,
-            sameness: (0..=scenario.features)
-                .map(|k| {
-                    interaction_probability(k as f64 / scenario.features as f64, 0.0, scenario.homophily)
-                })
-                .collect(),
-            phi: (0..=scenario.features)
-                .map(|k| {
-                    let i = &scenario.innovation;
-                    phi(k as f64 / scenario.features as f64, i.novelty_exponent, i.absorption_exponent)
-                })
-                .collect(),
+            sameness: Vec::new(),
+            phi: Vec::new(),
         };
+        world.tabulate();
         world.set_up_venues();
         world.seed_innovations();
         world
+    }
+
+    /// The powers of the equations by number of differing features (see `sameness` and `phi`).
+    fn tabulate(&mut self) {
+        let s = &self.scenario;
+        let d = |k: usize| k as f64 / s.features as f64;
+        self.sameness = (0..=s.features).map(|k| interaction_probability(d(k), 0.0, s.homophily)).collect();
+        let i = &s.innovation;
+        self.phi = (0..=s.features).map(|k| phi(d(k), i.novelty_exponent, i.absorption_exponent)).collect();
+    }
+
+    /// Goes on from now under `scenario`, a version of this world's scenario with some parameters
+    /// changed: what the steps read from the scenario (rates, trust, homophily, diffusion) and
+    /// each venue's settings, matched by name. Whatever the world was built from — its
+    /// organisations, their knowledge, the venues' members and pools, the lattices — stays as it
+    /// is: a change of those needs a new world (the lab's "after reset").
+    pub fn retune(&mut self, scenario: &Scenario) {
+        for venue in &mut self.venues {
+            if let Some(spec) = scenario.venues.get(&venue.name) {
+                venue.spec = spec.clone();
+            }
+        }
+        self.scenario = scenario.clone();
+        self.tabulate();
     }
 
     /// Innovations seeded at the start for diffusion studies: one random creator each, quality 1.

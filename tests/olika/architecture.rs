@@ -16,7 +16,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("output", &["model", "scenario", "observe", "experiment"]),
     ("plot", &["model", "observe", "experiment", "output"]),
     ("report", &["model", "observe", "experiment", "output", "plot"]),
-    ("commands", &["model", "scenario", "observe", "experiment", "validation", "output", "plot", "report"]),
+    ("lab", &["model", "scenario", "observe", "experiment", "output", "plot"]),
+    (
+        "commands",
+        &["model", "scenario", "observe", "experiment", "validation", "output", "plot", "report", "lab"],
+    ),
 ];
 
 /// What the model must not touch: IO crates and the parts of std that reach outside the process.

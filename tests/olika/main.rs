@@ -15,6 +15,7 @@ mod docs;
 mod failures;
 mod fuzz;
 mod invariants;
+mod lab;
 mod limits;
 mod optimize;
 mod patterns;

@@ -160,6 +160,12 @@ impl World {
         }
     }
 
+    /// The adoptions of the last diffusion stage, through a channel and then by mandate:
+    /// (organisation, innovation).
+    pub fn last_adoptions(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.diffusion.adoptions.iter().chain(&self.diffusion.mandates).copied()
+    }
+
     /// Retires the innovations nobody holds any more.
     fn retire(&mut self) {
         let (knowledge, innovations, t) = (&self.knowledge, &mut self.innovations, self.t);

@@ -179,6 +179,9 @@ pub struct Venue {
     /// The pools attendance is drawn from, as sector masks (see `pool_mask`): one per sector for a
     /// balanced mix, else one. The pools themselves are shared by all venues (`World::pools`).
     pools: Vec<usize>,
+    /// Who came to its last meeting, and that meeting's step (0: none yet).
+    present: Vec<u32>,
+    met: u32,
 }
 
 /// A set of sectors as a bit mask: bit i for `Sector::ALL[i]`.
@@ -209,12 +212,23 @@ impl Venue {
             meeting: Some((spec.kind.build)(spec)),
             stream: super::Stream::venue(name),
             pools,
+            present: Vec::new(),
+            met: 0,
         }
     }
 
     /// Meetings happen in step t (1-based) when t - 1 ≥ offset and (t - 1 - offset) % every == 0.
     pub fn meets(&self, t: u32) -> bool {
         self.spec.meets(t)
+    }
+
+    /// Who came to its meeting in step t (none if it did not meet).
+    pub fn present(&self, t: u32) -> &[u32] {
+        if self.met == t && t > 0 {
+            &self.present
+        } else {
+            &[]
+        }
     }
 
     /// The lattice of a neighbourhood.
@@ -355,7 +369,11 @@ impl World {
         let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
         let encounters = meeting.meet(self, v, &mut people);
         self.venues[v].meeting = Some(meeting);
-        let cost = self.venues[v].spec.cost;
+        let venue = &mut self.venues[v];
+        venue.present.clear();
+        venue.present.extend_from_slice(&people);
+        venue.met = self.t;
+        let cost = venue.spec.cost;
         let stats = &mut self.venues[v].stats;
         stats.meetings += 1;
         stats.attendance += people.len() as u64;

@@ -1,0 +1,372 @@
+//! `olika lab`: the server as a browser sees it — the page with no reference outside itself, the
+//! commands, the event stream shared by two tabs — and, run by .ci/run, the page in a real
+//! Chromium driven over WebDriver (plain HTTP calls to chromedriver).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use olika::lab::server::{LabServer, PAGE};
+use olika::lab::{Lab, Source};
+
+/// One HTTP/1.1 request: (status, body). Enough for the lab and for chromedriver, which may keep
+/// the connection open: the body is read by its length (or its chunks).
+fn http(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let (mut length, mut chunked) = (None, false);
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap() == 0 || line.trim().is_empty() {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(n) = lower.strip_prefix("content-length:") {
+            length = n.trim().parse::<usize>().ok();
+        }
+        chunked |= lower.starts_with("transfer-encoding:") && lower.contains("chunked");
+    }
+    let mut out = Vec::new();
+    if chunked {
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            let n = usize::from_str_radix(line.trim(), 16).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            let mut chunk = vec![0; n + 2];
+            reader.read_exact(&mut chunk).unwrap();
+            out.extend_from_slice(&chunk[..n]);
+        }
+    } else if let Some(n) = length {
+        out.resize(n, 0);
+        reader.read_exact(&mut out).unwrap();
+    } else {
+        reader.read_to_end(&mut out).unwrap();
+    }
+    (status, String::from_utf8_lossy(&out).to_string())
+}
+
+fn address(server: &LabServer) -> String {
+    server.url().trim_start_matches("http://").trim_end_matches('/').to_string()
+}
+
+/// Reads an event stream until `want` says it has what it waits for; returns every event seen.
+fn stream_until(
+    address: &str,
+    want: impl Fn(&[(String, serde_json::Value)]) -> bool,
+) -> Vec<(String, serde_json::Value)> {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(stream, "GET /events HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(stream);
+    let (mut events, mut kind) = (Vec::new(), String::new());
+    let mut line = String::new();
+    while !want(&events) {
+        line.clear();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(k) = line.strip_prefix("event: ") {
+            kind = k.trim().to_string();
+        } else if let Some(data) = line.strip_prefix("data: ") {
+            events.push((kind.clone(), serde_json::from_str(data.trim()).unwrap()));
+        }
+    }
+    events
+}
+
+fn lab(overrides: &[&str]) -> LabServer {
+    let lab = Lab::new(Source::Baseline, overrides.iter().map(|s| s.to_string()).collect()).unwrap();
+    LabServer::start(lab, "127.0.0.1", 0).unwrap()
+}
+
+#[test]
+fn the_page_refers_to_nothing_outside_itself() {
+    for outside in ["http://", "https://", "//cdn", "@import", "src=\"", "<link"] {
+        assert!(!PAGE.contains(outside), "the page holds {outside:?}");
+    }
+}
+
+#[test]
+fn the_server_takes_commands_and_two_tabs_see_one_world() {
+    let server = lab(&["steps=40"]);
+    let at = address(&server);
+    let (status, page) = http(&at, "GET", "/", "");
+    assert_eq!(status, 200);
+    assert_eq!(page, PAGE);
+    let (status, said) = http(&at, "POST", "/command", r#"{"command":"step","steps":5}"#);
+    assert_eq!((status, said.as_str()), (200, r#"{"ok":"5 steps"}"#));
+    // A bad value: 400 with the scenario's message, and the world goes on as it was.
+    let (status, said) = http(&at, "POST", "/command", r#"{"command":"set","path":"equity","value":"2"}"#);
+    assert_eq!(status, 400);
+    assert!(said.contains("equity") && said.contains("out of range"), "{said}");
+    let (status, said) = http(&at, "POST", "/command", "{not json");
+    assert_eq!(status, 400, "{said}");
+    assert_eq!(http(&at, "GET", "/nowhere", "").0, 404);
+    // Two tabs: each first gets the setup with the history so far, then the same frames.
+    let first = stream_until(&at, |e| e.len() >= 2);
+    assert_eq!(first[0].0, "setup");
+    assert_eq!(first[0].1["history"].as_array().unwrap().len(), 6);
+    assert_eq!(first[1].1["t"], 5);
+    let tabs: Vec<_> = (0..2)
+        .map(|_| {
+            let at = at.clone();
+            std::thread::spawn(move || stream_until(&at, |e| e.iter().any(|(_, v)| v["t"] == 8)))
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"step","steps":3}"#).0, 200);
+    for tab in tabs {
+        let events = tab.join().unwrap();
+        assert!(events.iter().any(|(kind, v)| kind == "frame" && v["t"] == 8));
+    }
+    // Running: frames arrive without commands; the download reproduces the world.
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"speed","delay":0}"#).0, 200);
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"run"}"#).0, 200);
+    let ran = stream_until(&at, |e| e.iter().any(|(_, v)| v["finished"] == true));
+    assert!(ran.iter().any(|(_, v)| v["finished"] == true));
+    let (status, file) = http(&at, "GET", "/scenario.toml", "");
+    assert_eq!(status, 200);
+    assert!(file.contains("steps = 40"), "{file}");
+    server.stop();
+}
+
+// --- The browser ---------------------------------------------------------------------------
+
+struct Browser {
+    driver: std::process::Child,
+    at: String,
+    session: String,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = std::process::Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian's chromium-driver; .ci/run installs it)");
+        let at = format!("127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(&at).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let capabilities = serde_json::json!({"capabilities": {"alwaysMatch": {"browserName": "chrome",
+            "goog:chromeOptions": {"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1500,1100",
+                "--disable-dev-shm-usage", "--no-first-run"]}}}});
+        let (status, body) = http(&at, "POST", "/session", &capabilities.to_string());
+        assert_eq!(status, 200, "{body}");
+        let session = serde_json::from_str::<serde_json::Value>(&body).unwrap()["value"]["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Browser { driver, at, session }
+    }
+
+    fn call(&self, method: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let body = if body.is_null() { String::new() } else { body.to_string() };
+        let (status, text) = http(&self.at, method, &format!("/session/{}{path}", self.session), &body);
+        assert_eq!(status, 200, "{method} {path}: {text}");
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["value"].clone()
+    }
+
+    fn script(&self, code: &str) -> serde_json::Value {
+        self.call("POST", "/execute/sync", serde_json::json!({"script": code, "args": []}))
+    }
+
+    fn click(&self, css: &str) {
+        let found = self.call("POST", "/element", serde_json::json!({"using": "css selector", "value": css}));
+        let id = found.as_object().unwrap().values().next().unwrap().as_str().unwrap().to_string();
+        self.call("POST", &format!("/element/{id}/click"), serde_json::json!({}));
+    }
+
+    /// Waits until a script returns true.
+    fn until(&self, what: &str, code: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.script(code) != serde_json::Value::Bool(true) {
+            assert!(Instant::now() < deadline, "the page never showed {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn screenshot(&self) -> Vec<u8> {
+        decode_base64(self.call("GET", "/screenshot", serde_json::Value::Null).as_str().unwrap())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = http(&self.at, "DELETE", &format!("/session/{}", self.session), "");
+        let _ = self.driver.kill();
+    }
+}
+
+fn decode_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> =
+        text.bytes().filter(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/').collect();
+    clean
+        .chunks(4)
+        .flat_map(|q| {
+            let n = q.iter().enumerate().fold(0u32, |n, (i, &c)| n | u32::from(value(c)) << (18 - 6 * i));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes.into_iter().take(q.len() - 1)
+        })
+        .collect()
+}
+
+/// Pixels near each of the sector colours in a PNG.
+fn sector_pixels(png_bytes: &[u8]) -> [usize; 3] {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let colours: [(i32, i32, i32); 3] = [(0, 114, 178), (230, 159, 0), (0, 158, 115)];
+    let mut counts = [0; 3];
+    for p in buf[..info.buffer_size()].chunks(channels) {
+        let (r, g, b) = (i32::from(p[0]), i32::from(p[1]), i32::from(p[2]));
+        for (k, &(cr, cg, cb)) in colours.iter().enumerate() {
+            if (r - cr).abs() + (g - cg).abs() + (b - cb).abs() < 40 {
+                counts[k] += 1;
+            }
+        }
+    }
+    counts
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver; .ci/run installs them and runs it"]
+fn the_lab_works_in_a_real_browser() {
+    let server = lab(&["steps=60"]);
+    let browser = Browser::start();
+    browser.call("POST", "/url", serde_json::json!({"url": server.url()}));
+    browser.until("the setup", "return window.labStats.setups >= 1 && window.labStats.drawn >= 1");
+    // Step: the step monitor says 1.
+    browser.click("#step");
+    browser.until("step 1", "return document.getElementById('monitor-step').textContent.includes('1 / 60')");
+    // Run, then pause: the tick counter and the charts advance (the innovations line reaches
+    // further right).
+    let line_end = "const c = document.getElementById('chart-innovations').getContext('2d').getImageData(0, 0, 560, 150).data; let x = 0; for (let i = 0; i < c.length; i += 4) if (c[i] > 150 && c[i + 1] < 140 && c[i + 2] < 60) x = Math.max(x, (i / 4) % 560); return x;";
+    let (drawn, end) = (
+        browser.script("return window.labStats.drawn").as_u64().unwrap(),
+        browser.script(line_end).as_u64().unwrap(),
+    );
+    browser.click("#run");
+    browser.until(
+        "step 20",
+        "const m = document.getElementById('monitor-step').textContent; return parseInt(m.slice(4)) >= 20",
+    );
+    browser.click("#run");
+    assert!(browser.script("return window.labStats.drawn").as_u64().unwrap() > drawn + 3);
+    let later = browser.script(line_end).as_u64().unwrap();
+    assert!(
+        later > end + 100,
+        "the innovations chart did not advance: its line ends at x = {end}, then {later}"
+    );
+    // A slider: applies now, and says so.
+    browser.script("const s = document.querySelector('input[data-path=\"homophily\"]'); s.value = 2; s.dispatchEvent(new Event('change'));");
+    browser.until(
+        "the slider's note",
+        "return document.getElementById('message').textContent.includes('homophily = 2: applies now')",
+    );
+    // A bad value: the scenario's message on the page, as an error.
+    browser.script(
+        "document.getElementById('path').value = 'homophily'; document.getElementById('value').value = '-3';",
+    );
+    browser.click("#set");
+    browser.until("the error", "const m = document.getElementById('message'); return m.className === 'error' && m.textContent.includes('out of range')");
+    // The picture: every sector's colour on the canvas.
+    browser.script("window.scrollTo(0, 0);");
+    let shot = browser.screenshot();
+    let counts = sector_pixels(&shot);
+    println!("sector-coloured pixels (public, private, civil): {counts:?}");
+    assert!(counts.iter().all(|&c| c > 200), "the view does not show the three sectors: {counts:?}");
+    // A preset: the Axelrod classic, a lattice coloured by culture with its regions counted.
+    browser.script("const p = document.getElementById('preset'); p.value = 'axelrod'; p.dispatchEvent(new Event('change'));");
+    browser.until("the Axelrod lattice", "return document.getElementById('title').textContent.includes('axelrod') && document.getElementById('monitor-cultural-regions') !== null");
+    // Fifteen traits a feature: several cultures survive (after the reset the setting waits for).
+    browser.script(
+        "document.getElementById('path').value = 'traits'; document.getElementById('value').value = '15';",
+    );
+    browser.click("#set");
+    browser.until(
+        "the pending note",
+        "return document.getElementById('pending').textContent.includes('traits')",
+    );
+    browser.click("#reset");
+    browser.until("a new lattice", "return document.getElementById('pending').textContent === '' && document.getElementById('monitor-step').textContent.includes('0 /')");
+    browser.script("document.getElementById('speed').value = 100; document.getElementById('speed').dispatchEvent(new Event('change'));");
+    browser.click("#run");
+    browser.until("fewer regions", "return parseInt(document.getElementById('monitor-cultural-regions').textContent.replace('cultural regions', '')) < 40");
+    browser.click("#run");
+    browser.script("window.scrollTo(0, 0);");
+    let lattice = browser.screenshot();
+    // Screenshots for docs/teaching.md: OLIKA_LAB_SCREENSHOTS=docs/images.
+    if let Ok(dir) = std::env::var("OLIKA_LAB_SCREENSHOTS") {
+        std::fs::write(std::path::Path::new(&dir).join("lab-city.png"), &shot).unwrap();
+        std::fs::write(std::path::Path::new(&dir).join("lab-axelrod.png"), &lattice).unwrap();
+    }
+    drop(browser);
+    server.stop();
+}
+
+/// What the issue asks to measure: 1 000 organisations running flat out, frames drawn per second in
+/// Chromium and frames the server skipped for a slow tab. Printed, not asserted (timing is not a test).
+#[test]
+#[ignore = "needs Chromium and chromedriver; .ci/run runs it and prints the frame rate"]
+fn the_lab_draws_a_thousand_organisations() {
+    let server = lab(&[
+        "populations.public.count=200",
+        "populations.private.count=400",
+        "populations.civil.count=400",
+        "steps=100000",
+    ]);
+    let at = address(&server);
+    let browser = Browser::start();
+    browser.call("POST", "/url", serde_json::json!({"url": server.url()}));
+    browser.until("the setup", "return window.labStats.setups >= 1");
+    http(&at, "POST", "/command", r#"{"command":"step","steps":60}"#);
+    http(&at, "POST", "/command", r#"{"command":"speed","delay":0}"#);
+    http(&at, "POST", "/command", r#"{"command":"run"}"#);
+    std::thread::sleep(Duration::from_secs(2));
+    let (start_drawn, start) =
+        (browser.script("return window.labStats.drawn").as_u64().unwrap(), Instant::now());
+    let (sent0, dropped0) = server.frames();
+    std::thread::sleep(Duration::from_secs(5));
+    let drawn = browser.script("return window.labStats.drawn").as_u64().unwrap() - start_drawn;
+    let (sent, dropped) = server.frames();
+    let seconds = start.elapsed().as_secs_f64();
+    let t =
+        serde_json::from_str::<serde_json::Value>(&http(&at, "GET", "/frame", "").1).unwrap()["t"].clone();
+    println!(
+        "1 000 organisations: {:.1} frames drawn per second; server sent {:.1} frames/s, skipped {} for the tab; at step {t}",
+        drawn as f64 / seconds,
+        (sent - sent0) as f64 / seconds,
+        dropped - dropped0
+    );
+    assert!(drawn > 0);
+    drop(browser);
+    server.stop();
+}
