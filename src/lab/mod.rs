@@ -201,6 +201,9 @@ struct Setup<'a> {
     bass: Option<(f64, f64)>,
     venues: Vec<&'a str>,
     sliders: Vec<Slider>,
+    /// Each venue whose kind lets its mix be chosen, with its mix now (`balanced`, `open`, or
+    /// `only civil` and the like); a change applies after reset.
+    mixes: Vec<(&'a str, String)>,
     presets: Vec<&'static str>,
     seed: u64,
     steps: u32,
@@ -403,6 +406,21 @@ impl Lab {
             bass,
             venues: s.venues.keys().map(String::as_str).collect(),
             sliders,
+            mixes: s
+                .venues
+                .iter()
+                .filter(|(_, v)| v.kind.sectors.is_none())
+                .map(|(name, v)| {
+                    let mix = match &v.mix {
+                        crate::model::Mix::Open => "open".to_string(),
+                        crate::model::Mix::Balanced => "balanced".to_string(),
+                        crate::model::Mix::Only(list) => {
+                            format!("only {}", list.iter().map(|x| x.name()).collect::<Vec<_>>().join(" "))
+                        }
+                    };
+                    (name.as_str(), mix)
+                })
+                .collect(),
             presets: presets(),
             seed: s.seed,
             steps: s.steps,
@@ -616,6 +634,20 @@ mod tests {
             .command(command(r#"{"command":"set","path":"venues.round_tables.every","value":"1"}"#))
             .unwrap();
         assert!(every.contains("now"));
+        // Who may come: the page's choices, each a value a scenario file takes; after reset.
+        let mix = lab
+            .command(Command::Set {
+                path: "venues.round_tables.mix".into(),
+                value: r#"{ only = ["civil"] }"#.into(),
+            })
+            .unwrap();
+        assert!(mix.contains("after reset"), "{mix}");
+        lab.command(command(r#"{"command":"reset"}"#)).unwrap();
+        let setup: serde_json::Value = serde_json::from_str(&lab.setup()).unwrap();
+        let mixes = setup["mixes"].as_array().unwrap();
+        assert!(mixes.iter().any(|m| m[0] == "round_tables" && m[1] == "only civil"), "{mixes:?}");
+        // Procurement's buyers are public whatever the mix: it offers no choice.
+        assert!(!mixes.iter().any(|m| m[0] == "procurement"));
         assert_eq!(lab.world().venues().iter().find(|v| v.name == "round_tables").unwrap().spec.every, 1);
     }
 
