@@ -112,6 +112,10 @@ const LIVE: &[&str] = &[
 /// Frames a second at most while running flat out: more than a screen shows is wasted.
 pub const MOST_FRAMES_PER_SECOND: u32 = 30;
 
+/// The most memory a lab's world may need (`experiment::budget`): a setting past it — a city of a
+/// billion organisations typed into the page — is refused instead of exhausting the machine.
+pub const MOST_WORLD_BYTES: u64 = 2 << 30;
+
 /// The lab: its settings, its world and what the page has been told.
 pub struct Lab {
     source: Source,
@@ -237,6 +241,13 @@ impl Lab {
     /// A lab on a scenario with the command line's overrides.
     pub fn new(source: Source, overrides: Vec<String>) -> crate::error::Result<Lab> {
         let resolved = load(&source, &overrides)?;
+        if let Err(message) = fits(&resolved) {
+            return Err(crate::error::Error::input(
+                crate::error::Location::file(resolved.sources.first().cloned().unwrap_or_default()),
+                None,
+                message,
+            ));
+        }
         let world = World::new(&resolved.scenario, run_seed(resolved.scenario.seed, 0));
         let observer = Observer::new(&world, run_seed(resolved.scenario.seed, 0));
         let mut lab = Lab {
@@ -347,6 +358,7 @@ impl Lab {
             self.overrides.iter().filter(|o| o.split('=').next() != Some(path)).cloned().collect();
         overrides.push(format!("{path}={}", value.trim()));
         let resolved = load(&self.source, &overrides).map_err(|e| e.to_string())?;
+        fits(&resolved)?;
         self.overrides = overrides;
         self.resolved = resolved;
         if is_live(path) {
@@ -518,6 +530,23 @@ fn load(source: &Source, overrides: &[String]) -> crate::error::Result<Resolved>
     }
 }
 
+/// Whether the world of these settings fits in `MOST_WORLD_BYTES`; else what drives its size.
+fn fits(resolved: &Resolved) -> Result<(), String> {
+    use crate::experiment::budget;
+    let parts = budget::run_parts(&resolved.scenario, crate::observe::Recording::default());
+    let bytes = parts.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
+    match parts.first() {
+        Some(part) if bytes > MOST_WORLD_BYTES => Err(format!(
+            "this world would need about {} of memory (mostly {}), more than the lab's {}: lower `{}`",
+            budget::bytes_text(bytes),
+            part.what,
+            budget::bytes_text(MOST_WORLD_BYTES),
+            part.key
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn is_live(path: &str) -> bool {
     let parts: Vec<&str> = path.split('.').collect();
     LIVE.iter().any(|pattern| scenario::params::matches(pattern, &parts))
@@ -608,6 +637,11 @@ mod tests {
             .unwrap_err()
             .contains("choose from"));
         assert!(lab.command(command(r#"{"command":"draw_every","value":0}"#)).is_err());
+        // A world too large for the machine is refused before it is built.
+        let huge = lab
+            .command(command(r#"{"command":"set","path":"populations.civil.count","value":"9000000"}"#))
+            .unwrap_err();
+        assert!(huge.contains("populations.civil.count") && huge.contains("memory"), "{huge}");
         assert_eq!(lab.frame(), before);
         // Unknown commands and fields do not parse at all (the server answers 400).
         assert!(serde_json::from_str::<Command>(r#"{"command":"explode"}"#).is_err());
