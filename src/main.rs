@@ -178,7 +178,11 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 println!("{}: {} runs, results in {}", s.name, report.completed, report.folder.display());
                 print!(
                     "{}",
-                    terminal::headline_table(&report, olika::output::format::cost_unit(&s.currency))
+                    terminal::headline_table(
+                        &report,
+                        olika::output::format::cost_unit(&s.currency),
+                        &s.headline
+                    )
                 );
             }
             return Ok(finish(&report));

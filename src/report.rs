@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::experiment::compare::{Quadrant, RATIOS};
-use crate::observe::HEADLINE;
-use crate::output::format::{cost_metric_unit, human, interval, p_value};
+use crate::observe::{self, words, HEADLINE};
+use crate::output::format::{cost_metric_unit, human, interval, metric_unit, p_value};
 use crate::output::network::escape;
 use crate::output::{compare, optimize, summary, venues, Command, Manifest};
 use crate::plot::Charts;
@@ -24,7 +24,7 @@ h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding
 table{border-collapse:collapse;margin:1em 0;font-size:.95em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\
 th:first-child,td:first-child{text-align:left}th{background:#f2f2f2}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}\
 figcaption{font-size:.95em;color:#555}.note{background:#fff8e1;border-left:4px solid #E69F00;padding:.5em 1em}\
-.sector-public{color:#0072B2}.sector-private{color:#E69F00}.sector-civil{color:#009E73}code{background:#f4f4f4;padding:0 .2em}";
+.lead{font-size:1.1em}.sector-public{color:#0072B2}.sector-private{color:#E69F00}.sector-civil{color:#009E73}code{background:#f4f4f4;padding:0 .2em}";
 
 /// Writes `report.html` into a results folder, from its files and its charts.
 pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
@@ -46,6 +46,11 @@ pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
         escape(manifest.command.name()),
         escape(&manifest.finished)
     );
+    if manifest.command == Command::Run {
+        for sentence in story(dir, &manifest, &scenarios)? {
+            let _ = writeln!(html, "<p class=\"lead\">{}</p>", escape(&sentence));
+        }
+    }
     question(&mut html, &scenarios);
     scenario_section(&mut html, &manifest, &scenarios);
     results(&mut html, dir, &manifest)?;
@@ -81,6 +86,63 @@ fn value(t: &toml::Table, path: &str) -> String {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
     })
+}
+
+/// The `headline` of the (first) scenario of a folder's resolved TOML.
+fn headline_of(resolved: &str) -> Vec<String> {
+    let first = resolved.split("\n---\n").next().unwrap_or("");
+    let table: toml::Table = toml::from_str(first).unwrap_or_default();
+    let list = table.get("headline").and_then(|v| v.as_array());
+    list.map(|l| l.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+/// The report's opening: two sentences from the numbers of the scenario's first headline metrics,
+/// each with its interval, for a reader who reads nothing else.
+fn story(dir: &Path, manifest: &Manifest, scenarios: &[toml::Table]) -> Result<Vec<String>> {
+    let headline = headline_of(&manifest.resolved_scenario);
+    let metrics = observe::headline(&headline);
+    let rows = summary::read(dir, &manifest.point_columns, |r| r.point == 0)?;
+    let cost_unit = manifest.cost_unit();
+    let said: Vec<String> = metrics
+        .iter()
+        .filter_map(|m| rows.iter().find(|r| r.metric == *m).map(|r| (m, &r.summary)))
+        .filter(|(_, s)| s.mean.is_some())
+        .map(|(m, s)| {
+            let share = metric_unit(m, &cost_unit) == "fraction";
+            let f = |v: Option<f64>| {
+                if share {
+                    v.map_or("–".into(), |x| format!("{:.0}", 100.0 * x))
+                } else {
+                    human(v)
+                }
+            };
+            words::fragment(m, &f(s.mean), &f(s.ci_low), &f(s.ci_high), &cost_unit)
+        })
+        .collect();
+    let Some(s) = scenarios.first() else { return Ok(Vec::new()) };
+    let name = text(s, "name");
+    let when = if s.get("until_stable").and_then(|v| v.as_bool()) == Some(true) {
+        "run until nothing could change any more".to_string()
+    } else {
+        format!("over {} months", value(s, "steps"))
+    };
+    let list = |items: &[String]| match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let mut out = Vec::new();
+    if !said.is_empty() {
+        out.push(format!(
+            "{name}, {when}, {} replications: {}.",
+            manifest.replications,
+            list(&said[..said.len().min(3)])
+        ));
+    }
+    if said.len() > 3 {
+        out.push(format!("Also {}.", list(&said[3..said.len().min(6)])));
+    }
+    Ok(out)
 }
 
 fn question(html: &mut String, scenarios: &[toml::Table]) {
@@ -123,10 +185,14 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
                 )
             })
             .collect();
+        let how_long = if s.get("until_stable").and_then(|v| v.as_bool()) == Some(true) {
+            format!("until no neighbours can change any more (at most {} steps)", escape(&value(s, "steps")))
+        } else {
+            format!("over {} steps (months)", escape(&value(s, "steps")))
+        };
         format!(
-            "{total} organisations — {} — over {} steps (months), {} replications",
+            "{total} organisations — {} — {how_long}, {} replications",
             list.join(", "),
-            escape(&value(s, "steps")),
             manifest.replications
         )
     };
@@ -271,23 +337,29 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
         return Ok(());
     }
     // Only what the page shows: the headline metrics of the first points.
+    let headline = headline_of(&manifest.resolved_scenario);
     let rows = summary::read(dir, &manifest.point_columns, |r| {
-        (r.point as usize) < POINTS_SHOWN && HEADLINE.contains(&r.metric.as_str())
+        (r.point as usize) < POINTS_SHOWN
+            && (headline.contains(&r.metric) || HEADLINE.contains(&r.metric.as_str()))
     })?;
     let mut points: Vec<u32> = rows.iter().map(|r| r.point).collect();
     points.dedup();
     if manifest.command == Command::Run {
-        html.push_str("<p>Mean over replications with its 95 % confidence interval.</p>\n<table><tr><th>metric</th><th>mean</th><th>95 % CI</th><th>n</th></tr>\n");
-        for metric in HEADLINE {
-            if let Some(r) = rows.iter().find(|r| r.point == 0 && r.metric == *metric) {
+        html.push_str("<p>Mean over replications with its 95 % confidence interval; metrics that do not apply to this scenario are left out.</p>\n<table><tr><th>metric</th><th>mean</th><th>95 % CI</th><th>n</th><th>unit</th><th>column</th></tr>\n");
+        for metric in observe::headline(&headline) {
+            if let Some(r) =
+                rows.iter().find(|r| r.point == 0 && r.metric == metric && r.summary.mean.is_some())
+            {
                 let s = &r.summary;
                 let _ = writeln!(
                     html,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&label(metric)),
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                    escape(&words::label(metric)),
                     human(s.mean),
                     interval(s.ci_low, s.ci_high),
-                    s.n
+                    s.n,
+                    escape(&metric_unit(metric, &cost_unit)),
+                    escape(metric)
                 );
             }
         }

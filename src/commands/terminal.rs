@@ -8,25 +8,28 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Report;
 use crate::experiment::compare::{CompareRow, Quadrant, RATIOS};
+use crate::observe::words;
 use crate::observe::HEADLINE;
-use crate::output::format::{cost_metric_unit, human, interval, p_value};
+use crate::output::format::{cost_metric_unit, human, interval, metric_unit, p_value};
 
-/// The headline table of point 0: mean and 95 % CI of each headline metric, costs in `cost_unit`.
-pub fn headline_table(report: &Report, cost_unit: &str) -> String {
+/// The headline table of point 0: mean and 95 % CI of each of the scenario's headline metrics
+/// (`headline`; empty: the usual set), by label and with its unit, costs in `cost_unit`. A metric
+/// that has no value in any run (regions without a lattice) is left out, not shown as zero.
+pub fn headline_table(report: &Report, cost_unit: &str, headline: &[String]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<22} {:>10}  {:<24} {:>4}", "metric", "mean", "95% CI", "n");
-    for metric in HEADLINE {
-        let found = report.summaries.iter().find(|r| r.point == 0 && r.metric == *metric);
+    let _ = writeln!(out, "{:<36} {:>10}  {:<24} {:>4}  unit", "metric", "mean", "95% CI", "n");
+    for metric in crate::observe::headline(headline) {
+        let found = report.summaries.iter().find(|r| r.point == 0 && r.metric == metric);
         let Some(s) = found.map(|r| &r.summary).filter(|s| s.mean.is_some()) else {
-            let _ = writeln!(out, "{metric:<22} {:>10}", "–");
             continue;
         };
-        let unit = cost_metric_unit(metric, cost_unit).unwrap_or_default();
         let line = format!(
-            "{metric:<22} {:>10}  {:<24} {:>4}  {unit}",
+            "{:<36} {:>10}  {:<24} {:>4}  {}",
+            words::label(metric),
             human(s.mean),
             interval(s.ci_low, s.ci_high),
-            s.n
+            s.n,
+            metric_unit(metric, cost_unit)
         );
         let _ = writeln!(out, "{}", line.trim_end());
     }

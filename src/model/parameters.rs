@@ -21,6 +21,8 @@ pub struct Scenario {
     pub description: String,
     /// The unit of venue costs (`"kSEK"`), shown with every cost; empty: "cost units".
     pub currency: String,
+    /// The metrics the output leads with (columns of runs.csv); empty: the usual set.
+    pub headline: Vec<String>,
     /// Root seed: each replication derives its own streams from it.
     pub seed: u64,
     /// Independent runs of the scenario.

@@ -2,6 +2,8 @@
 //! optionally every innovation. Observation reads the world; it never changes it and draws its own
 //! random numbers (the diversity sample) from the observation stream.
 
+pub mod words;
+
 use rand::Rng;
 
 use crate::model::{self, Origin, Scenario, Sector, Status, World, COMPOSITIONS};
@@ -85,6 +87,15 @@ pub const HEADLINE: &[&str] = &[
     "cost_per_innovation",
     "first_innovation_step",
 ];
+
+/// The metrics a scenario's output leads with: its own `headline`, or `HEADLINE`.
+pub fn headline(own: &[String]) -> Vec<&str> {
+    if own.is_empty() {
+        HEADLINE.to_vec()
+    } else {
+        own.iter().map(String::as_str).collect()
+    }
+}
 
 /// Measures a world. The diversity sample is a fixed set of agent pairs drawn once per run.
 pub struct Observer {
@@ -210,20 +221,31 @@ pub struct RunMetrics {
     pub steps_run: Option<f64>,
     /// Stable regions on the neighbourhood lattices at the end (Axelrod's metric).
     pub regions: Option<f64>,
+    /// Innovations per partnership-step: the rate at which partnerships innovate (Nooteboom's
+    /// metric).
+    pub innovation_rate: Option<f64>,
 }
 
 impl RunMetrics {
+    /// (column, unit, meaning) of the columns beyond the step metrics, in column order.
+    pub const EXTRA: &'static [(&'static str, &'static str, &'static str)] = &[
+        ("steps_run", "steps", "steps the run took"),
+        ("regions", "regions", "stable cultural regions on the lattices at the end"),
+        ("first_innovation_step", "step", "the step of the first invented innovation"),
+        ("cost_per_innovation", "cost units", "venue cost / innovations"),
+        ("innovation_rate", "innovations per partnership-step", "innovations / partnership-steps worked"),
+    ];
+
     /// Columns of `runs.csv` after the identifying ones: the extras, then the step metrics.
     pub fn columns() -> Vec<&'static str> {
-        let mut columns = vec!["steps_run", "regions", "first_innovation_step", "cost_per_innovation"];
+        let mut columns: Vec<&str> = Self::EXTRA.iter().map(|c| c.0).collect();
         columns.extend(StepMetrics::COLUMNS.iter().map(|c| c.0).filter(|c| *c != "new_innovations"));
         columns
     }
 
     /// The values, in the order of `columns()`.
     pub fn values(&self) -> Vec<Option<f64>> {
-        let mut values =
-            vec![self.steps_run, self.regions, self.first_innovation_step, self.cost_per_innovation];
+        let mut values: Vec<Option<f64>> = Self::EXTRA.iter().map(|c| self.get(c.0)).collect();
         values.extend(
             StepMetrics::COLUMNS
                 .iter()
@@ -241,8 +263,14 @@ impl RunMetrics {
             "regions" => self.regions,
             "first_innovation_step" => self.first_innovation_step,
             "cost_per_innovation" => self.cost_per_innovation,
+            "innovation_rate" => self.innovation_rate,
             other => self.last.get(other),
         }
+    }
+
+    /// The unit of a column of `columns()` (empty for an unknown one).
+    pub fn unit(column: &str) -> &'static str {
+        Self::EXTRA.iter().chain(StepMetrics::COLUMNS).find(|c| c.0 == column).map_or("", |c| c.1)
     }
 }
 
@@ -491,6 +519,8 @@ pub fn collect(world: &World, last: StepMetrics, recording: Recording) -> RunOut
         regions: world.regions().map(|r| r as f64),
         cost_per_innovation: (tallies.innovations > 0)
             .then(|| tallies.venue_cost / tallies.innovations as f64),
+        innovation_rate: (tallies.partnership_steps > 0)
+            .then(|| tallies.innovations as f64 / tallies.partnership_steps as f64),
         last,
     };
     let mut venues: Vec<VenueRow> = world

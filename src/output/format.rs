@@ -61,6 +61,13 @@ pub fn cost_unit(currency: &str) -> &str {
     }
 }
 
+/// The unit of any metric of runs.csv, summary.csv or compare.csv: a cost in the scenario's cost
+/// unit, the rest as runs.csv declares it.
+pub fn metric_unit(metric: &str, cost_unit: &str) -> String {
+    cost_metric_unit(metric, cost_unit)
+        .unwrap_or_else(|| crate::observe::RunMetrics::unit(metric).to_string())
+}
+
 /// The unit of a metric whose values are costs, in `cost_unit`; `None` for other metrics.
 pub fn cost_metric_unit(metric: &str, cost_unit: &str) -> Option<String> {
     match metric {

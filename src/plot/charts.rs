@@ -575,6 +575,19 @@ fn bounds(lines: &[Line]) -> (f64, f64, f64, f64) {
     (x0, x1, y0, y1)
 }
 
+impl Chart {
+    /// Whether it shows only zeros: lines or layers whose every value is 0.
+    pub fn is_flat(&self) -> bool {
+        match &self.kind {
+            Kind::Lines { lines } | Kind::Stacked { layers: lines } => {
+                lines.iter().all(|l| l.points.iter().all(|&(_, y)| y == 0.0))
+            }
+            Kind::Bars { bars } => bars.iter().all(|b| b.1 == 0.0),
+            _ => false,
+        }
+    }
+}
+
 /// Where a strategy stands on the cost-effectiveness plane (Drummond et al., *Methods for the
 /// Economic Evaluation of Health Care Programmes*, ch. 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

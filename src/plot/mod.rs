@@ -41,8 +41,19 @@ pub fn build(dir: &Path) -> Result<Charts> {
     let mut out = Charts { charts: Vec::new(), notes: Vec::new() };
     match manifest.command {
         Command::Run => {
-            out.charts.extend(time_charts(dir)?);
-            out.charts.extend(venue_charts(dir, &manifest.cost_unit())?);
+            // A chart of a quantity that stays zero in every run (innovations in Axelrod's
+            // classic) says nothing: it is left out, and the report says so.
+            let mut charts = time_charts(dir)?;
+            charts.extend(venue_charts(dir, &manifest.cost_unit())?);
+            let (shown, flat): (Vec<Chart>, Vec<Chart>) = charts.into_iter().partition(|c| !c.is_flat());
+            out.charts.extend(shown);
+            if !flat.is_empty() {
+                let titles: Vec<String> = flat.iter().map(|c| c.title.to_lowercase()).collect();
+                out.notes.push(format!(
+                    "Left out, because they stay at zero in every run of this scenario: {}.",
+                    titles.join("; ")
+                ));
+            }
             if let Some(chart) = network::picture(dir)? {
                 out.charts.push(chart);
             }

@@ -48,6 +48,44 @@ pub fn venue_kinds() -> &'static [&'static str] {
     NAMES.get_or_init(|| KINDS.iter().map(|k| k.name).collect())
 }
 
+/// The columns of runs.csv a scenario's `headline` may name (a test keeps this list equal to
+/// `observe::RunMetrics::columns`).
+pub const RUN_METRICS: &[&str] = &[
+    "steps_run",
+    "regions",
+    "first_innovation_step",
+    "cost_per_innovation",
+    "innovation_rate",
+    "innovations",
+    "innovations_public_public",
+    "innovations_public_private",
+    "innovations_public_civil",
+    "innovations_private_private",
+    "innovations_private_civil",
+    "innovations_civil_civil",
+    "social_value",
+    "economic_value",
+    "partnerships",
+    "informal_partnerships",
+    "formal_partnerships",
+    "cross_sector_share",
+    "partnerships_begun",
+    "partnerships_dissolved",
+    "partnerships_exhausted",
+    "partnership_steps",
+    "partnership_distance",
+    "ties",
+    "trust_within",
+    "trust_across",
+    "knowledge_diversity",
+    "distinct_vectors",
+    "adoptions",
+    "mandated",
+    "scaled_up",
+    "innovations_in_use",
+    "venue_cost",
+];
+
 const UNIT: Domain = Domain::Float { min: 0.0, max: 1.0 };
 const NONNEG: Domain = Domain::Float { min: 0.0, max: f64::INFINITY };
 const fn int(min: i64, max: i64) -> Domain {
@@ -103,6 +141,7 @@ const fn trait_sd(path: &'static str, sd: &'static str) -> Param {
 static OWN: &[Param] = &[
     Param { path: "name", domain: Domain::Text, default: DefaultValue::Note("the file name"), unit: "", symbol: "", claim: "", doc: "short name of the scenario, used for the results folder", venue_kinds: &[] },
     p("description", Domain::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
+    Param { path: "headline", domain: Domain::List(RUN_METRICS), default: DefaultValue::Value("[]"), unit: "", symbol: "", claim: "", doc: "the metrics the terminal, summary and report lead with, columns of runs.csv (empty: innovations, value, partnerships, share across sectors, scale-ups and costs)", venue_kinds: &[] },
     p("currency", Domain::Text, "\"\"", "", "", "", "the unit of venue costs, e.g. \"kSEK\", shown with every cost in the terminal, charts and report (empty: \"cost units\")"),
     Param { path: "extends", domain: Domain::Text, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
     p("replace", Domain::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),

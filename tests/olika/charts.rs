@@ -107,7 +107,7 @@ fn a_run_draws_every_chart_network_and_report() {
 fn plot_redraws_from_the_csv_files_and_formats_are_chosen() {
     let tmp = TempDir::new().unwrap();
     olika(tmp.path())
-        .args(["run", "-q", "-o", "out", "--replications", "2", "--set", "steps=12", "--no-plots"])
+        .args(["run", "-q", "-o", "out", "--replications", "2", "--no-plots"])
         .assert()
         .success();
     let dir = tmp.path().join("out");

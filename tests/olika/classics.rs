@@ -61,3 +61,35 @@ fn classics_run_from_the_command_line() {
         assert!(cols[steps].parse::<u32>().unwrap() < 1_000_000, "stopped when stable");
     }
 }
+
+/// Each classic leads with what it answers (its `headline`), in the terminal and in the report's
+/// opening sentences, and shows nothing that does not apply to it as a zero.
+#[test]
+fn classics_lead_with_their_answers() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let run = |name: &str| {
+        let out = assert_cmd::Command::cargo_bin("olika")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["run", name, "-o", name, "--replications", "3"])
+            .assert()
+            .success();
+        let said = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        let report = std::fs::read_to_string(dir.path().join(name).join("report.html")).unwrap();
+        let opening = report.split("<h2").next().unwrap().to_string();
+        (said, opening)
+    };
+    let (said, opening) = run("axelrod");
+    assert!(said.contains("stable cultural regions") && said.contains("steps run"), "{said}");
+    assert!(!said.contains("innovations"), "Axelrod has no innovations to show: {said}");
+    assert!(opening.contains("stable cultural regions at the end (95 % CI"), "{opening}");
+    assert!(opening.contains("run until nothing could change any more"));
+    let report = std::fs::read_to_string(dir.path().join("axelrod/report.html")).unwrap();
+    assert!(report.contains("Left out, because they stay at zero in every run"));
+    assert!(!report.contains("over 1000000 steps"));
+    let (said, _) = run("nooteboom");
+    assert!(said.lines().nth(2).unwrap().starts_with("innovations per partnership-month"), "{said}");
+    let (said, opening) = run("baseline");
+    assert!(said.lines().nth(2).unwrap().starts_with("innovations per run"), "{said}");
+    assert!(opening.contains("baseline, over 120 months, 3 replications: about"), "{opening}");
+}

@@ -405,11 +405,16 @@ fn costs_carry_the_scenarios_currency() {
     let out =
         olika(dir.path()).args(["run", "-o", "kr", "--format", "svg"]).args(&quick[..4]).assert().success();
     let said = text(&out.get_output().stdout);
-    assert!(said.lines().any(|l| l.starts_with("venue_cost") && l.ends_with("kSEK")), "{said}");
-    assert!(said.lines().any(|l| l.starts_with("cost_per_innovation") && l.ends_with("kSEK per innovation")));
+    // The terminal's table says each metric by its label, with its unit.
+    assert!(said.lines().any(|l| l.starts_with("venue cost ") && l.ends_with("kSEK")), "{said}");
+    assert!(said.lines().any(|l| l.starts_with("cost per innovation") && l.ends_with("kSEK per innovation")));
     let chart = fs::read_to_string(dir.path().join("kr/venue_innovations_per_cost.svg")).unwrap();
     assert!(chart.contains("per 1000 kSEK"));
-    assert!(fs::read_to_string(dir.path().join("kr/report.html")).unwrap().contains("venue cost (kSEK)"));
+    let report = fs::read_to_string(dir.path().join("kr/report.html")).unwrap();
+    assert!(
+        report.contains("<td>venue cost</td>") && report.contains("<td>kSEK</td>"),
+        "the report's table gives the unit"
+    );
     let plain = dir.path().join("plain.toml");
     fs::write(
         &plain,
@@ -423,7 +428,7 @@ fn costs_carry_the_scenarios_currency() {
         .success();
     assert!(text(&out.get_output().stdout)
         .lines()
-        .any(|l| l.starts_with("venue_cost") && l.ends_with("cost units")));
+        .any(|l| l.starts_with("venue cost ") && l.ends_with("cost units")));
 }
 
 /// `olika compare --by` ranks the strategies by the chosen measure and closes with a sentence per

@@ -23,6 +23,13 @@ fn scenario_reference_holds_the_current_parameter_table() {
     }
 }
 
+/// The scenario registry lists the metrics a `headline` may name; it cannot read them from
+/// `observe` (a layer above it), so this keeps the two lists one.
+#[test]
+fn a_headline_may_name_exactly_the_columns_of_runs_csv() {
+    assert_eq!(olika::scenario::params::RUN_METRICS.to_vec(), RunMetrics::columns());
+}
+
 #[test]
 fn output_reference_documents_every_column() {
     let doc = read("docs/output.md");
