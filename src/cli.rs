@@ -25,6 +25,26 @@ pub enum Command {
     Optimize(OptimizeArgs),
     /// Show one world live in the browser, with controls, for a class or a workshop
     Lab(LabArgs),
+    /// Draw the first run of a results folder as an animated GIF (from its replay.json)
+    Animate {
+        /// The results folder
+        dir: PathBuf,
+        /// The GIF to write (default: animation.gif in the folder)
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Width in pixels (the height is a quarter more, for the chart)
+        #[arg(long, default_value_t = 600)]
+        size: u32,
+        /// Frames per second
+        #[arg(long, default_value_t = 8)]
+        fps: u32,
+        /// Kept steps of the replay per frame (default: as many as keep the animation under 150 frames)
+        #[arg(long, value_name = "K")]
+        every: Option<u32>,
+        /// Replace an existing file given with -o
+        #[arg(long)]
+        force: bool,
+    },
     /// Redraw the charts and report of a results folder from its CSV files
     Plot {
         /// The results folder

@@ -55,6 +55,8 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
             partnerships: execution.partnerships,
             network: execution.network || execution.network_every.is_some(),
             network_every: execution.network_every.unwrap_or(0),
+            // The first run's replay, for `olika animate`.
+            replay: true,
         },
         charts: (!execution.no_plots).then(|| execution.format.format()),
         command_line: std::env::args().collect(),
@@ -144,6 +146,11 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Params { markdown } => print!("{}", commands::params::params(markdown)),
+        Command::Animate { dir, output, size, fps, every, force } => {
+            let (path, frames) =
+                commands::animate::animate(&dir, output.as_deref(), size, fps, every, force)?;
+            println!("{frames} frames written to {}", path.display());
+        }
         Command::Plot { dir, format } => {
             let files = commands::plot::plot(&dir, Some(format.format()))?;
             println!("{} files written in {}", files.len(), dir.display());

@@ -196,6 +196,14 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
             manifest.replications
         )
     };
+    // A swept parameter has no one value: say so rather than show its base value.
+    let value = |s: &toml::Table, path: &str| {
+        if manifest.point_columns.iter().any(|c| c == path) {
+            "swept (see the points)".to_string()
+        } else {
+            value(s, path)
+        }
+    };
     let key_parameters = |s: &toml::Table| {
         format!(
             "Key parameters: homophily h = {}, sector distance δ = {}, learning λ = {}, equity e = {}, innovation rate ρ = {}, trust gain γ = {}, external and imitation diffusion p = {}, q = {}.",

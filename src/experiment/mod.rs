@@ -399,6 +399,8 @@ pub fn execute_recording<R: Recorder + 'static>(
 }
 
 fn run_one(scenario: &Scenario, run: &RunSpec, recording: Recording, recorder: &mut dyn Recorder) -> Outcome {
+    // A replay of the plan's first run only: one is enough to watch, and each costs memory.
+    let recording = Recording { replay: recording.replay && run.run_id == 0, ..recording };
     catch_unwind(AssertUnwindSafe(|| observe::simulate_into(scenario, run.seed, recording, recorder)))
         .map_err(|panic| {
             panic

@@ -2,6 +2,7 @@
 //! optionally every innovation. Observation reads the world; it never changes it and draws its own
 //! random numbers (the diversity sample) from the observation stream.
 
+pub mod replay;
 pub mod words;
 
 use rand::Rng;
@@ -343,11 +344,21 @@ pub struct Recording {
     pub network: bool,
     /// Also record the network every k-th step (0: only at the end).
     pub network_every: u32,
+    /// Record a replay of the run (`replay.json`, for `olika animate`); commands ask for it for the
+    /// first run only.
+    pub replay: bool,
 }
 
 impl Default for Recording {
     fn default() -> Self {
-        Recording { every: 1, innovations: false, partnerships: false, network: false, network_every: 0 }
+        Recording {
+            every: 1,
+            innovations: false,
+            partnerships: false,
+            network: false,
+            network_every: 0,
+            replay: false,
+        }
     }
 }
 
@@ -437,6 +448,8 @@ pub struct RunOutput {
     pub partnerships: Vec<PartnershipRow>,
     /// The tie network, if recorded.
     pub network: Option<Network>,
+    /// The run step by step, if recorded.
+    pub replay: Option<replay::Replay>,
 }
 
 /// One row of `partnerships.csv`.
@@ -492,8 +505,12 @@ pub fn simulate_into(
     let mut last = observer.measure(&world);
     recorder.record(0, &last);
     let mut snapshots = Vec::new();
+    let mut replay = if recording.replay { replay::Replay::start(&world, seed) } else { None };
     while !world.finished() {
         world.step();
+        if let Some(r) = &mut replay {
+            r.step(&world);
+        }
         if world.t().is_multiple_of(every) || world.finished() {
             last = observer.measure(&world);
             recorder.record(world.t(), &last);
@@ -506,6 +523,10 @@ pub fn simulate_into(
     let mut output = collect(&world, last, recording);
     if recording.network {
         output.network = Some(Network { nodes: nodes(&world), snapshots });
+    }
+    if let Some(mut r) = replay {
+        r.finish(&world);
+        output.replay = Some(r);
     }
     output
 }
@@ -544,7 +565,7 @@ pub fn collect(world: &World, last: StepMetrics, recording: Recording) -> RunOut
     } else {
         Vec::new()
     };
-    RunOutput { series: Vec::new(), metrics, venues, innovations, partnerships, network: None }
+    RunOutput { series: Vec::new(), metrics, venues, innovations, partnerships, network: None, replay: None }
 }
 
 /// The name of where a tie began.

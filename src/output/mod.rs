@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod network;
 pub mod optimize;
 pub mod read;
+pub mod replay;
 pub mod runs;
 pub mod series;
 pub mod summary;

@@ -316,6 +316,9 @@ impl Tables {
                 fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
             }
         }
+        if let Some(replay) = &output.replay {
+            super::replay::write(&self.dir, replay)?;
+        }
         if let Some(w) = self.writer(Table::Partnerships) {
             for p in &output.partnerships {
                 let r = &p.record;

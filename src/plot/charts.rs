@@ -208,7 +208,7 @@ impl Chart {
                 }
                 chart
                     .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperLeft)
+                    .position(free_corner(&lines, (x0, x1, y0, y1)))
                     .background_style(WHITE.mix(0.85))
                     .border_style(RGBColor(200, 200, 200))
                     .label_font((style::FONT, 15).into_font().color(&INK))
@@ -228,6 +228,16 @@ impl Chart {
                             c.filled(),
                         )
                     }))
+                    .map_err(e)?;
+                // Each bar's value at its end, so that nobody has to read it off the axis.
+                let label = (style::FONT, 15).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+                chart
+                    .draw_series(bars.iter().enumerate().filter(|(_, b)| b.1.is_finite()).map(
+                        |(i, (_, v, _))| {
+                            EmptyElement::at((*v, SegmentValue::CenterOf(i)))
+                                + Text::new(tick(*v), (6, 0), label.clone())
+                        },
+                    ))
                     .map_err(e)?;
             }
             Kind::Dots { rows, zero } => {
@@ -344,7 +354,8 @@ impl Chart {
                 let mut chart = ChartBuilder::on(root)
                     .caption(&self.title, title)
                     .margin(16)
-                    .build_cartesian_2d(-0.02..1.02, -0.02..1.02)
+                    // A strip right of the map for the legend, so that it covers no organisation.
+                    .build_cartesian_2d(-0.02..1.32, -0.02..1.02)
                     .map_err(e)?;
                 chart
                     .draw_series(
@@ -378,7 +389,7 @@ impl Chart {
                     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], INK.stroke_width(2)));
                 chart
                     .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerRight)
+                    .position(SeriesLabelPosition::UpperRight)
                     .background_style(WHITE.mix(0.85))
                     .border_style(RGBColor(200, 200, 200))
                     .label_font((style::FONT, 15).into_font().color(&INK))
@@ -502,7 +513,10 @@ impl Chart {
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .label_style((style::FONT, 15).into_font().color(&INK))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(RGBColor(225, 225, 225))
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| tick(*v))
             .draw()
             .map_err(e)?;
         Ok(chart)
@@ -525,6 +539,9 @@ impl Chart {
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .y_label_formatter(&|v| segment_label(labels, v))
+            .x_label_formatter(&|v| tick(*v))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(RGBColor(225, 225, 225))
             .label_style((style::FONT, 15).into_font().color(&INK))
             .draw()
             .map_err(e)?;
@@ -653,6 +670,42 @@ pub fn dominance(points: &[(Estimate, Estimate)]) -> Vec<Dominance> {
         hull.push(k);
     }
     out
+}
+
+/// An axis label: whole numbers without decimals ("250", not "250.0"), others with at most three,
+/// trailing zeros dropped.
+fn tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 * v.abs().max(1.0) {
+        format!("{:.0}", v.round())
+    } else {
+        let text = format!("{v:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The corner of a line chart its legend covers least: the one with the fewest points of the
+/// lines in a box of a third of the width and a quarter of the height.
+fn free_corner(lines: &[Line], (x0, x1, y0, y1): (f64, f64, f64, f64)) -> SeriesLabelPosition {
+    let (w, h) = (x1 - x0, y1 - y0);
+    let corners = [
+        (SeriesLabelPosition::UpperLeft, x0, x0 + w / 3.0, y1 - h / 4.0, y1),
+        (SeriesLabelPosition::UpperRight, x1 - w / 3.0, x1, y1 - h / 4.0, y1),
+        (SeriesLabelPosition::LowerRight, x1 - w / 3.0, x1, y0, y0 + h / 4.0),
+        (SeriesLabelPosition::LowerLeft, x0, x0 + w / 3.0, y0, y0 + h / 4.0),
+    ];
+    let inside = |(_, a, b, c, d): &(SeriesLabelPosition, f64, f64, f64, f64)| {
+        let in_box = |x: f64, y: f64| (*a..=*b).contains(&x) && (*c..=*d).contains(&y);
+        lines
+            .iter()
+            .map(|l| {
+                let band =
+                    l.band.iter().flatten().filter(|&&(x, lo, hi)| in_box(x, lo) || in_box(x, hi)).count();
+                l.points.iter().filter(|&&(x, y)| in_box(x, y)).count() + band
+            })
+            .sum::<usize>()
+    };
+    let best = corners.iter().min_by_key(|c| inside(c)).expect("four corners");
+    best.0.clone()
 }
 
 fn pad(lo: f64, hi: f64) -> (f64, f64) {

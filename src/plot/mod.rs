@@ -1,7 +1,9 @@
 //! Charts and the report of a results folder, drawn from its CSV files alone, so that
 //! `olika plot DIR` redraws exactly what the running command drew.
 
+pub mod animate;
 pub mod charts;
+pub mod layout;
 pub mod network;
 pub mod style;
 
@@ -161,11 +163,13 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
 fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     let venues = venues::means(dir)?;
     let mut charts = Vec::new();
-    let bars: Vec<(String, f64, plotters::style::RGBColor)> = venues
+    let mut bars: Vec<(String, f64, plotters::style::RGBColor)> = venues
         .iter()
         .enumerate()
         .map(|(k, v)| (v.name.clone(), v.get("partnerships_begun"), style::series(k)))
         .collect();
+    // The largest on top (rows count from the bottom); each venue keeps its colour.
+    bars.sort_by(|a, b| a.1.total_cmp(&b.1));
     if !bars.is_empty() {
         charts.push(Chart {
             file: "venue_partnerships".into(),
@@ -176,7 +180,7 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
             kind: Kind::Bars { bars },
         });
     }
-    let per_cost: Vec<(String, f64, plotters::style::RGBColor)> = venues
+    let mut per_cost: Vec<(String, f64, plotters::style::RGBColor)> = venues
         .iter()
         .enumerate()
         .filter(|(_, v)| v.get("cost") > 0.0)
@@ -185,6 +189,7 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
             (v.name.clone(), per, style::series(k))
         })
         .collect();
+    per_cost.sort_by(|a, b| a.1.total_cmp(&b.1));
     if !per_cost.is_empty() {
         charts.push(Chart {
             file: "venue_innovations_per_cost".into(),

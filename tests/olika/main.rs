@@ -3,6 +3,7 @@
 //!
 //! Run one group by its module name, e.g. `cargo test --release --test olika classics`.
 
+mod animate;
 mod architecture;
 mod browser;
 mod charts;

@@ -1,0 +1,37 @@
+//! `replay.json`: the replay of a folder's first run (`observe::replay`), written when the run ends
+//! and read by `olika animate`.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Result};
+use crate::observe::replay::Replay;
+
+/// The file's name in a results folder.
+pub const FILE: &str = "replay.json";
+
+/// Writes the replay into `dir` (under a temporary name, then renamed: whole or absent).
+pub fn write(dir: &Path, replay: &Replay) -> Result<()> {
+    let path = dir.join(FILE);
+    let part = dir.join(format!("{FILE}.part"));
+    let text =
+        serde_json::to_string(replay).map_err(|e| Error::Run(format!("cannot write the replay: {e}")))?;
+    std::fs::write(&part, text).map_err(|e| Error::io(&part, e))?;
+    std::fs::rename(&part, &path).map_err(|e| Error::io(&path, e))
+}
+
+/// Reads the replay of a results folder.
+pub fn read(dir: &Path) -> Result<(PathBuf, Replay)> {
+    let path = dir.join(FILE);
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::input(
+            Location::file(&shown),
+            None,
+            format!("cannot read the replay ({e}): `olika run` writes one for its first run; run the scenario again with this version of olika"),
+        )
+    })?;
+    let replay = serde_json::from_str(&text).map_err(|e| {
+        Error::input(Location::file(&shown), None, format!("not a replay olika can read: {e}"))
+    })?;
+    Ok((path, replay))
+}

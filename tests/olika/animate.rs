@@ -1,0 +1,91 @@
+//! `olika animate`: a run's replay as a GIF — the frames asked for, at the size asked for, the same
+//! bytes every time, and a picture that shows the process (a converging Axelrod lattice ends with
+//! fewer colours than it starts with).
+
+use std::collections::HashSet;
+use std::fs;
+
+use olika::observe::replay::{Replay, MOST_FRAMES};
+use tempfile::TempDir;
+
+use crate::common::olika;
+
+/// The frames of a GIF: (width, height, RGB pixels of each frame).
+fn frames(bytes: &[u8]) -> (u16, u16, Vec<Vec<[u8; 3]>>) {
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let mut decoder = options.read_info(bytes).unwrap();
+    let (w, h) = (decoder.width(), decoder.height());
+    let mut out = Vec::new();
+    while let Some(frame) = decoder.read_next_frame().unwrap() {
+        out.push(frame.buffer.chunks(4).map(|p| [p[0], p[1], p[2]]).collect());
+    }
+    (w, h, out)
+}
+
+/// Distinct colours in the lattice's square (the top `w` rows), ignoring white and the text.
+fn colours(pixels: &[[u8; 3]], w: usize) -> usize {
+    pixels[w * 40..w * w]
+        .iter()
+        .filter(|p| p[0] < 250 || p[1] < 250 || p[2] < 250)
+        .copied()
+        .collect::<HashSet<_>>()
+        .len()
+}
+
+#[test]
+fn a_converging_lattice_ends_with_fewer_colours_and_the_same_run_gives_the_same_bytes() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    olika(dir)
+        .args(["run", "axelrod", "-q", "-o", "ax", "--replications", "2", "--set", "traits=15"])
+        .assert()
+        .success();
+    let replay: Replay =
+        serde_json::from_str(&fs::read_to_string(dir.join("ax/replay.json")).unwrap()).unwrap();
+    assert!(replay.lattice.is_some() && replay.frames.len() <= MOST_FRAMES);
+    let first_t = replay.frames.first().unwrap().t;
+    assert_eq!(first_t, 0);
+    olika(dir).args(["animate", "ax", "--size", "240", "--every", "25", "--fps", "5"]).assert().success();
+    let bytes = fs::read(dir.join("ax/animation.gif")).unwrap();
+    let (w, h, shown) = frames(&bytes);
+    assert_eq!((w, h), (240, 300));
+    // Every 25th kept step from the first, and the last.
+    let kept = replay.frames.len();
+    assert_eq!(shown.len(), (kept - 1) / 25 + 1 + usize::from(!(kept - 1).is_multiple_of(25)));
+    let (start, end) = (colours(&shown[0], 240), colours(shown.last().unwrap(), 240));
+    println!("{} frames; colours in the lattice {start} at the start, {end} at the end", shown.len());
+    assert!(end < start, "the lattice did not converge in the picture: {start} colours, then {end}");
+    // The same replay and options: the same bytes.
+    olika(dir)
+        .args(["animate", "ax", "--size", "240", "--every", "25", "--fps", "5", "-o", "again.gif"])
+        .assert()
+        .success();
+    assert_eq!(fs::read(dir.join("again.gif")).unwrap(), bytes);
+    // A user's file is not replaced without --force; bad options are refused.
+    let out = olika(dir).args(["animate", "ax", "-o", "again.gif"]).assert().code(2);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("--force"));
+    olika(dir).args(["animate", "ax", "--size", "20"]).assert().code(2);
+    olika(dir).args(["animate", "ax", "--fps", "0"]).assert().code(2);
+    olika(dir).args(["animate", "nowhere"]).assert().code(2);
+}
+
+#[test]
+fn the_city_animates_with_its_sectors_and_innovations() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    olika(dir).args(["run", "-q", "-o", "city", "--replications", "2", "--no-plots"]).assert().success();
+    olika(dir).args(["animate", "city", "--size", "320"]).assert().success();
+    let (w, h, shown) = frames(&fs::read(dir.join("city/animation.gif")).unwrap());
+    assert_eq!((w, h), (320, 400));
+    // 121 kept steps (0 to 120), under the default of 150 frames: one frame each.
+    assert_eq!(shown.len(), 121);
+    let last = shown.last().unwrap();
+    for sector in [[0, 114, 178], [230, 159, 0], [0, 158, 115]] {
+        assert!(last.iter().filter(|p| **p == sector).count() > 50, "sector colour {sector:?} missing");
+    }
+    // Ties appear: the last frame has more grey than the first.
+    let grey =
+        |f: &[[u8; 3]]| f.iter().filter(|p| p[0] == p[1] && p[1] == p[2] && p[0] < 250 && p[0] > 60).count();
+    assert!(grey(last) > grey(&shown[0]));
+}
