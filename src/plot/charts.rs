@@ -220,13 +220,18 @@ impl Chart {
                 let max =
                     bars.iter().map(|b| b.1).filter(|v| v.is_finite()).fold(0.0, f64::max).max(1e-9) * 1.1;
                 let mut chart = self.categories(root, 0.0..max, &labels, 170)?;
+                let slot = f64::from(chart.plotting_area().dim_in_pixel().1) / (labels.len() + 1) as f64;
                 chart
                     .draw_series(bars.iter().enumerate().map(|(i, (_, v, c))| {
                         let v = if v.is_finite() { *v } else { 0.0 };
-                        Rectangle::new(
+                        // A fifth of each row left blank above and below: bars that do not touch.
+                        let gap = (slot / 5.0) as i32;
+                        let mut bar = Rectangle::new(
                             [(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))],
                             c.filled(),
-                        )
+                        );
+                        bar.set_margin(gap as u32, gap as u32, 0, 0);
+                        bar
                     }))
                     .map_err(e)?;
                 // Each bar's value at its end, so that nobody has to read it off the axis.
@@ -411,7 +416,7 @@ impl Chart {
                     .margin(16)
                     .x_label_area_size(48)
                     .y_label_area_size(72)
-                    .build_cartesian_2d(segments(xs.len()), segments(ys.len()))
+                    .build_cartesian_2d(grid(xs.len()), grid(ys.len()))
                     .map_err(e)?;
                 chart
                     .configure_mesh()
@@ -452,6 +457,7 @@ impl Chart {
                     .configure_mesh()
                     .disable_mesh()
                     .disable_x_axis()
+                    .y_label_formatter(&|v| tick(*v))
                     .label_style((style::FONT, 13).into_font().color(&INK))
                     .draw()
                     .map_err(e)?;
@@ -557,9 +563,15 @@ fn segment_label(labels: &[String], v: &SegmentValue<usize>) -> String {
     }
 }
 
-/// n categories on a segmented axis: a segmented range of 0..m has m + 1 segments.
-fn segments(n: usize) -> plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize> {
+/// n cells along a heatmap's axis: a segmented range of 0..m has m + 1 segments.
+fn grid(n: usize) -> plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize> {
     (0..n.saturating_sub(1)).into_segmented()
+}
+
+/// n categories on a segmented axis, and an empty one above them so that the top bar keeps clear
+/// of the title (a segmented range of 0..n has n + 1 segments; a one-category chart has two).
+fn segments(n: usize) -> plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize> {
+    (0..n.max(1)).into_segmented()
 }
 
 /// Cumulative sums of layers, bottom first.

@@ -89,11 +89,16 @@ fn series_band(table: &TableReader, rows: &[Row], metric: &str) -> Result<Option
     }
     let mut points = Vec::new();
     let mut band = Vec::new();
-    for (step, values) in by_step {
+    // Runs that stop when stable end at different steps: a mean over the few runs still going
+    // would jump, so the lines stop where the first run stopped.
+    let runs = by_step.values().map(Vec::len).max().unwrap_or(0);
+    for (step, values) in by_step.into_iter().take_while(|(_, v)| v.len() == runs) {
         let s = summarize(&values);
         let Some(mean) = s.mean else { return Ok(None) };
         points.push((step as f64, mean));
-        band.push((step as f64, s.ci_low.unwrap_or(mean), s.ci_high.unwrap_or(mean)));
+        // Every quantity these charts show is a count, a mean trust or a distance: never below
+        // zero, so neither is its band.
+        band.push((step as f64, s.ci_low.unwrap_or(mean).max(0.0), s.ci_high.unwrap_or(mean)));
     }
     Ok(Some((points, band)))
 }
@@ -371,7 +376,7 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                 }
                 out.charts.push(Chart {
                     file: format!("heatmap_{metric}"),
-                    title: format!("{label}: {} × {}", columns[0], columns[1]),
+                    title: format!("{label} by {} and {}", short_path(&columns[0]), short_path(&columns[1])),
                     x_label: columns[1].clone(),
                     y_label: columns[0].clone(),
                     caption: format!("Mean {} at each combination of {} and {}; darker is more.", metric.replace('_', " "), columns[0], columns[1]),
@@ -399,6 +404,18 @@ fn short(text: &str) -> String {
     match text.parse::<f64>() {
         Ok(v) if v.fract() != 0.0 => format!("{}", (v * 1e4).round() / 1e4),
         _ => text.to_string(),
+    }
+}
+
+/// A parameter's path as a title says it: a venue's or population's key after its name
+/// (`venues.round_tables.every` → "round_tables every"), other paths with spaces.
+fn short_path(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts[..] {
+        ["venues" | "populations", name, ref rest @ ..] if !rest.is_empty() => {
+            format!("{name} {}", rest.join(" "))
+        }
+        _ => path.replace(['.', '_'], " "),
     }
 }
 
