@@ -55,6 +55,7 @@ pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
     scenario_section(&mut html, &manifest, &scenarios);
     results(&mut html, dir, &manifest)?;
     chart_section(&mut html, charts)?;
+    replay_section(&mut html, dir)?;
     venues(&mut html, dir, &manifest)?;
     method(&mut html, &manifest);
     // The model description travels with the report, so that the page stands alone.
@@ -495,6 +496,102 @@ fn optimize_results(html: &mut String, dir: &Path, cost_unit: &str) -> Result<()
     html.push_str("</table>\n");
     Ok(())
 }
+
+/// Steps of a replay the report keeps: enough to watch, small enough to mail.
+const REPLAY_FRAMES: usize = 60;
+
+/// The first run, replayed in the page: a compact copy of `replay.json` (partnerships only, at
+/// most `REPLAY_FRAMES` steps, cultures renumbered) and a small player in plain JavaScript.
+fn replay_section(html: &mut String, dir: &Path) -> Result<()> {
+    if !dir.join(crate::output::replay::FILE).exists() {
+        return Ok(());
+    }
+    let (_, replay) = crate::output::replay::read(dir)?;
+    let Some(last) = replay.frames.len().checked_sub(1) else { return Ok(()) };
+    let keep = crate::plot::animate::frames(replay.frames.len(), last.div_ceil(REPLAY_FRAMES).max(1) as u32);
+    let places = match &replay.lattice {
+        Some(l) => crate::plot::layout::cells(l.width, l.height, &l.cells, replay.sectors.len()),
+        None => crate::plot::layout::discs(&replay.sectors),
+    };
+    let mut cultures: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let frames: Vec<serde_json::Value> = keep
+        .iter()
+        .map(|&k| {
+            let f = &replay.frames[k];
+            let partners: Vec<u32> =
+                f.ties.chunks(4).filter(|t| t[2] > 0).flat_map(|t| [t[0], t[1], t[2]]).collect();
+            let mut culture = Vec::with_capacity(f.culture.len());
+            for c in &f.culture {
+                let next = cultures.len() as u32;
+                culture.push(*cultures.entry(*c).or_insert(next));
+            }
+            serde_json::json!({ "t": f.t, "p": partners, "b": f.born, "c": culture, "n": f.innovations, "r": f.regions })
+        })
+        .collect();
+    // Cultures are numbered by first appearance: small numbers, the same culture the same colour.
+    let data = serde_json::json!({
+        "lattice": replay.lattice.is_some(),
+        "sectors": replay.sectors,
+        "places": places.iter().flat_map(|p| [(p[0] * 1000.0).round() as i32, (p[1] * 1000.0).round() as i32]).collect::<Vec<_>>(),
+        "frames": frames,
+    });
+    // Inside a script element nothing may close it: every "<" is written as its JSON escape.
+    let json = data.to_string().replace('<', "\\u003c");
+    html.push_str("<h2 id=\"replay\">The first run, replayed</h2>\n<p>Replication 0 step by step: organisations in their sectors' colours, partnerships as lines (dashed: informal), a red ring where an innovation is born — or, on a lattice, each culture in a colour of its own. <code>olika animate</code> makes a GIF of it for slides.</p>\n");
+    let _ = writeln!(html, "<div id=\"player\"><canvas id=\"replay-view\" width=\"480\" height=\"480\" style=\"border:1px solid #ddd\"></canvas><br><button id=\"replay-play\">Play</button> <input id=\"replay-scrub\" type=\"range\" min=\"0\" max=\"{}\" value=\"0\" style=\"width:300px\"> <span id=\"replay-step\"></span></div>", frames_len(&data));
+    let _ = writeln!(html, "<script type=\"application/json\" id=\"replay-data\">{json}</script>");
+    html.push_str(PLAYER);
+    Ok(())
+}
+
+fn frames_len(data: &serde_json::Value) -> usize {
+    data["frames"].as_array().map_or(0, |f| f.len().saturating_sub(1))
+}
+
+/// The replay's player: plain JavaScript, nothing fetched.
+const PLAYER: &str = r##"<script>
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("replay-data").textContent);
+  const view = document.getElementById("replay-view"), ctx = view.getContext("2d");
+  const play = document.getElementById("replay-play"), scrub = document.getElementById("replay-scrub");
+  const colours = ["#0072B2", "#E69F00", "#009E73"], W = view.width;
+  const at = i => [data.places[2 * i] * W / 1000, data.places[2 * i + 1] * W / 1000];
+  const culture = c => `hsl(${(c * 137.5) % 360}, 60%, ${c % 2 ? 40 : 58}%)`;
+  let k = 0, timer = null;
+  function draw() {
+    const f = data.frames[k], n = data.sectors.length;
+    ctx.clearRect(0, 0, W, W);
+    if (data.lattice) {
+      const side = Math.sqrt(n), cell = W / Math.max(side, 1);
+      for (let i = 0; i < n; i++) { const [x, y] = at(i); ctx.fillStyle = culture(f.c[i]); ctx.fillRect(x - cell / 2, y - cell / 2, cell - 1, cell - 1); }
+    } else {
+      for (let j = 0; j < f.p.length; j += 3) {
+        const [ax, ay] = at(f.p[j]), [bx, by] = at(f.p[j + 1]);
+        ctx.setLineDash(f.p[j + 2] === 1 ? [5, 4] : []); ctx.strokeStyle = "#282828"; ctx.lineWidth = 1.5;
+        ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
+      }
+      ctx.setLineDash([]);
+      const r = Math.max(2, Math.min(6, 70 / Math.sqrt(n)));
+      for (let i = 0; i < n; i++) { const [x, y] = at(i); ctx.fillStyle = colours[data.sectors[i]] || "#777"; ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); }
+      ctx.strokeStyle = "#D55E00"; ctx.lineWidth = 3;
+      f.b.forEach(i => { const [x, y] = at(i); ctx.beginPath(); ctx.arc(x, y, 3 * r, 0, 2 * Math.PI); ctx.stroke(); });
+    }
+    scrub.value = k;
+    document.getElementById("replay-step").textContent = `step ${f.t}` + (data.lattice ? ` · ${f.r} regions` : ` · ${f.n} innovations`);
+  }
+  function stop() { clearInterval(timer); timer = null; play.textContent = "Play"; }
+  play.onclick = () => {
+    if (timer) { stop(); return; }
+    if (k >= data.frames.length - 1) k = 0;
+    play.textContent = "Pause";
+    timer = setInterval(() => { if (k >= data.frames.length - 1) { stop(); return; } k++; draw(); }, 150);
+  };
+  scrub.oninput = () => { k = Number(scrub.value); draw(); };
+  draw();
+})();
+</script>
+"##;
 
 fn venues(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     if manifest.command == Command::Optimize {

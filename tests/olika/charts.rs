@@ -62,9 +62,17 @@ fn check_report(path: &Path) -> String {
     for section in ["question", "scenario", "results", "charts", "venues", "method"] {
         assert!(html.contains(&format!("<h2 id=\"{section}\">")), "report lacks the {section} section");
     }
-    for external in ["http://", "https://", "<link", "src=", "url(", "@import", "<script"] {
-        assert!(!html.contains(external), "report refers to an external resource or script: {external}");
+    for external in ["http://", "https://", "<link", "src=", "url(", "@import"] {
+        assert!(!html.contains(external), "report refers to an external resource: {external}");
     }
+    // Its only scripts are its own: the replay's data and its player, inline, nothing else (a
+    // scenario named `<script>` stays text).
+    let scripts = html.matches("<script").count();
+    assert!(
+        scripts == 0
+            || (scripts == 2 && html.contains("<script type=\"application/json\" id=\"replay-data\">")),
+        "the report has {scripts} script elements"
+    );
     html
 }
 

@@ -370,3 +370,27 @@ fn the_lab_draws_a_thousand_organisations() {
     drop(browser);
     server.stop();
 }
+
+/// The report's replay: its player runs in Chromium from the file alone, and play advances it.
+#[test]
+#[ignore = "needs Chromium and chromedriver; .ci/run runs it"]
+fn the_report_replays_its_first_run_in_a_browser() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    crate::common::olika(tmp.path())
+        .args(["run", "-q", "-o", "out", "--replications", "2"])
+        .assert()
+        .success();
+    let report = tmp.path().join("out/report.html");
+    let size = std::fs::metadata(&report).unwrap().len();
+    assert!(size < 1 << 20, "the baseline report is {size} bytes, over 1 MB");
+    let browser = Browser::start();
+    browser.call("POST", "/url", serde_json::json!({"url": format!("file://{}", report.display())}));
+    browser.until("the player", "const s = document.getElementById('replay-step'); return s !== null && s.textContent.startsWith('step 0')");
+    browser.click("#replay-play");
+    browser.until(
+        "a later step",
+        "return !document.getElementById('replay-step').textContent.startsWith('step 0 ')",
+    );
+    let drawn = "const c = document.getElementById('replay-view').getContext('2d').getImageData(0, 0, 480, 480).data; let n = 0; for (let i = 0; i < c.length; i += 4) if (c[i + 3] > 0) n++; return n;";
+    assert!(browser.script(drawn).as_u64().unwrap() > 1000, "the player drew nothing");
+}
