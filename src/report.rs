@@ -89,18 +89,10 @@ fn value(t: &toml::Table, path: &str) -> String {
     })
 }
 
-/// The `headline` of the (first) scenario of a folder's resolved TOML.
-fn headline_of(resolved: &str) -> Vec<String> {
-    let first = resolved.split("\n---\n").next().unwrap_or("");
-    let table: toml::Table = toml::from_str(first).unwrap_or_default();
-    let list = table.get("headline").and_then(|v| v.as_array());
-    list.map(|l| l.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
-}
-
 /// The report's opening: two sentences from the numbers of the scenario's first headline metrics,
 /// each with its interval, for a reader who reads nothing else.
 fn story(dir: &Path, manifest: &Manifest, scenarios: &[toml::Table]) -> Result<Vec<String>> {
-    let headline = headline_of(&manifest.resolved_scenario);
+    let headline = manifest.headline();
     let metrics = observe::headline(&headline);
     let rows = summary::read(dir, &manifest.point_columns, |r| r.point == 0)?;
     let cost_unit = manifest.cost_unit();
@@ -346,7 +338,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
         return Ok(());
     }
     // Only what the page shows: the headline metrics of the first points.
-    let headline = headline_of(&manifest.resolved_scenario);
+    let headline = manifest.headline();
     let rows = summary::read(dir, &manifest.point_columns, |r| {
         (r.point as usize) < POINTS_SHOWN
             && (headline.contains(&r.metric) || HEADLINE.contains(&r.metric.as_str()))

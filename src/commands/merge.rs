@@ -56,7 +56,7 @@ pub fn merge(
         let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
         tables::merge_table(&inputs, &table.path(folder.work()))?;
     }
-    summary::write(folder.work(), &first.point_columns)?;
+    summary::write(folder.work(), &first.point_columns, &first.headline())?;
     let checksums = checksum::of_tables(folder.work(), &tables::written(first.recording))?;
     // GraphML files are one per run and step, named by run: they merge by copying.
     for dir in dirs {

@@ -224,7 +224,7 @@ fn execute_into(
     bar.finish_and_clear();
     let (completed, failed) = (tables.completed, tables.failed);
     drop(tables);
-    summary::write(dir, &plan.columns)?;
+    summary::write(dir, &plan.columns, &manifest.headline())?;
     manifest.checksums = checksum::of_tables(dir, &tables::written(options.recording))?;
     manifest.failed_runs = failed;
     manifest.complete = true;

@@ -80,12 +80,24 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The folder's (first) scenario, as a TOML table (empty if it cannot be read).
+    fn first_scenario(&self) -> toml::Table {
+        let first = self.resolved_scenario.split("\n---\n").next().unwrap_or("");
+        toml::from_str(first).unwrap_or_default()
+    }
+
     /// The unit of costs of the folder's (first) scenario: its `currency`, or "cost units".
     pub fn cost_unit(&self) -> String {
-        let first = self.resolved_scenario.split("\n---\n").next().unwrap_or("");
-        let table: Option<toml::Table> = toml::from_str(first).ok();
-        let currency = table.as_ref().and_then(|t| t.get("currency")).and_then(|c| c.as_str()).unwrap_or("");
+        let table = self.first_scenario();
+        let currency = table.get("currency").and_then(|c| c.as_str()).unwrap_or("");
         super::format::cost_unit(currency).to_string()
+    }
+
+    /// The headline metrics of the folder's (first) scenario (empty: the usual set).
+    pub fn headline(&self) -> Vec<String> {
+        let table = self.first_scenario();
+        let list = table.get("headline").and_then(|v| v.as_array());
+        list.map(|l| l.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
     }
 
     /// Writes `manifest.json` under a temporary name, then renames it.

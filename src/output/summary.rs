@@ -57,10 +57,16 @@ impl SummaryRow {
 }
 
 /// Writes `summary.csv` from `runs.csv` (whose runs come point by point), streaming one point at a
-/// time; under a temporary name, then renamed.
-pub fn write(dir: &Path, point_columns: &[String]) -> Result<()> {
+/// time, each point's rows led by the scenario's `headline` metrics; under a temporary name, then
+/// renamed.
+pub fn write(dir: &Path, point_columns: &[String], headline: &[String]) -> Result<()> {
     let mut runs = RunsReader::open(dir, point_columns)?;
     let metrics = RunMetrics::columns();
+    // Each point's rows lead with the scenario's headline metrics, then the rest in column order.
+    let lead = crate::observe::headline(headline);
+    let first: Vec<usize> = lead.iter().filter_map(|m| metrics.iter().position(|c| c == m)).collect();
+    let order: Vec<usize> =
+        first.iter().copied().chain((0..metrics.len()).filter(|k| !first.contains(k))).collect();
     let path = dir.join("summary.csv.part");
     let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
     let mut out = csv::Writer::from_writer(BufWriter::new(file));
@@ -95,7 +101,8 @@ pub fn write(dir: &Path, point_columns: &[String]) -> Result<()> {
                 SummaryRow { point: point.0, values: point.1.clone(), metric: metric.to_string(), summary };
             out.write_record(row.cells()).map_err(write_error)
         };
-        for (metric, a) in metrics.iter().zip(acc.iter_mut()) {
+        for &k in &order {
+            let (metric, a) = (&metrics[k], &mut acc[k]);
             match ratios.iter().find(|r| r.0 == *metric) {
                 Some(r) => write(metric, ratio_summary(&r.3))?,
                 None => {

@@ -168,12 +168,9 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
 fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     let venues = venues::means(dir)?;
     let mut charts = Vec::new();
-    let mut bars: Vec<(String, f64, plotters::style::RGBColor)> = venues
-        .iter()
-        .enumerate()
-        .map(|(k, v)| (v.name.clone(), v.get("partnerships_begun"), style::series(k)))
-        .collect();
-    // The largest on top (rows count from the bottom); each venue keeps its colour.
+    let mut bars: Vec<(String, f64, plotters::style::RGBColor)> =
+        venues.iter().map(|v| (v.name.clone(), v.get("partnerships_begun"), style::named(&v.name))).collect();
+    // The largest on top (rows count from the bottom); a venue has its colour in every chart.
     bars.sort_by(|a, b| a.1.total_cmp(&b.1));
     if !bars.is_empty() {
         charts.push(Chart {
@@ -187,11 +184,10 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     }
     let mut per_cost: Vec<(String, f64, plotters::style::RGBColor)> = venues
         .iter()
-        .enumerate()
-        .filter(|(_, v)| v.get("cost") > 0.0)
-        .map(|(k, v)| {
+        .filter(|v| v.get("cost") > 0.0)
+        .map(|v| {
             let per = 1000.0 * v.get("innovations") / v.get("cost");
-            (v.name.clone(), per, style::series(k))
+            (v.name.clone(), per, style::named(&v.name))
         })
         .collect();
     per_cost.sort_by(|a, b| a.1.total_cmp(&b.1));

@@ -84,6 +84,10 @@ fn classics_lead_with_their_answers() {
     assert!(!said.contains("innovations"), "Axelrod has no innovations to show: {said}");
     assert!(opening.contains("stable cultural regions at the end (95 % CI"), "{opening}");
     assert!(opening.contains("run until nothing could change any more"));
+    // summary.csv leads with them too.
+    let summary = std::fs::read_to_string(dir.path().join("axelrod/summary.csv")).unwrap();
+    let metrics: Vec<&str> = summary.lines().skip(1).take(2).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(metrics, ["regions", "steps_run"]);
     let report = std::fs::read_to_string(dir.path().join("axelrod/report.html")).unwrap();
     assert!(report.contains("Left out, because they stay at zero in every run"));
     assert!(!report.contains("over 1000000 steps"));
