@@ -345,7 +345,8 @@ pub struct Recording {
     /// Also record the network every k-th step (0: only at the end).
     pub network_every: u32,
     /// Record a replay of the run (`replay.json`, for `olika animate`); commands ask for it for the
-    /// first run only.
+    /// first run only. Absent in the manifests of earlier versions, whose folders stay readable.
+    #[serde(default)]
     pub replay: bool,
 }
 
@@ -613,6 +614,17 @@ fn innovation_rows(world: &World) -> Vec<InnovationRow> {
 
 #[cfg(test)]
 mod tests {
+    use super::Recording;
+
+    #[test]
+    fn a_manifest_of_an_earlier_version_reads_its_recording() {
+        // Written before replays existed: the folder must stay a results folder for --force,
+        // --resume and merge.
+        let old = r#"{"every":1,"innovations":false,"partnerships":false,"network":false,"network_every":0}"#;
+        let recording: Recording = serde_json::from_str(old).unwrap();
+        assert!(!recording.replay);
+    }
+
     use super::*;
 
     #[test]

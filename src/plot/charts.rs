@@ -686,7 +686,7 @@ pub fn dominance(points: &[(Estimate, Estimate)]) -> Vec<Dominance> {
 
 /// An axis label: whole numbers without decimals ("250", not "250.0"), others with at most three,
 /// trailing zeros dropped.
-fn tick(v: f64) -> String {
+pub(crate) fn tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 * v.abs().max(1.0) {
         format!("{:.0}", v.round())
     } else {

@@ -429,8 +429,7 @@ fn optimize_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         .iter()
         .enumerate()
         .map(|(k, r)| {
-            let label =
-                format!("≤ {}: portfolio {}", crate::output::format::human(Some(r.budget)), r.portfolio);
+            let label = format!("≤ {}: portfolio {}", charts::tick(r.budget), r.portfolio);
             let color = style::series(k);
             let cost = Estimate { label: label.clone(), value: r.cost, low: r.cost, high: r.cost, color };
             let outcome = Estimate {

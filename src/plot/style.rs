@@ -41,12 +41,16 @@ pub fn sector(name: &str) -> RGBColor {
     }
 }
 
-/// A team composition's colour: one sector's colour, or for a mixed team the mix of both.
+/// A team composition's colour.
 pub fn composition(name: &str) -> RGBColor {
-    let mut parts = name.split('_');
-    let (a, b) = (sector(parts.next().unwrap_or("")), sector(parts.next().unwrap_or("")));
-    let mix = |x: u8, y: u8| ((u16::from(x) + u16::from(y)) / 2) as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    // A team of one sector in its colour; each mixed team in a colour of its own (averaging the
+    // sectors' colours made public–private and private–civil the same olive).
+    match name {
+        "public_private" => SERIES[0],
+        "public_civil" => SERIES[1],
+        "private_civil" => SERIES[2],
+        other => sector(other.split('_').next().unwrap_or("")),
+    }
 }
 
 /// The k-th colour of a series that is not a sector.
