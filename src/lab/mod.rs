@@ -223,7 +223,7 @@ struct Frame<'a> {
     steps: u32,
     running: bool,
     finished: bool,
-    /// a, b, trust in hundredths, status (0 acquaintance, 1 informal, 2 formal), flat.
+    /// a, b, status (0 acquaintance, 1 informal, 2 formal), trust in tenths, flat (as a replay's).
     ties: Vec<u32>,
     /// The creators of the innovations born this step, flat pairs.
     born: Vec<u32>,
@@ -231,7 +231,7 @@ struct Frame<'a> {
     adopted: Vec<u32>,
     /// Each venue that met this step, with who came.
     gathered: Vec<(&'a str, &'a [u32])>,
-    /// Each organisation's culture as a colour (0xRRGGBB), for a lattice world.
+    /// Each organisation's culture (`observe::replay::culture`), for a lattice world.
     culture: Option<Vec<u32>>,
     point: &'a Point,
     pending: &'a [String],
@@ -447,34 +447,10 @@ impl Lab {
     pub fn frame(&self) -> String {
         let w = &self.world;
         let t = w.t();
-        let mut ties = Vec::with_capacity(w.ties().len() * 4);
-        for tie in w.ties().iter() {
-            let status = match tie.status {
-                crate::model::Status::Acquaintance => 0,
-                crate::model::Status::Informal => 1,
-                crate::model::Status::Formal => 2,
-            };
-            ties.extend([tie.a, tie.b, (tie.trust * 100.0).round() as u32, status]);
-        }
-        let born: Vec<u32> = w
-            .innovations()
-            .iter()
-            .rev()
-            .take_while(|i| i.step == t && t > 0)
-            .filter(|i| i.composition.is_some())
-            .flat_map(|i| i.creators)
-            .collect();
-        let culture = layout::whole_lattice(w).map(|_| {
-            (0..w.agents().len() as u32)
-                .map(|a| {
-                    // A colour per culture: a hash of the trait vector, kept light enough to see.
-                    let h = w.knowledge().of(a).iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &v| {
-                        (h ^ u64::from(v)).wrapping_mul(0x100_0000_01b3)
-                    });
-                    (h as u32 & 0x00ff_ffff) | 0x0040_4040
-                })
-                .collect()
-        });
+        // What the page draws of the world is what a replay keeps of it.
+        let now = crate::observe::replay::Frame::of(w, layout::whole_lattice(w).is_some());
+        let (ties, born) = (now.ties, now.born);
+        let culture = layout::whole_lattice(w).map(|_| now.culture);
         let frame = Frame {
             t,
             steps: self.resolved.scenario.steps,

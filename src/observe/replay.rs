@@ -121,6 +121,14 @@ impl Replay {
     }
 }
 
+impl Frame {
+    /// The world now; with `lattice`, each organisation's culture too (and no ties: a lattice
+    /// world has none worth drawing).
+    pub fn of(world: &World, lattice: bool) -> Frame {
+        frame(world, lattice)
+    }
+}
+
 fn frame(world: &World, lattice: bool) -> Frame {
     let t = world.t();
     let mut ties = Vec::with_capacity(world.ties().len() * 4);
