@@ -240,7 +240,7 @@ impl Chart {
                     .draw_series(bars.iter().enumerate().filter(|(_, b)| b.1.is_finite()).map(
                         |(i, (_, v, _))| {
                             EmptyElement::at((*v, SegmentValue::CenterOf(i)))
-                                + Text::new(tick(*v), (6, 0), label.clone())
+                                + Text::new(figure(*v), (6, 0), label.clone())
                         },
                     ))
                     .map_err(e)?;
@@ -286,7 +286,16 @@ impl Chart {
                             .map_err(e)?;
                     }
                     chart
-                        .draw_series(std::iter::once(Circle::new((r.value, y), 7, r.color.filled())))
+                        .draw_series(std::iter::once(Circle::new((r.value, y.clone()), 7, r.color.filled())))
+                        .map_err(e)?;
+                    // The estimate in figures above its dot: readable even when one far value
+                    // squeezes the others together.
+                    let above =
+                        (style::FONT, 14).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at((r.value, y)) + Text::new(figure(r.value), (0, -10), above),
+                        ))
                         .map_err(e)?;
                 }
             }
@@ -444,6 +453,25 @@ impl Chart {
                         })
                     }))
                     .map_err(e)?;
+                // Each cell's value, in ink on light cells and white on dark ones, when the cells
+                // are large enough to hold it.
+                if xs.len() <= 12 && ys.len() <= 12 {
+                    let centred = Pos::new(HPos::Center, VPos::Center);
+                    chart
+                        .draw_series(values.iter().enumerate().flat_map(|(j, row)| {
+                            row.iter().enumerate().filter_map(move |(i, v)| {
+                                let v = (*v)?;
+                                let dark = (v - min) / (max - min) > 0.6;
+                                let ink = if dark { WHITE } else { INK };
+                                let font = (style::FONT, 14).into_font().color(&ink).pos(centred);
+                                Some(
+                                    EmptyElement::at((SegmentValue::CenterOf(i), SegmentValue::CenterOf(j)))
+                                        + Text::new(figure(v), (0, 0), font),
+                                )
+                            })
+                        }))
+                        .map_err(e)?;
+                }
                 // The colour scale, labelled with its values.
                 let mut scale = ChartBuilder::on(&right)
                     .margin_top(60)
@@ -695,6 +723,21 @@ pub(crate) fn tick(v: f64) -> String {
     }
 }
 
+/// A value written beside a mark: about three significant figures ("1280", "46.5", "0.73"), as
+/// many as a reader compares at a glance.
+pub(crate) fn figure(v: f64) -> String {
+    let text = match v.abs() {
+        a if a >= 100.0 => format!("{v:.0}"),
+        a if a >= 10.0 => format!("{v:.1}"),
+        _ => format!("{v:.2}"),
+    };
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
 /// The corner of a line chart its legend covers least: the one with the fewest points of the
 /// lines in a box of a third of the width and a quarter of the height.
 fn free_corner(lines: &[Line], (x0, x1, y0, y1): (f64, f64, f64, f64)) -> SeriesLabelPosition {
@@ -734,6 +777,15 @@ fn pad(lo: f64, hi: f64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_a_reader_wants_them() {
+        assert_eq!((tick(250.0), tick(0.25), tick(1.0 / 3.0)), ("250".into(), "0.25".into(), "0.333".into()));
+        assert_eq!(
+            (figure(1280.4), figure(46.512), figure(0.7312), figure(5.0)),
+            ("1280".into(), "46.5".into(), "0.73".into(), "5".into())
+        );
+    }
 
     #[test]
     fn dominated_strategies_cost_no_less_and_give_no_more() {

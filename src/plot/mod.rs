@@ -147,7 +147,10 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
     }
     let mut layers: Vec<Line> = Vec::new();
     for c in COMPOSITIONS {
-        if let Some((points, _)) = series_band(&table, &rows, &format!("innovations_{c}"))? {
+        // A team that never innovated in any run would only crowd the legend.
+        if let Some((points, _)) = series_band(&table, &rows, &format!("innovations_{c}"))?
+            .filter(|(points, _)| points.iter().any(|&(_, y)| y > 0.0))
+        {
             layers
                 .push(Line { name: c.replace('_', "–"), color: style::composition(c), points, band: None });
         }
@@ -187,7 +190,7 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         .filter(|v| v.get("cost") > 0.0)
         .map(|v| {
             let per = 1000.0 * v.get("innovations") / v.get("cost");
-            (v.name.clone(), per, style::named(&v.name))
+            (v.name.replace('_', " "), per, style::named(&v.name))
         })
         .collect();
     per_cost.sort_by(|a, b| a.1.total_cmp(&b.1));

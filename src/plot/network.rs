@@ -69,7 +69,7 @@ pub fn picture(dir: &Path) -> Result<Option<Chart>> {
     let partnerships = ties.iter().filter(|t| t.2).count();
     Ok(Some(Chart {
         file: "network".into(),
-        title: format!("Ties and partnerships at step {}, run 0", last.unwrap_or(0)),
+        title: format!("Ties and partnerships at step {} of the first replication", last.unwrap_or(0)),
         x_label: String::new(),
         y_label: String::new(),
         caption: format!(
