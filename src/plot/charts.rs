@@ -359,7 +359,7 @@ impl Chart {
                     let text = label.clone().pos(Pos::new(anchor, VPos::Center));
                     chart
                         .draw_series(std::iter::once(
-                            EmptyElement::at((x.value, y.value)) + Text::new(name, (offset, -14), text),
+                            EmptyElement::at((x.value, y.value)) + Text::new(name, (offset, -22), text),
                         ))
                         .map_err(e)?;
                 }

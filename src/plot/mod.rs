@@ -197,10 +197,10 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     if !per_cost.is_empty() {
         charts.push(Chart {
             file: "venue_innovations_per_cost".into(),
-            title: format!("Innovations per 1000 {cost_unit}, by venue"),
-            x_label: format!("innovations per 1000 {cost_unit}"),
+            title: format!("Innovations per {}, by venue", thousand(cost_unit)),
+            x_label: format!("innovations per {}", thousand(cost_unit)),
             y_label: "venue".into(),
-            caption: format!("What each venue returns for its cost: innovations of the partnerships that began there per 1000 {cost_unit}."),
+            caption: format!("What each venue returns for its cost: innovations of the partnerships that began there per {}.", thousand(cost_unit)),
             kind: Kind::Bars { bars: per_cost },
         });
     }
@@ -378,7 +378,13 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                     title: format!("{label} by {} and {}", short_path(&columns[0]), short_path(&columns[1])),
                     x_label: columns[1].clone(),
                     y_label: columns[0].clone(),
-                    caption: format!("Mean {} at each combination of {} and {}; darker is more.", metric.replace('_', " "), columns[0], columns[1]),
+                    caption: format!(
+                        "Mean {} at each combination of {} and {}; darker is more{}.",
+                        metric.replace('_', " "),
+                        columns[0],
+                        columns[1],
+                        if metric.starts_with("cost") { " (here: dearer, so lighter is better)" } else { "" }
+                    ),
                     kind: Kind::Heatmap { xs: xs.iter().map(|x| short(x)).collect(), ys: ys.iter().map(|y| short(y)).collect(), values, scale: metric.replace('_', " ") },
                 });
             }
@@ -406,6 +412,14 @@ fn short(text: &str) -> String {
     }
 }
 
+/// A thousand of a cost unit in words: "MSEK" for "kSEK", else "1000 <unit>".
+fn thousand(cost_unit: &str) -> String {
+    match cost_unit.strip_prefix('k') {
+        Some(rest) if rest.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => format!("M{rest}"),
+        _ => format!("1000 {cost_unit}"),
+    }
+}
+
 /// A parameter's path as a title says it: a venue's or population's key after its name
 /// (`venues.round_tables.every` → "round_tables every"), other paths with spaces.
 fn short_path(path: &str) -> String {
@@ -427,12 +441,25 @@ pub(crate) fn objective(dir: &Path) -> Result<String> {
 /// cost-effectiveness plane.
 fn optimize_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     let rows = optimize::read_curve(dir)?;
+    let (settings, _) = optimize::read_portfolios(dir)?;
     let objective = objective(dir)?.replace('_', " ");
+    // Each point says what sets it apart: the settings whose values differ along the curve.
+    let varies: Vec<usize> =
+        (0..settings.len()).filter(|&i| rows.iter().any(|r| r.values[i] != rows[0].values[i])).collect();
+    let differing = |k: usize| {
+        let said: Vec<String> =
+            varies.iter().map(|&i| format!("{} {}", short_path(&settings[i]), rows[k].values[i])).collect();
+        if said.is_empty() {
+            format!("portfolio {}", rows[k].portfolio)
+        } else {
+            said.join(", ")
+        }
+    };
     let points: Vec<(Estimate, Estimate)> = rows
         .iter()
         .enumerate()
         .map(|(k, r)| {
-            let label = format!("≤ {}: portfolio {}", charts::tick(r.budget), r.portfolio);
+            let label = format!("≤ {}: {}", charts::tick(r.budget), differing(k));
             let color = style::series(k);
             let cost = Estimate { label: label.clone(), value: r.cost, low: r.cost, high: r.cost, color };
             let outcome = Estimate {
