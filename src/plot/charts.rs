@@ -220,7 +220,7 @@ impl Chart {
                 let max =
                     bars.iter().map(|b| b.1).filter(|v| v.is_finite()).fold(0.0, f64::max).max(1e-9) * 1.1;
                 let mut chart = self.categories(root, 0.0..max, &labels, 170)?;
-                let slot = f64::from(chart.plotting_area().dim_in_pixel().1) / (labels.len() + 1) as f64;
+                let slot = f64::from(chart.plotting_area().dim_in_pixel().1) / labels.len().max(2) as f64;
                 chart
                     .draw_series(bars.iter().enumerate().map(|(i, (_, v, c))| {
                         let v = if v.is_finite() { *v } else { 0.0 };
@@ -596,10 +596,10 @@ fn grid(n: usize) -> plotters::coord::ranged1d::SegmentedCoord<plotters::coord::
     (0..n.saturating_sub(1)).into_segmented()
 }
 
-/// n categories on a segmented axis, and an empty one above them so that the top bar keeps clear
-/// of the title (a segmented range of 0..n has n + 1 segments; a one-category chart has two).
+/// n categories on a segmented axis (a segmented range of 0..m has m + 1 segments; one category
+/// needs a range of two, whose second row stays empty).
 fn segments(n: usize) -> plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize> {
-    (0..n.max(1)).into_segmented()
+    (0..n.saturating_sub(1).max(1)).into_segmented()
 }
 
 /// Cumulative sums of layers, bottom first.

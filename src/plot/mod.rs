@@ -121,12 +121,11 @@ type TimeChart =
 fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
     let (table, rows) = point_zero(Table::Series, dir)?;
     let line = |metric: &str, name: &str, color| -> Result<Option<Line>> {
-        Ok(series_band(&table, &rows, metric)?.map(|(points, band)| Line {
-            name: name.into(),
-            color,
-            points,
-            band: Some(band),
-        }))
+        // A quantity with no value at any step (trust within sectors where no two organisations
+        // of one sector ever met) draws no line and names none in the legend.
+        Ok(series_band(&table, &rows, metric)?
+            .filter(|(points, _)| !points.is_empty())
+            .map(|(points, band)| Line { name: name.into(), color, points, band: Some(band) }))
     };
     let mut charts = Vec::new();
     let specs: [TimeChart; 6] = [
@@ -175,7 +174,8 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         venues.iter().map(|v| (v.name.clone(), v.get("partnerships_begun"), style::named(&v.name))).collect();
     // The largest on top (rows count from the bottom); a venue has its colour in every chart.
     bars.sort_by(|a, b| a.1.total_cmp(&b.1));
-    if !bars.is_empty() {
+    // One bar compares nothing: such a chart is left out.
+    if bars.len() > 1 {
         charts.push(Chart {
             file: "venue_partnerships".into(),
             title: "Partnerships begun, by where the partners met".into(),
@@ -194,7 +194,7 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         })
         .collect();
     per_cost.sort_by(|a, b| a.1.total_cmp(&b.1));
-    if !per_cost.is_empty() {
+    if per_cost.len() > 1 {
         charts.push(Chart {
             file: "venue_innovations_per_cost".into(),
             title: format!("Innovations per {}, by venue", thousand(cost_unit)),
