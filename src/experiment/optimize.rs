@@ -89,6 +89,15 @@ pub fn race(
 ) -> Result<Ranking> {
     let mut alive: Vec<usize> = portfolios.to_vec();
     let mut reached = vec![0; portfolios.len()];
+    // Where each portfolio stands in the race's list: a lookup, not a scan per survivor (a race
+    // may hold 100 000 portfolios).
+    let place: std::collections::HashMap<usize, usize> =
+        portfolios.iter().enumerate().map(|(k, &p)| (p, k)).collect();
+    let mark = |alive: &[usize], round: usize, reached: &mut [usize]| {
+        for p in alive {
+            reached[place[p]] = round;
+        }
+    };
     let mut rounds = Vec::new();
     let mut r = race.start.clamp(1, race.most.max(1));
     loop {
@@ -99,10 +108,7 @@ pub fn race(
             break;
         }
         alive.truncate(alive.len().div_ceil(ETA).max(race.keep));
-        for p in &alive {
-            let place = portfolios.iter().position(|q| q == p).expect("a racer of the race");
-            reached[place] = rounds.len();
-        }
+        mark(&alive, rounds.len(), &mut reached);
         r = (r.saturating_mul(ETA as u32)).min(race.most);
     }
     alive.truncate(race.keep);
@@ -110,10 +116,7 @@ pub fn race(
         lack(&alive, race.most, evaluations, run)?;
         rank(&mut alive, race.most, cost, evaluations);
         rounds.push(Round { portfolios: alive.len(), replications: race.most });
-        for p in &alive {
-            let place = portfolios.iter().position(|q| q == p).expect("a racer of the race");
-            reached[place] = rounds.len() - 1;
-        }
+        mark(&alive, rounds.len() - 1, &mut reached);
     }
     Ok(Ranking { finalists: alive, rounds, reached })
 }

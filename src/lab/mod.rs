@@ -392,6 +392,7 @@ impl Lab {
         let agents = self.world.agents();
         let hex = |c: plotters::style::RGBColor| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
         let mut sliders = Vec::new();
+        let table: toml::Table = toml::from_str(&self.resolved.toml).unwrap_or_default();
         for &(pattern, label, min, max, step) in SLIDERS {
             let paths: Vec<(String, String)> = match pattern.strip_prefix("venues.*.") {
                 Some(key) => {
@@ -400,7 +401,7 @@ impl Lab {
                 None => vec![(pattern.to_string(), label.to_string())],
             };
             for (path, label) in paths {
-                if let Some(value) = number_at(&self.resolved.toml, &path) {
+                if let Some(value) = number_at(&table, &path) {
                     sliders.push(Slider { live: is_live(&path), path, label, min, max, step, value });
                 }
             }
@@ -448,9 +449,10 @@ impl Lab {
         let w = &self.world;
         let t = w.t();
         // What the page draws of the world is what a replay keeps of it.
-        let now = crate::observe::replay::Frame::of(w, layout::whole_lattice(w).is_some());
+        let lattice = layout::whole_lattice(w).is_some();
+        let now = crate::observe::replay::Frame::of(w, lattice);
         let (ties, born) = (now.ties, now.born);
-        let culture = layout::whole_lattice(w).map(|_| now.culture);
+        let culture = lattice.then_some(now.culture);
         let frame = Frame {
             t,
             steps: self.resolved.scenario.steps,
@@ -537,10 +539,9 @@ fn presets() -> Vec<&'static str> {
 }
 
 /// The number at a dotted path of a resolved scenario's TOML.
-fn number_at(toml_text: &str, path: &str) -> Option<f64> {
-    let table: toml::Table = toml::from_str(toml_text).ok()?;
+fn number_at(table: &toml::Table, path: &str) -> Option<f64> {
     let mut value = None;
-    let mut at = Some(&table);
+    let mut at = Some(table);
     for part in path.split('.') {
         value = at.and_then(|t| t.get(part));
         at = value.and_then(|v| v.as_table());

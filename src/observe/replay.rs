@@ -131,8 +131,9 @@ impl Frame {
 
 fn frame(world: &World, lattice: bool) -> Frame {
     let t = world.t();
-    let mut ties = Vec::with_capacity(world.ties().len() * 4);
-    for tie in world.ties().iter() {
+    // A lattice world's ties are not drawn: they are not collected.
+    let mut ties = Vec::with_capacity(if lattice { 0 } else { world.ties().len() * 4 });
+    for tie in world.ties().iter().filter(|_| !lattice) {
         let status = match tie.status {
             crate::model::Status::Acquaintance => 0,
             crate::model::Status::Informal => 1,
@@ -155,7 +156,7 @@ fn frame(world: &World, lattice: bool) -> Frame {
     };
     Frame {
         t,
-        ties: if lattice { Vec::new() } else { ties },
+        ties,
         born,
         culture,
         innovations: world.tallies().innovations as f64,
