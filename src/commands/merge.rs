@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use super::{plot, point_zero_summary, Report};
 use crate::error::{Error, Location, Result};
 use crate::output::runs::RunsReader;
-use crate::output::{checksum, manifest, summary, tables, Command, Manifest, ResultsFolder};
+use crate::output::{checksum, manifest, replay, summary, tables, Command, Manifest, ResultsFolder};
 use crate::plot::Format;
 
 /// Merges the shard folders `dirs` into `output` (a new folder when `None`).
@@ -58,6 +58,14 @@ pub fn merge(
     }
     summary::write(folder.work(), &first.point_columns, &first.headline())?;
     let checksums = checksum::of_tables(folder.work(), &tables::written(first.recording))?;
+    // The replay is of the plan's first run, which one shard made: it merges by copying.
+    for dir in dirs {
+        let replay = dir.join(replay::FILE);
+        if replay.is_file() {
+            let target = folder.work().join(replay::FILE);
+            fs::copy(&replay, &target).map_err(|e| Error::io(&replay, e))?;
+        }
+    }
     // GraphML files are one per run and step, named by run: they merge by copying.
     for dir in dirs {
         let Ok(entries) = fs::read_dir(dir.join("network")) else { continue };

@@ -72,6 +72,9 @@ pub struct Tallies {
     pub new_innovations: u64,
     /// The step of the first invented innovation.
     pub first_innovation: Option<u32>,
+    /// The first step by whose end one innovation had been adopted by at least half of all
+    /// organisations (the midpoint of a diffusion curve; Bass's classic asks when it comes).
+    pub half_adoption: Option<u32>,
 }
 
 impl Tallies {

@@ -225,6 +225,8 @@ pub struct RunMetrics {
     /// Innovations per partnership-step: the rate at which partnerships innovate (Nooteboom's
     /// metric).
     pub innovation_rate: Option<f64>,
+    /// The step by which one innovation had been adopted by half of the organisations.
+    pub half_adoption_step: Option<f64>,
 }
 
 impl RunMetrics {
@@ -235,6 +237,11 @@ impl RunMetrics {
         ("first_innovation_step", "step", "the step of the first invented innovation"),
         ("cost_per_innovation", "cost units", "venue cost / innovations"),
         ("innovation_rate", "innovations per partnership-step", "innovations / partnership-steps worked"),
+        (
+            "half_adoption_step",
+            "step",
+            "the step by which one innovation had been adopted by half of all organisations",
+        ),
     ];
 
     /// Columns of `runs.csv` after the identifying ones: the extras, then the step metrics.
@@ -265,6 +272,7 @@ impl RunMetrics {
             "first_innovation_step" => self.first_innovation_step,
             "cost_per_innovation" => self.cost_per_innovation,
             "innovation_rate" => self.innovation_rate,
+            "half_adoption_step" => self.half_adoption_step,
             other => self.last.get(other),
         }
     }
@@ -543,6 +551,7 @@ pub fn collect(world: &World, last: StepMetrics, recording: Recording) -> RunOut
             .then(|| tallies.venue_cost / tallies.innovations as f64),
         innovation_rate: (tallies.partnership_steps > 0)
             .then(|| tallies.innovations as f64 / tallies.partnership_steps as f64),
+        half_adoption_step: tallies.half_adoption.map(f64::from),
         last,
     };
     let mut venues: Vec<VenueRow> = world

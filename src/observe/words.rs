@@ -52,6 +52,11 @@ pub const WORDS: &[Words] = &[
     ),
     w("adoptions", "adoptions", "{mean} adoptions per run ({low}–{high})"),
     w(
+        "half_adoption_step",
+        "month half had adopted",
+        "half of all organisations had adopted by month {mean} on average ({low}–{high})",
+    ),
+    w(
         "innovation_rate",
         "innovations per partnership-month",
         "partnerships innovating {mean} times per partnership-month ({low}–{high})",

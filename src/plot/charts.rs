@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -167,7 +168,7 @@ impl Chart {
         style::register_fonts();
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         root.fill(&WHITE).map_err(e)?;
-        let title = (style::FONT, 22).into_font().style(FontStyle::Bold).color(&INK);
+        let title = self.title_font();
         match &self.kind {
             Kind::Lines { lines } | Kind::Stacked { layers: lines } => {
                 let stacked = matches!(self.kind, Kind::Stacked { .. });
@@ -260,43 +261,25 @@ impl Chart {
                 if *zero {
                     (lo, hi) = (lo.min(0.0), hi.max(0.0));
                 }
-                let (lo, hi) = pad(lo, hi);
-                let mut chart = self.categories(root, lo..hi, &labels, 190)?;
-                if *zero {
-                    chart
-                        .draw_series(DashedLineSeries::new(
-                            [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(rows.len()))],
-                            6,
-                            4,
-                            RGBColor(120, 120, 120).stroke_width(2),
-                        ))
-                        .map_err(e)?;
-                }
-                for (i, r) in rows.iter().enumerate() {
-                    if !r.value.is_finite() {
-                        continue;
-                    }
-                    let y = SegmentValue::CenterOf(i);
-                    if r.low.is_finite() && r.high.is_finite() {
-                        chart
-                            .draw_series(std::iter::once(PathElement::new(
-                                vec![(r.low, y.clone()), (r.high, y.clone())],
-                                r.color.stroke_width(3),
-                            )))
-                            .map_err(e)?;
-                    }
-                    chart
-                        .draw_series(std::iter::once(Circle::new((r.value, y.clone()), 7, r.color.filled())))
-                        .map_err(e)?;
-                    // The estimate in figures above its dot: readable even when one far value
-                    // squeezes the others together.
-                    let above =
-                        (style::FONT, 14).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
-                    chart
-                        .draw_series(std::iter::once(
-                            EmptyElement::at((r.value, y)) + Text::new(figure(r.value), (0, -10), above),
-                        ))
-                        .map_err(e)?;
+                // Positive values over more than a factor of LOG_SPAN (a cost per innovation of
+                // 30 beside one of 1280) on a linear axis squeeze all but the largest into a
+                // corner: they go on a log axis, where equal ratios are equal distances.
+                if !*zero && lo > 0.0 && hi / lo > LOG_SPAN {
+                    let (lo, hi) = (lo / 1.25, hi * 1.25);
+                    // Ticks at 1, 2 and 5 times the powers of ten: plotters' own log ticks are
+                    // the powers alone, two of them across this chart's span.
+                    let ticks: Vec<f64> = (lo.log10().floor() as i32..=hi.log10().ceil() as i32)
+                        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+                        .filter(|v| (lo..=hi).contains(v))
+                        .collect();
+                    let range = (lo..hi).log_scale().with_key_points(ticks);
+                    let log = Chart { x_label: format!("{} (log scale)", self.x_label), ..self.clone() };
+                    let mut chart = log.categories(root, range, &labels, 190)?;
+                    dots(&mut chart, rows, false)?;
+                } else {
+                    let (lo, hi) = pad(lo, hi);
+                    let mut chart = self.categories(root, lo..hi, &labels, 190)?;
+                    dots(&mut chart, rows, *zero)?;
                 }
             }
             Kind::Plane { points } => {
@@ -325,14 +308,7 @@ impl Chart {
                     .filter(|(x, y)| finite(*x) && finite(*y))
                     .collect();
                 frontier.sort_by(|a, b| a.0.total_cmp(&b.0));
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        frontier,
-                        8,
-                        5,
-                        RGBColor(120, 120, 120).stroke_width(2),
-                    ))
-                    .map_err(e)?;
+                chart.draw_series(dashes(&chart, &frontier)).map_err(e)?;
                 let label = (style::FONT, 15).into_font().color(&INK);
                 for ((x, y), &place) in points.iter().zip(&dominance) {
                     if !(finite(x.value) && finite(y.value)) {
@@ -511,23 +487,118 @@ type NumericChart<'a, DB> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
-type CategoryChart<'a, DB> = ChartContext<
+/// A chart with values along x (on `X`, linear or log) and one labelled category per row.
+type CategoryChart<'a, DB, X = plotters::coord::types::RangedCoordf64> = ChartContext<
     'a,
     DB,
-    Cartesian2d<
-        plotters::coord::types::RangedCoordf64,
-        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
-    >,
+    Cartesian2d<X, plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>>,
 >;
 
+/// The longest title drawn at full size: DejaVu Sans at 22 px takes about 9.4 px a character
+/// (measured on a heatmap title, 72 characters in 673 px), so 80 fill 750 of the 868 px inside
+/// the margins, with room for wide letters.
+const TITLE_CHARS: usize = 80;
+
+/// A dashed line through `points` as one straight path per dash. Each dash's ends are placed on
+/// its segment in data units, from the segment's length in pixels: plotters' own dashed series
+/// steps from dash to dash in whole pixels, and the rounding bent long slanted lines.
+fn dashes<DB: DrawingBackend>(
+    chart: &NumericChart<'_, DB>,
+    points: &[(f64, f64)],
+) -> Vec<PathElement<(f64, f64)>> {
+    // A dash of 8 px every 13 px.
+    const DASH: f64 = 8.0;
+    const PERIOD: f64 = 13.0;
+    let mut out = Vec::new();
+    for pair in points.windows(2) {
+        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+        let (p0, p1) = (chart.backend_coord(&pair[0]), chart.backend_coord(&pair[1]));
+        let length = f64::from(p1.0 - p0.0).hypot(f64::from(p1.1 - p0.1));
+        if length < 1.0 {
+            continue;
+        }
+        let at = |t: f64| (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t);
+        let mut start = 0.0;
+        while start < length {
+            let end = (start + DASH).min(length);
+            out.push(PathElement::new(
+                vec![at(start / length), at(end / length)],
+                RGBColor(120, 120, 120).stroke_width(2),
+            ));
+            start += PERIOD;
+        }
+    }
+    out
+}
+
+/// How many times the largest value of a dot chart may exceed the smallest before the chart
+/// switches to a log axis.
+const LOG_SPAN: f64 = 20.0;
+
+/// Draws each estimate as a dot with its interval and its value above, and a dashed line at
+/// zero when `zero`.
+fn dots<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    chart: &mut CategoryChart<'_, DB, X>,
+    rows: &[Estimate],
+    zero: bool,
+) -> std::result::Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    if zero {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(rows.len()))],
+                6,
+                4,
+                RGBColor(120, 120, 120).stroke_width(2),
+            ))
+            .map_err(e)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if !r.value.is_finite() {
+            continue;
+        }
+        let y = SegmentValue::CenterOf(i);
+        if r.low.is_finite() && r.high.is_finite() {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(r.low, y.clone()), (r.high, y.clone())],
+                    r.color.stroke_width(3),
+                )))
+                .map_err(e)?;
+        }
+        chart
+            .draw_series(std::iter::once(Circle::new((r.value, y.clone()), 7, r.color.filled())))
+            .map_err(e)?;
+        // The estimate in figures above its dot: readable even when one far value squeezes the
+        // others together.
+        let above = (style::FONT, 14).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((r.value, y)) + Text::new(figure(r.value), (0, -10), above),
+            ))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
 impl Chart {
+    /// The title's font: 22 px, smaller for a title too long for the width (a heatmap named after
+    /// two long parameter paths), never under 15.
+    fn title_font(&self) -> TextStyle<'static> {
+        let size = match self.title.chars().count() {
+            n if n > TITLE_CHARS => (22 * TITLE_CHARS / n).max(15),
+            _ => 22,
+        };
+        (style::FONT, size as u32).into_font().style(FontStyle::Bold).color(&INK)
+    }
+
     /// The frame every chart with axes shares: its title, margin and label areas.
     fn frame<'a, 'b, DB: DrawingBackend>(
         &'b self,
         root: &'a DrawingArea<DB, Shift>,
         y_label_area: u32,
     ) -> ChartBuilder<'a, 'b, DB> {
-        let title = (style::FONT, 22).into_font().style(FontStyle::Bold).color(&INK);
+        let title = self.title_font();
         let mut builder = ChartBuilder::on(root);
         builder.caption(&self.title, title).margin(16).x_label_area_size(48).y_label_area_size(y_label_area);
         builder
@@ -557,13 +628,16 @@ impl Chart {
     }
 
     /// A chart with values along x and one labelled category per row.
-    fn categories<'a, DB: DrawingBackend>(
+    fn categories<'a, DB: DrawingBackend, X: AsRangedCoord<Value = f64>>(
         &self,
         root: &'a DrawingArea<DB, Shift>,
-        x: std::ops::Range<f64>,
+        x: X,
         labels: &[String],
         label_width: u32,
-    ) -> std::result::Result<CategoryChart<'a, DB>, String> {
+    ) -> std::result::Result<CategoryChart<'a, DB, X::CoordDescType>, String>
+    where
+        X::CoordDescType: ValueFormatter<f64>,
+    {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         let mut chart =
             self.frame(root, label_width).build_cartesian_2d(x, segments(labels.len())).map_err(e)?;
@@ -785,6 +859,39 @@ mod tests {
             (figure(1280.4), figure(46.512), figure(0.7312), figure(5.0)),
             ("1280".into(), "46.5".into(), "0.73".into(), "5".into())
         );
+    }
+
+    #[test]
+    fn dots_spread_over_more_than_a_factor_of_twenty_go_on_a_log_axis() {
+        let chart = |values: &[f64]| Chart {
+            file: "dots".into(),
+            title: "t".into(),
+            x_label: "kSEK per innovation".into(),
+            y_label: "strategy".into(),
+            caption: String::new(),
+            kind: Kind::Dots {
+                rows: values
+                    .iter()
+                    .map(|&v| Estimate {
+                        label: v.to_string(),
+                        value: v,
+                        low: v * 0.8,
+                        high: v * 1.2,
+                        color: INK,
+                    })
+                    .collect(),
+                zero: false,
+            },
+        };
+        let wide = chart(&[30.0, 90.0, 1280.0]).svg().unwrap();
+        assert!(
+            wide.contains("(log scale)") && wide.contains("\n200\n") && wide.contains("\n500\n"),
+            "{wide}"
+        );
+        let narrow = chart(&[30.0, 90.0, 200.0]).svg().unwrap();
+        assert!(!narrow.contains("(log scale)"));
+        // A zero cannot go on a log axis: the chart stays linear.
+        assert!(!chart(&[0.0, 30.0, 1280.0]).svg().unwrap().contains("(log scale)"));
     }
 
     #[test]

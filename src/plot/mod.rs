@@ -170,9 +170,11 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
 fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     let venues = venues::means(dir)?;
     let mut charts = Vec::new();
+    // The venue is named on the axis, so colour only sets direct approaches apart.
+    let color = |v: &venues::VenueMean| if v.kind == "direct" { style::SERIES[3] } else { style::VENUE };
     let mut bars: Vec<(String, f64, plotters::style::RGBColor)> =
-        venues.iter().map(|v| (v.name.clone(), v.get("partnerships_begun"), style::named(&v.name))).collect();
-    // The largest on top (rows count from the bottom); a venue has its colour in every chart.
+        venues.iter().map(|v| (said(&v.name), v.get("partnerships_begun"), color(v))).collect();
+    // The largest on top (rows count from the bottom).
     bars.sort_by(|a, b| a.1.total_cmp(&b.1));
     // One bar compares nothing: such a chart is left out.
     if bars.len() > 1 {
@@ -190,7 +192,7 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         .filter(|v| v.get("cost") > 0.0)
         .map(|v| {
             let per = 1000.0 * v.get("innovations") / v.get("cost");
-            (v.name.replace('_', " "), per, style::named(&v.name))
+            (said(&v.name), per, color(v))
         })
         .collect();
     per_cost.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -232,7 +234,7 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
                 .map(|(k, r)| {
                     let [value, low, high] = pick(r);
                     Estimate {
-                        label: r.strategy.clone(),
+                        label: said(&r.strategy),
                         value: nan(value),
                         low: nan(low),
                         high: nan(high),
@@ -241,7 +243,15 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
                 })
                 .collect()
         };
-        let means = estimates(|r| [r.mean, r.ci_low, r.ci_high], 0);
+        let mut means = estimates(|r| [r.mean, r.ci_low, r.ci_high], 0);
+        // A strategy with no venue cost has a cost per innovation of zero: nothing to weigh, and
+        // no place on the log axis a wide spread of costs calls for. It is named, not drawn.
+        let free: Vec<String> = if metric == "cost_per_innovation" {
+            means.iter().filter(|e| e.value == 0.0).map(|e| e.label.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        means.retain(|e| !free.contains(&e.label));
         if means.iter().any(|e| e.value.is_finite()) {
             charts.push(Chart {
                 file: format!("compare_{metric}"),
@@ -249,7 +259,12 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
                 x_label: unit.into(),
                 y_label: "strategy".into(),
                 caption: if metric == "cost_per_innovation" {
-                    format!("Each strategy's cost per innovation — its mean venue cost ÷ its mean innovations, in {cost_unit} — with Fieller's 95 % confidence interval, all strategies on the same seeds.")
+                    let free = match free.len() {
+                        0 => String::new(),
+                        1 => format!(" Left out: {}, which costs nothing.", free[0]),
+                        _ => format!(" Left out: {}, which cost nothing.", free.join(", ")),
+                    };
+                    format!("Each strategy's cost per innovation — its mean venue cost ÷ its mean innovations, in {cost_unit} — with Fieller's 95 % confidence interval, all strategies on the same seeds.{free}")
                 } else {
                     format!(
                         "Each strategy's mean {} with its 95 % confidence interval, all strategies on the same seeds.",
@@ -266,17 +281,17 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         if diffs.iter().any(|e| e.value.is_finite()) {
             charts.push(Chart {
                 file: format!("compare_difference_{metric}"),
-                title: format!("Difference from {} in {}", names[0], metric.replace('_', " ")),
+                title: format!("Difference from {} in {}", said(names[0]), metric.replace('_', " ")),
                 x_label: format!("paired difference ({unit})"),
                 y_label: "strategy".into(),
-                caption: format!("Paired difference from the first strategy, {}, with its 95 % confidence interval; intervals that cross zero are not significant.", names[0]),
+                caption: format!("Paired difference from the first strategy, {}, with its 95 % confidence interval; intervals that cross zero are not significant.", said(names[0])),
                 kind: Kind::Dots { rows: diffs, zero: true },
             });
         }
     }
     // The cost-effectiveness planes: innovations, and social value, against venue cost.
     let estimate = |r: &compare::CompareRow, k: usize| Estimate {
-        label: r.strategy.clone(),
+        label: said(&r.strategy),
         value: r.mean.unwrap_or(f64::NAN),
         low: r.ci_low.unwrap_or(f64::NAN),
         high: r.ci_high.unwrap_or(f64::NAN),
@@ -337,8 +352,8 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                 points.sort_by(|a, b| a.0.total_cmp(&b.0));
                 out.charts.push(Chart {
                     file: format!("response_{metric}"),
-                    title: format!("{} against {}", label, columns[0]),
-                    x_label: columns[0].clone(),
+                    title: format!("{} against {}", capital(label), short_path(&columns[0])),
+                    x_label: short_path(&columns[0]),
                     y_label: label.into(),
                     caption: format!("Mean {} at each value of {}, with its 95 % confidence band over replications.", metric.replace('_', " "), columns[0]),
                     kind: Kind::Lines {
@@ -375,9 +390,9 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                 }
                 out.charts.push(Chart {
                     file: format!("heatmap_{metric}"),
-                    title: format!("{label} by {} and {}", short_path(&columns[0]), short_path(&columns[1])),
-                    x_label: columns[1].clone(),
-                    y_label: columns[0].clone(),
+                    title: format!("{} by {} and {}", capital(label), short_path(&columns[0]), short_path(&columns[1])),
+                    x_label: short_path(&columns[1]),
+                    y_label: short_path(&columns[0]),
                     caption: format!(
                         "Mean {} at each combination of {} and {}; darker is more{}.",
                         metric.replace('_', " "),
@@ -420,16 +435,26 @@ fn thousand(cost_unit: &str) -> String {
     }
 }
 
-/// A parameter's path as a title says it: a venue's or population's key after its name
-/// (`venues.round_tables.every` → "round_tables every"), other paths with spaces.
+/// A parameter's path as a chart says it: a venue's or population's key after its name
+/// (`venues.round_tables.every` → "round tables every"), other paths with spaces
+/// (`trust.gain` → "trust gain").
 fn short_path(path: &str) -> String {
     let parts: Vec<&str> = path.split('.').collect();
     match parts[..] {
-        ["venues" | "populations", name, ref rest @ ..] if !rest.is_empty() => {
-            format!("{name} {}", rest.join(" "))
-        }
-        _ => path.replace(['.', '_'], " "),
+        ["venues" | "populations", ref rest @ ..] if rest.len() > 1 => said(&rest.join(" ")),
+        _ => said(&path.replace('.', " ")),
     }
+}
+
+/// A name from a scenario (a strategy, a venue) as a chart says it: underscores as spaces.
+fn said(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+/// Text with its first letter in capitals, for a title.
+fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The outcome an `olika optimize` folder maximised: the last column of its evaluations.csv.
@@ -442,7 +467,7 @@ pub(crate) fn objective(dir: &Path) -> Result<String> {
 fn optimize_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     let rows = optimize::read_curve(dir)?;
     let (settings, _) = optimize::read_portfolios(dir)?;
-    let objective = objective(dir)?.replace('_', " ");
+    let objective = said(&objective(dir)?);
     // Each point says what sets it apart: the settings whose values differ along the curve.
     let varies: Vec<usize> =
         (0..settings.len()).filter(|&i| rows.iter().any(|r| r.values[i] != rows[0].values[i])).collect();

@@ -23,13 +23,9 @@ pub const SERIES: [RGBColor; 5] = [
 /// The colour of text, axes and outlines: near-black.
 pub const INK: RGBColor = RGBColor(40, 40, 40);
 
-/// The colour of a named thing (a venue): one of `SERIES` chosen by its name, so that a venue has
-/// the same colour in every chart of every scenario.
-pub fn named(name: &str) -> RGBColor {
-    let hash =
-        name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    SERIES[(hash % SERIES.len() as u64) as usize]
-}
+/// The colour of venue bars (a venue is named on its axis; colour sets direct approaches,
+/// drawn grey, apart).
+pub const VENUE: RGBColor = SERIES[1];
 
 /// A sector's colour by its name (`public`, `private`, `civil`); grey for anything else.
 pub fn sector(name: &str) -> RGBColor {

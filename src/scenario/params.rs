@@ -56,6 +56,7 @@ pub const RUN_METRICS: &[&str] = &[
     "first_innovation_step",
     "cost_per_innovation",
     "innovation_rate",
+    "half_adoption_step",
     "innovations",
     "innovations_public_public",
     "innovations_public_private",

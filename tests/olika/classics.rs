@@ -91,6 +91,20 @@ fn classics_lead_with_their_answers() {
     let report = std::fs::read_to_string(dir.path().join("axelrod/report.html")).unwrap();
     assert!(report.contains("Left out, because they stay at zero in every run"));
     assert!(!report.contains("over 1000000 steps"));
+    let (said, opening) = run("bass");
+    assert!(said.lines().nth(2).unwrap().starts_with("month half had adopted"), "{said}");
+    assert!(opening.contains("half of all organisations had adopted by month"), "{opening}");
+    // The midpoint agrees with the Bass recursion F(t+1) = F(t) + (p + q F(t))(1 − F(t)) from one
+    // adopter in 10 000 (p = 0.03, q = 0.38): half of all, the seed's holder aside, by step 8.
+    let (mut f, mut half) = (1e-4, 0);
+    while f < 0.5 + 1e-4 {
+        f += (0.03 + 0.38 * f) * (1.0 - f);
+        half += 1;
+    }
+    let summary = std::fs::read_to_string(dir.path().join("bass/summary.csv")).unwrap();
+    let row = summary.lines().find(|l| l.split(',').nth(1) == Some("half_adoption_step")).unwrap();
+    let mean: f64 = row.split(',').nth(3).unwrap().parse().unwrap();
+    assert!((mean - f64::from(half)).abs() <= 1.0, "half adopted at {mean}, the recursion at {half}");
     let (said, _) = run("nooteboom");
     assert!(said.lines().nth(2).unwrap().starts_with("innovations per partnership-month"), "{said}");
     let (said, opening) = run("baseline");

@@ -256,9 +256,13 @@ impl World {
 
         // Channel adoptions first, then mandates in the order of their scale-ups; on the same
         // feature of one organisation the later stands. Each is an adoption event.
+        let half = self.agents.len().div_ceil(2);
         for &(j, i) in adoptions.iter().chain(&mandates) {
             let innovation = &mut self.innovations[i as usize];
             innovation.adoptions += 1;
+            if innovation.adoptions as usize >= half {
+                self.counters.half_adoption.get_or_insert(self.t);
+            }
             self.knowledge.set(j, innovation.feature, innovation.trait_value);
             self.diffusion.choice[j as usize] = NONE;
         }
