@@ -154,9 +154,10 @@ pub struct Execution {
     /// Also write partnerships.csv, one row per partnership
     #[arg(long)]
     pub partnerships: bool,
-    /// Record every k-th step in series.csv (step 0 and the last step always)
-    #[arg(long, default_value_t = 1, value_name = "K")]
-    pub every: u32,
+    /// Record every k-th step in series.csv (step 0 and the last step always) [default: every
+    /// step; a run until stable: every step to 100, every 10th to 1000, every 100th to 10 000, ...]
+    #[arg(long, value_name = "K")]
+    pub every: Option<u32>,
     /// Write the tie network at the end of each run: network_nodes.csv, network_edges.csv, GraphML
     #[arg(long)]
     pub network: bool,

@@ -28,7 +28,7 @@ fn input_error(what: &str, message: &str) -> Error {
 }
 
 fn options(execution: &Execution) -> Result<RunOptions, Error> {
-    if execution.every == 0 {
+    if execution.every == Some(0) {
         return Err(input_error("--every", "--every must be at least 1"));
     }
     if execution.network_every == Some(0) {
@@ -50,7 +50,7 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
         output: execution.out.output.clone(),
         force: execution.out.force,
         recording: Recording {
-            every: execution.every,
+            every: execution.every.unwrap_or(0),
             innovations: execution.innovations,
             partnerships: execution.partnerships,
             network: execution.network || execution.network_every.is_some(),

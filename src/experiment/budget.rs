@@ -49,7 +49,7 @@ pub fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> {
         }
     }
     // The series is streamed to disk beyond SERIES_IN_MEMORY bytes of rows; its last steps are held.
-    let rows = u64::from(scenario.steps) / u64::from(recording.every.max(1)) + 2;
+    let rows = recording.rows(scenario);
     let columns = StepMetrics::COLUMNS.len() as u64;
     parts.push(Part {
         key: "steps".into(),

@@ -17,6 +17,9 @@ pub struct Knowledge {
     first_invented: u32,
     /// Per feature, the number of agents holding each invented value (index value - q).
     holders: Vec<Vec<u32>>,
+    /// Each agent's vector hashed (`zobrist`), kept up to date by `set`: counting distinct
+    /// vectors, which the observer does every step, then hashes nothing.
+    hashes: Vec<u64>,
 }
 
 impl Knowledge {
@@ -58,7 +61,8 @@ impl Knowledge {
                 traits.push(if chance(rng, mu) { rng.random_range(0..q) } else { p });
             }
         }
-        Knowledge { features, traits, first_invented: q, holders: vec![Vec::new(); features] }
+        let hashes = traits.chunks(features).map(zobrist).collect();
+        Knowledge { features, traits, first_invented: q, holders: vec![Vec::new(); features], hashes }
     }
 
     /// Agent `a`'s trait vector.
@@ -83,16 +87,26 @@ impl Knowledge {
         if k == 0 {
             return None;
         }
-        let pick = rng.random_range(0..k);
-        self.of(a).iter().zip(self.of(b)).enumerate().filter(|(_, (x, y))| x != y).nth(pick).map(|(f, _)| f)
+        Some(self.nth_difference(a, b, rng.random_range(0..k)))
+    }
+
+    /// The n-th feature (from 0) on which a and b differ; n must be below `differing(a, b)`.
+    pub fn nth_difference(&self, a: u32, b: u32, n: usize) -> usize {
+        let mut differing = self.of(a).iter().zip(self.of(b)).enumerate().filter(|(_, (x, y))| x != y);
+        differing.nth(n).map_or(self.features, |(f, _)| f)
     }
 
     /// Axelrod's rule: `learner` copies one trait on which it differs from `teacher`.
     pub fn copy_one(&mut self, learner: u32, teacher: u32, rng: &mut impl Rng) {
         if let Some(f) = self.random_difference(learner, teacher, rng) {
-            let value = self.of(teacher)[f];
-            self.set(learner, f, value);
+            self.copy(learner, teacher, f);
         }
+    }
+
+    /// `learner` takes `teacher`'s trait on `feature`.
+    pub fn copy(&mut self, learner: u32, teacher: u32, feature: usize) {
+        let value = self.of(teacher)[feature];
+        self.set(learner, feature, value);
     }
 
     /// Sets agent `a`'s trait on `feature` to `value`. Every change of knowledge passes here, so
@@ -102,6 +116,7 @@ impl Knowledge {
         let slot = &mut self.traits[a as usize * self.features + feature];
         let old = std::mem::replace(slot, value);
         if old != value {
+            self.hashes[a as usize] ^= word(feature, old) ^ word(feature, value);
             let q = self.first_invented;
             if old >= q {
                 self.holders[feature][(old - q) as usize] -= 1;
@@ -134,11 +149,11 @@ impl Knowledge {
         self.traits.len() / self.features
     }
 
-    /// Number of distinct knowledge vectors in the population. Vectors are hashed and sorted; equal
+    /// Number of distinct knowledge vectors in the population. Vectors' hashes are sorted; equal
     /// hashes are compared in full, so the count is exact.
     pub fn distinct(&self, scratch: &mut Vec<(u64, u32)>) -> usize {
         scratch.clear();
-        scratch.extend((0..self.agents() as u32).map(|a| (hash(self.of(a)), a)));
+        scratch.extend(self.hashes.iter().zip(0..).map(|(&h, a)| (h, a)));
         scratch.sort_unstable();
         let mut count = 0;
         let mut start = 0;
@@ -160,15 +175,15 @@ impl Knowledge {
     }
 }
 
-fn hash(values: &[u32]) -> u64 {
-    // FNV-1a over the words, then a final mix: fast, deterministic across platforms.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &v in values {
-        h ^= u64::from(v);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h ^= h >> 33;
-    h.wrapping_mul(0xff51_afd7_ed55_8ccd)
+/// A vector's Zobrist hash (Zobrist 1970): the XOR of a random-looking word per (feature, value),
+/// so that changing one feature changes the hash by two XORs.
+fn zobrist(values: &[u32]) -> u64 {
+    values.iter().enumerate().fold(0, |h, (f, &v)| h ^ word(f, v))
+}
+
+/// The word of value v on feature f: SplitMix64's finaliser of (f, v), deterministic everywhere.
+fn word(f: usize, v: u32) -> u64 {
+    super::streams::mix((f as u64) << 32 | u64::from(v))
 }
 
 #[cfg(test)]
@@ -238,5 +253,15 @@ mod tests {
         k.set(4, 0, new);
         k.set(5, 1, other);
         assert_eq!(k.distinct(&mut scratch), 3);
+        // The hashes kept through every change agree with counting the vectors themselves.
+        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, &[0, 1, 2, 0, 1, 2, 0, 1], &mut rng);
+        for _ in 0..200 {
+            let (a, f) = (rng.random_range(0..8), rng.random_range(0..4));
+            let value = if rng.random_bool(0.1) { k.invent(f) } else { rng.random_range(0..3) };
+            k.set(a, f, value);
+            let vectors: std::collections::BTreeSet<&[u32]> = (0..8).map(|a| k.of(a)).collect();
+            assert_eq!(k.distinct(&mut scratch), vectors.len());
+            assert!(k.hashes.iter().zip(0..).all(|(&h, a)| h == zobrist(k.of(a))));
+        }
     }
 }

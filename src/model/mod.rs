@@ -16,9 +16,8 @@ pub mod venue;
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
-use rand_chacha::ChaCha8Rng;
 use sampling::thin;
-pub(crate) use streams::{chance, Draws, Keyed};
+pub(crate) use streams::{chance, pick, Draws, Keyed, StageRng};
 
 pub use agent::{complementarity, composition, Agents, Sector, COMPOSITIONS};
 pub use diffusion::appeal;
@@ -94,6 +93,8 @@ impl Tallies {
 #[derive(Debug, Clone, Default)]
 struct Scratch {
     order: Vec<u32>,
+    /// Per lattice, where its last stability check found neighbours that can still interact.
+    unsettled: Vec<usize>,
     attendees: Vec<u32>,
     pairs: Vec<(u32, u32)>,
 }
@@ -129,7 +130,7 @@ pub struct World {
     /// the key of its events; the draws of the event being played out.
     streams: Streams,
     stage_key: u64,
-    rng: ChaCha8Rng,
+    rng: StageRng,
     own: Keyed,
     /// Per organisation, (stage number, encounters it began in that stage): the `n` of its
     /// encounters' keys. Stage numbers count up through the run.
@@ -206,7 +207,7 @@ impl World {
             max_initiative,
             counters: Tallies::default(),
             partnership_log: Vec::new(),
-            rng: streams.at(Stream::Setup, 0),
+            rng: StageRng::new(&streams, Stream::Setup, 0),
             streams,
             stage_key: 0,
             own: Keyed::default(),
@@ -289,14 +290,11 @@ impl World {
 
     /// No pair of lattice neighbours has a similarity strictly between 0 and 1: nobody on any
     /// lattice can change any more under Axelrod's rule.
-    pub fn lattices_stable(&self) -> bool {
-        let f = self.knowledge.features;
-        self.venues.iter().filter_map(Venue::lattice).all(|lattice| {
-            lattice.neighbour_pairs().all(|(a, b)| {
-                let k = self.knowledge.differing(a, b);
-                k == 0 || k == f
-            })
-        })
+    pub fn lattices_stable(&mut self) -> bool {
+        let (knowledge, unsettled) = (&self.knowledge, &mut self.scratch.unsettled);
+        let lattices = self.venues.iter().filter_map(Venue::lattice);
+        unsettled.resize(lattices.clone().count(), 0);
+        lattices.zip(unsettled.iter_mut()).all(|(lattice, at)| lattice.stable(knowledge, at))
     }
 
     /// Stable regions summed over the neighbourhood lattices; `None` without a lattice.
@@ -351,12 +349,15 @@ impl World {
         // the pair's follow-up event, whose later draws play it out.
         let (ties, t, key) = (&self.ties, self.t, self.stage_key);
         let follow_up = self.scenario.follow_up;
-        order.extend(ties.ids().filter(|&id| {
-            let tie = ties.get(id);
-            !tie.status.is_partnership()
-                && tie.last != t
-                && chance(&mut Keyed::event(key, tie.a, tie.b, 0), follow_up * tie.trust)
-        }));
+        order.extend(
+            ties.with_ids()
+                .filter(|(_, tie)| {
+                    !tie.status.is_partnership()
+                        && tie.last != t
+                        && chance(&mut Keyed::event(key, tie.a, tie.b, 0), follow_up * tie.trust)
+                })
+                .map(|(id, _)| id),
+        );
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.follow_up(id);
@@ -365,7 +366,7 @@ impl World {
         // 4. Partnership work.
         self.draw_from(Stream::Work);
         order.clear();
-        order.extend(self.ties.ids().filter(|&id| self.ties.get(id).status.is_partnership()));
+        order.extend(self.ties.with_ids().filter(|(_, tie)| tie.status.is_partnership()).map(|(id, _)| id));
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.work(id);
@@ -396,7 +397,7 @@ impl World {
 
     /// Begins the stage that draws from `stream`, at the current step.
     pub(crate) fn draw_from(&mut self, stream: Stream) {
-        self.rng = self.streams.at(stream, self.t);
+        self.rng = StageRng::new(&self.streams, stream, self.t);
         self.stage_key = self.streams.stage_key(stream, self.t);
         self.stage_number += 1;
     }

@@ -114,9 +114,59 @@ impl Streams {
     }
 }
 
+/// The stream of the current stage: `Streams::at(which, t)`, cut only when the stage first draws.
+/// Most stages of most steps draw nothing in a classic (Axelrod's lattice has no approaches, ties,
+/// partnerships or adoptions), and cutting a ChaCha stream — key set-up, then a refill of its
+/// buffer — costs as much as a hundred draws: done for every stage of every step it took a tenth
+/// of an Axelrod run. The draws are those of `Streams::at`, so runs are unchanged.
+#[derive(Debug, Clone)]
+pub(crate) struct StageRng {
+    key: <ChaCha8Rng as SeedableRng>::Seed,
+    which: Stream,
+    t: u32,
+    rng: Option<ChaCha8Rng>,
+}
+
+impl StageRng {
+    /// Stream `which` of `streams`, from the start of step `t`.
+    pub(crate) fn new(streams: &Streams, which: Stream, t: u32) -> StageRng {
+        StageRng { key: streams.key, which, t, rng: None }
+    }
+
+    #[inline]
+    fn rng(&mut self) -> &mut ChaCha8Rng {
+        if self.rng.is_none() {
+            self.cut();
+        }
+        self.rng.as_mut().expect("cut above")
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn cut(&mut self) {
+        self.rng = Some(Streams { key: self.key, outcomes: 0 }.at(self.which, self.t));
+    }
+}
+
+impl RngCore for StageRng {
+    #[inline]
+    fn next_u32(&mut self) -> u32 {
+        self.rng().next_u32()
+    }
+
+    #[inline]
+    fn next_u64(&mut self) -> u64 {
+        self.rng().next_u64()
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        self.rng().fill_bytes(dst);
+    }
+}
+
 /// SplitMix64's finaliser: a bijection of 64-bit words whose every output bit depends on every
 /// input bit.
-fn mix(mut z: u64) -> u64 {
+pub(crate) fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
@@ -166,6 +216,14 @@ pub(crate) fn chance(rng: &mut impl Rng, p: f64) -> bool {
     f64::from(rng.next_u32()) < p * 4_294_967_296.0
 }
 
+/// A uniform index in 0..n from one 64-bit draw, by multiply-and-shift (as `Draws::below`): no
+/// rejection loop and no division, with a bias below n / 2⁶⁴. `Rng::random_range` is exact but
+/// cost ~60 instructions a call, a third of an Axelrod run, whose every event picks three indices.
+#[inline]
+pub(crate) fn pick(rng: &mut impl RngCore, n: usize) -> usize {
+    ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
+}
+
 /// A fixed number of 64-bit draws taken at once, for a decision whose later draws are needed only
 /// on some branches: taking them all keeps the stream aligned for whoever decides next.
 #[derive(Debug, Clone, Copy)]
@@ -173,7 +231,7 @@ pub(crate) struct Draws<const K: usize>([u64; K]);
 
 impl<const K: usize> Draws<K> {
     /// The next K words of `rng`.
-    pub(crate) fn take(rng: &mut ChaCha8Rng) -> Self {
+    pub(crate) fn take(rng: &mut impl RngCore) -> Self {
         Draws(std::array::from_fn(|_| rng.next_u64()))
     }
 

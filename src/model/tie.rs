@@ -214,6 +214,17 @@ impl Ties {
         self.slots.iter().zip(&self.alive).filter(|(_, &alive)| alive).map(|(tie, _)| tie)
     }
 
+    /// The live ties with their ids, in slab order: one sequential pass, without looking each id
+    /// up again.
+    pub fn with_ids(&self) -> impl Iterator<Item = (u32, &Tie)> {
+        self.slots
+            .iter()
+            .zip(&self.alive)
+            .zip(0..)
+            .filter(|((_, &alive), _)| alive)
+            .map(|((tie, _), id)| (id, tie))
+    }
+
     /// (other end, tie id) of each tie of one agent.
     pub fn of(&self, a: u32) -> &[(u32, u32)] {
         &self.by_agent[a as usize]

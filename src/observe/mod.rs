@@ -342,7 +342,9 @@ pub struct InnovationRow {
 /// What to record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Recording {
-    /// Record every k-th step in the series (step 0 and the last step are always recorded).
+    /// Record every k-th step in the series (step 0 and the last step are always recorded); 0:
+    /// every step of a run of fixed length, and `Recording::thinning` steps of one that runs until
+    /// stable.
     pub every: u32,
     /// Record every innovation (`innovations.csv`).
     pub innovations: bool,
@@ -358,10 +360,57 @@ pub struct Recording {
     pub replay: bool,
 }
 
+impl Recording {
+    /// Whether step t (≥ 1) of a run of `scenario` is recorded (the last step always is, apart).
+    pub fn records(&self, scenario: &Scenario, t: u32) -> bool {
+        match self.every {
+            0 if scenario.until_stable => Self::thinning(t),
+            0 => true,
+            k => t.is_multiple_of(k),
+        }
+    }
+
+    /// The steps a run until stable records by default: every step up to 100, then every 10th up
+    /// to 1 000, every 100th up to 10 000, and so on — 90 rows per tenfold of the run's length.
+    /// Such runs last from hundreds to millions of steps, and a row per step made the series of
+    /// Axelrod's classic three quarters of its run time and grew with the run, not the question;
+    /// the schedule is the same for every run, so their rows line up step by step.
+    pub fn thinning(t: u32) -> bool {
+        let (mut size, mut limit) = (1u32, 100u32);
+        while t > limit {
+            size = size.saturating_mul(10);
+            limit = limit.saturating_mul(10);
+        }
+        t.is_multiple_of(size)
+    }
+
+    /// How many steps of a run of `steps` steps are recorded at most (step 0 and the last
+    /// included).
+    pub fn rows(&self, scenario: &Scenario) -> u64 {
+        let steps = u64::from(scenario.steps);
+        match self.every {
+            0 if scenario.until_stable => {
+                let (mut rows, mut size, mut limit) = (0u64, 1u64, 100u64);
+                let mut done = 0u64;
+                while done < steps {
+                    let upto = limit.min(steps);
+                    rows += upto / size - done / size;
+                    done = upto;
+                    size *= 10;
+                    limit *= 10;
+                }
+                rows + 2
+            }
+            0 => steps + 2,
+            k => steps / u64::from(k) + 2,
+        }
+    }
+}
+
 impl Default for Recording {
     fn default() -> Self {
         Recording {
-            every: 1,
+            every: 0,
             innovations: false,
             partnerships: false,
             network: false,
@@ -510,7 +559,6 @@ pub fn simulate_into(
 ) -> RunOutput {
     let mut world = World::new(scenario, seed);
     let mut observer = Observer::new(&world, seed);
-    let every = recording.every.max(1);
     let mut last = observer.measure(&world);
     recorder.record(0, &last);
     let mut snapshots = Vec::new();
@@ -520,7 +568,7 @@ pub fn simulate_into(
         if let Some(r) = &mut replay {
             r.step(&world);
         }
-        if world.t().is_multiple_of(every) || world.finished() {
+        if recording.records(scenario, world.t()) || world.finished() {
             last = observer.measure(&world);
             recorder.record(world.t(), &last);
         }
@@ -624,6 +672,24 @@ fn innovation_rows(world: &World) -> Vec<InnovationRow> {
 #[cfg(test)]
 mod tests {
     use super::Recording;
+
+    #[test]
+    fn runs_until_stable_record_ninety_steps_per_tenfold_by_default() {
+        let until =
+            crate::scenario::baseline(&["until_stable=true".into(), "steps=25000".into()]).unwrap().scenario;
+        let fixed = crate::scenario::baseline(&["steps=250".into()]).unwrap().scenario;
+        let auto = Recording::default();
+        let recorded =
+            |s: &crate::scenario::Scenario, r: Recording| (1..=s.steps).filter(|&t| r.records(s, t)).count();
+        // 100 steps, then 90 per tenfold: to 1 000, to 10 000, and 15 of the next (every 1 000th).
+        assert_eq!(recorded(&until, auto), 100 + 90 + 90 + 15);
+        assert_eq!(auto.rows(&until), 295 + 2);
+        assert!(Recording::thinning(120) && !Recording::thinning(125) && Recording::thinning(1200));
+        // A run of fixed length records every step, unless told otherwise.
+        assert_eq!(recorded(&fixed, auto), 250);
+        assert_eq!(recorded(&until, Recording { every: 1, ..auto }), 25_000);
+        assert_eq!(recorded(&fixed, Recording { every: 7, ..auto }), 35);
+    }
 
     #[test]
     fn a_manifest_of_an_earlier_version_reads_its_recording() {

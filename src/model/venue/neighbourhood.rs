@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::{Checked, Meeting, Param, VenueKind, World};
-use crate::model::chance;
+use crate::model::{chance, pick};
 use crate::model::knowledge::Knowledge;
 use crate::model::parameters::{Domain, VenueSpec};
 use crate::model::tie::Origin;
@@ -79,14 +79,13 @@ impl Meeting for Neighbourhood {
                 c
             })
             .collect();
-        self.lattice = Some(Lattice { width, height, cells, home });
+        self.lattice = Some(Lattice::new(width, height, cells, home));
     }
 
     fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
         let lattice = self.lattice.as_ref().expect("a neighbourhood is set up before it meets");
         let f = world.venues[v].spec.facilitation;
         let origin = Origin::Venue(v as u16);
-        let mut near = Vec::with_capacity(4);
         let mut encounters = 0;
         if !self.axelrod {
             let mut order: Vec<usize> = (0..people.len()).collect();
@@ -96,8 +95,7 @@ impl Meeting for Neighbourhood {
                 if !chance(&mut world.rng, world.agents.openness[a as usize]) {
                     continue;
                 }
-                near.clear();
-                near.extend(lattice.neighbours(lattice.home[idx]));
+                let near = lattice.near(idx);
                 if let Some(&b) = near.get(world.rng.random_range(0..near.len().max(1))) {
                     world.encounter(a, b, f, origin);
                     encounters += 1;
@@ -110,16 +108,20 @@ impl Meeting for Neighbourhood {
         // similarity); then the resident copies one trait on which they differ. No ties are kept:
         // this is the culture model.
         for _ in 0..people.len() {
-            let idx = world.rng.random_range(0..people.len());
-            near.clear();
-            near.extend(lattice.neighbours(lattice.home[idx]));
-            let Some(&b) = near.get(world.rng.random_range(0..near.len().max(1))) else {
+            let idx = pick(&mut world.rng, people.len());
+            let near = lattice.near(idx);
+            if near.is_empty() {
                 continue;
-            };
+            }
+            let b = near[pick(&mut world.rng, near.len())];
             let a = people[idx];
             encounters += 1;
             if world.interacts(a, b, f) {
-                world.knowledge.copy_one(a, b, &mut world.rng);
+                let k = world.knowledge.differing(a, b);
+                if k > 0 {
+                    let feature = world.knowledge.nth_difference(a, b, pick(&mut world.rng, k));
+                    world.knowledge.copy(a, b, feature);
+                }
             }
         }
         encounters
@@ -156,9 +158,57 @@ pub struct Lattice {
     pub cells: Vec<u32>,
     /// Cell of each resident, parallel to the venue's members.
     pub home: Vec<usize>,
+    /// Each resident's occupied neighbours (`neighbours` of its cell), the first `degree` of
+    /// four: looked up once at set-up, as every Axelrod event needs them.
+    near: Vec<[u32; 4]>,
+    /// How many of `near` each resident has.
+    degree: Vec<u8>,
+    /// The pairs of occupied neighbouring cells, each once (right and down neighbours).
+    pairs: Vec<(u32, u32)>,
 }
 
 impl Lattice {
+    /// The lattice of `width` × `height` cells holding `cells`, its residents at `home`.
+    pub fn new(width: usize, height: usize, cells: Vec<u32>, home: Vec<usize>) -> Lattice {
+        let mut lattice = Lattice {
+            width,
+            height,
+            cells,
+            home,
+            near: Vec::new(),
+            degree: Vec::new(),
+            pairs: Vec::new(),
+        };
+        for cell in 0..lattice.cells.len() {
+            let (x, y) = (cell % width, cell / width);
+            let right = (x + 1 < width).then(|| cell + 1);
+            let down = (y + 1 < height).then(|| cell + width);
+            for other in [right, down].into_iter().flatten() {
+                let (a, b) = (lattice.cells[cell], lattice.cells[other]);
+                if a != EMPTY && b != EMPTY {
+                    lattice.pairs.push((a, b));
+                }
+            }
+        }
+        for &cell in &lattice.home {
+            let mut near = [EMPTY; 4];
+            let mut degree = 0;
+            for (slot, b) in near.iter_mut().zip(lattice.neighbours(cell)) {
+                *slot = b;
+                degree += 1;
+            }
+            lattice.near.push(near);
+            lattice.degree.push(degree);
+        }
+        lattice
+    }
+
+    /// The occupied neighbours of the resident at `idx` (its index among the venue's members).
+    #[inline]
+    pub fn near(&self, idx: usize) -> &[u32] {
+        &self.near[idx][..usize::from(self.degree[idx])]
+    }
+
     /// The occupied von Neumann neighbours of a cell.
     pub fn neighbours(&self, cell: usize) -> impl Iterator<Item = u32> + '_ {
         let (x, y) = (cell % self.width, cell / self.width);
@@ -171,15 +221,26 @@ impl Lattice {
 
     /// Pairs of lattice neighbours (each pair once: right and down neighbours).
     pub fn neighbour_pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        (0..self.cells.len()).flat_map(move |cell| {
-            let (x, y) = (cell % self.width, cell / self.width);
-            let right = (x + 1 < self.width).then(|| cell + 1);
-            let down = (y + 1 < self.height).then(|| cell + self.width);
-            [right, down].into_iter().flatten().filter_map(move |other| {
-                let (a, b) = (self.cells[cell], self.cells[other]);
-                (a != EMPTY && b != EMPTY).then_some((a, b))
-            })
-        })
+        self.pairs.iter().copied()
+    }
+
+    /// Whether no pair of neighbours has a similarity strictly between 0 and 1, so that nobody
+    /// can change any more under Axelrod's rule. A scan that stops at the first pair that can
+    /// still interact, starting at `unsettled`, where the last one stopped (and left there): late
+    /// in a run, when only a few boundaries are left, that pair mostly still can, and the check
+    /// is one comparison instead of one per pair.
+    pub fn stable(&self, knowledge: &Knowledge, unsettled: &mut usize) -> bool {
+        let f = knowledge.features;
+        let start = (*unsettled).min(self.pairs.len());
+        let open = (start..self.pairs.len()).chain(0..start).find(|&i| {
+            let (a, b) = self.pairs[i];
+            let k = knowledge.differing(a, b);
+            k != 0 && k != f
+        });
+        if let Some(i) = open {
+            *unsettled = i;
+        }
+        open.is_none()
     }
 
     /// Stable regions: connected groups of lattice neighbours with identical knowledge.
