@@ -106,7 +106,9 @@ fn story(dir: &Path, manifest: &Manifest, scenarios: &[toml::Table]) -> Result<V
                 if share {
                     v.map_or("–".into(), |x| format!("{:.0}", 100.0 * x))
                 } else {
-                    human(v)
+                    // Prose carries about three significant figures ("73.8", "8"), as a reader
+                    // says them; the tables keep the rest.
+                    v.map_or("–".into(), crate::plot::charts::figure)
                 }
             };
             words::fragment(m, &f(s.mean), &f(s.ci_low), &f(s.ci_high), &cost_unit)

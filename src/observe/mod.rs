@@ -339,8 +339,8 @@ pub struct InnovationRow {
     pub retired_step: Option<u32>,
 }
 
-/// What to record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// What to record (by default: the series on its default schedule, nothing else).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Recording {
     /// Record every k-th step in the series (step 0 and the last step are always recorded); 0:
     /// every step of a run of fixed length, and `Recording::thinning` steps of one that runs until
@@ -403,19 +403,6 @@ impl Recording {
             }
             0 => steps + 2,
             k => steps / u64::from(k) + 2,
-        }
-    }
-}
-
-impl Default for Recording {
-    fn default() -> Self {
-        Recording {
-            every: 0,
-            innovations: false,
-            partnerships: false,
-            network: false,
-            network_every: 0,
-            replay: false,
         }
     }
 }

@@ -310,6 +310,20 @@ impl Chart {
                 frontier.sort_by(|a, b| a.0.total_cmp(&b.0));
                 chart.draw_series(dashes(&chart, &frontier)).map_err(e)?;
                 let label = (style::FONT, 15).into_font().color(&INK);
+                // Names go where they cover no dot and no name placed before: beside the dot,
+                // towards the middle of the plot first (so that none runs off it), above, then
+                // below, then on the other side, then further up or down.
+                let coord = chart.as_coord_spec().clone();
+                let pixel = |x: f64, y: f64| coord.translate(&(x, y));
+                let dots: Vec<Box2> = points
+                    .iter()
+                    .filter(|(x, y)| finite(x.value) && finite(y.value))
+                    .map(|(x, y)| {
+                        let (px, py) = pixel(x.value, y.value);
+                        (px - 9, py - 9, px + 9, py + 9)
+                    })
+                    .collect();
+                let mut taken: Vec<Box2> = Vec::new();
                 for ((x, y), &place) in points.iter().zip(&dominance) {
                     if !(finite(x.value) && finite(y.value)) {
                         continue;
@@ -329,13 +343,34 @@ impl Chart {
                         if place == Dominance::Efficient { color.filled() } else { color.stroke_width(3) };
                     chart.draw_series(std::iter::once(Circle::new((x.value, y.value), 8, dot))).map_err(e)?;
                     let name = format!("{}{}", x.label, place.words());
-                    // Beside the dot, towards the middle of the plot, so that no name runs off it.
                     let right_half = x.value > (x0 + x1) / 2.0;
-                    let (offset, anchor) = if right_half { (-14, HPos::Right) } else { (14, HPos::Left) };
+                    let (px, py) = pixel(x.value, y.value);
+                    // DejaVu Sans at 15 px: about 8.5 px a character, 18 px a line.
+                    let width = (name.chars().count() as f64 * 8.5) as i32;
+                    let toward = if right_half { -1 } else { 1 };
+                    let candidates = [
+                        (toward, -22),
+                        (toward, 22),
+                        (-toward, -22),
+                        (-toward, 22),
+                        (toward, -44),
+                        (toward, 44),
+                    ];
+                    let boxed = |(side, dy): (i32, i32)| {
+                        let start = px + side * 14;
+                        let (left, right) =
+                            if side > 0 { (start, start + width) } else { (start - width, start) };
+                        (left, py + dy - 9, right, py + dy + 9)
+                    };
+                    let free = |b: &Box2| !taken.iter().chain(&dots).any(|t| overlap(b, t));
+                    let (side, dy) =
+                        candidates.into_iter().find(|&c| free(&boxed(c))).unwrap_or(candidates[0]);
+                    taken.push(boxed((side, dy)));
+                    let anchor = if side > 0 { HPos::Left } else { HPos::Right };
                     let text = label.clone().pos(Pos::new(anchor, VPos::Center));
                     chart
                         .draw_series(std::iter::once(
-                            EmptyElement::at((x.value, y.value)) + Text::new(name, (offset, -22), text),
+                            EmptyElement::at((x.value, y.value)) + Text::new(name, (side * 14, dy), text),
                         ))
                         .map_err(e)?;
                 }
@@ -498,6 +533,14 @@ type CategoryChart<'a, DB, X = plotters::coord::types::RangedCoordf64> = ChartCo
 /// (measured on a heatmap title, 72 characters in 673 px), so 80 fill 750 of the 868 px inside
 /// the margins, with room for wide letters.
 const TITLE_CHARS: usize = 80;
+
+/// A box in pixels: left, top, right, bottom.
+type Box2 = (i32, i32, i32, i32);
+
+/// Whether two boxes share any pixel.
+fn overlap(a: &Box2, b: &Box2) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
 
 /// A dashed line through `points` as one straight path per dash. Each dash's ends are placed on
 /// its segment in data units, from the segment's length in pixels: plotters' own dashed series

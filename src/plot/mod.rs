@@ -81,20 +81,24 @@ type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 /// A missing column is an error: the charts name the metrics of this version of olika.
 fn series_band(table: &TableReader, rows: &[Row], metric: &str) -> Result<Option<Band>> {
     let (k, step) = (table.column(metric)?, table.column("step")?);
-    let mut by_step: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+    // Per step: how many runs reached it, and the values of those that have one (trust within
+    // sectors has none until two organisations of one sector have met).
+    let mut by_step: BTreeMap<u64, (usize, Vec<f64>)> = BTreeMap::new();
     for r in rows {
+        let entry = by_step.entry(table.get(r, step)?).or_default();
+        entry.0 += 1;
         if let Some(v) = table.get::<Option<f64>>(r, k)? {
-            by_step.entry(table.get(r, step)?).or_default().push(v);
+            entry.1.push(v);
         }
     }
     let mut points = Vec::new();
     let mut band = Vec::new();
     // Runs that stop when stable end at different steps: a mean over the few runs still going
     // would jump, so the lines stop where the first run stopped.
-    let runs = by_step.values().map(Vec::len).max().unwrap_or(0);
-    for (step, values) in by_step.into_iter().take_while(|(_, v)| v.len() == runs) {
+    let runs = by_step.values().map(|v| v.0).max().unwrap_or(0);
+    for (step, (_, values)) in by_step.into_iter().take_while(|(_, v)| v.0 == runs) {
         let s = summarize(&values);
-        let Some(mean) = s.mean else { return Ok(None) };
+        let Some(mean) = s.mean else { continue };
         points.push((step as f64, mean));
         // Every quantity these charts show is a count, a mean trust or a distance: never below
         // zero, so neither is its band.
@@ -160,7 +164,7 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
             title: "Innovations by team composition".into(),
             x_label: "step (month)".into(),
             y_label: "innovations (mean over replications)".into(),
-            caption: "Cumulative innovations stacked by the sectors of the two creators; mixed teams take the mix of their sectors' colours.".into(),
+            caption: "Cumulative innovations stacked by the sectors of the two creators: a team of one sector in its colour, each mixed team in a colour of its own.".into(),
             kind: Kind::Stacked { layers },
         });
     }
@@ -314,7 +318,7 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
                 title,
                 x_label: format!("venue cost per run ({cost_unit})"),
                 y_label: format!("{words} per run"),
-                caption: format!("The cost-effectiveness plane: each strategy's mean venue cost and {words} with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no less) is dominated; one that a mix of two others beats (it buys less {words} per extra cost than the next dearer strategy buys over it) is under extended dominance; both are drawn hollow. The dashed line is the efficient frontier through the rest, in order of cost."),
+                caption: format!("The cost-effectiveness plane: each strategy's mean venue cost and {words} with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no less) is dominated; one that a mix of two others beats (each extra unit of cost buys less through it than through the next dearer strategy) is under extended dominance; both are drawn hollow. The dashed line is the efficient frontier through the rest, in order of cost."),
                 kind: Kind::Plane { points },
             });
         }

@@ -73,8 +73,8 @@ pub fn picture(dir: &Path) -> Result<Option<Chart>> {
         x_label: String::new(),
         y_label: String::new(),
         caption: format!(
-            "The network at the end of the first run: organisations grouped by sector, {} ties in grey and {partnerships} partnerships in black; black lines between groups are cross-sector partnerships.",
-            ties.len()
+            "The network at the end of the first run: organisations grouped by sector, {} acquaintances in grey and {partnerships} partnerships in black; black lines between groups are cross-sector partnerships.",
+            ties.len() - partnerships
         ),
         kind: Kind::Network {
             nodes: points,
