@@ -10,6 +10,7 @@
 //!
 //! cargo bench --bench run                 # everything
 //! cargo bench --bench run -- baseline     # only the baseline replication
+//! cargo bench --bench run -- axelrod      # only Axelrod's classic
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use olika::experiment::run_seed;
@@ -38,6 +39,23 @@ fn baseline(c: &mut Criterion) {
     group.finish();
 }
 
+/// Axelrod's classic (F = 5, q = 10, 10×10), one run until stable: with the series on its default
+/// schedule for runs until stable, and with nothing recorded but the end (`--every` beyond the run).
+fn axelrod(c: &mut Criterion) {
+    let s = scenario::load_shipped("axelrod", &[]).unwrap().scenario;
+    let mut group = c.benchmark_group("axelrod");
+    for (name, every) in [("default_recording", 0), ("end_only", u32::MAX)] {
+        group.bench_function(name, |b| {
+            let mut r = 0;
+            b.iter(|| {
+                r += 1;
+                simulate(&s, run_seed(s.seed, r % 100), Recording { every, ..Recording::default() })
+            })
+        });
+    }
+    group.finish();
+}
+
 fn scaled_cities(c: &mut Criterion) {
     for (name, diffusion, sizes) in [
         ("scaled", true, &[1_200usize, 9_600][..]),
@@ -61,5 +79,5 @@ fn scaled_group(c: &mut Criterion, name: &str, diffusion: bool, sizes: &[usize])
     group.finish();
 }
 
-criterion_group!(benches, baseline, scaled_cities);
+criterion_group!(benches, baseline, axelrod, scaled_cities);
 criterion_main!(benches);
