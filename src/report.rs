@@ -170,14 +170,13 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
             .iter()
             .map(|(name, p)| {
                 let sector = p.get("sector").and_then(|v| v.as_str()).unwrap_or("");
-                let counted =
-                    if name == sector { String::new() } else { format!(" (counted as {})", escape(sector)) };
-                format!(
-                    "{} <span class=\"sector-{}\">{}</span> organisations{counted}",
-                    p.get("count").and_then(|c| c.as_integer()).unwrap_or(0),
-                    escape(sector),
-                    escape(name),
-                )
+                let count = p.get("count").and_then(|c| c.as_integer()).unwrap_or(0);
+                let sector_span = format!("<span class=\"sector-{0}\">{0}</span>", escape(sector));
+                if name == sector {
+                    format!("{count} {sector_span} organisations")
+                } else {
+                    format!("{count} {} ({sector_span} organisations)", escape(name))
+                }
             })
             .collect();
         let how_long = if s.get("until_stable").and_then(|v| v.as_bool()) == Some(true) {
@@ -235,6 +234,8 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
             html.push_str("<p>No venues: organisations meet only by approaching each other directly.</p>\n");
         } else {
             html.push_str("<ul>\n");
+            // A classic run until stable counts bare steps, not months.
+            let stable = s.get("until_stable").and_then(|v| v.as_bool()) == Some(true);
             for (name, v) in venues {
                 let v = v.as_table().unwrap_or(&empty);
                 let mix = match v.get("mix") {
@@ -252,9 +253,11 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
                     "<li><strong>{}</strong>: a {} {}, {} seats, {} mix, facilitation {}, cost {} {} per meeting{}</li>",
                     escape(name),
                     escape(&value(v, "kind")),
-                    match value(v, "every").as_str() {
-                        "1" => "every month".to_string(),
-                        n => format!("every {} months", escape(n)),
+                    match (value(v, "every").as_str(), stable) {
+                        ("1", false) => "every month".to_string(),
+                        ("1", true) => "every step".to_string(),
+                        (n, false) => format!("every {} months", escape(n)),
+                        (n, true) => format!("every {} steps", escape(n)),
                     },
                     escape(&value(v, "capacity")),
                     escape(&mix),
@@ -284,7 +287,7 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
         if let Some(sweep) = s.get("sweep").and_then(|v| v.as_table()) {
             let _ = writeln!(
                 html,
-                "<p>Sweep: a {} design over {} ({} points × {} replications).</p>",
+                "<p>Sweep: {} design over {} ({} points × {} replications).</p>",
                 escape(&value(sweep, "design")),
                 escape(&manifest.point_columns.join(", ")),
                 manifest.points,

@@ -163,6 +163,14 @@ fn manifest_for(
         replications: plan.replications,
         points: plan.points.len(),
         point_columns: plan.columns.clone(),
+        point_units: plan
+            .columns
+            .iter()
+            .map(|c| {
+                let keys: Vec<&str> = c.split('.').collect();
+                crate::scenario::params::lookup(&keys).map_or("", |p| p.unit).to_string()
+            })
+            .collect(),
         plan_runs: plan.runs().len(),
         shard: shard.map(|s| [s.index, s.count]),
         recording: options.recording,

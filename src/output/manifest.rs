@@ -53,6 +53,10 @@ pub struct Manifest {
     pub points: usize,
     /// The columns that tell points apart (swept paths, or `strategy`).
     pub point_columns: Vec<String>,
+    /// The unit of each point column ("steps" for `venues.*.every`; empty where it has none), for
+    /// the axes of charts. Absent in folders of earlier versions.
+    #[serde(default)]
+    pub point_units: Vec<String>,
     /// Runs in the whole plan.
     pub plan_runs: usize,
     /// `[i, n]` for shard i of n.

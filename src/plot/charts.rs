@@ -207,6 +207,10 @@ impl Chart {
                         .label(&line.name)
                         .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.filled()));
                 }
+                // One line needs no legend: the title and the axis say what it is.
+                if lines.len() < 2 {
+                    return Ok(());
+                }
                 chart
                     .configure_series_labels()
                     .position(free_corner(&lines, (x0, x1, y0, y1)))
@@ -315,7 +319,7 @@ impl Chart {
                 // below, then on the other side, then further up or down.
                 let coord = chart.as_coord_spec().clone();
                 let pixel = |x: f64, y: f64| coord.translate(&(x, y));
-                let dots: Vec<Box2> = points
+                let mut dots: Vec<Box2> = points
                     .iter()
                     .filter(|(x, y)| finite(x.value) && finite(y.value))
                     .map(|(x, y)| {
@@ -323,6 +327,15 @@ impl Chart {
                         (px - 9, py - 9, px + 9, py + 9)
                     })
                     .collect();
+                // The frontier too, as small boxes every few pixels along it.
+                for pair in frontier.windows(2) {
+                    let ((ax, ay), (bx, by)) = (pixel(pair[0].0, pair[0].1), pixel(pair[1].0, pair[1].1));
+                    let n = ((bx - ax).abs().max((by - ay).abs()) / 4).max(1);
+                    dots.extend((0..=n).map(|i| {
+                        let (x, y) = (ax + (bx - ax) * i / n, ay + (by - ay) * i / n);
+                        (x - 2, y - 2, x + 2, y + 2)
+                    }));
+                }
                 let mut taken: Vec<Box2> = Vec::new();
                 for ((x, y), &place) in points.iter().zip(&dominance) {
                     if !(finite(x.value) && finite(y.value)) {

@@ -45,7 +45,7 @@ pub fn build(dir: &Path) -> Result<Charts> {
         Command::Run => {
             // A chart of a quantity that stays zero in every run (innovations in Axelrod's
             // classic) says nothing: it is left out, and the report says so.
-            let mut charts = time_charts(dir)?;
+            let mut charts = time_charts(dir, &manifest)?;
             charts.extend(venue_charts(dir, &manifest.cost_unit())?);
             let (shown, flat): (Vec<Chart>, Vec<Chart>) = charts.into_iter().partition(|c| !c.is_flat());
             out.charts.extend(shown);
@@ -77,41 +77,49 @@ pub(crate) fn point_zero(table: Table, dir: &Path) -> Result<(TableReader, Vec<R
 /// A mean line and its (x, low, high) band.
 type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 
-/// Mean and 95 % band over runs of a series.csv metric, by step; `None` when a step has no value.
-/// A missing column is an error: the charts name the metrics of this version of olika.
+/// Mean and 95 % band over runs of a series.csv metric, by step, at the steps the longest run
+/// recorded. A run that stopped earlier (one run until stable) stays in its final state, so it counts
+/// with its last value after its end: the lines run to the end of the longest run, each step a mean
+/// over every run. A run without a value at a step (trust within sectors before two organisations of
+/// one sector have met) is left out of that step. A missing column is an error: the charts name the
+/// metrics of this version of olika.
 fn series_band(table: &TableReader, rows: &[Row], metric: &str) -> Result<Option<Band>> {
-    let (k, step) = (table.column(metric)?, table.column("step")?);
-    // Per step: how many runs reached it, and the values of those that have one (trust within
-    // sectors has none until two organisations of one sector have met).
-    let mut by_step: BTreeMap<u64, (usize, Vec<f64>)> = BTreeMap::new();
+    let (k, step, run) = (table.column(metric)?, table.column("step")?, table.column("run_id")?);
+    let mut runs: BTreeMap<u64, Vec<(u64, Option<f64>)>> = BTreeMap::new();
     for r in rows {
-        let entry = by_step.entry(table.get(r, step)?).or_default();
-        entry.0 += 1;
-        if let Some(v) = table.get::<Option<f64>>(r, k)? {
-            entry.1.push(v);
-        }
+        runs.entry(table.get(r, run)?).or_default().push((table.get(r, step)?, table.get(r, k)?));
     }
+    for recorded in runs.values_mut() {
+        recorded.sort_by_key(|&(t, _)| t);
+    }
+    let Some(longest) = runs.values().max_by_key(|r| r.last().map(|&(t, _)| t)) else { return Ok(None) };
     let mut points = Vec::new();
     let mut band = Vec::new();
-    // Runs that stop when stable end at different steps: a mean over the few runs still going
-    // would jump, so the lines stop where the first run stopped.
-    let runs = by_step.values().map(|v| v.0).max().unwrap_or(0);
-    for (step, (_, values)) in by_step.into_iter().take_while(|(_, v)| v.0 == runs) {
+    for &(t, _) in longest {
+        let values: Vec<f64> = runs
+            .values()
+            .filter_map(|recorded| match recorded.binary_search_by_key(&t, |&(s, _)| s) {
+                Ok(i) => recorded[i].1,
+                Err(i) if i == recorded.len() => recorded.last().and_then(|&(_, v)| v),
+                Err(_) => None,
+            })
+            .collect();
         let s = summarize(&values);
         let Some(mean) = s.mean else { continue };
-        points.push((step as f64, mean));
+        points.push((t as f64, mean));
         // Every quantity these charts show is a count, a mean trust or a distance: never below
         // zero, so neither is its band.
-        band.push((step as f64, s.ci_low.unwrap_or(mean).max(0.0), s.ci_high.unwrap_or(mean)));
+        band.push((t as f64, s.ci_low.unwrap_or(mean).max(0.0), s.ci_high.unwrap_or(mean)));
     }
     Ok(Some((points, band)))
 }
 
-fn lines_chart(file: &str, title: &str, y_label: &str, caption: &str, lines: Vec<Line>) -> Option<Chart> {
+fn lines_chart(file: &str, title: &str, axes: [&str; 2], caption: &str, lines: Vec<Line>) -> Option<Chart> {
+    let [x_label, y_label] = axes;
     (!lines.is_empty()).then(|| Chart {
         file: file.into(),
         title: title.into(),
-        x_label: "step (month)".into(),
+        x_label: x_label.into(),
         y_label: y_label.into(),
         caption: caption.into(),
         kind: Kind::Lines { lines },
@@ -122,8 +130,16 @@ fn lines_chart(file: &str, title: &str, y_label: &str, caption: &str, lines: Vec
 type TimeChart =
     (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
 
-fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
+fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
     let (table, rows) = point_zero(Table::Series, dir)?;
+    // A step of the model is a month; a classic run until stable counts bare steps (Axelrod's
+    // events per resident), and its lines carry each stopped run at its final state.
+    let until_stable = resolved_scenario(manifest)
+        .and_then(|s| s.get("until_stable").and_then(toml::Value::as_bool))
+        .unwrap_or(false);
+    let step = if until_stable { "step" } else { "step (month)" };
+    let stopped =
+        if until_stable { " Runs that stopped when stable count with their final state." } else { "" };
     let line = |metric: &str, name: &str, color| -> Result<Option<Line>> {
         // A quantity with no value at any step (trust within sectors where no two organisations
         // of one sector ever met) draws no line and names none in the legend.
@@ -146,7 +162,7 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
         for (k, (m, name)) in metrics.iter().enumerate() {
             lines.extend(line(m, name, style::series(k))?);
         }
-        charts.extend(lines_chart(file, title, y, caption, lines));
+        charts.extend(lines_chart(file, title, [step, y], &format!("{caption}{stopped}"), lines));
     }
     let mut layers: Vec<Line> = Vec::new();
     for c in COMPOSITIONS {
@@ -158,11 +174,12 @@ fn time_charts(dir: &Path) -> Result<Vec<Chart>> {
                 .push(Line { name: c.replace('_', "–"), color: style::composition(c), points, band: None });
         }
     }
-    if !layers.is_empty() {
+    // One layer would repeat the chart of innovations.
+    if layers.len() > 1 {
         charts.push(Chart {
             file: "innovations_by_team".into(),
             title: "Innovations by team composition".into(),
-            x_label: "step (month)".into(),
+            x_label: step.into(),
             y_label: "innovations (mean over replications)".into(),
             caption: "Cumulative innovations stacked by the sectors of the two creators: a team of one sector in its colour, each mixed team in a colour of its own.".into(),
             kind: Kind::Stacked { layers },
@@ -334,14 +351,25 @@ const SWEEP_METRICS: [(&str, &str); 4] = [
     ("cost_per_innovation", "cost per innovation"),
 ];
 
+/// The sweep metrics with their labels, the cost in the scenario's currency.
+fn sweep_metrics(cost_unit: &str) -> Vec<(&'static str, String)> {
+    SWEEP_METRICS
+        .iter()
+        .map(|&(m, label)| {
+            (m, if m == "cost_per_innovation" { format!("{label} ({cost_unit})") } else { label.into() })
+        })
+        .collect()
+}
+
 fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()> {
+    let cost_unit = manifest.cost_unit();
     let columns = &manifest.point_columns;
     let rows = summary::read(dir, columns, |r| SWEEP_METRICS.iter().any(|(m, _)| *m == r.metric))?;
     let numeric = |s: &str| s.parse::<f64>().ok();
     let grid = resolved_design(manifest).as_deref() == Some("grid");
     match columns.len() {
         1 => {
-            for (metric, label) in SWEEP_METRICS {
+            for (metric, label) in sweep_metrics(&cost_unit) {
                 let mut points: Vec<(f64, f64, f64, f64)> = rows
                     .iter()
                     .filter(|r| r.metric == metric)
@@ -356,9 +384,9 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                 points.sort_by(|a, b| a.0.total_cmp(&b.0));
                 out.charts.push(Chart {
                     file: format!("response_{metric}"),
-                    title: format!("{} against {}", capital(label), short_path(&columns[0])),
-                    x_label: short_path(&columns[0]),
-                    y_label: label.into(),
+                    title: format!("{} against {}", capital(&label), short_path(&columns[0])),
+                    x_label: axis(manifest, 0),
+                    y_label: label,
                     caption: format!("Mean {} at each value of {}, with its 95 % confidence band over replications.", metric.replace('_', " "), columns[0]),
                     kind: Kind::Lines {
                         lines: vec![Line {
@@ -372,7 +400,7 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
             }
         }
         2 if grid => {
-            for (metric, label) in SWEEP_METRICS {
+            for (metric, label) in sweep_metrics(&cost_unit) {
                 let own: Vec<&summary::SummaryRow> = rows.iter().filter(|r| r.metric == metric).collect();
                 // Rows are the first parameter's values, columns the second's, in the order met.
                 let mut xs: Vec<&str> = Vec::new();
@@ -394,9 +422,9 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                 }
                 out.charts.push(Chart {
                     file: format!("heatmap_{metric}"),
-                    title: format!("{} by {} and {}", capital(label), short_path(&columns[0]), short_path(&columns[1])),
-                    x_label: short_path(&columns[1]),
-                    y_label: short_path(&columns[0]),
+                    title: format!("{} by {} and {}", capital(&label), short_path(&columns[0]), short_path(&columns[1])),
+                    x_label: axis(manifest, 1),
+                    y_label: axis(manifest, 0),
                     caption: format!(
                         "Mean {} at each combination of {} and {}; darker is more{}.",
                         metric.replace('_', " "),
@@ -404,7 +432,7 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                         columns[1],
                         if metric.starts_with("cost") { " (here: dearer, so lighter is better)" } else { "" }
                     ),
-                    kind: Kind::Heatmap { xs: xs.iter().map(|x| short(x)).collect(), ys: ys.iter().map(|y| short(y)).collect(), values, scale: metric.replace('_', " ") },
+                    kind: Kind::Heatmap { xs: xs.iter().map(|x| short(x)).collect(), ys: ys.iter().map(|y| short(y)).collect(), values, scale: if metric == "cost_per_innovation" { format!("{cost_unit} per innovation") } else { label.replace(" per run", "") } },
                 });
             }
         }
@@ -417,9 +445,14 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
     Ok(())
 }
 
+/// The resolved scenario in the manifest (of a comparison: its first strategy).
+fn resolved_scenario(manifest: &Manifest) -> Option<toml::Table> {
+    toml::from_str(manifest.resolved_scenario.split("\n---\n").next()?).ok()
+}
+
 /// A sweep's design, from the resolved scenario in the manifest.
 fn resolved_design(manifest: &Manifest) -> Option<String> {
-    let table: toml::Table = toml::from_str(manifest.resolved_scenario.split("\n---\n").next()?).ok()?;
+    let table = resolved_scenario(manifest)?;
     Some(table.get("sweep")?.get("design").and_then(|d| d.as_str()).unwrap_or("grid").to_string())
 }
 
@@ -450,6 +483,27 @@ fn short_path(path: &str) -> String {
     }
 }
 
+/// The i-th point column of a sweep as an axis says it: `short_path` with its unit from the
+/// manifest, if it has one ("round tables every (steps)").
+fn axis(manifest: &Manifest, i: usize) -> String {
+    let path = &manifest.point_columns[i];
+    match manifest.point_units.get(i) {
+        Some(unit) if !unit.is_empty() => format!("{} ({unit})", short_path(path)),
+        _ => short_path(path),
+    }
+}
+
+/// A setting of a portfolio in words: a venue switched on or off ("hub off"), else the
+/// parameter and its value ("round tables every 2").
+fn setting(path: &str, value: &str) -> String {
+    let venue = path.strip_prefix("venues.").and_then(|p| p.strip_suffix(".enabled"));
+    match (venue, value) {
+        (Some(venue), "true") => format!("{} on", said(venue)),
+        (Some(venue), "false") => format!("{} off", said(venue)),
+        _ => format!("{} {value}", short_path(path)),
+    }
+}
+
 /// A name from a scenario (a strategy, a venue) as a chart says it: underscores as spaces.
 fn said(name: &str) -> String {
     name.replace('_', " ")
@@ -476,19 +530,25 @@ fn optimize_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
     let varies: Vec<usize> =
         (0..settings.len()).filter(|&i| rows.iter().any(|r| r.values[i] != rows[0].values[i])).collect();
     let differing = |k: usize| {
-        let said: Vec<String> =
-            varies.iter().map(|&i| format!("{} {}", short_path(&settings[i]), rows[k].values[i])).collect();
+        let said: Vec<String> = varies.iter().map(|&i| setting(&settings[i], &rows[k].values[i])).collect();
         if said.is_empty() {
             format!("portfolio {}", rows[k].portfolio)
         } else {
             said.join(", ")
         }
     };
+    // What every point shares is said once, in the caption.
+    let shared: Vec<String> = (0..settings.len())
+        .filter(|i| !varies.contains(i))
+        .filter_map(|i| rows.first().map(|r| setting(&settings[i], &r.values[i])))
+        .collect();
+    let shared =
+        if shared.is_empty() { String::new() } else { format!(" Every point has {}.", shared.join(", ")) };
     let points: Vec<(Estimate, Estimate)> = rows
         .iter()
         .enumerate()
         .map(|(k, r)| {
-            let label = format!("≤ {}: {}", charts::tick(r.budget), differing(k));
+            let label = format!("≤ {} {cost_unit}: {}", charts::tick(r.budget), differing(k));
             let color = style::series(k);
             let cost = Estimate { label: label.clone(), value: r.cost, low: r.cost, high: r.cost, color };
             let outcome = Estimate {
@@ -507,7 +567,7 @@ fn optimize_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
             title: format!("Best {objective} found at each budget"),
             x_label: format!("venue cost per run ({cost_unit})"),
             y_label: format!("{objective} per run"),
-            caption: format!("The budget–outcome curve: at each budget level, the portfolio the search found best within it, at its cost, with the 95 % confidence interval of its mean {objective}. A point another beats on both (costs no more, gives no less) is hollow; the dashed line joins the rest."),
+            caption: format!("The budget–outcome curve: at each budget level, the portfolio the search found best within it, at its cost, with the 95 % confidence interval of its mean {objective}. A point another beats on both (costs no more, gives no less) is hollow; the dashed line joins the rest.{shared}"),
             kind: Kind::Plane { points },
         })
         .into_iter()
