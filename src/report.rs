@@ -534,7 +534,7 @@ fn replay_section(html: &mut String, dir: &Path) -> Result<()> {
     });
     // Inside a script element nothing may close it: every "<" is written as its JSON escape.
     let json = data.to_string().replace('<', "\\u003c");
-    html.push_str("<h2 id=\"replay\">The first run, replayed</h2>\n<p>Replication 0 step by step: organisations in their sectors' colours, partnerships as lines (dashed: informal), a red ring where an innovation is born — or, on a lattice, each culture in a colour of its own. <code>olika animate</code> makes a GIF of it for slides.</p>\n");
+    html.push_str("<h2 id=\"replay\">The first run, replayed</h2>\n<p>Replication 0 step by step: organisations in their sectors' colours, partnerships as lines (dashed: informal), a vermilion ring where an innovation is born — or, on a lattice, each culture in a colour of its own. <code>olika animate</code> makes a GIF of it for slides.</p>\n");
     let _ = writeln!(html, "<div id=\"player\"><canvas id=\"replay-view\" width=\"480\" height=\"480\" style=\"border:1px solid #ddd\"></canvas><br><button id=\"replay-play\">Play</button> <input id=\"replay-scrub\" type=\"range\" min=\"0\" max=\"{}\" value=\"0\" style=\"width:300px\"> <span id=\"replay-step\"></span></div>", frames_len(&data));
     let _ = writeln!(html, "<script type=\"application/json\" id=\"replay-data\">{json}</script>");
     html.push_str(PLAYER);

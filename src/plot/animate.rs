@@ -182,8 +182,12 @@ fn draw(
     // The step, and a small chart of what the run counts, up to this step.
     let font = (style::FONT, (w / 28).max(11)).into_font().color(&style::INK);
     let last_t = replay.frames.last().map_or(1, |f| f.t).max(1);
-    root.draw_text(&format!("{}  ·  step {} of {}", replay.scenario, frame.t, last_t), &font, (8, 4))
+    let title = format!("{}  ·  step {} of {}", replay.scenario, frame.t, last_t);
+    // On a white card, so that it reads over dark lattice cells too.
+    let (tw, th) = root.estimate_text_size(&title, &font).map_err(|x| x.to_string())?;
+    root.draw(&Rectangle::new([(4, 2), (12 + tw as i32, 6 + th as i32)], WHITE.filled()))
         .map_err(|x| x.to_string())?;
+    root.draw_text(&title, &font, (8, 4)).map_err(|x| x.to_string())?;
     let lattice = replay.lattice.is_some();
     let value = |f: &crate::observe::replay::Frame| {
         if lattice {
