@@ -42,6 +42,8 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
     const MOST_THREADS: usize = 1024;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = asked.min(if execution.oversubscribe { MOST_THREADS } else { cores });
+    // Everything else a command does in parallel (drawing charts) keeps to the same threads.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     if threads < asked && !execution.out.quiet {
         eprintln!("note: {asked} threads asked for, {threads} used: this machine has {cores} cores (--oversubscribe allows more, up to {MOST_THREADS})");
     }

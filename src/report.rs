@@ -11,7 +11,7 @@ use crate::observe::{self, words, HEADLINE};
 use crate::output::format::{cost_metric_unit, human, interval, metric_unit, p_value};
 use crate::output::network::escape;
 use crate::output::{compare, optimize, summary, venues, Command, Manifest};
-use crate::plot::Charts;
+use crate::plot::{Chart, Charts};
 
 /// The model's ODD description, embedded in every report.
 const MODEL: &str = include_str!("../docs/model.md");
@@ -416,8 +416,13 @@ fn chart_section(html: &mut String, charts: &Charts) -> Result<()> {
     if charts.charts.is_empty() && charts.notes.is_empty() {
         html.push_str("<p class=\"note\">No charts for this folder.</p>\n");
     }
-    for chart in &charts.charts {
-        let svg = chart.svg()?;
+    // Drawn in parallel, placed in order.
+    let drawn: Vec<Result<String>> = {
+        use rayon::prelude::*;
+        charts.charts.par_iter().map(Chart::svg).collect()
+    };
+    for (chart, svg) in charts.charts.iter().zip(drawn) {
+        let svg = svg?;
         // Inline SVG needs no namespace declaration in HTML; dropping it keeps the page free of URLs.
         let svg = svg
             .replace(" xmlns=\"http://www.w3.org/2000/svg\"", "")

@@ -28,10 +28,14 @@ pub struct Charts {
 
 impl Charts {
     /// Writes every chart into `dir` as `format`; returns the files written.
+    /// Charts are drawn in parallel (each into files of its own, so the bytes do not depend on
+    /// the threads): drawing them is most of what a command does once its runs are done.
     pub fn save(&self, dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
+        use rayon::prelude::*;
+        let drawn: Vec<Result<Vec<PathBuf>>> = self.charts.par_iter().map(|c| c.save(dir, format)).collect();
         let mut written = Vec::new();
-        for chart in &self.charts {
-            written.extend(chart.save(dir, format)?);
+        for files in drawn {
+            written.extend(files?);
         }
         Ok(written)
     }
