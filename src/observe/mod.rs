@@ -28,9 +28,9 @@ macro_rules! metrics {
                 $( (stringify!($name), $unit, $doc), )*
             ];
 
-            /// The values, in column order.
-            pub fn values(&self) -> Vec<Option<f64>> {
-                vec![$( self.$name, )*]
+            /// The values, in column order (an array: recorded every step, so not allocated).
+            pub fn values(&self) -> [Option<f64>; Self::COLUMNS.len()] {
+                [$( self.$name, )*]
             }
 
             /// The value of a column; `None` also for an unknown column.

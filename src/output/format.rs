@@ -4,11 +4,21 @@
 /// A number as CSV text: empty when missing, integers without a decimal point, other values in
 /// Rust's shortest round-trip form (so that files are byte-identical across platforms).
 pub fn number(value: Option<f64>) -> String {
-    match value {
-        None => String::new(),
-        Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
-        Some(v) => format!("{v}"),
-    }
+    let mut text = Vec::new();
+    number_into(&mut text, value);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// `number`, appended to a buffer: the series writes a row of them every step of every run, and a
+/// string per number was most of the allocations of a run.
+pub fn number_into(out: &mut Vec<u8>, value: Option<f64>) {
+    use std::io::Write;
+    // Writing into a Vec cannot fail.
+    let _ = match value {
+        None => Ok(()),
+        Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 => write!(out, "{}", v as i64),
+        Some(v) => write!(out, "{v}"),
+    };
 }
 
 /// A name (of a venue, a population, a strategy) as a CSV cell. A cell that a spreadsheet would

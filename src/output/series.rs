@@ -7,7 +7,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::format::number;
+use super::format::number_into;
 use crate::error::{Error, Result};
 use crate::experiment::RunSpec;
 use crate::observe::{Recorder, StepMetrics, SERIES_IN_MEMORY};
@@ -84,10 +84,10 @@ impl Recorder for SeriesRows {
     fn record(&mut self, step: u32, metrics: &StepMetrics) {
         // The bytes csv would write: ids, step and numbers need no quoting.
         self.rows.extend_from_slice(self.ids.as_bytes());
-        self.rows.extend_from_slice(step.to_string().as_bytes());
+        number_into(&mut self.rows, Some(f64::from(step)));
         for value in metrics.values() {
             self.rows.push(b',');
-            self.rows.extend_from_slice(number(value).as_bytes());
+            number_into(&mut self.rows, value);
         }
         self.rows.push(b'\n');
         if self.rows.len() >= SERIES_IN_MEMORY && self.failed.is_none() {
