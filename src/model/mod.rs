@@ -354,7 +354,7 @@ impl World {
                 .filter(|(_, tie)| {
                     !tie.status.is_partnership()
                         && tie.last != t
-                        && chance(&mut Keyed::event(key, tie.a, tie.b, 0), follow_up * tie.trust)
+                        && chance(&mut Keyed::of_pair(key, tie.pair, 0), follow_up * tie.trust)
                 })
                 .map(|(id, _)| id),
         );
@@ -377,18 +377,7 @@ impl World {
 
         // 6. Decay of ties that did not interact; dead ties and exhausted partnerships end.
         self.end_partnerships(&order);
-        order.clear();
-        order.extend(self.ties.ids());
-        let decay = self.scenario.trust.decay;
-        for &id in &order {
-            let tie = self.ties.get_mut(id);
-            if tie.last != self.t {
-                tie.trust = (tie.trust - decay).max(0.0);
-                if !tie.status.is_partnership() && tie.trust < FORGOTTEN {
-                    self.ties.remove(id);
-                }
-            }
-        }
+        self.ties.decay(self.t, self.scenario.trust.decay, FORGOTTEN, &mut order);
         self.scratch.order = order;
         if self.scenario.until_stable {
             self.stable = self.lattices_stable();

@@ -183,7 +183,17 @@ impl Keyed {
     /// The draws of the event between organisations a and b with this stage key, `n` telling
     /// apart events with the same other keys.
     pub(crate) fn event(stage_key: u64, a: u32, b: u32, n: u32) -> Keyed {
-        Keyed { state: mix(stage_key ^ mix(u64::from(a) << 32 | u64::from(b)) ^ u64::from(n)) }
+        Keyed::of_pair(stage_key, Keyed::pair(a, b), n)
+    }
+
+    /// The part of an event's key that only the pair makes (a tie keeps it, as its pair is fixed).
+    pub(crate) fn pair(a: u32, b: u32) -> u64 {
+        mix(u64::from(a) << 32 | u64::from(b))
+    }
+
+    /// `event` from the pair's part of the key.
+    pub(crate) fn of_pair(stage_key: u64, pair: u64, n: u32) -> Keyed {
+        Keyed { state: mix(stage_key ^ pair ^ u64::from(n)) }
     }
 }
 

@@ -112,6 +112,9 @@ pub struct Tie {
     pub rest_until: u32,
     /// The current partnership's state (meaningful while `status` is a partnership).
     pub work: Work,
+    /// The pair's part of the key of its keyed draws (`Keyed::pair(a, b)`), made once: every
+    /// step draws a follow-up decision for most ties.
+    pub(crate) pair: u64,
 }
 
 /// The state of a running partnership.
@@ -143,6 +146,7 @@ impl Tie {
             last: t,
             rest_until: 0,
             work: Work::default(),
+            pair: super::Keyed::pair(a, b),
         }
     }
 
@@ -260,6 +264,24 @@ impl Ties {
         self.by_agent[a as usize].push((b, id));
         self.by_agent[b as usize].push((a, id));
         id
+    }
+
+    /// Trust decays by `amount` on every tie that did not interact in step t (MODEL.md §6,
+    /// Ending); acquaintances whose trust falls below `forget_below` are removed, in slab order.
+    /// One sequential pass over the slab; `forgotten` is scratch.
+    pub fn decay(&mut self, t: u32, amount: f64, forget_below: f64, forgotten: &mut Vec<u32>) {
+        forgotten.clear();
+        for ((tie, &alive), id) in self.slots.iter_mut().zip(&self.alive).zip(0..) {
+            if alive && tie.last != t {
+                tie.trust = (tie.trust - amount).max(0.0);
+                if !tie.status.is_partnership() && tie.trust < forget_below {
+                    forgotten.push(id);
+                }
+            }
+        }
+        for &id in forgotten.iter() {
+            self.remove(id);
+        }
     }
 
     /// Removes tie `id` and frees its slot for reuse.

@@ -116,12 +116,14 @@ impl Meeting for Neighbourhood {
             let b = near[pick(&mut world.rng, near.len())];
             let a = people[idx];
             encounters += 1;
-            if world.interacts(a, b, f) {
-                let k = world.knowledge.differing(a, b);
-                if k > 0 {
-                    let feature = world.knowledge.nth_difference(a, b, pick(&mut world.rng, k));
-                    world.knowledge.copy(a, b, feature);
-                }
+            // `World::interacts`, with the differing features counted once for both the
+            // probability and the copy.
+            let k = world.knowledge.differing(a, b);
+            let p = f + (1.0 - f) * world.sameness[k];
+            // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
+            if chance(&mut world.own, p) && k > 0 {
+                let feature = world.knowledge.nth_difference(a, b, pick(&mut world.rng, k));
+                world.knowledge.copy(a, b, feature);
             }
         }
         encounters
