@@ -87,11 +87,11 @@ type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 /// over every run. A run without a value at a step (trust within sectors before two organisations of
 /// one sector have met) is left out of that step. A missing column is an error: the charts name the
 /// metrics of this version of olika.
-fn series_band(table: &TableReader, rows: &[Row], metric: &str) -> Result<Option<Band>> {
-    let (k, step, run) = (table.column(metric)?, table.column("step")?, table.column("run_id")?);
+fn series_band(table: &TableReader, rows: &[Row], keys: &[(u64, u64)], metric: &str) -> Result<Option<Band>> {
+    let k = table.column(metric)?;
     let mut runs: BTreeMap<u64, Vec<(u64, Option<f64>)>> = BTreeMap::new();
-    for r in rows {
-        runs.entry(table.get(r, run)?).or_default().push((table.get(r, step)?, table.get(r, k)?));
+    for (r, &(run, step)) in rows.iter().zip(keys) {
+        runs.entry(run).or_default().push((step, table.get(r, k)?));
     }
     for recorded in runs.values_mut() {
         recorded.sort_by_key(|&(t, _)| t);
@@ -136,6 +136,9 @@ type TimeChart =
 
 fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
     let (table, rows) = point_zero(Table::Series, dir)?;
+    // Each row's (run, step), read once for all the lines.
+    let (run, step) = (table.column("run_id")?, table.column("step")?);
+    let keys: Vec<(u64, u64)> = rows.iter().map(|r| Ok((table.get(r, run)?, table.get(r, step)?))).collect::<Result<_>>()?;
     // A step of the model is a month; a classic run until stable counts bare steps (Axelrod's
     // events per resident), and its lines carry each stopped run at its final state.
     let until_stable = resolved_scenario(manifest)
@@ -147,7 +150,7 @@ fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
     let line = |metric: &str, name: &str, color| -> Result<Option<Line>> {
         // A quantity with no value at any step (trust within sectors where no two organisations
         // of one sector ever met) draws no line and names none in the legend.
-        Ok(series_band(&table, &rows, metric)?
+        Ok(series_band(&table, &rows, &keys, metric)?
             .filter(|(points, _)| !points.is_empty())
             .map(|(points, band)| Line { name: name.into(), color, points, band: Some(band) }))
     };
@@ -171,7 +174,7 @@ fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
     let mut layers: Vec<Line> = Vec::new();
     for c in COMPOSITIONS {
         // A team that never innovated in any run would only crowd the legend.
-        if let Some((points, _)) = series_band(&table, &rows, &format!("innovations_{c}"))?
+        if let Some((points, _)) = series_band(&table, &rows, &keys, &format!("innovations_{c}"))?
             .filter(|(points, _)| points.iter().any(|&(_, y)| y > 0.0))
         {
             layers
