@@ -300,7 +300,10 @@ mod tests {
         }
         // Two different vectors under one hash (forced here; 2⁻⁶⁴ by chance) are still two.
         let vectors: std::collections::BTreeSet<&[u32]> = (0..8).map(|a| k.of(a)).collect();
-        let (a, b) = (0..8u32).flat_map(|a| (0..8u32).map(move |b| (a, b))).find(|&(a, b)| k.of(a) != k.of(b)).unwrap();
+        let (a, b) = (0..8u32)
+            .flat_map(|a| (0..8u32).map(move |b| (a, b)))
+            .find(|&(a, b)| k.of(a) != k.of(b))
+            .unwrap();
         let mut forged = k.clone();
         forged.hashes[b as usize] = forged.hashes[a as usize];
         assert_eq!(forged.distinct(&mut scratch), vectors.len());

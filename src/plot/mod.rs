@@ -138,7 +138,8 @@ fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
     let (table, rows) = point_zero(Table::Series, dir)?;
     // Each row's (run, step), read once for all the lines.
     let (run, step) = (table.column("run_id")?, table.column("step")?);
-    let keys: Vec<(u64, u64)> = rows.iter().map(|r| Ok((table.get(r, run)?, table.get(r, step)?))).collect::<Result<_>>()?;
+    let keys: Vec<(u64, u64)> =
+        rows.iter().map(|r| Ok((table.get(r, run)?, table.get(r, step)?))).collect::<Result<_>>()?;
     // A step of the model is a month; a classic run until stable counts bare steps (Axelrod's
     // events per resident), and its lines carry each stopped run at its final state.
     let until_stable = resolved_scenario(manifest)
