@@ -5,6 +5,7 @@ pub mod budget;
 pub mod compare;
 pub mod design;
 pub mod optimize;
+pub mod sensitivity;
 pub mod stats;
 
 use std::collections::BTreeMap;
