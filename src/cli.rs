@@ -53,6 +53,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
         format: ChartFormat,
     },
+    /// Sensitivity indices of a finished (or merged) morris or sobol sweep into its sensitivity.csv
+    Analyze {
+        /// The sweep's results folder
+        dir: PathBuf,
+        /// A metric of runs.csv to analyse (repeatable; default: the scenario's headline metrics)
+        #[arg(long = "metric", value_name = "METRIC")]
+        metrics: Vec<String>,
+    },
     /// Validate a scenario and print it fully resolved
     Check {
         /// The scenario file or the name of a built-in one; without one, the embedded baseline

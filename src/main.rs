@@ -157,6 +157,11 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let files = commands::plot::plot(&dir, Some(format.format()))?;
             println!("{} files written in {}", files.len(), dir.display());
         }
+        Command::Analyze { dir, metrics } => {
+            let file = commands::analyze::analyze(&dir, &metrics)?;
+            commands::plot::plot(&dir, None)?;
+            println!("sensitivity indices in {}", file.display());
+        }
         Command::Check { scenario, overrides } => {
             print!("{}", commands::check::check(scenario.as_deref(), &overrides.assignments())?);
         }

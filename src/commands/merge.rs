@@ -92,6 +92,7 @@ pub fn merge(
         ..first.clone()
     };
     merged.write(folder.work())?;
+    super::analyze::write_if_any(folder.work())?;
     plot::plot(folder.work(), Some(Format::Both))?;
     let failed = merged.failed_runs;
     let summaries = point_zero_summary(folder.work(), &first.point_columns)?;

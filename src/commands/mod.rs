@@ -2,6 +2,7 @@
 //! `plot`, `check` and `params` do, apart from parsing arguments and printing (`cli.rs` and
 //! `main.rs`). Tables for the terminal are made in [`terminal`].
 
+pub mod analyze;
 pub mod animate;
 pub mod check;
 pub mod compare;

@@ -86,6 +86,8 @@ pub fn optimize(resolved: &Resolved, budget: Option<f64>, options: &RunOptions) 
         replications: spec.replications,
         samples: 0,
         seed: 0,
+        levels: 0,
+        candidates: 0,
         independent_points: false,
         parameters: spec.parameters.clone(),
         rows: Vec::new(),

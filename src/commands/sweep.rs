@@ -53,6 +53,7 @@ pub fn sweep(
             ..manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, runs, shard, &options)
         };
         let report = execute_into(dir, &plan, runs, manifest, &options, true)?;
+        super::analyze::write_if_any(dir)?;
         plot::plot(dir, options.charts)?;
         return Ok(report);
     }
@@ -65,6 +66,7 @@ pub fn sweep(
     };
     let _lock = prepare_in_place(&dir, options.force)?;
     let report = execute_into(&dir, &plan, runs, manifest, options, false)?;
+    super::analyze::write_if_any(&dir)?;
     plot::plot(&dir, options.charts)?;
     Ok(report)
 }

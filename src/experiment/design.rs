@@ -4,6 +4,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::sensitivity;
 use crate::scenario::sweep::{Design, SweepSpec, Swept, Values};
 
 /// One point: a value for each swept parameter, in the order of `SweepSpec::parameters`.
@@ -63,6 +64,17 @@ impl Points {
                 Points::Quantiles { parameters: spec.parameters.clone(), u }
             }
             Design::Table => Points::Listed(spec.rows.clone()),
+            Design::Morris | Design::Sobol => {
+                let (k, n) = (spec.parameters.len(), spec.samples as usize);
+                let rows = if spec.design == Design::Sobol {
+                    sensitivity::saltelli(k, n, Some(spec.seed))
+                } else {
+                    let candidates = (spec.candidates as usize).max(n);
+                    sensitivity::morris(k, n, spec.levels as usize, candidates, spec.seed)
+                };
+                let u = (0..k).map(|i| rows.iter().map(|row| row[i]).collect()).collect();
+                Points::Quantiles { parameters: spec.parameters.clone(), u }
+            }
         }
     }
 
@@ -168,6 +180,8 @@ mod tests {
             replications: 1,
             samples,
             seed: 3,
+            levels: 4,
+            candidates: 0,
             independent_points: false,
             parameters,
             rows: Vec::new(),

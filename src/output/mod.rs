@@ -12,6 +12,7 @@ pub mod optimize;
 pub mod read;
 pub mod replay;
 pub mod runs;
+pub mod sensitivity;
 pub mod series;
 pub mod summary;
 pub mod tables;
@@ -50,6 +51,19 @@ pub enum Table {
     BudgetCurve,
     /// One row per run of a search (`olika optimize`).
     Evaluations,
+    /// One row per metric, parameter and index (a morris or sobol sweep).
+    Sensitivity,
+}
+
+/// A CSV writer of a new table file.
+pub(crate) fn writer(path: &Path) -> crate::error::Result<csv::Writer<std::fs::File>> {
+    csv::Writer::from_path(path)
+        .map_err(|e| crate::error::Error::Run(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The error of a failed write to a table file.
+pub(crate) fn csv_err(path: &Path) -> impl Fn(csv::Error) -> crate::error::Error + '_ {
+    move |e| crate::error::Error::Run(format!("cannot write {}: {e}", path.display()))
 }
 
 impl Table {
@@ -68,6 +82,7 @@ impl Table {
             Table::Portfolios => "portfolios.csv",
             Table::BudgetCurve => "budget_curve.csv",
             Table::Evaluations => "evaluations.csv",
+            Table::Sensitivity => "sensitivity.csv",
         }
     }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::format::{number, text};
 use super::read::Row;
-use super::Table;
+use super::{csv_err, writer, Table};
 use crate::error::{Error, Result};
 
 /// A portfolio: one combination of the searched settings.
@@ -82,14 +82,6 @@ const PORTFOLIO_COLUMNS: &[&str] = &[
 ];
 
 const CURVE_COLUMNS: &[&str] = &["cost", "replications", "mean", "ci_low", "ci_high"];
-
-fn writer(path: &Path) -> Result<csv::Writer<File>> {
-    csv::Writer::from_path(path).map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))
-}
-
-fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
-    move |e| Error::Run(format!("cannot write {}: {e}", path.display()))
-}
 
 fn count(value: Option<u32>) -> String {
     value.map_or(String::new(), |v| v.to_string())

@@ -114,7 +114,12 @@ fn header(table: Table, columns: &[String]) -> Vec<String> {
         Table::NetworkNodes => NODE_COLUMNS.to_vec(),
         Table::NetworkEdges => EDGE_COLUMNS.to_vec(),
         Table::Runs => return RunRow::header(columns),
-        Table::Summary | Table::Compare | Table::Portfolios | Table::BudgetCurve | Table::Evaluations => {
+        Table::Summary
+        | Table::Compare
+        | Table::Portfolios
+        | Table::BudgetCurve
+        | Table::Evaluations
+        | Table::Sensitivity => {
             unreachable!("not a per-run table of a run, sweep or comparison")
         }
     };

@@ -8,6 +8,10 @@ use super::params::{self, Domain, Param};
 use super::{validate, Scenario};
 use crate::error::{Error, Location, Result};
 
+/// The most parameters of a sobol design: its Sobol' points have two dimensions per parameter, and
+/// `experiment::sensitivity::sobol` has direction numbers for 32.
+pub const MOST_SOBOL_PARAMETERS: usize = 16;
+
 /// How a sweep chooses its points (`sweep.design`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Design {
@@ -22,6 +26,13 @@ pub enum Design {
     Lhs,
     /// The rows of a CSV file.
     Table,
+    /// Morris's elementary effects: `samples` trajectories of k + 1 points on a grid of `levels`
+    /// levels, each moving one parameter (Morris 1991; `candidates` > samples spreads them,
+    /// Campolongo et al. 2007).
+    Morris,
+    /// Saltelli's (2010) design for Sobol' indices: `samples` base points of a scrambled Sobol'
+    /// sequence, k + 2 points each.
+    Sobol,
 }
 
 /// The values of one swept parameter.
@@ -61,8 +72,13 @@ pub struct SweepSpec {
     pub replications: u32,
     /// Points of a random or lhs design.
     pub samples: u32,
-    /// Seed of a random or lhs design (apart from the runs' seeds).
+    /// Seed of a random, lhs, morris or sobol design (apart from the runs' seeds).
     pub seed: u64,
+    /// Grid levels of a morris design.
+    pub levels: u32,
+    /// Random trajectories a morris design chooses its `samples` from, spread as far apart as
+    /// possible (0: no choice, every trajectory drawn is used).
+    pub candidates: u32,
     /// False: every point uses the same seeds (common random numbers); true: each point its own.
     pub independent_points: bool,
     /// The swept parameters, in alphabetical order of their paths (for the table design, the
@@ -73,9 +89,10 @@ pub struct SweepSpec {
 }
 
 impl Design {
-    /// The design's name in scenario files: `grid`, `zip`, `random`, `lhs` or `table`.
+    /// The design's name in scenario files: `grid`, `zip`, `random`, `lhs`, `table`, `morris` or
+    /// `sobol`.
     pub fn name(self) -> &'static str {
-        ["grid", "zip", "random", "lhs", "table"][self as usize]
+        ["grid", "zip", "random", "lhs", "table", "morris", "sobol"][self as usize]
     }
 }
 
@@ -104,6 +121,8 @@ pub fn parse(
         "random" => Design::Random,
         "lhs" => Design::Lhs,
         "table" => Design::Table,
+        "morris" => Design::Morris,
+        "sobol" => Design::Sobol,
         _ => Design::Grid,
     };
     let empty = toml::Table::new();
@@ -133,6 +152,14 @@ pub fn parse(
             "the sweep varies nothing; add [sweep.parameters], e.g. \"homophily\" = [0, 1, 2]",
         ));
     }
+    let most = MOST_SOBOL_PARAMETERS;
+    if design == Design::Sobol && parameters.len() > most {
+        return Err(Error::input(
+            locate("sweep.parameters"),
+            Some("sweep.parameters"),
+            format!("a sobol design takes at most {most} parameters (its Sobol' points have 2 per parameter, and olika has direction numbers for {} dimensions); found {}: use a morris design to screen them first", 2 * most, parameters.len()),
+        ));
+    }
     if design == Design::Zip {
         let lengths: Vec<usize> = parameters.iter().map(|p| count(&p.values)).collect();
         if lengths.iter().any(|&l| l != lengths[0]) {
@@ -147,6 +174,8 @@ pub fn parse(
         Design::Zip => parameters.first().map_or(0, |p| count(&p.values)),
         Design::Random | Design::Lhs => int("samples", 10) as usize,
         Design::Table => rows.len(),
+        Design::Morris => (int("samples", 10) as usize).saturating_mul(parameters.len() + 1),
+        Design::Sobol => (int("samples", 10) as usize).saturating_mul(parameters.len() + 2),
     };
     let runs = points.saturating_mul(replications as usize);
     if points > MAX_POINTS || runs > MAX_RUNS {
@@ -164,6 +193,8 @@ pub fn parse(
         replications,
         samples: int("samples", 10) as u32,
         seed: int("seed", 1) as u64,
+        levels: int("levels", 4) as u32,
+        candidates: int("candidates", 0) as u32,
         independent_points: table.get("independent_points").and_then(|v| v.as_bool()).unwrap_or(false),
         parameters,
         rows,
@@ -217,10 +248,12 @@ pub(crate) fn parameters(
                         "a range in a grid or zip design needs `steps`, e.g. { min = 0, max = 1, steps = 5 }"
                             .into(),
                     ),
-                    (Design::Random | Design::Lhs, Some(_)) => return fail(
-                        "`steps` has no meaning in a random or lhs design: values are drawn from the range"
-                            .into(),
-                    ),
+                    (Design::Random | Design::Lhs | Design::Morris | Design::Sobol, Some(_)) => {
+                        return fail(format!(
+                            "`steps` has no meaning in a {} design: values are drawn from the range",
+                            design.name()
+                        ))
+                    }
                     _ => {}
                 }
                 Values::Range { min, max, steps }

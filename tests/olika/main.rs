@@ -21,4 +21,5 @@ mod limits;
 mod optimize;
 mod patterns;
 mod safety;
+mod sensitivity;
 mod sweep;

@@ -212,6 +212,78 @@ pub fn morris_indices(design: &[Vec<f64>], outputs: &[f64]) -> Vec<MorrisIndex> 
         .collect()
 }
 
+/// One row of `sensitivity.csv`: an index of one parameter for one metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexRow {
+    /// The metric (a column of runs.csv).
+    pub metric: String,
+    /// The parameter's path, or `(replications)` for the noise between replications.
+    pub parameter: String,
+    /// `S1`, `ST` (sobol), `mu`, `mu_star`, `sigma` (morris) or `noise_share`.
+    pub index: &'static str,
+    /// The estimate.
+    pub estimate: f64,
+    /// Its 95 % interval, where the method gives one.
+    pub interval: Option<(f64, f64)>,
+}
+
+/// Bootstrap resamples behind each Sobol' interval.
+pub const RESAMPLES: usize = 1000;
+
+/// The indices of `metric` from a finished sweep of design `spec`, given each point's run values
+/// in plan order (the runs that ended well). Each point counts with its mean over replications;
+/// the between-replication noise is reported as `noise_share`: the share of the variance of the
+/// point means that replication noise alone would give (within-point variance ÷ replications,
+/// over the variance of the means) — near 1, the noise swamps every parameter. `None` for a
+/// design without indices (grid, zip, table) or a point without runs.
+pub fn analyze(
+    spec: &crate::scenario::sweep::SweepSpec,
+    metric: &str,
+    runs: &[Vec<f64>],
+) -> Option<Vec<IndexRow>> {
+    use crate::scenario::sweep::Design;
+    if !matches!(spec.design, Design::Morris | Design::Sobol) || runs.iter().any(Vec::is_empty) {
+        return None;
+    }
+    let means: Vec<f64> = runs.iter().map(|r| r.iter().sum::<f64>() / r.len() as f64).collect();
+    let k = spec.parameters.len();
+    let row = |parameter: &str, index, estimate, interval| IndexRow {
+        metric: metric.to_string(),
+        parameter: parameter.to_string(),
+        index,
+        estimate,
+        interval,
+    };
+    let mut rows = Vec::new();
+    if spec.design == Design::Sobol {
+        for (p, i) in spec.parameters.iter().zip(sobol_indices(&means, k, RESAMPLES, spec.seed)) {
+            rows.push(row(&p.path, "S1", i.first.value, Some((i.first.low, i.first.high))));
+            rows.push(row(&p.path, "ST", i.total.value, Some((i.total.low, i.total.high))));
+        }
+    } else {
+        let candidates = (spec.candidates as usize).max(spec.samples as usize);
+        let design = morris(k, spec.samples as usize, spec.levels as usize, candidates, spec.seed);
+        for (p, i) in spec.parameters.iter().zip(morris_indices(&design, &means)) {
+            rows.push(row(&p.path, "mu", i.mu, None));
+            rows.push(row(&p.path, "mu_star", i.mu_star, None));
+            rows.push(row(&p.path, "sigma", i.sigma, None));
+        }
+    }
+    let variance = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0).max(1.0)
+    };
+    let within = runs.iter().map(|r| variance(r) / r.len() as f64).sum::<f64>() / runs.len() as f64;
+    let between = variance(&means);
+    rows.push(row(
+        "(replications)",
+        "noise_share",
+        if between > 0.0 { within / between } else { f64::NAN },
+        None,
+    ));
+    Some(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use std::f64::consts::PI;

@@ -45,6 +45,9 @@ const JOE_KUO: [(u32, u32, &[u32]); 31] = [
 /// The most dimensions this generator has direction numbers for.
 pub const MAX_DIMENSIONS: usize = JOE_KUO.len() + 1;
 
+// A sobol sweep of the most parameters the scenario allows has its dimensions here.
+const _: () = assert!(MAX_DIMENSIONS >= 2 * crate::scenario::sweep::MOST_SOBOL_PARAMETERS);
+
 /// Bits of each coordinate: points come at multiples of 2⁻³².
 const BITS: usize = 32;
 

@@ -1,0 +1,87 @@
+//! `olika analyze`: the sensitivity indices of a finished (or merged) morris or sobol sweep, for
+//! its headline metrics or any others, from its runs.csv alone. `olika sweep` and `olika merge`
+//! write the same `sensitivity.csv` when they finish.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Result};
+use crate::experiment::sensitivity;
+use crate::output::{self, Command, Manifest, Table};
+use crate::scenario::sweep::{Design, SweepSpec};
+
+/// Writes `sensitivity.csv` into a finished sweep's folder for `metrics` (its headline metrics
+/// when empty); returns the file.
+pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
+    let manifest = Manifest::read(dir)?;
+    let at = |key: &str, message: String| {
+        Error::input(Location::file(dir.join("manifest.json").display().to_string()), Some(key), message)
+    };
+    if !matches!(manifest.command, Command::Sweep | Command::Merge) {
+        return Err(at(
+            "command",
+            format!("{} is not a sweep's folder: only a morris or sobol sweep has indices", dir.display()),
+        ));
+    }
+    if manifest.shard.is_some() || !manifest.complete {
+        return Err(at("complete", "the indices need every run of the sweep: finish it (--resume) or merge its shards first, then analyze the merged folder".into()));
+    }
+    let spec = spec_of(&manifest)?;
+    if !matches!(spec.design, Design::Morris | Design::Sobol) {
+        return Err(at(
+            "sweep.design",
+            format!(
+                "a {} design has no sensitivity indices: use design = \"morris\" or \"sobol\"",
+                spec.design.name()
+            ),
+        ));
+    }
+    let columns = crate::observe::RunMetrics::columns();
+    if let Some(unknown) = metrics.iter().find(|m| !columns.contains(&m.as_str())) {
+        return Err(Error::input(
+            Location::file("--metric"),
+            None,
+            format!("`{unknown}` is not a metric of runs.csv; choose from {}", columns.join(", ")),
+        ));
+    }
+    write(dir, &manifest, &spec, metrics)?;
+    Ok(Table::Sensitivity.path(dir))
+}
+
+/// `sensitivity.csv` of a complete morris or sobol sweep folder (nothing for other designs).
+pub(super) fn write_if_any(dir: &Path) -> Result<()> {
+    let manifest = Manifest::read(dir)?;
+    if manifest.shard.is_some() {
+        return Ok(());
+    }
+    let spec = spec_of(&manifest)?;
+    if matches!(spec.design, Design::Morris | Design::Sobol) {
+        write(dir, &manifest, &spec, &[])?;
+    }
+    Ok(())
+}
+
+fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) -> Result<()> {
+    let own = manifest.headline();
+    let chosen: Vec<&str> = if metrics.is_empty() {
+        crate::observe::headline(&own)
+    } else {
+        metrics.iter().map(String::as_str).collect()
+    };
+    let mut rows = Vec::new();
+    for metric in chosen {
+        let runs = output::sensitivity::point_runs(dir, &manifest.point_columns, manifest.points, metric)?;
+        // A metric without a value in some point (no innovation, so no cost per innovation) has no
+        // indices: it is left out.
+        rows.extend(sensitivity::analyze(spec, metric, &runs).unwrap_or_default());
+    }
+    output::sensitivity::write(dir, &rows)
+}
+
+/// The `[sweep]` section of the scenario a folder ran, checked again.
+fn spec_of(manifest: &Manifest) -> Result<SweepSpec> {
+    let text = manifest.resolved_scenario.split("\n---\n").next().unwrap_or_default();
+    let resolved = crate::scenario::load_str(&manifest.scenario, text, &[])?;
+    resolved
+        .sweep
+        .ok_or_else(|| Error::Run(format!("the scenario of {} has no [sweep] section", manifest.scenario)))
+}

@@ -1,0 +1,56 @@
+//! `sensitivity.csv`: the indices of a morris or sobol sweep, one row per metric, parameter and
+//! index (`experiment::sensitivity::analyze`), written from runs.csv alone so that `olika analyze`
+//! redraws exactly what the sweep wrote.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::format::{number, text};
+use super::runs::RunsReader;
+use super::{csv_err, writer, Table};
+use crate::error::Result;
+use crate::experiment::sensitivity::IndexRow;
+
+/// The columns of `sensitivity.csv`.
+pub const COLUMNS: [&str; 6] = ["metric", "parameter", "index", "estimate", "low", "high"];
+
+/// Each point's values of `metric` over its runs that ended well, in point order.
+pub fn point_runs(
+    dir: &Path,
+    point_columns: &[String],
+    points: usize,
+    metric: &str,
+) -> Result<Vec<Vec<f64>>> {
+    let mut by_point: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    let mut runs = RunsReader::open(dir, point_columns)?;
+    while let Some(run) = runs.next_run()? {
+        if let Some(v) = run.metric(metric).filter(|v| v.is_finite()) {
+            by_point.entry(run.point).or_default().push(v);
+        }
+    }
+    Ok((0..points as u32).map(|p| by_point.remove(&p).unwrap_or_default()).collect())
+}
+
+/// Writes `sensitivity.csv` (under a temporary name, then renamed: whole or absent).
+pub fn write(dir: &Path, rows: &[IndexRow]) -> Result<()> {
+    let path = Table::Sensitivity.path(dir);
+    let part = path.with_extension("csv.part");
+    {
+        let mut w = writer(&part)?;
+        w.write_record(COLUMNS).map_err(csv_err(&part))?;
+        for r in rows {
+            let (low, high) = r.interval.map_or((None, None), |(l, h)| (Some(l), Some(h)));
+            w.write_record([
+                text(&r.metric),
+                text(&r.parameter),
+                r.index.to_string(),
+                number(Some(r.estimate).filter(|v| v.is_finite())),
+                number(low),
+                number(high),
+            ])
+            .map_err(csv_err(&part))?;
+        }
+        w.flush().map_err(|e| crate::error::Error::io(&part, e))?;
+    }
+    std::fs::rename(&part, &path).map_err(|e| crate::error::Error::io(&path, e))
+}

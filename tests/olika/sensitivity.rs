@@ -1,0 +1,114 @@
+//! Global sensitivity analysis as a user runs it: morris and sobol sweeps write sensitivity.csv
+//! with their indices; `olika analyze` recomputes it for any metric, equal on a merged sharded
+//! sweep and on the whole one; designs have their documented sizes; bad requests are refused.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::common::{olika, scenarios};
+use tempfile::TempDir;
+
+/// A small sweep of design `design` over three parameters of the baseline (36 steps, 2
+/// replications).
+fn small(dir: &Path, design: &str, samples: u32) -> PathBuf {
+    let path = dir.join(format!("{design}.toml"));
+    let base = scenarios().join("baseline.toml");
+    fs::write(
+        &path,
+        format!(
+            "extends = \"{}\"\nname = \"{design}_small\"\nsteps = 36\n[sweep]\ndesign = \"{design}\"\nsamples = {samples}\nseed = 3\nreplications = 2\n[sweep.parameters]\nhomophily = {{ min = 0.0, max = 3.0 }}\n\"trust.gain\" = {{ min = 0.05, max = 0.4 }}\n\"venues.round_tables.every\" = {{ min = 1, max = 12 }}\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    fs::read_to_string(path).unwrap().lines().map(String::from).collect()
+}
+
+#[test]
+fn a_sobol_sweep_writes_its_indices_the_same_whatever_the_threads_or_shards() {
+    let tmp = TempDir::new().unwrap();
+    let file = small(tmp.path(), "sobol", 8);
+    let f = file.to_str().unwrap();
+    for (out, threads) in [("one", "1"), ("two", "2")] {
+        olika(tmp.path()).args(["sweep", f, "-q", "--threads", threads, "-o", out]).assert().success();
+    }
+    // 8 base points × (3 + 2) points each, 2 replications.
+    assert_eq!(lines(&tmp.path().join("one/runs.csv")).len(), 1 + 8 * 5 * 2);
+    let indices = lines(&tmp.path().join("one/sensitivity.csv"));
+    assert_eq!(indices[0], "metric,parameter,index,estimate,low,high");
+    for parameter in ["homophily", "trust.gain", "venues.round_tables.every"] {
+        for index in ["S1", "ST"] {
+            let prefix = format!("innovations,{parameter},{index},");
+            assert!(indices.iter().any(|l| l.starts_with(&prefix)), "{prefix} in {indices:?}");
+        }
+    }
+    assert!(indices.iter().any(|l| l.starts_with("innovations,(replications),noise_share,")));
+    assert_eq!(indices, lines(&tmp.path().join("two/sensitivity.csv")));
+    // Shards merged give the same indices, and `olika analyze` of the merged folder too.
+    for i in 0..2 {
+        olika(tmp.path())
+            .args(["sweep", f, "-q", "--shard", &format!("{i}/2"), "-o", &format!("s{i}")])
+            .assert()
+            .success();
+    }
+    assert!(!tmp.path().join("s0/sensitivity.csv").exists(), "a shard alone has no indices");
+    olika(tmp.path()).args(["merge", "s0", "s1", "-q", "-o", "merged"]).assert().success();
+    assert_eq!(indices, lines(&tmp.path().join("merged/sensitivity.csv")));
+    fs::remove_file(tmp.path().join("merged/sensitivity.csv")).unwrap();
+    olika(tmp.path()).args(["analyze", "merged"]).assert().success();
+    assert_eq!(indices, lines(&tmp.path().join("merged/sensitivity.csv")));
+    // Any metric, on request.
+    olika(tmp.path()).args(["analyze", "one", "--metric", "partnerships_begun"]).assert().success();
+    let asked = lines(&tmp.path().join("one/sensitivity.csv"));
+    assert!(asked[1..].iter().all(|l| l.starts_with("partnerships_begun,")), "{asked:?}");
+    assert_eq!(asked.len(), 1 + 3 * 2 + 1);
+}
+
+#[test]
+fn a_morris_sweep_writes_elementary_effects() {
+    let tmp = TempDir::new().unwrap();
+    let file = small(tmp.path(), "morris", 5);
+    olika(tmp.path()).args(["sweep", file.to_str().unwrap(), "-q", "-o", "m"]).assert().success();
+    // 5 trajectories × (3 + 1) points, 2 replications.
+    assert_eq!(lines(&tmp.path().join("m/runs.csv")).len(), 1 + 5 * 4 * 2);
+    let indices = lines(&tmp.path().join("m/sensitivity.csv"));
+    for index in ["mu", "mu_star", "sigma"] {
+        assert!(
+            indices.iter().any(|l| l.starts_with(&format!("innovations,homophily,{index},"))),
+            "{indices:?}"
+        );
+    }
+}
+
+#[test]
+fn analyze_refuses_what_has_no_indices() {
+    let tmp = TempDir::new().unwrap();
+    let file = small(tmp.path(), "lhs", 6);
+    olika(tmp.path()).args(["sweep", file.to_str().unwrap(), "-q", "-o", "l"]).assert().success();
+    assert!(!tmp.path().join("l/sensitivity.csv").exists());
+    let out = olika(tmp.path()).args(["analyze", "l"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("morris"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sobol = small(tmp.path(), "sobol", 2);
+    olika(tmp.path()).args(["sweep", sobol.to_str().unwrap(), "-q", "-o", "s"]).assert().success();
+    let out = olika(tmp.path()).args(["analyze", "s", "--metric", "inovations"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a metric"));
+    // `steps` has no meaning for designs that draw from the range.
+    fs::write(
+        tmp.path().join("bad.toml"),
+        fs::read_to_string(&sobol).unwrap().replace("max = 3.0 }", "max = 3.0, steps = 4 }"),
+    )
+    .unwrap();
+    let out = olika(tmp.path()).args(["sweep", "bad.toml", "-q", "-o", "b"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sobol design"));
+}
