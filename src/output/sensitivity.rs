@@ -54,3 +54,43 @@ pub fn write(dir: &Path, rows: &[IndexRow]) -> Result<()> {
     }
     std::fs::rename(&part, &path).map_err(|e| crate::error::Error::io(&path, e))
 }
+
+/// One row of `sensitivity.csv`, as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The metric.
+    pub metric: String,
+    /// The parameter's path, or `(replications)`.
+    pub parameter: String,
+    /// The index's name.
+    pub index: String,
+    /// The estimate (NaN where the file has none).
+    pub estimate: f64,
+    /// The interval's lower end, if any.
+    pub low: Option<f64>,
+    /// Its upper end.
+    pub high: Option<f64>,
+}
+
+/// The rows of a folder's `sensitivity.csv`; `None` when it has none.
+pub fn read(dir: &Path) -> Result<Option<Vec<Row>>> {
+    if !Table::Sensitivity.path(dir).exists() {
+        return Ok(None);
+    }
+    let mut table = Table::Sensitivity.open(dir)?;
+    let [m, p, i, e, l, h] = COLUMNS.map(|c| table.column(c));
+    let (m, p, i, e, l, h) = (m?, p?, i?, e?, l?, h?);
+    let mut rows = Vec::new();
+    let mut row = super::read::Row::default();
+    while table.read(&mut row)? {
+        rows.push(Row {
+            metric: row.text(m).to_string(),
+            parameter: row.text(p).to_string(),
+            index: row.text(i).to_string(),
+            estimate: table.get::<Option<f64>>(&row, e)?.unwrap_or(f64::NAN),
+            low: table.get(&row, l)?,
+            high: table.get(&row, h)?,
+        });
+    }
+    Ok(Some(rows))
+}

@@ -83,6 +83,11 @@ pub enum Kind {
         /// Each strategy: its cost (x) and outcome (y) estimates, with their intervals.
         points: Vec<(Estimate, Estimate)>,
     },
+    /// Labelled points at (x, y), from zero on both axes (Morris's μ* against σ).
+    Scatter {
+        /// Each point's label, x, y and colour.
+        points: Vec<(String, f64, f64, RGBColor)>,
+    },
     /// A grid of cells coloured by value (`values[y][x]`), with a colour scale labelled `scale`.
     Heatmap {
         /// The labels of the columns.
@@ -434,6 +439,24 @@ impl Chart {
                     .draw()
                     .map_err(e)?;
             }
+            Kind::Scatter { points } => {
+                let finite: Vec<&(String, f64, f64, RGBColor)> =
+                    points.iter().filter(|p| p.1.is_finite() && p.2.is_finite()).collect();
+                let top = |f: fn(&(String, f64, f64, RGBColor)) -> f64| {
+                    finite.iter().map(|p| f(p)).fold(0.0, f64::max).max(1e-9) * 1.15
+                };
+                let mut chart = self.numeric(root, 0.0..top(|p| p.1), 0.0..top(|p| p.2))?;
+                let text = (style::FONT, 15).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+                for (label, x, y, color) in finite {
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at((*x, *y))
+                                + Circle::new((0, 0), 7, color.filled())
+                                + Text::new(label.clone(), (11, 0), text.clone()),
+                        ))
+                        .map_err(e)?;
+                }
+            }
             Kind::Heatmap { xs, ys, values, scale: scale_label } => {
                 let (left, right) = root.split_horizontally(SIZE.0 - 130);
                 let all: Vec<f64> =
@@ -695,11 +718,15 @@ impl Chart {
         X::CoordDescType: ValueFormatter<f64>,
     {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-        let mut chart =
-            self.frame(root, label_width).build_cartesian_2d(x, segments(labels.len())).map_err(e)?;
+        // Wide enough for the longest label (DejaVu Sans at 15 px: about 8 px a character).
+        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+        let width = label_width.max(8 * longest + 40);
+        let mut chart = self.frame(root, width).build_cartesian_2d(x, segments(labels.len())).map_err(e)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
+            // Every row named, however many.
+            .y_labels(2 * labels.len() + 1)
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .y_label_formatter(&|v| segment_label(labels, v))
@@ -856,6 +883,8 @@ pub(crate) fn tick(v: f64) -> String {
 /// A value written beside a mark: about three significant figures ("1280", "46.5", "0.73"), as
 /// many as a reader compares at a glance.
 pub(crate) fn figure(v: f64) -> String {
+    // Below what two decimals show, a value is written 0, not "-0".
+    let v = if v.abs() < 0.005 { 0.0 } else { v };
     let text = match v.abs() {
         a if a >= 100.0 => format!("{v:.0}"),
         a if a >= 10.0 => format!("{v:.1}"),

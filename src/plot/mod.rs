@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::experiment::stats::summarize;
 use crate::model::COMPOSITIONS;
 use crate::output::read::{Row, TableReader};
-use crate::output::{compare, optimize, summary, venues, Command, Manifest, Table};
+use crate::output::{compare, optimize, sensitivity, summary, venues, Command, Manifest, Table};
 
 /// The charts of a results folder, and notes on charts that were left out on purpose.
 pub struct Charts {
@@ -65,7 +65,10 @@ pub fn build(dir: &Path) -> Result<Charts> {
             }
         }
         Command::Compare => out.charts.extend(compare_charts(dir, &manifest.cost_unit())?),
-        Command::Sweep | Command::Merge => sweep_charts(dir, &manifest, &mut out)?,
+        Command::Sweep | Command::Merge => {
+            sweep_charts(dir, &manifest, &mut out)?;
+            out.charts.extend(sensitivity_charts(dir)?);
+        }
         Command::Optimize => out.charts.extend(optimize_charts(dir, &manifest.cost_unit())?),
     }
     Ok(out)
@@ -451,6 +454,99 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
         )),
     }
     Ok(())
+}
+
+/// The charts of `sensitivity.csv`, one per metric: Sobol' first-order and total indices with their
+/// intervals, or Morris's μ* against σ; each caption names the parameters that matter.
+fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
+    let Some(rows) = sensitivity::read(dir)? else { return Ok(Vec::new()) };
+    let mut metrics: Vec<&str> = Vec::new();
+    for r in &rows {
+        if !metrics.contains(&r.metric.as_str()) {
+            metrics.push(&r.metric);
+        }
+    }
+    let mut charts = Vec::new();
+    for metric in metrics {
+        let own: Vec<&sensitivity::Row> = rows.iter().filter(|r| r.metric == metric).collect();
+        let of = |index: &str| -> Vec<&sensitivity::Row> {
+            own.iter().copied().filter(|r| r.index == index).collect()
+        };
+        let noise = of("noise_share").first().map_or(f64::NAN, |r| r.estimate);
+        let noise_words = if noise > 0.5 {
+            format!(" Replication noise is {:.0} % of the variance between points: add replications before reading much into these.", 100.0 * noise)
+        } else {
+            format!(" Replication noise: {:.0} % of the variance between points.", 100.0 * noise)
+        };
+        let label = crate::observe::words::label(metric);
+        let (totals, mu_star) = (of("ST"), of("mu_star"));
+        if !totals.is_empty() {
+            let mut ranked = totals.clone();
+            ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
+            let mut dots = Vec::new();
+            // The least important at the bottom; each parameter's total above its first order.
+            for t in ranked.iter().rev() {
+                for (index, color, words) in
+                    [("S1", style::series(1), "alone"), ("ST", style::series(0), "in all")]
+                {
+                    if let Some(r) = own.iter().find(|r| r.parameter == t.parameter && r.index == index) {
+                        dots.push(Estimate {
+                            label: format!("{} ({words})", short_path(&r.parameter)),
+                            value: r.estimate,
+                            low: r.low.unwrap_or(f64::NAN),
+                            high: r.high.unwrap_or(f64::NAN),
+                            color,
+                        });
+                    }
+                }
+            }
+            // What the parameters explain alone, together: Σ S1; the rest of the variance is
+            // interaction (Saltelli et al. 2008, §4.1).
+            let alone: f64 = of("S1").iter().map(|r| r.estimate).sum::<f64>().clamp(0.0, 1.0);
+            charts.push(Chart {
+                file: format!("sensitivity_{metric}"),
+                title: format!("What drives {label}: Sobol' indices"),
+                x_label: "share of the variance".into(),
+                y_label: "parameter".into(),
+                caption: format!(
+                    "{} drives {label} most (total index {:.2}){}; the parameters alone explain {:.0} % of its variance together, the other {:.0} % is interaction. First order (alone) and total (with every interaction) indices, with 95 % bootstrap intervals.{noise_words}",
+                    capital(&short_path(&ranked[0].parameter)),
+                    ranked[0].estimate,
+                    ranked.get(1).map_or(String::new(), |r| format!(", then {} ({:.2})", short_path(&r.parameter), r.estimate)),
+                    100.0 * alone,
+                    100.0 * (1.0 - alone),
+                ),
+                kind: Kind::Dots { rows: dots, zero: true },
+            });
+        } else if !mu_star.is_empty() {
+            let sigma = of("sigma");
+            let points: Vec<(String, f64, f64, plotters::style::RGBColor)> = mu_star
+                .iter()
+                .enumerate()
+                .map(|(k, m)| {
+                    let s =
+                        sigma.iter().find(|s| s.parameter == m.parameter).map_or(f64::NAN, |s| s.estimate);
+                    (short_path(&m.parameter), m.estimate, s, style::series(k))
+                })
+                .collect();
+            let mut ranked = mu_star.clone();
+            ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
+            charts.push(Chart {
+                file: format!("sensitivity_{metric}"),
+                title: format!("What drives {label}: Morris's elementary effects"),
+                x_label: format!("μ*: mean absolute effect ({label} per whole range)"),
+                y_label: "σ: spread of the effects".into(),
+                caption: format!(
+                    "{} moves {label} most (μ* {}){}. Right: important; up: non-linear or interacting (σ near μ* or above).{noise_words}",
+                    capital(&short_path(&ranked[0].parameter)),
+                    charts::figure(ranked[0].estimate),
+                    ranked.get(1).map_or(String::new(), |r| format!(", then {} ({})", short_path(&r.parameter), charts::figure(r.estimate))),
+                ),
+                kind: Kind::Scatter { points },
+            });
+        }
+    }
+    Ok(charts)
 }
 
 /// The resolved scenario in the manifest (of a comparison: its first strategy).

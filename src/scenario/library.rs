@@ -29,6 +29,7 @@ pub static SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../scenarios/sweeps/frequency_facilitation.toml"),
     ),
     ("sweeps/homophily_distance.toml", include_str!("../../scenarios/sweeps/homophily_distance.toml")),
+    ("sweeps/sensitivity_sobol.toml", include_str!("../../scenarios/sweeps/sensitivity_sobol.toml")),
     ("sweeps/trust_innovation_lhs.toml", include_str!("../../scenarios/sweeps/trust_innovation_lhs.toml")),
     ("optimize/venue_portfolio.toml", include_str!("../../scenarios/optimize/venue_portfolio.toml")),
 ];

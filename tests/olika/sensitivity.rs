@@ -48,6 +48,13 @@ fn a_sobol_sweep_writes_its_indices_the_same_whatever_the_threads_or_shards() {
     }
     assert!(indices.iter().any(|l| l.starts_with("innovations,(replications),noise_share,")));
     assert_eq!(indices, lines(&tmp.path().join("two/sensitivity.csv")));
+    // A chart per headline metric, its caption naming the parameter that matters most.
+    assert!(tmp.path().join("one/sensitivity_innovations.png").exists());
+    let report = fs::read_to_string(tmp.path().join("one/report.html")).unwrap();
+    assert!(
+        report.contains("What drives innovations per run: Sobol")
+            && report.contains("drives innovations per run most")
+    );
     // Shards merged give the same indices, and `olika analyze` of the merged folder too.
     for i in 0..2 {
         olika(tmp.path())
@@ -82,6 +89,11 @@ fn a_morris_sweep_writes_elementary_effects() {
             "{indices:?}"
         );
     }
+    let report = fs::read_to_string(tmp.path().join("m/report.html")).unwrap();
+    assert!(
+        report.contains("Morris&apos;s elementary effects")
+            && report.contains("moves innovations per run most")
+    );
 }
 
 #[test]
