@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 use crate::experiment::sensitivity;
 use crate::output::{self, Command, Manifest, Table};
-use crate::scenario::sweep::{Design, SweepSpec};
+use crate::scenario::sweep::SweepSpec;
 
 /// Writes `sensitivity.csv` into a finished sweep's folder for `metrics` (its headline metrics
 /// when empty); returns the file.
@@ -26,14 +26,8 @@ pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
         return Err(at("complete", "the indices need every run of the sweep: finish it (--resume) or merge its shards first, then analyze the merged folder".into()));
     }
     let spec = spec_of(&manifest)?;
-    if !matches!(spec.design, Design::Morris | Design::Sobol) {
-        return Err(at(
-            "sweep.design",
-            format!(
-                "a {} design has no sensitivity indices: use design = \"morris\" or \"sobol\"",
-                spec.design.name()
-            ),
-        ));
+    if !sensitivity::has_indices(spec.design) {
+        return Err(at("sweep.design", format!("a {} design has no sensitivity indices: use design = \"morris\", \"sobol\", \"lhs\" or \"random\"", spec.design.name())));
     }
     let columns = crate::observe::RunMetrics::columns();
     if let Some(unknown) = metrics.iter().find(|m| !columns.contains(&m.as_str())) {
@@ -54,7 +48,7 @@ pub(super) fn write_if_any(dir: &Path) -> Result<()> {
         return Ok(());
     }
     let spec = spec_of(&manifest)?;
-    if matches!(spec.design, Design::Morris | Design::Sobol) {
+    if sensitivity::has_indices(spec.design) {
         write(dir, &manifest, &spec, &[])?;
     }
     Ok(())
@@ -67,12 +61,18 @@ fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) 
     } else {
         metrics.iter().map(String::as_str).collect()
     };
+    // Each parameter's value at every point, as the design made it (a list's values by their
+    // place in it).
+    let points = crate::experiment::design::Points::of(spec);
+    let x: Vec<Vec<f64>> = (0..spec.parameters.len())
+        .map(|i| (0..points.len()).map(|p| numeric(&points.get(p)[i], &spec.parameters[i])).collect())
+        .collect();
     let mut rows = Vec::new();
     for metric in chosen {
         let runs = output::sensitivity::point_runs(dir, &manifest.point_columns, manifest.points, metric)?;
         // A metric without a value in some point (no innovation, so no cost per innovation) has no
         // indices: it is left out.
-        rows.extend(sensitivity::analyze(spec, metric, &runs).unwrap_or_default());
+        rows.extend(sensitivity::analyze(spec, metric, &runs, &x).unwrap_or_default());
     }
     output::sensitivity::write(dir, &rows)
 }
@@ -84,4 +84,18 @@ fn spec_of(manifest: &Manifest) -> Result<SweepSpec> {
     resolved
         .sweep
         .ok_or_else(|| Error::Run(format!("the scenario of {} has no [sweep] section", manifest.scenario)))
+}
+
+/// A point's value of a swept parameter as a number: itself, or its place in the parameter's list.
+fn numeric(value: &toml::Value, swept: &crate::scenario::sweep::Swept) -> f64 {
+    match value {
+        toml::Value::Integer(i) => *i as f64,
+        toml::Value::Float(f) => *f,
+        other => match &swept.values {
+            crate::scenario::sweep::Values::List(items) => {
+                items.iter().position(|v| v == other).map_or(f64::NAN, |p| p as f64)
+            }
+            _ => f64::NAN,
+        },
+    }
 }

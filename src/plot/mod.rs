@@ -448,7 +448,7 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
             }
         }
         n => out.notes.push(format!(
-            "No sweep charts: {} parameters{} cannot be drawn as response curves or a heatmap without hiding how the others vary. Load runs.csv or summary.csv for your own analysis.",
+            "No response curves or heatmaps: {} parameters{} cannot be drawn so without hiding how the others vary. The sensitivity charts (random, lhs, morris and sobol designs) rank them; runs.csv and summary.csv hold every point.",
             n,
             if n == 2 { " not on a full grid" } else { "" }
         )),
@@ -479,8 +479,40 @@ fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
             format!(" Replication noise: {:.0} % of the variance between points.", 100.0 * noise)
         };
         let label = crate::observe::words::label(metric);
-        let (totals, mu_star) = (of("ST"), of("mu_star"));
-        if !totals.is_empty() {
+        let (totals, mu_star, prcc) = (of("ST"), of("mu_star"), of("PRCC"));
+        if !prcc.is_empty() {
+            let mut ranked = prcc.clone();
+            ranked.sort_by(|a, b| b.estimate.abs().total_cmp(&a.estimate.abs()));
+            let dots: Vec<Estimate> = ranked
+                .iter()
+                .rev()
+                .map(|r| Estimate {
+                    label: short_path(&r.parameter),
+                    value: r.estimate,
+                    low: r.low.unwrap_or(f64::NAN),
+                    high: r.high.unwrap_or(f64::NAN),
+                    color: style::series(if r.estimate < 0.0 { 1 } else { 0 }),
+                })
+                .collect();
+            let r2 = of("R2").first().map_or(f64::NAN, |r| r.estimate);
+            let direction = |r: &sensitivity::Row| if r.estimate < 0.0 { "lowers" } else { "raises" };
+            charts.push(Chart {
+                file: format!("sensitivity_{metric}"),
+                title: format!("What drives {label}: partial rank correlations"),
+                x_label: "partial rank correlation coefficient".into(),
+                y_label: "parameter".into(),
+                caption: format!(
+                    "{} {} {label} most (PRCC {:.2}){}. Partial rank correlation of each parameter with the metric, the others held apart, with Fisher's 95 % interval; a linear regression on the parameters explains {:.0} % of the variance (R²), so {}.{noise_words}",
+                    capital(&short_path(&ranked[0].parameter)),
+                    direction(ranked[0]),
+                    ranked[0].estimate,
+                    ranked.get(1).map_or(String::new(), |r| format!(", then {} {} it ({:.2})", short_path(&r.parameter), direction(r), r.estimate)),
+                    100.0 * r2,
+                    if r2 > 0.7 { "the standardised regression coefficients in sensitivity.csv share it out fairly" } else { "much of the effect is non-linear or interaction: a morris or sobol sweep says more" },
+                ),
+                kind: Kind::Dots { rows: dots, zero: true },
+            });
+        } else if !totals.is_empty() {
             let mut ranked = totals.clone();
             ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
             let mut dots = Vec::new();

@@ -210,7 +210,7 @@ fn compare_and_sweep_folders_get_their_charts() {
         let html = check_report(&dir.join("report.html"));
         if charts.is_empty() {
             assert!(
-                html.contains("No sweep charts"),
+                html.contains("No response curves or heatmaps"),
                 "a chart that would mislead is left out, and the report says so"
             );
             assert!(!fs::read_dir(&dir).unwrap().any(|e| e

@@ -97,10 +97,29 @@ fn a_morris_sweep_writes_elementary_effects() {
 }
 
 #[test]
+fn an_lhs_sweep_writes_partial_rank_correlations() {
+    let tmp = TempDir::new().unwrap();
+    let file = small(tmp.path(), "lhs", 12);
+    olika(tmp.path()).args(["sweep", file.to_str().unwrap(), "-q", "-o", "l"]).assert().success();
+    let indices = lines(&tmp.path().join("l/sensitivity.csv"));
+    for index in ["PRCC", "SRC"] {
+        assert!(
+            indices.iter().any(|l| l.starts_with(&format!("innovations,trust.gain,{index},"))),
+            "{indices:?}"
+        );
+    }
+    assert!(indices.iter().any(|l| l.starts_with("innovations,(all),R2,")));
+    let report = fs::read_to_string(tmp.path().join("l/report.html")).unwrap();
+    assert!(report.contains("partial rank correlations"));
+}
+
+#[test]
 fn analyze_refuses_what_has_no_indices() {
     let tmp = TempDir::new().unwrap();
-    let file = small(tmp.path(), "lhs", 6);
-    olika(tmp.path()).args(["sweep", file.to_str().unwrap(), "-q", "-o", "l"]).assert().success();
+    let grid = tmp.path().join("grid.toml");
+    let base = scenarios().join("baseline.toml");
+    fs::write(&grid, format!("extends = \"{}\"\nsteps = 12\n[sweep]\nreplications = 1\n[sweep.parameters]\nhomophily = [0.5, 1.0]\n", base.display())).unwrap();
+    olika(tmp.path()).args(["sweep", grid.to_str().unwrap(), "-q", "-o", "l"]).assert().success();
     assert!(!tmp.path().join("l/sensitivity.csv").exists());
     let out = olika(tmp.path()).args(["analyze", "l"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

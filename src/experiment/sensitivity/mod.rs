@@ -13,6 +13,7 @@
 //! assert!((indices[1].total.value - 0.8).abs() < 0.02);
 //! ```
 
+pub mod regression;
 pub mod sobol;
 
 use rand::seq::SliceRandom;
@@ -217,9 +218,10 @@ pub fn morris_indices(design: &[Vec<f64>], outputs: &[f64]) -> Vec<MorrisIndex> 
 pub struct IndexRow {
     /// The metric (a column of runs.csv).
     pub metric: String,
-    /// The parameter's path, or `(replications)` for the noise between replications.
+    /// The parameter's path, `(all)` for R², or `(replications)` for the noise between replications.
     pub parameter: String,
-    /// `S1`, `ST` (sobol), `mu`, `mu_star`, `sigma` (morris) or `noise_share`.
+    /// `S1`, `ST` (sobol), `mu`, `mu_star`, `sigma` (morris), `PRCC`, `SRC`, `R2` (random, lhs) or
+    /// `noise_share`.
     pub index: &'static str,
     /// The estimate.
     pub estimate: f64,
@@ -227,22 +229,33 @@ pub struct IndexRow {
     pub interval: Option<(f64, f64)>,
 }
 
+/// Whether a sweep of this design has sensitivity indices.
+pub fn has_indices(design: crate::scenario::sweep::Design) -> bool {
+    use crate::scenario::sweep::Design;
+    matches!(design, Design::Morris | Design::Sobol | Design::Random | Design::Lhs)
+}
+
 /// Bootstrap resamples behind each Sobol' interval.
 pub const RESAMPLES: usize = 1000;
 
 /// The indices of `metric` from a finished sweep of design `spec`, given each point's run values
-/// in plan order (the runs that ended well). Each point counts with its mean over replications;
+/// in plan order (the runs that ended well) and, for random and lhs designs, each parameter's value
+/// at every point (`x[i][point]`). Each point counts with its mean over replications;
 /// the between-replication noise is reported as `noise_share`: the share of the variance of the
 /// point means that replication noise alone would give (within-point variance ÷ replications,
-/// over the variance of the means) — near 1, the noise swamps every parameter. `None` for a
-/// design without indices (grid, zip, table) or a point without runs.
+/// over the variance of the means) — near 1, the noise swamps every parameter. Random and lhs
+/// designs get partial rank correlations (`PRCC`, with Fisher's interval) and standardised
+/// regression coefficients (`SRC`) with the regression's `R2`. `None` for a design without
+/// indices (grid, zip, table), a point without runs, or a regression that cannot be made (a
+/// parameter that does not vary, fewer points than parameters).
 pub fn analyze(
     spec: &crate::scenario::sweep::SweepSpec,
     metric: &str,
     runs: &[Vec<f64>],
+    x: &[Vec<f64>],
 ) -> Option<Vec<IndexRow>> {
     use crate::scenario::sweep::Design;
-    if !matches!(spec.design, Design::Morris | Design::Sobol) || runs.iter().any(Vec::is_empty) {
+    if !has_indices(spec.design) || runs.iter().any(Vec::is_empty) {
         return None;
     }
     let means: Vec<f64> = runs.iter().map(|r| r.iter().sum::<f64>() / r.len() as f64).collect();
@@ -260,6 +273,14 @@ pub fn analyze(
             rows.push(row(&p.path, "S1", i.first.value, Some((i.first.low, i.first.high))));
             rows.push(row(&p.path, "ST", i.total.value, Some((i.total.low, i.total.high))));
         }
+    } else if matches!(spec.design, Design::Random | Design::Lhs) {
+        let (src, r2) = regression::src(x, &means)?;
+        let prcc = regression::prcc(x, &means)?;
+        for ((p, s), c) in spec.parameters.iter().zip(src).zip(prcc) {
+            rows.push(row(&p.path, "PRCC", c.value, Some((c.low, c.high))));
+            rows.push(row(&p.path, "SRC", s, None));
+        }
+        rows.push(row("(all)", "R2", r2, None));
     } else {
         let candidates = (spec.candidates as usize).max(spec.samples as usize);
         let design = morris(k, spec.samples as usize, spec.levels as usize, candidates, spec.seed);
