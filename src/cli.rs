@@ -53,7 +53,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
         format: ChartFormat,
     },
-    /// Sensitivity indices of a finished (or merged) morris or sobol sweep into its sensitivity.csv
+    /// Sensitivity indices of a finished (or merged) morris, sobol, lhs or random sweep into its sensitivity.csv
     Analyze {
         /// The sweep's results folder
         dir: PathBuf,

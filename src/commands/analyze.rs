@@ -1,6 +1,6 @@
-//! `olika analyze`: the sensitivity indices of a finished (or merged) morris or sobol sweep, for
-//! its headline metrics or any others, from its runs.csv alone. `olika sweep` and `olika merge`
-//! write the same `sensitivity.csv` when they finish.
+//! `olika analyze`: the sensitivity indices of a finished (or merged) morris, sobol, lhs or random
+//! sweep, for its headline metrics or any others, from its runs.csv alone. `olika sweep` and
+//! `olika merge` write the same `sensitivity.csv` when they finish.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,10 @@ pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
     if !matches!(manifest.command, Command::Sweep | Command::Merge) {
         return Err(at(
             "command",
-            format!("{} is not a sweep's folder: only a morris or sobol sweep has indices", dir.display()),
+            format!(
+                "{} is not a sweep's folder: only a morris, sobol, lhs or random sweep has indices",
+                dir.display()
+            ),
         ));
     }
     if manifest.shard.is_some() || !manifest.complete {
@@ -41,7 +44,7 @@ pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
     Ok(Table::Sensitivity.path(dir))
 }
 
-/// `sensitivity.csv` of a complete morris or sobol sweep folder (nothing for other designs).
+/// `sensitivity.csv` of a complete sweep folder whose design has indices (nothing for others).
 pub(super) fn write_if_any(dir: &Path) -> Result<()> {
     let manifest = Manifest::read(dir)?;
     if manifest.shard.is_some() {

@@ -51,7 +51,7 @@ pub enum Table {
     BudgetCurve,
     /// One row per run of a search (`olika optimize`).
     Evaluations,
-    /// One row per metric, parameter and index (a morris or sobol sweep).
+    /// One row per metric, parameter and index (a morris, sobol, lhs or random sweep).
     Sensitivity,
 }
 

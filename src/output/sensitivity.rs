@@ -1,4 +1,4 @@
-//! `sensitivity.csv`: the indices of a morris or sobol sweep, one row per metric, parameter and
+//! `sensitivity.csv`: the indices of a morris, sobol, lhs or random sweep, one row per metric, parameter and
 //! index (`experiment::sensitivity::analyze`), written from runs.csv alone so that `olika analyze`
 //! redraws exactly what the sweep wrote.
 

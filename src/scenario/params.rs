@@ -204,7 +204,7 @@ static OWN: &[Param] = &[
     p("sweep.samples", int(1, 1_000_000), "10", "points", "", "", "points of a random or lhs design; trajectories of a morris design (k + 1 points each); base points of a sobol design (k + 2 points each)"),
     p("sweep.levels", int(2, 1_000), "4", "levels", "", "", "grid levels of a morris design; each step moves a parameter by levels / (2 (levels − 1)) of its range"),
     p("sweep.candidates", int(0, 100_000), "0", "trajectories", "", "", "a morris design draws this many trajectories and keeps the `samples` most spread out (Campolongo et al. 2007); 0: keeps every one drawn"),
-    p("sweep.seed", int(0, i64::MAX), "1", "", "", "", "seed of a random or lhs design (apart from the runs' seeds)"),
+    p("sweep.seed", int(0, i64::MAX), "1", "", "", "", "seed of a random, lhs, morris or sobol design (apart from the runs' seeds)"),
     Param { path: "sweep.table", domain: Domain::Text, default: DefaultValue::Note("none (required by the table design)"), unit: "", symbol: "", claim: "", doc: "CSV file of points for the table design (relative to the scenario file): a header of parameter paths, one row per point", venue_kinds: &[] },
     p("sweep.independent_points", Domain::Bool, "false", "", "", "", "false: every point uses the same seeds (common random numbers); true: each point its own"),
     Param { path: "sweep.parameters.*", domain: Domain::Sweep, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a swept parameter by its quoted dotted path, e.g. \"venues.round_tables.every\" = [1, 3, 6]", venue_kinds: &[] },
