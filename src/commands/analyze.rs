@@ -66,10 +66,12 @@ fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) 
     };
     // Each parameter's value at every point, as the design made it (a list's values by their
     // place in it).
-    let points = crate::experiment::design::Points::of(spec);
-    let x: Vec<Vec<f64>> = (0..spec.parameters.len())
-        .map(|i| (0..points.len()).map(|p| numeric(&points.get(p)[i], &spec.parameters[i])).collect())
-        .collect();
+    let mut x: Vec<Vec<f64>> = vec![Vec::new(); spec.parameters.len()];
+    for point in crate::experiment::design::Points::of(spec).iter() {
+        for ((column, value), swept) in x.iter_mut().zip(&point).zip(&spec.parameters) {
+            column.push(numeric(value, swept));
+        }
+    }
     let mut rows = Vec::new();
     for metric in chosen {
         let runs = output::sensitivity::point_runs(dir, &manifest.point_columns, manifest.points, metric)?;

@@ -43,7 +43,7 @@ pub fn write(dir: &Path, rows: &[IndexRow]) -> Result<()> {
             w.write_record([
                 text(&r.metric),
                 text(&r.parameter),
-                r.index.to_string(),
+                r.index.clone(),
                 number(Some(r.estimate).filter(|v| v.is_finite())),
                 number(low),
                 number(high),
@@ -55,25 +55,8 @@ pub fn write(dir: &Path, rows: &[IndexRow]) -> Result<()> {
     std::fs::rename(&part, &path).map_err(|e| crate::error::Error::io(&path, e))
 }
 
-/// One row of `sensitivity.csv`, as read back.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// The metric.
-    pub metric: String,
-    /// The parameter's path, or `(replications)`.
-    pub parameter: String,
-    /// The index's name.
-    pub index: String,
-    /// The estimate (NaN where the file has none).
-    pub estimate: f64,
-    /// The interval's lower end, if any.
-    pub low: Option<f64>,
-    /// Its upper end.
-    pub high: Option<f64>,
-}
-
 /// The rows of a folder's `sensitivity.csv`; `None` when it has none.
-pub fn read(dir: &Path) -> Result<Option<Vec<Row>>> {
+pub fn read(dir: &Path) -> Result<Option<Vec<IndexRow>>> {
     if !Table::Sensitivity.path(dir).exists() {
         return Ok(None);
     }
@@ -83,13 +66,13 @@ pub fn read(dir: &Path) -> Result<Option<Vec<Row>>> {
     let mut rows = Vec::new();
     let mut row = super::read::Row::default();
     while table.read(&mut row)? {
-        rows.push(Row {
+        let (low, high): (Option<f64>, Option<f64>) = (table.get(&row, l)?, table.get(&row, h)?);
+        rows.push(IndexRow {
             metric: row.text(m).to_string(),
             parameter: row.text(p).to_string(),
             index: row.text(i).to_string(),
             estimate: table.get::<Option<f64>>(&row, e)?.unwrap_or(f64::NAN),
-            low: table.get(&row, l)?,
-            high: table.get(&row, h)?,
+            interval: low.zip(high),
         });
     }
     Ok(Some(rows))

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 pub use charts::{Chart, Estimate, Format, Kind, Line};
 
 use crate::error::Result;
+use crate::experiment::sensitivity::IndexRow;
 use crate::experiment::stats::summarize;
 use crate::model::COMPOSITIONS;
 use crate::output::read::{Row, TableReader};
@@ -456,6 +457,12 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
     Ok(())
 }
 
+/// An index of `sensitivity.csv` as a dot with its interval.
+fn dot(r: &IndexRow, label: String, color: plotters::style::RGBColor) -> Estimate {
+    let (low, high) = r.bounds();
+    Estimate { label, value: r.estimate, low, high, color }
+}
+
 /// The charts of `sensitivity.csv`, one per metric: Sobol' first-order and total indices with their
 /// intervals, or Morris's μ* against σ; each caption names the parameters that matter.
 fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
@@ -468,10 +475,9 @@ fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
     }
     let mut charts = Vec::new();
     for metric in metrics {
-        let own: Vec<&sensitivity::Row> = rows.iter().filter(|r| r.metric == metric).collect();
-        let of = |index: &str| -> Vec<&sensitivity::Row> {
-            own.iter().copied().filter(|r| r.index == index).collect()
-        };
+        let own: Vec<&IndexRow> = rows.iter().filter(|r| r.metric == metric).collect();
+        let of =
+            |index: &str| -> Vec<&IndexRow> { own.iter().copied().filter(|r| r.index == index).collect() };
         let noise = of("noise_share").first().map_or(f64::NAN, |r| r.estimate);
         let noise_words = if noise > 0.5 {
             format!(" Replication noise is {:.0} % of the variance between points: add replications before reading much into these.", 100.0 * noise)
@@ -486,16 +492,12 @@ fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
             let dots: Vec<Estimate> = ranked
                 .iter()
                 .rev()
-                .map(|r| Estimate {
-                    label: short_path(&r.parameter),
-                    value: r.estimate,
-                    low: r.low.unwrap_or(f64::NAN),
-                    high: r.high.unwrap_or(f64::NAN),
-                    color: style::series(if r.estimate < 0.0 { 1 } else { 0 }),
+                .map(|r| {
+                    dot(r, short_path(&r.parameter), style::series(if r.estimate < 0.0 { 1 } else { 0 }))
                 })
                 .collect();
             let r2 = of("R2").first().map_or(f64::NAN, |r| r.estimate);
-            let direction = |r: &sensitivity::Row| if r.estimate < 0.0 { "lowers" } else { "raises" };
+            let direction = |r: &IndexRow| if r.estimate < 0.0 { "lowers" } else { "raises" };
             charts.push(Chart {
                 file: format!("sensitivity_{metric}"),
                 title: format!("What drives {label}: partial rank correlations"),
@@ -522,13 +524,7 @@ fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
                     [("S1", style::series(1), "alone"), ("ST", style::series(0), "in all")]
                 {
                     if let Some(r) = own.iter().find(|r| r.parameter == t.parameter && r.index == index) {
-                        dots.push(Estimate {
-                            label: format!("{} ({words})", short_path(&r.parameter)),
-                            value: r.estimate,
-                            low: r.low.unwrap_or(f64::NAN),
-                            high: r.high.unwrap_or(f64::NAN),
-                            color,
-                        });
+                        dots.push(dot(r, format!("{} ({words})", short_path(&r.parameter)), color));
                     }
                 }
             }

@@ -222,11 +222,18 @@ pub struct IndexRow {
     pub parameter: String,
     /// `S1`, `ST` (sobol), `mu`, `mu_star`, `sigma` (morris), `PRCC`, `SRC`, `R2` (random, lhs) or
     /// `noise_share`.
-    pub index: &'static str,
-    /// The estimate.
+    pub index: String,
+    /// The estimate (NaN where there is none).
     pub estimate: f64,
     /// Its 95 % interval, where the method gives one.
     pub interval: Option<(f64, f64)>,
+}
+
+impl IndexRow {
+    /// The interval's ends, NaN where the method gives none (for charts, which skip NaN).
+    pub fn bounds(&self) -> (f64, f64) {
+        self.interval.unwrap_or((f64::NAN, f64::NAN))
+    }
 }
 
 /// Whether a sweep of this design has sensitivity indices.
@@ -260,10 +267,10 @@ pub fn analyze(
     }
     let means: Vec<f64> = runs.iter().map(|r| r.iter().sum::<f64>() / r.len() as f64).collect();
     let k = spec.parameters.len();
-    let row = |parameter: &str, index, estimate, interval| IndexRow {
+    let row = |parameter: &str, index: &str, estimate, interval| IndexRow {
         metric: metric.to_string(),
         parameter: parameter.to_string(),
-        index,
+        index: index.to_string(),
         estimate,
         interval,
     };
@@ -290,10 +297,8 @@ pub fn analyze(
             rows.push(row(&p.path, "sigma", i.sigma, None));
         }
     }
-    let variance = |v: &[f64]| {
-        let m = v.iter().sum::<f64>() / v.len() as f64;
-        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0).max(1.0)
-    };
+    // A single replication has no spread to tell.
+    let variance = |v: &[f64]| super::stats::summarize(v).sd.map_or(0.0, |sd| sd * sd);
     let within = runs.iter().map(|r| variance(r) / r.len() as f64).sum::<f64>() / runs.len() as f64;
     let between = variance(&means);
     rows.push(row(
