@@ -41,6 +41,17 @@ pub struct Estimate {
     pub color: RGBColor,
 }
 
+/// One panel of a [`Kind::Panels`] chart: a cloud of points against one input.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// The input along x (the panel's x label).
+    pub name: String,
+    /// A short note above the panel (the input's rank correlation with the output).
+    pub note: String,
+    /// The points (x, y).
+    pub points: Vec<(f64, f64)>,
+}
+
 /// What a chart draws, with its data.
 #[derive(Debug, Clone)]
 pub enum Kind {
@@ -88,6 +99,12 @@ pub enum Kind {
         /// Each point's label, x, y and colour.
         points: Vec<(String, f64, f64, RGBColor)>,
     },
+    /// Small multiples: a scatter panel per input, side by side, sharing the y axis (the chart's
+    /// y label), so that the clouds' slopes compare at a glance.
+    Panels {
+        /// The panels, in reading order.
+        panels: Vec<Panel>,
+    },
     /// A grid of cells coloured by value (`values[y][x]`), with a colour scale labelled `scale`.
     Heatmap {
         /// The labels of the columns.
@@ -131,7 +148,32 @@ pub enum Format {
 
 const SIZE: (u32, u32) = (900, 560);
 
+/// Panels a row of a [`Kind::Panels`] chart holds, and the height of each row in pixels.
+const PANELS_A_ROW: usize = 4;
+const PANEL_HEIGHT: u32 = 290;
+
+impl Kind {
+    /// The rows and columns of its panels (one of each for every kind but panels).
+    fn grid(&self) -> (usize, usize) {
+        match self {
+            Kind::Panels { panels } => {
+                let columns = panels.len().clamp(1, PANELS_A_ROW);
+                (panels.len().div_ceil(columns).max(1), columns)
+            }
+            _ => (1, 1),
+        }
+    }
+}
+
 impl Chart {
+    /// Its size in pixels: the same for every chart but small multiples, which grow a row at a time.
+    fn size(&self) -> (u32, u32) {
+        match &self.kind {
+            Kind::Panels { .. } => (SIZE.0, 60 + PANEL_HEIGHT * self.kind.grid().0 as u32),
+            _ => SIZE,
+        }
+    }
+
     /// Writes the chart as PNG and/or SVG into `dir`; returns the files written.
     pub fn save(&self, dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
         let mut written = Vec::new();
@@ -139,7 +181,7 @@ impl Chart {
         if format != Format::Svg {
             let path = dir.join(format!("{}.png", self.file));
             {
-                let root = BitMapBackend::new(&path, SIZE).into_drawing_area();
+                let root = BitMapBackend::new(&path, self.size()).into_drawing_area();
                 self.draw(&root).map_err(|e| fail(&path, e))?;
                 root.present().map_err(|e| fail(&path, e.to_string()))?;
             }
@@ -148,7 +190,7 @@ impl Chart {
         if format != Format::Png {
             let path = dir.join(format!("{}.svg", self.file));
             {
-                let root = SVGBackend::new(&path, SIZE).into_drawing_area();
+                let root = SVGBackend::new(&path, self.size()).into_drawing_area();
                 self.draw(&root).map_err(|e| fail(&path, e))?;
                 root.present().map_err(|e| fail(&path, e.to_string()))?;
             }
@@ -161,7 +203,7 @@ impl Chart {
     pub fn svg(&self) -> Result<String> {
         let mut text = String::new();
         {
-            let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+            let root = SVGBackend::with_string(&mut text, self.size()).into_drawing_area();
             self.draw(&root).map_err(|e| Error::Run(format!("cannot draw {}: {e}", self.file)))?;
             root.present().map_err(|e| Error::Run(e.to_string()))?;
         }
@@ -454,6 +496,48 @@ impl Chart {
                                 + Circle::new((0, 0), 7, color.filled())
                                 + Text::new(label.clone(), (11, 0), text.clone()),
                         ))
+                        .map_err(e)?;
+                }
+            }
+            Kind::Panels { panels } => {
+                let area = root.titled(&self.title, title.clone()).map_err(e)?;
+                let ys = panels.iter().flat_map(|p| p.points.iter().map(|q| q.1));
+                let (y0, y1) = extent(ys).map_or((0.0, 1.0), |(y0, y1)| pad(y0, y1));
+                let (_, columns) = self.kind.grid();
+                let label = (style::FONT, 13).into_font().color(&INK);
+                for (k, (panel, cell)) in panels.iter().zip(area.split_evenly(self.kind.grid())).enumerate() {
+                    let (x0, x1) = span(panel.points.iter().map(|p| p.0));
+                    let margin = (x1 - x0) * 0.04;
+                    let mut chart = ChartBuilder::on(&cell)
+                        .caption(&panel.note, (style::FONT, 14).into_font().color(&INK))
+                        .margin(8)
+                        .x_label_area_size(40)
+                        .y_label_area_size(if k % columns == 0 { 64 } else { 40 })
+                        .build_cartesian_2d(x0 - margin..x1 + margin, y0..y1)
+                        .map_err(e)?;
+                    chart
+                        .configure_mesh()
+                        .x_desc(&panel.name)
+                        .y_desc(if k % columns == 0 { self.y_label.as_str() } else { "" })
+                        .x_labels(4)
+                        .y_labels(5)
+                        .label_style(label.clone())
+                        .light_line_style(WHITE.mix(0.0))
+                        .bold_line_style(RGBColor(225, 225, 225))
+                        .x_label_formatter(&|v| tick(*v))
+                        .y_label_formatter(&|v| tick(*v))
+                        .draw()
+                        .map_err(e)?;
+                    // Translucent dots: where many points pile up the cloud darkens.
+                    let dot = style::series(0).mix(0.45).filled();
+                    chart
+                        .draw_series(
+                            panel
+                                .points
+                                .iter()
+                                .filter(|p| p.0.is_finite() && p.1.is_finite())
+                                .map(|&p| Circle::new(p, 3, dot)),
+                        )
                         .map_err(e)?;
                 }
             }
@@ -779,14 +863,22 @@ fn bounds(lines: &[Line]) -> (f64, f64, f64, f64) {
     let ys = lines
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1).chain(l.band.iter().flatten().flat_map(|b| [b.1, b.2])));
-    let finite = |v: f64| v.is_finite();
-    let (x0, x1) =
-        xs.filter(|v| finite(*v)).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-    let (y0, y1) =
-        ys.filter(|v| finite(*v)).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-    let (x0, x1) = if x0.is_finite() { (x0, if x1 > x0 { x1 } else { x0 + 1.0 }) } else { (0.0, 1.0) };
-    let (y0, y1) = if y0.is_finite() { pad(y0.min(0.0), y1) } else { (0.0, 1.0) };
+    let (x0, x1) = span(xs);
+    let (y0, y1) = extent(ys).map_or((0.0, 1.0), |(y0, y1)| pad(y0.min(0.0), y1));
     (x0, x1, y0, y1)
+}
+
+/// The smallest and largest finite values, if any.
+fn extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    values
+        .filter(|v| v.is_finite())
+        .fold(None, |m, v| Some(m.map_or((v, v), |(a, b): (f64, f64)| (a.min(v), b.max(v)))))
+}
+
+/// A range for an axis over the finite values: from the smallest to the largest, one unit wide when
+/// they are all equal, (0, 1) when there are none.
+fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    extent(values).map_or((0.0, 1.0), |(lo, hi)| (lo, if hi > lo { hi } else { lo + 1.0 }))
 }
 
 impl Chart {

@@ -10,7 +10,7 @@ pub mod style;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use charts::{Chart, Estimate, Format, Kind, Line};
+pub use charts::{Chart, Estimate, Format, Kind, Line, Panel};
 
 use crate::error::Result;
 use crate::experiment::sensitivity::IndexRow;
@@ -68,7 +68,7 @@ pub fn build(dir: &Path) -> Result<Charts> {
         Command::Compare => out.charts.extend(compare_charts(dir, &manifest.cost_unit())?),
         Command::Sweep | Command::Merge => {
             sweep_charts(dir, &manifest, &mut out)?;
-            out.charts.extend(sensitivity_charts(dir)?);
+            out.charts.extend(sensitivity_charts(dir, &manifest)?);
         }
         Command::Optimize => out.charts.extend(optimize_charts(dir, &manifest.cost_unit())?),
     }
@@ -464,8 +464,9 @@ fn dot(r: &IndexRow, label: String, color: plotters::style::RGBColor) -> Estimat
 }
 
 /// The charts of `sensitivity.csv`, one per metric: Sobol' first-order and total indices with their
-/// intervals, or Morris's μ* against σ; each caption names the parameters that matter.
-fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
+/// intervals, Morris's μ* against σ, or partial rank correlations followed by the metric against
+/// each parameter (random and lhs designs); each caption names the parameters that matter.
+fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
     let Some(rows) = sensitivity::read(dir)? else { return Ok(Vec::new()) };
     let mut metrics: Vec<&str> = Vec::new();
     for r in &rows {
@@ -514,6 +515,7 @@ fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
                 ),
                 kind: Kind::Dots { rows: dots, zero: true },
             });
+            charts.push(scatter_panels(dir, manifest, metric, &label, &prcc)?);
         } else if !totals.is_empty() {
             let mut ranked = totals.clone();
             ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
@@ -575,6 +577,51 @@ fn sensitivity_charts(dir: &Path) -> Result<Vec<Chart>> {
         }
     }
     Ok(charts)
+}
+
+/// A metric against each numeric parameter of a random or lhs sweep, a panel each, from summary.csv:
+/// every point its mean over its replications. The parameters vary together, so a cloud's slope is
+/// its parameter's effect and its spread around that slope the others' (Saltelli et al. 2008,
+/// *Global Sensitivity Analysis: The Primer*, §1.2.3).
+fn scatter_panels(
+    dir: &Path,
+    manifest: &Manifest,
+    metric: &str,
+    label: &str,
+    prcc: &[&IndexRow],
+) -> Result<Chart> {
+    let columns = &manifest.point_columns;
+    let rows = summary::read(dir, columns, |r| r.metric == metric)?;
+    let mut panels = Vec::new();
+    let mut named = Vec::new();
+    for (j, column) in columns.iter().enumerate() {
+        let points: Option<Vec<(f64, f64)>> = rows
+            .iter()
+            .filter_map(|r| Some((r.values[j].parse::<f64>().ok(), r.summary.mean?)))
+            .map(|(x, y)| Some((x?, y)))
+            .collect();
+        let Some(points) = points else {
+            named.push(short_path(column));
+            continue;
+        };
+        let note = prcc
+            .iter()
+            .find(|r| r.parameter == *column)
+            .map_or(String::new(), |r| format!("PRCC {}", charts::figure(r.estimate)));
+        panels.push(Panel { name: axis(manifest, j), note, points });
+    }
+    let points = rows.iter().filter(|r| r.summary.mean.is_some()).count();
+    Ok(Chart {
+        file: format!("scatter_{metric}"),
+        title: format!("{} against each parameter", capital(label)),
+        x_label: String::new(),
+        y_label: label.to_string(),
+        caption: format!(
+            "Each dot is one of the {points} points: its mean {label} over its replications, against each parameter's value. The parameters vary together, so a cloud's slope is that parameter's effect and its spread the others'; above each panel the partial rank correlation (PRCC).{}",
+            if named.is_empty() { String::new() } else { format!(" Left out, its values being names rather than numbers: {}.", named.join(", ")) }
+        ),
+        kind: Kind::Panels { panels },
+    })
 }
 
 /// The resolved scenario in the manifest (of a comparison: its first strategy).

@@ -111,6 +111,52 @@ fn an_lhs_sweep_writes_partial_rank_correlations() {
     assert!(indices.iter().any(|l| l.starts_with("innovations,(all),R2,")));
     let report = fs::read_to_string(tmp.path().join("l/report.html")).unwrap();
     assert!(report.contains("partial rank correlations"));
+    assert!(report.contains("Innovations per run against each parameter"));
+}
+
+#[test]
+fn an_lhs_sweep_draws_each_metric_against_each_parameter() {
+    let tmp = TempDir::new().unwrap();
+    let file = small(tmp.path(), "lhs", 12);
+    olika(tmp.path()).args(["sweep", file.to_str().unwrap(), "-q", "-o", "l"]).assert().success();
+    let dir = tmp.path().join("l");
+    // Each point's parameter values and mean innovations, as summary.csv has them.
+    let summary = lines(&dir.join("summary.csv"));
+    let head: Vec<&str> = summary[0].split(',').collect();
+    let (metric, mean) =
+        (head.iter().position(|c| *c == "metric").unwrap(), head.iter().position(|c| *c == "mean").unwrap());
+    let points: Vec<Vec<f64>> = summary[1..]
+        .iter()
+        .map(|l| l.split(',').collect::<Vec<&str>>())
+        .filter(|f| f[metric] == "innovations")
+        .map(|f| [1, 2, 3, mean].iter().map(|&i| f[i].parse().unwrap()).collect())
+        .collect();
+    assert_eq!(points.len(), 12);
+    let prcc: Vec<String> = lines(&dir.join("sensitivity.csv"))
+        .into_iter()
+        .filter(|l| l.starts_with("innovations,") && l.contains(",PRCC,"))
+        .collect();
+    let charts = olika::plot::build(&dir).unwrap().charts;
+    let chart =
+        charts.iter().find(|c| c.file == "scatter_innovations").expect("a scatter chart of innovations");
+    assert!(dir.join("scatter_innovations.png").exists());
+    let olika::plot::Kind::Panels { panels } = &chart.kind else { panic!("{:?}", chart.kind) };
+    assert_eq!(panels.len(), 3, "a panel per parameter");
+    for (j, (panel, column)) in panels.iter().zip(&head[1..4]).enumerate() {
+        let mut drawn = panel.points.clone();
+        let mut expected: Vec<(f64, f64)> = points.iter().map(|p| (p[j], p[3])).collect();
+        drawn.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        expected.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        assert_eq!(drawn, expected, "panel {j}");
+        // The panel's note is the parameter's PRCC from sensitivity.csv.
+        let own = prcc.iter().find(|l| l.split(',').nth(1) == Some(column)).unwrap();
+        let value: f64 = own.split(',').nth(3).unwrap().parse().unwrap();
+        assert!(
+            panel.note.starts_with("PRCC ") && (panel.note[5..].parse::<f64>().unwrap() - value).abs() < 0.01,
+            "{} against {value}",
+            panel.note
+        );
+    }
 }
 
 #[test]

@@ -45,7 +45,7 @@ pub struct SobolIndex {
 /// The Saltelli (2010) design for `k` parameters from `n` base points: for each base point j, the
 /// rows A_j, B_j and then A_j with its i-th coordinate from B_j (i = 1…k), so n (k + 2) rows in
 /// [0, 1)^k. A and B are the two halves of a 2k-dimensional Sobol' point (skipping the origin),
-/// digitally shifted by `seed` when there is one.
+/// Owen-scrambled by `seed` when there is one.
 pub fn saltelli(k: usize, n: usize, seed: Option<u64>) -> Vec<Vec<f64>> {
     let mut points = Sobol::new(2 * k, seed);
     points.next_point();

@@ -1,7 +1,9 @@
 //! Sobol' low-discrepancy points (Sobol' 1967; Bratley & Fox 1988), with the primitive polynomials
 //! and initial direction numbers of Joe & Kuo (2008, file `new-joe-kuo-6.21201`) for up to 32
-//! dimensions, and an optional random digital shift: each coordinate's bits XOR-ed with a seeded
-//! word, which keeps the points a (t, m, s)-net while making independent replicates possible.
+//! dimensions, and an optional Owen (1995) scrambling: each coordinate's bits flipped by a seeded
+//! nested random permutation, which keeps the points a (t, m, s)-net, makes every point uniform on
+//! the unit cube (so estimates are unbiased and independent replicates possible) and, for smooth
+//! integrands, lowers the variance below that of the plain or merely shifted net.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -59,15 +61,15 @@ pub struct Sobol {
     directions: Vec<[u32; BITS]>,
     /// The current point, as words.
     x: Vec<u32>,
-    /// The digital shift of each dimension (zero when unscrambled).
-    shift: Vec<u32>,
+    /// The seed of each dimension's scrambling (`None`: unscrambled).
+    scramble: Option<Vec<u32>>,
     /// How many points have been given.
     index: u64,
 }
 
 impl Sobol {
-    /// The sequence in `dimensions` (1 to `MAX_DIMENSIONS`) dimensions; with a seed, digitally
-    /// shifted by words drawn from it.
+    /// The sequence in `dimensions` (1 to `MAX_DIMENSIONS`) dimensions; with a seed, Owen-scrambled
+    /// by permutations drawn from it, one per dimension.
     pub fn new(dimensions: usize, seed: Option<u64>) -> Sobol {
         assert!(
             (1..=MAX_DIMENSIONS).contains(&dimensions),
@@ -95,14 +97,11 @@ impl Sobol {
             }
             directions.push(v);
         }
-        let shift = match seed {
-            Some(seed) => {
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                (0..dimensions).map(|_| rng.random()).collect()
-            }
-            None => vec![0; dimensions],
-        };
-        Sobol { directions, x: vec![0; dimensions], shift, index: 0 }
+        let scramble = seed.map(|seed| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            (0..dimensions).map(|_| rng.random()).collect()
+        });
+        Sobol { directions, x: vec![0; dimensions], scramble, index: 0 }
     }
 
     /// The next point.
@@ -115,8 +114,27 @@ impl Sobol {
             }
         }
         self.index += 1;
-        self.x.iter().zip(&self.shift).map(|(&x, &s)| f64::from(x ^ s) / 4_294_967_296.0).collect()
+        let word = |d: usize| match &self.scramble {
+            Some(seeds) => owen(self.x[d], seeds[d]),
+            None => self.x[d],
+        };
+        (0..self.x.len()).map(|d| f64::from(word(d)) / 4_294_967_296.0).collect()
     }
+}
+
+/// Owen's nested uniform scrambling of a coordinate's 32 bits: bit k (from the top) is flipped or
+/// not by a random choice that depends on the seed and on bits 1..k−1 alone, so each dyadic
+/// interval's two halves are swapped at random, independently of every other interval's.
+/// The choices come from a hash, after Burley (2020, "Practical hash-based Owen scrambling",
+/// JCGT 9(4)): reversed, the bits that decide a flip are the lower ones, and Laine and Karras's
+/// multiply-xor steps change each bit by a function of the bits below it and the seed only
+/// (multiplication carries upward, never down).
+fn owen(x: u32, seed: u32) -> u32 {
+    let mut v = x.reverse_bits().wrapping_add(seed);
+    for k in [0x6c50_b47c_u32, 0xb82f_1e52, 0xc7af_e638, 0x8d22_f6e6] {
+        v ^= v.wrapping_mul(k);
+    }
+    v.reverse_bits()
 }
 
 #[cfg(test)]
@@ -147,8 +165,8 @@ mod tests {
     #[test]
     fn every_dimension_is_a_net_of_the_unit_interval() {
         // The first 2^m points of every one-dimensional projection hit each interval [k/2^m,
-        // (k+1)/2^m) exactly once, shifted or not: the property a broken direction number loses.
-        for seed in [None, Some(7)] {
+        // (k+1)/2^m) exactly once, scrambled or not: the property a broken direction number loses.
+        for seed in [None, Some(7), Some(8)] {
             let mut sobol = Sobol::new(MAX_DIMENSIONS, seed);
             let points: Vec<Vec<f64>> = (0..256).map(|_| sobol.next_point()).collect();
             for d in 0..MAX_DIMENSIONS {
@@ -159,5 +177,59 @@ mod tests {
                 assert!(hit.iter().all(|&h| h), "dimension {d}, seed {seed:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_first_two_dimensions_stay_a_net_in_every_box_shape_when_scrambled() {
+        // Sobol's first two dimensions are a (0, m, 2)-net: 2^m points put one point in every box
+        // of side 2^-a by 2^-(m-a). Owen scrambling keeps that; a hash that let a flip depend on
+        // a lower bit of the coordinate would not.
+        for seed in [None, Some(1), Some(2), Some(3)] {
+            let mut sobol = Sobol::new(2, seed);
+            let points: Vec<Vec<f64>> = (0..256).map(|_| sobol.next_point()).collect();
+            for a in 0..=8 {
+                let mut hit = vec![false; 256];
+                for p in &points {
+                    let (i, j) = (
+                        (p[0] * f64::from(1u32 << a)) as usize,
+                        (p[1] * f64::from(1u32 << (8 - a))) as usize,
+                    );
+                    hit[(i << (8 - a)) + j] = true;
+                }
+                assert!(hit.iter().all(|&h| h), "boxes 2^-{a} by 2^-{}, seed {seed:?}", 8 - a);
+            }
+        }
+    }
+
+    #[test]
+    fn scrambling_is_nested_not_a_shift() {
+        // A digital shift XORs every point with the same word; Owen's scrambling flips a bit
+        // according to the bits above it, so points that differ high up are flipped differently.
+        let mut plain = Sobol::new(1, None);
+        let mut scrambled = Sobol::new(1, Some(5));
+        let flips: std::collections::BTreeSet<u32> = (0..64)
+            .map(|_| {
+                let (x, y) = (plain.next_point()[0], scrambled.next_point()[0]);
+                ((x * 4_294_967_296.0) as u32) ^ ((y * 4_294_967_296.0) as u32)
+            })
+            .collect();
+        assert!(flips.len() > 32, "{} distinct flips in 64 points", flips.len());
+    }
+
+    #[test]
+    fn scrambled_points_integrate_without_bias_and_beat_plain_monte_carlo() {
+        // ∫ x² y² over the unit square is 1/9. Over 64 scramblings of 256 points the mean estimate
+        // is within 3 standard errors of it, and the spread of the estimates is a small fraction
+        // of plain Monte Carlo's (sd of x² y² is 0.1054, so 0.0066 at 256 points).
+        let estimates: Vec<f64> = (0..64)
+            .map(|seed| {
+                let mut sobol = Sobol::new(2, Some(seed));
+                (0..256).map(|_| sobol.next_point()).map(|p| p[0] * p[0] * p[1] * p[1]).sum::<f64>() / 256.0
+            })
+            .collect();
+        let mean = estimates.iter().sum::<f64>() / 64.0;
+        let sd = (estimates.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / 63.0).sqrt();
+        assert!((mean - 1.0 / 9.0).abs() < 3.0 * sd / 8.0 + 1e-12, "mean {mean}, sd {sd}");
+        assert!(sd < 0.0066 / 10.0, "sd {sd}");
     }
 }
