@@ -85,6 +85,14 @@ pub fn label(metric: &str) -> String {
     of(metric).map_or_else(|| metric.replace('_', " "), |w| w.label.to_string())
 }
 
+/// A metric's label with its unit when it is a cost ("cost per innovation (kSEK)").
+pub fn label_in(metric: &str, cost: &str) -> String {
+    match of(metric) {
+        Some(w) if w.fragment.contains("{cost}") => format!("{} ({cost})", w.label),
+        _ => label(metric),
+    }
+}
+
 /// A metric's fragment with the numbers put in (already formatted); a metric without words of
 /// its own is said as "label mean (low–high)".
 pub fn fragment(metric: &str, mean: &str, low: &str, high: &str, cost: &str) -> String {

@@ -564,7 +564,7 @@ fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
             charts.push(Chart {
                 file: format!("sensitivity_{metric}"),
                 title: format!("What drives {label}: Morris's elementary effects"),
-                x_label: format!("μ*: mean absolute effect ({label} per whole range)"),
+                x_label: format!("μ*: mean absolute effect ({} per whole range)", crate::observe::words::label_in(metric, &manifest.cost_unit())),
                 y_label: "σ: spread of the effects".into(),
                 caption: format!(
                     "{} moves {label} most (μ* {}){}. Right: important; up: non-linear or interacting (σ near μ* or above).{noise_words}",
@@ -615,7 +615,7 @@ fn scatter_panels(
         file: format!("scatter_{metric}"),
         title: format!("{} against each parameter", capital(label)),
         x_label: String::new(),
-        y_label: label.to_string(),
+        y_label: crate::observe::words::label_in(metric, &manifest.cost_unit()),
         caption: format!(
             "Each dot is one of the {points} points: its mean {label} over its replications, against each parameter's value. The parameters vary together, so a cloud's slope is that parameter's effect and its spread the others'; above each panel the partial rank correlation (PRCC).{}",
             if named.is_empty() { String::new() } else { format!(" Left out, its values being names rather than numbers: {}.", named.join(", ")) }

@@ -80,7 +80,12 @@ fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()
     Ok(())
 }
 
-/// The error for a key the registry does not know, with the nearest valid key when one is close.
+/// Keys as other tools name them (SALib, the sensitivity literature), with olika's key for each.
+const OTHER_NAMES: [(&str, &str); 3] =
+    [("trajectories", "samples"), ("base_samples", "samples"), ("num_levels", "levels")];
+
+/// The error for a key the registry does not know, with the valid key it most likely means: the
+/// one another tool's name stands for, else the nearest in spelling when one is close.
 pub fn unknown_key(parts: &[&str], location: Location) -> Error {
     if params::is_table(parts) {
         let dotted = parts.join(".");
@@ -99,7 +104,8 @@ pub fn unknown_key(parts: &[&str], location: Location) -> Error {
     let siblings = params::children(parent);
     let dotted = parts.join(".");
     let mut message = format!("unknown key `{}`", key[0]);
-    if let Some(near) = params::nearest(key[0], &siblings) {
+    let other = OTHER_NAMES.iter().find(|(name, own)| *name == key[0] && siblings.contains(own));
+    if let Some(near) = other.map(|&(_, own)| own).or_else(|| params::nearest(key[0], &siblings)) {
         message.push_str(&format!("; did you mean `{near}`?"));
     }
     if siblings.is_empty() {

@@ -176,7 +176,8 @@ fn dry_run_counts_points_runs_and_size() {
 fn bad_sweep_sections_are_input_errors() {
     let tmp = TempDir::new().unwrap();
     let base = scenarios().join("baseline.toml");
-    let cases: [(&str, &str, &str); 7] = [
+    let cases: [(&str, &str, &str); 8] = [
+        ("morris", "[sweep]\ndesign = \"morris\"\ntrajectories = 4\n", "did you mean `samples`"),
         ("unknown", "[sweep.parameters]\n\"trust.gian\" = [0.1, 0.2]\n", "did you mean `gain`"),
         ("venue", "[sweep.parameters]\n\"venues.nowhere.every\" = [1, 2]\n", "no venue `nowhere`"),
         ("empty", "[sweep.parameters]\nhomophily = []\n", "empty"),
