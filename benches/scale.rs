@@ -1,4 +1,4 @@
-//! The scale study (docs/validation.md): the baseline city at 150, 300, 1 200 and 9 600
+//! The scale study (docs/validation.md): the baseline city at 150, 300, 1 200, 9 600 and 100 050
 //! organisations — populations multiplied, venues copied (`olika::scenario::scaled`) — run for its
 //! 120 steps with diffusion on one core, observing every step as `olika run` does. Prints, per city,
 //! innovations, adoption events (and mandated ones) and the share of innovations scaled up per
@@ -14,7 +14,7 @@ use olika::observe::{simulate, Recording};
 use olika::scenario;
 
 /// (factor, replications): fewer replications where one run takes seconds.
-const CITIES: [(usize, u32); 4] = [(1, 200), (2, 100), (8, 20), (64, 3)];
+const CITIES: [(usize, u32); 5] = [(1, 200), (2, 100), (8, 20), (64, 3), (667, 1)];
 
 fn main() {
     let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());

@@ -109,7 +109,7 @@ impl World {
             Status::Informal if trust >= trust_params.formal => self.ties.get_mut(id).status = Status::Formal,
             Status::Acquaintance
                 if trust >= trust_params.partner
-                    && tie.rest_until <= self.t
+                    && tie.rest_until() <= self.t
                     && self.agents.has_capacity(a)
                     && self.agents.has_capacity(b) =>
             {
@@ -133,17 +133,12 @@ impl World {
         let tie = self.ties.get(id);
         let start_differing = self.knowledge.differing(tie.a, tie.b) as u32;
         let complementarity = self.agents.complementarity(tie.a, tie.b);
-        let tie = self.ties.get_mut(id);
-        tie.status = status;
-        tie.work = Work {
-            since: t,
-            last_innovation: t,
-            procurement,
-            innovations: 0,
-            start_differing,
-            complementarity,
-        };
         let (a, b, origin) = (tie.a, tie.b, tie.origin);
+        self.ties.begin_partnership(
+            id,
+            status,
+            Work { since: t, last_innovation: t, procurement, innovations: 0, start_differing, complementarity },
+        );
         self.agents.partners[a as usize] += 1;
         self.agents.partners[b as usize] += 1;
         self.counters.partnerships_begun += 1;

@@ -45,11 +45,12 @@ impl World {
         let s = &self.scenario;
         let tie = self.ties.get(id);
         let (a, b, trust) = (tie.a, tie.b, tie.trust);
-        let m = if tie.work.procurement { s.innovation.procurement_factor } else { 1.0 };
+        let work = self.ties.work(id);
+        let m = if work.procurement { s.innovation.procurement_factor } else { 1.0 };
         let k = self.knowledge.differing(a, b);
         let d = k as f64 / self.knowledge.features as f64;
         let phi = self.phi[k];
-        let c = tie.work.complementarity;
+        let c = work.complementarity;
         let p = innovation_probability(s.innovation.rate, phi, trust, c, m);
         self.play_out_once(a, b);
         if chance(&mut self.own, p) {
@@ -70,8 +71,9 @@ impl World {
     /// A successful attempt: a new trait value on a feature where the partners differ, taken by both.
     fn innovate(&mut self, id: u32, d: f64, phi: f64, c: f64) {
         let tie = self.ties.get(id);
-        let (a, b, origin, procurement) = (tie.a, tie.b, tie.origin, tie.work.procurement);
-        let age = self.t - tie.work.since;
+        let work = self.ties.work(id);
+        let (a, b, origin, procurement) = (tie.a, tie.b, tie.origin, work.procurement);
+        let age = self.t - work.since;
         let feature = match self.knowledge.random_difference(a, b, &mut self.own) {
             Some(f) => f,
             // Only reachable with α = 0, where identical partners still innovate: any feature.
@@ -110,7 +112,7 @@ impl World {
         self.counters.record_innovation(&innovation);
         self.origin_stats(origin).innovations += 1;
         self.add_innovation(innovation);
-        let work = &mut self.ties.get_mut(id).work;
+        let work = self.ties.work_mut(id);
         work.last_innovation = self.t;
         work.innovations += 1;
     }
@@ -127,15 +129,14 @@ impl World {
             }
             let ending = if tie.trust < dissolve {
                 Ending::Dissolved
-            } else if self.t - tie.work.last_innovation >= stale {
+            } else if self.t - self.ties.work(id).last_innovation >= stale {
                 Ending::Exhausted
             } else {
                 continue;
             };
             self.partnership_log.push(self.record(id, ending));
-            let tie = self.ties.get_mut(id);
-            tie.status = Status::Acquaintance;
-            tie.rest_until = self.t + stale;
+            self.ties.end_partnership(id, self.t + stale);
+            let tie = self.ties.get(id);
             let (a, b) = (tie.a as usize, tie.b as usize);
             self.agents.partners[a] -= 1;
             self.agents.partners[b] -= 1;
@@ -148,18 +149,18 @@ impl World {
 
     /// The record of the partnership on tie `id`, as it stands now.
     pub(crate) fn record(&self, id: u32, ending: Ending) -> PartnershipRecord {
-        let tie = self.ties.get(id);
+        let (tie, work) = (self.ties.get(id), self.ties.work(id));
         let f = self.knowledge.features as f64;
         PartnershipRecord {
             a: tie.a,
             b: tie.b,
             origin: tie.origin,
-            procurement: tie.work.procurement,
-            start: tie.work.since,
+            procurement: work.procurement,
+            start: work.since,
             end: self.t,
-            start_distance: f64::from(tie.work.start_differing) / f,
+            start_distance: f64::from(work.start_differing) / f,
             end_distance: self.knowledge.distance(tie.a, tie.b),
-            innovations: tie.work.innovations,
+            innovations: work.innovations,
             ending,
             formal: tie.status == Status::Formal,
         }
