@@ -137,7 +137,14 @@ impl World {
         self.ties.begin_partnership(
             id,
             status,
-            Work { since: t, last_innovation: t, procurement, innovations: 0, start_differing, complementarity },
+            Work {
+                since: t,
+                last_innovation: t,
+                procurement,
+                innovations: 0,
+                start_differing,
+                complementarity,
+            },
         );
         self.agents.partners[a as usize] += 1;
         self.agents.partners[b as usize] += 1;

@@ -22,11 +22,14 @@ struct Matchmaking;
 impl Meeting for Matchmaking {
     fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
         let f = world.venues[v].spec.facilitation;
-        let pairs = match_across_sectors(world, people);
+        let mut pairs = std::mem::take(&mut world.scratch.pairs);
+        match_across_sectors(world, people, &mut pairs);
         for &(a, b) in &pairs {
             world.encounter(a, b, f, Origin::Venue(v as u16));
         }
-        pairs.len() as u64
+        let met = pairs.len() as u64;
+        world.scratch.pairs = pairs;
+        met
     }
 
     fn clone_box(&self) -> Box<dyn Meeting> {
@@ -34,31 +37,41 @@ impl Meeting for Matchmaking {
     }
 }
 
-/// Pairs across sectors, greedily by highest complementarity (ties broken by the RNG through a
-/// shuffle before a stable sort); those left without a cross-sector match are paired at random.
-fn match_across_sectors(world: &mut World, people: &[u32]) -> Vec<(u32, u32)> {
-    let mut candidates: Vec<(f64, u32, u32)> = Vec::new();
+/// Pairs across sectors into `pairs`, greedily by highest complementarity (ties broken by the RNG
+/// through a shuffle: equal complementarities keep their shuffled order); those left without a
+/// cross-sector match are paired at random. Uses the world's scratch buffers: a meeting does not
+/// allocate.
+fn match_across_sectors(world: &mut World, people: &[u32], pairs: &mut Vec<(u32, u32)>) {
+    let mut candidates = std::mem::take(&mut world.scratch.scored);
+    candidates.clear();
     for (i, &a) in people.iter().enumerate() {
         for &b in &people[i + 1..] {
             if world.agents.sector[a as usize] != world.agents.sector[b as usize] {
-                candidates.push((world.agents.complementarity(a, b), a, b));
+                candidates.push((world.agents.complementarity(a, b), a, b, 0));
             }
         }
     }
     candidates.shuffle(&mut world.rng);
-    candidates.sort_by(|x, y| y.0.total_cmp(&x.0));
+    // A stable sort by complementarity, done in place: the shuffled place breaks ties.
+    for (place, c) in candidates.iter_mut().enumerate() {
+        c.3 = place as u32;
+    }
+    candidates.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.3.cmp(&y.3)));
     world.stamp += 1;
     let stamp = world.stamp;
-    let mut pairs = Vec::with_capacity(people.len() / 2);
-    for (_, a, b) in candidates {
+    pairs.clear();
+    for &(_, a, b, _) in &candidates {
         if world.seen[a as usize] != stamp && world.seen[b as usize] != stamp {
             world.seen[a as usize] = stamp;
             world.seen[b as usize] = stamp;
             pairs.push((a, b));
         }
     }
-    let mut left: Vec<u32> = people.iter().copied().filter(|&a| world.seen[a as usize] != stamp).collect();
+    world.scratch.scored = candidates;
+    let mut left = std::mem::take(&mut world.scratch.shuffled);
+    left.clear();
+    left.extend(people.iter().copied().filter(|&a| world.seen[a as usize] != stamp));
     left.shuffle(&mut world.rng);
     pairs.extend(left.chunks_exact(2).map(|p| (p[0], p[1])));
-    pairs
+    world.scratch.shuffled = left;
 }

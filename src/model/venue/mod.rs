@@ -320,13 +320,15 @@ impl World {
         let pools = &venue.pools;
         let all = &self.pools;
         // Balanced: equal quotas per sector present; the remainder goes to randomly chosen sectors.
-        let mut quotas = vec![seats / pools.len().max(1); pools.len()];
-        let mut order: Vec<usize> = (0..pools.len()).collect();
-        order.shuffle(&mut self.rng);
-        for &k in order.iter().take(seats % pools.len().max(1)) {
+        // (At most one pool per sector: arrays, so that a meeting does not allocate.)
+        let n = pools.len();
+        let mut quotas = [seats / n.max(1); Sector::ALL.len()];
+        let mut order: [usize; Sector::ALL.len()] = std::array::from_fn(|k| k);
+        order[..n].shuffle(&mut self.rng);
+        for &k in order[..n].iter().take(seats % n.max(1)) {
             quotas[k] += 1;
         }
-        for (&mask, quota) in pools.iter().zip(quotas) {
+        for (&mask, &quota) in pools.iter().zip(&quotas) {
             draw_attendance(
                 &all[mask],
                 quota,

@@ -88,9 +88,12 @@ impl Meeting for Neighbourhood {
         let origin = Origin::Venue(v as u16);
         let mut encounters = 0;
         if !self.axelrod {
-            let mut order: Vec<usize> = (0..people.len()).collect();
+            let mut order = std::mem::take(&mut world.scratch.shuffled);
+            order.clear();
+            order.extend(0..people.len() as u32);
             order.shuffle(&mut world.rng);
-            for idx in order {
+            for &idx in &order {
+                let idx = idx as usize;
                 let a = people[idx];
                 if !chance(&mut world.rng, world.agents.openness[a as usize]) {
                     continue;
@@ -101,6 +104,7 @@ impl Meeting for Neighbourhood {
                     encounters += 1;
                 }
             }
+            world.scratch.shuffled = order;
             return encounters;
         }
         // Axelrod (1997): as many events as residents; each picks a random resident and a random
