@@ -2,7 +2,7 @@
 //! organisations — populations multiplied, venues copied (`olika::scenario::scaled`) — run for its
 //! 120 steps with diffusion on one core, observing every step as `olika run` does. Prints, per city,
 //! innovations, adoption events (and mandated ones) and the share of innovations scaled up per
-//! organisation, with the mean wall time of one run.
+//! organisation, ties per organisation at the end, with the mean wall time of one run.
 //!
 //! cargo bench --bench scale            # the table
 //! cargo bench --bench scale -- 9600    # only the city of that size
@@ -20,16 +20,16 @@ fn main() {
     let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
     let base = scenario::baseline(&[]).unwrap().scenario;
     println!(
-        "| organisations | venues | runs | innovations / org | adoptions / org | mandated / org | share scaled up | innovations in use / org | seconds per run |"
+        "| organisations | venues | runs | innovations / org | adoptions / org | mandated / org | share scaled up | innovations in use / org | ties / org | seconds per run |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for (factor, replications) in CITIES {
         let city = scenario::scaled(&base, factor).unwrap();
         let n: usize = city.populations.values().map(|p| p.count).sum();
         if only.is_some_and(|o| o != n) {
             continue;
         }
-        let mut sums = [0.0; 5];
+        let mut sums = [0.0; 6];
         let start = Instant::now();
         for r in 0..replications {
             let output = simulate(&city, run_seed(city.seed, r), Recording::default());
@@ -40,20 +40,23 @@ fn main() {
                 m("mandated"),
                 m("scaled_up") / m("innovations").max(1.0),
                 m("innovations_in_use"),
+                m("ties"),
             ]) {
                 *sum += value;
             }
         }
         let seconds = start.elapsed().as_secs_f64() / f64::from(replications);
-        let [innovations, adoptions, mandated, share, in_use] = sums.map(|s| s / f64::from(replications));
+        let [innovations, adoptions, mandated, share, in_use, ties] =
+            sums.map(|s| s / f64::from(replications));
         let per = |x: f64| x / n as f64;
         println!(
-            "| {n} | {} | {replications} | {:.3} | {:.3} | {:.3} | {share:.3} | {:.3} | {seconds:.3} |",
+            "| {n} | {} | {replications} | {:.3} | {:.3} | {:.3} | {share:.3} | {:.3} | {:.1} | {seconds:.3} |",
             city.venues.len(),
             per(innovations),
             per(adoptions),
             per(mandated),
-            per(in_use)
+            per(in_use),
+            per(ties)
         );
     }
 }
