@@ -85,27 +85,45 @@ pub(crate) fn point_zero(table: Table, dir: &Path) -> Result<(TableReader, Vec<R
 /// A mean line and its (x, low, high) band.
 type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 
+/// The rows of each run of a series table, in order of run id, each run's in order of step: found
+/// once for every line drawn from the table.
+fn rows_by_run(table: &TableReader, rows: &[Row]) -> Result<Vec<Vec<(u64, usize)>>> {
+    let (run, step) = (table.column("run_id")?, table.column("step")?);
+    let mut runs: BTreeMap<u64, Vec<(u64, usize)>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        runs.entry(table.get(r, run)?).or_default().push((table.get(r, step)?, i));
+    }
+    let mut runs: Vec<Vec<(u64, usize)>> = runs.into_values().collect();
+    for recorded in &mut runs {
+        recorded.sort_by_key(|&(t, _)| t);
+    }
+    Ok(runs)
+}
+
 /// Mean and 95 % band over runs of a series.csv metric, by step, at the steps the longest run
 /// recorded. A run that stopped earlier (one run until stable) stays in its final state, so it counts
 /// with its last value after its end: the lines run to the end of the longest run, each step a mean
 /// over every run. A run without a value at a step (trust within sectors before two organisations of
 /// one sector have met) is left out of that step. A missing column is an error: the charts name the
 /// metrics of this version of olika.
-fn series_band(table: &TableReader, rows: &[Row], keys: &[(u64, u64)], metric: &str) -> Result<Option<Band>> {
+fn series_band(
+    table: &TableReader,
+    rows: &[Row],
+    by_run: &[Vec<(u64, usize)>],
+    metric: &str,
+) -> Result<Option<Band>> {
     let k = table.column(metric)?;
-    let mut runs: BTreeMap<u64, Vec<(u64, Option<f64>)>> = BTreeMap::new();
-    for (r, &(run, step)) in rows.iter().zip(keys) {
-        runs.entry(run).or_default().push((step, table.get(r, k)?));
-    }
-    for recorded in runs.values_mut() {
-        recorded.sort_by_key(|&(t, _)| t);
-    }
-    let Some(longest) = runs.values().max_by_key(|r| r.last().map(|&(t, _)| t)) else { return Ok(None) };
+    let runs: Vec<Vec<(u64, Option<f64>)>> = by_run
+        .iter()
+        .map(|recorded| recorded.iter().map(|&(t, i)| Ok((t, table.get(&rows[i], k)?))).collect())
+        .collect::<Result<_>>()?;
+    // The last of the longest runs, as the runs are in order of id.
+    let Some(longest) = runs.iter().max_by_key(|r| r.last().map(|&(t, _)| t)) else { return Ok(None) };
     let mut points = Vec::new();
     let mut band = Vec::new();
     for &(t, _) in longest {
         let values: Vec<f64> = runs
-            .values()
+            .iter()
             .filter_map(|recorded| match recorded.binary_search_by_key(&t, |&(s, _)| s) {
                 Ok(i) => recorded[i].1,
                 Err(i) if i == recorded.len() => recorded.last().and_then(|&(_, v)| v),
@@ -140,10 +158,7 @@ type TimeChart =
 
 fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
     let (table, rows) = point_zero(Table::Series, dir)?;
-    // Each row's (run, step), read once for all the lines.
-    let (run, step) = (table.column("run_id")?, table.column("step")?);
-    let keys: Vec<(u64, u64)> =
-        rows.iter().map(|r| Ok((table.get(r, run)?, table.get(r, step)?))).collect::<Result<_>>()?;
+    let by_run = rows_by_run(&table, &rows)?;
     // A step of the model is a month; a classic run until stable counts bare steps (Axelrod's
     // events per resident), and its lines carry each stopped run at its final state.
     let until_stable = resolved_scenario(manifest)
@@ -152,13 +167,6 @@ fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
     let step = if until_stable { "step" } else { "step (month)" };
     let stopped =
         if until_stable { " Runs that stopped when stable count with their final state." } else { "" };
-    let line = |metric: &str, name: &str, color| -> Result<Option<Line>> {
-        // A quantity with no value at any step (trust within sectors where no two organisations
-        // of one sector ever met) draws no line and names none in the legend.
-        Ok(series_band(&table, &rows, &keys, metric)?
-            .filter(|(points, _)| !points.is_empty())
-            .map(|(points, band)| Line { name: name.into(), color, points, band: Some(band) }))
-    };
     let mut charts = Vec::new();
     let specs: [TimeChart; 6] = [
         ("time_innovations", "Innovations so far", "innovations", "Cumulative innovations over the run: mean over replications with its 95 % confidence band.", &[("innovations", "innovations")]),
@@ -168,20 +176,39 @@ fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
         ("time_adoptions", "Adoptions of innovations", "adoptions", "Cumulative adoptions of innovations by organisations other than their creators.", &[("adoptions", "adoptions")]),
         ("time_scaled_up", "Innovations scaled up by the public sector", "innovations", "Cumulative innovations scaled up: mandated to public organisations (diffusion.scale_up_reach) after a public organisation adopted them.", &[("scaled_up", "scaled up")]),
     ];
+    // Every band of every chart, computed in parallel: reading them is most of drawing a run's
+    // charts.
+    let teams: Vec<String> = COMPOSITIONS.iter().map(|c| format!("innovations_{c}")).collect();
+    let metrics: Vec<&str> =
+        specs.iter().flat_map(|s| s.4.iter().map(|m| m.0)).chain(teams.iter().map(String::as_str)).collect();
+    let mut bands: BTreeMap<&str, Option<Band>> = {
+        use rayon::prelude::*;
+        let bands: Vec<Result<Option<Band>>> =
+            metrics.par_iter().map(|m| series_band(&table, &rows, &by_run, m)).collect();
+        metrics.iter().copied().zip(bands.into_iter().collect::<Result<Vec<_>>>()?).collect()
+    };
+    let mut band = |metric: &str| bands.get_mut(metric).and_then(Option::take);
     for (file, title, y, caption, metrics) in specs {
-        let metrics: Vec<(&str, &str)> = metrics.to_vec();
-        let mut lines: Vec<Line> = Vec::new();
-        for (k, (m, name)) in metrics.iter().enumerate() {
-            lines.extend(line(m, name, style::series(k))?);
-        }
+        // A quantity with no value at any step (trust within sectors where no two organisations
+        // of one sector ever met) draws no line and names none in the legend.
+        let lines: Vec<Line> = metrics
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &(m, name))| {
+                band(m).filter(|(points, _)| !points.is_empty()).map(|(points, band)| Line {
+                    name: name.into(),
+                    color: style::series(k),
+                    points,
+                    band: Some(band),
+                })
+            })
+            .collect();
         charts.extend(lines_chart(file, title, [step, y], &format!("{caption}{stopped}"), lines));
     }
     let mut layers: Vec<Line> = Vec::new();
-    for c in COMPOSITIONS {
+    for (c, metric) in COMPOSITIONS.iter().zip(&teams) {
         // A team that never innovated in any run would only crowd the legend.
-        if let Some((points, _)) = series_band(&table, &rows, &keys, &format!("innovations_{c}"))?
-            .filter(|(points, _)| points.iter().any(|&(_, y)| y > 0.0))
-        {
+        if let Some((points, _)) = band(metric).filter(|(points, _)| points.iter().any(|&(_, y)| y > 0.0)) {
             layers
                 .push(Line { name: c.replace('_', "–"), color: style::composition(c), points, band: None });
         }
