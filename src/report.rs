@@ -11,7 +11,7 @@ use crate::observe::{self, words, HEADLINE};
 use crate::output::format::{cost_metric_unit, human, interval, metric_unit, p_value};
 use crate::output::network::escape;
 use crate::output::{compare, optimize, summary, venues, Command, Manifest};
-use crate::plot::{Chart, Charts};
+use crate::plot::Charts;
 
 /// The model's ODD description, embedded in every report.
 const MODEL: &str = include_str!("../docs/model.md");
@@ -26,8 +26,9 @@ th:first-child,td:first-child{text-align:left}th{background:#f2f2f2}figure{margi
 figcaption{font-size:.95em;color:#555}.note{background:#fff8e1;border-left:4px solid #E69F00;padding:.5em 1em}\
 .lead{font-size:1.1em}.sector-public{color:#0072B2}.sector-private{color:#E69F00}.sector-civil{color:#009E73}code{background:#f4f4f4;padding:0 .2em}";
 
-/// Writes `report.html` into a results folder, from its files and its charts.
-pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
+/// Writes `report.html` into a results folder, from its files and its charts (`svgs`: each
+/// chart drawn as SVG, in order, as `Charts::save` returns them).
+pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
     let manifest = Manifest::read(dir)?;
     let scenarios: Vec<toml::Table> =
         manifest.resolved_scenario.split("\n---\n").filter_map(|t| toml::from_str(t).ok()).collect();
@@ -54,7 +55,7 @@ pub fn write(dir: &Path, charts: &Charts) -> Result<PathBuf> {
     question(&mut html, &scenarios);
     scenario_section(&mut html, &manifest, &scenarios);
     results(&mut html, dir, &manifest)?;
-    chart_section(&mut html, charts)?;
+    chart_section(&mut html, charts, svgs)?;
     replay_section(&mut html, dir)?;
     venues(&mut html, dir, &manifest)?;
     method(&mut html, &manifest);
@@ -408,7 +409,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     Ok(())
 }
 
-fn chart_section(html: &mut String, charts: &Charts) -> Result<()> {
+fn chart_section(html: &mut String, charts: &Charts, svgs: &[String]) -> Result<()> {
     html.push_str("<h2 id=\"charts\">Charts</h2>\n");
     for note in &charts.notes {
         let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(note));
@@ -416,13 +417,7 @@ fn chart_section(html: &mut String, charts: &Charts) -> Result<()> {
     if charts.charts.is_empty() && charts.notes.is_empty() {
         html.push_str("<p class=\"note\">No charts for this folder.</p>\n");
     }
-    // Drawn in parallel, placed in order.
-    let drawn: Vec<Result<String>> = {
-        use rayon::prelude::*;
-        charts.charts.par_iter().map(Chart::svg).collect()
-    };
-    for (chart, svg) in charts.charts.iter().zip(drawn) {
-        let svg = svg?;
+    for (chart, svg) in charts.charts.iter().zip(svgs) {
         // Inline SVG needs no namespace declaration in HTML; dropping it keeps the page free of URLs.
         let svg = svg
             .replace(" xmlns=\"http://www.w3.org/2000/svg\"", "")

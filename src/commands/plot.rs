@@ -9,10 +9,8 @@ use crate::plot::Format;
 /// the files written.
 pub fn plot(dir: &Path, format: Option<Format>) -> Result<Vec<PathBuf>> {
     let charts = crate::plot::build(dir)?;
-    let mut written = match format {
-        Some(format) => charts.save(dir, format)?,
-        None => Vec::new(),
-    };
-    written.push(crate::report::write(dir, &charts)?);
+    let drawn = charts.save(dir, format)?;
+    let mut written = drawn.files;
+    written.push(crate::report::write(dir, &charts, &drawn.svgs)?);
     Ok(written)
 }

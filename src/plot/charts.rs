@@ -174,29 +174,27 @@ impl Chart {
         }
     }
 
-    /// Writes the chart as PNG and/or SVG into `dir`; returns the files written.
-    pub fn save(&self, dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
+    /// Draws the chart once as SVG text (which the report embeds) and writes its files into
+    /// `dir` as `format` asks (none for `None`); returns the files written and the SVG text.
+    pub fn save(&self, dir: &Path, format: Option<Format>) -> Result<(Vec<PathBuf>, String)> {
         let mut written = Vec::new();
-        let fail = |path: &Path, e: String| Error::Run(format!("cannot draw {}: {e}", path.display()));
-        if format != Format::Svg {
+        let svg = self.svg()?;
+        if matches!(format, Some(Format::Png | Format::Both)) {
             let path = dir.join(format!("{}.png", self.file));
+            let fail = |e: String| Error::Run(format!("cannot draw {}: {e}", path.display()));
             {
                 let root = BitMapBackend::new(&path, self.size()).into_drawing_area();
-                self.draw(&root).map_err(|e| fail(&path, e))?;
-                root.present().map_err(|e| fail(&path, e.to_string()))?;
+                self.draw(&root).map_err(fail)?;
+                root.present().map_err(|e| fail(e.to_string()))?;
             }
             written.push(path);
         }
-        if format != Format::Png {
+        if matches!(format, Some(Format::Svg | Format::Both)) {
             let path = dir.join(format!("{}.svg", self.file));
-            {
-                let root = SVGBackend::new(&path, self.size()).into_drawing_area();
-                self.draw(&root).map_err(|e| fail(&path, e))?;
-                root.present().map_err(|e| fail(&path, e.to_string()))?;
-            }
+            std::fs::write(&path, &svg).map_err(|e| Error::io(&path, e))?;
             written.push(path);
         }
-        Ok(written)
+        Ok((written, svg))
     }
 
     /// The chart as an SVG document in memory (for the report).

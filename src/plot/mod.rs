@@ -27,18 +27,30 @@ pub struct Charts {
     pub notes: Vec<String>,
 }
 
+/// The charts drawn: the files written, and each chart's SVG text, in order, for the report.
+pub struct Drawn {
+    /// The chart files written.
+    pub files: Vec<PathBuf>,
+    /// Each chart as SVG text, in the order of `Charts::charts`.
+    pub svgs: Vec<String>,
+}
+
 impl Charts {
-    /// Writes every chart into `dir` as `format`; returns the files written.
+    /// Draws every chart, writing its files into `dir` as `format` asks (none for `None`).
     /// Charts are drawn in parallel (each into files of its own, so the bytes do not depend on
-    /// the threads): drawing them is most of what a command does once its runs are done.
-    pub fn save(&self, dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
+    /// the threads), each once: drawing them is most of what a command does once its runs are
+    /// done.
+    pub fn save(&self, dir: &Path, format: Option<Format>) -> Result<Drawn> {
         use rayon::prelude::*;
-        let drawn: Vec<Result<Vec<PathBuf>>> = self.charts.par_iter().map(|c| c.save(dir, format)).collect();
-        let mut written = Vec::new();
-        for files in drawn {
-            written.extend(files?);
+        let drawn: Vec<Result<(Vec<PathBuf>, String)>> =
+            self.charts.par_iter().map(|c| c.save(dir, format)).collect();
+        let mut out = Drawn { files: Vec::new(), svgs: Vec::new() };
+        for chart in drawn {
+            let (files, svg) = chart?;
+            out.files.extend(files);
+            out.svgs.push(svg);
         }
-        Ok(written)
+        Ok(out)
     }
 }
 
