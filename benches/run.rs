@@ -4,8 +4,8 @@
 //! agent-steps.
 //!
 //! Diffusion costs O(organisations + ties + alive innovations) per step (MODEL.md §4: one adoption
-//! decision per organisation, markets drawn once per pair), so `scaled` runs the full model up to
-//! 9 600 organisations; `scaled_without_diffusion` (p = q = 0) takes the rest of the model to 10⁵.
+//! decision per organisation, markets drawn once per pair), so `scaled` runs the full model, as
+//! `scaled_without_diffusion` (p = q = 0) the rest of it, from 10³ to 10⁵ organisations.
 //! `cargo bench --bench scale` prints the scale study of docs/validation.md.
 //!
 //! cargo bench --bench run                 # everything
@@ -58,7 +58,7 @@ fn axelrod(c: &mut Criterion) {
 
 fn scaled_cities(c: &mut Criterion) {
     for (name, diffusion, sizes) in [
-        ("scaled", true, &[1_200usize, 9_600][..]),
+        ("scaled", true, &[1_200usize, 9_600, 100_050][..]),
         ("scaled_without_diffusion", false, &[1_050, 9_600, 100_050]),
     ] {
         scaled_group(c, name, diffusion, sizes);
