@@ -45,13 +45,11 @@ impl World {
         let id = match self.ties.find(a, b) {
             Some(id) => id,
             None => {
-                let trust = if self.agents.sector[a as usize] == self.agents.sector[b as usize] {
-                    self.scenario.trust.prior_within
-                } else {
-                    self.scenario.trust.prior_across
-                };
+                let same = self.agents.sector[a as usize] == self.agents.sector[b as usize];
+                let trust =
+                    if same { self.scenario.trust.prior_within } else { self.scenario.trust.prior_across };
                 self.origin_stats(origin).ties_begun += 1;
-                self.ties.insert(Tie::new(a, b, trust, origin, self.t))
+                self.ties.insert(Tie::new(a, b, same, trust, origin, self.t))
             }
         };
         self.interact(id, facilitation);
@@ -203,7 +201,7 @@ mod tests {
     #[test]
     fn informal_partnerships_formalise_at_the_threshold() {
         let mut w = pair(0.0);
-        let id = w.ties.insert(Tie::new(0, 1, 0.45, Origin::Direct, 1));
+        let id = w.ties.insert(Tie::new(0, 1, false, 0.45, Origin::Direct, 1));
         // 0.45 + 0.2 · 0.55 = 0.56 ≥ trust.partner, and nobody asks "may we?": informal.
         w.interact(id, 0.0);
         assert_eq!(w.ties.get(id).status, Status::Informal);
@@ -218,7 +216,7 @@ mod tests {
     #[test]
     fn permission_culture_waits_for_the_contract() {
         let mut w = pair(1.0);
-        let id = w.ties.insert(Tie::new(0, 1, 0.45, Origin::Direct, 1));
+        let id = w.ties.insert(Tie::new(0, 1, false, 0.45, Origin::Direct, 1));
         w.interact(id, 0.0);
         assert_eq!(w.ties.get(id).status, Status::Acquaintance, "r = 1 never passes the permission check");
         w.ties.get_mut(id).trust = 0.76;

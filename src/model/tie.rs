@@ -105,6 +105,8 @@ pub struct Tie {
     pub b: u32,
     /// Trust τ, in [0, 1].
     pub trust: f64,
+    /// Whether both ends are of one sector (kept: observation sorts every tie by it every step).
+    pub same_sector: bool,
     /// Acquaintance or partnership: a tie becomes a partnership and ceases to be one through
     /// [`Ties::begin_partnership`] and [`Ties::end_partnership`], which keep its state.
     pub status: Status,
@@ -140,12 +142,14 @@ pub struct Work {
 }
 
 impl Tie {
-    /// A new acquaintance that began at `origin` in step `t`.
-    pub fn new(a: u32, b: u32, trust: f64, origin: Origin, t: u32) -> Self {
+    /// A new acquaintance that began at `origin` in step `t`, between organisations of one sector
+    /// or not (`same_sector`).
+    pub fn new(a: u32, b: u32, same_sector: bool, trust: f64, origin: Origin, t: u32) -> Self {
         Tie {
             a,
             b,
             trust,
+            same_sector,
             status: Status::Acquaintance,
             origin,
             last: t,
@@ -367,7 +371,7 @@ mod tests {
     use super::*;
 
     fn tie(a: u32, b: u32) -> Tie {
-        Tie::new(a, b, 0.1, Origin::Direct, 0)
+        Tie::new(a, b, false, 0.1, Origin::Direct, 0)
     }
 
     #[test]

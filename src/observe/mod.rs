@@ -134,7 +134,6 @@ impl Observer {
     /// The metrics of the world now.
     pub fn measure(&mut self, world: &World) -> StepMetrics {
         let tallies = world.tallies();
-        let agents = world.agents();
         let knowledge = world.knowledge();
         let mut within = Mean::default();
         let mut across = Mean::default();
@@ -142,7 +141,7 @@ impl Observer {
         let mut cross = Mean::default();
         let (mut informal, mut formal) = (0u64, 0u64);
         for tie in world.ties().iter() {
-            let same = agents.sector[tie.a as usize] == agents.sector[tie.b as usize];
+            let same = tie.same_sector;
             if same { &mut within } else { &mut across }.add(tie.trust);
             match tie.status {
                 Status::Informal => informal += 1,

@@ -52,11 +52,14 @@ fn match_across_sectors(world: &mut World, people: &[u32], pairs: &mut Vec<(u32,
         }
     }
     candidates.shuffle(&mut world.rng);
-    // A stable sort by complementarity, done in place: the shuffled place breaks ties.
+    // A stable sort by complementarity, highest first, done in place: the shuffled place breaks
+    // ties. C ≥ 0, whose bits order as its values, so one integer key says both.
     for (place, c) in candidates.iter_mut().enumerate() {
         c.3 = place as u32;
     }
-    candidates.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.3.cmp(&y.3)));
+    let key = |c: &(f64, u32, u32, u32)| (u128::from(!c.0.to_bits()) << 32) | u128::from(c.3);
+    debug_assert!(candidates.iter().all(|c| c.0 >= 0.0 && c.0.is_sign_positive()));
+    candidates.sort_unstable_by_key(key);
     world.stamp += 1;
     let stamp = world.stamp;
     pairs.clear();

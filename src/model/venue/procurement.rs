@@ -60,7 +60,8 @@ impl Meeting for Procurement {
                 None => {
                     world.venues[v].stats.ties_begun += 1;
                     let trust = world.scenario.trust.prior_across;
-                    world.ties.insert(Tie::new(buyer, supplier, trust, Origin::Venue(v as u16), world.t))
+                    let same = world.agents.sector[buyer as usize] == world.agents.sector[supplier as usize];
+                    world.ties.insert(Tie::new(buyer, supplier, same, trust, Origin::Venue(v as u16), world.t))
                 }
             };
             let tie = world.ties.get_mut(id);
