@@ -57,7 +57,7 @@ pub enum Command {
     Analyze {
         /// The sweep's results folder
         dir: PathBuf,
-        /// A metric of runs.csv to analyse (repeatable; default: the scenario's headline metrics)
+        /// A metric of runs.csv to add to the analysis (repeatable; default: the scenario's headline metrics)
         #[arg(long = "metric", value_name = "METRIC")]
         metrics: Vec<String>,
     },

@@ -159,7 +159,9 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Analyze { dir, metrics } => {
             let file = commands::analyze::analyze(&dir, &metrics)?;
-            commands::plot::plot(&dir, None)?;
+            // The folder's charts and report drawn again, as `olika plot` would: a chart for
+            // every metric of the analysis.
+            commands::plot::plot(&dir, Some(olika::plot::Format::Both))?;
             println!("sensitivity indices in {}", file.display());
         }
         Command::Check { scenario, overrides } => {

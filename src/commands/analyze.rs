@@ -9,8 +9,9 @@ use crate::experiment::sensitivity;
 use crate::output::{self, Command, Manifest, Table};
 use crate::scenario::sweep::SweepSpec;
 
-/// Writes `sensitivity.csv` into a finished sweep's folder for `metrics` (its headline metrics
-/// when empty); returns the file.
+/// Writes `sensitivity.csv` into a finished sweep's folder for the metrics it already has and
+/// `metrics` (its headline metrics when empty): `--metric` adds to the analysis, so that every
+/// chart of the folder stays true to the file; returns the file.
 pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
     let manifest = Manifest::read(dir)?;
     let at = |key: &str, message: String| {
@@ -59,11 +60,19 @@ pub(super) fn write_if_any(dir: &Path) -> Result<()> {
 
 fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) -> Result<()> {
     let own = manifest.headline();
-    let chosen: Vec<&str> = if metrics.is_empty() {
+    let asked: Vec<&str> = if metrics.is_empty() {
         crate::observe::headline(&own)
     } else {
         metrics.iter().map(String::as_str).collect()
     };
+    // The metrics already analysed first, in their order, then those asked for.
+    let before = output::sensitivity::read(dir)?.unwrap_or_default();
+    let mut chosen: Vec<&str> = Vec::new();
+    for metric in before.iter().map(|r| r.metric.as_str()).chain(asked) {
+        if !chosen.contains(&metric) {
+            chosen.push(metric);
+        }
+    }
     // Each parameter's value at every point, as the design made it (a list's values by their
     // place in it).
     let mut x: Vec<Vec<f64>> = vec![Vec::new(); spec.parameters.len()];

@@ -68,11 +68,19 @@ fn a_sobol_sweep_writes_its_indices_the_same_whatever_the_threads_or_shards() {
     fs::remove_file(tmp.path().join("merged/sensitivity.csv")).unwrap();
     olika(tmp.path()).args(["analyze", "merged"]).assert().success();
     assert_eq!(indices, lines(&tmp.path().join("merged/sensitivity.csv")));
-    // Any metric, on request.
+    // Any metric, on request, added to those the folder has: their rows and charts stay.
     olika(tmp.path()).args(["analyze", "one", "--metric", "partnerships_begun"]).assert().success();
     let asked = lines(&tmp.path().join("one/sensitivity.csv"));
-    assert!(asked[1..].iter().all(|l| l.starts_with("partnerships_begun,")), "{asked:?}");
-    assert_eq!(asked.len(), 1 + 3 * 2 + 1);
+    assert_eq!(asked[..indices.len()], indices[..], "the headline metrics' rows stay as they were");
+    let added = &asked[indices.len()..];
+    assert!(added.iter().all(|l| l.starts_with("partnerships_begun,")), "{asked:?}");
+    assert_eq!(added.len(), 3 * 2 + 1);
+    for metric in ["innovations", "partnerships_begun"] {
+        assert!(tmp.path().join(format!("one/sensitivity_{metric}.png")).exists(), "{metric}");
+    }
+    // Asking again changes nothing.
+    olika(tmp.path()).args(["analyze", "one", "--metric", "partnerships_begun"]).assert().success();
+    assert_eq!(asked, lines(&tmp.path().join("one/sensitivity.csv")));
 }
 
 #[test]
