@@ -962,11 +962,17 @@ pub fn dominance(points: &[(Estimate, Estimate)]) -> Vec<Dominance> {
 /// An axis label: whole numbers without decimals ("250", not "250.0"), others with at most three,
 /// trailing zeros dropped.
 pub(crate) fn tick(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 * v.abs().max(1.0) {
+    let text = if (v - v.round()).abs() < 1e-9 * v.abs().max(1.0) {
         format!("{:.0}", v.round())
     } else {
         let text = format!("{v:.3}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    // A tick a rounding error below zero is zero, not "-0".
+    if text == "-0" {
+        "0".into()
+    } else {
+        text
     }
 }
 
@@ -1030,6 +1036,8 @@ mod tests {
     #[test]
     fn numbers_are_written_as_a_reader_wants_them() {
         assert_eq!((tick(250.0), tick(0.25), tick(1.0 / 3.0)), ("250".into(), "0.25".into(), "0.333".into()));
+        // A tick a rounding error below zero (plotters' steps from a negative start) is "0".
+        assert_eq!((tick(-1e-17), tick(-0.0001)), ("0".into(), "0".into()));
         assert_eq!(
             (figure(1280.4), figure(46.512), figure(0.7312), figure(5.0)),
             ("1280".into(), "46.5".into(), "0.73".into(), "5".into())

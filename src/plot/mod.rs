@@ -544,7 +544,7 @@ fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
                 x_label: "partial rank correlation coefficient".into(),
                 y_label: "parameter".into(),
                 caption: format!(
-                    "{} {} {label} most (PRCC {:.2}){}. Partial rank correlation of each parameter with the metric, the others held apart, with Fisher's 95 % interval; a linear regression on the parameters explains {:.0} % of the variance (R²), so {}.{noise_words}",
+                    "{} {} {label} most (PRCC {:.2}){}. Partial rank correlation of each parameter with the metric, controlling for the others, with Fisher's 95 % interval; a linear regression on the parameters explains {:.0} % of the variance (R²), so {}.{noise_words}",
                     capital(&short_path(&ranked[0].parameter)),
                     direction(ranked[0]),
                     ranked[0].estimate,
@@ -562,15 +562,16 @@ fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
             // The least important at the bottom; each parameter's total above its first order.
             for t in ranked.iter().rev() {
                 for (index, color, words) in
-                    [("S1", style::series(1), "alone"), ("ST", style::series(0), "in all")]
+                    [("S1", style::series(1), "first order"), ("ST", style::series(0), "total")]
                 {
                     if let Some(r) = own.iter().find(|r| r.parameter == t.parameter && r.index == index) {
-                        dots.push(dot(r, format!("{} ({words})", short_path(&r.parameter)), color));
+                        dots.push(dot(r, format!("{}, {words}", short_path(&r.parameter)), color));
                     }
                 }
             }
             // What the parameters explain alone, together: Σ S1; the rest of the variance is
-            // interaction (Saltelli et al. 2008, §4.1).
+            // interaction (Saltelli et al. 2008, §4.1), and here also the noise the replications
+            // leave in the point means and the estimators' own error.
             let alone: f64 = of("S1").iter().map(|r| r.estimate).sum::<f64>().clamp(0.0, 1.0);
             charts.push(Chart {
                 file: format!("sensitivity_{metric}"),
@@ -578,7 +579,7 @@ fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
                 x_label: "share of the variance".into(),
                 y_label: "parameter".into(),
                 caption: format!(
-                    "{} drives {label} most (total index {:.2}){}; the parameters alone explain {:.0} % of its variance together, the other {:.0} % is interaction. First order (alone) and total (with every interaction) indices, with 95 % bootstrap intervals.{noise_words}",
+                    "{} ranks first for {label} (total index {:.2}){}; where two intervals overlap, so may the ranks. The parameters alone (first-order indices, summed) explain {:.0} % of its variance; the other {:.0} % is interaction, replication noise and estimation error. First-order (alone) and total (with every interaction) indices, with 95 % bootstrap intervals.{noise_words}",
                     capital(&short_path(&ranked[0].parameter)),
                     ranked[0].estimate,
                     ranked.get(1).map_or(String::new(), |r| format!(", then {} ({:.2})", short_path(&r.parameter), r.estimate)),
@@ -656,7 +657,7 @@ fn scatter_panels(
         x_label: String::new(),
         y_label: crate::observe::words::label_in(metric, &manifest.cost_unit()),
         caption: format!(
-            "Each dot is one of the {points} points: its mean {label} over its replications, against each parameter's value. The parameters vary together, so a cloud's slope is that parameter's effect and its spread the others'; above each panel the partial rank correlation (PRCC).{}",
+            "Each dot is one of the {points} points: its mean {label} over its replications, against each parameter's value. Every parameter varies at each point, independently of the others, so a cloud's trend shows that parameter's effect averaged over the rest and its spread mostly the others' effects; above each panel the partial rank correlation (PRCC).{}",
             if named.is_empty() { String::new() } else { format!(" Left out, its values being names rather than numbers: {}.", named.join(", ")) }
         ),
         kind: Kind::Panels { panels },

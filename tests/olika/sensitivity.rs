@@ -53,7 +53,7 @@ fn a_sobol_sweep_writes_its_indices_the_same_whatever_the_threads_or_shards() {
     let report = fs::read_to_string(tmp.path().join("one/report.html")).unwrap();
     assert!(
         report.contains("What drives innovations per run: Sobol")
-            && report.contains("drives innovations per run most")
+            && report.contains("ranks first for innovations per run")
     );
     // Shards merged give the same indices, and `olika analyze` of the merged folder too.
     for i in 0..2 {
