@@ -14,7 +14,7 @@ pub use charts::{Chart, Estimate, Format, Kind, Line, Panel};
 
 use crate::error::Result;
 use crate::experiment::sensitivity::IndexRow;
-use crate::experiment::stats::summarize;
+use crate::experiment::stats::Accumulator;
 use crate::model::COMPOSITIONS;
 use crate::output::read::{Row, TableReader};
 use crate::output::{compare, optimize, sensitivity, summary, venues, Command, Manifest, Table};
@@ -97,59 +97,98 @@ pub(crate) fn point_zero(table: Table, dir: &Path) -> Result<(TableReader, Vec<R
 /// A mean line and its (x, low, high) band.
 type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 
-/// The rows of each run of a series table, in order of run id, each run's in order of step: found
-/// once for every line drawn from the table.
-fn rows_by_run(table: &TableReader, rows: &[Row]) -> Result<Vec<Vec<(u64, usize)>>> {
-    let (run, step) = (table.column("run_id")?, table.column("step")?);
-    let mut runs: BTreeMap<u64, Vec<(u64, usize)>> = BTreeMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        runs.entry(table.get(r, run)?).or_default().push((table.get(r, step)?, i));
+/// Hands each run's rows of point 0 of series.csv to `f` in turn, as (step, values of `columns`) in
+/// order of step. The table holds each run's rows together, runs in increasing order of id (as olika
+/// writes and merges it), so one run is in memory at a time, however many runs the folder holds.
+fn each_run(dir: &Path, columns: &[&str], mut f: impl FnMut(&[(u64, Vec<Option<f64>>)])) -> Result<()> {
+    let mut table = Table::Series.open(dir)?;
+    let (point, run, step) = (table.column("point")?, table.column("run_id")?, table.column("step")?);
+    let columns: Vec<usize> = columns.iter().map(|c| table.column(c)).collect::<Result<_>>()?;
+    let mut rows: Vec<(u64, Vec<Option<f64>>)> = Vec::new();
+    let mut current = None;
+    let mut row = Row::default();
+    while table.read(&mut row)? {
+        if table.get::<u32>(&row, point)? != 0 {
+            continue;
+        }
+        let id: u64 = table.get(&row, run)?;
+        if current != Some(id) {
+            if current.is_some_and(|c| id < c) {
+                return Err(table.error_at(
+                    &row,
+                    run,
+                    "series.csv is not in order of run: write it with olika (run, sweep or merge)",
+                ));
+            }
+            rows.sort_by_key(|r| r.0);
+            if !rows.is_empty() {
+                f(&rows);
+            }
+            rows.clear();
+            current = Some(id);
+        }
+        let values = columns.iter().map(|&k| table.get(&row, k)).collect::<Result<_>>()?;
+        rows.push((table.get(&row, step)?, values));
     }
-    let mut runs: Vec<Vec<(u64, usize)>> = runs.into_values().collect();
-    for recorded in &mut runs {
-        recorded.sort_by_key(|&(t, _)| t);
+    rows.sort_by_key(|r| r.0);
+    if !rows.is_empty() {
+        f(&rows);
     }
-    Ok(runs)
+    Ok(())
 }
 
-/// Mean and 95 % band over runs of a series.csv metric, by step, at the steps the longest run
+/// Mean and 95 % band over runs of each series.csv metric, by step, at the steps the longest run
 /// recorded. A run that stopped earlier (one run until stable) stays in its final state, so it counts
 /// with its last value after its end: the lines run to the end of the longest run, each step a mean
 /// over every run. A run without a value at a step (trust within sectors before two organisations of
 /// one sector have met) is left out of that step. A missing column is an error: the charts name the
 /// metrics of this version of olika.
-fn series_band(
-    table: &TableReader,
-    rows: &[Row],
-    by_run: &[Vec<(u64, usize)>],
-    metric: &str,
-) -> Result<Option<Band>> {
-    let k = table.column(metric)?;
-    let runs: Vec<Vec<(u64, Option<f64>)>> = by_run
+///
+/// Two passes over the table, one run at a time: the first finds the longest run's steps, the
+/// second adds each run's values to one accumulator per metric and step, runs in order of id —
+/// memory bounded by the length of a run, not by the number of runs.
+fn series_bands(dir: &Path, metrics: &[&str]) -> Result<Vec<Option<Band>>> {
+    // The last of the longest runs, as the runs come in order of id.
+    let (mut steps, mut last) = (Vec::new(), None);
+    each_run(dir, &[], |rows| {
+        if rows.last().map(|r| r.0) >= last {
+            last = rows.last().map(|r| r.0);
+            steps = rows.iter().map(|r| r.0).collect();
+        }
+    })?;
+    let mut sums = vec![vec![Accumulator::default(); steps.len()]; metrics.len()];
+    each_run(dir, metrics, |rows| {
+        for (p, &t) in steps.iter().enumerate() {
+            let at = match rows.binary_search_by_key(&t, |r| r.0) {
+                Ok(i) => i,
+                Err(i) if i == rows.len() => i - 1,
+                Err(_) => continue,
+            };
+            for (sum, value) in sums.iter_mut().zip(&rows[at].1) {
+                if let Some(v) = value {
+                    sum[p].add(*v);
+                }
+            }
+        }
+    })?;
+    Ok(sums
         .iter()
-        .map(|recorded| recorded.iter().map(|&(t, i)| Ok((t, table.get(&rows[i], k)?))).collect())
-        .collect::<Result<_>>()?;
-    // The last of the longest runs, as the runs are in order of id.
-    let Some(longest) = runs.iter().max_by_key(|r| r.last().map(|&(t, _)| t)) else { return Ok(None) };
-    let mut points = Vec::new();
-    let mut band = Vec::new();
-    for &(t, _) in longest {
-        let values: Vec<f64> = runs
-            .iter()
-            .filter_map(|recorded| match recorded.binary_search_by_key(&t, |&(s, _)| s) {
-                Ok(i) => recorded[i].1,
-                Err(i) if i == recorded.len() => recorded.last().and_then(|&(_, v)| v),
-                Err(_) => None,
+        .map(|sum| {
+            (last.is_some()).then(|| {
+                let mut points = Vec::new();
+                let mut band = Vec::new();
+                for (&t, s) in steps.iter().zip(sum) {
+                    let s = s.summary();
+                    let Some(mean) = s.mean else { continue };
+                    points.push((t as f64, mean));
+                    // Every quantity these charts show is a count, a mean trust or a distance:
+                    // never below zero, so neither is its band.
+                    band.push((t as f64, s.ci_low.unwrap_or(mean).max(0.0), s.ci_high.unwrap_or(mean)));
+                }
+                (points, band)
             })
-            .collect();
-        let s = summarize(&values);
-        let Some(mean) = s.mean else { continue };
-        points.push((t as f64, mean));
-        // Every quantity these charts show is a count, a mean trust or a distance: never below
-        // zero, so neither is its band.
-        band.push((t as f64, s.ci_low.unwrap_or(mean).max(0.0), s.ci_high.unwrap_or(mean)));
-    }
-    Ok(Some((points, band)))
+        })
+        .collect())
 }
 
 fn lines_chart(file: &str, title: &str, axes: [&str; 2], caption: &str, lines: Vec<Line>) -> Option<Chart> {
@@ -169,8 +208,6 @@ type TimeChart =
     (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
 
 fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
-    let (table, rows) = point_zero(Table::Series, dir)?;
-    let by_run = rows_by_run(&table, &rows)?;
     // A step of the model is a month; a classic run until stable counts bare steps (Axelrod's
     // events per resident), and its lines carry each stopped run at its final state.
     let until_stable = resolved_scenario(manifest)
@@ -188,17 +225,12 @@ fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
         ("time_adoptions", "Adoptions of innovations", "adoptions", "Cumulative adoptions of innovations by organisations other than their creators.", &[("adoptions", "adoptions")]),
         ("time_scaled_up", "Innovations scaled up by the public sector", "innovations", "Cumulative innovations scaled up: mandated to public organisations (diffusion.scale_up_reach) after a public organisation adopted them.", &[("scaled_up", "scaled up")]),
     ];
-    // Every band of every chart, computed in parallel: reading them is most of drawing a run's
-    // charts.
+    // Every band of every chart, in two passes over the table.
     let teams: Vec<String> = COMPOSITIONS.iter().map(|c| format!("innovations_{c}")).collect();
     let metrics: Vec<&str> =
         specs.iter().flat_map(|s| s.4.iter().map(|m| m.0)).chain(teams.iter().map(String::as_str)).collect();
-    let mut bands: BTreeMap<&str, Option<Band>> = {
-        use rayon::prelude::*;
-        let bands: Vec<Result<Option<Band>>> =
-            metrics.par_iter().map(|m| series_band(&table, &rows, &by_run, m)).collect();
-        metrics.iter().copied().zip(bands.into_iter().collect::<Result<Vec<_>>>()?).collect()
-    };
+    let mut bands: BTreeMap<&str, Option<Band>> =
+        metrics.iter().copied().zip(series_bands(dir, &metrics)?).collect();
     let mut band = |metric: &str| bands.get_mut(metric).and_then(Option::take);
     for (file, title, y, caption, metrics) in specs {
         // A quantity with no value at any step (trust within sectors where no two organisations

@@ -129,6 +129,26 @@ fn plot_redraws_from_the_csv_files_and_formats_are_chosen() {
 }
 
 #[test]
+fn charts_read_series_one_run_at_a_time_and_refuse_a_table_out_of_run_order() {
+    let tmp = TempDir::new().unwrap();
+    olika(tmp.path())
+        .args(["run", "-q", "-o", "out", "--replications", "2", "--set", "steps=6", "--no-plots"])
+        .assert()
+        .success();
+    let path = tmp.path().join("out/series.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    let (head, rows) = text.split_once('\n').unwrap();
+    // Run 1's rows before run 0's: what olika never writes.
+    let (zero, one): (Vec<&str>, Vec<&str>) = rows.lines().partition(|l| l.starts_with("0,"));
+    assert!(!zero.is_empty() && !one.is_empty());
+    fs::write(&path, format!("{head}\n{}\n{}\n", one.join("\n"), zero.join("\n"))).unwrap();
+    let out = olika(tmp.path()).args(["plot", "out"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("series.csv") && stderr.contains("not in order of run"), "{stderr}");
+}
+
+#[test]
 fn user_strings_are_escaped_in_the_report() {
     let tmp = TempDir::new().unwrap();
     let path = tmp.path().join("evil.toml");
