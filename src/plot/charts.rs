@@ -502,7 +502,6 @@ impl Chart {
                 let ys = panels.iter().flat_map(|p| p.points.iter().map(|q| q.1));
                 let (y0, y1) = extent(ys).map_or((0.0, 1.0), |(y0, y1)| pad(y0, y1));
                 let (_, columns) = self.kind.grid();
-                let label = (style::FONT, 13).into_font().color(&INK);
                 for (k, (panel, cell)) in panels.iter().zip(area.split_evenly(self.kind.grid())).enumerate() {
                     let (x0, x1) = span(panel.points.iter().map(|p| p.0));
                     let margin = (x1 - x0) * 0.04;
@@ -513,19 +512,8 @@ impl Chart {
                         .y_label_area_size(if k % columns == 0 { 64 } else { 40 })
                         .build_cartesian_2d(x0 - margin..x1 + margin, y0..y1)
                         .map_err(e)?;
-                    chart
-                        .configure_mesh()
-                        .x_desc(&panel.name)
-                        .y_desc(if k % columns == 0 { self.y_label.as_str() } else { "" })
-                        .x_labels(4)
-                        .y_labels(5)
-                        .label_style(label.clone())
-                        .light_line_style(WHITE.mix(0.0))
-                        .bold_line_style(RGBColor(225, 225, 225))
-                        .x_label_formatter(&|v| tick(*v))
-                        .y_label_formatter(&|v| tick(*v))
-                        .draw()
-                        .map_err(e)?;
+                    let y_label = if k % columns == 0 { self.y_label.as_str() } else { "" };
+                    mesh(&mut chart, [&panel.name, y_label], 13, Some((4, 5)))?;
                     // Translucent dots: where many points pile up the cloud darkens.
                     let dot = style::series(0).mix(0.45).filled();
                     chart
@@ -632,6 +620,29 @@ impl Chart {
         }
         Ok(())
     }
+}
+
+/// Draws the mesh every chart with numbers on both axes shares: the axes' labels, numbers as
+/// `tick` writes them in `size` px, light grey lines at the ticks (`ticks`: how many along x and y,
+/// else plotters' own choice).
+fn mesh<DB: DrawingBackend>(
+    chart: &mut NumericChart<'_, DB>,
+    [x_label, y_label]: [&str; 2],
+    size: u32,
+    ticks: Option<(usize, usize)>,
+) -> std::result::Result<(), String> {
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(x_label)
+        .y_desc(y_label)
+        .label_style((style::FONT, size).into_font().color(&INK))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(RGBColor(225, 225, 225))
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v));
+    if let Some((x, y)) = ticks {
+        mesh.x_labels(x).y_labels(y);
+    }
+    mesh.draw().map_err(|e| e.to_string())
 }
 
 type NumericChart<'a, DB> = ChartContext<
@@ -774,17 +785,7 @@ impl Chart {
     ) -> std::result::Result<NumericChart<'a, DB>, String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         let mut chart = self.frame(root, 72).build_cartesian_2d(x, y).map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .label_style((style::FONT, 15).into_font().color(&INK))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(RGBColor(225, 225, 225))
-            .x_label_formatter(&|v| tick(*v))
-            .y_label_formatter(&|v| tick(*v))
-            .draw()
-            .map_err(e)?;
+        mesh(&mut chart, [&self.x_label, &self.y_label], 15, None)?;
         Ok(chart)
     }
 
