@@ -4,6 +4,11 @@ use rand::Rng;
 
 use super::chance;
 
+/// Invented values each feature's lists have room for from set-up (the holders here, the
+/// innovations by value in diffusion): the baseline invents about ten per feature in a run, so its
+/// steps do not grow them.
+pub(crate) const INVENTIONS: usize = 16;
+
 /// Every agent's trait vector, `features` values per agent, plus the next unused trait value per
 /// feature (innovations invent values never used before: "new games") and how many agents hold
 /// each invented value. The initial values are 0..q; every value from q up was invented, so an
@@ -62,7 +67,8 @@ impl Knowledge {
             }
         }
         let hashes = traits.chunks(features).map(zobrist).collect();
-        Knowledge { features, traits, first_invented: q, holders: vec![Vec::new(); features], hashes }
+        let holders = (0..features).map(|_| Vec::with_capacity(INVENTIONS)).collect();
+        Knowledge { features, traits, first_invented: q, holders, hashes }
     }
 
     /// Agent `a`'s trait vector.

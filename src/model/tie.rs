@@ -183,6 +183,10 @@ impl Tie {
 /// organisations holds 2 % more memory).
 const DEGREE: usize = 32;
 
+/// Ties per organisation the slab has room for from set-up: the baseline's cities end their runs
+/// with 7–9 (`cargo bench --bench scale`). Room untouched costs address space, not memory.
+const TIES_PER_AGENT: usize = 8;
+
 /// All ties: a slab of slots (ids are reused), and each agent's list of its ties. Whole-population
 /// passes walk the slab in order, so that they read memory sequentially. The running partnerships'
 /// states are a second slab, its slots reused too.
@@ -199,10 +203,15 @@ pub struct Ties {
 }
 
 impl Ties {
-    /// No ties among `agents` organisations, each agent's list made at set-up with room for
-    /// `DEGREE` ties, so that the steps seldom grow one.
+    /// No ties among `agents` organisations, the slab and each agent's list made at set-up with
+    /// room for `TIES_PER_AGENT` and `DEGREE` ties, so that the steps seldom grow them.
     pub fn new(agents: usize) -> Self {
-        Ties { by_agent: (0..agents).map(|_| Vec::with_capacity(DEGREE)).collect(), ..Default::default() }
+        Ties {
+            slots: Vec::with_capacity(agents * TIES_PER_AGENT),
+            alive: Vec::with_capacity(agents * TIES_PER_AGENT),
+            by_agent: (0..agents).map(|_| Vec::with_capacity(DEGREE)).collect(),
+            ..Default::default()
+        }
     }
 
     /// The number of live ties.

@@ -68,7 +68,7 @@ impl Diffusion {
         Diffusion {
             market_key,
             alive: Vec::new(),
-            by_value: vec![Vec::new(); features],
+            by_value: (0..features).map(|_| Vec::with_capacity(super::knowledge::INVENTIONS)).collect(),
             public: public.to_vec(),
             choice: vec![NONE; n],
             adoptions: Vec::new(),
