@@ -82,8 +82,8 @@ fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) 
         }
     }
     let mut rows = Vec::new();
-    for metric in chosen {
-        let runs = output::sensitivity::point_runs(dir, &manifest.point_columns, manifest.points, metric)?;
+    let runs = output::sensitivity::point_runs(dir, &manifest.point_columns, manifest.points, &chosen)?;
+    for (metric, runs) in chosen.iter().zip(runs) {
         // A metric without a value in some point (no innovation, so no cost per innovation) has no
         // indices: it is left out.
         rows.extend(sensitivity::analyze(spec, metric, &runs, &x).unwrap_or_default());

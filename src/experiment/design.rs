@@ -65,14 +65,8 @@ impl Points {
             }
             Design::Table => Points::Listed(spec.rows.clone()),
             Design::Morris | Design::Sobol => {
-                let (k, n) = (spec.parameters.len(), spec.samples as usize);
-                let rows = if spec.design == Design::Sobol {
-                    sensitivity::saltelli(k, n, Some(spec.seed))
-                } else {
-                    let candidates = (spec.candidates as usize).max(n);
-                    sensitivity::morris(k, n, spec.levels as usize, candidates, spec.seed)
-                };
-                let u = (0..k).map(|i| rows.iter().map(|row| row[i]).collect()).collect();
+                let rows = sensitivity::unit_design(spec).unwrap_or_default();
+                let u = (0..spec.parameters.len()).map(|i| rows.iter().map(|row| row[i]).collect()).collect();
                 Points::Quantiles { parameters: spec.parameters.clone(), u }
             }
         }

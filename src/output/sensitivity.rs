@@ -14,21 +14,27 @@ use crate::experiment::sensitivity::IndexRow;
 /// The columns of `sensitivity.csv`.
 pub const COLUMNS: [&str; 6] = ["metric", "parameter", "index", "estimate", "low", "high"];
 
-/// Each point's values of `metric` over its runs that ended well, in point order.
+/// For each of `metrics`, each point's values over its runs that ended well, in point order: one
+/// pass over runs.csv for them all.
 pub fn point_runs(
     dir: &Path,
     point_columns: &[String],
     points: usize,
-    metric: &str,
-) -> Result<Vec<Vec<f64>>> {
-    let mut by_point: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    metrics: &[&str],
+) -> Result<Vec<Vec<Vec<f64>>>> {
+    let mut by_point: Vec<BTreeMap<u32, Vec<f64>>> = vec![BTreeMap::new(); metrics.len()];
     let mut runs = RunsReader::open(dir, point_columns)?;
     while let Some(run) = runs.next_run()? {
-        if let Some(v) = run.metric(metric).filter(|v| v.is_finite()) {
-            by_point.entry(run.point).or_default().push(v);
+        for (own, metric) in by_point.iter_mut().zip(metrics) {
+            if let Some(v) = run.metric(metric).filter(|v| v.is_finite()) {
+                own.entry(run.point).or_default().push(v);
+            }
         }
     }
-    Ok((0..points as u32).map(|p| by_point.remove(&p).unwrap_or_default()).collect())
+    Ok(by_point
+        .into_iter()
+        .map(|mut own| (0..points as u32).map(|p| own.remove(&p).unwrap_or_default()).collect())
+        .collect())
 }
 
 /// Writes `sensitivity.csv` (under a temporary name, then renamed: whole or absent).

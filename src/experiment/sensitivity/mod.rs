@@ -242,6 +242,21 @@ pub fn has_indices(design: crate::scenario::sweep::Design) -> bool {
     matches!(design, Design::Morris | Design::Sobol | Design::Random | Design::Lhs)
 }
 
+/// The unit-cube rows of a morris or sobol sweep's design, in plan order (`None` for other designs):
+/// what `experiment::design` maps onto the parameters' ranges and what the indices are computed on.
+pub fn unit_design(spec: &crate::scenario::sweep::SweepSpec) -> Option<Vec<Vec<f64>>> {
+    use crate::scenario::sweep::Design;
+    let (k, n) = (spec.parameters.len(), spec.samples as usize);
+    match spec.design {
+        Design::Sobol => Some(saltelli(k, n, Some(spec.seed))),
+        Design::Morris => {
+            let candidates = (spec.candidates as usize).max(n);
+            Some(morris(k, n, spec.levels as usize, candidates, spec.seed))
+        }
+        _ => None,
+    }
+}
+
 /// Bootstrap resamples behind each Sobol' interval.
 pub const RESAMPLES: usize = 1000;
 
@@ -289,8 +304,7 @@ pub fn analyze(
         }
         rows.push(row("(all)", "R2", r2, None));
     } else {
-        let candidates = (spec.candidates as usize).max(spec.samples as usize);
-        let design = morris(k, spec.samples as usize, spec.levels as usize, candidates, spec.seed);
+        let design = unit_design(spec)?;
         for (p, i) in spec.parameters.iter().zip(morris_indices(&design, &means)) {
             rows.push(row(&p.path, "mu", i.mu, None));
             rows.push(row(&p.path, "mu_star", i.mu_star, None));
