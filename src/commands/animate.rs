@@ -11,7 +11,8 @@ pub const FRAMES: usize = 150;
 
 /// Writes the animation of `dir`'s replay, `width` pixels wide at `fps` frames a second, a frame
 /// every `every` kept steps (default: enough to stay under `FRAMES` frames), to `out` (default:
-/// `animation.gif` in the folder); a file of the user's own is replaced only with `force`.
+/// `animation.gif` in the folder); an existing file is replaced only with `force`, and only if it is
+/// an animation olika wrote (`output::file`).
 /// Returns the file and its frames.
 pub fn animate(
     dir: &Path,
@@ -29,17 +30,9 @@ pub fn animate(
     let every = every.unwrap_or_else(|| replay.frames.len().div_ceil(FRAMES).max(1) as u32);
     let options = Options { width, fps, every };
     let path = out.map_or_else(|| dir.join("animation.gif"), Path::to_path_buf);
-    if out.is_some() && path.exists() && !force {
-        return Err(Error::input(
-            Location::file(path.display().to_string()),
-            None,
-            "the file exists; add --force to replace it, or choose another -o",
-        ));
-    }
+    crate::output::file::check(&path, animate::KIND, force)?;
     let bytes = animate::gif(&replay, options)?;
     let frames = animate::frames(replay.frames.len(), every).len();
-    let part = path.with_extension("gif.part");
-    std::fs::write(&part, bytes).map_err(|e| Error::io(&part, e))?;
-    std::fs::rename(&part, &path).map_err(|e| Error::io(&path, e))?;
+    crate::output::file::write(&path, &bytes, animate::KIND, force)?;
     Ok((path, frames))
 }

@@ -4,6 +4,7 @@
 
 pub mod checksum;
 pub mod compare;
+pub mod file;
 pub mod folder;
 pub mod format;
 pub mod manifest;

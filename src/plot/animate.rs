@@ -68,6 +68,18 @@ fn palette() -> Vec<RGBColor> {
     colours
 }
 
+/// The GIF comment extension's label.
+const COMMENT: u8 = 0xFE;
+/// The comment every animation olika writes carries.
+const MARK: &[u8] = b"olika animation";
+
+/// An animated GIF, as a kind of file `olika animate -o` may replace: one that carries olika's
+/// comment in its first bytes.
+pub const KIND: crate::output::file::Kind = crate::output::file::Kind {
+    what: "an animated GIF",
+    is_own: |head| head.starts_with(b"GIF89a") && head.windows(MARK.len()).any(|w| w == MARK),
+};
+
 /// The replay as a GIF.
 pub fn gif(replay: &Replay, options: Options) -> Result<Vec<u8>> {
     options.check().map_err(|(_, m)| Error::Run(m))?;
@@ -88,6 +100,11 @@ pub fn gif(replay: &Replay, options: Options) -> Result<Vec<u8>> {
         let mut encoder = gif::Encoder::new(&mut out, w as u16, h as u16, &flat_palette)
             .map_err(|e| Error::Run(format!("cannot encode the animation: {e}")))?;
         encoder.set_repeat(gif::Repeat::Infinite).map_err(|e| Error::Run(e.to_string()))?;
+        // A comment that marks the file as olika's, before the first frame: `olika animate --force`
+        // replaces only a GIF that carries it (`output::file`).
+        encoder
+            .write_raw_extension(gif::AnyExtension(COMMENT), &[MARK])
+            .map_err(|e| Error::Run(e.to_string()))?;
         for k in frames(replay.frames.len(), options.every) {
             let mut rgb = vec![255u8; (w * h * 3) as usize];
             draw(replay, k, &places, (w, h), &mut rgb).map_err(Error::Run)?;

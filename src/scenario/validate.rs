@@ -152,7 +152,7 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
             // Names reach SVG and GraphML, which cannot hold control characters; a description may
             // keep its line breaks and tabs.
             let allowed = |c: char| param.path != "name" && (c == '\n' || c == '\t');
-            if let Some(c) = text.chars().find(|&c| c.is_control() && !allowed(c)) {
+            if let Some(c) = text.chars().find(|&c| is_hidden(c) && !allowed(c)) {
                 return Err(format!("contains the control character {c:?}; remove it"));
             }
         }
@@ -220,10 +220,17 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
 /// A population or venue name: it names files' rows, chart labels and GraphML nodes, so it may not
 /// hold control characters.
 pub fn check_name(name: &str) -> std::result::Result<(), String> {
-    match name.chars().find(|c| c.is_control()) {
+    match name.chars().find(|&c| is_hidden(c)) {
         Some(c) => Err(format!("the name contains the control character {c:?}; remove it")),
         None => Ok(()),
     }
+}
+
+/// A character that text may not hold: a control character (SVG and GraphML cannot hold them) or
+/// a Unicode bidirectional control (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), which
+/// reorders how the text around it reads in a report or a terminal without being seen itself.
+fn is_hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn check_word(word: &str, allowed: &[&str]) -> std::result::Result<(), String> {

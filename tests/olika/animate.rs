@@ -65,6 +65,33 @@ fn a_converging_lattice_ends_with_fewer_colours_and_the_same_run_gives_the_same_
     // A user's file is not replaced without --force; bad options are refused.
     let out = olika(dir).args(["animate", "ax", "-o", "again.gif"]).assert().code(2);
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("--force"));
+    // The default place is not replaced without asking either; with --force, olika's own GIF is.
+    olika(dir).args(["animate", "ax", "--size", "240", "--every", "25", "--fps", "5"]).assert().code(2);
+    olika(dir).args(["animate", "ax", "--size", "240", "--every", "25", "--fps", "5", "--force"]).assert().success();
+    assert_eq!(fs::read(dir.join("ax/animation.gif")).unwrap(), bytes);
+    // --force replaces only a GIF olika wrote: never a results table, a user's file, a link's
+    // target, a FIFO or a device.
+    let runs = fs::read(dir.join("ax/runs.csv")).unwrap();
+    fs::write(dir.join("mine.gif"), b"GIF89a a picture of my own").unwrap();
+    std::os::unix::fs::symlink(dir.join("again.gif"), dir.join("link.gif")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(dir.join("pipe")).status().unwrap().success());
+    for (target, says) in [
+        ("ax/runs.csv", "not an animated GIF that olika wrote"),
+        ("mine.gif", "not an animated GIF that olika wrote"),
+        ("link.gif", "not a regular file"),
+        ("pipe", "not a regular file"),
+        ("/dev/full", "not a regular file"),
+        ("ax", "not a regular file"),
+    ] {
+        let out = olika(dir).args(["animate", "ax", "--force", "-o", target]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{target}: {stderr}");
+        assert!(stderr.contains(says), "{target}: {stderr}");
+    }
+    assert_eq!(fs::read(dir.join("ax/runs.csv")).unwrap(), runs);
+    assert_eq!(fs::read(dir.join("mine.gif")).unwrap(), b"GIF89a a picture of my own");
+    assert!(fs::symlink_metadata(dir.join("link.gif")).unwrap().file_type().is_symlink());
+    assert_eq!(fs::read(dir.join("again.gif")).unwrap(), bytes);
     olika(dir).args(["animate", "ax", "--size", "20"]).assert().code(2);
     olika(dir).args(["animate", "ax", "--fps", "0"]).assert().code(2);
     olika(dir).args(["animate", "nowhere"]).assert().code(2);

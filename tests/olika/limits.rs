@@ -149,6 +149,12 @@ fn names_cannot_break_xml_or_run_as_spreadsheet_formulas() {
         .unwrap();
     refused(dir, &["run", "control.toml", "-o", "out"], &["control character"]);
     refused(dir, &["run", "-o", "out", "--set", "name=\"a\\u0007\""], &["control character"]);
+    // A bidirectional override reorders how a name reads in a report ("exe.txt" shown for
+    // "txt.exe"): refused like the other hidden characters, in names of every kind.
+    fs::write(dir.join("bidi.toml"), "[venues.\"hub\\u202Etxt.exe\"]\nkind = \"hub\"\n").unwrap();
+    refused(dir, &["run", "bidi.toml", "-o", "out"], &["control character", "u{202e}"]);
+    refused(dir, &["run", "-o", "out", "--set", "name=\"a\\u2067b\""], &["control character"]);
+    refused(dir, &["run", "-o", "out", "--set", "description=\"a\\u200Fb\""], &["control character"]);
     fs::write(
         dir.join("formula.toml"),
         "steps = 3\nreplications = 1\n[populations.civil]\ncount = 6\n[venues.\"=HYPERLINK(1)\"]\nkind = \"workshop\"\n",

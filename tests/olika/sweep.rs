@@ -125,11 +125,14 @@ fn a_killed_sweep_resumes_to_the_same_files() {
     let set = ["--set", "steps=120", "--set", "sweep.replications=6"];
     olika(tmp.path()).args(["sweep", f, "-q", "--innovations", "-o", "whole"]).args(set).assert().success();
     let binary = assert_cmd::cargo::cargo_bin("olika");
-    // Kill with SIGKILL at a different moment each time, then resume until done.
-    let delays = [60u64, 250, 120, 400, 30, 200, 90, 300];
+    // Kill with SIGKILL when runs.csv has reached a different row each time — a moment the sweep
+    // itself signals, not a delay that a faster machine outruns — then resume until done. 72 runs
+    // in all: each target leaves runs still to do, so the sweep cannot finish before the kill.
+    let rows = |dir: &Path| fs::read(dir.join("runs.csv")).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+    let targets = [4usize, 13, 21, 30, 38, 47, 55, 63];
     let mut started = false;
     let mut kills = 0;
-    for delay in delays {
+    for target in targets {
         let mut cmd = std::process::Command::new(&binary);
         cmd.current_dir(tmp.path()).args(["sweep", f, "-q", "--innovations", "--threads", "2"]).args(set);
         if started {
@@ -139,14 +142,17 @@ fn a_killed_sweep_resumes_to_the_same_files() {
             started = true;
         }
         let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(delay));
+        // The header is a row too: `target` runs are whole once there are target + 1 lines.
+        while child.try_wait().unwrap().is_none() && rows(&tmp.path().join("resumed")) <= target {
+            std::thread::sleep(Duration::from_micros(200));
+        }
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;
         }
         child.wait().unwrap();
     }
-    assert!(kills >= 3, "the sweep must really be interrupted ({kills} kills)");
+    assert_eq!(kills, targets.len(), "the sweep must really be interrupted at every target");
     olika(tmp.path()).args(["sweep", f, "-q", "--resume", "resumed"]).args(set).assert().success();
     same_tables(&tmp.path().join("whole"), &tmp.path().join("resumed"), &TABLES);
     // Resuming with another plan is refused.
