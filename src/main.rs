@@ -154,7 +154,7 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
             println!("{frames} frames written to {}", path.display());
         }
         Command::Plot { dir, format } => {
-            let files = commands::plot::plot(&dir, Some(format.format()))?;
+            let files = commands::plot::replot(&dir, format.format())?;
             println!("{} files written in {}", files.len(), dir.display());
         }
         Command::Analyze { dir, metrics } => {

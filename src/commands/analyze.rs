@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Result};
 use crate::experiment::sensitivity;
-use crate::output::{self, Command, Manifest, Table};
+use crate::output::{self, checked, checksum, Command, Manifest, Table};
 use crate::scenario::sweep::SweepSpec;
 
 /// Writes `sensitivity.csv` into a finished sweep's folder for the metrics it already has and
 /// `metrics` (its headline metrics when empty): `--metric` adds to the analysis, so that every
 /// chart of the folder stays true to the file; returns the file.
 pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
-    let manifest = Manifest::read(dir)?;
+    let manifest = checked::finished(dir)?.manifest;
     let at = |key: &str, message: String| {
         Error::input(Location::file(dir.join("manifest.json").display().to_string()), Some(key), message)
     };
@@ -88,7 +88,8 @@ fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) 
         // indices: it is left out.
         rows.extend(sensitivity::analyze(spec, metric, &runs, &x).unwrap_or_default());
     }
-    output::sensitivity::write(dir, &rows)
+    output::sensitivity::write(dir, &rows)?;
+    checksum::record(dir, &[Table::Sensitivity.file()])
 }
 
 /// The `[sweep]` section of the scenario a folder ran, checked again.

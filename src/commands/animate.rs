@@ -26,6 +26,7 @@ pub fn animate(
         options.check().map_err(|(flag, message)| Error::input(Location::file(flag), None, message))
     };
     check(Options { width, fps, every: every.unwrap_or(1) })?;
+    crate::output::checked::finished(dir)?;
     let (_, replay) = replay::read(dir)?;
     let every = every.unwrap_or_else(|| replay.frames.len().div_ceil(FRAMES).max(1) as u32);
     let options = Options { width, fps, every };

@@ -5,7 +5,7 @@ use super::{check_memory, execute_into, manifest_for, plot, Report, RunOptions};
 use crate::error::Result;
 use crate::experiment::compare::CompareRow;
 use crate::experiment::Plan;
-use crate::output::{compare, Command, ResultsFolder};
+use crate::output::{checksum, compare, Command, ResultsFolder, Table};
 use crate::scenario::Resolved;
 
 /// Runs every strategy on the first one's replications and seeds, and compares them.
@@ -17,6 +17,7 @@ pub fn compare(strategies: &[Resolved], options: &RunOptions) -> Result<(Report,
     let report = execute_into(folder.work(), &plan, plan.runs(), manifest, options, false)?;
     let rows = compare::from_runs(folder.work(), strategies.len(), plan.replications)?;
     compare::write(folder.work(), &rows)?;
+    checksum::record(folder.work(), &[Table::Compare.file()])?;
     plot::plot(folder.work(), options.charts)?;
     let path = folder.commit()?;
     Ok((Report { folder: path, ..report }, rows))

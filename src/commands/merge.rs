@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use super::{plot, point_zero_summary, Report};
 use crate::error::{Error, Location, Result};
 use crate::output::runs::RunsReader;
-use crate::output::{checksum, manifest, replay, summary, tables, Command, Manifest, ResultsFolder};
+use crate::output::{checked, checksum, manifest, replay, summary, tables, Command, Manifest, ResultsFolder};
 use crate::plot::Format;
 
 /// Merges the shard folders `dirs` into `output` (a new folder when `None`).
@@ -18,11 +18,20 @@ pub fn merge(
     force: bool,
     command_line: Vec<String>,
 ) -> Result<Report> {
-    let manifests: Vec<Manifest> = dirs.iter().map(|d| Manifest::read(d)).collect::<Result<_>>()?;
+    let manifests: Vec<Manifest> =
+        dirs.iter().map(|d| Ok(checked::open(d)?.manifest)).collect::<Result<_>>()?;
     let first = &manifests[0];
     for (dir, m) in dirs.iter().zip(&manifests) {
         // What every shard must share with the first, and what to do when it does not.
-        let problem = if m.plan_hash != first.plan_hash {
+        let problem = if m.command != Command::Sweep {
+            Some((
+                "command",
+                format!(
+                    "this folder was written by `olika {}`: only the shards of one sweep (`olika sweep --shard`) merge",
+                    m.command.name()
+                ),
+            ))
+        } else if m.plan_hash != first.plan_hash {
             Some((
                 "plan_hash",
                 format!(
@@ -46,7 +55,6 @@ pub fn merge(
             let location = Location::file(dir.join("manifest.json").display().to_string());
             return Err(Error::input(location, Some(key), message));
         }
-        checksum::verify(dir, m)?;
     }
     check_runs(dirs, first)?;
     let name = first.scenario.clone();
@@ -57,7 +65,6 @@ pub fn merge(
         tables::merge_table(&inputs, &table.path(folder.work()))?;
     }
     summary::write(folder.work(), &first.point_columns, &first.headline())?;
-    let checksums = checksum::of_tables(folder.work(), &tables::written(first.recording))?;
     // The replay is of the plan's first run, which one shard made: it merges by copying.
     for dir in dirs {
         let replay = dir.join(replay::FILE);
@@ -66,6 +73,7 @@ pub fn merge(
             fs::copy(&replay, &target).map_err(|e| Error::io(&replay, e))?;
         }
     }
+    let checksums = checksum::of_tables(folder.work(), &tables::written(first.recording))?;
     // GraphML files are one per run and step, named by run: they merge by copying.
     for dir in dirs {
         let Ok(entries) = fs::read_dir(dir.join("network")) else { continue };

@@ -5,8 +5,15 @@ use std::path::{Path, PathBuf};
 use crate::error::Result;
 use crate::plot::Format;
 
-/// Draws the charts of a results folder (unless `format` is `None`) and writes its report; returns
-/// the files written.
+/// `olika plot`: checks a results folder (`output::checked`), then draws its charts and report
+/// again; returns the files written.
+pub fn replot(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
+    crate::output::checked::finished(dir)?;
+    plot(dir, Some(format))
+}
+
+/// Draws the charts of a results folder a command has just written (unless `format` is `None`)
+/// and writes its report; returns the files written.
 pub fn plot(dir: &Path, format: Option<Format>) -> Result<Vec<PathBuf>> {
     let charts = crate::plot::build(dir)?;
     let drawn = charts.save(dir, format)?;

@@ -14,7 +14,7 @@ use crate::experiment::{self, budget, Plan};
 use crate::observe::RunMetrics;
 use crate::output::folder::FolderLock;
 use crate::output::tables::{self, Tables};
-use crate::output::{checksum, folder, Command, Manifest};
+use crate::output::{checked, folder, Command, Manifest};
 use crate::scenario::Resolved;
 
 /// Runs a sweep into its folder, streaming run by run (`resume` continues an interrupted one).
@@ -34,8 +34,7 @@ pub fn sweep(
     let manifest = manifest_for(Command::Sweep, std::slice::from_ref(resolved), &plan, runs, shard, options);
     if let Some(dir) = resume {
         let _lock = FolderLock::acquire(dir)?;
-        let old = Manifest::read(dir)?;
-        checksum::verify(dir, &old)?;
+        let old = checked::open(dir)?.manifest;
         let location = Location::file(dir.join("manifest.json").display().to_string());
         if old.plan_hash != plan.hash || old.shard != manifest.shard {
             return Err(Error::input(

@@ -386,22 +386,36 @@ impl Recording {
     /// How many steps of a run of `steps` steps are recorded at most (step 0 and the last
     /// included).
     pub fn rows(&self, scenario: &Scenario) -> u64 {
-        let steps = u64::from(scenario.steps);
+        self.recorded_through(scenario, u64::from(scenario.steps)) + 2
+    }
+
+    /// The rows of `series.csv` of a run that took `steps` steps: step 0, the steps before the last
+    /// that `records` keeps, and the last.
+    pub fn rows_of_run(&self, scenario: &Scenario, steps: u32) -> u64 {
+        match steps {
+            0 => 1,
+            s => self.recorded_through(scenario, u64::from(s) - 1) + 2,
+        }
+    }
+
+    /// How many of the steps 1..=n `records` keeps, counted without visiting them (runs until
+    /// stable last millions of steps).
+    fn recorded_through(&self, scenario: &Scenario, n: u64) -> u64 {
         match self.every {
             0 if scenario.until_stable => {
-                let (mut rows, mut size, mut limit) = (0u64, 1u64, 100u64);
-                let mut done = 0u64;
-                while done < steps {
-                    let upto = limit.min(steps);
+                // Bands of `thinning`: every step to 100, every 10th to 1 000, and so on.
+                let (mut rows, mut size, mut limit, mut done) = (0u64, 1u64, 100u64, 0u64);
+                while done < n {
+                    let upto = limit.min(n);
                     rows += upto / size - done / size;
                     done = upto;
-                    size *= 10;
-                    limit *= 10;
+                    size = size.saturating_mul(10);
+                    limit = limit.saturating_mul(10);
                 }
-                rows + 2
+                rows
             }
-            0 => steps + 2,
-            k => steps / u64::from(k) + 2,
+            0 => n,
+            k => n / u64::from(k),
         }
     }
 }
@@ -675,6 +689,15 @@ mod tests {
         assert_eq!(recorded(&fixed, auto), 250);
         assert_eq!(recorded(&until, Recording { every: 1, ..auto }), 25_000);
         assert_eq!(recorded(&fixed, Recording { every: 7, ..auto }), 35);
+        // The rows of a run that took s steps, counted without visiting them, as `simulate` records.
+        for r in [auto, Recording { every: 7, ..auto }, Recording { every: 1, ..auto }] {
+            for s in [&until, &fixed] {
+                for steps in [0, 1, 2, 7, 99, 100, 101, 250, 1000, 1001, 12_345] {
+                    let visited = 1 + (1..=steps).filter(|&t| t == steps || r.records(s, t)).count() as u64;
+                    assert_eq!(r.rows_of_run(s, steps), visited, "{r:?}, {steps} steps");
+                }
+            }
+        }
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! not against forgery.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -13,7 +12,7 @@ use crate::error::{Error, Location, Result};
 
 /// The FNV-1a hash of a file's bytes, as 16 hex digits.
 pub fn of_file(path: &Path) -> Result<String> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut file = super::read::open_regular(path, u64::MAX)?;
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut buffer = vec![0u8; 1 << 16];
     loop {
@@ -29,23 +28,38 @@ pub fn of_file(path: &Path) -> Result<String> {
     Ok(format!("{hash:016x}"))
 }
 
-/// The checksums of these tables of `dir`, by file name.
+/// The checksums of these tables of `dir`, and of its replay when it has one, by file name.
 pub fn of_tables(dir: &Path, tables: &[Table]) -> Result<BTreeMap<String, String>> {
-    tables.iter().map(|t| Ok((t.file().to_string(), of_file(&t.path(dir))?))).collect()
+    let replay = dir.join(super::replay::FILE).is_file().then_some(super::replay::FILE);
+    let files = tables.iter().map(|t| t.file()).chain(replay);
+    files.map(|file| Ok((file.to_string(), of_file(&dir.join(file))?))).collect()
 }
 
-/// Checks every table the manifest of `dir` has a checksum for; a difference is an input error
-/// naming the folder and the file.
-pub fn verify(dir: &Path, manifest: &Manifest) -> Result<()> {
+/// Adds the checksums of `files` of `dir` (tables written after the command's own, such as
+/// `compare.csv` and `sensitivity.csv`) to its manifest.
+pub fn record(dir: &Path, files: &[&str]) -> Result<()> {
+    let mut manifest = Manifest::read(dir)?;
+    for file in files {
+        manifest.checksums.insert(file.to_string(), of_file(&dir.join(file))?);
+    }
+    manifest.write(dir)
+}
+
+/// Checks every file the manifest of `dir` has a checksum for, but the `optional` ones that are
+/// absent (a table a command can make again); a difference is an input error naming the file.
+pub fn verify(dir: &Path, manifest: &Manifest, optional: &[&str]) -> Result<()> {
     for (file, expected) in &manifest.checksums {
         let path = dir.join(file);
+        if optional.contains(&file.as_str()) && !path.exists() {
+            continue;
+        }
         let found = if path.exists() { of_file(&path)? } else { "no file".into() };
         if &found != expected {
             return Err(Error::input(
                 Location::file(path.display().to_string()),
                 None,
                 format!(
-                    "the table changed after olika wrote it (checksum {found}, manifest.json says {expected}): it was edited or damaged; run this folder's command again (with --force) rather than merge or resume it"
+                    "the file changed after olika wrote it (checksum {found}, manifest.json says {expected}): it was edited or damaged; run this folder's command again (with --force)"
                 ),
             ));
         }

@@ -25,7 +25,8 @@ pub const HEAD: usize = 4096;
 /// regular file (not a link) whose first bytes `kind` recognises as its own. A command checks
 /// before its work, so that a refusal comes at once; `write` checks again.
 pub fn check(path: &Path, kind: Kind, force: bool) -> Result<()> {
-    let refuse = |message: String| Err(Error::input(Location::file(path.display().to_string()), None, message));
+    let refuse =
+        |message: String| Err(Error::input(Location::file(path.display().to_string()), None, message));
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io(path, e)),
@@ -49,7 +50,8 @@ pub fn write(path: &Path, bytes: &[u8], kind: Kind, force: bool) -> Result<PathB
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let part = parent.join(format!(".{name}.{}.part", std::process::id()));
     // A name of our own, created new: never a file someone else had there.
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&part).map_err(|e| Error::io(&part, e))?;
+    let mut file =
+        OpenOptions::new().write(true).create_new(true).open(&part).map_err(|e| Error::io(&part, e))?;
     let written = file.write_all(bytes).and_then(|_| file.sync_all()).and_then(|_| fs::rename(&part, path));
     if let Err(e) = written {
         let _ = fs::remove_file(&part);
@@ -88,12 +90,17 @@ mod tests {
         // A link to olika's own file is still a link: its target is not replaced through it.
         let link = dir.path().join("link.txt");
         std::os::unix::fs::symlink(&own, &link).unwrap();
-        assert!(write(&link, b"olika note 3", TEXT, true).unwrap_err().to_string().contains("not a regular file"));
+        assert!(write(&link, b"olika note 3", TEXT, true)
+            .unwrap_err()
+            .to_string()
+            .contains("not a regular file"));
         assert!(write(dir.path(), b"olika note", TEXT, true).is_err());
         assert!(write(Path::new("/dev/null"), b"olika note", TEXT, true).is_err());
         // Nothing is left beside the files.
-        let mut names: Vec<String> =
-            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into())
+            .collect();
         names.sort();
         assert_eq!(names, ["link.txt", "own.txt", "theirs.txt"]);
     }

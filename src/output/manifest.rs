@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// The most bytes a manifest may have: it holds the resolved scenarios (a few kB each) and a
+/// checksum per table, never per run.
+pub const MOST_BYTES: u64 = 64 << 20;
+
 /// The command that wrote a results folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -114,10 +118,13 @@ impl Manifest {
         std::fs::rename(&part, &path).map_err(|e| Error::io(&path, e))
     }
 
-    /// Reads the `manifest.json` of a results folder.
+    /// Reads the `manifest.json` of a results folder, unchecked: `output::checked` checks it
+    /// against the folder's scenario and tables.
     pub fn read(dir: &std::path::Path) -> Result<Manifest> {
+        use std::io::Read;
         let path = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let mut text = String::new();
+        super::read::open_regular(&path, MOST_BYTES)?.read_to_string(&mut text).map_err(|e| {
             Error::input(
                 crate::error::Location::file(path.display().to_string()),
                 None,

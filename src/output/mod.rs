@@ -2,6 +2,7 @@
 //! through typed rows by column name (charts, report, merge, resume and compare all read through
 //! here). One file per table that is read back; `tables` streams what every run writes.
 
+pub mod checked;
 pub mod checksum;
 pub mod compare;
 pub mod file;

@@ -13,7 +13,7 @@ use crate::error::{Error, Location, Result};
 /// A table of a results folder, read row by row.
 pub struct TableReader {
     file: String,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<std::io::Take<File>>,
     head: Vec<String>,
 }
 
@@ -80,17 +80,54 @@ impl<T: Cell + Copy> Cell for Option<T> {
     }
 }
 
+/// Opens a file of a results folder for reading, if it is a regular file (not a link, pipe or
+/// device: a FIFO would block for ever, /dev/zero would never end) of at most `most` bytes.
+/// Anything else is an input error naming the file. Every reader of a results folder opens its
+/// files through here.
+pub fn open_regular(path: &Path, most: u64) -> Result<File> {
+    let refuse =
+        |message: String| Err(Error::input(Location::file(path.display().to_string()), None, message));
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return refuse(format!("cannot read this file of the results folder: {e}")),
+    };
+    if !meta.file_type().is_file() {
+        return refuse("not a regular file (a link, folder, pipe or device): olika writes only regular files into a results folder, so this one was changed after it wrote it; run the command again".into());
+    }
+    if meta.len() > most {
+        return refuse(format!(
+            "{} bytes, more than the {most} such a file of olika's can have: it is not one olika wrote",
+            meta.len()
+        ));
+    }
+    let file =
+        File::open(path).or_else(|e| refuse(format!("cannot read this file of the results folder: {e}")))?;
+    // Checked again on the open file: the path may have been swapped in between.
+    match file.metadata() {
+        Ok(m) if m.file_type().is_file() => Ok(file),
+        _ => refuse("not a regular file".into()),
+    }
+}
+
 impl TableReader {
     /// Opens a table and reads its header.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_first(path, u64::MAX)
+    }
+
+    /// Opens a table that may still be being written, up to its last whole line: what a killed
+    /// writer left after it is not read.
+    pub fn open_whole_lines(path: &Path) -> Result<Self> {
+        let mut handle = open_regular(path, u64::MAX)?;
+        let end = whole_lines(&mut handle).map_err(|e| Error::io(path, e))?;
+        Self::open_first(path, end)
+    }
+
+    /// Opens a table and reads its first `bytes` bytes.
+    fn open_first(path: &Path, bytes: u64) -> Result<Self> {
+        use std::io::Read;
         let file = path.display().to_string();
-        let handle = File::open(path).map_err(|e| {
-            Error::input(
-                Location::file(&file),
-                None,
-                format!("cannot read this table of the results folder: {e}"),
-            )
-        })?;
+        let handle = open_regular(path, u64::MAX)?.take(bytes);
         let mut reader = csv::ReaderBuilder::new().from_reader(handle);
         let head = reader.headers().map_err(|e| damaged(&file, &e))?.iter().map(String::from).collect();
         Ok(TableReader { file, reader, head })
@@ -154,6 +191,24 @@ impl TableReader {
         }
         Ok((self, rows))
     }
+}
+
+/// The length of a file up to and including its last line break.
+fn whole_lines(file: &mut File) -> std::io::Result<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut end = file.metadata()?.len();
+    let mut chunk = vec![0u8; 1 << 16];
+    while end > 0 {
+        let start = end.saturating_sub(chunk.len() as u64);
+        let part = &mut chunk[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(part)?;
+        if let Some(i) = part.iter().rposition(|&b| b == b'\n') {
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
 
 /// A CSV line that cannot be read.

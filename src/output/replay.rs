@@ -9,6 +9,10 @@ use crate::observe::replay::Replay;
 /// The file's name in a results folder.
 pub const FILE: &str = "replay.json";
 
+/// The most bytes a replay may have: 600 steps of the ties of at most 5 000 organisations
+/// (`observe::replay`) stay well below it; the baseline's is about 1.3 MB.
+pub const MOST_BYTES: u64 = 1 << 30;
+
 /// Writes the replay into `dir` (under a temporary name, then renamed: whole or absent).
 pub fn write(dir: &Path, replay: &Replay) -> Result<()> {
     let path = dir.join(FILE);
@@ -23,7 +27,9 @@ pub fn write(dir: &Path, replay: &Replay) -> Result<()> {
 pub fn read(dir: &Path) -> Result<(PathBuf, Replay)> {
     let path = dir.join(FILE);
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let mut text = String::new();
+    let file = super::read::open_regular(&path, MOST_BYTES)?;
+    std::io::Read::read_to_string(&mut std::io::Read::take(file, MOST_BYTES), &mut text).map_err(|e| {
         Error::input(
             Location::file(&shown),
             None,

@@ -79,7 +79,15 @@ pub struct RunsReader {
 impl RunsReader {
     /// Opens the `runs.csv` of a folder whose points are told apart by `point_columns`.
     pub fn open(dir: &Path, point_columns: &[String]) -> Result<Self> {
-        let table = Table::Runs.open(dir)?;
+        Self::with(Table::Runs.open(dir)?, point_columns)
+    }
+
+    /// Opens the `runs.csv` of a folder still being written, up to its last whole line.
+    pub fn open_whole_lines(dir: &Path, point_columns: &[String]) -> Result<Self> {
+        Self::with(TableReader::open_whole_lines(&Table::Runs.path(dir))?, point_columns)
+    }
+
+    fn with(table: TableReader, point_columns: &[String]) -> Result<Self> {
         let ids = table.columns(&[IDS[0], IDS[1], IDS[2], "seed"])?;
         let values = point_columns.iter().map(|c| table.column(c)).collect::<Result<_>>()?;
         let metrics = table.columns(&RunMetrics::columns())?;

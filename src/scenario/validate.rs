@@ -230,7 +230,8 @@ pub fn check_name(name: &str) -> std::result::Result<(), String> {
 /// a Unicode bidirectional control (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), which
 /// reorders how the text around it reads in a report or a terminal without being seen itself.
 fn is_hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn check_word(word: &str, allowed: &[&str]) -> std::result::Result<(), String> {

@@ -67,7 +67,10 @@ fn a_converging_lattice_ends_with_fewer_colours_and_the_same_run_gives_the_same_
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("--force"));
     // The default place is not replaced without asking either; with --force, olika's own GIF is.
     olika(dir).args(["animate", "ax", "--size", "240", "--every", "25", "--fps", "5"]).assert().code(2);
-    olika(dir).args(["animate", "ax", "--size", "240", "--every", "25", "--fps", "5", "--force"]).assert().success();
+    olika(dir)
+        .args(["animate", "ax", "--size", "240", "--every", "25", "--fps", "5", "--force"])
+        .assert()
+        .success();
     assert_eq!(fs::read(dir.join("ax/animation.gif")).unwrap(), bytes);
     // --force replaces only a GIF olika wrote: never a results table, a user's file, a link's
     // target, a FIFO or a device.

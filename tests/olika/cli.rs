@@ -235,7 +235,7 @@ fn every_shipped_scenario_checks() {
 }
 
 #[test]
-fn a_results_folder_edited_by_hand_is_refused_with_file_line_and_column() {
+fn a_results_folder_edited_by_hand_is_refused_naming_the_file() {
     let tmp = TempDir::new().unwrap();
     olika(tmp.path())
         .args(["run", "-q", "-o", "out", "--replications", "2", "--set", "steps=6", "--no-plots"])
@@ -243,7 +243,8 @@ fn a_results_folder_edited_by_hand_is_refused_with_file_line_and_column() {
         .success();
     let summary = tmp.path().join("out/summary.csv");
     let original = fs::read_to_string(&summary).unwrap();
-    // The mean of the first metric (line 2) made unreadable.
+    // The mean of the first metric (line 2) made unreadable: the checksum notices before any
+    // reader would (the reader's own file:line:column errors are tested in `output::read`).
     let head: Vec<&str> = original.lines().next().unwrap().split(',').collect();
     let mean = head.iter().position(|c| *c == "mean").unwrap();
     let mut lines: Vec<String> = original.lines().map(String::from).collect();
@@ -254,17 +255,18 @@ fn a_results_folder_edited_by_hand_is_refused_with_file_line_and_column() {
     let out = olika(tmp.path()).args(["plot", "out"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
-    assert!(err.contains(&format!("summary.csv:2:{}", mean + 1)) && err.contains("`many` is not"), "{err}");
+    assert!(err.contains("summary.csv") && err.contains("changed after olika wrote it"), "{err}");
 
     // A column renamed, as an older or newer version might have written it.
     fs::write(&summary, &original).unwrap();
+    olika(tmp.path()).args(["plot", "out"]).assert().success();
     let venues = tmp.path().join("out/venues.csv");
     let text_before = fs::read_to_string(&venues).unwrap();
     fs::write(&venues, text_before.replacen("ties_begun", "ties_started", 1)).unwrap();
     let out = olika(tmp.path()).args(["plot", "out"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("venues.csv:1") && err.contains("no column `ties_begun`"), "{err}");
+    assert!(err.contains("venues.csv") && err.contains("changed after olika wrote it"), "{err}");
 }
 
 #[test]

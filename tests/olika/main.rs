@@ -11,6 +11,7 @@ mod classics;
 mod cli;
 mod common;
 mod common_random_numbers;
+mod damage;
 mod determinism;
 mod docs;
 mod failures;

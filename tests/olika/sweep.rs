@@ -128,7 +128,8 @@ fn a_killed_sweep_resumes_to_the_same_files() {
     // Kill with SIGKILL when runs.csv has reached a different row each time — a moment the sweep
     // itself signals, not a delay that a faster machine outruns — then resume until done. 72 runs
     // in all: each target leaves runs still to do, so the sweep cannot finish before the kill.
-    let rows = |dir: &Path| fs::read(dir.join("runs.csv")).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+    let rows =
+        |dir: &Path| fs::read(dir.join("runs.csv")).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
     let targets = [4usize, 13, 21, 30, 38, 47, 55, 63];
     let mut started = false;
     let mut kills = 0;

@@ -1,0 +1,408 @@
+//! A results folder read back, checked first: every command that reads one (`plot`, `analyze`,
+//! `merge`, `animate`, `--resume`) opens it through here, and trusts nothing it has not checked.
+//!
+//! 1. Its files are regular files of bounded size (`read::open_regular`): a pipe, a device or a
+//!    link put in place of a table is refused, not read.
+//! 2. The manifest agrees with itself: the scenario it holds makes the plan it names (the same plan
+//!    hash, points, replications, runs and point columns), so that an edited design, sample size
+//!    or count is refused before anything is allocated from it.
+//! 3. A finished folder has a checksum for every file it holds and each one matches.
+//! 4. The tables agree with the plan: `runs.csv` lists exactly the plan's runs (or the shard's) in
+//!    order with their seeds, and every finished run has the rows its scenario and recording make
+//!    in `series.csv`, `venues.csv` and `network_nodes.csv`; the other per-run tables hold rows of
+//!    listed runs only, in order. This is what catches a table cut short in a folder that is still
+//!    being written, which has no checksums yet.
+//!
+//! Any difference is an input error (exit code 2) naming the file and what differs.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::runs::RunsReader;
+use super::{read, replay, tables, Command, Manifest, Table};
+use crate::error::{Error, Location, Result};
+use crate::experiment::Plan;
+use crate::model::Scenario;
+use crate::scenario::Resolved;
+
+/// A results folder whose manifest, files and tables were checked against each other.
+#[derive(Debug)]
+pub struct Checked {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Its manifest.
+    pub manifest: Manifest,
+}
+
+/// The longest line a table of olika's has: a run's row with every metric and a long message.
+const MOST_LINE_BYTES: u64 = 1 << 20;
+
+/// A finished results folder of any command, checked.
+pub fn finished(dir: &Path) -> Result<Checked> {
+    let checked = open(dir)?;
+    if !checked.manifest.complete {
+        return Err(at_manifest(
+            dir,
+            "complete",
+            "the command writing this folder did not finish (or is still running): finish it with --resume, or run it again",
+        ));
+    }
+    Ok(checked)
+}
+
+/// A results folder, finished or not (what `--resume` continues), checked as far as it goes.
+pub fn open(dir: &Path) -> Result<Checked> {
+    if !dir.is_dir() {
+        return Err(Error::input(
+            Location::file(dir.display().to_string()),
+            None,
+            "not a folder: give the results folder a command wrote (its -o)",
+        ));
+    }
+    let manifest = Manifest::read(dir)?;
+    if manifest.tool != "olika" {
+        return Err(at_manifest(dir, "tool", format!("written by `{}`, not olika", manifest.tool)));
+    }
+    let resolved = scenarios(dir, &manifest)?;
+    let plan = plan_of(dir, &manifest, &resolved)?;
+    if let Some(plan) = &plan {
+        agrees(dir, &manifest, plan)?;
+    }
+    if manifest.complete {
+        files(dir, &manifest)?;
+    }
+    if let Some(plan) = &plan {
+        rows(dir, &manifest, plan)?;
+    }
+    Ok(Checked { dir: dir.to_path_buf(), manifest })
+}
+
+fn at_manifest(dir: &Path, key: &str, message: impl Into<String>) -> Error {
+    Error::input(Location::file(dir.join("manifest.json").display().to_string()), Some(key), message)
+}
+
+/// The scenarios the manifest holds (one, or one per strategy), loaded as a scenario file is.
+fn scenarios(dir: &Path, manifest: &Manifest) -> Result<Vec<Resolved>> {
+    let names: Vec<&str> = manifest.scenario.split(", ").collect();
+    let texts: Vec<&str> = manifest.resolved_scenario.split("\n---\n").collect();
+    if texts.len() != names.len() {
+        return Err(at_manifest(
+            dir,
+            "resolved_scenario",
+            format!(
+                "{} scenarios for {} names in `scenario`: the manifest was edited",
+                texts.len(),
+                names.len()
+            ),
+        ));
+    }
+    names
+        .iter()
+        .zip(texts)
+        .map(|(name, text)| {
+            crate::scenario::load_str(name, text, &[]).map_err(|e| {
+                at_manifest(
+                    dir,
+                    "resolved_scenario",
+                    format!("the scenario of the folder cannot be read: {e}"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The plan the manifest's scenarios make; `None` for a search (`olika optimize`), whose runs
+/// depend on the race and whose tables the checksums cover.
+fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Option<Plan>> {
+    let single = || match resolved {
+        [one] => Ok(one),
+        _ => Err(at_manifest(
+            dir,
+            "scenario",
+            format!("a {} folder has one scenario", manifest.command.name()),
+        )),
+    };
+    Ok(Some(match manifest.command {
+        Command::Run => Plan::replications(single()?),
+        Command::Sweep | Command::Merge => Plan::sweep(single()?).map_err(|e| {
+            at_manifest(dir, "resolved_scenario", format!("the folder's sweep cannot be planned: {e}"))
+        })?,
+        Command::Compare => Plan::strategies(resolved),
+        Command::Optimize => return Ok(None),
+    }))
+}
+
+/// The manifest's counts are the plan's.
+fn agrees(dir: &Path, manifest: &Manifest, plan: &Plan) -> Result<()> {
+    let runs = match manifest.shard {
+        Some([i, n]) if n == 0 || i >= n => {
+            return Err(at_manifest(dir, "shard", format!("shard {i} of {n} is no shard")));
+        }
+        Some([i, n]) => plan.shard(i, n),
+        None => plan.runs(),
+    };
+    let differs = |key: &str, found: String, made: String| {
+        Err(at_manifest(
+            dir,
+            key,
+            format!(
+                "says {found}, but the folder's scenario makes {made}: manifest.json was edited after olika wrote it; run the command again"
+            ),
+        ))
+    };
+    if manifest.plan_hash != plan.hash {
+        return differs("plan_hash", manifest.plan_hash.clone(), plan.hash.clone());
+    }
+    let counts = [
+        ("points", manifest.points, plan.points.len()),
+        ("replications", manifest.replications as usize, plan.replications as usize),
+        ("plan_runs", manifest.plan_runs, plan.runs().len()),
+        ("folder_runs", manifest.folder_runs, runs.len()),
+    ];
+    for (key, found, made) in counts {
+        if found != made {
+            return differs(key, found.to_string(), made.to_string());
+        }
+    }
+    if manifest.point_columns != plan.columns {
+        return differs(
+            "point_columns",
+            format!("{:?}", manifest.point_columns),
+            format!("{:?}", plan.columns),
+        );
+    }
+    if !manifest.complete && !manifest.checksums.is_empty() {
+        return Err(at_manifest(
+            dir,
+            "complete",
+            "an unfinished folder with checksums: the manifest was edited",
+        ));
+    }
+    Ok(())
+}
+
+/// Every file a finished folder holds that its readers read has a checksum, and each matches.
+fn files(dir: &Path, manifest: &Manifest) -> Result<()> {
+    let mut wanted: BTreeSet<&str> = match manifest.command {
+        Command::Optimize => {
+            [Table::Portfolios, Table::BudgetCurve, Table::Evaluations].map(Table::file).into()
+        }
+        _ => tables::written(manifest.recording).into_iter().map(Table::file).collect(),
+    };
+    if manifest.command == Command::Compare {
+        wanted.insert(Table::Compare.file());
+    }
+    // Files not every folder has (a shard without run 0 has no replay) are wanted where they are;
+    // indices, which `olika analyze` makes again, may also have been removed.
+    for file in [Table::Sensitivity.file(), replay::FILE] {
+        if dir.join(file).exists() {
+            wanted.insert(file);
+        }
+    }
+    let optional = [Table::Sensitivity.file()];
+    if let Some(missing) = wanted.iter().find(|f| !manifest.checksums.contains_key(**f)) {
+        return Err(at_manifest(
+            dir,
+            "checksums",
+            format!("no checksum of {missing}: the manifest was edited, or the file was put there by hand; run the command again"),
+        ));
+    }
+    super::checksum::verify(dir, manifest, &optional)
+}
+
+/// What a finished run must have in the per-run tables.
+struct Expected {
+    run_id: u64,
+    /// Rows in series.csv, venues.csv and network_nodes.csv.
+    rows: [u64; 3],
+}
+
+/// `runs.csv` lists the plan's runs in order, and the per-run tables hold what those runs make.
+fn rows(dir: &Path, manifest: &Manifest, plan: &Plan) -> Result<()> {
+    let runs = match manifest.shard {
+        Some([i, n]) => plan.shard(i, n),
+        None => plan.runs(),
+    };
+    let file = Table::Runs.path(dir).display().to_string();
+    let wrong = |line: usize, message: String| {
+        Error::input(Location { file: file.clone(), line: Some(line), column: None }, None, message)
+    };
+    let mut reader = if manifest.complete {
+        RunsReader::open(dir, &manifest.point_columns)?
+    } else {
+        RunsReader::open_whole_lines(dir, &manifest.point_columns)?
+    };
+    let recording = manifest.recording;
+    let mut expected = Vec::new();
+    let (mut listed, mut failed) = (0usize, 0u64);
+    let mut point: Option<(u32, Arc<Scenario>)> = None;
+    while let Some(run) = reader.next_run()? {
+        let line = listed + 2;
+        if listed >= runs.len() {
+            return Err(wrong(line, format!("more runs than the {} of the folder's plan", runs.len())));
+        }
+        let spec = plan.run(runs.id(listed));
+        if (run.run_id, run.point, run.replication, run.seed)
+            != (spec.run_id, spec.point, spec.replication, spec.seed)
+        {
+            return Err(wrong(
+                line,
+                format!(
+                    "run {} (point {}, replication {}, seed {}) where the plan has run {} (point {}, replication {}, seed {}): the table was edited or belongs to another plan",
+                    run.run_id, run.point, run.replication, run.seed, spec.run_id, spec.point, spec.replication, spec.seed
+                ),
+            ));
+        }
+        listed += 1;
+        if run.failure.is_some() {
+            failed += 1;
+            continue;
+        }
+        if point.as_ref().is_none_or(|(p, _)| *p != spec.point) {
+            point = Some((spec.point, plan.scenario(spec.point)?));
+        }
+        let scenario = &point.as_ref().expect("set above").1;
+        let steps = run.metric("steps_run").unwrap_or(-1.0);
+        if !(0.0..=f64::from(scenario.steps)).contains(&steps) || steps.fract() != 0.0 {
+            return Err(wrong(
+                line,
+                format!("run {} took {steps} steps, its scenario at most {}", run.run_id, scenario.steps),
+            ));
+        }
+        let organisations = scenario.populations.values().map(|p| p.count as u64).sum();
+        expected.push(Expected {
+            run_id: run.run_id,
+            rows: [
+                recording.rows_of_run(scenario, steps as u32),
+                scenario.venues.len() as u64 + 1,
+                if recording.network { organisations } else { 0 },
+            ],
+        });
+    }
+    if manifest.complete && (listed != runs.len() || failed != manifest.failed_runs) {
+        return Err(wrong(
+            listed + 1,
+            format!(
+                "{listed} runs, {failed} of them failed, where manifest.json says {} and {}: the table was cut or edited; run the command again",
+                runs.len(),
+                manifest.failed_runs
+            ),
+        ));
+    }
+    let counted = [(Table::Series, 0), (Table::Venues, 1), (Table::NetworkNodes, 2)];
+    for table in tables::table_names(recording) {
+        if table == Table::Runs {
+            continue;
+        }
+        let column = counted.iter().find(|(t, _)| *t == table).map(|(_, k)| *k);
+        per_run(dir, table, &expected, column, manifest.complete)?;
+    }
+    Ok(())
+}
+
+/// Reads a per-run table's first column line by line: its runs must be the finished runs in order,
+/// each with `expected.rows[column]` rows when `column` is given (else any number, but only runs
+/// listed). In an unfinished folder, rows after the last listed run (a run cut off while it was
+/// being written) are left for `--resume` to cut.
+fn per_run(
+    dir: &Path,
+    table: Table,
+    expected: &[Expected],
+    column: Option<usize>,
+    complete: bool,
+) -> Result<()> {
+    let path = table.path(dir);
+    let shown = path.display().to_string();
+    let mut reader = BufReader::new(read::open_regular(&path, u64::MAX)?);
+    let last = expected.last().map(|e| e.run_id);
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    // The run whose rows are being counted: its place in `expected` and its rows so far.
+    let mut at: Option<(usize, u64)> = None;
+    let mut next = 0usize;
+    let error = |line: usize, message: String| {
+        Error::input(
+            Location { file: shown.clone(), line: Some(line), column: None },
+            None,
+            format!("{message}: the table was cut or edited; run the command again"),
+        )
+    };
+    let short = |k: usize, found: u64, line: usize| {
+        let want = column.map_or(0, |c| expected[k].rows[c]);
+        match column {
+            Some(_) if found != want => Err(error(
+                line,
+                format!("run {} has {found} rows where its scenario makes {want}", expected[k].run_id),
+            )),
+            _ => Ok(()),
+        }
+    };
+    loop {
+        line.clear();
+        let read = (&mut reader)
+            .take(MOST_LINE_BYTES)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(&path, e))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        if line.last() != Some(&b'\n') {
+            if read as u64 == MOST_LINE_BYTES {
+                return Err(error(number, format!("a line longer than {MOST_LINE_BYTES} bytes")));
+            }
+            if complete {
+                return Err(error(number, "the last line is cut off".into()));
+            }
+            break;
+        }
+        if number == 1 {
+            continue;
+        }
+        let id =
+            line.split(|&b| b == b',').next().and_then(|f| std::str::from_utf8(f).ok()?.parse::<u64>().ok());
+        let Some(id) = id else {
+            return Err(error(number, "a row without a run id".into()));
+        };
+        if let Some((k, rows)) = &mut at {
+            if expected[*k].run_id == id {
+                *rows += 1;
+                continue;
+            }
+            short(*k, *rows, number)?;
+        }
+        // A new run: the next finished run that has rows in this table.
+        while next < expected.len()
+            && expected[next].run_id < id
+            && column.is_none_or(|c| expected[next].rows[c] == 0)
+        {
+            next += 1;
+        }
+        if next < expected.len() && expected[next].run_id == id {
+            at = Some((next, 1));
+            next += 1;
+        } else if !complete && last.is_none_or(|l| id > l) {
+            // Rows of a run that runs.csv does not list yet: `--resume` cuts them.
+            at = None;
+            break;
+        } else {
+            let message = match expected.get(next) {
+                Some(e) if column.is_some() => format!("rows of run {id} where run {} comes next", e.run_id),
+                _ => format!("rows of run {id}, which runs.csv does not list as finished (or not here)"),
+            };
+            return Err(error(number, message));
+        }
+    }
+    if let Some((k, rows)) = at {
+        short(k, rows, number)?;
+    }
+    if let Some(missing) = column.and_then(|c| expected[next..].iter().find(|e| e.rows[c] > 0)) {
+        return Err(error(
+            number,
+            format!("no rows of run {}, which runs.csv lists as finished", missing.run_id),
+        ));
+    }
+    Ok(())
+}
