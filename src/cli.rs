@@ -85,9 +85,8 @@ pub enum Command {
         /// (repeatable)
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
-        /// Worker threads (default: all cores)
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        limits: Limits,
     },
     /// List every parameter: path, type, default, range, unit and the claim it models
     Params {
@@ -144,9 +143,9 @@ pub struct Output {
     pub quiet: bool,
 }
 
-/// How a running command runs, what it records and where it writes.
+/// How much of the machine a command that runs the model may take.
 #[derive(Debug, Args)]
-pub struct Execution {
+pub struct Limits {
     /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores; never more than the
     /// machine's cores unless --oversubscribe)
     #[arg(long)]
@@ -154,6 +153,17 @@ pub struct Execution {
     /// Allow more --threads than this machine's cores (at most 1024)
     #[arg(long)]
     pub oversubscribe: bool,
+    /// Refuse to start when the runs held at once would need more memory than this (e.g. 4G;
+    /// default: half of this machine's memory)
+    #[arg(long, value_name = "SIZE")]
+    pub max_memory: Option<String>,
+}
+
+/// How a running command runs, what it records and where it writes.
+#[derive(Debug, Args)]
+pub struct Execution {
+    #[command(flatten)]
+    pub limits: Limits,
     #[command(flatten)]
     pub out: Output,
     /// Also write innovations.csv, one row per innovation
@@ -178,10 +188,6 @@ pub struct Execution {
     /// Chart files to write
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
     pub format: ChartFormat,
-    /// Refuse to start when the runs held at once would need more memory than this (e.g. 4G;
-    /// default: half of this machine's memory)
-    #[arg(long, value_name = "SIZE")]
-    pub max_memory: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -6,7 +6,7 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{Cli, Command, Execution};
+use cli::{Cli, Command, Execution, Limits};
 use olika::commands::{self, terminal, Report, RunOptions, Shard};
 use olika::error::Location;
 use olika::observe::Recording;
@@ -27,6 +27,30 @@ fn input_error(what: &str, message: &str) -> Error {
     Error::input(Location::file(what), None, message)
 }
 
+/// The threads and the memory budget a command may use: (threads, bytes).
+fn limits(limits: &Limits, quiet: bool) -> Result<(usize, u64), Error> {
+    let asked = limits.threads.unwrap_or_else(olika::experiment::default_threads);
+    if asked == 0 {
+        return Err(input_error("--threads", "--threads must be at least 1"));
+    }
+    // More threads than cores only adds switching (and thousands of them exhaust the machine).
+    const MOST_THREADS: usize = 1024;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = asked.min(if limits.oversubscribe { MOST_THREADS } else { cores });
+    // Everything else a command does in parallel (drawing charts) keeps to the same threads.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+    if threads < asked && !quiet {
+        eprintln!("note: {asked} threads asked for, {threads} used: this machine has {cores} cores (--oversubscribe allows more, up to {MOST_THREADS})");
+    }
+    let max_memory = match &limits.max_memory {
+        Some(text) => olika::experiment::budget::parse_size(text).ok_or_else(|| {
+            input_error("--max-memory", "--max-memory takes a size such as 4G, 512M or a number of bytes")
+        })?,
+        None => commands::default_memory_budget(),
+    };
+    Ok((threads, max_memory))
+}
+
 fn options(execution: &Execution) -> Result<RunOptions, Error> {
     if execution.every == Some(0) {
         return Err(input_error("--every", "--every must be at least 1"));
@@ -34,19 +58,7 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
     if execution.network_every == Some(0) {
         return Err(input_error("--network-every", "--network-every must be at least 1"));
     }
-    let asked = execution.threads.unwrap_or_else(olika::experiment::default_threads);
-    if asked == 0 {
-        return Err(input_error("--threads", "--threads must be at least 1"));
-    }
-    // More threads than cores only adds switching (and thousands of them exhaust the machine).
-    const MOST_THREADS: usize = 1024;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = asked.min(if execution.oversubscribe { MOST_THREADS } else { cores });
-    // Everything else a command does in parallel (drawing charts) keeps to the same threads.
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
-    if threads < asked && !execution.out.quiet {
-        eprintln!("note: {asked} threads asked for, {threads} used: this machine has {cores} cores (--oversubscribe allows more, up to {MOST_THREADS})");
-    }
+    let (threads, max_memory) = limits(&execution.limits, execution.out.quiet)?;
     Ok(RunOptions {
         threads,
         output: execution.out.output.clone(),
@@ -63,12 +75,7 @@ fn options(execution: &Execution) -> Result<RunOptions, Error> {
         charts: (!execution.no_plots).then(|| execution.format.format()),
         command_line: std::env::args().collect(),
         progress: !execution.out.quiet,
-        max_memory: match &execution.max_memory {
-            Some(text) => olika::experiment::budget::parse_size(text).ok_or_else(|| {
-                input_error("--max-memory", "--max-memory takes a size such as 4G, 512M or a number of bytes")
-            })?,
-            None => commands::default_memory_budget(),
-        },
+        max_memory,
     })
 }
 
@@ -130,15 +137,17 @@ fn execute(cli: Cli) -> Result<ExitCode, Error> {
         Command::Scenarios { action: Some(cli::ScenariosAction::Show { name }) } => {
             print!("{}", commands::scenarios::show(&name)?)
         }
-        Command::Validate { names, seeds, set, threads } => {
+        Command::Validate { names, seeds, set, limits: asked } => {
             let validations = commands::validate::chosen(&names)?;
             let seeds: Vec<Option<u64>> = match seeds {
                 Some(text) => commands::validate::seeds(&text)?.into_iter().map(Some).collect(),
                 None => vec![None],
             };
-            let threads = threads.unwrap_or_else(olika::experiment::default_threads);
+            let (threads, max_memory) = limits(&asked, false)?;
             let failed =
-                commands::validate::validate(&validations, &seeds, &set, threads, |line| println!("{line}"))?;
+                commands::validate::validate(&validations, &seeds, &set, threads, max_memory, |line| {
+                    println!("{line}")
+                })?;
             if failed > 0 {
                 let total = validations.len() * seeds.len();
                 eprintln!(

@@ -62,45 +62,14 @@ pub fn default_memory_budget() -> u64 {
     total.map_or(8 << 30, |t| t / 2)
 }
 
-/// The memory of the runs a command holds at once, estimated from each point's scenario (every
-/// point, or an even sample of ten thousand for larger sweeps): (bytes, runs in flight, the largest
-/// part of the costliest run).
+/// The memory a command needs: see [`budget::need`].
 fn memory_need(plan: &Plan, options: &RunOptions) -> Result<(u64, u64, budget::Part)> {
-    let points = plan.points.len() as u32;
-    let stride = (points / 10_000).max(1) as usize;
-    let mut worst: Option<(u64, budget::Part)> = None;
-    for p in (0..points).step_by(stride).chain(points.checked_sub(1)) {
-        let scenario = plan.scenario(p)?;
-        let parts = budget::run_parts(&scenario, options.recording);
-        let bytes = parts.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
-        if worst.as_ref().is_none_or(|w| bytes > w.0) {
-            worst = Some((bytes, parts.into_iter().next().expect("a run has parts")));
-        }
-    }
-    let (bytes, part) = worst.expect("a plan has a point");
-    let in_flight = budget::runs_in_flight(options.threads).min(plan.runs().len().max(1) as u64);
-    Ok((bytes.saturating_mul(in_flight), in_flight, part))
+    budget::need(plan, options.recording, options.threads)
 }
 
-/// Refuses, before anything runs, a plan whose runs in flight would need more than the budget,
-/// naming the key that drives the need.
+/// Refuses, before anything runs, a plan whose runs in flight would need more than the budget.
 fn check_memory(plan: &Plan, options: &RunOptions, source: &str) -> Result<()> {
-    let (need, in_flight, part) = memory_need(plan, options)?;
-    if need <= options.max_memory {
-        return Ok(());
-    }
-    Err(Error::input(
-        Location::file(source),
-        Some(&part.key),
-        format!(
-            "this would need about {} of memory ({in_flight} runs at once; each mostly {}, {}), more than the budget of {} (--max-memory): lower `{}`, use fewer --threads, or raise --max-memory",
-            budget::bytes_text(need),
-            part.what,
-            budget::bytes_text(part.bytes),
-            budget::bytes_text(options.max_memory),
-            part.key
-        ),
-    ))
+    budget::check(plan, options.recording, options.threads, options.max_memory, source)
 }
 
 /// What a command produced.

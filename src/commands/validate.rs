@@ -41,20 +41,22 @@ pub fn seeds(text: &str) -> Result<Vec<u64>> {
 }
 
 /// Judges each validation at each seed (`None`: the scenarios' own), with `overrides` applied to
-/// every scenario (a changed model), handing every result line to
+/// every scenario (a changed model), on `threads` threads within `max_memory` bytes (each judgement's
+/// replications are refused before they run if they would need more), handing every result line to
 /// `say` as it comes; returns how many judgements failed.
 pub fn validate(
     validations: &[&Validation],
     seeds: &[Option<u64>],
     overrides: &[String],
     threads: usize,
+    max_memory: u64,
     mut say: impl FnMut(&str),
 ) -> Result<usize> {
     let mut failed = 0;
     for v in validations {
         say(&format!("{} ({}): {}", v.name, v.source, v.claim));
         for &seed in seeds {
-            let check = Check { seed, overrides: overrides.to_vec(), threads };
+            let check = Check { seed, overrides: overrides.to_vec(), threads, max_memory };
             let verdict = (v.judge)(&check)?;
             failed += usize::from(!verdict.holds);
             let at = seed.map_or("own seed".to_string(), |s| format!("seed {s}"));

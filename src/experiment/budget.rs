@@ -5,17 +5,24 @@
 //! The estimate counts what a world holds from the start and what a run records: organisations
 //! (state, knowledge, pools), lattice cells, and the part of the recorded series held in memory
 //! (the rest is streamed to disk as it is recorded).
-//! Ties, innovations and partnership records grow with the dynamics and are not counted; they are
-//! bounded in practice by the organisations' capacity and the run's length.
+//! Ties are counted at the room the model makes for them (and that room's growth once);
+//! innovations and partnership records grow with the dynamics and are not counted, being few per
+//! organisation. `tests/olika/limits.rs` measures the peak memory of runs of 10³ to 10⁷
+//! organisations against the estimate, which must stay above it.
 
+use super::Plan;
+use crate::error::{Error, Location, Result};
 use crate::model::Scenario;
 use crate::observe::{Recording, StepMetrics, SERIES_IN_MEMORY};
 
-/// Bytes an organisation holds besides its knowledge, counted from the per-agent fields of `Agents`,
-/// `Ties` and `World` (its traits, the headers of its tie list and innovation list, its places in
-/// the attendance pools, the scratch arrays: about 170 bytes), rounded up. What those lists hold
-/// grows with the run and is not counted.
+/// Bytes an organisation holds besides its knowledge and its ties, counted from the per-agent
+/// fields of `Agents` and `World` (its traits, the header of its innovation list, its places in
+/// the attendance pools, the scratch arrays: about 170 bytes), rounded up.
 const ORGANISATION_BYTES: u64 = 256;
+/// Bytes of the process besides its runs: the binary and its embedded fonts and scenarios, the
+/// threads' stacks, the allocator's arenas, the first run's replay of a small city, the writers'
+/// buffers (measured at 10³ organisations: about 26 MB), doubled.
+pub const PROCESS_BYTES: u64 = 64 << 20;
 /// Bytes of one knowledge trait.
 const TRAIT_BYTES: u64 = 4;
 /// Bytes of one recorded metric of one step (an `Option<f64>`).
@@ -41,7 +48,14 @@ pub fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> {
     let mut parts = vec![Part {
         key: format!("populations.{largest}.count"),
         what: format!("{organisations} organisations with {} features each", scenario.features),
-        bytes: organisations.saturating_mul(ORGANISATION_BYTES + TRAIT_BYTES * scenario.features as u64),
+        // Each organisation's fields, its knowledge, and the ties it may hold at their peak
+        // (`model::TIE_BYTES_PER_ORGANISATION`: the room its lists are made with, the slab's
+        // counted twice for the copy when it grows).
+        bytes: organisations.saturating_mul(
+            ORGANISATION_BYTES
+                + crate::model::TIE_BYTES_PER_ORGANISATION
+                + TRAIT_BYTES * scenario.features as u64,
+        ),
     }];
     for (name, venue) in &scenario.venues {
         if let Some((key, what, bytes)) = (venue.kind.build)(venue).memory() {
@@ -63,6 +77,47 @@ pub fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> {
 /// Bytes of a run of `scenario`.
 pub fn run_bytes(scenario: &Scenario, recording: Recording) -> u64 {
     run_parts(scenario, recording).iter().map(|p| p.bytes).fold(0, u64::saturating_add)
+}
+
+/// The memory of a plan's runs held at once, estimated from each point's scenario (every point,
+/// or an even sample of ten thousand for larger sweeps), with the process's own: (bytes, runs in
+/// flight, the largest part of the costliest run).
+pub fn need(plan: &Plan, recording: Recording, threads: usize) -> Result<(u64, u64, Part)> {
+    let points = plan.points.len() as u32;
+    let stride = (points / 10_000).max(1) as usize;
+    let mut worst: Option<(u64, Part)> = None;
+    for p in (0..points).step_by(stride).chain(points.checked_sub(1)) {
+        let scenario = plan.scenario(p)?;
+        let parts = run_parts(&scenario, recording);
+        let bytes = parts.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
+        if worst.as_ref().is_none_or(|w| bytes > w.0) {
+            worst = Some((bytes, parts.into_iter().next().expect("a run has parts")));
+        }
+    }
+    let (bytes, part) = worst.expect("a plan has a point");
+    let in_flight = runs_in_flight(threads).min(plan.runs().len().max(1) as u64);
+    Ok((bytes.saturating_mul(in_flight).saturating_add(PROCESS_BYTES), in_flight, part))
+}
+
+/// Refuses, before anything runs, a plan whose runs in flight would need more than `most` bytes,
+/// naming the key in `source` that drives the need.
+pub fn check(plan: &Plan, recording: Recording, threads: usize, most: u64, source: &str) -> Result<()> {
+    let (need, in_flight, part) = need(plan, recording, threads)?;
+    if need <= most {
+        return Ok(());
+    }
+    Err(Error::input(
+        Location::file(source),
+        Some(&part.key),
+        format!(
+            "this would need about {} of memory ({in_flight} runs at once; each mostly {}, {}), more than the budget of {} (--max-memory): lower `{}`, use fewer --threads, or raise --max-memory",
+            bytes_text(need),
+            part.what,
+            bytes_text(part.bytes),
+            bytes_text(most),
+            part.key
+        ),
+    ))
 }
 
 /// Runs held in memory at once on `threads` threads: those running and those waiting to be

@@ -30,7 +30,10 @@ pub use parameters::{
 };
 pub use partnership::{innovation_probability, phi, trust_after_work};
 pub use streams::{stream, Stream, Streams};
-pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work};
+pub use tie::{
+    Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work,
+    PEAK_BYTES_PER_AGENT as TIE_BYTES_PER_ORGANISATION,
+};
 pub use venue::{pool_mask, Lattice, Venue, VenueKind, VenueStats, KINDS};
 
 /// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).

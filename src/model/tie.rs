@@ -187,6 +187,14 @@ const DEGREE: usize = 32;
 /// with 7–9 (`cargo bench --bench scale`). Room untouched costs address space, not memory.
 const TIES_PER_AGENT: usize = 8;
 
+/// Bytes the ties of one organisation may hold at their peak: its list with room for `DEGREE`,
+/// and its share of the slab with room for `TIES_PER_AGENT` — counted twice, since a slab that
+/// outgrows its room is copied into one twice as large, and both are held while it is copied.
+pub const PEAK_BYTES_PER_AGENT: u64 = (std::mem::size_of::<Vec<(u32, u32)>>()
+    + DEGREE * std::mem::size_of::<(u32, u32)>()
+    + 2 * TIES_PER_AGENT * (std::mem::size_of::<Tie>() + std::mem::size_of::<bool>()))
+    as u64;
+
 /// All ties: a slab of slots (ids are reused), and each agent's list of its ties. Whole-population
 /// passes walk the slab in order, so that they read memory sequentially. The running partnerships'
 /// states are a second slab, its slots reused too.

@@ -27,12 +27,15 @@ pub struct Check {
     pub overrides: Vec<String>,
     /// Threads for the replications (results do not depend on it).
     pub threads: usize,
+    /// Bytes the replications held at once may need (`experiment::budget`): more is refused
+    /// before they run.
+    pub max_memory: u64,
 }
 
 impl Check {
     /// The shipped scenarios at their own seeds.
     pub fn shipped(threads: usize) -> Check {
-        Check { seed: None, overrides: Vec::new(), threads }
+        Check { seed: None, overrides: Vec::new(), threads, max_memory: u64::MAX }
     }
 
     /// The same judgement at another root seed.
@@ -60,6 +63,7 @@ impl Check {
         let mut s = s.clone();
         s.replications = replications;
         let plan = Plan::of_scenario(&s);
+        crate::experiment::budget::check(&plan, recording, self.threads, self.max_memory, &s.name)?;
         let mut outputs = Vec::with_capacity(replications as usize);
         execute(&plan, plan.runs(), recording, self.threads, |_, outcome| {
             outputs.push(outcome.map_err(crate::error::Error::Run)?);

@@ -252,3 +252,88 @@ fn a_long_run_streams_its_series_instead_of_holding_it() {
         assert!(kb < 64 * 1024, "peak RSS {kb} KB");
     }
 }
+
+/// Runs the binary in `dir` and returns its exit code and peak resident memory in bytes (the
+/// kernel's count for the child, from wait4).
+fn peak_memory(dir: &Path, args: &[&str]) -> (Option<i32>, u64) {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("olika"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value, and wait4 is given the pid of our own child,
+    // which nothing else waits for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    (code, usage.ru_maxrss as u64 * 1024)
+}
+
+/// The estimate `olika run` checks against --max-memory, and the peak a run of the baseline
+/// with `organisations` private organisations and `steps` steps really reached.
+fn estimate_and_peak(organisations: u64, steps: u32) -> (u64, u64) {
+    let tmp = TempDir::new().unwrap();
+    let overrides = [format!("populations.private.count={organisations}"), format!("steps={steps}")];
+    let resolved = olika::scenario::baseline(&overrides).unwrap();
+    let recording = olika::observe::Recording { replay: true, ..Default::default() };
+    let one = olika::model::Scenario { replications: 1, ..resolved.scenario };
+    let (estimate, _, _) =
+        olika::experiment::budget::need(&olika::experiment::Plan::of_scenario(&one), recording, 1).unwrap();
+    let (set, steps_arg) = (format!("--set={}", overrides[0]), format!("--set={}", overrides[1]));
+    let args = [
+        "run",
+        "-q",
+        "-o",
+        "out",
+        "--no-plots",
+        "--replications",
+        "1",
+        "--threads",
+        "1",
+        "--max-memory",
+        "1T",
+        &set,
+        &steps_arg,
+    ];
+    let (code, peak) = peak_memory(tmp.path(), &args);
+    assert_eq!(code, Some(0));
+    println!(
+        "{organisations} organisations, {steps} steps: peak {} MB, estimate {} MB ({:.0} and {:.0} bytes per organisation)",
+        peak >> 20,
+        estimate >> 20,
+        peak as f64 / organisations as f64,
+        estimate as f64 / organisations as f64
+    );
+    (estimate, peak)
+}
+
+#[test]
+fn the_memory_estimate_is_above_the_peak_of_small_and_middle_cities() {
+    for (organisations, steps) in [(1_000, 120), (100_000, 120)] {
+        let (estimate, peak) = estimate_and_peak(organisations, steps);
+        assert!(estimate >= peak, "{organisations}: estimate {estimate} below the peak {peak}");
+    }
+}
+
+#[test]
+#[ignore = "second tier (.ci/run): a million and ten million organisations, about two minutes and 5 GB"]
+fn the_memory_estimate_is_above_the_peak_of_large_cities() {
+    for (organisations, steps) in [(1_000_000, 120), (10_000_000, 12)] {
+        let (estimate, peak) = estimate_and_peak(organisations, steps);
+        assert!(estimate >= peak, "{organisations}: estimate {estimate} below the peak {peak}");
+    }
+}
+
+#[test]
+fn validate_has_the_budget_and_the_flags_of_run() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    // Ten million organisations a replication: refused before any is built (this aborted at 2.7 GB).
+    let huge = ["validate", "p1", "--set", "populations.private.count=10000000", "--max-memory", "2G"];
+    refused(dir, &huge, &["populations.private.count", "--max-memory"]);
+    refused(dir, &["validate", "p1", "--threads", "0"], &["--threads must be at least 1"]);
+    refused(dir, &["validate", "p1", "--max-memory", "lots"], &["--max-memory takes a size"]);
+}
