@@ -141,11 +141,27 @@ fn charts_read_series_one_run_at_a_time_and_refuse_a_table_out_of_run_order() {
     // Run 1's rows before run 0's: what olika never writes.
     let (zero, one): (Vec<&str>, Vec<&str>) = rows.lines().partition(|l| l.starts_with("0,"));
     assert!(!zero.is_empty() && !one.is_empty());
-    fs::write(&path, format!("{head}\n{}\n{}\n", one.join("\n"), zero.join("\n"))).unwrap();
+    let reordered = format!("{head}\n{}\n{}\n", one.join("\n"), zero.join("\n"));
+    fs::write(&path, &reordered).unwrap();
+    // The checksum notices first; with the manifest's checksum made to match, the rows' order
+    // is refused all the same.
+    let out = olika(tmp.path()).args(["plot", "out"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("changed after olika wrote it"));
+    let manifest_path = tmp.path().join("out/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let fnv = reordered
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    manifest["checksums"]["series.csv"] = serde_json::Value::String(format!("{fnv:016x}"));
+    fs::write(&manifest_path, manifest.to_string()).unwrap();
     let out = olika(tmp.path()).args(["plot", "out"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("series.csv") && stderr.contains("not in order of run"), "{stderr}");
+    assert!(
+        stderr.contains("series.csv:2") && stderr.contains("rows of run 1 where run 0 comes next"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -224,7 +224,7 @@ fn a_long_run_streams_its_series_instead_of_holding_it() {
     fs::write(dir.join("long.toml"), text).unwrap();
     for (threads, out) in [("1", "one"), ("2", "two")] {
         olika(dir)
-            .args(["sweep", "long.toml", "-q", "-o", out, "--threads", threads, "--max-memory", "64M"])
+            .args(["sweep", "long.toml", "-q", "-o", out, "--threads", threads, "--max-memory", "128M"])
             .assert()
             .success();
     }
@@ -310,7 +310,10 @@ fn estimate_and_peak(organisations: u64, steps: u32) -> (u64, u64) {
     (estimate, peak)
 }
 
+// The peak of a child counts what the forked test process held before the child's exec: these
+// run alone, in the second tier, where that is a few MB.
 #[test]
+#[ignore = "second tier (.ci/run): measured alone, so that the test process's memory is not counted"]
 fn the_memory_estimate_is_above_the_peak_of_small_and_middle_cities() {
     for (organisations, steps) in [(1_000, 120), (100_000, 120)] {
         let (estimate, peak) = estimate_and_peak(organisations, steps);
@@ -319,7 +322,7 @@ fn the_memory_estimate_is_above_the_peak_of_small_and_middle_cities() {
 }
 
 #[test]
-#[ignore = "second tier (.ci/run): a million and ten million organisations, about two minutes and 5 GB"]
+#[ignore = "second tier (.ci/run): a million and ten million organisations, about a minute and 5 GB"]
 fn the_memory_estimate_is_above_the_peak_of_large_cities() {
     for (organisations, steps) in [(1_000_000, 120), (10_000_000, 12)] {
         let (estimate, peak) = estimate_and_peak(organisations, steps);
