@@ -167,16 +167,17 @@ fn run_loop(shared: &Shared) {
     let mut last_frame = Instant::now() - least_gap;
     while !shared.stop.load(Ordering::Relaxed) {
         let mut lab = shared.lab();
-        if !lab.running {
+        if !lab.busy() {
             let (guard, _) =
                 shared.wake.wait_timeout(lab, Duration::from_millis(200)).unwrap_or_else(|p| p.into_inner());
             drop(guard);
             continue;
         }
-        let stepped = lab.step();
-        let due = !stepped || lab.world().t().is_multiple_of(lab.draw_every) || !lab.running;
-        let delay = Duration::from_millis(u64::from(lab.delay_ms));
-        if due && (last_frame.elapsed() >= least_gap || !lab.running) {
+        let stepped = lab.work();
+        let due = !stepped || lab.world().t().is_multiple_of(lab.draw_every) || !lab.busy();
+        // The speed's pause is for running; steps asked for are taken flat out.
+        let delay = Duration::from_millis(if lab.running { u64::from(lab.delay_ms) } else { 0 });
+        if due && (last_frame.elapsed() >= least_gap || !lab.busy()) {
             let frame = lab.frame();
             drop(lab);
             shared.broadcast(None, frame);
@@ -242,7 +243,7 @@ fn command(shared: &Shared, body: &str) -> std::result::Result<String, String> {
     let mut lab = shared.lab();
     let note = lab.command(command)?;
     let (setup, frame) = (new_world.then(|| lab.setup()), lab.frame());
-    let running = lab.running;
+    let running = lab.busy();
     drop(lab);
     shared.broadcast(setup, frame);
     if running {

@@ -87,6 +87,22 @@ fn stream_until(
     events
 }
 
+/// The step of the newest frame.
+fn step_now(address: &str) -> u64 {
+    let (status, frame) = http(address, "GET", "/frame", "");
+    assert_eq!(status, 200, "{frame}");
+    serde_json::from_str::<serde_json::Value>(&frame).unwrap()["t"].as_u64().unwrap()
+}
+
+/// Waits until the newest frame is at step `t`.
+fn until_step(address: &str, t: u64) {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while step_now(address) != t {
+        assert!(Instant::now() < deadline, "the lab never reached step {t}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn lab(overrides: &[&str]) -> LabServer {
     let lab = Lab::new(Source::Baseline, overrides.iter().map(|s| s.to_string()).collect()).unwrap();
     LabServer::start(lab, "127.0.0.1", 0).unwrap()
@@ -108,6 +124,8 @@ fn the_server_takes_commands_and_two_tabs_see_one_world() {
     assert_eq!(page, PAGE);
     let (status, said) = http(&at, "POST", "/command", r#"{"command":"step","steps":5}"#);
     assert_eq!((status, said.as_str()), (200, r#"{"ok":"5 steps"}"#));
+    // The steps are taken after the answer, one at a time.
+    until_step(&at, 5);
     // A bad value: 400 with the scenario's message, and the world goes on as it was.
     let (status, said) = http(&at, "POST", "/command", r#"{"command":"set","path":"equity","value":"2"}"#);
     assert_eq!(status, 400);
