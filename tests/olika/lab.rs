@@ -1,25 +1,31 @@
 //! `olika lab`: the server as a browser sees it — the page with no reference outside itself, the
-//! commands, the event stream shared by two tabs — and, run by .ci/run, the page in a real
-//! Chromium driven over WebDriver (plain HTTP calls to chromedriver).
+//! commands, the event stream shared by two tabs — what it refuses (other sites' pages, connections
+//! and tabs past its limits, clients too slow) and, run by .ci/run, the page in a real Chromium
+//! driven over WebDriver (plain HTTP calls to chromedriver).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use olika::lab::server::{LabServer, PAGE};
+use olika::lab::server::{LabServer, Limits, PAGE};
 use olika::lab::{Lab, Source};
 
-/// One HTTP/1.1 request: (status, body). Enough for the lab and for chromedriver, which may keep
-/// the connection open: the body is read by its length (or its chunks).
+/// One HTTP/1.1 request as the lab's own page sends it: (status, body).
 fn http(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    request(address, method, path, &[("Host", address), ("Content-Type", "application/json")], body)
+}
+
+/// One HTTP/1.1 request with these headers: (status, body). Enough for the lab and for
+/// chromedriver, which may keep the connection open: the body is read by its length (or its chunks).
+fn request(address: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
+    let mut text = format!("{method} {path} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()));
+    stream.write_all(text.as_bytes()).unwrap();
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
@@ -87,6 +93,15 @@ fn stream_until(
     events
 }
 
+fn lab(overrides: &[&str]) -> LabServer {
+    lab_within(overrides, Limits::default())
+}
+
+fn lab_within(overrides: &[&str], limits: Limits) -> LabServer {
+    let lab = Lab::new(Source::Baseline, overrides.iter().map(|s| s.to_string()).collect()).unwrap();
+    LabServer::start_with(lab, "127.0.0.1", 0, limits).unwrap()
+}
+
 /// The step of the newest frame.
 fn step_now(address: &str) -> u64 {
     let (status, frame) = http(address, "GET", "/frame", "");
@@ -103,9 +118,41 @@ fn until_step(address: &str, t: u64) {
     }
 }
 
-fn lab(overrides: &[&str]) -> LabServer {
-    let lab = Lab::new(Source::Baseline, overrides.iter().map(|s| s.to_string()).collect()).unwrap();
-    LabServer::start(lab, "127.0.0.1", 0).unwrap()
+/// A city of `n` organisations, split as the baseline's sectors are (1 : 2 : 2).
+fn city(n: usize) -> [String; 3] {
+    [
+        format!("populations.public.count={}", n / 5),
+        format!("populations.private.count={}", 2 * n / 5),
+        format!("populations.civil.count={}", 2 * n / 5),
+    ]
+}
+
+/// Opens an event stream and reads only the start of its status line: a tab that never takes what
+/// it is sent.
+fn silent_tab(address: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(stream, "GET /events HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut status = [0; 12];
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.read_exact(&mut status).unwrap();
+    assert_eq!(&status, b"HTTP/1.1 200", "{}", String::from_utf8_lossy(&status));
+    stream
+}
+
+/// Reads a connection to its end within `time`: the bytes, and whether the end came.
+fn read_to_end_within(stream: &mut TcpStream, time: Duration) -> (Vec<u8>, bool) {
+    let deadline = Instant::now() + time;
+    let (mut bytes, mut chunk) = (Vec::new(), vec![0; 1 << 16]);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) {
+        stream.set_read_timeout(Some(left)).unwrap();
+        match stream.read(&mut chunk) {
+            Ok(0) => return (bytes, true),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return (bytes, true),
+            Err(_) => break,
+        }
+    }
+    (bytes, false)
 }
 
 #[test]
@@ -158,6 +205,186 @@ fn the_server_takes_commands_and_two_tabs_see_one_world() {
     let (status, file) = http(&at, "GET", "/scenario.toml", "");
     assert_eq!(status, 200);
     assert!(file.contains("steps = 40"), "{file}");
+    server.stop();
+}
+
+#[test]
+fn a_page_elsewhere_can_neither_drive_nor_read_the_lab() {
+    let server = lab(&["steps=40"]);
+    let at = address(&server);
+    let port = at.rsplit(':').next().unwrap().to_string();
+    let step = r#"{"command":"step","steps":5}"#;
+    // A page on another site posts a command: with text/plain a browser asks nobody first.
+    for (origin, media) in [
+        ("http://evil.example", "text/plain"),
+        ("http://evil.example", "application/json"),
+        ("null", "application/json"),
+        (&*format!("http://localhost:{}", port.parse::<u16>().unwrap() ^ 1), "application/json"),
+        (&*format!("https://127.0.0.1:{port}"), "application/json"),
+    ] {
+        let headers = [("Host", at.as_str()), ("Origin", origin), ("Content-Type", media)];
+        let (status, said) = request(&at, "POST", "/command", &headers, step);
+        assert_eq!(status, 403, "Origin: {origin}: {said}");
+        assert!(said.contains("not this lab"), "{said}");
+    }
+    // A name that resolves to the lab (DNS rebinding) can read nothing.
+    for host in
+        ["evil.example", "evil.example:80", &*format!("evil.example:{port}"), &*format!("127.0.0.1:{}", 1)]
+    {
+        for path in ["/", "/frame", "/events", "/scenario.toml"] {
+            let (status, said) = request(&at, "GET", path, &[("Host", host)], "");
+            assert_eq!(status, 403, "Host: {host} {path}: {said}");
+        }
+    }
+    assert_eq!(request(&at, "GET", "/frame", &[], "").0, 403, "no Host at all");
+    // A form without Origin (an older browser) cannot send JSON: refused for its type.
+    let (status, said) =
+        request(&at, "POST", "/command", &[("Host", &at), ("Content-Type", "text/plain")], step);
+    assert_eq!(status, 415, "{said}");
+    assert_eq!(step_now(&at), 0, "a refused command moved the world");
+    // The lab's own page, by any of the lab's names, with or without Origin.
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("LocalHost:{port}")] {
+        assert_eq!(request(&at, "GET", "/frame", &[("Host", &host)], "").0, 200, "Host: {host}");
+        let origin = format!("http://{host}");
+        let headers =
+            [("Host", at.as_str()), ("Origin", &origin), ("Content-Type", "application/json; charset=utf-8")];
+        assert_eq!(request(&at, "POST", "/command", &headers, r#"{"command":"pause"}"#).0, 200, "{origin}");
+    }
+    let (status, page) = http(&at, "GET", "/", "");
+    assert_eq!((status, page.len()), (200, PAGE.len()));
+    server.stop();
+}
+
+/// The issue's flood: idle connections to `olika lab` under a 1 GiB address-space limit, more than
+/// its workers, queue and tabs together. Past them it says it is full; once they go it answers.
+#[test]
+fn a_flood_of_idle_connections_leaves_the_lab_answering() {
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" lab --port 0", env!("CARGO_BIN_EXE_olika")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut said).unwrap();
+    let at = said.split("http://").nth(1).and_then(|s| s.split('/').next()).expect(&said).to_string();
+    let flood: Vec<TcpStream> = (0..400).map(|_| TcpStream::connect(&at).unwrap()).collect();
+    // Past the limits the lab answers at once that it is full.
+    let mut late = TcpStream::connect(&at).unwrap();
+    let (answer, _) = read_to_end_within(&mut late, Duration::from_secs(5));
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503") && answer.contains("full"), "{answer}");
+    drop(flood);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut probe = TcpStream::connect(&at).unwrap();
+        probe.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        write!(probe, "GET /frame HTTP/1.1\r\nHost: {at}\r\n\r\n").unwrap();
+        let (answer, _) = read_to_end_within(&mut probe, Duration::from_secs(2));
+        if answer.starts_with(b"HTTP/1.1 200") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the lab no longer answers after the flood");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"step"}"#).0, 200);
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the lab is full: refused a connection"), "the refusals went unsaid: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_slow_request_cannot_hold_a_worker() {
+    let limits = Limits { workers: 1, queue: 1, request_time: Duration::from_secs(1), ..Limits::default() };
+    let server = lab_within(&["steps=40"], limits);
+    let at = address(&server);
+    // Slowloris: a header a byte at a time, never finished.
+    let mut slow = TcpStream::connect(&at).unwrap();
+    let started = Instant::now();
+    write!(slow, "GET /frame HTTP/1.1\r\nHost: {at}\r\n").unwrap();
+    let dripping = {
+        let mut slow = slow.try_clone().unwrap();
+        std::thread::spawn(move || {
+            for _ in 0..40 {
+                if slow.write_all(b"X").is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+    let (answer, ended) = read_to_end_within(&mut slow, Duration::from_secs(4));
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(ended && answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(3), "cut after {:?}", started.elapsed());
+    dripping.join().unwrap();
+    // A connection that says nothing at all.
+    let mut idle = TcpStream::connect(&at).unwrap();
+    let started = Instant::now();
+    let (answer, ended) = read_to_end_within(&mut idle, Duration::from_secs(4));
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(ended && answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(3), "cut after {:?}", started.elapsed());
+    // The only worker is free again.
+    assert_eq!(step_now(&at), 0);
+    // Too large a head or body is refused before it is read whole.
+    let huge = "x".repeat(20_000);
+    assert_eq!(request(&at, "GET", "/frame", &[("Host", &at), ("X-Padding", &huge)], "").0, 431);
+    let (status, said) = http(&at, "POST", "/command", &" ".repeat(70_000));
+    assert_eq!(status, 413, "{said}");
+    server.stop();
+}
+
+#[test]
+fn tabs_past_the_limit_are_refused_and_a_silent_one_is_dropped() {
+    // A city whose setup (about 9 MB) is more than a socket holds for a tab that reads nothing.
+    let limits = Limits { streams: 2, write_time: Duration::from_secs(2), ..Limits::default() };
+    let server = lab_within(&city(400_000).each_ref().map(String::as_str), limits);
+    let at = address(&server);
+    let mut silent = silent_tab(&at);
+    let reading = {
+        let at = at.clone();
+        std::thread::spawn(move || stream_until(&at, |e| e.iter().any(|(_, v)| v["t"] == 1)))
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    // Two tabs are the limit: a third is told the lab is full.
+    let mut third = TcpStream::connect(&at).unwrap();
+    write!(third, "GET /events HTTP/1.1\r\nHost: {at}\r\n\r\n").unwrap();
+    let (answer, ended) = read_to_end_within(&mut third, Duration::from_secs(5));
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(ended && answer.starts_with("HTTP/1.1 503") && answer.contains("full"), "{answer}");
+    // The silent tab is dropped once a message has waited write_time (reading it sooner would
+    // let the message through); the reading one goes on.
+    std::thread::sleep(Duration::from_secs(3));
+    let (bytes, ended) = read_to_end_within(&mut silent, Duration::from_secs(10));
+    assert!(ended, "the silent tab was never dropped");
+    assert!(bytes.len() < 9_000_000, "the silent tab was sent {} bytes", bytes.len());
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"step"}"#).0, 200);
+    let events = reading.join().unwrap();
+    assert_eq!(events[0].0, "setup");
+    // Its place is free for another tab.
+    let another = stream_until(&at, |e| !e.is_empty());
+    assert_eq!(another[0].0, "setup");
+    server.stop();
+}
+
+#[test]
+fn older_messages_held_for_slow_tabs_are_bounded() {
+    // A silent tab stuck in the middle of a setup; a reset makes that setup old. Past held_bytes
+    // it is dropped at once, not after write_time.
+    let limits = Limits { held_bytes: 1 << 20, write_time: Duration::from_secs(60), ..Limits::default() };
+    let server = lab_within(&city(400_000).each_ref().map(String::as_str), limits);
+    let at = address(&server);
+    let mut silent = silent_tab(&at);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"reset"}"#).0, 200);
+    // Read only now: had it been kept, it would take its setup and go on.
+    std::thread::sleep(Duration::from_millis(500));
+    let (bytes, ended) = read_to_end_within(&mut silent, Duration::from_secs(10));
+    assert!(ended, "a tab holding an old 9 MB setup was kept past held_bytes");
+    assert!(bytes.len() < 9_000_000, "the silent tab was sent {} bytes", bytes.len());
     server.stop();
 }
 
