@@ -686,7 +686,12 @@ fn same_origin(shared: &Shared, socket: &TcpStream, request: &Request) -> std::r
     };
     let host = request.header("host").ok_or("a request must say its Host")?;
     if !ours(host) {
-        return Err(format!("Host: {host} is not this lab's address"));
+        let open = match arrived {
+            Some(IpAddr::V6(ip)) => format!("http://[{ip}]:{}/", shared.port),
+            Some(ip) => format!("http://{ip}:{}/", shared.port),
+            None => "the address olika lab printed".into(),
+        };
+        return Err(format!("Host: {host} is not this lab's address: open {open}"));
     }
     match request.header("origin") {
         Some(origin) if !origin.strip_prefix("http://").is_some_and(ours) => {
