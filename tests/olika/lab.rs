@@ -256,6 +256,16 @@ fn a_page_elsewhere_can_neither_drive_nor_read_the_lab() {
     server.stop();
 }
 
+/// A child process, killed when the test is done with it, passed or failed.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The issue's flood: idle connections to `olika lab` under a 1 GiB address-space limit, more than
 /// its workers, queue and tabs together. Past them it says it is full; once they go it answers.
 #[test]
@@ -265,9 +275,10 @@ fn a_flood_of_idle_connections_leaves_the_lab_answering() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
+        .map(Killed)
         .unwrap();
     let mut said = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut said).unwrap();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut said).unwrap();
     let at = said.split("http://").nth(1).and_then(|s| s.split('/').next()).expect(&said).to_string();
     let flood: Vec<TcpStream> = (0..400).map(|_| TcpStream::connect(&at).unwrap()).collect();
     // Past the limits the lab answers at once that it is full.
@@ -289,9 +300,9 @@ fn a_flood_of_idle_connections_leaves_the_lab_answering() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert_eq!(http(&at, "POST", "/command", r#"{"command":"step"}"#).0, 200);
-    child.kill().unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    child.0.kill().unwrap();
+    let mut stderr = String::new();
+    child.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     assert!(stderr.contains("the lab is full: refused a connection"), "the refusals went unsaid: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
