@@ -2,6 +2,12 @@
 //! and takes the page's commands — the protocol, with no IO, tested as plain calls; `server`
 //! serves the page, streams frames by server-sent events and runs the world at the chosen speed.
 //!
+//! A command only says what to do: `step` asks for steps that [`Lab::work`] then takes one at a
+//! time, so whoever drives the lab (the server's runner) can answer between any two steps.
+//! What the lab keeps grows with nothing a page can do: the charts' history is thinned to at most
+//! [`MOST_POINTS`] points, the world to [`MOST_WORLD_BYTES`], the noted changes to
+//! [`MOST_NOTED_CHANGES`].
+//!
 //! Every value a page sends goes through the scenario's own loading (`--set` rules and messages),
 //! so a bad one is refused with the message a scenario file would get, and the world is untouched.
 //! Settings the steps read (rates, trust, homophily, a venue's frequency or facilitation) apply
@@ -33,7 +39,8 @@ pub enum Source {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
-    /// Take `steps` steps (1 by default).
+    /// Take `steps` steps (1 by default, at most 10 000 a command), one at a time: the answer
+    /// comes when they are asked for, the frames as they are taken.
     Step {
         /// How many.
         #[serde(default)]
@@ -116,6 +123,16 @@ pub const MOST_FRAMES_PER_SECOND: u32 = 30;
 /// billion organisations typed into the page — is refused instead of exhausting the machine.
 pub const MOST_WORLD_BYTES: u64 = 2 << 30;
 
+/// The most points of the charts' history the lab keeps: past it every other point goes, and from
+/// then on every other step is kept (the stride doubles), so however long the run a setup carries
+/// more than half of this many points and at most this many, with the point now — the charts are
+/// 560 pixels wide. About 250 KB of JSON.
+pub const MOST_POINTS: usize = 1024;
+
+/// The most settings changed while the world ran that the downloaded scenario file lists one by
+/// one (the first ones: where the screen parts from `olika run`); the rest are counted.
+pub const MOST_NOTED_CHANGES: usize = 100;
+
 /// The lab: its settings, its world and what the page has been told.
 pub struct Lab {
     source: Source,
@@ -125,12 +142,21 @@ pub struct Lab {
     world: World,
     observer: Observer,
     places: Vec<[f32; 2]>,
-    /// The charts' values at every step so far.
+    /// The charts' values at every `stride`-th step so far (at most `MOST_POINTS`).
     history: Vec<Point>,
+    /// Steps between two points of `history`: a power of two, doubled at each thinning.
+    stride: u32,
+    /// The charts' values now.
+    now: Point,
     /// Settings changed since the last reset that wait for the next one.
     pending: Vec<String>,
-    /// Settings changed while the world ran, with the step: the download says so.
+    /// Settings changed while the world ran, with the step: the download says so (the first
+    /// `MOST_NOTED_CHANGES`).
     live_changes: Vec<(u32, String)>,
+    /// Changes made while the world ran past the first `MOST_NOTED_CHANGES`.
+    more_changes: usize,
+    /// Steps asked for by `step` and not yet taken.
+    to_step: u32,
     /// Stepping on by itself.
     pub running: bool,
     /// Milliseconds between steps while running.
@@ -187,11 +213,11 @@ struct Slider {
     live: bool,
 }
 
-/// What a page needs before frames make sense: the city, the places, the controls, the history.
+/// The part of the setup that changes only with a new world: the organisations, their places and
+/// sectors — nearly all its bytes (23 MB at 10⁶ organisations). With `SetupNow` it is what a page
+/// needs before frames make sense, sent as one object ([`Lab::setup`]).
 #[derive(Debug, Serialize)]
-struct Setup<'a> {
-    name: &'a str,
-    description: &'a str,
+struct SetupWorld {
     organisations: usize,
     /// Sector names and colours, by sector index.
     sectors: Vec<(&'static str, String)>,
@@ -200,6 +226,15 @@ struct Setup<'a> {
     sector_of: Vec<u8>,
     /// The lattice's size when the world is one lattice (Axelrod), shown as cells coloured by culture.
     lattice: Option<(usize, usize)>,
+    presets: Vec<&'static str>,
+}
+
+/// The rest of the setup: the scenario, the controls and the history so far (a few hundred KB at
+/// most, `MOST_POINTS`).
+#[derive(Debug, Serialize)]
+struct SetupNow<'a> {
+    name: &'a str,
+    description: &'a str,
     /// p and q when the scenario is a Bass diffusion (full mixing, seeded innovations): the page
     /// draws the recursion beside the adoption curve.
     bass: Option<(f64, f64)>,
@@ -208,11 +243,11 @@ struct Setup<'a> {
     /// Each venue whose kind lets its mix be chosen, with its mix now (`balanced`, `open`, or
     /// `only civil` and the like); a change applies after reset.
     mixes: Vec<(&'a str, String)>,
-    presets: Vec<&'static str>,
     seed: u64,
     steps: u32,
     currency: &'a str,
-    history: &'a [Point],
+    /// The charts' values so far, thinned (`MOST_POINTS`).
+    history: Vec<&'a Point>,
     pending: &'a [String],
 }
 
@@ -221,6 +256,7 @@ struct Setup<'a> {
 struct Frame<'a> {
     t: u32,
     steps: u32,
+    /// Stepping: running, or taking the steps asked for (the page offers to pause).
     running: bool,
     finished: bool,
     /// a, b, status (0 acquaintance, 1 informal, 2 formal), trust in tenths, flat (as a replay's).
@@ -249,29 +285,52 @@ impl Lab {
             ));
         }
         let world = World::new(&resolved.scenario, run_seed(resolved.scenario.seed, 0));
-        let observer = Observer::new(&world, run_seed(resolved.scenario.seed, 0));
-        let mut lab = Lab {
+        let mut observer = Observer::new(&world, run_seed(resolved.scenario.seed, 0));
+        let now = Point::of(0, &observer.measure(&world), &world);
+        Ok(Lab {
             source,
             overrides,
             resolved,
             places: layout::places(&world),
             world,
             observer,
-            history: Vec::new(),
+            history: vec![now.clone()],
+            stride: 1,
+            now,
             pending: Vec::new(),
             live_changes: Vec::new(),
+            more_changes: 0,
+            to_step: 0,
             running: false,
             // As the page's speed slider starts.
             delay_ms: 160,
             draw_every: 1,
-        };
-        lab.record();
-        Ok(lab)
+        })
     }
 
+    /// Measures the world now; keeps the point in the history at every `stride`-th step, thinning
+    /// the history to every other point when it passes `MOST_POINTS`.
     fn record(&mut self) {
         let m = self.observer.measure(&self.world);
-        self.history.push(Point::of(self.world.t(), &m, &self.world));
+        let t = self.world.t();
+        self.now = Point::of(t, &m, &self.world);
+        if t.is_multiple_of(self.stride) {
+            self.history.push(self.now.clone());
+            if self.history.len() > MOST_POINTS {
+                let stride = 2 * self.stride;
+                self.history.retain(|p| p.t.is_multiple_of(stride));
+                self.stride = stride;
+            }
+        }
+    }
+
+    /// The charts' history as the page gets it: the kept points, and the point now.
+    fn history(&self) -> Vec<&Point> {
+        let mut points: Vec<&Point> = self.history.iter().collect();
+        if points.last().is_none_or(|p| p.t != self.now.t) {
+            points.push(&self.now);
+        }
+        points
     }
 
     /// The world shown.
@@ -280,13 +339,31 @@ impl Lab {
     }
 
     /// One step, unless the run is over; false when it is.
-    pub fn step(&mut self) -> bool {
+    fn step(&mut self) -> bool {
         if self.world.finished() {
-            self.running = false;
             return false;
         }
         self.world.step();
         self.record();
+        true
+    }
+
+    /// Whether there are steps to take: running, or steps asked for.
+    pub fn busy(&self) -> bool {
+        self.running || self.to_step > 0
+    }
+
+    /// Takes one step of what the page asked for (a step it asked for, or running on); false when
+    /// there was nothing to do or the run is over (which ends the running and the steps asked for).
+    pub fn work(&mut self) -> bool {
+        if !self.busy() {
+            return false;
+        }
+        if !self.step() {
+            (self.running, self.to_step) = (false, 0);
+            return false;
+        }
+        self.to_step = self.to_step.saturating_sub(1);
         true
     }
 
@@ -295,16 +372,20 @@ impl Lab {
     pub fn command(&mut self, command: Command) -> Result<String, String> {
         match command {
             Command::Step { steps } => {
+                if self.world.finished() {
+                    return Ok("the run is over: reset to start again".into());
+                }
                 let n = steps.unwrap_or(1).clamp(1, 10_000);
-                let taken = (0..n).take_while(|_| self.step()).count();
-                Ok(format!("{taken} steps"))
+                let left = self.resolved.scenario.steps.saturating_sub(self.world.t());
+                self.to_step = self.to_step.saturating_add(n).min(left);
+                Ok(if n == 1 { "1 step".into() } else { format!("{n} steps") })
             }
             Command::Run => {
                 self.running = !self.world.finished();
                 Ok(if self.running { "running" } else { "the run is over: reset to start again" }.into())
             }
             Command::Pause => {
-                self.running = false;
+                (self.running, self.to_step) = (false, 0);
                 Ok("paused".into())
             }
             Command::Reset => {
@@ -363,8 +444,11 @@ impl Lab {
         self.resolved = resolved;
         if is_live(path) {
             self.world.retune(&self.resolved.scenario);
-            if self.world.t() > 0 {
-                self.live_changes.push((self.world.t(), format!("{path} = {}", value.trim())));
+            let t = self.world.t();
+            if t > 0 && self.live_changes.len() < MOST_NOTED_CHANGES {
+                self.live_changes.push((t, format!("{path} = {}", value.trim())));
+            } else if t > 0 {
+                self.more_changes += 1;
             }
             Ok(format!("{path} = {}: applies now", value.trim()))
         } else {
@@ -380,17 +464,38 @@ impl Lab {
         self.observer = Observer::new(&self.world, seed);
         self.places = layout::places(&self.world);
         self.history.clear();
+        self.stride = 1;
         self.pending.clear();
         self.live_changes.clear();
-        self.running = false;
+        self.more_changes = 0;
+        (self.running, self.to_step) = (false, 0);
         self.record();
     }
 
-    /// The setup message, as JSON.
+    /// The setup message, as JSON: [`Lab::setup_world`] and [`Lab::setup_now`] as one object.
     pub fn setup(&self) -> String {
-        let s = &self.resolved.scenario;
+        joined(&[&self.setup_world(), &self.setup_now()]).concat()
+    }
+
+    /// The part of the setup that changes only with a new world (the organisations, their places
+    /// and sectors), as a JSON object.
+    pub fn setup_world(&self) -> String {
         let agents = self.world.agents();
         let hex = |c: plotters::style::RGBColor| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
+        let part = SetupWorld {
+            organisations: agents.len(),
+            sectors: Sector::ALL.iter().map(|x| (x.name(), hex(style::sector(x.name())))).collect(),
+            nodes: self.places.iter().flatten().copied().collect(),
+            sector_of: agents.sector.iter().map(|x| x.index() as u8).collect(),
+            lattice: layout::whole_lattice(&self.world).map(|l| (l.width, l.height)),
+            presets: presets(),
+        };
+        serde_json::to_string(&part).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// The rest of the setup (the scenario, the controls, the history so far), as a JSON object.
+    pub fn setup_now(&self) -> String {
+        let s = &self.resolved.scenario;
         let mut sliders = Vec::new();
         let table: toml::Table = toml::from_str(&self.resolved.toml).unwrap_or_default();
         for &(pattern, label, min, max, step) in SLIDERS {
@@ -408,14 +513,9 @@ impl Lab {
         }
         let bass = (s.diffusion.mixing == crate::model::Mixing::Full && s.diffusion.seed_innovations > 0)
             .then_some((s.diffusion.external, s.diffusion.imitation));
-        let setup = Setup {
+        let part = SetupNow {
             name: &s.name,
             description: &s.description,
-            organisations: agents.len(),
-            sectors: Sector::ALL.iter().map(|x| (x.name(), hex(style::sector(x.name())))).collect(),
-            nodes: self.places.iter().flatten().copied().collect(),
-            sector_of: agents.sector.iter().map(|x| x.index() as u8).collect(),
-            lattice: layout::whole_lattice(&self.world).map(|l| (l.width, l.height)),
             bass,
             venues: s.venues.keys().map(String::as_str).collect(),
             sliders,
@@ -434,14 +534,13 @@ impl Lab {
                     (name.as_str(), mix)
                 })
                 .collect(),
-            presets: presets(),
             seed: s.seed,
             steps: s.steps,
             currency: crate::output::format::cost_unit(&s.currency),
-            history: &self.history,
+            history: self.history(),
             pending: &self.pending,
         };
-        serde_json::to_string(&setup).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        serde_json::to_string(&part).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
     /// The frame of the world now, as JSON.
@@ -456,7 +555,7 @@ impl Lab {
         let frame = Frame {
             t,
             steps: self.resolved.scenario.steps,
-            running: self.running,
+            running: self.busy(),
             finished: w.finished(),
             ties,
             born,
@@ -468,7 +567,7 @@ impl Lab {
                 .filter(|(_, p)| !p.is_empty())
                 .collect(),
             culture,
-            point: self.history.last().expect("a lab records step 0"),
+            point: &self.now,
             pending: &self.pending,
         };
         serde_json::to_string(&frame).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
@@ -488,6 +587,9 @@ impl Lab {
             for (t, change) in &self.live_changes {
                 out.push_str(&format!("#   at step {t}: {change}\n"));
             }
+            if self.more_changes > 0 {
+                out.push_str(&format!("#   and {} more\n", self.more_changes));
+            }
         }
         if !self.pending.is_empty() {
             out.push_str(&format!(
@@ -499,6 +601,24 @@ impl Lab {
         out.push_str(&self.resolved.toml);
         out
     }
+}
+
+/// The pieces that write JSON objects as one object with the fields of each, in order: the
+/// server writes a setup's parts this way without copying them into one string.
+pub fn joined<'a>(objects: &[&'a str]) -> Vec<&'a str> {
+    let mut pieces = vec!["{"];
+    for object in objects {
+        let object = object.trim();
+        let fields = object.strip_prefix('{').and_then(|o| o.strip_suffix('}')).unwrap_or(object);
+        if !fields.trim().is_empty() {
+            if pieces.len() > 1 {
+                pieces.push(",");
+            }
+            pieces.push(fields);
+        }
+    }
+    pieces.push("}");
+    pieces
 }
 
 fn load(source: &Source, overrides: &[String]) -> crate::error::Result<Resolved> {
@@ -561,12 +681,18 @@ mod tests {
         serde_json::from_str(text).unwrap()
     }
 
+    /// Takes the steps asked for, as the server's runner does.
+    fn settle(lab: &mut Lab) {
+        while lab.to_step > 0 && lab.work() {}
+    }
+
     #[test]
     fn commands_step_run_and_reset_the_world() {
         let mut lab = lab();
         assert_eq!(lab.world().t(), 0);
         lab.command(command(r#"{"command":"step"}"#)).unwrap();
         lab.command(command(r#"{"command":"step","steps":4}"#)).unwrap();
+        settle(&mut lab);
         assert_eq!(lab.world().t(), 5);
         assert_eq!(lab.history.len(), 6);
         lab.command(command(r#"{"command":"run"}"#)).unwrap();
@@ -575,7 +701,9 @@ mod tests {
         assert!(!lab.running);
         // Past the end nothing happens, and running stops.
         lab.command(command(r#"{"command":"step","steps":100}"#)).unwrap();
+        settle(&mut lab);
         assert_eq!(lab.world().t(), 30);
+        assert!(!lab.busy());
         assert!(lab.command(command(r#"{"command":"run"}"#)).unwrap().contains("over"));
         lab.command(command(r#"{"command":"reset"}"#)).unwrap();
         assert_eq!(lab.world().t(), 0);
@@ -586,6 +714,7 @@ mod tests {
         // Replication 0 of the scenario file the page downloads is the world on screen.
         let mut lab = lab();
         lab.command(command(r#"{"command":"step","steps":30}"#)).unwrap();
+        settle(&mut lab);
         let file = lab.scenario_file();
         let resolved = crate::scenario::load_str("saved.toml", &file, &[]).unwrap();
         let output = crate::observe::simulate(
@@ -593,7 +722,7 @@ mod tests {
             run_seed(resolved.scenario.seed, 0),
             crate::observe::Recording::default(),
         );
-        let shown = lab.history.last().unwrap();
+        let shown = &lab.now;
         assert_eq!(output.metrics.get("innovations"), Some(shown.innovations));
         assert_eq!(output.metrics.get("adoptions"), Some(shown.adoptions));
     }
@@ -602,6 +731,7 @@ mod tests {
     fn a_bad_value_is_refused_with_the_scenario_message_and_changes_nothing() {
         let mut lab = lab();
         lab.command(command(r#"{"command":"step","steps":3}"#)).unwrap();
+        settle(&mut lab);
         let before = lab.frame();
         let refused =
             lab.command(command(r#"{"command":"set","path":"homophily","value":"-2"}"#)).unwrap_err();
@@ -629,6 +759,7 @@ mod tests {
     fn settings_apply_now_or_after_reset() {
         let mut lab = lab();
         lab.command(command(r#"{"command":"step","steps":2}"#)).unwrap();
+        settle(&mut lab);
         let now = lab.command(command(r#"{"command":"set","path":"homophily","value":"3"}"#)).unwrap();
         assert!(now.contains("now"), "{now}");
         assert_eq!(lab.world().scenario().homophily, 3.0);
@@ -676,6 +807,7 @@ mod tests {
             .any(|s| s["path"] == "venues.round_tables.every"));
         assert!(setup["presets"].as_array().unwrap().iter().any(|p| p == "hub"));
         lab.command(command(r#"{"command":"step","steps":12}"#)).unwrap();
+        settle(&mut lab);
         let frame: serde_json::Value = serde_json::from_str(&lab.frame()).unwrap();
         assert_eq!(frame["t"], 12);
         assert_eq!(frame["ties"].as_array().unwrap().len() % 4, 0);
@@ -690,5 +822,71 @@ mod tests {
         let frame: serde_json::Value = serde_json::from_str(&axelrod.frame()).unwrap();
         assert_eq!(frame["culture"].as_array().unwrap().len(), 100);
         assert!(frame["point"]["regions"].as_u64().unwrap() > 1);
+    }
+
+    #[test]
+    fn steps_asked_for_are_taken_one_at_a_time() {
+        // The answer comes before the steps: whoever drives the lab can serve between two of them.
+        let mut lab = lab();
+        assert_eq!(lab.command(command(r#"{"command":"step","steps":4}"#)).unwrap(), "4 steps");
+        assert_eq!(lab.world().t(), 0);
+        assert!(lab.busy() && lab.frame().contains("\"running\":true"));
+        assert!(lab.work());
+        assert_eq!(lab.world().t(), 1);
+        // More steps add to those asked for, never past the end of the run.
+        lab.command(command(r#"{"command":"step","steps":100}"#)).unwrap();
+        assert_eq!(lab.to_step, 29);
+        // Pause drops the steps not yet taken.
+        lab.command(command(r#"{"command":"pause"}"#)).unwrap();
+        assert!(!lab.busy() && !lab.work());
+        assert_eq!(lab.world().t(), 1);
+        lab.command(command(r#"{"command":"step","steps":40}"#)).unwrap();
+        settle(&mut lab);
+        assert_eq!(lab.world().t(), 30);
+        assert!(lab.command(command(r#"{"command":"step"}"#)).unwrap().contains("over"));
+    }
+
+    #[test]
+    fn the_history_is_thinned_to_a_known_length_however_long_the_run() {
+        let mut lab = Lab::new(Source::Baseline, vec!["steps=5000".into()]).unwrap();
+        let mut longest = 0;
+        lab.command(command(r#"{"command":"step","steps":10000}"#)).unwrap();
+        while lab.work() {
+            longest = longest.max(lab.history().len());
+        }
+        assert_eq!(lab.world().t(), 5000);
+        // The kept points and the point now: never more, and the longest is reached.
+        assert_eq!(longest, MOST_POINTS + 1);
+        let setup: serde_json::Value = serde_json::from_str(&lab.setup()).unwrap();
+        let t: Vec<u64> =
+            setup["history"].as_array().unwrap().iter().map(|p| p["t"].as_u64().unwrap()).collect();
+        assert!(t.len() > MOST_POINTS / 2 && t.len() <= MOST_POINTS + 1, "{} points", t.len());
+        // Evenly spaced from step 0, ending at the step now.
+        assert_eq!((t[0], *t.last().unwrap()), (0, 5000));
+        assert!(t.windows(2).take(t.len() - 2).all(|w| w[1] - w[0] == lab.stride as u64), "{t:?}");
+        lab.command(command(r#"{"command":"reset"}"#)).unwrap();
+        assert_eq!((lab.history().len(), lab.stride), (1, 1));
+    }
+
+    #[test]
+    fn parts_join_into_one_object() {
+        let parts = [r#"{"a":{"b":1}}"#, "{}", r#" {"c":[2]} "#];
+        assert_eq!(joined(&parts).concat(), r#"{"a":{"b":1},"c":[2]}"#);
+        let setup: serde_json::Value = serde_json::from_str(&lab().setup()).unwrap();
+        assert!(setup["nodes"].is_array() && setup["history"].is_array() && setup["sliders"].is_array());
+    }
+
+    #[test]
+    fn the_changes_noted_for_the_download_are_bounded() {
+        let mut lab = lab();
+        lab.command(command(r#"{"command":"step"}"#)).unwrap();
+        settle(&mut lab);
+        for k in 0..MOST_NOTED_CHANGES + 50 {
+            let value = format!("{}", 1.0 + (k % 10) as f64 / 10.0);
+            lab.command(Command::Set { path: "homophily".into(), value }).unwrap();
+        }
+        let file = lab.scenario_file();
+        assert_eq!(file.matches("at step 1: homophily").count(), MOST_NOTED_CHANGES);
+        assert!(file.contains("#   and 50 more"), "{file}");
     }
 }
