@@ -13,6 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use crate::error::{Error, Location, Result};
+use crate::model::hash::{splitmix64, Fnv, GOLDEN};
 use crate::observe::{self, Recorder, Recording, RunOutput};
 use crate::scenario::{self, Resolved, Scenario};
 use design::{Point, Points};
@@ -267,14 +268,7 @@ impl Plan {
 /// scenario, so that scenarios run with the same seed share their random numbers (common random
 /// numbers).
 pub fn run_seed(root: u64, replication: u32) -> u64 {
-    splitmix64(splitmix64(root) ^ u64::from(replication).wrapping_mul(0x9e37_79b9_7f4a_7c15))
-}
-
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+    splitmix64(splitmix64(root) ^ u64::from(replication).wrapping_mul(GOLDEN))
 }
 
 /// Hex FNV-1a hash of the tool's name and version, then `text`.
@@ -286,24 +280,21 @@ pub fn plan_hash(text: &str) -> String {
 }
 
 /// A plan hash made piece by piece: the same as `plan_hash` of the pieces joined.
-struct PlanHash(u64);
+struct PlanHash(Fnv);
 
 impl PlanHash {
     fn new() -> PlanHash {
-        let mut hash = PlanHash(0xcbf2_9ce4_8422_2325);
+        let mut hash = PlanHash(Fnv::default());
         hash.add(concat!("olika ", env!("CARGO_PKG_VERSION"), "\n"));
         hash
     }
 
     fn add(&mut self, text: &str) {
-        for byte in text.bytes() {
-            self.0 ^= u64::from(byte);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        self.0.bytes(text.as_bytes());
     }
 
     fn hex(&self) -> String {
-        format!("{:016x}", self.0)
+        format!("{:016x}", self.0.value())
     }
 }
 

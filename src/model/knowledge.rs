@@ -223,7 +223,7 @@ fn zobrist(values: &[u32]) -> u64 {
 
 /// The word of value v on feature f: SplitMix64's finaliser of (f, v), deterministic everywhere.
 fn word(f: usize, v: u32) -> u64 {
-    super::streams::mix((f as u64) << 32 | u64::from(v))
+    super::hash::mix((f as u64) << 32 | u64::from(v))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod agent;
 mod diffusion;
 mod encounter;
+pub mod hash;
 mod innovation;
 mod knowledge;
 pub mod parameters;

@@ -13,6 +13,7 @@
 //! step and the partners. So the same pair meeting at the same step, in two strategies, has the same
 //! luck — whatever else happened before it in the step, and in whatever order.
 
+use super::hash::mix;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -53,10 +54,7 @@ impl Stream {
     /// purposes above are small numbers). FNV rather than std's hasher, whose output may change
     /// between Rust releases: a seed must give the same run in every build.
     pub fn venue(name: &str) -> Stream {
-        let hash = name
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        Stream::Venue(hash | 1 << 63)
+        Stream::Venue(super::hash::fnv(name.as_bytes()) | 1 << 63)
     }
 
     /// The ChaCha stream number. The first four keep the numbers they have always had, so the
@@ -171,14 +169,6 @@ impl RngCore for StageRng {
     }
 }
 
-/// SplitMix64's finaliser: a bijection of 64-bit words whose every output bit depends on every
-/// input bit.
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// The draws of one event: a SplitMix64 sequence (Steele, Lea & Flood 2014) started from a hash of
 /// the event's keys — cheap enough to start for every encounter, which a ChaCha stream is not.
 #[derive(Debug, Clone, Default)]
@@ -206,7 +196,7 @@ impl Keyed {
 
 impl RngCore for Keyed {
     fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        self.state = self.state.wrapping_add(super::hash::GOLDEN);
         mix(self.state)
     }
 

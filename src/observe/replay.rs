@@ -166,8 +166,8 @@ fn frame(world: &World, lattice: bool) -> Frame {
 
 /// A culture's number: FNV-1a of its traits, the same for the same traits in every run.
 pub fn culture(traits: &[u32]) -> u32 {
-    let h = traits
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, &v| (h ^ u64::from(v)).wrapping_mul(0x100_0000_01b3));
+    let mut hash = crate::model::hash::Fnv::default();
+    traits.iter().for_each(|&v| _ = hash.word(u64::from(v)));
+    let h = hash.value();
     (h ^ (h >> 32)) as u32
 }

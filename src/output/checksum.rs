@@ -13,19 +13,16 @@ use crate::error::{Error, Location, Result};
 /// The FNV-1a hash of a file's bytes, as 16 hex digits.
 pub fn of_file(path: &Path) -> Result<String> {
     let mut file = super::read::open_regular(path, u64::MAX)?;
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = crate::model::hash::Fnv::default();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
         let read = file.read(&mut buffer).map_err(|e| Error::io(path, e))?;
         if read == 0 {
             break;
         }
-        for &byte in &buffer[..read] {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        hash.bytes(&buffer[..read]);
     }
-    Ok(format!("{hash:016x}"))
+    Ok(format!("{:016x}", hash.value()))
 }
 
 /// The checksums of these tables of `dir`, and of its replay when it has one, by file name.

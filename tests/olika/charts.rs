@@ -150,9 +150,7 @@ fn charts_read_series_one_run_at_a_time_and_refuse_a_table_out_of_run_order() {
     let manifest_path = tmp.path().join("out/manifest.json");
     let mut manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
-    let fnv = reordered
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let fnv = olika::model::hash::fnv(reordered.as_bytes());
     manifest["checksums"]["series.csv"] = serde_json::Value::String(format!("{fnv:016x}"));
     fs::write(&manifest_path, manifest.to_string()).unwrap();
     let out = olika(tmp.path()).args(["plot", "out"]).output().unwrap();

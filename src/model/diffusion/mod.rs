@@ -87,10 +87,7 @@ pub fn appeal(quality: f64, need: f64, capital: f64, social_weight: f64) -> f64 
 /// from a keyed hash (SplitMix64's finaliser), so that the same pair gets the same answer at
 /// every exposure without storing it.
 fn market_draw(key: u64, i: u32, j: u32) -> f64 {
-    let mut z = key ^ (u64::from(i) << 32 | u64::from(j)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
+    let z = super::hash::mix(key ^ (u64::from(i) << 32 | u64::from(j)).wrapping_mul(super::hash::GOLDEN));
     (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
