@@ -30,8 +30,15 @@ figcaption{font-size:.95em;color:#555}.note{background:#fff8e1;border-left:4px s
 /// chart drawn as SVG, in order, as `Charts::save` returns them).
 pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
     let manifest = Manifest::read(dir)?;
-    let scenarios: Vec<toml::Table> =
-        manifest.resolved_scenario.split("\n---\n").filter_map(|t| toml::from_str(t).ok()).collect();
+    // Each scenario loaded and checked: one that cannot be read is an error, not an empty section.
+    let resolved = manifest.resolved(dir)?;
+    let cost_unit = crate::output::format::cost_unit(&resolved[0].scenario.currency).to_string();
+    let scenarios: Vec<toml::Table> = resolved
+        .iter()
+        .map(|r| {
+            toml::from_str(&r.toml).map_err(|e| Error::Run(format!("cannot read a resolved scenario: {e}")))
+        })
+        .collect::<Result<_>>()?;
     let mut html = String::new();
     let title = match manifest.command {
         Command::Compare => format!("Comparison: {}", manifest.scenario),
@@ -53,7 +60,7 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
         }
     }
     question(&mut html, &scenarios);
-    scenario_section(&mut html, &manifest, &scenarios);
+    scenario_section(&mut html, &manifest, &scenarios, &cost_unit);
     results(&mut html, dir, &manifest)?;
     chart_section(&mut html, charts, svgs)?;
     replay_section(&mut html, dir)?;
@@ -93,10 +100,10 @@ fn value(t: &toml::Table, path: &str) -> String {
 /// The report's opening: two sentences from the numbers of the scenario's first headline metrics,
 /// each with its interval, for a reader who reads nothing else.
 fn story(dir: &Path, manifest: &Manifest, scenarios: &[toml::Table]) -> Result<Vec<String>> {
-    let headline = manifest.headline();
+    let headline = manifest.headline(dir)?;
     let metrics = observe::headline(&headline);
     let rows = summary::read(dir, &manifest.point_columns, |r| r.point == 0)?;
-    let cost_unit = manifest.cost_unit();
+    let cost_unit = manifest.cost_unit(dir)?;
     let said: Vec<String> = metrics
         .iter()
         .filter_map(|m| rows.iter().find(|r| r.metric == *m).map(|r| (m, &r.summary)))
@@ -158,10 +165,9 @@ fn question(html: &mut String, scenarios: &[toml::Table]) {
     }
 }
 
-fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::Table]) {
+fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::Table], cost_unit: &str) {
     html.push_str("<h2 id=\"scenario\">The scenario</h2>\n");
     let empty = toml::Table::new();
-    let cost_unit = manifest.cost_unit();
     // The city (populations, steps) and the key parameters, said once when every strategy of a
     // comparison shares them, and per strategy otherwise.
     let city = |s: &toml::Table| {
@@ -264,7 +270,7 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
                     escape(&mix),
                     escape(&value(v, "facilitation")),
                     escape(&value(v, "cost")),
-                    escape(&cost_unit),
+                    escape(cost_unit),
                     off
                 );
             }
@@ -300,7 +306,7 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
 
 fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     html.push_str("<h2 id=\"results\">Results</h2>\n");
-    let cost_unit = manifest.cost_unit();
+    let cost_unit = manifest.cost_unit(dir)?;
     // A metric's name, with its unit when it is a cost.
     let label = |metric: &str| match cost_metric_unit(metric, &cost_unit) {
         Some(unit) => format!("{} ({unit})", metric.replace('_', " ")),
@@ -344,7 +350,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
         return Ok(());
     }
     // Only what the page shows: the headline metrics of the first points.
-    let headline = manifest.headline();
+    let headline = manifest.headline(dir)?;
     let rows = summary::read(dir, &manifest.point_columns, |r| {
         (r.point as usize) < POINTS_SHOWN
             && (headline.contains(&r.metric) || HEADLINE.contains(&r.metric.as_str()))

@@ -29,7 +29,7 @@ pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
     if manifest.shard.is_some() || !manifest.complete {
         return Err(at("complete", "the indices need every run of the sweep: finish it (--resume) or merge its shards first, then analyze the merged folder".into()));
     }
-    let spec = spec_of(&manifest)?;
+    let spec = spec_of(dir, &manifest)?;
     if !sensitivity::has_indices(spec.design) {
         return Err(at("sweep.design", format!("a {} design has no sensitivity indices: use design = \"morris\", \"sobol\", \"lhs\" or \"random\"", spec.design.name())));
     }
@@ -51,7 +51,7 @@ pub(super) fn write_if_any(dir: &Path) -> Result<()> {
     if manifest.shard.is_some() {
         return Ok(());
     }
-    let spec = spec_of(&manifest)?;
+    let spec = spec_of(dir, &manifest)?;
     if sensitivity::has_indices(spec.design) {
         write(dir, &manifest, &spec, &[])?;
     }
@@ -59,7 +59,7 @@ pub(super) fn write_if_any(dir: &Path) -> Result<()> {
 }
 
 fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) -> Result<()> {
-    let own = manifest.headline();
+    let own = manifest.headline(dir)?;
     let asked: Vec<&str> = if metrics.is_empty() {
         crate::observe::headline(&own)
     } else {
@@ -93,12 +93,14 @@ fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) 
 }
 
 /// The `[sweep]` section of the scenario a folder ran, checked again.
-fn spec_of(manifest: &Manifest) -> Result<SweepSpec> {
-    let text = manifest.resolved_scenario.split("\n---\n").next().unwrap_or_default();
-    let resolved = crate::scenario::load_str(&manifest.scenario, text, &[])?;
-    resolved
-        .sweep
-        .ok_or_else(|| Error::Run(format!("the scenario of {} has no [sweep] section", manifest.scenario)))
+fn spec_of(dir: &Path, manifest: &Manifest) -> Result<SweepSpec> {
+    manifest.first(dir)?.sweep.ok_or_else(|| {
+        Error::input(
+            Location::file(dir.join("manifest.json").display().to_string()),
+            Some("scenarios"),
+            format!("the scenario of {} has no [sweep] section", manifest.scenario),
+        )
+    })
 }
 
 /// A point's value of a swept parameter as a number: itself, or its place in the parameter's list.

@@ -64,7 +64,7 @@ pub fn merge(
         let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
         tables::merge_table(&inputs, &table.path(folder.work()))?;
     }
-    summary::write(folder.work(), &first.point_columns, &first.headline())?;
+    summary::write(folder.work(), &first.point_columns, &first.headline(&dirs[0])?)?;
     // The replay is of the plan's first run, which one shard made: it merges by copying.
     for dir in dirs {
         let replay = dir.join(replay::FILE);

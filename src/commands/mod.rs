@@ -152,7 +152,8 @@ fn manifest_for(
         started: now.clone(),
         finished: String::new(),
         checksums: Default::default(),
-        resolved_scenario: resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n"),
+        scenarios: resolved.iter().map(|r| r.toml.clone()).collect(),
+        joined: None,
     }
 }
 
@@ -202,7 +203,7 @@ fn execute_into(
     bar.finish_and_clear();
     let (completed, failed) = (tables.completed, tables.failed);
     drop(tables);
-    summary::write(dir, &plan.columns, &manifest.headline())?;
+    summary::write(dir, &plan.columns, &manifest.headline(dir)?)?;
     manifest.checksums = checksum::of_tables(dir, &tables::written(options.recording))?;
     manifest.failed_runs = failed;
     manifest.complete = true;

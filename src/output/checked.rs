@@ -65,7 +65,7 @@ pub fn open(dir: &Path) -> Result<Checked> {
     if manifest.tool != "olika" {
         return Err(at_manifest(dir, "tool", format!("written by `{}`, not olika", manifest.tool)));
     }
-    let resolved = scenarios(dir, &manifest)?;
+    let resolved = manifest.resolved(dir)?;
     let plan = plan_of(dir, &manifest, &resolved)?;
     if let Some(plan) = &plan {
         agrees(dir, &manifest, plan)?;
@@ -83,36 +83,6 @@ fn at_manifest(dir: &Path, key: &str, message: impl Into<String>) -> Error {
     Error::input(Location::file(dir.join("manifest.json").display().to_string()), Some(key), message)
 }
 
-/// The scenarios the manifest holds (one, or one per strategy), loaded as a scenario file is.
-fn scenarios(dir: &Path, manifest: &Manifest) -> Result<Vec<Resolved>> {
-    let names: Vec<&str> = manifest.scenario.split(", ").collect();
-    let texts: Vec<&str> = manifest.resolved_scenario.split("\n---\n").collect();
-    if texts.len() != names.len() {
-        return Err(at_manifest(
-            dir,
-            "resolved_scenario",
-            format!(
-                "{} scenarios for {} names in `scenario`: the manifest was edited",
-                texts.len(),
-                names.len()
-            ),
-        ));
-    }
-    names
-        .iter()
-        .zip(texts)
-        .map(|(name, text)| {
-            crate::scenario::load_str(name, text, &[]).map_err(|e| {
-                at_manifest(
-                    dir,
-                    "resolved_scenario",
-                    format!("the scenario of the folder cannot be read: {e}"),
-                )
-            })
-        })
-        .collect()
-}
-
 /// The plan the manifest's scenarios make; `None` for a search (`olika optimize`), whose runs
 /// depend on the race and whose tables the checksums cover.
 fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Option<Plan>> {
@@ -127,7 +97,7 @@ fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Opt
     Ok(Some(match manifest.command {
         Command::Run => Plan::replications(single()?),
         Command::Sweep | Command::Merge => Plan::sweep(single()?).map_err(|e| {
-            at_manifest(dir, "resolved_scenario", format!("the folder's sweep cannot be planned: {e}"))
+            at_manifest(dir, "scenarios", format!("the folder's sweep cannot be planned: {e}"))
         })?,
         Command::Compare => Plan::strategies(resolved),
         Command::Optimize => return Ok(None),

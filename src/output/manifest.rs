@@ -5,6 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::scenario::Resolved;
 
 /// The most bytes a manifest may have: it holds the resolved scenarios (a few kB each) and a
 /// checksum per table, never per run.
@@ -82,30 +83,53 @@ pub struct Manifest {
     /// (`merge` and `--resume` check them; empty while a command is writing).
     #[serde(default)]
     pub checksums: std::collections::BTreeMap<String, String>,
-    /// The fully resolved scenario (for `compare`, each strategy's, separated by `---`), as TOML:
-    /// `olika run` on this text reproduces the results.
-    pub resolved_scenario: String,
+    /// The fully resolved scenario as TOML, one for each strategy of a comparison: `olika run` on
+    /// one reproduces its results. Folders of earlier versions held them joined by `---` in
+    /// `resolved_scenario`, which `read` still takes.
+    #[serde(default)]
+    pub scenarios: Vec<String>,
+    /// The scenarios as earlier versions wrote them; moved into `scenarios` when read.
+    #[serde(default, rename = "resolved_scenario", skip_serializing)]
+    pub(crate) joined: Option<String>,
 }
 
 impl Manifest {
-    /// The folder's (first) scenario, as a TOML table (empty if it cannot be read).
-    fn first_scenario(&self) -> toml::Table {
-        let first = self.resolved_scenario.split("\n---\n").next().unwrap_or("");
-        toml::from_str(first).unwrap_or_default()
+    /// The folder's scenarios, loaded and checked as a scenario file is: an error naming
+    /// `manifest.json` in `dir` when one cannot be read, never a scenario of defaults.
+    pub fn resolved(&self, dir: &std::path::Path) -> Result<Vec<Resolved>> {
+        let at = |message: String| {
+            Error::input(
+                crate::error::Location::file(dir.join("manifest.json").display().to_string()),
+                Some("scenarios"),
+                message,
+            )
+        };
+        if self.scenarios.is_empty() {
+            return Err(at("no scenario: the manifest was edited; run the command again".into()));
+        }
+        self.scenarios
+            .iter()
+            .enumerate()
+            .map(|(k, text)| {
+                crate::scenario::load_str(&format!("scenario {k} of manifest.json"), text, &[])
+                    .map_err(|e| at(format!("the folder's scenario cannot be read: {e}")))
+            })
+            .collect()
+    }
+
+    /// The folder's first scenario (a comparison's baseline), typed.
+    pub fn first(&self, dir: &std::path::Path) -> Result<Resolved> {
+        Ok(self.resolved(dir)?.swap_remove(0))
     }
 
     /// The unit of costs of the folder's (first) scenario: its `currency`, or "cost units".
-    pub fn cost_unit(&self) -> String {
-        let table = self.first_scenario();
-        let currency = table.get("currency").and_then(|c| c.as_str()).unwrap_or("");
-        super::format::cost_unit(currency).to_string()
+    pub fn cost_unit(&self, dir: &std::path::Path) -> Result<String> {
+        Ok(super::format::cost_unit(&self.first(dir)?.scenario.currency).to_string())
     }
 
     /// The headline metrics of the folder's (first) scenario (empty: the usual set).
-    pub fn headline(&self) -> Vec<String> {
-        let table = self.first_scenario();
-        let list = table.get("headline").and_then(|v| v.as_array());
-        list.map(|l| l.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+    pub fn headline(&self, dir: &std::path::Path) -> Result<Vec<String>> {
+        Ok(self.first(dir)?.scenario.headline)
     }
 
     /// Writes `manifest.json` under a temporary name, then renames it.
@@ -131,13 +155,17 @@ impl Manifest {
                 format!("cannot read the manifest of a results folder: {e}"),
             )
         })?;
-        serde_json::from_str(&text).map_err(|e| {
+        let mut manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
             Error::input(
                 crate::error::Location::file(path.display().to_string()),
                 None,
                 format!("not an olika manifest: {e}"),
             )
-        })
+        })?;
+        if let Some(joined) = manifest.joined.take().filter(|_| manifest.scenarios.is_empty()) {
+            manifest.scenarios = joined.split("\n---\n").map(String::from).collect();
+        }
+        Ok(manifest)
     }
 }
 

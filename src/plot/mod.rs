@@ -57,13 +57,17 @@ impl Charts {
 /// The charts that fit the command that wrote the folder.
 pub fn build(dir: &Path) -> Result<Charts> {
     let manifest = Manifest::read(dir)?;
+    let first = manifest.first(dir)?;
+    let cost_unit = crate::output::format::cost_unit(&first.scenario.currency).to_string();
+    let folder = Folder { manifest, first, cost_unit };
+    let manifest = &folder.manifest;
     let mut out = Charts { charts: Vec::new(), notes: Vec::new() };
     match manifest.command {
         Command::Run => {
             // A chart of a quantity that stays zero in every run (innovations in Axelrod's
             // classic) says nothing: it is left out, and the report says so.
-            let mut charts = time_charts(dir, &manifest)?;
-            charts.extend(venue_charts(dir, &manifest.cost_unit())?);
+            let mut charts = time_charts(dir, &folder)?;
+            charts.extend(venue_charts(dir, &folder.cost_unit)?);
             let (shown, flat): (Vec<Chart>, Vec<Chart>) = charts.into_iter().partition(|c| !c.is_flat());
             out.charts.extend(shown);
             if !flat.is_empty() {
@@ -77,14 +81,22 @@ pub fn build(dir: &Path) -> Result<Charts> {
                 out.charts.push(chart);
             }
         }
-        Command::Compare => out.charts.extend(compare_charts(dir, &manifest.cost_unit())?),
+        Command::Compare => out.charts.extend(compare_charts(dir, &folder.cost_unit)?),
         Command::Sweep | Command::Merge => {
-            sweep_charts(dir, &manifest, &mut out)?;
-            out.charts.extend(sensitivity_charts(dir, &manifest)?);
+            sweep_charts(dir, &folder, &mut out)?;
+            out.charts.extend(sensitivity_charts(dir, &folder)?);
         }
-        Command::Optimize => out.charts.extend(optimize_charts(dir, &manifest.cost_unit())?),
+        Command::Optimize => out.charts.extend(optimize_charts(dir, &folder.cost_unit)?),
     }
     Ok(out)
+}
+
+/// A results folder as its charts read it: the manifest, its (first) scenario typed, and the unit
+/// of its costs.
+struct Folder {
+    manifest: Manifest,
+    first: crate::scenario::Resolved,
+    cost_unit: String,
 }
 
 /// The rows of point 0 of a per-run table (what the charts of a run show).
@@ -207,12 +219,10 @@ fn lines_chart(file: &str, title: &str, axes: [&str; 2], caption: &str, lines: V
 type TimeChart =
     (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
 
-fn time_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
+fn time_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
     // A step of the model is a month; a classic run until stable counts bare steps (Axelrod's
     // events per resident), and its lines carry each stopped run at its final state.
-    let until_stable = resolved_scenario(manifest)
-        .and_then(|s| s.get("until_stable").and_then(toml::Value::as_bool))
-        .unwrap_or(false);
+    let until_stable = folder.first.scenario.until_stable;
     let step = if until_stable { "step" } else { "step (month)" };
     let stopped =
         if until_stable { " Runs that stopped when stable count with their final state." } else { "" };
@@ -444,12 +454,12 @@ fn sweep_metrics(cost_unit: &str) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()> {
-    let cost_unit = manifest.cost_unit();
-    let columns = &manifest.point_columns;
+fn sweep_charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()> {
+    let cost_unit = folder.cost_unit.clone();
+    let columns = &folder.manifest.point_columns;
     let rows = summary::read(dir, columns, |r| SWEEP_METRICS.iter().any(|(m, _)| *m == r.metric))?;
     let numeric = |s: &str| s.parse::<f64>().ok();
-    let grid = resolved_design(manifest).as_deref() == Some("grid");
+    let grid = folder.first.sweep.as_ref().is_some_and(|s| s.design == crate::scenario::sweep::Design::Grid);
     match columns.len() {
         1 => {
             for (metric, label) in sweep_metrics(&cost_unit) {
@@ -468,7 +478,7 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                 out.charts.push(Chart {
                     file: format!("response_{metric}"),
                     title: format!("{} against {}", capital(&label), short_path(&columns[0])),
-                    x_label: axis(manifest, 0),
+                    x_label: axis(&folder.manifest, 0),
                     y_label: label,
                     caption: format!("Mean {} at each value of {}, with its 95 % confidence band over replications.", metric.replace('_', " "), columns[0]),
                     kind: Kind::Lines {
@@ -506,8 +516,8 @@ fn sweep_charts(dir: &Path, manifest: &Manifest, out: &mut Charts) -> Result<()>
                 out.charts.push(Chart {
                     file: format!("heatmap_{metric}"),
                     title: format!("{} by {} and {}", capital(&label), short_path(&columns[0]), short_path(&columns[1])),
-                    x_label: axis(manifest, 1),
-                    y_label: axis(manifest, 0),
+                    x_label: axis(&folder.manifest, 1),
+                    y_label: axis(&folder.manifest, 0),
                     caption: format!(
                         "Mean {} at each combination of {} and {}; darker is more{}.",
                         metric.replace('_', " "),
@@ -537,7 +547,7 @@ fn dot(r: &IndexRow, label: String, color: plotters::style::RGBColor) -> Estimat
 /// The charts of `sensitivity.csv`, one per metric: Sobol' first-order and total indices with their
 /// intervals, Morris's μ* against σ, or partial rank correlations followed by the metric against
 /// each parameter (random and lhs designs); each caption names the parameters that matter.
-fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
+fn sensitivity_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
     let Some(rows) = sensitivity::read(dir)? else { return Ok(Vec::new()) };
     let mut metrics: Vec<&str> = Vec::new();
     for r in &rows {
@@ -586,7 +596,7 @@ fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
                 ),
                 kind: Kind::Dots { rows: dots, zero: true },
             });
-            charts.push(scatter_panels(dir, manifest, metric, &label, &prcc)?);
+            charts.push(scatter_panels(dir, folder, metric, &label, &prcc)?);
         } else if !totals.is_empty() {
             let mut ranked = totals.clone();
             ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
@@ -636,7 +646,7 @@ fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
             charts.push(Chart {
                 file: format!("sensitivity_{metric}"),
                 title: format!("What drives {label}: Morris's elementary effects"),
-                x_label: format!("μ*: mean absolute effect ({} per whole range)", crate::observe::words::label_in(metric, &manifest.cost_unit())),
+                x_label: format!("μ*: mean absolute effect ({} per whole range)", crate::observe::words::label_in(metric, &folder.cost_unit)),
                 y_label: "σ: spread of the effects".into(),
                 caption: format!(
                     "{} moves {label} most (μ* {}){}. Right: important; up: non-linear or interacting (σ near μ* or above).{noise_words}",
@@ -657,12 +667,12 @@ fn sensitivity_charts(dir: &Path, manifest: &Manifest) -> Result<Vec<Chart>> {
 /// *Global Sensitivity Analysis: The Primer*, §1.2.3).
 fn scatter_panels(
     dir: &Path,
-    manifest: &Manifest,
+    folder: &Folder,
     metric: &str,
     label: &str,
     prcc: &[&IndexRow],
 ) -> Result<Chart> {
-    let columns = &manifest.point_columns;
+    let columns = &folder.manifest.point_columns;
     let rows = summary::read(dir, columns, |r| r.metric == metric)?;
     let mut panels = Vec::new();
     let mut named = Vec::new();
@@ -680,31 +690,20 @@ fn scatter_panels(
             .iter()
             .find(|r| r.parameter == *column)
             .map_or(String::new(), |r| format!("PRCC {}", charts::figure(r.estimate)));
-        panels.push(Panel { name: axis(manifest, j), note, points });
+        panels.push(Panel { name: axis(&folder.manifest, j), note, points });
     }
     let points = rows.iter().filter(|r| r.summary.mean.is_some()).count();
     Ok(Chart {
         file: format!("scatter_{metric}"),
         title: format!("{} against each parameter", capital(label)),
         x_label: String::new(),
-        y_label: crate::observe::words::label_in(metric, &manifest.cost_unit()),
+        y_label: crate::observe::words::label_in(metric, &folder.cost_unit),
         caption: format!(
             "Each dot is one of the {points} points: its mean {label} over its replications, against each parameter's value. Every parameter varies at each point, independently of the others, so a cloud's trend shows that parameter's effect averaged over the rest and its spread mostly the others' effects; above each panel the partial rank correlation (PRCC).{}",
             if named.is_empty() { String::new() } else { format!(" Left out, its values being names rather than numbers: {}.", named.join(", ")) }
         ),
         kind: Kind::Panels { panels },
     })
-}
-
-/// The resolved scenario in the manifest (of a comparison: its first strategy).
-fn resolved_scenario(manifest: &Manifest) -> Option<toml::Table> {
-    toml::from_str(manifest.resolved_scenario.split("\n---\n").next()?).ok()
-}
-
-/// A sweep's design, from the resolved scenario in the manifest.
-fn resolved_design(manifest: &Manifest) -> Option<String> {
-    let table = resolved_scenario(manifest)?;
-    Some(table.get("sweep")?.get("design").and_then(|d| d.as_str()).unwrap_or("grid").to_string())
 }
 
 /// A number label, at most four significant digits.

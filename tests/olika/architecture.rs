@@ -14,8 +14,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("experiment", &["model", "scenario", "observe"]),
     ("validation", &["model", "scenario", "observe", "experiment"]),
     ("output", &["model", "scenario", "observe", "experiment"]),
-    ("plot", &["model", "observe", "experiment", "output"]),
-    ("report", &["model", "observe", "experiment", "output", "plot"]),
+    ("plot", &["model", "scenario", "observe", "experiment", "output"]),
+    ("report", &["model", "scenario", "observe", "experiment", "output", "plot"]),
     ("lab", &["model", "scenario", "observe", "experiment", "output", "plot"]),
     (
         "commands",

@@ -52,7 +52,7 @@ fn run_without_a_file_runs_the_embedded_baseline() {
     assert_eq!(manifest["overrides"][0], "steps=24");
     assert_eq!(manifest["folder_runs"], 3);
     assert_eq!(manifest["complete"], true);
-    assert!(manifest["resolved_scenario"].as_str().unwrap().contains("steps = 24"));
+    assert!(manifest["scenarios"][0].as_str().unwrap().contains("steps = 24"));
     // A second run never overwrites the first.
     let again =
         olika(tmp.path()).args(["run", "-q", "--replications", "2", "--set", "steps=5"]).output().unwrap();

@@ -89,15 +89,15 @@ fn analyze_refuses_an_edited_manifest_or_a_cut_table_before_it_computes() {
     let scenario_of = |folder: &Path| -> String {
         let m: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
-        m["resolved_scenario"].as_str().unwrap().to_string()
+        m["scenarios"][0].as_str().unwrap().to_string()
     };
     let samples = case("samples");
     let text = scenario_of(&samples).replace("samples = 4", "samples = 5");
-    edit_manifest(&samples, "resolved_scenario", &serde_json::to_string(&text).unwrap());
+    edit_manifest(&samples, "scenarios", &serde_json::to_string(&[text]).unwrap());
     refused(dir, &["analyze", "samples"], &["manifest.json", "plan_hash", "edited"]);
     let design = case("design");
     let text = scenario_of(&design).replace("design = \"morris\"", "design = \"sobol\"");
-    edit_manifest(&design, "resolved_scenario", &serde_json::to_string(&text).unwrap());
+    edit_manifest(&design, "scenarios", &serde_json::to_string(&[text]).unwrap());
     refused(dir, &["analyze", "design"], &["plan_hash"]);
     for (key, value) in
         [("points", "0"), ("points", "1000000000000"), ("replications", "7"), ("folder_runs", "5")]
@@ -147,8 +147,8 @@ fn merge_refuses_an_edited_shard_and_a_folder_that_is_no_shard() {
     copy(&dir.join("s1"), &dir.join("edited"));
     let m: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("edited/manifest.json")).unwrap()).unwrap();
-    let text = m["resolved_scenario"].as_str().unwrap().replace("levels = 4", "levels = 6");
-    edit_manifest(&dir.join("edited"), "resolved_scenario", &serde_json::to_string(&text).unwrap());
+    let text = m["scenarios"][0].as_str().unwrap().replace("levels = 4", "levels = 6");
+    edit_manifest(&dir.join("edited"), "scenarios", &serde_json::to_string(&[text]).unwrap());
     refused(dir, &["merge", "-o", "out", "s0", "edited"], &["edited/manifest.json", "plan_hash"]);
     // A run's folder merged (exit 1 before).
     olika(dir)
@@ -268,13 +268,13 @@ fn mutate(folder: &Path, rng: &mut ChaCha8Rng) -> (String, bool) {
                 m.as_object_mut().unwrap().remove(&key);
                 format!("manifest: {key} removed")
             }
-            1 if key == "resolved_scenario" => {
-                let text = m[&key].as_str().unwrap_or("").to_string();
+            1 if key == "scenarios" => {
+                let text = m[&key][0].as_str().unwrap_or("").to_string();
                 let lines: Vec<&str> = text.lines().collect();
                 let drop = rng.random_range(0..lines.len().max(1));
                 let kept: Vec<&str> =
                     lines.iter().enumerate().filter(|(k, _)| *k != drop).map(|(_, l)| *l).collect();
-                m[&key] = serde_json::Value::String(kept.join("\n"));
+                m[&key] = serde_json::json!([kept.join("\n")]);
                 format!("manifest: line {drop} of the scenario removed")
             }
             _ => {
@@ -411,4 +411,46 @@ fn mutated_folders_are_refused_by_every_reader_and_never_panic() {
         let _ = fs::remove_dir_all(&folder);
     }
     assert!(refusals > 0);
+}
+
+#[test]
+fn a_folder_of_the_previous_manifest_format_reads_and_an_unreadable_scenario_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    olika(dir)
+        .args([
+            "compare",
+            "-q",
+            "-o",
+            "cmp",
+            "baseline",
+            "round_tables",
+            "--replications",
+            "2",
+            "--set",
+            "steps=6",
+        ])
+        .assert()
+        .success();
+    let read = |folder: &str| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(dir.join(folder).join("manifest.json")).unwrap()).unwrap()
+    };
+    let m = read("cmp");
+    let texts: Vec<&str> = m["scenarios"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(texts.len(), 2, "one scenario a strategy, as a list");
+    // As earlier versions wrote it: the strategies' scenarios joined by `---` in one string.
+    copy(&dir.join("cmp"), &dir.join("old"));
+    let mut old = m.clone();
+    old.as_object_mut().unwrap().remove("scenarios");
+    old["resolved_scenario"] = serde_json::Value::String(texts.join("\n---\n"));
+    fs::write(dir.join("old/manifest.json"), old.to_string()).unwrap();
+    olika(dir).args(["plot", "old"]).assert().success();
+    assert!(
+        fs::read(dir.join("old/report.html")).unwrap() == fs::read(dir.join("cmp/report.html")).unwrap(),
+        "the same report from the old format"
+    );
+    // A scenario that cannot be read is an error naming the key, not an empty section.
+    copy(&dir.join("cmp"), &dir.join("garbled"));
+    edit_manifest(&dir.join("garbled"), "scenarios", r#"["steps = [", "steps = 6"]"#);
+    refused(dir, &["plot", "garbled"], &["manifest.json", "scenarios"]);
 }
