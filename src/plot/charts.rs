@@ -182,12 +182,18 @@ impl Chart {
         if matches!(format, Some(Format::Png | Format::Both)) {
             let path = dir.join(format!("{}.png", self.file));
             let fail = |e: String| Error::Run(format!("cannot draw {}: {e}", path.display()));
+            // A bitmap needs the font registry and a file, neither of which WebAssembly has.
+            #[cfg(target_arch = "wasm32")]
+            return Err(fail("PNG charts are not drawn in WebAssembly; ask for SVG".into()));
+            #[cfg(not(target_arch = "wasm32"))]
             {
-                let root = BitMapBackend::new(&path, self.size()).into_drawing_area();
-                self.draw(&root).map_err(fail)?;
-                root.present().map_err(|e| fail(e.to_string()))?;
+                {
+                    let root = BitMapBackend::new(&path, self.size()).into_drawing_area();
+                    self.draw(&root).map_err(fail)?;
+                    root.present().map_err(|e| fail(e.to_string()))?;
+                }
+                written.push(path);
             }
-            written.push(path);
         }
         if matches!(format, Some(Format::Svg | Format::Both)) {
             let path = dir.join(format!("{}.svg", self.file));

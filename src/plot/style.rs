@@ -1,9 +1,7 @@
 //! One look for every chart: the Okabe-Ito colour-blind-safe palette with fixed colours per sector,
 //! and DejaVu Sans embedded in the binary for PNG text (SVG text needs no font file).
 
-use std::sync::Once;
-
-use plotters::style::{FontStyle, RGBColor};
+use plotters::style::RGBColor;
 
 /// The public sector's colour, blue. Sectors are always in these colours: public blue, private
 /// orange, civil bluish green.
@@ -57,9 +55,16 @@ pub fn series(k: usize) -> RGBColor {
 /// The family name under which the embedded DejaVu Sans is registered.
 pub const FONT: &str = "sans-serif";
 
+/// Registers the embedded font once per process. In WebAssembly plotters has no font registry
+/// (the browser's fonts draw the page), so there is nothing to register.
+#[cfg(target_arch = "wasm32")]
+pub fn register_fonts() {}
+
 /// Registers the embedded font once per process.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn register_fonts() {
-    static ONCE: Once = Once::new();
+    use plotters::style::FontStyle;
+    static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
         let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
