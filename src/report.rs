@@ -33,6 +33,7 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
     // Each scenario loaded and checked: one that cannot be read is an error, not an empty section.
     let resolved = manifest.resolved(dir)?;
     let cost_unit = crate::output::format::cost_unit(&resolved[0].scenario.currency).to_string();
+    let headline = &resolved[0].scenario.headline;
     let scenarios: Vec<toml::Table> = resolved
         .iter()
         .map(|r| {
@@ -55,13 +56,13 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
         escape(&manifest.finished)
     );
     if manifest.command == Command::Run {
-        for sentence in story(dir, &manifest, &scenarios)? {
+        for sentence in story(dir, &manifest, &scenarios, headline, &cost_unit)? {
             let _ = writeln!(html, "<p class=\"lead\">{}</p>", escape(&sentence));
         }
     }
     question(&mut html, &scenarios);
     scenario_section(&mut html, &manifest, &scenarios, &cost_unit);
-    results(&mut html, dir, &manifest)?;
+    results(&mut html, dir, &manifest, headline, &cost_unit)?;
     chart_section(&mut html, charts, svgs)?;
     replay_section(&mut html, dir)?;
     venues(&mut html, dir, &manifest)?;
@@ -99,17 +100,21 @@ fn value(t: &toml::Table, path: &str) -> String {
 
 /// The report's opening: two sentences from the numbers of the scenario's first headline metrics,
 /// each with its interval, for a reader who reads nothing else.
-fn story(dir: &Path, manifest: &Manifest, scenarios: &[toml::Table]) -> Result<Vec<String>> {
-    let headline = manifest.headline(dir)?;
-    let metrics = observe::headline(&headline);
+fn story(
+    dir: &Path,
+    manifest: &Manifest,
+    scenarios: &[toml::Table],
+    headline: &[String],
+    cost_unit: &str,
+) -> Result<Vec<String>> {
+    let metrics = observe::headline(headline);
     let rows = summary::read(dir, &manifest.point_columns, |r| r.point == 0)?;
-    let cost_unit = manifest.cost_unit(dir)?;
     let said: Vec<String> = metrics
         .iter()
         .filter_map(|m| rows.iter().find(|r| r.metric == *m).map(|r| (m, &r.summary)))
         .filter(|(_, s)| s.mean.is_some())
         .map(|(m, s)| {
-            let share = metric_unit(m, &cost_unit) == "fraction";
+            let share = metric_unit(m, cost_unit) == "fraction";
             let f = |v: Option<f64>| {
                 if share {
                     v.map_or("–".into(), |x| format!("{:.0}", 100.0 * x))
@@ -119,7 +124,7 @@ fn story(dir: &Path, manifest: &Manifest, scenarios: &[toml::Table]) -> Result<V
                     v.map_or("–".into(), crate::plot::charts::figure)
                 }
             };
-            words::fragment(m, &f(s.mean), &f(s.ci_low), &f(s.ci_high), &cost_unit)
+            words::fragment(m, &f(s.mean), &f(s.ci_low), &f(s.ci_high), cost_unit)
         })
         .collect();
     let Some(s) = scenarios.first() else { return Ok(Vec::new()) };
@@ -304,16 +309,21 @@ fn scenario_section(html: &mut String, manifest: &Manifest, scenarios: &[toml::T
     }
 }
 
-fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
+fn results(
+    html: &mut String,
+    dir: &Path,
+    manifest: &Manifest,
+    headline: &[String],
+    cost_unit: &str,
+) -> Result<()> {
     html.push_str("<h2 id=\"results\">Results</h2>\n");
-    let cost_unit = manifest.cost_unit(dir)?;
     // A metric's name, with its unit when it is a cost.
-    let label = |metric: &str| match cost_metric_unit(metric, &cost_unit) {
+    let label = |metric: &str| match cost_metric_unit(metric, cost_unit) {
         Some(unit) => format!("{} ({unit})", metric.replace('_', " ")),
         None => metric.replace('_', " "),
     };
     if manifest.command == Command::Optimize {
-        return optimize_results(html, dir, &cost_unit);
+        return optimize_results(html, dir, cost_unit);
     }
     if manifest.command == Command::Compare {
         let rows = compare::read(dir)?;
@@ -350,7 +360,6 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
         return Ok(());
     }
     // Only what the page shows: the headline metrics of the first points.
-    let headline = manifest.headline(dir)?;
     let rows = summary::read(dir, &manifest.point_columns, |r| {
         (r.point as usize) < POINTS_SHOWN
             && (headline.contains(&r.metric) || HEADLINE.contains(&r.metric.as_str()))
@@ -359,7 +368,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     points.dedup();
     if manifest.command == Command::Run {
         html.push_str("<p>Mean over replications with its 95 % confidence interval; metrics that do not apply to this scenario are left out.</p>\n<table><tr><th>metric</th><th>mean</th><th>95 % CI</th><th>n</th><th>unit</th><th>column</th></tr>\n");
-        for metric in observe::headline(&headline) {
+        for metric in observe::headline(headline) {
             if let Some(r) =
                 rows.iter().find(|r| r.point == 0 && r.metric == metric && r.summary.mean.is_some())
             {
@@ -371,7 +380,7 @@ fn results(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
                     human(s.mean),
                     interval(s.ci_low, s.ci_high),
                     s.n,
-                    escape(&metric_unit(metric, &cost_unit)),
+                    escape(&metric_unit(metric, cost_unit)),
                     escape(metric)
                 );
             }

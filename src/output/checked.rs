@@ -106,13 +106,10 @@ fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Opt
 
 /// The manifest's counts are the plan's.
 fn agrees(dir: &Path, manifest: &Manifest, plan: &Plan) -> Result<()> {
-    let runs = match manifest.shard {
-        Some([i, n]) if n == 0 || i >= n => {
-            return Err(at_manifest(dir, "shard", format!("shard {i} of {n} is no shard")));
-        }
-        Some([i, n]) => plan.shard(i, n),
-        None => plan.runs(),
-    };
+    if let Some([i, n]) = manifest.shard.filter(|[i, n]| *n == 0 || i >= n) {
+        return Err(at_manifest(dir, "shard", format!("shard {i} of {n} is no shard")));
+    }
+    let runs = folder_runs(manifest, plan);
     let differs = |key: &str, found: String, made: String| {
         Err(at_manifest(
             dir,
@@ -153,6 +150,14 @@ fn agrees(dir: &Path, manifest: &Manifest, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
+/// The runs the folder holds: the plan's, or its shard's (checked to be one by `agrees`).
+fn folder_runs(manifest: &Manifest, plan: &Plan) -> crate::experiment::Runs {
+    match manifest.shard {
+        Some([i, n]) => plan.shard(i, n),
+        None => plan.runs(),
+    }
+}
+
 /// Every file a finished folder holds that its readers read has a checksum, and each matches.
 fn files(dir: &Path, manifest: &Manifest) -> Result<()> {
     let mut wanted: BTreeSet<&str> = match manifest.command {
@@ -191,10 +196,7 @@ struct Expected {
 
 /// `runs.csv` lists the plan's runs in order, and the per-run tables hold what those runs make.
 fn rows(dir: &Path, manifest: &Manifest, plan: &Plan) -> Result<()> {
-    let runs = match manifest.shard {
-        Some([i, n]) => plan.shard(i, n),
-        None => plan.runs(),
-    };
+    let runs = folder_runs(manifest, plan);
     let file = Table::Runs.path(dir).display().to_string();
     let wrong = |line: usize, message: String| {
         Error::input(Location { file: file.clone(), line: Some(line), column: None }, None, message)

@@ -97,29 +97,32 @@ impl Manifest {
     /// The folder's scenarios, loaded and checked as a scenario file is: an error naming
     /// `manifest.json` in `dir` when one cannot be read, never a scenario of defaults.
     pub fn resolved(&self, dir: &std::path::Path) -> Result<Vec<Resolved>> {
-        let at = |message: String| {
-            Error::input(
-                crate::error::Location::file(dir.join("manifest.json").display().to_string()),
-                Some("scenarios"),
-                message,
-            )
-        };
         if self.scenarios.is_empty() {
-            return Err(at("no scenario: the manifest was edited; run the command again".into()));
+            return Err(Self::unreadable(dir, "no scenario: the manifest was edited; run the command again"));
         }
-        self.scenarios
-            .iter()
-            .enumerate()
-            .map(|(k, text)| {
-                crate::scenario::load_str(&format!("scenario {k} of manifest.json"), text, &[])
-                    .map_err(|e| at(format!("the folder's scenario cannot be read: {e}")))
-            })
-            .collect()
+        (0..self.scenarios.len()).map(|k| self.load(dir, k)).collect()
     }
 
-    /// The folder's first scenario (a comparison's baseline), typed.
+    /// The folder's first scenario (a comparison's baseline), typed; the others are not loaded.
     pub fn first(&self, dir: &std::path::Path) -> Result<Resolved> {
-        Ok(self.resolved(dir)?.swap_remove(0))
+        match self.scenarios.is_empty() {
+            true => Err(Self::unreadable(dir, "no scenario: the manifest was edited; run the command again")),
+            false => self.load(dir, 0),
+        }
+    }
+
+    /// Scenario `k`, loaded as a scenario file is.
+    fn load(&self, dir: &std::path::Path, k: usize) -> Result<Resolved> {
+        crate::scenario::load_str(&format!("scenario {k} of manifest.json"), &self.scenarios[k], &[])
+            .map_err(|e| Self::unreadable(dir, &format!("the folder's scenario cannot be read: {e}")))
+    }
+
+    fn unreadable(dir: &std::path::Path, message: &str) -> Error {
+        Error::input(
+            crate::error::Location::file(dir.join("manifest.json").display().to_string()),
+            Some("scenarios"),
+            message,
+        )
     }
 
     /// The unit of costs of the folder's (first) scenario: its `currency`, or "cost units".

@@ -112,22 +112,24 @@ pub fn open_regular(path: &Path, most: u64) -> Result<File> {
 impl TableReader {
     /// Opens a table and reads its header.
     pub fn open(path: &Path) -> Result<Self> {
-        Self::open_first(path, u64::MAX)
+        Self::with(path, open_regular(path, u64::MAX)?, u64::MAX)
     }
 
     /// Opens a table that may still be being written, up to its last whole line: what a killed
     /// writer left after it is not read.
     pub fn open_whole_lines(path: &Path) -> Result<Self> {
+        use std::io::{Seek, SeekFrom};
         let mut handle = open_regular(path, u64::MAX)?;
-        let end = whole_lines(&mut handle).map_err(|e| Error::io(path, e))?;
-        Self::open_first(path, end)
+        let end = whole_lines(&mut handle).and_then(|end| handle.seek(SeekFrom::Start(0)).map(|_| end));
+        let end = end.map_err(|e| Error::io(path, e))?;
+        Self::with(path, handle, end)
     }
 
-    /// Opens a table and reads its first `bytes` bytes.
-    fn open_first(path: &Path, bytes: u64) -> Result<Self> {
+    /// Reads the header of the table open in `handle`, of which only the first `bytes` are read.
+    fn with(path: &Path, handle: File, bytes: u64) -> Result<Self> {
         use std::io::Read;
         let file = path.display().to_string();
-        let handle = open_regular(path, u64::MAX)?.take(bytes);
+        let handle = handle.take(bytes);
         let mut reader = csv::ReaderBuilder::new().from_reader(handle);
         let head = reader.headers().map_err(|e| damaged(&file, &e))?.iter().map(String::from).collect();
         Ok(TableReader { file, reader, head })
