@@ -13,7 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-olika=$PWD/target/release/olika
+# Called by name, so that the command line each manifest records is the same in every clone.
+export PATH="$PWD/target/release:$PATH"
+olika=olika
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
