@@ -55,9 +55,11 @@ pub fn from_runs(dir: &Path, strategies: usize, replications: u32) -> Result<Vec
             values[point][m][rep] = value.unwrap_or(f64::NAN);
         }
     }
-    let units: Vec<&str> =
-        metrics.iter().map(|m| StepMetrics::COLUMNS.iter().find(|c| c.0 == *m).map_or("", |c| c.1)).collect();
-    Ok(compare(&names, &metrics, &units, &values))
+    let units: Vec<&str> = metrics
+        .iter()
+        .map(|m| StepMetrics::COLUMNS.iter().find(|c| c.name == *m).map_or("", |c| c.unit))
+        .collect();
+    Ok(compare(&names, metrics, &units, &values))
 }
 
 /// Writes `compare.csv`.

@@ -13,6 +13,7 @@ pub mod network;
 pub mod optimize;
 pub mod read;
 pub mod replay;
+pub mod rows;
 pub mod runs;
 pub mod sensitivity;
 pub mod series;

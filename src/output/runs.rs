@@ -90,7 +90,7 @@ impl RunsReader {
     fn with(table: TableReader, point_columns: &[String]) -> Result<Self> {
         let ids = table.columns(&[IDS[0], IDS[1], IDS[2], "seed"])?;
         let values = point_columns.iter().map(|c| table.column(c)).collect::<Result<_>>()?;
-        let metrics = table.columns(&RunMetrics::columns())?;
+        let metrics = table.columns(RunMetrics::columns())?;
         let (status, message) = (table.column("status")?, table.column("message")?);
         Ok(RunsReader { table, ids, values, metrics, status, message, row: Row::default() })
     }

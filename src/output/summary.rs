@@ -81,7 +81,7 @@ pub fn write(dir: &Path, point_columns: &[String], headline: &[String]) -> Resul
         RATIOS.iter().filter_map(|r| Some((r.0, column(r.1)?, column(r.2)?, Pairs::default()))).collect();
     // Shares (a unit of "fraction…") get intervals inside [0, 1].
     let shares: Vec<&str> =
-        StepMetrics::COLUMNS.iter().filter(|c| c.1.starts_with("fraction")).map(|c| c.0).collect();
+        StepMetrics::COLUMNS.iter().filter(|c| c.unit.starts_with("fraction")).map(|c| c.name).collect();
     let ratio_summary = |pairs: &Pairs| {
         let r = pairs.ratio();
         Summary {

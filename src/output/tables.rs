@@ -11,14 +11,17 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use super::format::{number, text};
+
 use super::read::{Row, TableReader};
+use super::rows::{EdgeAt, TableRow};
 use super::runs::{RunRow, RunsReader, IDS};
 use super::series::SeriesRows;
-use super::venues::VENUE_COLUMNS;
 use super::Table;
 use crate::error::{Error, Location, Result};
 use crate::experiment::{Outcome, RunSpec};
-use crate::observe::{Recording, RunMetrics, RunOutput, StepMetrics};
+use crate::observe::{
+    InnovationRow, NodeRow, PartnershipRow, Recording, RunMetrics, RunOutput, StepMetrics, VenueRow,
+};
 
 type Writer = csv::Writer<BufWriter<File>>;
 
@@ -34,53 +37,6 @@ pub fn cell(value: &toml::Value) -> String {
 fn csv_error(e: csv::Error) -> Error {
     Error::Run(format!("cannot write CSV: {e}"))
 }
-
-/// The columns of `innovations.csv` after the run's ids.
-pub const INNOVATION_COLUMNS: &[&str] = &[
-    "id",
-    "step",
-    "creator_a",
-    "creator_b",
-    "sector_a",
-    "sector_b",
-    "composition",
-    "feature",
-    "trait",
-    "partnership_age",
-    "novelty",
-    "quality",
-    "social_value",
-    "economic_value",
-    "venue",
-    "procurement_born",
-    "adoptions",
-    "holders",
-    "scaled_step",
-    "retired_step",
-];
-
-/// The columns of `partnerships.csv` after the run's ids.
-pub const PARTNERSHIP_COLUMNS: &[&str] = &[
-    "partner_a",
-    "partner_b",
-    "sector_a",
-    "sector_b",
-    "venue",
-    "procurement_born",
-    "start",
-    "end",
-    "duration",
-    "start_distance",
-    "end_distance",
-    "innovations",
-    "ending",
-    "formal",
-];
-
-/// The columns of `network_nodes.csv` after the run's ids.
-pub const NODE_COLUMNS: &[&str] = &["id", "sector", "population", "need", "capital", "reach"];
-/// The columns of `network_edges.csv` after the run's ids.
-pub const EDGE_COLUMNS: &[&str] = &["step", "source", "target", "trust", "status", "venue"];
 
 /// The streamed tables of a results folder, in the order a run's rows are written: `runs.csv` last.
 pub fn table_names(recording: Recording) -> Vec<Table> {
@@ -107,12 +63,12 @@ pub fn written(recording: Recording) -> Vec<Table> {
 
 fn header(table: Table, columns: &[String]) -> Vec<String> {
     let rest: Vec<&str> = match table {
-        Table::Series => std::iter::once("step").chain(StepMetrics::COLUMNS.iter().map(|c| c.0)).collect(),
-        Table::Venues => VENUE_COLUMNS.to_vec(),
-        Table::Innovations => INNOVATION_COLUMNS.to_vec(),
-        Table::Partnerships => PARTNERSHIP_COLUMNS.to_vec(),
-        Table::NetworkNodes => NODE_COLUMNS.to_vec(),
-        Table::NetworkEdges => EDGE_COLUMNS.to_vec(),
+        Table::Series => std::iter::once("step").chain(StepMetrics::COLUMNS.iter().map(|c| c.name)).collect(),
+        Table::Venues => VenueRow::COLUMNS.to_vec(),
+        Table::Innovations => InnovationRow::COLUMNS.to_vec(),
+        Table::Partnerships => PartnershipRow::COLUMNS.to_vec(),
+        Table::NetworkNodes => NodeRow::COLUMNS.to_vec(),
+        Table::NetworkEdges => EdgeAt::COLUMNS.to_vec(),
         Table::Runs => return RunRow::header(columns),
         Table::Summary
         | Table::Compare
@@ -227,91 +183,20 @@ impl Tables {
     }
 
     fn write_details(&mut self, ids: &[String; 3], output: &RunOutput) -> Result<()> {
-        let row = |rest: Vec<String>| ids.iter().cloned().chain(rest).collect::<Vec<String>>();
         if let Some(w) = self.writer(Table::Series) {
+            // The header is "step" and `StepMetrics::COLUMNS`, the cells the step and `values()`.
             for (step, metrics) in &output.series {
-                let rest = std::iter::once(step.to_string())
-                    .chain(metrics.values().into_iter().map(number))
-                    .collect();
-                w.write_record(row(rest)).map_err(csv_error)?;
+                let cells = std::iter::once(step.to_string()).chain(metrics.values().into_iter().map(number));
+                w.write_record(ids.iter().cloned().chain(cells)).map_err(csv_error)?;
             }
         }
-        if let Some(w) = self.writer(Table::Venues) {
-            for v in &output.venues {
-                let s = &v.stats;
-                let per = (s.innovations > 0).then(|| s.cost / s.innovations as f64);
-                let mut rest = vec![text(&v.venue), v.kind.to_string()];
-                rest.extend(
-                    [
-                        s.meetings,
-                        s.attendance,
-                        s.encounters,
-                        s.ties_begun,
-                        s.partnerships_begun,
-                        s.innovations,
-                    ]
-                    .map(|x| x.to_string()),
-                );
-                rest.extend([number(Some(s.cost)), number(per)]);
-                w.write_record(row(rest)).map_err(csv_error)?;
-            }
-        }
-        if let Some(w) = self.writer(Table::Innovations) {
-            for i in &output.innovations {
-                let rest = vec![
-                    i.id.to_string(),
-                    i.step.to_string(),
-                    i.creator_a.to_string(),
-                    i.creator_b.map_or(String::new(), |b| b.to_string()),
-                    i.sector_a.name().to_string(),
-                    i.sector_b.map_or(String::new(), |s| s.name().to_string()),
-                    i.composition.to_string(),
-                    i.feature.to_string(),
-                    i.trait_value.to_string(),
-                    i.partnership_age.to_string(),
-                    number(Some(i.novelty)),
-                    number(Some(i.quality)),
-                    number(Some(i.social_value)),
-                    number(Some(i.economic_value)),
-                    text(&i.venue),
-                    i.procurement_born.to_string(),
-                    i.adoptions.to_string(),
-                    i.holders.to_string(),
-                    i.scaled_step.map_or(String::new(), |s| s.to_string()),
-                    i.retired_step.map_or(String::new(), |s| s.to_string()),
-                ];
-                w.write_record(row(rest)).map_err(csv_error)?;
-            }
-        }
+        self.write_rows(Table::Venues, ids, output.venues.iter())?;
+        self.write_rows(Table::Innovations, ids, output.innovations.iter())?;
         if let Some(network) = &output.network {
-            if let Some(w) = self.writer(Table::NetworkNodes) {
-                for n in &network.nodes {
-                    let rest = vec![
-                        n.id.to_string(),
-                        n.sector.name().to_string(),
-                        text(&n.population),
-                        number(Some(n.need)),
-                        number(Some(n.capital)),
-                        number(Some(n.reach)),
-                    ];
-                    w.write_record(row(rest)).map_err(csv_error)?;
-                }
-            }
-            if let Some(w) = self.writer(Table::NetworkEdges) {
-                for (step, edges) in &network.snapshots {
-                    for e in edges {
-                        let rest = vec![
-                            step.to_string(),
-                            e.source.to_string(),
-                            e.target.to_string(),
-                            number(Some(e.trust)),
-                            e.status.to_string(),
-                            text(&e.venue),
-                        ];
-                        w.write_record(row(rest)).map_err(csv_error)?;
-                    }
-                }
-            }
+            self.write_rows(Table::NetworkNodes, ids, network.nodes.iter())?;
+            let edges =
+                network.snapshots.iter().flat_map(|(step, edges)| edges.iter().map(|e| EdgeAt(*step, e)));
+            self.write_rows(Table::NetworkEdges, ids, edges)?;
             let folder = self.dir.join("network");
             fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
             for (step, edges) in &network.snapshots {
@@ -324,27 +209,23 @@ impl Tables {
         if let Some(replay) = &output.replay {
             super::replay::write(&self.dir, replay)?;
         }
-        if let Some(w) = self.writer(Table::Partnerships) {
-            for p in &output.partnerships {
-                let r = &p.record;
-                let rest = vec![
-                    r.a.to_string(),
-                    r.b.to_string(),
-                    p.sector_a.name().to_string(),
-                    p.sector_b.name().to_string(),
-                    text(&p.venue),
-                    r.procurement.to_string(),
-                    r.start.to_string(),
-                    r.end.to_string(),
-                    r.duration().to_string(),
-                    number(Some(r.start_distance)),
-                    number(Some(r.end_distance)),
-                    r.innovations.to_string(),
-                    r.ending.name().to_string(),
-                    r.formal.to_string(),
-                ];
-                w.write_record(row(rest)).map_err(csv_error)?;
-            }
+        self.write_rows(Table::Partnerships, ids, output.partnerships.iter())
+    }
+
+    /// Writes rows to `table`, each after the run's ids, if the table is recorded.
+    fn write_rows<R: TableRow>(
+        &mut self,
+        table: Table,
+        ids: &[String; 3],
+        rows: impl Iterator<Item = R>,
+    ) -> Result<()> {
+        let Some(w) = self.writer(table) else { return Ok(()) };
+        let mut cells = Vec::new();
+        for row in rows {
+            cells.clear();
+            cells.extend(ids.iter().cloned());
+            row.cells(&mut cells);
+            w.write_record(&cells).map_err(csv_error)?;
         }
         Ok(())
     }

@@ -5,22 +5,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::read::Row;
+use super::rows::TableRow;
 use super::Table;
 use crate::error::Result;
-
-/// The columns of `venues.csv` after the run's ids.
-pub const VENUE_COLUMNS: &[&str] = &[
-    "venue",
-    "kind",
-    "meetings",
-    "attendance",
-    "encounters",
-    "ties_begun",
-    "partnerships_begun",
-    "innovations",
-    "cost",
-    "cost_per_innovation",
-];
+use crate::observe::VenueRow;
 
 /// A venue's numeric columns of `venues.csv`, averaged over the runs of point 0.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +33,7 @@ pub fn means(dir: &Path) -> Result<Vec<VenueMean>> {
     let mut table = Table::Venues.open(dir)?;
     let (point, venue, kind) = (table.column("point")?, table.column("venue")?, table.column("kind")?);
     let numeric: Vec<(&str, usize)> =
-        VENUE_COLUMNS[2..].iter().map(|c| Ok((*c, table.column(c)?))).collect::<Result<_>>()?;
+        VenueRow::COLUMNS[2..].iter().map(|c| Ok((*c, table.column(c)?))).collect::<Result<_>>()?;
     let mut order: Vec<(String, String)> = Vec::new();
     let mut sums: BTreeMap<(String, String), (BTreeMap<String, f64>, f64)> = BTreeMap::new();
     let mut row = Row::default();

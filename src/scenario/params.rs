@@ -6,6 +6,7 @@
 
 use std::sync::OnceLock;
 
+use super::sweep::Design;
 pub use crate::model::{DefaultValue, Domain, Param};
 use crate::model::{Sector, KINDS};
 
@@ -47,45 +48,6 @@ pub fn venue_kinds() -> &'static [&'static str] {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| KINDS.iter().map(|k| k.name).collect())
 }
-
-/// The columns of runs.csv a scenario's `headline` may name (a test keeps this list equal to
-/// `observe::RunMetrics::columns`).
-pub const RUN_METRICS: &[&str] = &[
-    "steps_run",
-    "regions",
-    "first_innovation_step",
-    "cost_per_innovation",
-    "innovation_rate",
-    "half_adoption_step",
-    "innovations",
-    "innovations_public_public",
-    "innovations_public_private",
-    "innovations_public_civil",
-    "innovations_private_private",
-    "innovations_private_civil",
-    "innovations_civil_civil",
-    "social_value",
-    "economic_value",
-    "partnerships",
-    "informal_partnerships",
-    "formal_partnerships",
-    "cross_sector_share",
-    "partnerships_begun",
-    "partnerships_dissolved",
-    "partnerships_exhausted",
-    "partnership_steps",
-    "partnership_distance",
-    "ties",
-    "trust_within",
-    "trust_across",
-    "knowledge_diversity",
-    "distinct_vectors",
-    "adoptions",
-    "mandated",
-    "scaled_up",
-    "innovations_in_use",
-    "venue_cost",
-];
 
 const UNIT: Domain = Domain::Float { min: 0.0, max: 1.0 };
 const NONNEG: Domain = Domain::Float { min: 0.0, max: f64::INFINITY };
@@ -142,7 +104,7 @@ const fn trait_sd(path: &'static str, sd: &'static str) -> Param {
 static OWN: &[Param] = &[
     Param { path: "name", domain: Domain::Text, default: DefaultValue::Note("the file name"), unit: "", symbol: "", claim: "", doc: "short name of the scenario, used for the results folder", venue_kinds: &[] },
     p("description", Domain::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
-    Param { path: "headline", domain: Domain::List(RUN_METRICS), default: DefaultValue::Value("[]"), unit: "", symbol: "", claim: "", doc: "the metrics the terminal, summary and report lead with, columns of runs.csv (empty: innovations, value, partnerships, share across sectors, scale-ups and costs)", venue_kinds: &[] },
+    Param { path: "headline", domain: Domain::List(crate::observe::RunMetrics::NAMES), default: DefaultValue::Value("[]"), unit: "", symbol: "", claim: "", doc: "the metrics the terminal, summary and report lead with, columns of runs.csv (empty: innovations, value, partnerships, share across sectors, scale-ups and costs)", venue_kinds: &[] },
     p("currency", Domain::Text, "\"\"", "", "", "", "the unit of venue costs, e.g. \"kSEK\", shown with every cost in the terminal, charts and report (empty: \"cost units\")"),
     Param { path: "extends", domain: Domain::Text, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
     p("replace", Domain::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),
@@ -199,7 +161,7 @@ static OWN: &[Param] = &[
     Param { path: "populations.*.max_partners.min", domain: int(0, 1000), default: DefaultValue::PerSector(["1", "1", "1"]), unit: "partnerships", symbol: "", claim: "C7", doc: "smallest capacity for simultaneous partnerships (drawn uniformly in min..=max)", venue_kinds: &[] },
     Param { path: "populations.*.max_partners.max", domain: int(0, 1000), default: DefaultValue::PerSector(["2", "1", "2"]), unit: "partnerships", symbol: "", claim: "C7", doc: "largest capacity for simultaneous partnerships", venue_kinds: &[] },
     Param { path: "venues.*.kind", domain: Domain::Choice(&[]), default: DefaultValue::Note("required"), unit: "", symbol: "", claim: "C2", doc: "what happens at a meeting", venue_kinds: &[] },
-    p("sweep.design", Domain::Choice(&["grid", "zip", "random", "lhs", "table", "morris", "sobol"]), "\"grid\"", "", "", "", "how points are chosen: full factorial, values taken together, random, Latin hypercube, rows of a CSV file, Morris trajectories or Saltelli's design for Sobol' indices"),
+    p("sweep.design", Domain::Choice(Design::NAMES), "\"grid\"", "", "", "", ""), // doc: Design::doc(), in all()
     Param { path: "sweep.replications", domain: int(1, 1_000_000), default: DefaultValue::Note("the scenario's replications"), unit: "runs", symbol: "", claim: "", doc: "replications per point", venue_kinds: &[] },
     p("sweep.samples", int(1, 1_000_000), "10", "points", "", "", "points of a random or lhs design; trajectories of a morris design (k + 1 points each); base points of a sobol design (k + 2 points each)"),
     p("sweep.levels", int(2, 1_000), "4", "levels", "", "", "grid levels of a morris design; each step moves a parameter by levels / (2 (levels − 1)) of its range"),
@@ -231,6 +193,10 @@ pub fn all() -> &'static [Param] {
         let mut all: Vec<Param> = OWN.to_vec();
         for p in all.iter_mut().filter(|p| p.path == "venues.*.kind") {
             p.domain = Domain::Choice(venue_kinds());
+        }
+        // Built once per process, like the venue keys' paths below.
+        for p in all.iter_mut().filter(|p| p.path == "sweep.design") {
+            p.doc = Box::leak(Design::doc().into_boxed_str());
         }
         let mut keys: Vec<(Param, Vec<&'static str>)> = Vec::new();
         for kind in KINDS {

@@ -12,27 +12,48 @@ use crate::error::{Error, Location, Result};
 /// `experiment::sensitivity::sobol` has direction numbers for 32.
 pub const MOST_SOBOL_PARAMETERS: usize = 16;
 
-/// How a sweep chooses its points (`sweep.design`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Design {
+/// Declares the sweep designs once: the enum, the names scenario files use and the words
+/// `olika params` and docs/scenario.md say them in. What a design does is in the `match`es on it
+/// (how many points: `parse`; which points: `experiment::design`; which indices:
+/// `experiment::sensitivity`), which the compiler makes complete.
+macro_rules! designs {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $words:literal; )*) => {
+        /// How a sweep chooses its points (`sweep.design`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Design {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl Design {
+            /// Every design, in the order of `NAMES`.
+            pub const ALL: &'static [Design] = &[$( Design::$variant, )*];
+            /// The designs' names in scenario files.
+            pub const NAMES: &'static [&'static str] = &[$( $name, )*];
+            /// What each design does, in a few words.
+            const WORDS: &'static [&'static str] = &[$( $words, )*];
+        }
+    };
+}
+
+designs! {
     /// Full factorial: every combination of the values, the last parameter varying fastest.
-    Grid,
+    Grid = "grid", "full factorial";
     /// The i-th values of every parameter together.
-    Zip,
+    Zip = "zip", "values taken together";
     /// `samples` points drawn uniformly.
-    Random,
+    Random = "random", "random";
     /// A Latin hypercube of `samples` points: each parameter's range is cut into `samples` strata,
     /// and each stratum is used exactly once.
-    Lhs,
+    Lhs = "lhs", "Latin hypercube";
     /// The rows of a CSV file.
-    Table,
+    Table = "table", "rows of a CSV file";
     /// Morris's elementary effects: `samples` trajectories of k + 1 points on a grid of `levels`
     /// levels, each moving one parameter (Morris 1991; `candidates` > samples spreads them,
     /// Campolongo et al. 2007).
-    Morris,
+    Morris = "morris", "Morris trajectories";
     /// Saltelli's (2010) design for Sobol' indices: `samples` base points of a scrambled Sobol'
     /// sequence, k + 2 points each.
-    Sobol,
+    Sobol = "sobol", "Saltelli's design for Sobol' indices";
 }
 
 /// The values of one swept parameter.
@@ -89,10 +110,20 @@ pub struct SweepSpec {
 }
 
 impl Design {
-    /// The design's name in scenario files: `grid`, `zip`, `random`, `lhs`, `table`, `morris` or
-    /// `sobol`.
+    /// The design's name in scenario files.
     pub fn name(self) -> &'static str {
-        ["grid", "zip", "random", "lhs", "table", "morris", "sobol"][self as usize]
+        Self::NAMES[self as usize]
+    }
+
+    /// The design of a name in a scenario file.
+    pub fn named(name: &str) -> Option<Design> {
+        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+    }
+
+    /// What `sweep.design` chooses between, in words: "how points are chosen: full factorial, …".
+    pub fn doc() -> String {
+        let (last, rest) = Self::WORDS.split_last().expect("designs are declared");
+        format!("how points are chosen: {} or {last}", rest.join(", "))
     }
 }
 
@@ -116,15 +147,8 @@ pub fn parse(
     dir: &Path,
 ) -> Result<SweepSpec> {
     let int = |key: &str, default: i64| table.get(key).and_then(|v| v.as_integer()).unwrap_or(default);
-    let design = match table.get("design").and_then(|v| v.as_str()).unwrap_or("grid") {
-        "zip" => Design::Zip,
-        "random" => Design::Random,
-        "lhs" => Design::Lhs,
-        "table" => Design::Table,
-        "morris" => Design::Morris,
-        "sobol" => Design::Sobol,
-        _ => Design::Grid,
-    };
+    // Validation has refused a name that is not a design's.
+    let design = table.get("design").and_then(|v| v.as_str()).and_then(Design::named).unwrap_or(Design::Grid);
     let empty = toml::Table::new();
     let given = table.get("parameters").and_then(|v| v.as_table()).unwrap_or(&empty);
     let mut parameters = parameters("sweep", given, design, scenario, locate)?;

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 /// use). Bottom first.
 const LAYERS: &[(&str, &[&str])] = &[
     ("model", &[]),
-    ("scenario", &["model"]),
     ("observe", &["model"]),
+    ("scenario", &["model", "observe"]),
     ("experiment", &["model", "scenario", "observe"]),
     ("validation", &["model", "scenario", "observe", "experiment"]),
     ("output", &["model", "scenario", "observe", "experiment"]),

@@ -3,9 +3,9 @@
 use std::fs;
 use std::path::Path;
 
+use olika::observe::{InnovationRow, NodeRow, PartnershipRow, VenueRow};
 use olika::observe::{RunMetrics, StepMetrics};
-use olika::output::tables::{EDGE_COLUMNS, INNOVATION_COLUMNS, NODE_COLUMNS, PARTNERSHIP_COLUMNS};
-use olika::output::venues::VENUE_COLUMNS;
+use olika::output::rows::{EdgeAt, TableRow};
 
 fn read(path: &str) -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
@@ -23,26 +23,28 @@ fn scenario_reference_holds_the_current_parameter_table() {
     }
 }
 
-/// The scenario registry lists the metrics a `headline` may name; it cannot read them from
-/// `observe` (a layer above it), so this keeps the two lists one.
-#[test]
-fn a_headline_may_name_exactly_the_columns_of_runs_csv() {
-    assert_eq!(olika::scenario::params::RUN_METRICS.to_vec(), RunMetrics::columns());
-}
-
 #[test]
 fn output_reference_documents_every_column() {
     let doc = read("docs/output.md");
-    let columns = StepMetrics::COLUMNS
-        .iter()
-        .map(|c| c.0)
-        .chain(RunMetrics::columns())
-        .chain(VENUE_COLUMNS.iter().copied())
-        .chain(INNOVATION_COLUMNS.iter().copied())
-        .chain(PARTNERSHIP_COLUMNS.iter().copied())
+    // The metrics' tables are made from their declaration.
+    for (table, metrics) in [("runs.csv", RunMetrics::COLUMNS), ("series.csv", StepMetrics::COLUMNS)] {
+        let only: Vec<_> = match table {
+            "runs.csv" => metrics.iter().filter(|m| !StepMetrics::COLUMNS.contains(m)).copied().collect(),
+            _ => metrics.to_vec(),
+        };
+        let markdown = olika::observe::metrics::markdown(&only);
+        assert!(
+            doc.contains(&markdown),
+            "docs/output.md: the metrics of {table} differ; they are now\n{markdown}"
+        );
+    }
+    let columns = std::iter::empty()
+        .chain(VenueRow::COLUMNS.iter().copied())
+        .chain(InnovationRow::COLUMNS.iter().copied())
+        .chain(PartnershipRow::COLUMNS.iter().copied())
         .chain(olika::output::compare::COMPARE_COLUMNS.iter().copied())
-        .chain(NODE_COLUMNS.iter().copied())
-        .chain(EDGE_COLUMNS.iter().copied());
+        .chain(NodeRow::COLUMNS.iter().copied())
+        .chain(EdgeAt::COLUMNS.iter().copied());
     for column in columns {
         assert!(doc.contains(&format!("`{column}`")), "docs/output.md does not document `{column}`");
     }

@@ -48,7 +48,7 @@ prop_compose! {
 }
 
 fn check_metrics(m: &StepMetrics, n: usize) {
-    for (value, (column, _, _)) in m.values().iter().zip(StepMetrics::COLUMNS) {
+    for (value, olika::observe::Metric { name: column, .. }) in m.values().iter().zip(StepMetrics::COLUMNS) {
         if let Some(v) = value {
             assert!(v.is_finite(), "{column} = {v}");
             assert!(*v >= 0.0, "{column} = {v}");

@@ -1,0 +1,131 @@
+//! One run from start to end: build the world, step it, measure the steps `Recording` asks for and
+//! collect what the run produced.
+
+use super::rows::{innovation_rows, nodes, origin_name};
+use super::{
+    edges, replay, InnovationRow, Network, Observer, PartnershipRow, Recording, RunMetrics, StepMetrics,
+    VenueRow,
+};
+use crate::model::{Scenario, World};
+
+/// Everything one run produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutput {
+    /// (step, metrics) of each recorded step.
+    pub series: Vec<(u32, StepMetrics)>,
+    /// The run's final metrics.
+    pub metrics: RunMetrics,
+    /// Each venue's stats at the end, then those of direct approaches.
+    pub venues: Vec<VenueRow>,
+    /// Every innovation, if recorded; empty otherwise.
+    pub innovations: Vec<InnovationRow>,
+    /// Every partnership, if recorded; empty otherwise.
+    pub partnerships: Vec<PartnershipRow>,
+    /// The tie network, if recorded.
+    pub network: Option<Network>,
+    /// The run step by step, if recorded.
+    pub replay: Option<replay::Replay>,
+}
+
+/// Where a run's recorded steps go as they are measured: kept in the run's output (a `Vec`), or
+/// streamed elsewhere by the caller (the results folder streams them to disk as it goes, so that a
+/// long run does not hold its series).
+pub trait Recorder: Send {
+    /// One recorded step.
+    fn record(&mut self, step: u32, metrics: &StepMetrics);
+}
+
+impl Recorder for Vec<(u32, StepMetrics)> {
+    fn record(&mut self, step: u32, metrics: &StepMetrics) {
+        self.push((step, metrics.clone()));
+    }
+}
+
+/// Recorded rows a streaming recorder keeps in memory before it writes them out: normal runs
+/// never touch the disk for their series, long ones hold at most this much.
+pub const SERIES_IN_MEMORY: usize = 1 << 20;
+
+/// Builds a world, runs it to the end and records it, the series in the output.
+pub fn simulate(scenario: &Scenario, seed: u64, recording: Recording) -> RunOutput {
+    let mut series = Vec::new();
+    let mut output = simulate_into(scenario, seed, recording, &mut series);
+    output.series = series;
+    output
+}
+
+/// Builds a world, runs it to the end and records it, handing each recorded step to `recorder`
+/// as it is measured (the output's `series` stays empty).
+pub fn simulate_into(
+    scenario: &Scenario,
+    seed: u64,
+    recording: Recording,
+    recorder: &mut dyn Recorder,
+) -> RunOutput {
+    let mut world = World::new(scenario, seed);
+    let mut observer = Observer::new(&world, seed);
+    let mut last = observer.measure(&world);
+    recorder.record(0, &last);
+    let mut snapshots = Vec::new();
+    let mut replay = if recording.replay { replay::Replay::start(&world, seed) } else { None };
+    while !world.finished() {
+        world.step();
+        if let Some(r) = &mut replay {
+            r.step(&world);
+        }
+        if recording.records(scenario, world.t()) || world.finished() {
+            last = observer.measure(&world);
+            recorder.record(world.t(), &last);
+        }
+        let k = recording.network_every;
+        if recording.network && (world.finished() || (k > 0 && world.t().is_multiple_of(k))) {
+            snapshots.push((world.t(), edges(&world)));
+        }
+    }
+    let mut output = collect(&world, last, recording);
+    if recording.network {
+        output.network = Some(Network { nodes: nodes(&world), snapshots });
+    }
+    if let Some(mut r) = replay {
+        r.finish(&world);
+        output.replay = Some(r);
+    }
+    output
+}
+
+/// The run's results from its final world and the metrics of its last recorded step.
+pub fn collect(world: &World, last: StepMetrics, recording: Recording) -> RunOutput {
+    let tallies = world.tallies();
+    let metrics = RunMetrics {
+        first_innovation_step: tallies.first_innovation.map(f64::from),
+        steps_run: Some(f64::from(world.t())),
+        regions: world.regions().map(|r| r as f64),
+        cost_per_innovation: (tallies.innovations > 0)
+            .then(|| tallies.venue_cost / tallies.innovations as f64),
+        innovation_rate: (tallies.partnership_steps > 0)
+            .then(|| tallies.innovations as f64 / tallies.partnership_steps as f64),
+        half_adoption_step: tallies.half_adoption.map(f64::from),
+        last,
+    };
+    let mut venues: Vec<VenueRow> = world
+        .venues()
+        .iter()
+        .map(|v| VenueRow { venue: v.name.clone(), kind: v.spec.kind.name(), stats: v.stats.clone() })
+        .collect();
+    venues.push(VenueRow { venue: "(direct)".into(), kind: "direct", stats: world.direct().clone() });
+    let innovations = if recording.innovations { innovation_rows(world) } else { Vec::new() };
+    let partnerships = if recording.partnerships {
+        world
+            .partnerships()
+            .into_iter()
+            .map(|record| PartnershipRow {
+                sector_a: world.agents().sector[record.a as usize],
+                sector_b: world.agents().sector[record.b as usize],
+                venue: origin_name(world, Some(record.origin)),
+                record,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    RunOutput { series: Vec::new(), metrics, venues, innovations, partnerships, network: None, replay: None }
+}
