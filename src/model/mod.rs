@@ -101,10 +101,8 @@ struct Scratch {
     unsettled: Vec<usize>,
     attendees: Vec<u32>,
     pairs: Vec<(u32, u32)>,
-    /// For a meeting's own use: its attendees in an order of its own, or some of them.
-    shuffled: Vec<u32>,
-    /// For a meeting's own use: scored pairs of attendees (matchmaking's candidates).
-    scored: Vec<(f64, u32, u32, u32)>,
+    /// A meeting's own (`Gathering::buffers`).
+    meeting: venue::MeetingBuffers,
 }
 
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.

@@ -171,3 +171,22 @@ fn the_checks_catch_what_they_look_for() {
     assert!(!names("let tomlish = 1;", "toml"));
     assert!(!names("fn csv_like() {}", "csv"));
 }
+
+/// A venue kind meets the world through `Gathering` only: its draws, the attendees' traits,
+/// encounters and the world's own rules for contracts and cultural events — never the world itself.
+#[test]
+fn venue_kinds_see_the_world_only_through_a_gathering() {
+    let folder = src().join("model/venue");
+    let mut kinds = 0;
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "mod.rs" || name == "gathering.rs" {
+            continue;
+        }
+        kinds += 1;
+        let code = code(&path);
+        assert!(!names(&code, "World"), "{name} names World: use the Gathering (ARCHITECTURE.md)");
+    }
+    assert!(kinds >= 7, "found only {kinds} venue kinds in {}", folder.display());
+}

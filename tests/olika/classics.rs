@@ -16,6 +16,7 @@ fn judge(classic: &Validation, mutant: &[&str]) -> (bool, bool) {
 
 /// With h = 0 neighbours interact whatever their similarity and culture no longer fragments.
 #[test]
+#[ignore = "second tier (.ci/run): a classic docked over replications"]
 fn axelrod_reproduces_the_dissemination_of_culture() {
     let (right, wrong) = judge(&classics::AXELROD, &["homophily=0"]);
     assert!(right, "Axelrod's table is not reproduced");
@@ -26,6 +27,7 @@ fn axelrod_reproduces_the_dissemination_of_culture() {
 /// model instead: adoption by the whole population's mixing replaced by ties (none in this
 /// scenario), so imitation never happens.
 #[test]
+#[ignore = "second tier (.ci/run): a classic docked over replications"]
 fn bass_follows_the_discrete_recursion() {
     let (right, wrong) = judge(&classics::BASS, &["diffusion.mixing=ties"]);
     assert!(right, "the mean adoption curve does not follow the recursion");
@@ -34,6 +36,7 @@ fn bass_follows_the_discrete_recursion() {
 
 /// With α = 0 novelty is worth nothing: the rate falls with distance from 0.
 #[test]
+#[ignore = "second tier (.ci/run): a classic docked over replications"]
 fn nooteboom_innovation_rate_is_an_inverted_u_in_distance() {
     let (right, wrong) = judge(&classics::NOOTEBOOM, &["innovation.novelty_exponent=0"]);
     assert!(right, "the rate is not an inverted U in distance");
@@ -41,6 +44,7 @@ fn nooteboom_innovation_rate_is_an_inverted_u_in_distance() {
 }
 
 #[test]
+#[ignore = "second tier (.ci/run): a classic docked over replications"]
 fn classics_run_from_the_command_line() {
     let dir = tempfile::TempDir::new().unwrap();
     assert_cmd::Command::cargo_bin("olika")
@@ -65,6 +69,7 @@ fn classics_run_from_the_command_line() {
 /// Each classic leads with what it answers (its `headline`), in the terminal and in the report's
 /// opening sentences, and shows nothing that does not apply to it as a zero.
 #[test]
+#[ignore = "second tier (.ci/run): a classic docked over replications"]
 fn classics_lead_with_their_answers() {
     let dir = tempfile::TempDir::new().unwrap();
     let run = |name: &str| {

@@ -161,6 +161,7 @@ fn exercise(path: &Path) {
 }
 
 #[test]
+#[ignore = "second tier (.ci/run): a fuzzer of scenario files"]
 fn mutated_scenarios_load_or_are_refused_and_never_panic() {
     let cases: usize = std::env::var("OLIKA_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
     let tmp = TempDir::new().unwrap();
@@ -193,6 +194,7 @@ fn mutated_scenarios_load_or_are_refused_and_never_panic() {
 }
 
 #[test]
+#[ignore = "second tier (.ci/run): a fuzzer of scenario files"]
 fn mutated_scenarios_through_the_binary_exit_0_or_2_and_leave_nothing_after_2() {
     let tmp = TempDir::new().unwrap();
     let files = shipped();

@@ -1,8 +1,7 @@
 //! Hubs: a fixed member set drawn at the start (a youth space in a landlord's building) meets every
 //! `every` steps; each member has `mingle` encounters with other members.
 
-use super::{mingle, Meeting, VenueKind, World, MINGLE};
-use crate::model::tie::Origin;
+use super::{mingle, Gathering, Meeting, VenueKind, MINGLE};
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "hub",
@@ -20,9 +19,8 @@ struct Hub {
 }
 
 impl Meeting for Hub {
-    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
-        let f = world.venues[v].spec.facilitation;
-        mingle(world, people, self.mingle, f, Origin::Venue(v as u16))
+    fn meet(&mut self, gathering: &mut Gathering, people: &mut Vec<u32>) -> u64 {
+        mingle(gathering, people, self.mingle)
     }
 
     fn clone_box(&self) -> Box<dyn Meeting> {

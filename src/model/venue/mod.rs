@@ -13,7 +13,20 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use gathering::Gathering;
 pub use neighbourhood::Lattice;
+
+/// Buffers a meeting may use as its own (`Gathering::buffers`), kept from meeting to meeting so
+/// that a meeting does not allocate.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MeetingBuffers {
+    /// Attendees in an order of the meeting's own, or some of them.
+    pub(crate) shuffled: Vec<u32>,
+    /// Scored pairs of attendees (matchmaking's candidates).
+    pub(crate) scored: Vec<(f64, u32, u32, u32)>,
+    /// Pairs of attendees.
+    pub(crate) pairs: Vec<(u32, u32)>,
+}
 
 use super::agent::Sector;
 use super::parameters::{Domain, Mix, Param, VenueSpec};
@@ -30,6 +43,8 @@ macro_rules! kinds {
         pub static KINDS: &[&VenueKind] = &[$(&$kind::KIND),*];
     };
 }
+
+mod gathering;
 
 kinds![workshop, seminar, matchmaking, hub, neighbourhood, procurement, open];
 
@@ -106,9 +121,9 @@ impl<'de> Deserialize<'de> for &'static VenueKind {
 pub trait Meeting: fmt::Debug + Send + Sync {
     /// Once, after the fixed members of a `members` kind are drawn (a neighbourhood places them on
     /// its lattice and may turn some away).
-    fn set_up(&mut self, _world: &mut World, _members: &mut Vec<u32>) {}
-    /// One meeting of venue `v` with these attendees: its encounters. Returns how many.
-    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64;
+    fn set_up(&mut self, _gathering: &mut Gathering, _members: &mut Vec<u32>) {}
+    /// One meeting with these attendees: its encounters. Returns how many.
+    fn meet(&mut self, gathering: &mut Gathering, people: &mut Vec<u32>) -> u64;
     /// The diffusion boost b - 1 its attendees get in the step of a meeting (seminars).
     fn boost(&self) -> f64 {
         0.0
@@ -284,18 +299,18 @@ fn draw_attendance(
 }
 
 /// `mingle` encounters per attendee, each with another attendee drawn at random (seminars, hubs).
-fn mingle(world: &mut World, people: &[u32], rounds: u32, f: f64, origin: Origin) -> u64 {
+fn mingle(gathering: &mut Gathering, people: &[u32], rounds: u32) -> u64 {
     let mut encounters = 0;
     if people.len() < 2 {
         return 0;
     }
     for idx in 0..people.len() {
         for _ in 0..rounds {
-            let mut other = world.rng.random_range(0..people.len() - 1);
+            let mut other = gathering.rng().random_range(0..people.len() - 1);
             if other >= idx {
                 other += 1;
             }
-            world.encounter(people[idx], people[other], f, origin);
+            gathering.encounter(people[idx], people[other]);
             encounters += 1;
         }
     }
@@ -353,7 +368,7 @@ impl World {
             // drawn by openness like attendance.
             self.attendance(v, &mut members);
             let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
-            meeting.set_up(self, &mut members);
+            meeting.set_up(&mut Gathering::new(self, v), &mut members);
             self.venues[v].meeting = Some(meeting);
             self.venues[v].members = members;
         }
@@ -369,7 +384,7 @@ impl World {
             self.attendance(v, &mut people);
         }
         let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
-        let encounters = meeting.meet(self, v, &mut people);
+        let encounters = meeting.meet(&mut Gathering::new(self, v), &mut people);
         self.venues[v].meeting = Some(meeting);
         let venue = &mut self.venues[v];
         venue.present.clear();

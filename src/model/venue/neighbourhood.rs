@@ -5,11 +5,10 @@
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-use super::{Checked, Meeting, Param, VenueKind, World};
+use super::{Checked, Gathering, Meeting, Param, VenueKind};
 use crate::model::{chance, pick};
 use crate::model::knowledge::Knowledge;
 use crate::model::parameters::{Domain, VenueSpec};
-use crate::model::tie::Origin;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "neighbourhood",
@@ -57,7 +56,7 @@ struct Neighbourhood {
 
 impl Meeting for Neighbourhood {
     /// Places the residents on their lattice, one per cell, at random; those without a cell stay out.
-    fn set_up(&mut self, world: &mut World, members: &mut Vec<u32>) {
+    fn set_up(&mut self, gathering: &mut Gathering, members: &mut Vec<u32>) {
         let mut width = self.width;
         if width == 0 {
             width = (members.len() as f64).sqrt().ceil().max(1.0) as usize;
@@ -69,7 +68,7 @@ impl Meeting for Neighbourhood {
         let cells_total = width * height;
         members.truncate(cells_total);
         let mut free: Vec<usize> = (0..cells_total).collect();
-        free.shuffle(&mut world.rng);
+        free.shuffle(gathering.rng());
         let mut cells = vec![EMPTY; cells_total];
         let home: Vec<usize> = members
             .iter()
@@ -82,29 +81,28 @@ impl Meeting for Neighbourhood {
         self.lattice = Some(Lattice::new(width, height, cells, home));
     }
 
-    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
+    fn meet(&mut self, gathering: &mut Gathering, people: &mut Vec<u32>) -> u64 {
         let lattice = self.lattice.as_ref().expect("a neighbourhood is set up before it meets");
-        let f = world.venues[v].spec.facilitation;
-        let origin = Origin::Venue(v as u16);
         let mut encounters = 0;
         if !self.axelrod {
-            let mut order = std::mem::take(&mut world.scratch.shuffled);
+            let mut order = std::mem::take(&mut gathering.buffers().shuffled);
             order.clear();
             order.extend(0..people.len() as u32);
-            order.shuffle(&mut world.rng);
+            order.shuffle(gathering.rng());
             for &idx in &order {
                 let idx = idx as usize;
                 let a = people[idx];
-                if !chance(&mut world.rng, world.agents.openness[a as usize]) {
+                let openness = gathering.agents().openness[a as usize];
+                if !chance(gathering.rng(), openness) {
                     continue;
                 }
                 let near = lattice.near(idx);
-                if let Some(&b) = near.get(world.rng.random_range(0..near.len().max(1))) {
-                    world.encounter(a, b, f, origin);
+                if let Some(&b) = near.get(gathering.rng().random_range(0..near.len().max(1))) {
+                    gathering.encounter(a, b);
                     encounters += 1;
                 }
             }
-            world.scratch.shuffled = order;
+            gathering.buffers().shuffled = order;
             return encounters;
         }
         // Axelrod (1997): as many events as residents; each picks a random resident and a random
@@ -112,23 +110,14 @@ impl Meeting for Neighbourhood {
         // similarity); then the resident copies one trait on which they differ. No ties are kept:
         // this is the culture model.
         for _ in 0..people.len() {
-            let idx = pick(&mut world.rng, people.len());
+            let idx = pick(gathering.rng(), people.len());
             let near = lattice.near(idx);
             if near.is_empty() {
                 continue;
             }
-            let b = near[pick(&mut world.rng, near.len())];
-            let a = people[idx];
+            let b = near[pick(gathering.rng(), near.len())];
             encounters += 1;
-            // `World::interacts`, with the differing features counted once for both the
-            // probability and the copy.
-            let k = world.knowledge.differing(a, b);
-            let p = f + (1.0 - f) * world.sameness[k];
-            // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
-            if chance(&mut world.own, p) && k > 0 {
-                let feature = world.knowledge.nth_difference(a, b, pick(&mut world.rng, k));
-                world.knowledge.copy(a, b, feature);
-            }
+            gathering.culture(people[idx], b);
         }
         encounters
     }

@@ -2,8 +2,7 @@
 
 use rand::seq::SliceRandom;
 
-use super::{Meeting, VenueKind, World, MINGLE};
-use crate::model::tie::Origin;
+use super::{Gathering, Meeting, VenueKind, MINGLE};
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "open",
@@ -21,13 +20,12 @@ struct Open {
 }
 
 impl Meeting for Open {
-    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
-        let f = world.venues[v].spec.facilitation;
+    fn meet(&mut self, gathering: &mut Gathering, people: &mut Vec<u32>) -> u64 {
         let mut encounters = 0;
         for _ in 0..self.rounds {
-            people.shuffle(&mut world.rng);
+            people.shuffle(gathering.rng());
             for pair in people.chunks_exact(2) {
-                world.encounter(pair[0], pair[1], f, Origin::Venue(v as u16));
+                gathering.encounter(pair[0], pair[1]);
                 encounters += 1;
             }
         }

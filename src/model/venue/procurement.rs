@@ -3,10 +3,9 @@
 
 use rand::Rng;
 
-use super::{Meeting, VenueKind, World};
+use super::{Gathering, Meeting, VenueKind};
 use crate::model::agent::Sector;
 use crate::model::chance;
-use crate::model::tie::{Origin, Status, Tie};
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "procurement",
@@ -31,45 +30,33 @@ impl Meeting for Procurement {
     /// capacity, found with probability proportional to visibility; the pair becomes a formal,
     /// procurement-born partnership at once. The contract stands in for trust: the tie's trust is
     /// raised to at least `trust.partner`. Returns the number of contracts.
-    fn meet(&mut self, world: &mut World, v: usize, buyers: &mut Vec<u32>) -> u64 {
-        let private = Sector::Private.index();
-        if world.by_sector[private].is_empty() {
+    fn meet(&mut self, gathering: &mut Gathering, buyers: &mut Vec<u32>) -> u64 {
+        let suppliers = gathering.of_sector(Sector::Private).len();
+        if suppliers == 0 {
             return 0;
         }
         let mut contracts = 0;
         for &buyer in buyers.iter() {
-            if !world.agents.has_capacity(buyer) {
+            if !gathering.agents().has_capacity(buyer) {
                 continue;
             }
             let mut chosen = None;
             for _ in 0..SUPPLIER_DRAWS {
-                let s = world.by_sector[private][world.rng.random_range(0..world.by_sector[private].len())];
-                if chance(&mut world.rng, world.agents.visibility[s as usize]) {
+                let i = gathering.rng().random_range(0..suppliers);
+                let s = gathering.of_sector(Sector::Private)[i];
+                let visibility = gathering.agents().visibility[s as usize];
+                if chance(gathering.rng(), visibility) {
                     chosen = Some(s);
                     break;
                 }
             }
             let Some(supplier) = chosen else { continue };
-            if !world.agents.has_capacity(supplier) {
+            if !gathering.agents().has_capacity(supplier) {
                 continue;
             }
-            let floor = world.scenario.trust.partner;
-            let id = match world.ties.find(buyer, supplier) {
-                Some(id) if world.ties.get(id).status.is_partnership() => continue,
-                Some(id) => id,
-                None => {
-                    world.venues[v].stats.ties_begun += 1;
-                    let trust = world.scenario.trust.prior_across;
-                    let same = world.agents.sector[buyer as usize] == world.agents.sector[supplier as usize];
-                    world.ties.insert(Tie::new(buyer, supplier, same, trust, Origin::Venue(v as u16), world.t))
-                }
-            };
-            let tie = world.ties.get_mut(id);
-            tie.trust = tie.trust.max(floor);
-            tie.last = world.t;
-            // The partnership counts toward the venue where the contract was signed.
-            tie.origin = Origin::Venue(v as u16);
-            world.begin_partnership(id, Status::Formal, true);
+            if !gathering.contract(buyer, supplier) {
+                continue;
+            }
             contracts += 1;
         }
         contracts

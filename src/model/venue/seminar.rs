@@ -1,9 +1,8 @@
 //! Seminars: a panel and an audience. Each attendee has `mingle` random encounters, and attendees
 //! get the seminar's diffusion boost in the step of the meeting (b = 1 + boost).
 
-use super::{mingle, Meeting, Param, VenueKind, World, MINGLE};
+use super::{mingle, Gathering, Meeting, Param, VenueKind, MINGLE};
 use crate::model::parameters::Domain;
-use crate::model::tie::Origin;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "seminar",
@@ -25,15 +24,11 @@ struct Seminar {
 }
 
 impl Meeting for Seminar {
-    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
-        // Two seminars in one step: an attendee keeps the larger boost.
+    fn meet(&mut self, gathering: &mut Gathering, people: &mut Vec<u32>) -> u64 {
         for &a in people.iter() {
-            let slot = &mut world.boosted[a as usize];
-            let boost = if slot.0 == world.t { slot.1.max(self.boost) } else { self.boost };
-            *slot = (world.t, boost);
+            gathering.boost(a, self.boost);
         }
-        let f = world.venues[v].spec.facilitation;
-        mingle(world, people, self.mingle, f, Origin::Venue(v as u16))
+        mingle(gathering, people, self.mingle)
     }
 
     fn boost(&self) -> f64 {

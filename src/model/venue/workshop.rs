@@ -3,9 +3,8 @@
 
 use rand::seq::SliceRandom;
 
-use super::{Meeting, Param, VenueKind, World};
+use super::{Gathering, Meeting, Param, VenueKind};
 use crate::model::parameters::Domain;
-use crate::model::tie::Origin;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "workshop",
@@ -47,12 +46,10 @@ struct Workshop {
 }
 
 impl Meeting for Workshop {
-    fn meet(&mut self, world: &mut World, v: usize, people: &mut Vec<u32>) -> u64 {
-        let f = world.venues[v].spec.facilitation;
-        let origin = Origin::Venue(v as u16);
-        people.shuffle(&mut world.rng);
+    fn meet(&mut self, gathering: &mut Gathering, people: &mut Vec<u32>) -> u64 {
+        people.shuffle(gathering.rng());
         if self.mixed {
-            people.sort_by_key(|&a| world.agents.sector[a as usize]);
+            people.sort_by_key(|&a| gathering.agents().sector[a as usize]);
         }
         let tables = people.len().div_ceil(self.group_size).max(1);
         // Attendee k sits at table k % tables: every pair at a table has an encounter.
@@ -60,7 +57,7 @@ impl Meeting for Workshop {
         for table in 0..tables {
             for i in (table..people.len()).step_by(tables) {
                 for j in (i + tables..people.len()).step_by(tables) {
-                    world.encounter(people[i], people[j], f, origin);
+                    gathering.encounter(people[i], people[j]);
                     encounters += 1;
                 }
             }

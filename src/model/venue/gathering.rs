@@ -1,0 +1,107 @@
+//! What a meeting may see and do: the narrow view of the world that a venue kind's `Meeting` gets.
+//! A kind draws on its venue's stream, reads the attendees' traits and knowledge, and makes
+//! encounters (and, for procurement, contracts and, for a neighbourhood, Axelrod's cultural
+//! events) — the world's rules for ties, trust, partnerships and innovation stay in the world,
+//! where a kind cannot bend them. Its field is private to this module, so a kind's file sees only
+//! these methods.
+
+use super::super::agent::{Agents, Sector};
+use super::super::streams::{pick, StageRng};
+use super::super::tie::{Origin, Status, Tie};
+use super::super::{chance, World};
+use super::MeetingBuffers;
+
+/// One meeting of one venue (or its set-up), as the venue's kind sees the world.
+pub struct Gathering<'w> {
+    world: &'w mut World,
+    venue: usize,
+}
+
+impl<'w> Gathering<'w> {
+    pub(crate) fn new(world: &'w mut World, venue: usize) -> Gathering<'w> {
+        Gathering { world, venue }
+    }
+
+    /// The draws of the stage being run: the venue's own stream in this step.
+    pub(crate) fn rng(&mut self) -> &mut StageRng {
+        &mut self.world.rng
+    }
+
+    /// Every organisation's traits.
+    pub(crate) fn agents(&self) -> &Agents {
+        &self.world.agents
+    }
+
+    /// The organisations of a sector, in order.
+    pub(crate) fn of_sector(&self, sector: Sector) -> &[u32] {
+        &self.world.by_sector[sector.index()]
+    }
+
+    /// Buffers a meeting may use as its own, so that it does not allocate.
+    pub(crate) fn buffers(&mut self) -> &mut MeetingBuffers {
+        &mut self.world.scratch.meeting
+    }
+
+    /// A fresh mark: `marks[a] == stamp` says a was marked in this meeting (no clearing needed).
+    pub(crate) fn marks(&mut self) -> (&mut [u32], u32) {
+        self.world.stamp += 1;
+        (&mut self.world.seen, self.world.stamp)
+    }
+
+    /// An encounter of a and b at this venue, with its facilitation f: they interact with
+    /// probability f + (1 - f)(1 - d)^h, and a tie begins or grows (`World::encounter`).
+    pub(crate) fn encounter(&mut self, a: u32, b: u32) {
+        let f = self.world.venues[self.venue].spec.facilitation;
+        self.world.encounter(a, b, f, Origin::Venue(self.venue as u16));
+    }
+
+    /// A seminar's diffusion boost b - 1 for attendee a in this step: the largest of the step's
+    /// seminars counts.
+    pub(crate) fn boost(&mut self, a: u32, boost: f64) {
+        let t = self.world.t;
+        let slot = &mut self.world.boosted[a as usize];
+        let boost = if slot.0 == t { slot.1.max(boost) } else { boost };
+        *slot = (t, boost);
+    }
+
+    /// Axelrod's (1997) cultural event between neighbours a and b: they interact with the
+    /// encounter's probability f + (1 - f)(1 - d)^h (`World::interacts`, with the differing
+    /// features counted once for both the probability and the copy), and then a copies one trait
+    /// of b on which they differ. No tie is kept: this is the culture model.
+    pub(crate) fn culture(&mut self, a: u32, b: u32) {
+        let f = self.world.venues[self.venue].spec.facilitation;
+        let world = &mut *self.world;
+        let k = world.knowledge.differing(a, b);
+        let p = f + (1.0 - f) * world.sameness[k];
+        // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
+        if chance(&mut world.own, p) && k > 0 {
+            let feature = world.knowledge.nth_difference(a, b, pick(&mut world.rng, k));
+            world.knowledge.copy(a, b, feature);
+        }
+    }
+
+    /// A procurement contract (C5): buyer and supplier become a formal partnership at once,
+    /// procurement-born, their tie begun here if they had none, its trust raised to at least
+    /// `trust.partner`. Returns false (and does nothing) if they are partners already.
+    pub(crate) fn contract(&mut self, buyer: u32, supplier: u32) -> bool {
+        let world = &mut *self.world;
+        let v = self.venue;
+        let id = match world.ties.find(buyer, supplier) {
+            Some(id) if world.ties.get(id).status.is_partnership() => return false,
+            Some(id) => id,
+            None => {
+                world.venues[v].stats.ties_begun += 1;
+                let trust = world.scenario.trust.prior_across;
+                let same = world.agents.sector[buyer as usize] == world.agents.sector[supplier as usize];
+                world.ties.insert(Tie::new(buyer, supplier, same, trust, Origin::Venue(v as u16), world.t))
+            }
+        };
+        let floor = world.scenario.trust.partner;
+        let tie = world.ties.get_mut(id);
+        tie.trust = tie.trust.max(floor);
+        tie.last = world.t;
+        tie.origin = Origin::Venue(v as u16);
+        world.begin_partnership(id, Status::Formal, true);
+        true
+    }
+}
