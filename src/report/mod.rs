@@ -14,17 +14,17 @@ use crate::output::{compare, optimize, summary, venues, Command, Manifest};
 use crate::plot::Charts;
 
 /// The model's ODD description, embedded in every report.
-const MODEL: &str = include_str!("../docs/model.md");
+const MODEL: &str = include_str!("../../docs/model.md");
 
 /// Points of a sweep listed in the report.
 const POINTS_SHOWN: usize = 60;
 
-const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#282828;line-height:1.5}\
-h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}\
-table{border-collapse:collapse;margin:1em 0;font-size:.95em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\
-th:first-child,td:first-child{text-align:left}th{background:#f2f2f2}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}\
-figcaption{font-size:.95em;color:#555}.note{background:#fff8e1;border-left:4px solid #E69F00;padding:.5em 1em}\
-.lead{font-size:1.1em}.sector-public{color:#0072B2}.sector-private{color:#E69F00}.sector-civil{color:#009E73}code{background:#f4f4f4;padding:0 .2em}";
+/// The page around the sections: each `{name}` is where `fill` puts a text.
+const PAGE: &str = include_str!("page.html");
+
+/// The page's style, a group of rules a line for the reader of this file; the page carries it on
+/// one line, as it always has.
+const STYLE: &str = include_str!("style.css");
 
 /// Writes `report.html` into a results folder, from its files and its charts (`svgs`: each
 /// chart drawn as SVG, in order, as `Charts::save` returns them).
@@ -41,20 +41,6 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
         })
         .collect::<Result<_>>()?;
     let mut html = String::new();
-    let title = match manifest.command {
-        Command::Compare => format!("Comparison: {}", manifest.scenario),
-        Command::Optimize => format!("Search: {}", manifest.scenario),
-        _ => manifest.scenario.clone(),
-    };
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — olika</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p>olika {} · {} · {}</p>\n",
-        escape(&title),
-        escape(&title),
-        escape(&manifest.version),
-        escape(manifest.command.name()),
-        escape(&manifest.finished)
-    );
     if manifest.command == Command::Run {
         for sentence in story(dir, &manifest, &scenarios, headline, &cost_unit)? {
             let _ = writeln!(html, "<p class=\"lead\">{}</p>", escape(&sentence));
@@ -67,18 +53,47 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
     replay_section(&mut html, dir)?;
     venues(&mut html, dir, &manifest)?;
     method(&mut html, &manifest);
-    // The model description travels with the report, so that the page stands alone.
-    let _ = writeln!(
-        html,
-        "<details id=\"odd\"><summary>The model, in ODD order (docs/model.md)</summary><pre style=\"white-space:pre-wrap\">{}</pre></details>",
-        escape(MODEL)
+    let title = escape(&match manifest.command {
+        Command::Compare => format!("Comparison: {}", manifest.scenario),
+        Command::Optimize => format!("Search: {}", manifest.scenario),
+        _ => manifest.scenario.clone(),
+    });
+    let style: String = STYLE.lines().collect();
+    let html = fill(
+        PAGE,
+        &[
+            ("title", &title),
+            ("style", &style),
+            ("version", &escape(&manifest.version)),
+            ("command", &escape(manifest.command.name())),
+            ("finished", &escape(&manifest.finished)),
+            ("sections", &html),
+            // The model description travels with the report, so that the page stands alone.
+            ("model", &escape(MODEL)),
+        ],
     );
-    html.push_str("</body>\n</html>\n");
     let path = dir.join("report.html");
     let part = dir.join("report.html.part");
     fs::write(&part, html).map_err(|e| Error::io(&part, e))?;
     fs::rename(&part, &path).map_err(|e| Error::io(&path, e))?;
     Ok(path)
+}
+
+/// `template` with each `{name}` replaced by the text given for it. What is put in is not
+/// searched again, so a title that reads "{model}" stays as written.
+fn fill(template: &str, texts: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + texts.iter().map(|(_, t)| t.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}').expect("a placeholder of the page is closed");
+        let name = &rest[open + 1..close];
+        let text = texts.iter().find(|(n, _)| *n == name).map(|(_, t)| *t);
+        out.push_str(&rest[..open]);
+        out.push_str(text.unwrap_or_else(|| panic!("the page's {{{name}}} has no text")));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn text<'a>(t: &'a toml::Table, key: &str) -> &'a str {
@@ -552,7 +567,9 @@ fn replay_section(html: &mut String, dir: &Path) -> Result<()> {
     html.push_str("<h2 id=\"replay\">The first run, replayed</h2>\n<p>Replication 0 step by step: organisations in their sectors' colours, partnerships as lines (dashed: informal), a vermilion ring where an innovation is born — or, on a lattice, each culture in a colour of its own. <code>olika animate</code> makes a GIF of it for slides.</p>\n");
     let _ = writeln!(html, "<div id=\"player\"><canvas id=\"replay-view\" width=\"480\" height=\"480\" style=\"border:1px solid #ddd\"></canvas><br><button id=\"replay-play\">Play</button> <input id=\"replay-scrub\" type=\"range\" min=\"0\" max=\"{}\" value=\"0\" style=\"width:300px\"> <span id=\"replay-step\"></span></div>", frames_len(&data));
     let _ = writeln!(html, "<script type=\"application/json\" id=\"replay-data\">{json}</script>");
+    html.push_str("<script>\n");
     html.push_str(PLAYER);
+    html.push_str("</script>\n");
     Ok(())
 }
 
@@ -561,49 +578,7 @@ fn frames_len(data: &serde_json::Value) -> usize {
 }
 
 /// The replay's player: plain JavaScript, nothing fetched.
-const PLAYER: &str = r##"<script>
-(function () {
-  "use strict";
-  const data = JSON.parse(document.getElementById("replay-data").textContent);
-  const view = document.getElementById("replay-view"), ctx = view.getContext("2d");
-  const play = document.getElementById("replay-play"), scrub = document.getElementById("replay-scrub");
-  const colours = ["#0072B2", "#E69F00", "#009E73"], W = view.width;
-  const at = i => [data.places[2 * i] * W / 1000, data.places[2 * i + 1] * W / 1000];
-  const culture = c => `hsl(${(c * 137.5) % 360}, 60%, ${c % 2 ? 40 : 58}%)`;
-  let k = 0, timer = null;
-  function draw() {
-    const f = data.frames[k], n = data.sectors.length;
-    ctx.clearRect(0, 0, W, W);
-    if (data.lattice) {
-      const side = Math.sqrt(n), cell = W / Math.max(side, 1);
-      for (let i = 0; i < n; i++) { const [x, y] = at(i); ctx.fillStyle = culture(f.c[i]); ctx.fillRect(x - cell / 2, y - cell / 2, cell - 1, cell - 1); }
-    } else {
-      for (let j = 0; j < f.p.length; j += 3) {
-        const [ax, ay] = at(f.p[j]), [bx, by] = at(f.p[j + 1]);
-        ctx.setLineDash(f.p[j + 2] === 1 ? [5, 4] : []); ctx.strokeStyle = "#282828"; ctx.lineWidth = 1.5;
-        ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
-      }
-      ctx.setLineDash([]);
-      const r = Math.max(2, Math.min(6, 70 / Math.sqrt(n)));
-      for (let i = 0; i < n; i++) { const [x, y] = at(i); ctx.fillStyle = colours[data.sectors[i]] || "#777"; ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); }
-      ctx.strokeStyle = "#D55E00"; ctx.lineWidth = 3;
-      f.b.forEach(i => { const [x, y] = at(i); ctx.beginPath(); ctx.arc(x, y, 3 * r, 0, 2 * Math.PI); ctx.stroke(); });
-    }
-    scrub.value = k;
-    document.getElementById("replay-step").textContent = `step ${f.t}` + (data.lattice ? ` · ${f.r} regions` : ` · ${f.n} innovations`);
-  }
-  function stop() { clearInterval(timer); timer = null; play.textContent = "Play"; }
-  play.onclick = () => {
-    if (timer) { stop(); return; }
-    if (k >= data.frames.length - 1) k = 0;
-    play.textContent = "Pause";
-    timer = setInterval(() => { if (k >= data.frames.length - 1) { stop(); return; } k++; draw(); }, 150);
-  };
-  scrub.oninput = () => { k = Number(scrub.value); draw(); };
-  draw();
-})();
-</script>
-"##;
+const PLAYER: &str = include_str!("player.js");
 
 fn venues(html: &mut String, dir: &Path, manifest: &Manifest) -> Result<()> {
     if manifest.command == Command::Optimize {
@@ -663,4 +638,21 @@ fn method(html: &mut String, manifest: &Manifest) {
         escape(&manifest.started),
         escape(&manifest.finished)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page's frame has a text for every place in it, and what is put in stays as written.
+    #[test]
+    fn the_page_fills_every_place_once_and_searches_no_text_it_put_in() {
+        let names = ["title", "style", "version", "command", "finished", "sections", "model"];
+        let texts: Vec<(&str, &str)> = names.iter().map(|n| (*n, "{model}")).collect();
+        let page = fill(PAGE, &texts);
+        assert!(!page.contains("{title}") && page.contains("<title>{model} — olika</title>"));
+        assert_eq!(page.matches("{model}").count(), PAGE.matches('{').count());
+        assert!(page.starts_with("<!DOCTYPE html>\n") && page.ends_with("</body>\n</html>\n"));
+        assert!(!STYLE.lines().collect::<String>().contains('\n'));
+    }
 }
