@@ -2,7 +2,7 @@
 //! results folder to someone who will never open the CSV files. Every user string is escaped.
 //!
 //! The folder is read whole first (`read`); each section is then made from what was read: the
-//! question and the scenario (`scenario`), the results (`results`, and
+//! question and the scenario (`scenario`, from the typed scenarios), the results (`results`, and
 //! `search` for `olika optimize`), the charts, the first run replayed (`replay`) and the method.
 //! The page around them (`page.html`), its style (`style.css`) and the replay's player
 //! (`player.js`) are files of their own, embedded when olika is built.
@@ -39,8 +39,8 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
     let manifest = &folder.manifest;
     let mut sections = String::new();
     results::opening(&mut sections, &folder);
-    scenario::question(&mut sections, &folder.tables);
-    scenario::section(&mut sections, manifest, &folder.tables, &folder.cost_unit);
+    scenario::question(&mut sections, &folder.scenarios);
+    scenario::section(&mut sections, manifest, &folder.scenarios, &folder.cost_unit);
     results::section(&mut sections, &folder);
     chart_section(&mut sections, charts, svgs);
     replay::section(&mut sections, folder.replay.as_ref());

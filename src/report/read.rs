@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::observe::replay::Replay;
 use crate::observe::HEADLINE;
 use crate::output::compare::{self, CompareRow};
@@ -22,8 +22,6 @@ pub(super) struct Folder {
     pub(super) manifest: Manifest,
     /// The folder's scenarios, typed (one per strategy of a comparison; never empty).
     pub(super) scenarios: Vec<Resolved>,
-    /// The same scenarios as TOML tables, as the scenario section reads them.
-    pub(super) tables: Vec<toml::Table>,
     /// The unit of costs of the first scenario.
     pub(super) cost_unit: String,
     /// The table the results section shows, by command.
@@ -64,13 +62,6 @@ impl Folder {
     pub(super) fn read(dir: &Path) -> Result<Folder> {
         let manifest = Manifest::read(dir)?;
         let scenarios = manifest.resolved(dir)?;
-        let tables: Vec<toml::Table> = scenarios
-            .iter()
-            .map(|r| {
-                toml::from_str(&r.toml)
-                    .map_err(|e| Error::Run(format!("cannot read a resolved scenario: {e}")))
-            })
-            .collect::<Result<_>>()?;
         let cost_unit = crate::output::format::cost_unit(&scenarios[0].scenario.currency).to_string();
         let results = match manifest.command {
             Command::Run => Results::Run(summary::read(dir, &manifest.point_columns, |r| r.point == 0)?),
@@ -99,7 +90,7 @@ impl Folder {
             Command::Run => venues::means(dir)?,
             _ => Vec::new(),
         };
-        Ok(Folder { manifest, scenarios, tables, cost_unit, results, replay, venues })
+        Ok(Folder { manifest, scenarios, cost_unit, results, replay, venues })
     }
 
     /// The headline metrics of the first scenario (empty: the usual set).

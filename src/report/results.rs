@@ -41,12 +41,11 @@ fn story(folder: &Folder, rows: &[SummaryRow]) -> Vec<String> {
             words::fragment(m, &f(s.mean), &f(s.ci_low), &f(s.ci_high), cost_unit)
         })
         .collect();
-    let Some(s) = folder.tables.first() else { return Vec::new() };
-    let name = super::scenario::text(s, "name");
-    let when = if s.get("until_stable").and_then(|v| v.as_bool()) == Some(true) {
+    let Some(s) = folder.scenarios.first().map(|r| &r.scenario) else { return Vec::new() };
+    let when = if s.until_stable {
         "run until nothing could change any more".to_string()
     } else {
-        format!("over {} months", super::scenario::value(s, "steps"))
+        format!("over {} months", s.steps)
     };
     let list = |items: &[String]| match items {
         [] => String::new(),
@@ -56,7 +55,8 @@ fn story(folder: &Folder, rows: &[SummaryRow]) -> Vec<String> {
     let mut out = Vec::new();
     if !said.is_empty() {
         out.push(format!(
-            "{name}, {when}, {} replications: {}.",
+            "{}, {when}, {} replications: {}.",
+            s.name,
             folder.manifest.replications,
             list(&said[..said.len().min(3)])
         ));
