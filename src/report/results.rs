@@ -12,6 +12,14 @@ use crate::output::network::escape;
 use crate::output::summary::SummaryRow;
 use crate::output::Manifest;
 
+/// The columns of venues.csv the venues table shows, after each venue's name and kind; a test
+/// keeps them columns of the file (a misspelt one would read as 0).
+const VENUE_SHOWN: [&str; 6] =
+    ["meetings", "attendance", "ties_begun", "partnerships_begun", "innovations", "cost"];
+
+/// The metrics a sweep's table shows at each point; a test keeps them among those `read` keeps.
+const POINT_METRICS: [&str; 2] = ["innovations", "social_value"];
+
 /// The report's opening (`olika run` only): two sentences from the numbers of the scenario's
 /// first headline metrics, each with its interval, for a reader who reads nothing else.
 pub(super) fn opening(html: &mut String, folder: &Folder) {
@@ -161,7 +169,7 @@ fn points(html: &mut String, rows: &[SummaryRow], manifest: &Manifest) {
     html.push_str("<th>innovations</th><th>95 % CI</th><th>social value</th><th>95 % CI</th></tr>\n");
     for &p in points.iter().take(shown) {
         let find = |m: &str| rows.iter().find(|r| r.point == p && r.metric == m);
-        let (Some(a), Some(b)) = (find("innovations"), find("social_value")) else { continue };
+        let [Some(a), Some(b)] = POINT_METRICS.map(find) else { continue };
         let _ = write!(html, "<tr><td>{p}</td>");
         for cell in &a.values {
             let _ = write!(html, "<td>{}</td>", escape(cell));
@@ -203,18 +211,29 @@ pub(super) fn venues(html: &mut String, folder: &Folder) {
         } else {
             "–".into()
         };
+        let cells: String = VENUE_SHOWN.iter().map(|c| format!("<td>{:.1}</td>", g(c))).collect();
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{per}</td></tr>",
+            "<tr><td>{}</td><td>{}</td>{cells}<td>{per}</td></tr>",
             escape(&venue.name),
-            escape(&venue.kind),
-            g("meetings"),
-            g("attendance"),
-            g("ties_begun"),
-            g("partnerships_begun"),
-            g("innovations"),
-            g("cost")
+            escape(&venue.kind)
         );
     }
     html.push_str("</table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_columns_and_metrics_the_tables_show_exist() {
+        for column in VENUE_SHOWN {
+            assert!(crate::output::venues::VENUE_COLUMNS.contains(&column), "venues.csv has no {column}");
+        }
+        // `read` keeps a sweep's rows of the usual headline metrics (and the scenario's own).
+        for metric in POINT_METRICS {
+            assert!(HEADLINE.contains(&metric), "{metric} is not read for a sweep's table");
+        }
+    }
 }
