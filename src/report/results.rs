@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn the_columns_and_metrics_the_tables_show_exist() {
         for column in VENUE_SHOWN {
-            assert!(crate::output::venues::VENUE_COLUMNS.contains(&column), "venues.csv has no {column}");
+            assert!(<crate::observe::VenueRow as crate::output::rows::TableRow>::COLUMNS.contains(&column), "venues.csv has no {column}");
         }
         // `read` keeps a sweep's rows of the usual headline metrics (and the scenario's own).
         for metric in POINT_METRICS {
