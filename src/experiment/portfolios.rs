@@ -69,7 +69,10 @@ impl Portfolios {
             ));
         };
         let budget = budget_of(budget.or(spec.budget), &file)?;
-        let (settings, values, scenarios) = resolve(resolved, spec, &file)?;
+        let grid = grid(spec);
+        let settings = grid.paths();
+        let values: Vec<Point> = Points::of(&grid).iter().collect();
+        let scenarios = resolve(resolved, &settings, &values, &file)?;
         let costs: Vec<f64> = scenarios.iter().map(|s| s.planned_cost()).collect();
         let feasible: Vec<usize> = (0..costs.len()).filter(|&p| costs[p] <= budget).collect();
         if feasible.is_empty() {
@@ -169,14 +172,9 @@ fn budget_of(asked: Option<f64>, file: &str) -> Result<f64> {
     }
 }
 
-/// Every portfolio of `spec`, a grid over its settings: the settings' paths, each portfolio's
-/// values and its scenario.
-fn resolve(
-    resolved: &Resolved,
-    spec: &OptimizeSpec,
-    file: &str,
-) -> Result<(Vec<String>, Vec<Point>, Vec<Arc<Scenario>>)> {
-    let grid = SweepSpec {
+/// The portfolios of `spec`: a grid over its settings, in the order of a sweep's grid.
+fn grid(spec: &OptimizeSpec) -> SweepSpec {
+    SweepSpec {
         design: Design::Grid,
         replications: spec.replications,
         samples: 0,
@@ -186,16 +184,22 @@ fn resolve(
         independent_points: false,
         parameters: spec.parameters.clone(),
         rows: Vec::new(),
-    };
-    let settings = grid.paths();
-    let points = Points::of(&grid);
-    let mut scenarios: Vec<Arc<Scenario>> = Vec::with_capacity(points.len());
-    for (p, point) in points.iter().enumerate() {
-        let assignments: Vec<(&str, &toml::Value)> =
-            settings.iter().map(String::as_str).zip(&point).collect();
+    }
+}
+
+/// Each portfolio's scenario: `values` of `settings` applied to `resolved`'s base, or an input
+/// error naming the first that makes no valid scenario.
+fn resolve(
+    resolved: &Resolved,
+    settings: &[String],
+    values: &[Point],
+    file: &str,
+) -> Result<Vec<Arc<Scenario>>> {
+    let mut scenarios: Vec<Arc<Scenario>> = Vec::with_capacity(values.len());
+    for (p, point) in values.iter().enumerate() {
+        let assignments: Vec<(&str, &toml::Value)> = settings.iter().map(String::as_str).zip(point).collect();
         let s = scenario::apply(&resolved.base, &assignments, &format!("portfolio {p}")).map_err(|e| {
-            let values: Vec<String> =
-                settings.iter().zip(&point).map(|(c, v)| format!("{c} = {v}")).collect();
+            let values: Vec<String> = settings.iter().zip(point).map(|(c, v)| format!("{c} = {v}")).collect();
             Error::input(
                 Location::file(file),
                 Some("optimize.parameters"),
@@ -204,5 +208,5 @@ fn resolve(
         })?;
         scenarios.push(Arc::new(s));
     }
-    Ok((settings, points.iter().collect(), scenarios))
+    Ok(scenarios)
 }
