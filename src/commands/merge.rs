@@ -5,11 +5,33 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::{plot, point_zero_summary, Report};
+use super::options::Output;
+use super::terminal::Say;
+use super::{plot, point_zero_summary, Ended, Report};
 use crate::error::{Error, Location, Result};
 use crate::output::runs::RunsReader;
 use crate::output::{checked, checksum, manifest, replay, summary, tables, Command, Manifest, ResultsFolder};
 use crate::plot::Format;
+
+/// `olika merge` as the command line asks it: [`merge`], then where the merged folder is (unless
+/// `--quiet`).
+pub fn command(
+    dirs: &[PathBuf],
+    out: &Output,
+    command_line: Vec<String>,
+    say: &mut dyn Say,
+) -> Result<Ended> {
+    let report = merge(dirs, out.dir.as_deref(), out.force, command_line)?;
+    if !out.quiet {
+        say.out(&format!(
+            "merged {} folders: {} runs, results in {}\n",
+            dirs.len(),
+            report.runs,
+            report.folder.display()
+        ));
+    }
+    Ok(Ended::of(&report))
+}
 
 /// Merges the shard folders `dirs` into `output` (a new folder when `None`).
 pub fn merge(

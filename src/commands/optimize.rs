@@ -2,18 +2,22 @@
 //! searched by the simulation itself (`experiment::optimize`) over the settings of the scenario's
 //! `[optimize]` section, with the budget–outcome curve, into a results folder.
 
+use std::path::Path;
 use std::time::SystemTime;
 
 use indicatif::ProgressBar;
 
-use super::{check_memory, manifest_for, plot, terminal, RunOptions};
+use super::options::Execution;
+use super::terminal::{self, Say};
+use super::{check_memory, manifest_for, plot, Ended, RunOptions};
 use crate::error::Result;
 use crate::experiment::optimize::{search, Found};
 use crate::experiment::portfolios::{self, Portfolios, Watch};
 use crate::experiment::RunSpec;
+use crate::output::format::cost_unit;
 use crate::output::optimize::{self as tables, CurveRow, PortfolioRow};
 use crate::output::{checksum, manifest, Command, ResultsFolder, Table};
-use crate::scenario::Resolved;
+use crate::scenario::{self, Overrides, Resolved};
 
 /// What a search found.
 #[derive(Debug, Clone)]
@@ -44,6 +48,27 @@ impl Optimized {
         list.sort_by_key(|p| p.rank);
         list
     }
+}
+
+/// `olika optimize` as the command line asks it: the portfolios of `scenario`'s `[optimize]`
+/// section, with `overrides` (`--replications` is the finalists'), searched within `budget` (or
+/// the section's) as `asked`; then the findings, finalists and budget–outcome curve.
+pub fn command(
+    scenario: &Path,
+    budget: Option<f64>,
+    overrides: &Overrides,
+    asked: &Execution,
+    say: &mut dyn Say,
+) -> Result<Ended> {
+    let resolved = scenario::load_named(scenario, &overrides.assignments(Some("optimize")))?;
+    let options = asked.options(say)?;
+    let found = optimize(&resolved, budget, &options)?;
+    if !asked.out.quiet {
+        let unit = cost_unit(&resolved.scenario.currency);
+        say.out(&format!("{}: results in {}\n", resolved.scenario.name, found.folder.display()));
+        say.out(&terminal::optimized(&found, unit));
+    }
+    Ok(Ended::Done)
 }
 
 /// Searches the portfolios of `resolved`'s `[optimize]` section within `budget` (or the section's).
