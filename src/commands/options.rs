@@ -30,7 +30,7 @@ impl Limits {
     /// The threads and the memory budget in bytes; sets the global thread pool to those threads,
     /// so that everything else a command does in parallel (drawing charts) keeps to them too, and
     /// says (unless `quiet`) when fewer threads are used than asked.
-    pub fn apply(&self, quiet: bool, say: &mut dyn Say) -> Result<(usize, u64)> {
+    pub(super) fn apply(&self, quiet: bool, say: &mut dyn Say) -> Result<(usize, u64)> {
         let asked = self.threads.unwrap_or_else(experiment::default_threads);
         if asked == 0 {
             return Err(flag("--threads", "--threads must be at least 1"));
@@ -87,7 +87,7 @@ pub struct Execution {
 
 impl Execution {
     /// The options, or an input error naming the flag to change.
-    pub fn options(&self, say: &mut dyn Say) -> Result<RunOptions> {
+    pub(super) fn options(&self, say: &mut dyn Say) -> Result<RunOptions> {
         if self.every == Some(0) {
             return Err(flag("--every", "--every must be at least 1"));
         }
@@ -118,7 +118,7 @@ impl Execution {
 
 impl Shard {
     /// `--shard I/N`, or Slurm's array variables when the flag is absent (none: the whole sweep).
-    pub fn asked(flag: Option<&str>) -> Result<Option<Shard>> {
+    pub(super) fn asked(flag: Option<&str>) -> Result<Option<Shard>> {
         if let Some(text) = flag {
             let Some((i, n)) = text.split_once('/') else {
                 return Err(self::flag("--shard", SHARD));

@@ -34,7 +34,7 @@ pub struct Portfolios {
     /// The budget.
     pub budget: f64,
     /// The portfolios within the budget.
-    pub feasible: Vec<usize>,
+    feasible: Vec<usize>,
     /// How the race spends replications.
     pub race: Race,
     /// The run metric maximised.
