@@ -1,8 +1,10 @@
-//! The command line, as clap definitions.
+//! The command line, as clap definitions, and what each flag group is as the library takes it
+//! (checked there, not here).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use olika::commands::options;
 
 #[derive(Debug, Parser)]
 #[command(name = "olika", version, about = "Agent-based simulation of social innovation across the public, private and civil sectors", long_about = None)]
@@ -120,12 +122,9 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    /// All overrides as `path=value` assignments, in the order they apply.
-    pub fn assignments(&self) -> Vec<String> {
-        let mut all = self.set.clone();
-        all.extend(self.seed.map(|s| format!("seed={s}")));
-        all.extend(self.replications.map(|r| format!("replications={r}")));
-        all
+    /// The library's overrides, which make the assignments.
+    pub fn asked(&self) -> olika::scenario::Overrides {
+        olika::scenario::Overrides { set: self.set.clone(), seed: self.seed, replications: self.replications }
     }
 }
 
@@ -143,6 +142,13 @@ pub struct Output {
     pub quiet: bool,
 }
 
+impl Output {
+    /// As the library takes it.
+    pub fn asked(&self) -> options::Output {
+        options::Output { dir: self.output.clone(), force: self.force, quiet: self.quiet }
+    }
+}
+
 /// How much of the machine a command that runs the model may take.
 #[derive(Debug, Args)]
 pub struct Limits {
@@ -157,6 +163,17 @@ pub struct Limits {
     /// default: half of this machine's memory)
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
+}
+
+impl Limits {
+    /// As the library takes it.
+    pub fn asked(&self) -> options::Limits {
+        options::Limits {
+            threads: self.threads,
+            oversubscribe: self.oversubscribe,
+            max_memory: self.max_memory.clone(),
+        }
+    }
 }
 
 /// How a running command runs, what it records and where it writes.
@@ -188,6 +205,23 @@ pub struct Execution {
     /// Chart files to write
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
     pub format: ChartFormat,
+}
+
+impl Execution {
+    /// As the library takes it, with the command line for the manifest.
+    pub fn asked(&self) -> options::Execution {
+        options::Execution {
+            limits: self.limits.asked(),
+            out: self.out.asked(),
+            every: self.every,
+            network_every: self.network_every,
+            innovations: self.innovations,
+            partnerships: self.partnerships,
+            network: self.network,
+            charts: (!self.no_plots).then(|| self.format.format()),
+            command_line: std::env::args().collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

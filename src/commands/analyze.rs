@@ -11,7 +11,8 @@ use crate::scenario::sweep::SweepSpec;
 
 /// Writes `sensitivity.csv` into a finished sweep's folder for the metrics it already has and
 /// `metrics` (its headline metrics when empty): `--metric` adds to the analysis, so that every
-/// chart of the folder stays true to the file; returns the file.
+/// chart of the folder stays true to the file; then draws the folder's charts and report again.
+/// Returns the file.
 pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
     let manifest = checked::finished(dir)?.manifest;
     let at = |key: &str, message: String| {
@@ -42,6 +43,9 @@ pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
         ));
     }
     write(dir, &manifest, &spec, metrics)?;
+    // The folder's charts and report drawn again, as `olika plot` would: a chart for every metric
+    // of the analysis.
+    super::plot::plot(dir, Some(crate::plot::Format::Both))?;
     Ok(Table::Sensitivity.path(dir))
 }
 

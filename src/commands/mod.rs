@@ -1,6 +1,11 @@
-//! The commands as library calls, one file each: what `olika run`, `sweep`, `compare`, `merge`,
-//! `plot`, `check` and `params` do, apart from parsing arguments and printing (`cli.rs` and
-//! `main.rs`). Tables for the terminal are made in [`terminal`].
+//! The commands as library calls, one file each. A command that runs the model (`run`, `sweep`,
+//! `compare`, `optimize`, `merge`, `validate`, `lab`) has a `command` function that takes what the
+//! command line asked — a scenario, its [`crate::scenario::Overrides`], the [`options`] — loads,
+//! checks, runs and says what it did through a [`terminal::Say`], and returns how it [`Ended`];
+//! beside it, the call itself on a loaded scenario and [`RunOptions`] (`run::run`,
+//! `optimize::optimize`, …) for other callers. The commands that read (`plot`, `animate`,
+//! `analyze`, `check`, `params`, `scenarios`) return what the binary prints. The binary only parses
+//! (`cli.rs`), calls and prints (`main.rs`); tables for the terminal are made in [`terminal`].
 
 pub mod analyze;
 pub mod animate;
@@ -9,6 +14,7 @@ pub mod compare;
 pub mod lab;
 pub mod merge;
 pub mod optimize;
+pub mod options;
 pub mod params;
 pub mod plot;
 pub mod run;
@@ -88,6 +94,60 @@ pub struct Report {
     /// The rows of `summary.csv` of point 0, for `run` and `merge` (a sweep can have too many
     /// points to hold: read its summary.csv).
     pub summaries: Vec<summary::SummaryRow>,
+}
+
+/// How a command that ran to its end ended, for the exit code (a command that could not run
+/// returns an [`Error`] instead: 1 for a failure while running, 2 for bad input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// All went well (0).
+    Done,
+    /// Some runs failed, each with its message in runs.csv (3): the others' results stand.
+    RunsFailed {
+        /// Runs that failed.
+        failed: u64,
+        /// Runs in the folder.
+        runs: usize,
+    },
+    /// Some judgements of `olika validate` failed (1).
+    JudgementsFailed {
+        /// Judgements that failed.
+        failed: usize,
+        /// Judgements made.
+        judged: usize,
+    },
+}
+
+impl Ended {
+    /// How a command that wrote `report` ended.
+    pub fn of(report: &Report) -> Ended {
+        match report.failed {
+            0 => Ended::Done,
+            failed => Ended::RunsFailed { failed, runs: report.runs },
+        }
+    }
+
+    /// The process's exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Ended::Done => 0,
+            Ended::RunsFailed { .. } => 3,
+            Ended::JudgementsFailed { .. } => 1,
+        }
+    }
+
+    /// What went wrong, in words; `None` when nothing did.
+    pub fn problem(self) -> Option<String> {
+        match self {
+            Ended::Done => None,
+            Ended::RunsFailed { failed, runs } => {
+                Some(format!("{failed} of {runs} runs failed; see the status column of runs.csv"))
+            }
+            Ended::JudgementsFailed { failed, judged } => Some(format!(
+                "{failed} of {judged} judgements failed: the model does not reproduce those claims at those seeds"
+            )),
+        }
+    }
 }
 
 /// How a sweep runs: all of it, or one shard of it.

@@ -6,8 +6,11 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::options::Execution;
+use super::terminal::Say;
 use super::{
-    check_memory, execute_into, manifest_for, memory_need, plot, prepare_in_place, Report, RunOptions, Shard,
+    check_memory, execute_into, manifest_for, memory_need, plot, prepare_in_place, Ended, Report, RunOptions,
+    Shard,
 };
 use crate::error::{Error, Location, Result};
 use crate::experiment::{self, budget, Plan};
@@ -15,7 +18,43 @@ use crate::observe::RunMetrics;
 use crate::output::folder::FolderLock;
 use crate::output::tables::{self, Tables};
 use crate::output::{checked, folder, Command, Manifest};
-use crate::scenario::Resolved;
+use crate::scenario::{self, Overrides, Resolved};
+
+/// `olika sweep` as the command line asks it: `scenario`'s `[sweep]` with `overrides`, run as
+/// `asked` — all of it or the `shard` asked (`--shard`, or Slurm's), continuing the folder `resume`
+/// — or, with `dry_run`, only said what it would make.
+pub fn command(
+    scenario: &Path,
+    overrides: &Overrides,
+    asked: &Execution,
+    shard: Option<&str>,
+    resume: Option<&Path>,
+    dry_run: bool,
+    say: &mut dyn Say,
+) -> Result<Ended> {
+    if let (Some(r), false) = (overrides.replications, asked.out.quiet) {
+        say.note(&format!("note: --replications {r} applies to every point of the sweep, over the file's [sweep] replications"));
+    }
+    let resolved = scenario::load_named(scenario, &overrides.assignments(Some("sweep")))?;
+    let options = asked.options(say)?;
+    let shard = Shard::asked(shard)?;
+    if dry_run {
+        say.out(&self::dry_run(&resolved, &options, shard)?);
+        return Ok(Ended::Done);
+    }
+    let report = sweep(&resolved, &options, shard, resume)?;
+    if !asked.out.quiet {
+        say.out(&format!(
+            "{}: {} of {} runs done ({} failed), results in {}\n",
+            resolved.scenario.name,
+            report.completed + report.failed,
+            report.runs,
+            report.failed,
+            report.folder.display()
+        ));
+    }
+    Ok(Ended::of(&report))
+}
 
 /// Runs a sweep into its folder, streaming run by run (`resume` continues an interrupted one).
 pub fn sweep(

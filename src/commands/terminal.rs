@@ -12,6 +12,16 @@ use crate::observe::words;
 use crate::observe::HEADLINE;
 use crate::output::format::{cost_metric_unit, human, interval, metric_unit, p_value};
 
+/// Where a command speaks as it works. The binary prints `out` on stdout and `note` on stderr; a
+/// caller of the library may keep, show or drop either. Said as it comes (not returned at the end),
+/// so that a long run's notes come before it and the lab's address while it serves.
+pub trait Say {
+    /// Part of what the command produced: tables, findings, its results folder (stdout).
+    fn out(&mut self, text: &str);
+    /// A line for the person running it: a note, a warning, what starts now (stderr).
+    fn note(&mut self, line: &str);
+}
+
 /// The headline table of point 0: mean and 95 % CI of each of the scenario's headline metrics
 /// (`headline`; empty: the usual set), by label and with its unit, costs in `cost_unit`. A metric
 /// that has no value in any run (regions without a lattice) is left out, not shown as zero.

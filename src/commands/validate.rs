@@ -2,8 +2,35 @@
 //! Nooteboom) at the shipped scenarios' seeds or at other root seeds, with the same judgement the
 //! tests use, and says for each whether it holds.
 
+use super::options::Limits;
+use super::terminal::Say;
+use super::Ended;
 use crate::error::{Error, Location, Result};
 use crate::validation::{self, Check, Validation, ALL};
+
+/// `olika validate` as the command line asks it: the validations `names` (all when none is) at
+/// the root `seeds` (`--seeds 1,2,3`; without, each scenario's own), with `overrides` in every
+/// scenario, within `limits`; says each result as it comes.
+pub fn command(
+    names: &[String],
+    seeds: Option<&str>,
+    overrides: &[String],
+    limits: &Limits,
+    say: &mut dyn Say,
+) -> Result<Ended> {
+    let validations = chosen(names)?;
+    let seeds: Vec<Option<u64>> = match seeds {
+        Some(text) => self::seeds(text)?.into_iter().map(Some).collect(),
+        None => vec![None],
+    };
+    let (threads, max_memory) = limits.apply(false, say)?;
+    let failed =
+        validate(&validations, &seeds, overrides, threads, max_memory, |line| say.out(&format!("{line}\n")))?;
+    Ok(match failed {
+        0 => Ended::Done,
+        failed => Ended::JudgementsFailed { failed, judged: validations.len() * seeds.len() },
+    })
+}
 
 /// The validations named (all when none is), or an input error naming the unknown one.
 pub fn chosen(names: &[String]) -> Result<Vec<&'static Validation>> {

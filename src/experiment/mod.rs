@@ -5,6 +5,7 @@ pub mod budget;
 pub mod compare;
 pub mod design;
 pub mod optimize;
+pub mod portfolios;
 pub mod sensitivity;
 pub mod stats;
 

@@ -9,7 +9,11 @@
 //! portfolio has the same seed, so a portfolio's outcome in one replication is compared with the
 //! others' in the same city and luck, and a run is never repeated: what a portfolio ran in one race
 //! serves every later race that needs it (the budget–outcome curve races once per budget level).
+//!
+//! [`search`] is the whole search over priced portfolios, with any evaluator: tested here on
+//! synthetic ones, run by `olika optimize` on the scenarios of `experiment::portfolios`.
 
+use super::stats::{summarize, Summary};
 use crate::error::Result;
 
 /// How a race spends replications.
@@ -121,6 +125,100 @@ pub fn race(
     Ok(Ranking { finalists: alive, rounds, reached })
 }
 
+/// The budget levels of the budget–outcome curve, as shares of the budget.
+pub const LEVELS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
+
+/// Where a portfolio stands after a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    /// Replications it ran.
+    pub replications: u32,
+    /// Its outcome over them.
+    pub outcome: Summary,
+    /// Its rank among the finalists at the full budget (1: the best found).
+    pub rank: Option<u32>,
+    /// The last round of the full-budget race it reached (0: the first); `None` if it did not race.
+    pub round: Option<u32>,
+    /// For a finalist with one after it: the paired difference from the next finalist (this
+    /// minus the next, on the same replications).
+    pub lead: Option<Summary>,
+    /// For a finalist with one after it: the share of replications in which it did better.
+    pub wins: Option<f64>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Every run it made.
+    pub evaluations: Evaluations,
+    /// Every portfolio, by number.
+    pub standings: Vec<Standing>,
+    /// Each budget level with a portfolio within it, smallest first, and the best portfolio found
+    /// there.
+    pub curve: Vec<(f64, usize)>,
+}
+
+/// The search of `olika optimize` over portfolios priced at `costs`: one race of those within
+/// each budget level (`LEVELS` of `budget`), from the smallest, so that each race reuses what the
+/// ones before it ran; `evaluate` makes the runs a race lacks (see [`race`]). How sure the search
+/// is of its order comes from pairing each finalist with the next on the same replications.
+pub fn search(
+    costs: &[f64],
+    budget: f64,
+    settings: Race,
+    evaluate: &mut dyn FnMut(&[Request], &mut Evaluations) -> Result<()>,
+) -> Result<Found> {
+    let mut evaluations = Evaluations::new(costs.len());
+    let within = |limit: f64| -> Vec<usize> { (0..costs.len()).filter(|&p| costs[p] <= limit).collect() };
+    let cost = |p: usize| costs[p];
+    let mut rankings: Vec<(f64, Ranking)> = Vec::new();
+    for share in LEVELS {
+        let level = budget * share;
+        let racers = within(level);
+        if racers.is_empty() {
+            continue;
+        }
+        let ranking = race(&racers, &cost, settings, &mut evaluations, evaluate)?;
+        rankings.push((level, ranking));
+    }
+    let mut standings: Vec<Standing> = evaluations
+        .values
+        .iter()
+        .map(|values| Standing {
+            replications: values.len() as u32,
+            outcome: summarize(values),
+            rank: None,
+            round: None,
+            lead: None,
+            wins: None,
+        })
+        .collect();
+    // The last level is the full budget: the levels below it hold fewer portfolios, never more.
+    if let Some((_, full)) = rankings.last() {
+        stand(&mut standings, &within(budget), full, settings.most, &evaluations);
+    }
+    let curve = rankings.iter().map(|(level, ranking)| (*level, ranking.finalists[0])).collect();
+    Ok(Found { evaluations, standings, curve })
+}
+
+/// The rounds the full-budget race's `racers` reached, and its finalists' ranks, each against
+/// the next over the `most` replications every finalist ran.
+fn stand(standings: &mut [Standing], racers: &[usize], full: &Ranking, most: u32, evaluations: &Evaluations) {
+    for (place, &p) in racers.iter().enumerate() {
+        standings[p].round = Some(full.reached[place] as u32);
+    }
+    for (k, &p) in full.finalists.iter().enumerate() {
+        standings[p].rank = Some(k as u32 + 1);
+        if let Some(&next) = full.finalists.get(k + 1) {
+            let n = most as usize;
+            let d: Vec<f64> =
+                (0..n).map(|r| evaluations.values[p][r] - evaluations.values[next][r]).collect();
+            standings[p].lead = Some(summarize(&d));
+            standings[p].wins = Some(d.iter().filter(|&&x| x > 0.0).count() as f64 / n as f64);
+        }
+    }
+}
+
 /// Makes the runs that bring each of `portfolios` to r replications.
 fn lack(
     portfolios: &[usize],
@@ -189,6 +287,32 @@ mod tests {
         assert!(evaluations.runs() < 60 * 40 / 4, "{} runs", evaluations.runs());
         assert_eq!(ranking.rounds[0], Round { portfolios: 60, replications: 4 });
         assert_eq!(ranking.reached[best], ranking.rounds.len() - 1);
+    }
+
+    #[test]
+    fn the_search_races_each_budget_level_and_says_how_sure_it_is_of_the_order() {
+        // Portfolio k is worth k and costs k: the best within each level is the dearest in it.
+        let means: Vec<f64> = (0..12).map(f64::from).collect();
+        let costs: Vec<f64> = (0..12).map(f64::from).collect();
+        let settings = Race { start: 2, most: 18, keep: 2 };
+        let found = search(&costs, 8.0, settings, &mut synthetic(&means)).unwrap();
+        assert_eq!(found.curve, [(2.0, 2), (4.0, 4), (6.0, 6), (8.0, 8)]);
+        let best = &found.standings[8];
+        assert_eq!((best.rank, best.replications), (Some(1), 18));
+        // The runner-up is worth 1 less, on the same shared noise: a lead of 1 give or take the
+        // portfolios' own noise, won most of the time.
+        let lead = best.lead.as_ref().unwrap();
+        assert!((lead.mean.unwrap() - 1.0).abs() < 0.5, "{lead:?}");
+        assert!(best.wins.unwrap() > 0.6);
+        let second = &found.standings[7];
+        assert_eq!((second.rank, second.lead.is_none(), second.wins), (Some(2), true, None));
+        // Over the budget: never raced, no round; within it, every one has a round.
+        assert!(found.standings[9..].iter().all(|s| s.round.is_none() && s.replications == 0));
+        assert!(found.standings[..=8].iter().all(|s| s.round.is_some()));
+        assert_eq!(
+            found.evaluations.runs(),
+            found.standings.iter().map(|s| u64::from(s.replications)).sum::<u64>()
+        );
     }
 
     #[test]

@@ -6,11 +6,13 @@
 
 pub mod library;
 pub mod optimize;
+mod overrides;
 pub mod params;
 mod scale;
 pub mod sweep;
 pub mod validate;
 
+pub use overrides::Overrides;
 pub use scale::scaled;
 
 use std::collections::HashMap;
