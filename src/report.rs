@@ -121,7 +121,7 @@ fn story(
                 } else {
                     // Prose carries about three significant figures ("73.8", "8"), as a reader
                     // says them; the tables keep the rest.
-                    v.map_or("–".into(), crate::plot::charts::figure)
+                    v.map_or("–".into(), crate::plot::chart::figure)
                 }
             };
             words::fragment(m, &f(s.mean), &f(s.ci_low), &f(s.ci_high), cost_unit)

@@ -2,7 +2,7 @@
 //! `olika plot DIR` redraws exactly what the running command drew.
 
 pub mod animate;
-pub mod charts;
+pub mod chart;
 pub mod layout;
 pub mod network;
 pub mod style;
@@ -10,7 +10,8 @@ pub mod style;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use charts::{Chart, Estimate, Format, Kind, Line, Panel};
+use chart::{Bars, Dots, Heatmap, Lines, Panels, Plane, Scatter, Stacked};
+pub use chart::{Chart, Estimate, Format, Kind, Line, Panel};
 
 use crate::error::Result;
 use crate::experiment::sensitivity::IndexRow;
@@ -211,7 +212,7 @@ fn lines_chart(file: &str, title: &str, axes: [&str; 2], caption: &str, lines: V
         x_label: x_label.into(),
         y_label: y_label.into(),
         caption: caption.into(),
-        kind: Kind::Lines { lines },
+        kind: Lines { lines }.into(),
     })
 }
 
@@ -275,7 +276,7 @@ fn time_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
             x_label: step.into(),
             y_label: "innovations (mean over replications)".into(),
             caption: "Cumulative innovations stacked by the sectors of the two creators: a team of one sector in its colour, each mixed team in a colour of its own.".into(),
-            kind: Kind::Stacked { layers },
+            kind: Stacked { layers }.into(),
         });
     }
     Ok(charts)
@@ -298,7 +299,7 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
             x_label: "partnerships per run (mean)".into(),
             y_label: "venue".into(),
             caption: "Partnerships begun on ties that started at each venue (or by a direct approach), mean per run.".into(),
-            kind: Kind::Bars { bars },
+            kind: Bars { bars }.into(),
         });
     }
     let mut per_cost: Vec<(String, f64, plotters::style::RGBColor)> = venues
@@ -317,7 +318,7 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
             x_label: format!("innovations per {}", thousand(cost_unit)),
             y_label: "venue".into(),
             caption: format!("What each venue returns for its cost: innovations of the partnerships that began there per {}.", thousand(cost_unit)),
-            kind: Kind::Bars { bars: per_cost },
+            kind: Bars { bars: per_cost }.into(),
         });
     }
     Ok(charts)
@@ -385,7 +386,7 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
                         metric.replace('_', " ")
                     )
                 },
-                kind: Kind::Dots { rows: means, zero: false },
+                kind: Dots { rows: means, zero: false }.into(),
             });
         }
         if metric == "cost_per_innovation" {
@@ -399,7 +400,7 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
                 x_label: format!("paired difference ({unit})"),
                 y_label: "strategy".into(),
                 caption: format!("Paired difference from the first strategy, {}, with its 95 % confidence interval; intervals that cross zero are not significant.", said(names[0])),
-                kind: Kind::Dots { rows: diffs, zero: true },
+                kind: Dots { rows: diffs, zero: true }.into(),
             });
         }
     }
@@ -429,7 +430,7 @@ fn compare_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
                 x_label: format!("venue cost per run ({cost_unit})"),
                 y_label: format!("{words} per run"),
                 caption: format!("The cost-effectiveness plane: each strategy's mean venue cost and {words} with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no less) is dominated; one that a mix of two others beats (each extra unit of cost buys less through it than through the next dearer strategy) is under extended dominance; both are drawn hollow. The dashed line is the efficient frontier through the rest, in order of cost."),
-                kind: Kind::Plane { points },
+                kind: Plane { points }.into(),
             });
         }
     }
@@ -481,14 +482,15 @@ fn sweep_charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()> {
                     x_label: axis(&folder.manifest, 0),
                     y_label: label,
                     caption: format!("Mean {} at each value of {}, with its 95 % confidence band over replications.", metric.replace('_', " "), columns[0]),
-                    kind: Kind::Lines {
+                    kind: Lines {
                         lines: vec![Line {
                             name: metric.replace('_', " "),
                             color: style::series(0),
                             points: points.iter().map(|p| (p.0, p.1)).collect(),
                             band: Some(points.iter().map(|p| (p.0, p.2, p.3)).collect()),
                         }],
-                    },
+                    }
+                    .into(),
                 });
             }
         }
@@ -525,7 +527,7 @@ fn sweep_charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()> {
                         columns[1],
                         if metric.starts_with("cost") { " (here: dearer, so lighter is better)" } else { "" }
                     ),
-                    kind: Kind::Heatmap { xs: xs.iter().map(|x| short(x)).collect(), ys: ys.iter().map(|y| short(y)).collect(), values, scale: if metric == "cost_per_innovation" { format!("{cost_unit} per innovation") } else { label.replace(" per run", "") } },
+                    kind: Heatmap { xs: xs.iter().map(|x| short(x)).collect(), ys: ys.iter().map(|y| short(y)).collect(), values, scale: if metric == "cost_per_innovation" { format!("{cost_unit} per innovation") } else { label.replace(" per run", "") } }.into(),
                 });
             }
         }
@@ -594,7 +596,7 @@ fn sensitivity_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
                     100.0 * r2,
                     if r2 > 0.7 { "the standardised regression coefficients in sensitivity.csv share it out fairly" } else { "much of the effect is non-linear or interaction: a morris or sobol sweep says more" },
                 ),
-                kind: Kind::Dots { rows: dots, zero: true },
+                kind: Dots { rows: dots, zero: true }.into(),
             });
             charts.push(scatter_panels(dir, folder, metric, &label, &prcc)?);
         } else if !totals.is_empty() {
@@ -628,7 +630,7 @@ fn sensitivity_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
                     100.0 * alone,
                     100.0 * (1.0 - alone),
                 ),
-                kind: Kind::Dots { rows: dots, zero: true },
+                kind: Dots { rows: dots, zero: true }.into(),
             });
         } else if !mu_star.is_empty() {
             let sigma = of("sigma");
@@ -651,10 +653,10 @@ fn sensitivity_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
                 caption: format!(
                     "{} moves {label} most (μ* {}){}. Right: important; up: non-linear or interacting (σ near μ* or above).{noise_words}",
                     capital(&short_path(&ranked[0].parameter)),
-                    charts::figure(ranked[0].estimate),
-                    ranked.get(1).map_or(String::new(), |r| format!(", then {} ({})", short_path(&r.parameter), charts::figure(r.estimate))),
+                    chart::figure(ranked[0].estimate),
+                    ranked.get(1).map_or(String::new(), |r| format!(", then {} ({})", short_path(&r.parameter), chart::figure(r.estimate))),
                 ),
-                kind: Kind::Scatter { points },
+                kind: Scatter { points }.into(),
             });
         }
     }
@@ -689,7 +691,7 @@ fn scatter_panels(
         let note = prcc
             .iter()
             .find(|r| r.parameter == *column)
-            .map_or(String::new(), |r| format!("PRCC {}", charts::figure(r.estimate)));
+            .map_or(String::new(), |r| format!("PRCC {}", chart::figure(r.estimate)));
         panels.push(Panel { name: axis(&folder.manifest, j), note, points });
     }
     let points = rows.iter().filter(|r| r.summary.mean.is_some()).count();
@@ -702,7 +704,7 @@ fn scatter_panels(
             "Each dot is one of the {points} points: its mean {label} over its replications, against each parameter's value. Every parameter varies at each point, independently of the others, so a cloud's trend shows that parameter's effect averaged over the rest and its spread mostly the others' effects; above each panel the partial rank correlation (PRCC).{}",
             if named.is_empty() { String::new() } else { format!(" Left out, its values being names rather than numbers: {}.", named.join(", ")) }
         ),
-        kind: Kind::Panels { panels },
+        kind: Panels { panels }.into(),
     })
 }
 
@@ -798,7 +800,7 @@ fn optimize_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         .iter()
         .enumerate()
         .map(|(k, r)| {
-            let label = format!("≤ {} {cost_unit}: {}", charts::tick(r.budget), differing(k));
+            let label = format!("≤ {} {cost_unit}: {}", chart::tick(r.budget), differing(k));
             let color = style::series(k);
             let cost = Estimate { label: label.clone(), value: r.cost, low: r.cost, high: r.cost, color };
             let outcome = Estimate {
@@ -818,7 +820,7 @@ fn optimize_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
             x_label: format!("venue cost per run ({cost_unit})"),
             y_label: format!("{objective} per run"),
             caption: format!("The budget–outcome curve: at each budget level, the portfolio the search found best within it, at its cost, with the 95 % confidence interval of its mean {objective}. A point another beats on both (costs no more, gives no less) is hollow; the dashed line joins the rest.{shared}"),
-            kind: Kind::Plane { points },
+            kind: Plane { points }.into(),
         })
         .into_iter()
         .collect())

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::charts::{Chart, Kind};
+use super::chart::{Chart, Network};
 use super::style;
 use crate::error::Result;
 use crate::output::Table;
@@ -76,10 +76,11 @@ pub fn picture(dir: &Path) -> Result<Option<Chart>> {
             "The network at the end of the first run: organisations grouped by sector, {} acquaintances in grey and {partnerships} partnerships in black; black lines between groups are cross-sector partnerships.",
             ties.len() - partnerships
         ),
-        kind: Kind::Network {
+        kind: Network {
             nodes: points,
             ties: lines,
             legend: ["public", "private", "civil"].iter().map(|s| (s.to_string(), style::sector(s))).collect(),
-        },
+        }
+        .into(),
     }))
 }
