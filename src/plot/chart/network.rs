@@ -1,5 +1,5 @@
 //! Organisations as dots at given places and their ties as lines, partnerships bold, with a legend
-//! of the sectors (where the places come from: `plot::network`).
+//! of the sectors (where the places come from: `plot/catalogue/network.rs`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
