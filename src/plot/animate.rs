@@ -11,7 +11,7 @@ use plotters::style::RGBColor;
 
 use super::{layout, style};
 use crate::error::{Error, Result};
-use crate::observe::replay::Replay;
+use crate::observe::replay::{Frame, Replay};
 
 /// How to draw an animation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +143,8 @@ fn closest(colours: &[RGBColor], [r, g, b]: [u8; 3]) -> u8 {
     (0..colours.len()).min_by_key(|&i| d(&colours[i])).unwrap_or(0) as u8
 }
 
-/// Frame k of the replay into an RGB buffer of (w, h).
+/// Frame k of the replay into an RGB buffer of (w, h): the map above, a w × w square, with the
+/// step on a card over its corner, and the small chart below.
 fn draw(
     replay: &Replay,
     k: usize,
@@ -160,53 +161,92 @@ fn draw(
         let p = places[a as usize];
         ((f64::from(p[0]) * f64::from(w)) as i32, (f64::from(p[1]) * f64::from(w)) as i32)
     };
-    let radius =
-        (f64::from(w) / (4.0 * (replay.sectors.len() as f64).sqrt().max(4.0))).clamp(2.0, 9.0) as i32;
     if let Some(lattice) = &replay.lattice {
         let side = lattice.width.max(lattice.height).max(1) as f64;
-        let cell = (f64::from(w) / side) as i32;
-        for (a, &culture) in frame.culture.iter().enumerate() {
-            let (x, y) = at(a as u32);
-            let c = culture_colour(culture);
-            map.draw(&Rectangle::new(
-                [(x - cell / 2, y - cell / 2), (x + cell / 2 - 1, y + cell / 2 - 1)],
-                c.filled(),
-            ))
-            .map_err(|x| x.to_string())?;
-        }
+        cultures(&map, frame, &at, (f64::from(w) / side) as i32)?;
     } else {
-        for tie in frame.ties.chunks(4) {
-            let (a, b, status, trust) = (tie[0], tie[1], tie[2], tie[3]);
-            let style = match status {
-                0 => {
-                    let g = (235 - 12 * trust.min(8)) as u8;
-                    RGBColor(g, g, g).stroke_width(1)
-                }
-                1 => RGBColor(150, 150, 150).stroke_width(2),
-                _ => style::INK.stroke_width(2),
-            };
-            map.draw(&PathElement::new(vec![at(a), at(b)], style)).map_err(|x| x.to_string())?;
-        }
-        for (a, &s) in replay.sectors.iter().enumerate() {
-            let c = [style::PUBLIC, style::PRIVATE, style::CIVIL][usize::from(s).min(2)];
-            map.draw(&Circle::new(at(a as u32), radius, c.filled())).map_err(|x| x.to_string())?;
-        }
-        for &a in &frame.born {
-            map.draw(&Circle::new(at(a), radius * 2 + 2, style::SERIES[0].stroke_width(3)))
-                .map_err(|x| x.to_string())?;
-        }
+        let radius =
+            (f64::from(w) / (4.0 * (replay.sectors.len() as f64).sqrt().max(4.0))).clamp(2.0, 9.0) as i32;
+        organisations(&map, replay, frame, &at, radius)?;
     }
-    // The step, and a small chart of what the run counts, up to this step.
+    title(&root, replay, frame, w)?;
+    counts(&below, replay, k, w)?;
+    root.present().map_err(|x| x.to_string())?;
+    Ok(())
+}
+
+/// The drawing area of a frame in memory.
+type Area<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
+
+/// The lattice: each organisation's cell, `cell` px wide, in its culture's colour.
+fn cultures(
+    map: &Area<'_>,
+    frame: &Frame,
+    at: &impl Fn(u32) -> (i32, i32),
+    cell: i32,
+) -> std::result::Result<(), String> {
+    for (a, &culture) in frame.culture.iter().enumerate() {
+        let (x, y) = at(a as u32);
+        let c = culture_colour(culture);
+        map.draw(&Rectangle::new(
+            [(x - cell / 2, y - cell / 2), (x + cell / 2 - 1, y + cell / 2 - 1)],
+            c.filled(),
+        ))
+        .map_err(|x| x.to_string())?;
+    }
+    Ok(())
+}
+
+/// The organisations by sector over their ties — acquaintances greyer the less they trust,
+/// partnerships dark — and a ring around each that created an innovation at this step.
+fn organisations(
+    map: &Area<'_>,
+    replay: &Replay,
+    frame: &Frame,
+    at: &impl Fn(u32) -> (i32, i32),
+    radius: i32,
+) -> std::result::Result<(), String> {
+    for tie in frame.ties.chunks(4) {
+        let (a, b, status, trust) = (tie[0], tie[1], tie[2], tie[3]);
+        let style = match status {
+            0 => {
+                let g = (235 - 12 * trust.min(8)) as u8;
+                RGBColor(g, g, g).stroke_width(1)
+            }
+            1 => RGBColor(150, 150, 150).stroke_width(2),
+            _ => style::INK.stroke_width(2),
+        };
+        map.draw(&PathElement::new(vec![at(a), at(b)], style)).map_err(|x| x.to_string())?;
+    }
+    for (a, &s) in replay.sectors.iter().enumerate() {
+        let c = [style::PUBLIC, style::PRIVATE, style::CIVIL][usize::from(s).min(2)];
+        map.draw(&Circle::new(at(a as u32), radius, c.filled())).map_err(|x| x.to_string())?;
+    }
+    for &a in &frame.born {
+        map.draw(&Circle::new(at(a), radius * 2 + 2, style::SERIES[0].stroke_width(3)))
+            .map_err(|x| x.to_string())?;
+    }
+    Ok(())
+}
+
+/// The scenario and the step, top left, on a white card, so that it reads over dark lattice cells
+/// too.
+fn title(root: &Area<'_>, replay: &Replay, frame: &Frame, w: u32) -> std::result::Result<(), String> {
     let font = (style::FONT, (w / 28).max(11)).into_font().color(&style::INK);
     let last_t = replay.frames.last().map_or(1, |f| f.t).max(1);
     let title = format!("{}  ·  step {} of {}", replay.scenario, frame.t, last_t);
-    // On a white card, so that it reads over dark lattice cells too.
     let (tw, th) = root.estimate_text_size(&title, &font).map_err(|x| x.to_string())?;
     root.draw(&Rectangle::new([(4, 2), (12 + tw as i32, 6 + th as i32)], WHITE.filled()))
         .map_err(|x| x.to_string())?;
-    root.draw_text(&title, &font, (8, 4)).map_err(|x| x.to_string())?;
+    root.draw_text(&title, &font, (8, 4)).map_err(|x| x.to_string())
+}
+
+/// A small chart of what the run counts — innovations so far, or a lattice's cultural regions —
+/// up to frame k, on the scale of the whole run.
+fn counts(below: &Area<'_>, replay: &Replay, k: usize, w: u32) -> std::result::Result<(), String> {
+    let last_t = replay.frames.last().map_or(1, |f| f.t).max(1);
     let lattice = replay.lattice.is_some();
-    let value = |f: &crate::observe::replay::Frame| {
+    let value = |f: &Frame| {
         if lattice {
             f64::from(f.regions.unwrap_or(0))
         } else {
@@ -214,7 +254,7 @@ fn draw(
         }
     };
     let top = replay.frames.iter().map(value).fold(1.0, f64::max);
-    let mut chart = ChartBuilder::on(&below)
+    let mut chart = ChartBuilder::on(below)
         .margin(6)
         .x_label_area_size(0)
         .y_label_area_size(0)
@@ -230,6 +270,5 @@ fn draw(
             style::SERIES[1].stroke_width(3),
         ))
         .map_err(|x| x.to_string())?;
-    root.present().map_err(|x| x.to_string())?;
     Ok(())
 }

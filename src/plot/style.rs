@@ -21,6 +21,13 @@ pub const SERIES: [RGBColor; 5] = [
 /// The colour of text, axes and outlines: near-black.
 pub const INK: RGBColor = RGBColor(40, 40, 40);
 
+/// The grey of the grid lines at an axis's ticks.
+pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
+/// The grey border of a legend's card.
+pub(crate) const LEGEND_BORDER: RGBColor = RGBColor(200, 200, 200);
+/// The grey of dashed reference lines: zero on a dot chart, the efficient frontier on the plane.
+pub(crate) const REFERENCE: RGBColor = RGBColor(120, 120, 120);
+
 /// The colour of venue bars (a venue is named on its axis; colour sets direct approaches,
 /// drawn grey, apart).
 pub const VENUE: RGBColor = SERIES[1];

@@ -43,7 +43,7 @@ fn story(folder: &Folder, rows: &[SummaryRow]) -> Vec<String> {
                 } else {
                     // Prose carries about three significant figures ("73.8", "8"), as a reader
                     // says them; the tables keep the rest.
-                    v.map_or("–".into(), crate::plot::charts::figure)
+                    v.map_or("–".into(), crate::plot::chart::figure)
                 }
             };
             words::fragment(m, &f(s.mean), &f(s.ci_low), &f(s.ci_high), cost_unit)
@@ -229,7 +229,10 @@ mod tests {
     #[test]
     fn the_columns_and_metrics_the_tables_show_exist() {
         for column in VENUE_SHOWN {
-            assert!(<crate::observe::VenueRow as crate::output::rows::TableRow>::COLUMNS.contains(&column), "venues.csv has no {column}");
+            assert!(
+                <crate::observe::VenueRow as crate::output::rows::TableRow>::COLUMNS.contains(&column),
+                "venues.csv has no {column}"
+            );
         }
         // `read` keeps a sweep's rows of the usual headline metrics (and the scenario's own).
         for metric in POINT_METRICS {

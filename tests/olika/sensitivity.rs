@@ -148,7 +148,9 @@ fn an_lhs_sweep_draws_each_metric_against_each_parameter() {
     let chart =
         charts.iter().find(|c| c.file == "scatter_innovations").expect("a scatter chart of innovations");
     assert!(dir.join("scatter_innovations.png").exists());
-    let olika::plot::Kind::Panels { panels } = &chart.kind else { panic!("{:?}", chart.kind) };
+    let olika::plot::Kind::Panels(olika::plot::chart::Panels { panels }) = &chart.kind else {
+        panic!("{:?}", chart.kind)
+    };
     assert_eq!(panels.len(), 3, "a panel per parameter");
     for (j, (panel, column)) in panels.iter().zip(&head[1..4]).enumerate() {
         let mut drawn = panel.points.clone();

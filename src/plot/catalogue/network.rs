@@ -4,17 +4,18 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::charts::{Chart, Kind};
-use super::style;
 use crate::error::Result;
 use crate::output::Table;
+use crate::plot::aggregate::point_zero;
+use crate::plot::chart::{Chart, Network};
+use crate::plot::style;
 
 /// The network of run 0 at its last recorded step, if the folder has network files.
-pub fn picture(dir: &Path) -> Result<Option<Chart>> {
+pub(super) fn picture(dir: &Path) -> Result<Option<Chart>> {
     if !Table::NetworkNodes.path(dir).exists() || !Table::NetworkEdges.path(dir).exists() {
         return Ok(None);
     }
-    let (table, rows) = super::point_zero(Table::NetworkNodes, dir)?;
+    let (table, rows) = point_zero(Table::NetworkNodes, dir)?;
     let (run, id, sector) = (table.column("run_id")?, table.column("id")?, table.column("sector")?);
     let mut nodes: Vec<(u32, String)> = Vec::new();
     for r in rows.iter() {
@@ -22,7 +23,7 @@ pub fn picture(dir: &Path) -> Result<Option<Chart>> {
             nodes.push((table.get(r, id)?, r.text(sector).to_string()));
         }
     }
-    let (table, rows) = super::point_zero(Table::NetworkEdges, dir)?;
+    let (table, rows) = point_zero(Table::NetworkEdges, dir)?;
     let [run, step, source, target, status] =
         table.columns(&["run_id", "step", "source", "target", "status"])?[..]
     else {
@@ -76,10 +77,11 @@ pub fn picture(dir: &Path) -> Result<Option<Chart>> {
             "The network at the end of the first run: organisations grouped by sector, {} acquaintances in grey and {partnerships} partnerships in black; black lines between groups are cross-sector partnerships.",
             ties.len() - partnerships
         ),
-        kind: Kind::Network {
+        kind: Network {
             nodes: points,
             ties: lines,
             legend: ["public", "private", "civil"].iter().map(|s| (s.to_string(), style::sector(s))).collect(),
-        },
+        }
+        .into(),
     }))
 }

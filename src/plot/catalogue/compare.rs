@@ -1,0 +1,139 @@
+//! The charts of `olika compare`: each strategy's mean with its interval, its paired difference
+//! from the first strategy (the baseline), and the cost-effectiveness planes.
+
+use std::path::Path;
+
+use super::{Charts, Folder};
+use crate::error::Result;
+use crate::output::compare::{self, CompareRow};
+use crate::plot::chart::{Chart, Dots, Estimate, Plane};
+use crate::plot::style;
+use crate::plot::words::said;
+
+/// A comparison's charts: for each outcome its means and its differences from the baseline, then
+/// the planes.
+pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()> {
+    let rows = compare::read(dir)?;
+    let cost_unit = folder.cost_unit.as_str();
+    let mut names: Vec<&str> = Vec::new();
+    for r in &rows {
+        if !names.contains(&r.strategy.as_str()) {
+            names.push(&r.strategy);
+        }
+    }
+    let per_innovation = format!("{cost_unit} per innovation");
+    for (metric, title, unit) in [
+        ("innovations", "Innovations per run, by strategy", "innovations per run"),
+        ("social_value", "Social value per run, by strategy", "value units"),
+        ("cost_per_innovation", "Cost per innovation, by strategy", per_innovation.as_str()),
+    ] {
+        let own: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
+        out.charts.extend(means(&own, metric, [title, unit], cost_unit));
+        // compare.csv has no paired difference for a cost per outcome (a ratio of means).
+        if metric == "cost_per_innovation" {
+            continue;
+        }
+        let diffs = estimates(&own, |r| [r.difference, r.difference_ci_low, r.difference_ci_high], 1);
+        if diffs.iter().any(|e| e.value.is_finite()) {
+            out.charts.push(Chart {
+                file: format!("compare_difference_{metric}"),
+                title: format!("Difference from {} in {}", said(names[0]), metric.replace('_', " ")),
+                x_label: format!("paired difference ({unit})"),
+                y_label: "strategy".into(),
+                caption: format!("Paired difference from the first strategy, {}, with its 95 % confidence interval; intervals that cross zero are not significant.", said(names[0])),
+                kind: Dots { rows: diffs, zero: true }.into(),
+            });
+        }
+    }
+    out.charts.extend(planes(&rows, cost_unit));
+    Ok(())
+}
+
+/// Each strategy's estimate of one metric, as `pick` reads its value and interval from its row,
+/// from the `skip`-th strategy on; each strategy in its colour.
+fn estimates(own: &[&CompareRow], pick: fn(&CompareRow) -> [Option<f64>; 3], skip: usize) -> Vec<Estimate> {
+    let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+    own.iter()
+        .enumerate()
+        .skip(skip)
+        .map(|(k, r)| {
+            let [value, low, high] = pick(r);
+            Estimate {
+                label: said(&r.strategy),
+                value: nan(value),
+                low: nan(low),
+                high: nan(high),
+                color: style::series(k),
+            }
+        })
+        .collect()
+}
+
+/// The chart of each strategy's mean of `metric` with its interval, titled and its axis labelled
+/// as `[title, unit]` say, if any mean is finite.
+fn means(own: &[&CompareRow], metric: &str, [title, unit]: [&str; 2], cost_unit: &str) -> Option<Chart> {
+    let mut means = estimates(own, |r| [r.mean, r.ci_low, r.ci_high], 0);
+    // A strategy with no venue cost has a cost per innovation of zero: nothing to weigh, and
+    // no place on the log axis a wide spread of costs calls for. It is named, not drawn.
+    let free: Vec<String> = if metric == "cost_per_innovation" {
+        means.iter().filter(|e| e.value == 0.0).map(|e| e.label.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    means.retain(|e| !free.contains(&e.label));
+    means.iter().any(|e| e.value.is_finite()).then(|| Chart {
+        file: format!("compare_{metric}"),
+        title: title.into(),
+        x_label: unit.into(),
+        y_label: "strategy".into(),
+        caption: if metric == "cost_per_innovation" {
+            let free = match free.len() {
+                0 => String::new(),
+                1 => format!(" Left out: {}, which costs nothing.", free[0]),
+                _ => format!(" Left out: {}, which cost nothing.", free.join(", ")),
+            };
+            format!("Each strategy's cost per innovation — its mean venue cost ÷ its mean innovations, in {cost_unit} — with Fieller's 95 % confidence interval, all strategies on the same seeds.{free}")
+        } else {
+            format!(
+                "Each strategy's mean {} with its 95 % confidence interval, all strategies on the same seeds.",
+                metric.replace('_', " ")
+            )
+        },
+        kind: Dots { rows: means, zero: false }.into(),
+    })
+}
+
+/// The cost-effectiveness planes: innovations, and social value, against venue cost.
+fn planes(rows: &[CompareRow], cost_unit: &str) -> Vec<Chart> {
+    let estimate = |r: &CompareRow, k: usize| Estimate {
+        label: said(&r.strategy),
+        value: r.mean.unwrap_or(f64::NAN),
+        low: r.ci_low.unwrap_or(f64::NAN),
+        high: r.ci_high.unwrap_or(f64::NAN),
+        color: style::series(k),
+    };
+    let of = |metric: &'static str| rows.iter().filter(move |r| r.metric == metric);
+    let mut charts = Vec::new();
+    for (file, outcome, words) in [
+        ("compare_plane", "innovations", "innovations"),
+        ("compare_plane_social_value", "social_value", "social value"),
+    ] {
+        let points: Vec<(Estimate, Estimate)> = of("venue_cost")
+            .zip(of(outcome))
+            .enumerate()
+            .map(|(k, (cost, y))| (estimate(cost, k), estimate(y, k)))
+            .collect();
+        if points.iter().any(|(x, y)| x.value.is_finite() && y.value.is_finite()) {
+            let title = format!("{}{} against cost, by strategy", words[..1].to_uppercase(), &words[1..]);
+            charts.push(Chart {
+                file: file.into(),
+                title,
+                x_label: format!("venue cost per run ({cost_unit})"),
+                y_label: format!("{words} per run"),
+                caption: format!("The cost-effectiveness plane: each strategy's mean venue cost and {words} with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no less) is dominated; one that a mix of two others beats (each extra unit of cost buys less through it than through the next dearer strategy) is under extended dominance; both are drawn hollow. The dashed line is the efficient frontier through the rest, in order of cost."),
+                kind: Plane { points }.into(),
+            });
+        }
+    }
+    charts
+}

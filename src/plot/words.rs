@@ -1,0 +1,64 @@
+//! The words of the charts: names, parameter paths, settings and numbers as a chart's titles, axes
+//! and captions say them (underscores as spaces, a venue's key after its name, a thousand of a cost
+//! unit).
+
+use crate::output::Manifest;
+
+/// A number label (a heatmap row or column), rounded to at most four decimals.
+pub(super) fn short(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(v) if v.fract() != 0.0 => format!("{}", (v * 1e4).round() / 1e4),
+        _ => text.to_string(),
+    }
+}
+
+/// A thousand of a cost unit in words: "MSEK" for "kSEK", else "1000 <unit>".
+pub(super) fn thousand(cost_unit: &str) -> String {
+    match cost_unit.strip_prefix('k') {
+        Some(rest) if rest.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => format!("M{rest}"),
+        _ => format!("1000 {cost_unit}"),
+    }
+}
+
+/// A parameter's path as a chart says it: a venue's or population's key after its name
+/// (`venues.round_tables.every` → "round tables every"), other paths with spaces
+/// (`trust.gain` → "trust gain").
+pub(super) fn short_path(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts[..] {
+        ["venues" | "populations", ref rest @ ..] if rest.len() > 1 => said(&rest.join(" ")),
+        _ => said(&path.replace('.', " ")),
+    }
+}
+
+/// The i-th point column of a sweep as an axis says it: `short_path` with its unit from the
+/// manifest, if it has one ("round tables every (steps)").
+pub(super) fn axis(manifest: &Manifest, i: usize) -> String {
+    let path = &manifest.point_columns[i];
+    match manifest.point_units.get(i) {
+        Some(unit) if !unit.is_empty() => format!("{} ({unit})", short_path(path)),
+        _ => short_path(path),
+    }
+}
+
+/// A setting of a portfolio in words: a venue switched on or off ("hub off"), else the
+/// parameter and its value ("round tables every 2").
+pub(super) fn setting(path: &str, value: &str) -> String {
+    let venue = path.strip_prefix("venues.").and_then(|p| p.strip_suffix(".enabled"));
+    match (venue, value) {
+        (Some(venue), "true") => format!("{} on", said(venue)),
+        (Some(venue), "false") => format!("{} off", said(venue)),
+        _ => format!("{} {value}", short_path(path)),
+    }
+}
+
+/// A name from a scenario (a strategy, a venue) as a chart says it: underscores as spaces.
+pub(super) fn said(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+/// Text with its first letter in capitals, for a title.
+pub(super) fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
