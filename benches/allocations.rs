@@ -47,7 +47,7 @@ fn count<T>(f: impl FnOnce() -> T) -> (T, u64) {
 /// measurement and the series row kept in memory) in two halves, and the results (the run's rows,
 /// gathered from the final world). What the steps allocate is the growth of what the run keeps
 /// (tie lists, the tie slab, innovations), so the second half allocates less than the first.
-fn phases(s: &olika::scenario::Scenario, seed: u64) -> [u64; 4] {
+fn phases(s: &olika::scenario::Validated, seed: u64) -> [u64; 4] {
     let ((mut world, mut observer, mut series), setup) = count(|| {
         let world = World::new(s, seed);
         let mut observer = Observer::new(&world, seed);

@@ -15,11 +15,11 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use olika::experiment::run_seed;
 use olika::observe::{simulate, Recording};
-use olika::scenario::{self, Scenario};
+use olika::scenario::{self, Validated};
 
 /// The baseline city with about `agents` organisations (a whole number of copies of its 150), its
 /// venues copied as many times; `diffusion = false` sets p = q = 0.
-fn scaled(agents: usize, diffusion: bool) -> Scenario {
+fn scaled(agents: usize, diffusion: bool) -> Validated {
     let off = ["diffusion.external=0".to_string(), "diffusion.imitation=0".to_string()];
     let base = scenario::baseline(if diffusion { &[] } else { &off }).unwrap().scenario;
     scenario::scaled(&base, (agents / 150).max(1)).unwrap()

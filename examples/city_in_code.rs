@@ -12,7 +12,7 @@ use olika::observe::{simulate, Recording};
 use olika::scenario;
 
 fn main() -> Result<(), olika::Error> {
-    let mut city = scenario::baseline(&[])?.scenario;
+    let mut city = scenario::baseline(&[])?.scenario.into_inner();
     city.name = "balanced_and_facilitated".into();
     city.replications = 5;
     for venue in city.venues.values_mut() {
@@ -20,7 +20,7 @@ fn main() -> Result<(), olika::Error> {
         venue.facilitation = 0.5;
     }
     // A value out of range here (say facilitation = 1.5) is refused with the loader's message.
-    city.validate()?;
+    let city = city.validate()?;
 
     println!(
         "{}: {} organisations, {} venues",

@@ -1,4 +1,4 @@
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 //! olika: agent-based simulation of social innovation across the public, private and civil sectors.
 //!
 //! "Olika barn uppfinner nya lekar" — different children invent new games. Organisations meet in
@@ -9,10 +9,11 @@
 //! use olika::model::World;
 //! use olika::scenario;
 //!
-//! // The embedded baseline city, two years instead of ten, checked like a scenario file.
-//! let mut city = scenario::baseline(&[]).unwrap().scenario;
+//! // The embedded baseline city, two years instead of ten, checked like a scenario file: a world
+//! // is built only from a scenario that passed validation.
+//! let mut city = scenario::baseline(&[]).unwrap().scenario.into_inner();
 //! city.steps = 24;
-//! city.validate().unwrap();
+//! let city = city.validate().unwrap();
 //!
 //! let mut world = World::new(&city, 42);
 //! world.run();

@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn a_huge_lattice_drives_the_estimate() {
-        let mut s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let mut s = crate::scenario::baseline(&[]).unwrap().scenario.into_inner();
         let small = run_bytes(&s, Recording::default());
         assert!(small < 10 << 20, "the baseline needs a few MB, not {small}");
         let venue = s.venues.values_mut().find(|v| v.kind.name == "neighbourhood").unwrap();

@@ -15,8 +15,9 @@ use std::sync::Arc;
 
 use crate::error::{Error, Location, Result};
 use crate::model::hash::{splitmix64, Fnv, GOLDEN};
+use crate::model::Validated;
 use crate::observe::{self, Recorder, Recording, RunOutput};
-use crate::scenario::{self, Resolved, Scenario};
+use crate::scenario::{self, Resolved};
 use design::{Point, Points};
 
 /// One run of a plan.
@@ -36,9 +37,9 @@ pub struct RunSpec {
 /// or one of several strategies.
 #[derive(Debug, Clone)]
 enum Source {
-    One(Arc<Scenario>),
+    One(Arc<Validated>),
     Sweep { base: toml::Table, paths: Vec<String> },
-    Strategies(Vec<Arc<Scenario>>),
+    Strategies(Vec<Arc<Validated>>),
 }
 
 /// An ordered list of runs, what each point runs, and a hash of it all. Runs and points are made
@@ -111,12 +112,12 @@ impl Plan {
     }
 
     /// The replications of a scenario built in code; its hash covers the scenario as TOML.
-    pub fn of_scenario(scenario: &Scenario) -> Plan {
-        let text = toml::to_string(scenario).unwrap_or_else(|e| format!("unprintable scenario: {e}"));
+    pub fn of_scenario(scenario: &Validated) -> Plan {
+        let text = toml::to_string(&**scenario).unwrap_or_else(|e| format!("unprintable scenario: {e}"));
         Plan::one(scenario, plan_hash(&text))
     }
 
-    fn one(scenario: &Scenario, hash: String) -> Plan {
+    fn one(scenario: &Validated, hash: String) -> Plan {
         let s = Arc::new(scenario.clone());
         let points = Points::Listed(vec![Vec::new()]);
         Plan::build(s.seed, s.replications, Vec::new(), points, false, Source::One(s), hash)
@@ -203,7 +204,7 @@ impl Plan {
     /// `values` under `columns`, running replications `first..first + count` with the seeds any
     /// plan of this root gives them: scenarios with the same seed share their random numbers.
     pub fn scenarios(
-        scenarios: Vec<Arc<Scenario>>,
+        scenarios: Vec<Arc<Validated>>,
         columns: Vec<String>,
         values: Vec<Point>,
         root: u64,
@@ -244,7 +245,7 @@ impl Plan {
     }
 
     /// The scenario a point runs.
-    pub fn scenario(&self, point: u32) -> Result<Arc<Scenario>> {
+    pub fn scenario(&self, point: u32) -> Result<Arc<Validated>> {
         match &self.source {
             Source::One(s) => Ok(s.clone()),
             Source::Strategies(list) => Ok(list[point as usize].clone()),
@@ -360,7 +361,7 @@ pub fn execute_recording<R: Recorder + 'static>(
     // The calling thread spawns, receives and writes; the pool's threads run.
     pool.in_place_scope(|scope| {
         // Runs come point by point, so the scenario of the current point is kept between runs.
-        let mut current: Option<(u32, Arc<Scenario>)> = None;
+        let mut current: Option<(u32, Arc<Validated>)> = None;
         let mut waiting: BTreeMap<usize, (Outcome, R)> = BTreeMap::new();
         let (mut spawned, mut written) = (0, 0);
         while written < runs.len() {
@@ -391,7 +392,12 @@ pub fn execute_recording<R: Recorder + 'static>(
     })
 }
 
-fn run_one(scenario: &Scenario, run: &RunSpec, recording: Recording, recorder: &mut dyn Recorder) -> Outcome {
+fn run_one(
+    scenario: &Validated,
+    run: &RunSpec,
+    recording: Recording,
+    recorder: &mut dyn Recorder,
+) -> Outcome {
     // A replay of the plan's first run only: one is enough to watch, and each costs memory.
     let recording = Recording { replay: recording.replay && run.run_id == 0, ..recording };
     catch_unwind(AssertUnwindSafe(|| observe::simulate_into(scenario, run.seed, recording, recorder)))

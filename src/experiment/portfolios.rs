@@ -11,7 +11,7 @@ use super::design::{Point, Points};
 use super::optimize::{Evaluations, Race, Request};
 use super::{execute, plan_hash, Plan, RunSpec};
 use crate::error::{Error, Location, Result};
-use crate::model::Scenario;
+use crate::model::Validated;
 use crate::observe::Recording;
 use crate::scenario::optimize::OptimizeSpec;
 use crate::scenario::sweep::{Design, SweepSpec};
@@ -39,7 +39,7 @@ pub struct Portfolios {
     pub race: Race,
     /// The run metric maximised.
     pub objective: String,
-    scenarios: Vec<Arc<Scenario>>,
+    scenarios: Vec<Arc<Validated>>,
     root: u64,
     hash: String,
 }
@@ -194,8 +194,8 @@ fn resolve(
     settings: &[String],
     values: &[Point],
     file: &str,
-) -> Result<Vec<Arc<Scenario>>> {
-    let mut scenarios: Vec<Arc<Scenario>> = Vec::with_capacity(values.len());
+) -> Result<Vec<Arc<Validated>>> {
+    let mut scenarios: Vec<Arc<Validated>> = Vec::with_capacity(values.len());
     for (p, point) in values.iter().enumerate() {
         let assignments: Vec<(&str, &toml::Value)> = settings.iter().map(String::as_str).zip(point).collect();
         let s = scenario::apply(&resolved.base, &assignments, &format!("portfolio {p}")).map_err(|e| {

@@ -27,7 +27,7 @@ pub use innovation::Innovation;
 pub use knowledge::Knowledge;
 pub use parameters::{
     DefaultValue, DiffusionParams, Domain, InnovationParams, IntRange, Mix, Mixing, Param, Population,
-    Scenario, Setting, TraitDist, TrustParams, VenueSpec,
+    Scenario, Setting, TraitDist, TrustParams, Validated, VenueSpec,
 };
 pub use partnership::{innovation_probability, phi, trust_after_work};
 pub use streams::{stream, Stream, Streams};
@@ -155,7 +155,7 @@ pub struct World {
 
 impl World {
     /// Builds the initial world of a run from its seed.
-    pub fn new(scenario: &Scenario, seed: u64) -> World {
+    pub fn new(scenario: &Validated, seed: u64) -> World {
         let streams = Streams::new(seed);
         let mut population_rng = streams.at(Stream::Population, 0);
         let mut agents = Agents::default();
@@ -197,7 +197,7 @@ impl World {
         let diffusion =
             diffusion::Diffusion::new(n, scenario.features, &by_sector[Sector::Public.index()], market_key);
         let mut world = World {
-            scenario: scenario.clone(),
+            scenario: Scenario::clone(scenario),
             t: 0,
             agents,
             knowledge,
@@ -246,13 +246,13 @@ impl World {
     /// each venue's settings, matched by name. Whatever the world was built from — its
     /// organisations, their knowledge, the venues' members and pools, the lattices — stays as it
     /// is: a change of those needs a new world (the lab's "after reset").
-    pub fn retune(&mut self, scenario: &Scenario) {
+    pub fn retune(&mut self, scenario: &Validated) {
         for venue in &mut self.venues {
             if let Some(spec) = scenario.venues.get(&venue.name) {
                 venue.spec = spec.clone();
             }
         }
-        self.scenario = scenario.clone();
+        self.scenario = Scenario::clone(scenario);
         self.tabulate();
     }
 

@@ -9,9 +9,37 @@ use serde::{Deserialize, Serialize};
 use super::agent::Sector;
 use super::venue::VenueKind;
 
+/// A scenario that has passed every check of the scenario layer — each key known, each value of its
+/// type and in its range, each venue with its kind's keys, the constraints between values — made
+/// only by `olika::scenario` (`load`, `apply`, `Scenario::validate`). A world is built only from
+/// one, so that a venue kind's `spec.int("…")` always finds its key and a library caller cannot
+/// build a world the file loader would refuse.
+#[derive(Debug, Clone)]
+pub struct Validated(Scenario);
+
+impl Validated {
+    /// Marks a scenario the scenario layer has just checked.
+    pub(crate) fn checked(scenario: Scenario) -> Validated {
+        Validated(scenario)
+    }
+
+    /// The scenario itself, to change (and then `validate` again).
+    pub fn into_inner(self) -> Scenario {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Validated {
+    type Target = Scenario;
+
+    fn deref(&self) -> &Scenario {
+        &self.0
+    }
+}
+
 /// Every parameter of a world (MODEL.md §2–4). Build one with `olika::scenario::load` (from a file,
-/// defaults filled in and validated) or change a loaded one in code and check it with
-/// `Scenario::validate`.
+/// defaults filled in and validated), or change a loaded one in code (`Validated::into_inner`) and
+/// check it again with `Scenario::validate`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {

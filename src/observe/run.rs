@@ -6,7 +6,7 @@ use super::{
     edges, replay, InnovationRow, Network, Observer, PartnershipRow, Recording, RunMetrics, StepMetrics,
     VenueRow,
 };
-use crate::model::{Scenario, World};
+use crate::model::{Validated, World};
 
 /// Everything one run produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +46,7 @@ impl Recorder for Vec<(u32, StepMetrics)> {
 pub const SERIES_IN_MEMORY: usize = 1 << 20;
 
 /// Builds a world, runs it to the end and records it, the series in the output.
-pub fn simulate(scenario: &Scenario, seed: u64, recording: Recording) -> RunOutput {
+pub fn simulate(scenario: &Validated, seed: u64, recording: Recording) -> RunOutput {
     let mut series = Vec::new();
     let mut output = simulate_into(scenario, seed, recording, &mut series);
     output.series = series;
@@ -56,7 +56,7 @@ pub fn simulate(scenario: &Scenario, seed: u64, recording: Recording) -> RunOutp
 /// Builds a world, runs it to the end and records it, handing each recorded step to `recorder`
 /// as it is measured (the output's `series` stays empty).
 pub fn simulate_into(
-    scenario: &Scenario,
+    scenario: &Validated,
     seed: u64,
     recording: Recording,
     recorder: &mut dyn Recorder,

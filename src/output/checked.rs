@@ -24,7 +24,7 @@ use super::runs::RunsReader;
 use super::{read, replay, tables, Command, Manifest, Table};
 use crate::error::{Error, Location, Result};
 use crate::experiment::Plan;
-use crate::model::Scenario;
+use crate::model::Validated;
 use crate::scenario::Resolved;
 
 /// A results folder whose manifest, files and tables were checked against each other.
@@ -209,7 +209,7 @@ fn rows(dir: &Path, manifest: &Manifest, plan: &Plan) -> Result<()> {
     let recording = manifest.recording;
     let mut expected = Vec::new();
     let (mut listed, mut failed) = (0usize, 0u64);
-    let mut point: Option<(u32, Arc<Scenario>)> = None;
+    let mut point: Option<(u32, Arc<Validated>)> = None;
     while let Some(run) = reader.next_run()? {
         let line = listed + 2;
         if listed >= runs.len() {

@@ -132,7 +132,7 @@ impl Manifest {
 
     /// The headline metrics of the folder's (first) scenario (empty: the usual set).
     pub fn headline(&self, dir: &std::path::Path) -> Result<Vec<String>> {
-        Ok(self.first(dir)?.scenario.headline)
+        Ok(self.first(dir)?.scenario.headline.clone())
     }
 
     /// Writes `manifest.json` under a temporary name, then renames it.

@@ -223,7 +223,7 @@ mod tests {
     /// parameter fails to load).
     #[test]
     fn each_key_parameter_reads_the_field_its_path_names() {
-        let mut table = toml::Table::try_from(&baseline().scenario).unwrap();
+        let mut table = toml::Table::try_from(&*baseline().scenario).unwrap();
         for (k, (_, path, _)) in KEY_PARAMETERS.iter().enumerate() {
             let (parents, last) = path.rsplit_once('.').map_or((None, *path), |(p, l)| (Some(p), l));
             let mut t = &mut table;

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 pub use crate::model::{
     DiffusionParams, InnovationParams, IntRange, Mix, Mixing, Population, Scenario, Sector, Setting,
-    TraitDist, TrustParams, VenueKind, VenueSpec,
+    TraitDist, TrustParams, Validated, VenueKind, VenueSpec,
 };
 use validate::Spans;
 
@@ -35,7 +35,7 @@ pub const BASELINE_NAME: &str = "baseline.toml (embedded)";
 #[derive(Debug, Clone)]
 pub struct Resolved {
     /// The typed, validated scenario.
-    pub scenario: Scenario,
+    pub scenario: Validated,
     /// The resolved scenario as TOML, with its `[sweep]` section if it has one.
     pub toml: String,
     /// The resolved scenario without `[sweep]`: what each point of a sweep starts from.
@@ -382,7 +382,7 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
 
 /// A resolved scenario table with some parameters set to other values: a sweep's point. The values
 /// are checked one by one where the sweep is read; here the consistency of the whole is checked.
-pub fn apply(base: &toml::Table, assignments: &[(&str, &toml::Value)], name: &str) -> Result<Scenario> {
+pub fn apply(base: &toml::Table, assignments: &[(&str, &toml::Value)], name: &str) -> Result<Validated> {
     let mut table = base.clone();
     let mut provenance = Provenance { set_by: HashMap::new(), top: name };
     for (path, value) in assignments {
@@ -393,14 +393,14 @@ pub fn apply(base: &toml::Table, assignments: &[(&str, &toml::Value)], name: &st
 }
 
 /// The typed scenario of a resolved table, with the constraints between its values checked.
-fn typed(table: &toml::Table, provenance: &Provenance) -> Result<Scenario> {
+fn typed(table: &toml::Table, provenance: &Provenance) -> Result<Validated> {
     let scenario: Scenario =
         serde_path_to_error::deserialize(toml::Value::Table(table.clone())).map_err(|e| {
             let path = e.path().to_string();
             Error::input(provenance.locate(&path), Some(&path), e.inner().to_string())
         })?;
     check_consistency(&scenario, &|path| provenance.locate(path))?;
-    Ok(scenario)
+    Ok(Validated::checked(scenario))
 }
 
 impl Scenario {
@@ -408,9 +408,10 @@ impl Scenario {
     /// the rules and messages of the file loader: every key known, every value of its type and in
     /// its range, every venue with its kind's keys, and the constraints between values. Errors name
     /// the scenario and the dotted path of the key.
-    pub fn validate(&self) -> Result<()> {
+    pub fn validate(self) -> Result<Validated> {
         let origin = format!("scenario {}", self.name);
-        validate_scenario(self, &origin)
+        validate_scenario(&self, &origin)?;
+        Ok(Validated::checked(self))
     }
 }
 
@@ -730,28 +731,28 @@ mod tests {
 
     #[test]
     fn scenarios_changed_in_code_are_validated_like_files() {
-        let mut s = baseline(&[]).unwrap().scenario;
-        assert!(s.validate().is_ok());
+        let mut s = baseline(&[]).unwrap().scenario.into_inner();
+        assert!(s.clone().validate().is_ok());
         s.homophily = -1.0;
-        let err = s.validate().unwrap_err();
+        let err = s.clone().validate().unwrap_err();
         let text = err.to_string();
         assert!(text.contains("homophily") && text.contains("out of range"), "{text}");
         assert_eq!(err.exit_code(), 2);
 
-        let mut s = baseline(&[]).unwrap().scenario;
+        let mut s = baseline(&[]).unwrap().scenario.into_inner();
         let (name, workshop) =
             s.venues.iter_mut().find(|(_, v)| v.kind.name == "workshop").expect("the baseline has workshops");
         let name = name.clone();
         workshop.settings.insert("group_size".into(), Setting::Int(1));
-        let text = s.validate().unwrap_err().to_string();
+        let text = s.clone().validate().unwrap_err().to_string();
         assert!(text.contains(&format!("venues.{name}.group_size")) && text.contains("2..1000"), "{text}");
         s.venues.get_mut(&name).unwrap().settings.remove("group_size");
-        let text = s.validate().unwrap_err().to_string();
+        let text = s.clone().validate().unwrap_err().to_string();
         assert!(text.contains("needs `group_size`"), "{text}");
 
-        let mut s = baseline(&[]).unwrap().scenario;
+        let mut s = baseline(&[]).unwrap().scenario.into_inner();
         s.trust.formal = 0.1;
-        assert!(s.validate().unwrap_err().to_string().contains("trust.formal must be at least"));
+        assert!(s.clone().validate().unwrap_err().to_string().contains("trust.formal must be at least"));
     }
 
     #[test]

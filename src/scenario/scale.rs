@@ -3,11 +3,11 @@
 //! compare a scenario with its scaled copies.
 
 use crate::error::{Error, Result};
-use crate::model::Scenario;
+use crate::model::{Scenario, Validated};
 
 /// The scenario with populations multiplied by `factor` and each venue copied `factor` times (copy
 /// 1 keeps the venue's name, copy c > 1 is named `NAME_c`), validated.
-pub fn scaled(scenario: &Scenario, factor: usize) -> Result<Scenario> {
+pub fn scaled(scenario: &Scenario, factor: usize) -> Result<Validated> {
     if factor == 0 {
         return Err(Error::Run("a city scaled by 0 has nobody in it; give a factor of at least 1".into()));
     }
@@ -26,8 +26,7 @@ pub fn scaled(scenario: &Scenario, factor: usize) -> Result<Scenario> {
     if s.venues.len() != scenario.venues.len() * factor {
         return Err(Error::Run("the copies of two venues would share a name; rename a venue".into()));
     }
-    s.validate()?;
-    Ok(s)
+    s.validate()
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub mod patterns;
 use crate::error::Result;
 use crate::experiment::stats::{summarize, Summary};
 use crate::experiment::{execute, Plan};
-use crate::model::Scenario;
+use crate::model::Validated;
 use crate::observe::{Recording, RunOutput};
 use crate::scenario;
 
@@ -51,7 +51,7 @@ impl Check {
     }
 
     /// A shipped scenario with the judgement's overrides, then the check's, then its seed.
-    pub fn scenario(&self, name: &str, overrides: &[&str]) -> Result<Scenario> {
+    pub fn scenario(&self, name: &str, overrides: &[&str]) -> Result<Validated> {
         let mut all: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
         all.extend(self.overrides.iter().cloned());
         all.extend(self.seed.map(|seed| format!("seed={seed}")));
@@ -59,9 +59,15 @@ impl Check {
     }
 
     /// `replications` runs of a scenario, seeded as `olika run` seeds them.
-    pub fn replicate(&self, s: &Scenario, replications: u32, recording: Recording) -> Result<Vec<RunOutput>> {
-        let mut s = s.clone();
+    pub fn replicate(
+        &self,
+        s: &Validated,
+        replications: u32,
+        recording: Recording,
+    ) -> Result<Vec<RunOutput>> {
+        let mut s = s.clone().into_inner();
         s.replications = replications;
+        let s = s.validate()?;
         let plan = Plan::of_scenario(&s);
         crate::experiment::budget::check(&plan, recording, self.threads, self.max_memory, &s.name)?;
         let mut outputs = Vec::with_capacity(replications as usize);

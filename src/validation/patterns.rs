@@ -269,7 +269,8 @@ const S1_REPLICATIONS: u32 = 500;
 /// The per-organisation story of a city: innovations and adoption events per organisation, and
 /// the share of innovations scaled up, per run.
 fn story(check: &Check, factor: usize) -> Result<[Vec<f64>; 3]> {
-    let s = scenario::scaled(&check.scenario("baseline", &[])?, factor)?;
+    let base = check.scenario("baseline", &[])?;
+    let s = scenario::scaled(&base, factor)?;
     let n: usize = s.populations.values().map(|p| p.count).sum();
     let runs = check.replicate(&s, S1_REPLICATIONS, ends())?;
     let innovations = metric(&runs, "innovations");

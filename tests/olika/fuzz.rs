@@ -147,8 +147,9 @@ fn exercise(path: &Path) {
         }
         return;
     }
-    let mut s = resolved.scenario;
+    let mut s = resolved.scenario.into_inner();
     s.steps = s.steps.min(3);
+    let s = s.validate().expect("fewer steps keep a valid scenario valid");
     if budget::run_bytes(&s, Recording::default()) < 8 << 20
         && s.populations.values().map(|p| p.count).sum::<usize>() < 5_000
     {

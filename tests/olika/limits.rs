@@ -281,7 +281,8 @@ fn estimate_and_peak(organisations: u64, steps: u32) -> (u64, u64) {
     let overrides = [format!("populations.private.count={organisations}"), format!("steps={steps}")];
     let resolved = olika::scenario::baseline(&overrides).unwrap();
     let recording = olika::observe::Recording { replay: true, ..Default::default() };
-    let one = olika::model::Scenario { replications: 1, ..resolved.scenario };
+    let one =
+        olika::model::Scenario { replications: 1, ..resolved.scenario.into_inner() }.validate().unwrap();
     let (estimate, _, _) =
         olika::experiment::budget::need(&olika::experiment::Plan::of_scenario(&one), recording, 1).unwrap();
     let (set, steps_arg) = (format!("--set={}", overrides[0]), format!("--set={}", overrides[1]));

@@ -14,7 +14,6 @@ mod common_random_numbers;
 mod damage;
 mod determinism;
 mod docs;
-mod failures;
 mod fuzz;
 mod invariants;
 mod lab;
