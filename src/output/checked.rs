@@ -288,12 +288,6 @@ fn per_run(
     let path = table.path(dir);
     let shown = path.display().to_string();
     let mut reader = BufReader::new(read::open_regular(&path, u64::MAX)?);
-    let last = expected.last().map(|e| e.run_id);
-    let mut line = Vec::new();
-    let mut number = 0usize;
-    // The run whose rows are being counted: its place in `expected` and its rows so far.
-    let mut at: Option<(usize, u64)> = None;
-    let mut next = 0usize;
     let error = |line: usize, message: String| {
         Error::input(
             Location { file: shown.clone(), line: Some(line), column: None },
@@ -301,16 +295,9 @@ fn per_run(
             format!("{message}: the table was cut or edited; run the command again"),
         )
     };
-    let short = |k: usize, found: u64, line: usize| {
-        let want = column.map_or(0, |c| expected[k].rows[c]);
-        match column {
-            Some(_) if found != want => Err(error(
-                line,
-                format!("run {} has {found} rows where its scenario makes {want}", expected[k].run_id),
-            )),
-            _ => Ok(()),
-        }
-    };
+    let mut tally = Tally { expected, column, complete, at: None, next: 0 };
+    let mut line = Vec::new();
+    let mut number = 0usize;
     loop {
         line.clear();
         let read = (&mut reader)
@@ -338,43 +325,81 @@ fn per_run(
         let Some(id) = id else {
             return Err(error(number, "a row without a run id".into()));
         };
-        if let Some((k, rows)) = &mut at {
-            if expected[*k].run_id == id {
-                *rows += 1;
-                continue;
+        if !tally.row(id).map_err(|m| error(number, m))? {
+            break;
+        }
+    }
+    tally.finish().map_err(|m| error(number, m))
+}
+
+/// The runs of a per-run table, row by row, against the finished runs `expected`.
+struct Tally<'a> {
+    expected: &'a [Expected],
+    /// The table's place in `Expected::rows`, when its rows per run are known.
+    column: Option<usize>,
+    /// Whether the folder is finished (else rows of a run not yet listed are left to `--resume`).
+    complete: bool,
+    /// The run whose rows are being counted: its place in `expected` and its rows so far.
+    at: Option<(usize, u64)>,
+    /// The place in `expected` of the next run to come.
+    next: usize,
+}
+
+impl Tally<'_> {
+    /// One row of run `id`; false when the rest of the table is a run cut off while it was being
+    /// written, which `--resume` cuts.
+    fn row(&mut self, id: u64) -> std::result::Result<bool, String> {
+        if let Some((k, rows)) = self.at {
+            if self.expected[k].run_id == id {
+                self.at = Some((k, rows + 1));
+                return Ok(true);
             }
-            short(*k, *rows, number)?;
+            self.whole(k, rows)?;
         }
         // A new run: the next finished run that has rows in this table.
-        while next < expected.len()
-            && expected[next].run_id < id
-            && column.is_none_or(|c| expected[next].rows[c] == 0)
+        let (expected, column) = (self.expected, self.column);
+        while self.next < expected.len()
+            && expected[self.next].run_id < id
+            && column.is_none_or(|c| expected[self.next].rows[c] == 0)
         {
-            next += 1;
+            self.next += 1;
         }
-        if next < expected.len() && expected[next].run_id == id {
-            at = Some((next, 1));
-            next += 1;
-        } else if !complete && last.is_none_or(|l| id > l) {
-            // Rows of a run that runs.csv does not list yet: `--resume` cuts them.
-            at = None;
-            break;
+        if self.next < expected.len() && expected[self.next].run_id == id {
+            self.at = Some((self.next, 1));
+            self.next += 1;
+            Ok(true)
+        } else if !self.complete && expected.last().is_none_or(|l| id > l.run_id) {
+            self.at = None;
+            Ok(false)
         } else {
-            let message = match expected.get(next) {
+            Err(match expected.get(self.next) {
                 Some(e) if column.is_some() => format!("rows of run {id} where run {} comes next", e.run_id),
                 _ => format!("rows of run {id}, which runs.csv does not list as finished (or not here)"),
-            };
-            return Err(error(number, message));
+            })
         }
     }
-    if let Some((k, rows)) = at {
-        short(k, rows, number)?;
+
+    /// Whether run `expected[k]`, with `found` rows, has all its rows.
+    fn whole(&self, k: usize, found: u64) -> std::result::Result<(), String> {
+        match self.column {
+            Some(c) if found != self.expected[k].rows[c] => Err(format!(
+                "run {} has {found} rows where its scenario makes {}",
+                self.expected[k].run_id, self.expected[k].rows[c]
+            )),
+            _ => Ok(()),
+        }
     }
-    if let Some(missing) = column.and_then(|c| expected[next..].iter().find(|e| e.rows[c] > 0)) {
-        return Err(error(
-            number,
-            format!("no rows of run {}, which runs.csv lists as finished", missing.run_id),
-        ));
+
+    /// After the last row: the last run whole, and no finished run left without rows.
+    fn finish(&self) -> std::result::Result<(), String> {
+        if let Some((k, rows)) = self.at {
+            self.whole(k, rows)?;
+        }
+        match self.column.and_then(|c| self.expected[self.next..].iter().find(|e| e.rows[c] > 0)) {
+            Some(missing) => {
+                Err(format!("no rows of run {}, which runs.csv lists as finished", missing.run_id))
+            }
+            None => Ok(()),
+        }
     }
-    Ok(())
 }

@@ -61,92 +61,128 @@ impl SummaryRow {
 /// renamed.
 pub fn write(dir: &Path, point_columns: &[String], headline: &[String]) -> Result<()> {
     let mut runs = RunsReader::open(dir, point_columns)?;
-    let metrics = RunMetrics::columns();
-    // Each point's rows lead with the scenario's headline metrics, then the rest in column order.
-    let lead = crate::observe::headline(headline);
-    let first: Vec<usize> = lead.iter().filter_map(|m| metrics.iter().position(|c| c == m)).collect();
-    let order: Vec<usize> =
-        first.iter().copied().chain((0..metrics.len()).filter(|k| !first.contains(k))).collect();
     let path = dir.join("summary.csv.part");
     let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
     let mut out = csv::Writer::from_writer(BufWriter::new(file));
     let write_error = |e: csv::Error| Error::Run(format!("cannot write summary.csv: {e}"));
     out.write_record(SummaryRow::header(point_columns)).map_err(write_error)?;
+    let mut summaries = Summaries::new(headline);
     let mut current: Option<(u32, Vec<String>)> = None;
-    let mut acc = vec![Accumulator::default(); metrics.len()];
-    // Each cost per outcome: its name, where its numerator and denominator are among the columns,
-    // and their pairs over the point's runs.
-    let column = |name: &str| metrics.iter().position(|m| *m == name);
-    let mut ratios: Vec<(&str, usize, usize, Pairs)> =
-        RATIOS.iter().filter_map(|r| Some((r.0, column(r.1)?, column(r.2)?, Pairs::default()))).collect();
-    // Shares (a unit of "fraction…") get intervals inside [0, 1].
-    let shares: Vec<&str> =
-        StepMetrics::COLUMNS.iter().filter(|c| c.unit.starts_with("fraction")).map(|c| c.name).collect();
-    let ratio_summary = |pairs: &Pairs| {
-        let r = pairs.ratio();
-        Summary {
-            n: pairs.n(),
-            mean: r.map(|r| r.estimate),
-            sd: None,
-            ci_low: r.and_then(|r| r.low),
-            ci_high: r.and_then(|r| r.high),
-        }
-    };
-    let flush = |out: &mut csv::Writer<_>,
-                 point: (u32, Vec<String>),
-                 acc: &mut [Accumulator],
-                 ratios: &mut [(&str, usize, usize, Pairs)]| {
-        let mut write = |metric: &str, summary: Summary| {
-            let row =
-                SummaryRow { point: point.0, values: point.1.clone(), metric: metric.to_string(), summary };
-            out.write_record(row.cells()).map_err(write_error)
-        };
-        for &k in &order {
-            let (metric, a) = (&metrics[k], &mut acc[k]);
-            match ratios.iter().find(|r| r.0 == *metric) {
-                Some(r) => write(metric, ratio_summary(&r.3))?,
-                None => {
-                    let mut summary = a.summary();
-                    if shares.contains(metric) {
-                        (summary.ci_low, summary.ci_high) = share_interval(&summary);
-                    }
-                    write(metric, summary)?
-                }
-            }
-            *a = Accumulator::default();
-        }
-        for r in ratios.iter_mut() {
-            if column(r.0).is_none() {
-                write(r.0, ratio_summary(&r.3))?;
-            }
-            r.3 = Pairs::default();
-        }
-        Ok::<(), Error>(())
-    };
     while let Some(run) = runs.next_run()? {
-        if let Some(done) = current.take_if(|c| c.0 != run.point) {
-            flush(&mut out, done, &mut acc, &mut ratios)?;
+        if let Some((point, values)) = current.take_if(|c| c.0 != run.point) {
+            for row in summaries.rows(point, &values) {
+                out.write_record(row.cells()).map_err(write_error)?;
+            }
         }
         current.get_or_insert_with(|| (run.point, run.values.clone()));
-        if run.failure.is_some() {
-            continue;
-        }
-        for (a, value) in acc.iter_mut().zip(&run.metrics) {
-            if let Some(v) = value {
-                a.add(*v);
-            }
-        }
-        for (_, num, den, pairs) in ratios.iter_mut() {
-            pairs.add(run.metrics[*num].unwrap_or(f64::NAN), run.metrics[*den].unwrap_or(f64::NAN));
+        if run.failure.is_none() {
+            summaries.add(&run.metrics);
         }
     }
-    if let Some(point) = current {
-        flush(&mut out, point, &mut acc, &mut ratios)?;
+    if let Some((point, values)) = current {
+        for row in summaries.rows(point, &values) {
+            out.write_record(row.cells()).map_err(write_error)?;
+        }
     }
     out.flush().map_err(|e| Error::io(&path, e))?;
     drop(out);
     let target = Table::Summary.path(dir);
     fs::rename(&path, &target).map_err(|e| Error::io(&target, e))
+}
+
+/// The summaries of one point's runs, gathered run by run (a point's runs come together).
+struct Summaries {
+    /// The metrics in the order a point's rows give them: the scenario's headline first, then the
+    /// rest in column order (places in `RunMetrics::NAMES`).
+    order: Vec<usize>,
+    acc: Vec<Accumulator>,
+    /// Each cost per outcome: its name, where its numerator and denominator are among the columns,
+    /// and their pairs over the point's runs.
+    ratios: Vec<(&'static str, usize, usize, Pairs)>,
+    /// Shares (a unit of "fraction…"), whose intervals stay inside [0, 1].
+    shares: Vec<&'static str>,
+}
+
+impl Summaries {
+    fn new(headline: &[String]) -> Summaries {
+        let metrics = RunMetrics::NAMES;
+        let lead = crate::observe::headline(headline);
+        let first: Vec<usize> = lead.iter().filter_map(|m| metrics.iter().position(|c| c == m)).collect();
+        let order = first.iter().copied().chain((0..metrics.len()).filter(|k| !first.contains(k))).collect();
+        let column = |name: &str| metrics.iter().position(|m| *m == name);
+        Summaries {
+            order,
+            acc: vec![Accumulator::default(); metrics.len()],
+            ratios: RATIOS
+                .iter()
+                .filter_map(|r| Some((r.0, column(r.1)?, column(r.2)?, Pairs::default())))
+                .collect(),
+            shares: StepMetrics::COLUMNS
+                .iter()
+                .filter(|c| c.unit.starts_with("fraction"))
+                .map(|c| c.name)
+                .collect(),
+        }
+    }
+
+    /// One finished run's metrics, in the order of `RunMetrics::NAMES`.
+    fn add(&mut self, metrics: &[Option<f64>]) {
+        for (a, value) in self.acc.iter_mut().zip(metrics) {
+            if let Some(v) = value {
+                a.add(*v);
+            }
+        }
+        for (_, num, den, pairs) in &mut self.ratios {
+            pairs.add(metrics[*num].unwrap_or(f64::NAN), metrics[*den].unwrap_or(f64::NAN));
+        }
+    }
+
+    /// The point's rows, and a fresh start for the next point's runs.
+    fn rows(&mut self, point: u32, values: &[String]) -> Vec<SummaryRow> {
+        let metrics = RunMetrics::NAMES;
+        let row = |metric: &str, summary: Summary| SummaryRow {
+            point,
+            values: values.to_vec(),
+            metric: metric.to_string(),
+            summary,
+        };
+        let mut rows = Vec::new();
+        for &k in &self.order {
+            let metric = metrics[k];
+            let summary = match self.ratios.iter().find(|r| r.0 == metric) {
+                Some(r) => ratio_summary(&r.3),
+                None => {
+                    let mut summary = self.acc[k].summary();
+                    if self.shares.contains(&metric) {
+                        (summary.ci_low, summary.ci_high) = share_interval(&summary);
+                    }
+                    summary
+                }
+            };
+            rows.push(row(metric, summary));
+            self.acc[k] = Accumulator::default();
+        }
+        // The ratios that are no column of runs.csv come after the columns.
+        for r in &mut self.ratios {
+            if !metrics.contains(&r.0) {
+                rows.push(row(r.0, ratio_summary(&r.3)));
+            }
+            r.3 = Pairs::default();
+        }
+        rows
+    }
+}
+
+/// A ratio of means with Fieller's interval, as a summary.
+fn ratio_summary(pairs: &Pairs) -> Summary {
+    let r = pairs.ratio();
+    Summary {
+        n: pairs.n(),
+        mean: r.map(|r| r.estimate),
+        sd: None,
+        ci_low: r.and_then(|r| r.low),
+        ci_high: r.and_then(|r| r.high),
+    }
 }
 
 /// The rows of `summary.csv` that `keep` keeps, read by column name: a sweep's summary can be far
