@@ -21,7 +21,7 @@ pub enum Sector {
 
 impl Sector {
     /// The three sectors, in the order of their index.
-    pub const ALL: [Sector; 3] = [Sector::Public, Sector::Private, Sector::Civil];
+    pub(crate) const ALL: [Sector; 3] = [Sector::Public, Sector::Private, Sector::Civil];
 
     /// Its index: public 0, private 1, civil 2.
     pub fn index(self) -> usize {
@@ -113,7 +113,7 @@ impl Agents {
     }
 
     /// Appends `pop.count` members of a population, drawing their traits from `rng`.
-    pub fn add_population(&mut self, index: u16, pop: &Population, rng: &mut impl Rng) {
+    pub(crate) fn add_population(&mut self, index: u16, pop: &Population, rng: &mut impl Rng) {
         let samplers = [
             pop.need,
             pop.capital,
@@ -143,13 +143,13 @@ impl Agents {
     }
 
     /// Whether agent `a` has fewer partnerships than its `max_partners`.
-    pub fn has_capacity(&self, a: u32) -> bool {
+    pub(crate) fn has_capacity(&self, a: u32) -> bool {
         self.partners[a as usize] < self.max_partners[a as usize]
     }
 
     /// Complementarity of a team, C = (max n · max c · max s)^(1/3) (C7: a team is as strong as
     /// the best of each capability it holds).
-    pub fn complementarity(&self, a: u32, b: u32) -> f64 {
+    pub(crate) fn complementarity(&self, a: u32, b: u32) -> f64 {
         let (a, b) = (a as usize, b as usize);
         complementarity(
             self.need[a].max(self.need[b]),
@@ -160,7 +160,7 @@ impl Agents {
 }
 
 /// C = (n · c · s)^(1/3) for a team's best need insight n, capital c and reach s.
-pub fn complementarity(n: f64, c: f64, s: f64) -> f64 {
+pub(crate) fn complementarity(n: f64, c: f64, s: f64) -> f64 {
     (n * c * s).cbrt()
 }
 

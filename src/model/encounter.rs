@@ -8,19 +8,19 @@ use super::{chance, World};
 
 /// Chance that an encounter becomes an interaction: p = f + (1 - f)(1 - d)^h. Homophily h pulls
 /// toward sameness (C1, "lika barn leka bäst"); facilitation f lowers the barrier of difference.
-pub fn interaction_probability(distance: f64, facilitation: f64, homophily: f64) -> f64 {
+pub(crate) fn interaction_probability(distance: f64, facilitation: f64, homophily: f64) -> f64 {
     facilitation + (1.0 - facilitation) * (1.0 - distance).powf(homophily)
 }
 
 /// Trust after an interaction: τ + γ (1 + f)(1 - τ), at most 1.
-pub fn trust_after_interaction(trust: f64, gain: f64, facilitation: f64) -> f64 {
+pub(crate) fn trust_after_interaction(trust: f64, gain: f64, facilitation: f64) -> f64 {
     (trust + gain * (1.0 + facilitation) * (1.0 - trust)).min(1.0)
 }
 
 /// What an interaction with enough trust starts (C8, C9): `None` below `trust.partner`; a formal
 /// partnership at `trust.formal`; in between an informal one only if both sides pass their
 /// permission check ("how do we?" rather than "may we?").
-pub fn partnership_start(
+pub(crate) fn partnership_start(
     trust: f64,
     partner: f64,
     formal: f64,

@@ -10,7 +10,7 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 /// FNV-1a's prime (64 bits).
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 /// 2⁶⁴ / φ: SplitMix64's increment, also used to spread small keys over the word.
-pub const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+pub(crate) const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// FNV-1a, fed piece by piece: the same hash as of the pieces joined.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +57,7 @@ pub fn mix(mut z: u64) -> u64 {
 }
 
 /// One SplitMix64 output from its state `x`: the state advanced by `GOLDEN`, then mixed.
-pub fn splitmix64(x: u64) -> u64 {
+pub(crate) fn splitmix64(x: u64) -> u64 {
     mix(x.wrapping_add(GOLDEN))
 }
 

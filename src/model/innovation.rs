@@ -47,7 +47,7 @@ pub struct Innovation {
 
 impl Innovation {
     /// Whether it was seeded at the start rather than invented by a partnership.
-    pub fn is_seeded(&self) -> bool {
+    pub(crate) fn is_seeded(&self) -> bool {
         self.composition.is_none()
     }
 }

@@ -78,7 +78,7 @@ impl Knowledge {
     }
 
     /// Number of features on which two agents differ.
-    pub fn differing(&self, a: u32, b: u32) -> usize {
+    pub(crate) fn differing(&self, a: u32, b: u32) -> usize {
         self.of(a).iter().zip(self.of(b)).filter(|(x, y)| x != y).count()
     }
 
@@ -88,7 +88,7 @@ impl Knowledge {
     }
 
     /// A uniformly random feature on which a and b differ, if any.
-    pub fn random_difference(&self, a: u32, b: u32, rng: &mut impl Rng) -> Option<usize> {
+    pub(crate) fn random_difference(&self, a: u32, b: u32, rng: &mut impl Rng) -> Option<usize> {
         let k = self.differing(a, b);
         if k == 0 {
             return None;
@@ -97,13 +97,13 @@ impl Knowledge {
     }
 
     /// The n-th feature (from 0) on which a and b differ; n must be below `differing(a, b)`.
-    pub fn nth_difference(&self, a: u32, b: u32, n: usize) -> usize {
+    pub(crate) fn nth_difference(&self, a: u32, b: u32, n: usize) -> usize {
         let mut differing = self.of(a).iter().zip(self.of(b)).enumerate().filter(|(_, (x, y))| x != y);
         differing.nth(n).map_or(self.features, |(f, _)| f)
     }
 
     /// Axelrod's rule: `learner` copies one trait on which it differs from `teacher`.
-    pub fn copy_one(&mut self, learner: u32, teacher: u32, rng: &mut impl Rng) {
+    pub(crate) fn copy_one(&mut self, learner: u32, teacher: u32, rng: &mut impl Rng) {
         if let Some(f) = self.random_difference(learner, teacher, rng) {
             self.copy(learner, teacher, f);
         }
@@ -141,7 +141,7 @@ impl Knowledge {
     }
 
     /// Whether `value` was invented (an innovation) rather than one of the initial q values.
-    pub fn is_invented(&self, value: u32) -> bool {
+    pub(crate) fn is_invented(&self, value: u32) -> bool {
         value >= self.first_invented
     }
 
@@ -160,7 +160,7 @@ impl Knowledge {
     /// before is the same vector if the two agents' vectors are equal in full — and if they are
     /// not, two vectors share a hash (a chance near 2⁻⁶⁴ a pair) and the count is made by sorting.
     /// The table costs a few instructions an agent where the sort cost a hundred.
-    pub fn distinct(&self, table: &mut Vec<(u64, u32)>) -> usize {
+    pub(crate) fn distinct(&self, table: &mut Vec<(u64, u32)>) -> usize {
         const EMPTY: u32 = u32::MAX;
         let size = (2 * self.agents()).next_power_of_two().max(8);
         let mask = size - 1;
@@ -191,7 +191,7 @@ impl Knowledge {
 
     /// `distinct` by sorting the hashes and comparing equal ones in full: exact whatever the
     /// hashes.
-    pub fn distinct_by_sorting(&self, scratch: &mut Vec<(u64, u32)>) -> usize {
+    pub(crate) fn distinct_by_sorting(&self, scratch: &mut Vec<(u64, u32)>) -> usize {
         scratch.clear();
         scratch.extend(self.hashes.iter().zip(0..).map(|(&h, a)| (h, a)));
         scratch.sort_unstable();

@@ -20,22 +20,20 @@ use rand::{Rng, RngCore};
 use sampling::thin;
 pub(crate) use streams::{chance, pick, Draws, Keyed, StageRng};
 
-pub use agent::{complementarity, composition, Agents, Sector, COMPOSITIONS};
+pub use agent::{composition, Agents, Sector, COMPOSITIONS};
 pub use diffusion::appeal;
-pub use encounter::{interaction_probability, partnership_start, trust_after_interaction};
+use encounter::interaction_probability;
 pub use innovation::Innovation;
 pub use knowledge::Knowledge;
 pub use parameters::{
     DefaultValue, DiffusionParams, Domain, InnovationParams, IntRange, Mix, Mixing, Param, Population,
     Scenario, Setting, TraitDist, TrustParams, Validated, VenueSpec,
 };
-pub use partnership::{innovation_probability, phi, trust_after_work};
+pub use partnership::{innovation_probability, phi};
 pub use streams::{stream, Stream, Streams};
-pub use tie::{
-    Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work,
-    PEAK_BYTES_PER_AGENT as TIE_BYTES_PER_ORGANISATION,
-};
-pub use venue::{pool_mask, Lattice, Venue, VenueKind, VenueStats, KINDS};
+pub(crate) use tie::PEAK_BYTES_PER_AGENT as TIE_BYTES_PER_ORGANISATION;
+pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work};
+pub use venue::{Lattice, Venue, VenueKind, VenueStats, KINDS};
 
 /// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
 const FORGOTTEN: f64 = 0.01;
@@ -246,7 +244,7 @@ impl World {
     /// each venue's settings, matched by name. Whatever the world was built from — its
     /// organisations, their knowledge, the venues' members and pools, the lattices — stays as it
     /// is: a change of those needs a new world (the lab's "after reset").
-    pub fn retune(&mut self, scenario: &Validated) {
+    pub(crate) fn retune(&mut self, scenario: &Validated) {
         for venue in &mut self.venues {
             if let Some(spec) = scenario.venues.get(&venue.name) {
                 venue.spec = spec.clone();
@@ -296,7 +294,7 @@ impl World {
 
     /// No pair of lattice neighbours has a similarity strictly between 0 and 1: nobody on any
     /// lattice can change any more under Axelrod's rule.
-    pub fn lattices_stable(&mut self) -> bool {
+    pub(crate) fn lattices_stable(&mut self) -> bool {
         let (knowledge, unsettled) = (&self.knowledge, &mut self.scratch.unsettled);
         let lattices = self.venues.iter().filter_map(Venue::lattice);
         unsettled.resize(lattices.clone().count(), 0);
@@ -469,7 +467,7 @@ impl World {
     }
 
     /// What direct approaches produced, in the shape of a venue's stats.
-    pub fn direct(&self) -> &VenueStats {
+    pub(crate) fn direct(&self) -> &VenueStats {
         &self.direct
     }
 

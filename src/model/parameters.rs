@@ -236,7 +236,7 @@ impl VenueSpec {
 impl Scenario {
     /// What its venues cost over a run of `steps` steps: each one's cost × its meetings. A run that
     /// stops early (`until_stable`) costs less.
-    pub fn planned_cost(&self) -> f64 {
+    pub(crate) fn planned_cost(&self) -> f64 {
         self.venues.values().map(|v| v.cost * f64::from(v.meetings(self.steps))).sum()
     }
 }
@@ -258,7 +258,7 @@ pub enum Setting {
 impl VenueSpec {
     /// A whole-number key of the venue's kind (validated and defaulted when the scenario was
     /// resolved, so a missing key is a bug in a kind's declaration).
-    pub fn int(&self, key: &str) -> i64 {
+    pub(crate) fn int(&self, key: &str) -> i64 {
         match self.settings.get(key) {
             Some(Setting::Int(i)) => *i,
             other => panic!("venue kind {} reads `{key}` as an integer, found {other:?}", self.kind.name()),
@@ -266,7 +266,7 @@ impl VenueSpec {
     }
 
     /// A real-number key of the venue's kind.
-    pub fn float(&self, key: &str) -> f64 {
+    pub(crate) fn float(&self, key: &str) -> f64 {
         match self.settings.get(key) {
             Some(Setting::Float(x)) => *x,
             Some(Setting::Int(i)) => *i as f64,
@@ -316,7 +316,7 @@ pub enum Domain {
 
 impl Domain {
     /// The type, in words.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Domain::Float { .. } => "float",
             Domain::Int { .. } => "integer",
@@ -395,7 +395,7 @@ pub struct Param {
 impl Param {
     /// A venue key (claim C2, every kind): in a kind's file `name` is the bare key, in the
     /// registry the whole path `venues.*.name`.
-    pub const fn venue_key(
+    pub(crate) const fn venue_key(
         name: &'static str,
         domain: Domain,
         default: &'static str,

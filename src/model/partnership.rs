@@ -32,7 +32,7 @@ pub fn innovation_probability(rate: f64, phi: f64, trust: f64, complementarity: 
 
 /// Fairness (C6): trust moves by γ_w (2e - 1), scaled by (1 - τ) when positive and by τ when
 /// negative, so that it stays in [0, 1].
-pub fn trust_after_work(trust: f64, work_gain: f64, equity: f64) -> f64 {
+pub(crate) fn trust_after_work(trust: f64, work_gain: f64, equity: f64) -> f64 {
     let delta = work_gain * (2.0 * equity - 1.0);
     let scaled = if delta >= 0.0 { delta * (1.0 - trust) } else { delta * trust };
     (trust + scaled).clamp(0.0, 1.0)

@@ -44,7 +44,7 @@ const SKIP_BELOW: f64 = 0.1;
 /// must not exceed `bound`. For a small bound, candidates are drawn by geometric skips at rate
 /// `bound` and each is kept with probability prob(i) / bound, so the cost grows with n · bound, not
 /// with n; a skip costs a logarithm, so for a bound above `SKIP_BELOW` one draw per index is cheaper.
-pub fn thin(
+pub(crate) fn thin(
     rng: &mut impl Rng,
     n: usize,
     bound: f64,

@@ -91,7 +91,7 @@ pub struct PartnershipRecord {
 
 impl PartnershipRecord {
     /// Steps of work: from the step after it began to its last.
-    pub fn duration(&self) -> u32 {
+    pub(crate) fn duration(&self) -> u32 {
         self.end - self.start + 1
     }
 }
@@ -159,7 +159,7 @@ impl Tie {
     }
 
     /// No new partnership before this step (`u32::MAX` while it is one).
-    pub fn rest_until(&self) -> u32 {
+    pub(crate) fn rest_until(&self) -> u32 {
         if self.status.is_partnership() {
             u32::MAX
         } else {
@@ -190,7 +190,7 @@ const TIES_PER_AGENT: usize = 8;
 /// Bytes the ties of one organisation may hold at their peak: its list with room for `DEGREE`,
 /// and its share of the slab with room for `TIES_PER_AGENT` — counted twice, since a slab that
 /// outgrows its room is copied into one twice as large, and both are held while it is copied.
-pub const PEAK_BYTES_PER_AGENT: u64 = (std::mem::size_of::<Vec<(u32, u32)>>()
+pub(crate) const PEAK_BYTES_PER_AGENT: u64 = (std::mem::size_of::<Vec<(u32, u32)>>()
     + DEGREE * std::mem::size_of::<(u32, u32)>()
     + 2 * TIES_PER_AGENT * (std::mem::size_of::<Tie>() + std::mem::size_of::<bool>()))
     as u64;
@@ -232,18 +232,8 @@ impl Ties {
         self.count == 0
     }
 
-    /// One past the largest id in use: ids are below this.
-    pub fn id_bound(&self) -> usize {
-        self.slots.len()
-    }
-
-    /// Whether tie `id` is live (its slot is not free).
-    pub fn is_alive(&self, id: u32) -> bool {
-        self.alive[id as usize]
-    }
-
     /// Ids of the live ties, in slab order (which depends only on the history of the run).
-    pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+    pub(crate) fn ids(&self) -> impl Iterator<Item = u32> + '_ {
         self.alive.iter().enumerate().filter(|(_, &alive)| alive).map(|(id, _)| id as u32)
     }
 
@@ -253,7 +243,7 @@ impl Ties {
     }
 
     /// The tie with this id, to change it.
-    pub fn get_mut(&mut self, id: u32) -> &mut Tie {
+    pub(crate) fn get_mut(&mut self, id: u32) -> &mut Tie {
         &mut self.slots[id as usize]
     }
 
@@ -264,7 +254,7 @@ impl Ties {
 
     /// The live ties with their ids, in slab order: one sequential pass, without looking each id
     /// up again.
-    pub fn with_ids(&self) -> impl Iterator<Item = (u32, &Tie)> {
+    pub(crate) fn with_ids(&self) -> impl Iterator<Item = (u32, &Tie)> {
         self.slots
             .iter()
             .zip(&self.alive)
@@ -279,7 +269,7 @@ impl Ties {
     }
 
     /// The number of ties of one agent.
-    pub fn degree(&self, a: u32) -> usize {
+    pub(crate) fn degree(&self, a: u32) -> usize {
         self.by_agent[a as usize].len()
     }
 
@@ -296,13 +286,13 @@ impl Ties {
     }
 
     /// The state of the partnership on tie `id`, to change it.
-    pub fn work_mut(&mut self, id: u32) -> &mut Work {
+    pub(crate) fn work_mut(&mut self, id: u32) -> &mut Work {
         debug_assert!(self.slots[id as usize].status.is_partnership());
         &mut self.works[self.slots[id as usize].state as usize]
     }
 
     /// Makes tie `id` a partnership of `status` with state `work`.
-    pub fn begin_partnership(&mut self, id: u32, status: Status, work: Work) {
+    pub(crate) fn begin_partnership(&mut self, id: u32, status: Status, work: Work) {
         debug_assert!(status.is_partnership() && !self.slots[id as usize].status.is_partnership());
         let slot = match self.free_works.pop() {
             Some(slot) => {
@@ -321,7 +311,7 @@ impl Ties {
 
     /// Makes the partnership on tie `id` an acquaintance again, freeing its state's slot; the pair
     /// may not begin another before step `rest_until`.
-    pub fn end_partnership(&mut self, id: u32, rest_until: u32) {
+    pub(crate) fn end_partnership(&mut self, id: u32, rest_until: u32) {
         let tie = &mut self.slots[id as usize];
         debug_assert!(tie.status.is_partnership());
         tie.status = Status::Acquaintance;
@@ -352,7 +342,7 @@ impl Ties {
     /// Trust decays by `amount` on every tie that did not interact in step t (MODEL.md §6,
     /// Ending); acquaintances whose trust falls below `forget_below` are removed, in slab order.
     /// One sequential pass over the slab; `forgotten` is scratch.
-    pub fn decay(&mut self, t: u32, amount: f64, forget_below: f64, forgotten: &mut Vec<u32>) {
+    pub(crate) fn decay(&mut self, t: u32, amount: f64, forget_below: f64, forgotten: &mut Vec<u32>) {
         forgotten.clear();
         for ((tie, &alive), id) in self.slots.iter_mut().zip(&self.alive).zip(0..) {
             if alive && tie.last != t {

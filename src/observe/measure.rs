@@ -13,7 +13,7 @@ pub struct Observer {
 }
 
 /// Size of the diversity sample (pairs of agents), or every pair if there are fewer.
-pub const DIVERSITY_PAIRS: usize = 256;
+pub(crate) const DIVERSITY_PAIRS: usize = 256;
 
 impl Observer {
     /// An observer of `world`, with its diversity sample drawn from the observation stream of

@@ -96,7 +96,7 @@ macro_rules! metrics {
             ];
 
             /// The names of `COLUMNS`: what a scenario's `headline` may name.
-            pub const NAMES: &'static [&'static str] = &[
+            pub(crate) const NAMES: &'static [&'static str] = &[
                 $( stringify!($r), )*
                 $( stringify!($b), )*
             ];
@@ -116,7 +116,7 @@ macro_rules! metrics {
         }
 
         /// Every metric, each once: the step metrics, then the per-run ones.
-        pub const METRICS: &[Metric] = &[
+        pub(crate) const METRICS: &[Metric] = &[
             $( metric!($s, $su, $sm $(, $sl, $sf)?), )*
             $( metric!($b, $bu, $bm $(, $bl, $bf)?), )*
             $( metric!($r, $ru, $rm $(, $rl, $rf)?), )*
@@ -204,7 +204,7 @@ pub fn metric(name: &str) -> Option<&'static Metric> {
 }
 
 /// The metrics a run's summary leads with, in this order (the terminal table, the report).
-pub const HEADLINE: &[&str] = &[
+pub(crate) const HEADLINE: &[&str] = &[
     "innovations",
     "social_value",
     "economic_value",

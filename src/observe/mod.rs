@@ -13,8 +13,10 @@ mod rows;
 mod run;
 pub mod words;
 
-pub use measure::{Observer, DIVERSITY_PAIRS};
-pub use metrics::{headline, Metric, RunMetrics, StepMetrics, HEADLINE};
+pub use measure::Observer;
+pub(crate) use metrics::HEADLINE;
+pub use metrics::{headline, Metric, RunMetrics, StepMetrics};
 pub use recording::Recording;
 pub use rows::{edges, EdgeRow, InnovationRow, Network, NodeRow, PartnershipRow, VenueRow};
-pub use run::{collect, simulate, simulate_into, Recorder, RunOutput, SERIES_IN_MEMORY};
+pub use run::{collect, simulate, Recorder, RunOutput};
+pub(crate) use run::{simulate_into, SERIES_IN_MEMORY};

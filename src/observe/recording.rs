@@ -38,7 +38,7 @@ impl Recording {
     /// Such runs last from hundreds to millions of steps, and a row per step made the series of
     /// Axelrod's classic three quarters of its run time and grew with the run, not the question;
     /// the schedule is the same for every run, so their rows line up step by step.
-    pub fn thinning(t: u32) -> bool {
+    pub(crate) fn thinning(t: u32) -> bool {
         let (mut size, mut limit) = (1u32, 100u32);
         while t > limit {
             size = size.saturating_mul(10);
@@ -55,7 +55,7 @@ impl Recording {
 
     /// The rows of `series.csv` of a run that took `steps` steps: step 0, the steps before the last
     /// that `records` keeps, and the last.
-    pub fn rows_of_run(&self, scenario: &Scenario, steps: u32) -> u64 {
+    pub(crate) fn rows_of_run(&self, scenario: &Scenario, steps: u32) -> u64 {
         match steps {
             0 => 1,
             s => self.recorded_through(scenario, u64::from(s) - 1) + 2,

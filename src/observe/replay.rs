@@ -17,10 +17,10 @@ pub const MOST_FRAMES: usize = 600;
 
 /// The most organisations a replay is made for: beyond it an animation shows a blur, and the file
 /// would be large.
-pub const MOST_ORGANISATIONS: usize = 5_000;
+pub(crate) const MOST_ORGANISATIONS: usize = 5_000;
 
 /// The most numbers a replay holds (32 MB): a run with many ties keeps fewer steps.
-pub const MOST_WORDS: usize = 8 << 20;
+pub(crate) const MOST_WORDS: usize = 8 << 20;
 
 /// A world that is one lattice holding every organisation (the Axelrod classic): its size and the
 /// organisation in each cell (`u32::MAX` for none).

@@ -43,7 +43,7 @@ impl Recorder for Vec<(u32, StepMetrics)> {
 
 /// Recorded rows a streaming recorder keeps in memory before it writes them out: normal runs
 /// never touch the disk for their series, long ones hold at most this much.
-pub const SERIES_IN_MEMORY: usize = 1 << 20;
+pub(crate) const SERIES_IN_MEMORY: usize = 1 << 20;
 
 /// Builds a world, runs it to the end and records it, the series in the output.
 pub fn simulate(scenario: &Validated, seed: u64, recording: Recording) -> RunOutput {
@@ -55,7 +55,7 @@ pub fn simulate(scenario: &Validated, seed: u64, recording: Recording) -> RunOut
 
 /// Builds a world, runs it to the end and records it, handing each recorded step to `recorder`
 /// as it is measured (the output's `series` stays empty).
-pub fn simulate_into(
+pub(crate) fn simulate_into(
     scenario: &Validated,
     seed: u64,
     recording: Recording,

@@ -16,7 +16,7 @@ pub fn label(metric: &str) -> String {
 }
 
 /// A metric's label with its unit when it is a cost ("cost per innovation (kSEK)").
-pub fn label_in(metric: &str, cost: &str) -> String {
+pub(crate) fn label_in(metric: &str, cost: &str) -> String {
     match of(metric) {
         Some(w) if w.fragment.contains("{cost}") => format!("{} ({cost})", w.label),
         _ => label(metric),
@@ -25,7 +25,7 @@ pub fn label_in(metric: &str, cost: &str) -> String {
 
 /// A metric's fragment with the numbers put in (already formatted); a metric without words of
 /// its own is said as "label mean (low–high)".
-pub fn fragment(metric: &str, mean: &str, low: &str, high: &str, cost: &str) -> String {
+pub(crate) fn fragment(metric: &str, mean: &str, low: &str, high: &str, cost: &str) -> String {
     let template = of(metric).map_or("{label} {mean} ({low}–{high})", |w| w.fragment);
     template
         .replace("{label}", &label(metric))

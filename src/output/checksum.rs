@@ -11,7 +11,7 @@ use super::{Manifest, Table};
 use crate::error::{Error, Location, Result};
 
 /// The FNV-1a hash of a file's bytes, as 16 hex digits.
-pub fn of_file(path: &Path) -> Result<String> {
+pub(crate) fn of_file(path: &Path) -> Result<String> {
     let mut file = super::read::open_regular(path, u64::MAX)?;
     let mut hash = crate::model::hash::Fnv::default();
     let mut buffer = vec![0u8; 1 << 16];
@@ -26,7 +26,7 @@ pub fn of_file(path: &Path) -> Result<String> {
 }
 
 /// The checksums of these tables of `dir`, and of its replay when it has one, by file name.
-pub fn of_tables(dir: &Path, tables: &[Table]) -> Result<BTreeMap<String, String>> {
+pub(crate) fn of_tables(dir: &Path, tables: &[Table]) -> Result<BTreeMap<String, String>> {
     let replay = dir.join(super::replay::FILE).is_file().then_some(super::replay::FILE);
     let files = tables.iter().map(|t| t.file()).chain(replay);
     files.map(|file| Ok((file.to_string(), of_file(&dir.join(file))?))).collect()
@@ -34,7 +34,7 @@ pub fn of_tables(dir: &Path, tables: &[Table]) -> Result<BTreeMap<String, String
 
 /// Adds the checksums of `files` of `dir` (tables written after the command's own, such as
 /// `compare.csv` and `sensitivity.csv`) to its manifest.
-pub fn record(dir: &Path, files: &[&str]) -> Result<()> {
+pub(crate) fn record(dir: &Path, files: &[&str]) -> Result<()> {
     let mut manifest = Manifest::read(dir)?;
     for file in files {
         manifest.checksums.insert(file.to_string(), of_file(&dir.join(file))?);
@@ -44,7 +44,7 @@ pub fn record(dir: &Path, files: &[&str]) -> Result<()> {
 
 /// Checks every file the manifest of `dir` has a checksum for, but the `optional` ones that are
 /// absent (a table a command can make again); a difference is an input error naming the file.
-pub fn verify(dir: &Path, manifest: &Manifest, optional: &[&str]) -> Result<()> {
+pub(crate) fn verify(dir: &Path, manifest: &Manifest, optional: &[&str]) -> Result<()> {
     for (file, expected) in &manifest.checksums {
         let path = dir.join(file);
         if optional.contains(&file.as_str()) && !path.exists() {

@@ -19,7 +19,7 @@ pub struct Kind {
 }
 
 /// Bytes read from an existing file to recognise it.
-pub const HEAD: usize = 4096;
+pub(crate) const HEAD: usize = 4096;
 
 /// Refuses `path` as a place to write a file of `kind` unless it is new, or — with `force` — a
 /// regular file (not a link) whose first bytes `kind` recognises as its own. A command checks

@@ -12,7 +12,7 @@ use crate::error::{Error, Location, Result};
 /// with `force` — a non-empty folder that olika did not write (one without the `manifest.json` of a
 /// results folder): `--force` replaces results, never a user's own files. `hint` adds what else the
 /// user may do. Returns whether the folder holds anything.
-pub fn check_target(dir: &Path, force: bool, hint: &str) -> Result<bool> {
+pub(crate) fn check_target(dir: &Path, force: bool, hint: &str) -> Result<bool> {
     let location = || Location::file(dir.display().to_string());
     if dir.exists() && !dir.is_dir() {
         return Err(Error::input(
@@ -40,7 +40,7 @@ pub fn check_target(dir: &Path, force: bool, hint: &str) -> Result<bool> {
 }
 
 /// Does `dir` hold a results folder written by olika (its manifest reads as one)?
-pub fn is_results_folder(dir: &Path) -> bool {
+pub(crate) fn is_results_folder(dir: &Path) -> bool {
     super::Manifest::read(dir).is_ok_and(|m| m.tool == "olika")
 }
 
@@ -66,7 +66,7 @@ pub struct FolderLock {
 
 impl FolderLock {
     /// Takes the lock of `target`'s place, and cleans up after writers that were killed there.
-    pub fn acquire(target: &Path) -> Result<FolderLock> {
+    pub(crate) fn acquire(target: &Path) -> Result<FolderLock> {
         let parent = parent_of(target);
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let path = beside(target, ".lock");
@@ -137,7 +137,7 @@ const NAME_IN_FOLDER: usize = 80;
 
 /// A new folder `results/NAME-YYYYMMDD-HHMMSS` (with `-2`, `-3`, ... if that exists or is being
 /// written): never one that holds results.
-pub fn new_folder(name: &str) -> PathBuf {
+pub(crate) fn new_folder(name: &str) -> PathBuf {
     let stamp = super::manifest::timestamp_compact(std::time::SystemTime::now());
     let safe: String = name
         .chars()

@@ -11,7 +11,7 @@ pub fn number(value: Option<f64>) -> String {
 
 /// `number`, appended to a buffer: the series writes a row of them every step of every run, and a
 /// string per number was most of the allocations of a run.
-pub fn number_into(out: &mut Vec<u8>, value: Option<f64>) {
+pub(crate) fn number_into(out: &mut Vec<u8>, value: Option<f64>) {
     use std::io::Write;
     // Writing into a Vec cannot fail.
     let _ = match value {
@@ -35,7 +35,7 @@ pub fn text(name: &str) -> String {
 
 /// A number for people: one decimal from 100, two from 10, three below, and powers of ten for
 /// tiny values (p-values); "–" when missing.
-pub fn human(value: Option<f64>) -> String {
+pub(crate) fn human(value: Option<f64>) -> String {
     match value {
         Some(v) if v.abs() >= 100.0 => format!("{v:.1}"),
         Some(v) if v.abs() >= 10.0 => format!("{v:.2}"),
@@ -63,7 +63,7 @@ pub fn p_value(p: Option<f64>) -> String {
 }
 
 /// The unit costs are shown in: the scenario's `currency`, or "cost units" when it declares none.
-pub fn cost_unit(currency: &str) -> &str {
+pub(crate) fn cost_unit(currency: &str) -> &str {
     if currency.trim().is_empty() {
         "cost units"
     } else {
@@ -73,13 +73,13 @@ pub fn cost_unit(currency: &str) -> &str {
 
 /// The unit of any metric of runs.csv, summary.csv or compare.csv: a cost in the scenario's cost
 /// unit, the rest as runs.csv declares it.
-pub fn metric_unit(metric: &str, cost_unit: &str) -> String {
+pub(crate) fn metric_unit(metric: &str, cost_unit: &str) -> String {
     cost_metric_unit(metric, cost_unit)
         .unwrap_or_else(|| crate::observe::RunMetrics::unit(metric).to_string())
 }
 
 /// The unit of a metric whose values are costs, in `cost_unit`; `None` for other metrics.
-pub fn cost_metric_unit(metric: &str, cost_unit: &str) -> Option<String> {
+pub(crate) fn cost_metric_unit(metric: &str, cost_unit: &str) -> Option<String> {
     match metric {
         "venue_cost" => Some(cost_unit.to_string()),
         "cost_per_innovation" | "incremental_cost_per_innovation" => {

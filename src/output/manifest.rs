@@ -9,7 +9,7 @@ use crate::scenario::Resolved;
 
 /// The most bytes a manifest may have: it holds the resolved scenarios (a few kB each) and a
 /// checksum per table, never per run.
-pub const MOST_BYTES: u64 = 64 << 20;
+pub(crate) const MOST_BYTES: u64 = 64 << 20;
 
 /// The command that wrote a results folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,11 +125,6 @@ impl Manifest {
         )
     }
 
-    /// The unit of costs of the folder's (first) scenario: its `currency`, or "cost units".
-    pub fn cost_unit(&self, dir: &std::path::Path) -> Result<String> {
-        Ok(super::format::cost_unit(&self.first(dir)?.scenario.currency).to_string())
-    }
-
     /// The headline metrics of the folder's (first) scenario (empty: the usual set).
     pub fn headline(&self, dir: &std::path::Path) -> Result<Vec<String>> {
         Ok(self.first(dir)?.scenario.headline.clone())
@@ -203,13 +198,13 @@ fn parts(time: SystemTime) -> (i64, u32, u32, u64, u64, u64) {
 }
 
 /// RFC 3339 UTC time, e.g. 2026-11-27T04:33:35Z.
-pub fn timestamp(time: SystemTime) -> String {
+pub(crate) fn timestamp(time: SystemTime) -> String {
     let (y, m, d, h, min, s) = parts(time);
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}Z")
 }
 
 /// Compact UTC time for folder names, e.g. 20261127-043335.
-pub fn timestamp_compact(time: SystemTime) -> String {
+pub(crate) fn timestamp_compact(time: SystemTime) -> String {
     let (y, m, d, h, min, s) = parts(time);
     format!("{y:04}{m:02}{d:02}-{h:02}{min:02}{s:02}")
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::observe::{EdgeRow, NodeRow};
 
 /// Escapes text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -88,7 +88,7 @@ fn count(value: Option<u32>) -> String {
 }
 
 /// Writes `portfolios.csv`: `portfolio`, one column per searched setting, then the rest.
-pub fn write_portfolios(dir: &Path, settings: &[String], rows: &[PortfolioRow]) -> Result<()> {
+pub(crate) fn write_portfolios(dir: &Path, settings: &[String], rows: &[PortfolioRow]) -> Result<()> {
     let path = Table::Portfolios.path(dir);
     let mut w = writer(&path)?;
     let head = std::iter::once("portfolio")
@@ -118,7 +118,7 @@ pub fn write_portfolios(dir: &Path, settings: &[String], rows: &[PortfolioRow]) 
 }
 
 /// Writes `budget_curve.csv`: `budget`, `portfolio`, the settings, then the estimate.
-pub fn write_curve(dir: &Path, settings: &[String], rows: &[CurveRow]) -> Result<()> {
+pub(crate) fn write_curve(dir: &Path, settings: &[String], rows: &[CurveRow]) -> Result<()> {
     let path = Table::BudgetCurve.path(dir);
     let mut w = writer(&path)?;
     let head = ["budget", "portfolio"]
@@ -147,7 +147,7 @@ fn settings(head: &[String], leading: usize, trailing: usize) -> Vec<String> {
 }
 
 /// Reads `portfolios.csv` back: the setting columns and the rows.
-pub fn read_portfolios(dir: &Path) -> Result<(Vec<String>, Vec<PortfolioRow>)> {
+pub(crate) fn read_portfolios(dir: &Path) -> Result<(Vec<String>, Vec<PortfolioRow>)> {
     let mut table = Table::Portfolios.open(dir)?;
     let names = settings(table.head(), 1, PORTFOLIO_COLUMNS.len());
     let first = table.column("portfolio")?;
@@ -177,7 +177,7 @@ pub fn read_portfolios(dir: &Path) -> Result<(Vec<String>, Vec<PortfolioRow>)> {
 }
 
 /// Reads `budget_curve.csv` back.
-pub fn read_curve(dir: &Path) -> Result<Vec<CurveRow>> {
+pub(crate) fn read_curve(dir: &Path) -> Result<Vec<CurveRow>> {
     let mut table = Table::BudgetCurve.open(dir)?;
     let names = settings(table.head(), 2, CURVE_COLUMNS.len());
     let (budget, portfolio) = (table.column("budget")?, table.column("portfolio")?);
@@ -228,14 +228,14 @@ impl Evaluations {
 }
 
 /// A portfolio's settings in words: `path = value, …`.
-pub fn described(settings: &[String], values: &[String]) -> String {
+pub(crate) fn described(settings: &[String], values: &[String]) -> String {
     settings.iter().zip(values).map(|(s, v)| format!("{s} = {v}")).collect::<Vec<_>>().join(", ")
 }
 
 /// What a search found, in sentences for a memo: the best portfolio within the budget, how sure
 /// the search is that it beats the runner-up, and what the search cost against trying everything.
 /// Read from the folder's tables, so the terminal and the report say the same.
-pub fn findings(
+pub(crate) fn findings(
     objective: &str,
     cost_unit: &str,
     settings: &[String],

@@ -30,7 +30,7 @@ impl Row {
     }
 
     /// The row's cells.
-    pub fn record(&self) -> &StringRecord {
+    pub(crate) fn record(&self) -> &StringRecord {
         &self.record
     }
 
@@ -84,7 +84,7 @@ impl<T: Cell + Copy> Cell for Option<T> {
 /// device: a FIFO would block for ever, /dev/zero would never end) of at most `most` bytes.
 /// Anything else is an input error naming the file. Every reader of a results folder opens its
 /// files through here.
-pub fn open_regular(path: &Path, most: u64) -> Result<File> {
+pub(crate) fn open_regular(path: &Path, most: u64) -> Result<File> {
     let refuse =
         |message: String| Err(Error::input(Location::file(path.display().to_string()), None, message));
     let meta = match std::fs::symlink_metadata(path) {
@@ -117,7 +117,7 @@ impl TableReader {
 
     /// Opens a table that may still be being written, up to its last whole line: what a killed
     /// writer left after it is not read.
-    pub fn open_whole_lines(path: &Path) -> Result<Self> {
+    pub(crate) fn open_whole_lines(path: &Path) -> Result<Self> {
         use std::io::{Seek, SeekFrom};
         let mut handle = open_regular(path, u64::MAX)?;
         let end = whole_lines(&mut handle).and_then(|end| handle.seek(SeekFrom::Start(0)).map(|_| end));
@@ -172,7 +172,7 @@ impl TableReader {
     }
 
     /// An input error at a cell of `row`, naming the file, line, column and the column's name.
-    pub fn error_at(&self, row: &Row, column: usize, message: impl Into<String>) -> Error {
+    pub(crate) fn error_at(&self, row: &Row, column: usize, message: impl Into<String>) -> Error {
         let name = self.head.get(column).map_or("", String::as_str);
         Error::input(
             Location { file: self.file.clone(), line: Some(row.line() as usize), column: Some(column + 1) },
@@ -183,7 +183,10 @@ impl TableReader {
 
     /// Every row a filter keeps, read through: what a chart or the report needs of a table that
     /// may be far larger.
-    pub fn rows_where(mut self, keep: impl Fn(&Self, &Row) -> Result<bool>) -> Result<(Self, Vec<Row>)> {
+    pub(crate) fn rows_where(
+        mut self,
+        keep: impl Fn(&Self, &Row) -> Result<bool>,
+    ) -> Result<(Self, Vec<Row>)> {
         let mut rows = Vec::new();
         let mut row = Row::default();
         while self.read(&mut row)? {

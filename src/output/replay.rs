@@ -11,7 +11,7 @@ pub const FILE: &str = "replay.json";
 
 /// The most bytes a replay may have: 600 steps of the ties of at most 5 000 organisations
 /// (`observe::replay`) stay well below it; the baseline's is about 1.3 MB.
-pub const MOST_BYTES: u64 = 1 << 30;
+pub(crate) const MOST_BYTES: u64 = 1 << 30;
 
 /// Writes the replay into `dir` (under a temporary name, then renamed: whole or absent).
 pub fn write(dir: &Path, replay: &Replay) -> Result<()> {

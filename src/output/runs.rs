@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::observe::RunMetrics;
 
 /// The columns that identify a run, first in every per-run table.
-pub const IDS: [&str; 3] = ["run_id", "point", "replication"];
+pub(crate) const IDS: [&str; 3] = ["run_id", "point", "replication"];
 
 /// One row of `runs.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +83,7 @@ impl RunsReader {
     }
 
     /// Opens the `runs.csv` of a folder still being written, up to its last whole line.
-    pub fn open_whole_lines(dir: &Path, point_columns: &[String]) -> Result<Self> {
+    pub(crate) fn open_whole_lines(dir: &Path, point_columns: &[String]) -> Result<Self> {
         Self::with(TableReader::open_whole_lines(&Table::Runs.path(dir))?, point_columns)
     }
 
@@ -96,7 +96,7 @@ impl RunsReader {
     }
 
     /// The next run; `None` at the end of the table.
-    pub fn next_run(&mut self) -> Result<Option<RunRow>> {
+    pub(crate) fn next_run(&mut self) -> Result<Option<RunRow>> {
         if !self.table.read(&mut self.row)? {
             return Ok(None);
         }

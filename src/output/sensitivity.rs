@@ -16,7 +16,7 @@ pub const COLUMNS: [&str; 6] = ["metric", "parameter", "index", "estimate", "low
 
 /// For each of `metrics`, each point's values over its runs that ended well, in point order: one
 /// pass over runs.csv for them all.
-pub fn point_runs(
+pub(crate) fn point_runs(
     dir: &Path,
     point_columns: &[String],
     points: usize,

@@ -41,7 +41,7 @@ impl SeriesRows {
     }
 
     /// Appends the rows, in the order recorded, to `out` (the `series.csv` being written).
-    pub fn append_to(mut self, out: &mut impl Write) -> Result<()> {
+    pub(crate) fn append_to(mut self, out: &mut impl Write) -> Result<()> {
         if let Some(e) = self.failed.take() {
             return Err(Error::io(&self.spill, e));
         }
@@ -69,7 +69,7 @@ impl SeriesRows {
 }
 
 /// Removes the scratch files that runs killed with their process left in `dir`.
-pub fn remove_scratch(dir: &Path) -> Result<()> {
+pub(crate) fn remove_scratch(dir: &Path) -> Result<()> {
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

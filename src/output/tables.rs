@@ -26,7 +26,7 @@ use crate::observe::{
 type Writer = csv::Writer<BufWriter<File>>;
 
 /// A point's parameter value as CSV text.
-pub fn cell(value: &toml::Value) -> String {
+pub(crate) fn cell(value: &toml::Value) -> String {
     match value {
         toml::Value::String(s) => text(s),
         toml::Value::Float(f) => number(Some(*f)),
@@ -39,7 +39,7 @@ fn csv_error(e: csv::Error) -> Error {
 }
 
 /// The streamed tables of a results folder, in the order a run's rows are written: `runs.csv` last.
-pub fn table_names(recording: Recording) -> Vec<Table> {
+pub(crate) fn table_names(recording: Recording) -> Vec<Table> {
     let mut tables = vec![Table::Series, Table::Venues];
     if recording.innovations {
         tables.push(Table::Innovations);
@@ -234,7 +234,7 @@ impl Tables {
 /// Cuts a CSV table after its last whole line whose run id (first field) `keep`s; a partial last
 /// line goes, the header always stays. Reads backwards from the end, so the cost is the size of
 /// what is cut.
-pub fn truncate_tail(path: &Path, keep: impl Fn(u64) -> bool) -> Result<()> {
+pub(crate) fn truncate_tail(path: &Path, keep: impl Fn(u64) -> bool) -> Result<()> {
     let io = |e| Error::io(path, e);
     let mut file = OpenOptions::new().read(true).write(true).open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
@@ -298,7 +298,7 @@ fn cut_point(tail: &[u8], start: u64, keep: &impl Fn(u64) -> bool) -> Option<u64
 
 /// Merges the same table of several folders, each in increasing run order, into one file in run
 /// order (a k-way merge that holds one line per input).
-pub fn merge_table(inputs: &[&Path], output: &Path) -> Result<()> {
+pub(crate) fn merge_table(inputs: &[&Path], output: &Path) -> Result<()> {
     let mut readers = Vec::new();
     for path in inputs {
         let reader = TableReader::open(path)?;

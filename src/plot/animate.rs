@@ -75,7 +75,7 @@ const MARK: &[u8] = b"olika animation";
 
 /// An animated GIF, as a kind of file `olika animate -o` may replace: one that carries olika's
 /// comment in its first bytes.
-pub const KIND: crate::output::file::Kind = crate::output::file::Kind {
+pub(crate) const KIND: crate::output::file::Kind = crate::output::file::Kind {
     what: "an animated GIF",
     is_own: |head| head.starts_with(b"GIF89a") && head.windows(MARK.len()).any(|w| w == MARK),
 };

@@ -8,7 +8,7 @@ const CENTRES: [(f64, f64); 3] = [(0.5, 0.27), (0.26, 0.72), (0.74, 0.72)];
 
 /// Each organisation's place (x, y in [0, 1]) on its sector's disc; a disc's area grows with its
 /// organisations, the largest with a radius that leaves a gap between discs.
-pub fn discs(sectors: &[u8]) -> Vec<[f32; 2]> {
+pub(crate) fn discs(sectors: &[u8]) -> Vec<[f32; 2]> {
     let mut by_sector: [Vec<usize>; 3] = Default::default();
     for (a, &s) in sectors.iter().enumerate() {
         by_sector[usize::from(s).min(2)].push(a);

@@ -43,7 +43,7 @@ impl Charts {
     /// Charts are drawn in parallel (each into files of its own, so the bytes do not depend on
     /// the threads), each once: drawing them is most of what a command does once its runs are
     /// done.
-    pub fn save(&self, dir: &Path, format: Option<Format>) -> Result<Drawn> {
+    pub(crate) fn save(&self, dir: &Path, format: Option<Format>) -> Result<Drawn> {
         use rayon::prelude::*;
         let drawn: Vec<Result<(Vec<PathBuf>, String)>> =
             self.charts.par_iter().map(|c| c.save(dir, format)).collect();

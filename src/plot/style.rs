@@ -5,13 +5,13 @@ use plotters::style::RGBColor;
 
 /// The public sector's colour, blue. Sectors are always in these colours: public blue, private
 /// orange, civil bluish green.
-pub const PUBLIC: RGBColor = RGBColor(0, 114, 178);
+pub(crate) const PUBLIC: RGBColor = RGBColor(0, 114, 178);
 /// The private sector's colour, orange.
-pub const PRIVATE: RGBColor = RGBColor(230, 159, 0);
+pub(crate) const PRIVATE: RGBColor = RGBColor(230, 159, 0);
 /// The civil sector's colour, bluish green.
-pub const CIVIL: RGBColor = RGBColor(0, 158, 115);
+pub(crate) const CIVIL: RGBColor = RGBColor(0, 158, 115);
 /// Other series, in order.
-pub const SERIES: [RGBColor; 5] = [
+pub(crate) const SERIES: [RGBColor; 5] = [
     RGBColor(213, 94, 0),    // vermillion
     RGBColor(86, 180, 233),  // sky blue
     RGBColor(204, 121, 167), // reddish purple
@@ -19,7 +19,7 @@ pub const SERIES: [RGBColor; 5] = [
     RGBColor(240, 228, 66),  // yellow
 ];
 /// The colour of text, axes and outlines: near-black.
-pub const INK: RGBColor = RGBColor(40, 40, 40);
+pub(crate) const INK: RGBColor = RGBColor(40, 40, 40);
 
 /// The grey of the grid lines at an axis's ticks.
 pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
@@ -30,7 +30,7 @@ pub(crate) const REFERENCE: RGBColor = RGBColor(120, 120, 120);
 
 /// The colour of venue bars (a venue is named on its axis; colour sets direct approaches,
 /// drawn grey, apart).
-pub const VENUE: RGBColor = SERIES[1];
+pub(crate) const VENUE: RGBColor = SERIES[1];
 
 /// A sector's colour by its name (`public`, `private`, `civil`); grey for anything else.
 pub fn sector(name: &str) -> RGBColor {
@@ -60,16 +60,16 @@ pub fn series(k: usize) -> RGBColor {
 }
 
 /// The family name under which the embedded DejaVu Sans is registered.
-pub const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 
 /// Registers the embedded font once per process. In WebAssembly plotters has no font registry
 /// (the browser's fonts draw the page), so there is nothing to register.
 #[cfg(target_arch = "wasm32")]
-pub fn register_fonts() {}
+pub(crate) fn register_fonts() {}
 
 /// Registers the embedded font once per process.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn register_fonts() {
+pub(crate) fn register_fonts() {
     use plotters::style::FontStyle;
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -79,7 +79,7 @@ pub fn register_fonts() {
 }
 
 /// A colour on the sequential scale of heatmaps (light yellow to dark blue), t in [0, 1].
-pub fn sequential(t: f64) -> RGBColor {
+pub(crate) fn sequential(t: f64) -> RGBColor {
     let stops = [(255.0, 255.0, 217.0), (127.0, 205.0, 187.0), (44.0, 127.0, 184.0), (8.0, 29.0, 88.0)];
     let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 } * (stops.len() - 1) as f64;
     let i = (t.floor() as usize).min(stops.len() - 2);

@@ -19,7 +19,7 @@ pub const AXELROD: Validation = Validation {
 
 /// Mean stable regions, its standard error and the share of runs ending in one region, for F
 /// and q in {5, 10, 15}, 100 replications per cell.
-pub fn axelrod_table(check: &Check) -> Result<[[(f64, f64, f64); 3]; 3]> {
+pub(crate) fn axelrod_table(check: &Check) -> Result<[[(f64, f64, f64); 3]; 3]> {
     let mut table = [[(0.0, 0.0, 0.0); 3]; 3];
     for (i, f) in SIZES.iter().enumerate() {
         for (j, q) in SIZES.iter().enumerate() {

@@ -38,12 +38,6 @@ impl Check {
         Check { seed: None, overrides: Vec::new(), threads, max_memory: u64::MAX }
     }
 
-    /// The same judgement at another root seed.
-    pub fn at_seed(mut self, seed: u64) -> Check {
-        self.seed = Some(seed);
-        self
-    }
-
     /// The same judgement with extra overrides (a mutant of the model).
     pub fn with(mut self, overrides: &[&str]) -> Check {
         self.overrides.extend(overrides.iter().map(|s| s.to_string()));
@@ -112,7 +106,7 @@ pub struct Validation {
 }
 
 /// Every validation, in the order of MODEL.md.
-pub const ALL: &[Validation] = &[
+pub(crate) const ALL: &[Validation] = &[
     patterns::P1,
     patterns::P2,
     patterns::P3,

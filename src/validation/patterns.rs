@@ -63,7 +63,7 @@ pub const P2: Validation = Validation {
 };
 
 /// The sector distances P2 compares.
-pub const DISTANCES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+pub(crate) const DISTANCES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
 
 fn p2(check: &Check) -> Result<Verdict> {
     let counts = DISTANCES

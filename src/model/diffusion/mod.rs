@@ -159,7 +159,7 @@ impl World {
 
     /// The adoptions of the last diffusion stage, through a channel and then by mandate:
     /// (organisation, innovation).
-    pub fn last_adoptions(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+    pub(crate) fn last_adoptions(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         self.diffusion.adoptions.iter().chain(&self.diffusion.mandates).copied()
     }
 

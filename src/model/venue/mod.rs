@@ -84,7 +84,7 @@ impl VenueKind {
     }
 
     /// No constraint beyond the keys' own ranges.
-    pub fn no_check(_: &VenueSpec, _: usize) -> Checked {
+    pub(crate) fn no_check(_: &VenueSpec, _: usize) -> Checked {
         Ok(())
     }
 }
@@ -200,7 +200,7 @@ pub struct Venue {
 }
 
 /// A set of sectors as a bit mask: bit i for `Sector::ALL[i]`.
-pub fn pool_mask(sectors: &[Sector]) -> usize {
+pub(crate) fn pool_mask(sectors: &[Sector]) -> usize {
     sectors.iter().fold(0, |mask, s| mask | 1 << s.index())
 }
 
@@ -238,7 +238,7 @@ impl Venue {
     }
 
     /// Who came to its meeting in step t (none if it did not meet).
-    pub fn present(&self, t: u32) -> &[u32] {
+    pub(crate) fn present(&self, t: u32) -> &[u32] {
         if self.met == t && t > 0 {
             &self.present
         } else {
@@ -249,11 +249,6 @@ impl Venue {
     /// The lattice of a neighbourhood.
     pub fn lattice(&self) -> Option<&Lattice> {
         self.meeting.as_ref().and_then(|m| m.lattice())
-    }
-
-    /// The diffusion boost its attendees get in the step of a meeting.
-    pub fn boost(&self) -> f64 {
-        self.meeting.as_ref().map_or(0.0, |m| m.boost())
     }
 }
 

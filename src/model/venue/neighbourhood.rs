@@ -214,10 +214,6 @@ impl Lattice {
         [left, right, up, down].into_iter().flatten().map(|c| self.cells[c]).filter(|&a| a != EMPTY)
     }
 
-    /// Pairs of lattice neighbours (each pair once: right and down neighbours).
-    pub fn neighbour_pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.pairs.iter().copied()
-    }
 
     /// Whether no pair of neighbours has a similarity strictly between 0 and 1, so that nobody
     /// can change any more under Axelrod's rule. A scan that stops at the first pair that can

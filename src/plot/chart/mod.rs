@@ -143,7 +143,7 @@ const SIZE: (u32, u32) = (900, 560);
 impl Chart {
     /// Draws the chart once as SVG text (which the report embeds) and writes its files into
     /// `dir` as `format` asks (none for `None`); returns the files written and the SVG text.
-    pub fn save(&self, dir: &Path, format: Option<Format>) -> Result<(Vec<PathBuf>, String)> {
+    pub(crate) fn save(&self, dir: &Path, format: Option<Format>) -> Result<(Vec<PathBuf>, String)> {
         let mut written = Vec::new();
         let svg = self.svg()?;
         if matches!(format, Some(Format::Png | Format::Both)) {
@@ -182,7 +182,7 @@ impl Chart {
     }
 
     /// Whether it shows only zeros: lines or layers whose every value is 0, bars all of length 0.
-    pub fn is_flat(&self) -> bool {
+    pub(crate) fn is_flat(&self) -> bool {
         self.kind.is_flat()
     }
 
