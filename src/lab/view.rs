@@ -139,7 +139,7 @@ impl Lab {
             description: &s.description,
             bass,
             venues: s.venues.keys().map(String::as_str).collect(),
-            sliders: sliders(s, &self.resolved.toml),
+            sliders: sliders(s),
             mixes: s
                 .venues
                 .iter()
