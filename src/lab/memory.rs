@@ -1,0 +1,27 @@
+//! The memory guard: a lab runs on a teacher's machine and takes settings from a page, so a world
+//! too large for it (a city of a billion organisations typed into the page) is refused before it is
+//! built, from the command line or the page, with what drives its size.
+
+use crate::experiment::budget;
+use crate::observe::Recording;
+use crate::scenario::Resolved;
+
+/// The most memory a lab's world may need (`experiment::budget`): a setting past it — a city of a
+/// billion organisations typed into the page — is refused instead of exhausting the machine.
+pub const MOST_WORLD_BYTES: u64 = 2 << 30;
+
+/// Whether the world of these settings fits in `MOST_WORLD_BYTES`; else what drives its size.
+pub(super) fn fits(resolved: &Resolved) -> Result<(), String> {
+    let parts = budget::run_parts(&resolved.scenario, Recording::default());
+    let bytes = parts.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
+    match parts.first() {
+        Some(part) if bytes > MOST_WORLD_BYTES => Err(format!(
+            "this world would need about {} of memory (mostly {}), more than the lab's {}: lower `{}`",
+            budget::bytes_text(bytes),
+            part.what,
+            budget::bytes_text(MOST_WORLD_BYTES),
+            part.key
+        )),
+        _ => Ok(()),
+    }
+}
