@@ -42,6 +42,8 @@ done
 "$olika" compare "${rec[@]}" -o out/compare scenarios/strategies/round_tables.toml \
   scenarios/strategies/hub.toml scenarios/strategies/matchmaking_day.toml
 "$olika" optimize "${rec[@]}" -o out/optimize scenarios/optimize/venue_portfolio.toml --replications 12
+"$olika" animate out/baseline -o out/baseline.gif > /dev/null
+"$olika" animate out/axelrod -o out/axelrod.gif --size 300 > /dev/null
 "$olika" check scenarios/strategies/hub.toml > out/check-hub.txt
 "$olika" params --markdown > out/params.md
 
