@@ -7,7 +7,7 @@ use crate::experiment::run_seed;
 
 /// The most settings changed while the world ran that the downloaded scenario file lists one by
 /// one (the first ones: where the screen parts from `olika run`); the rest are counted.
-pub const MOST_NOTED_CHANGES: usize = 100;
+pub(crate) const MOST_NOTED_CHANGES: usize = 100;
 
 /// Settings changed while the world ran since the last reset: what a page can grow is bounded.
 #[derive(Debug, Default)]
@@ -32,7 +32,7 @@ impl Noted {
 impl Lab {
     /// The current settings as a scenario file that `olika run` reproduces: replication 0 of its
     /// seed is the world on screen, unless settings changed while it ran (the file says which).
-    pub fn scenario_file(&self) -> String {
+    pub(crate) fn scenario_file(&self) -> String {
         let mut out = format!(
             "# Saved from olika lab at step {} of {}. `olika run THIS_FILE` runs it; its replication 0\n# (seed {}) is the world the lab showed.\n",
             self.world.t(),

@@ -14,7 +14,7 @@ pub fn places(world: &World) -> Vec<[f32; 2]> {
 }
 
 /// The lattice, when the world is one lattice holding every organisation.
-pub fn whole_lattice(world: &World) -> Option<&Lattice> {
+pub(crate) fn whole_lattice(world: &World) -> Option<&Lattice> {
     let mut lattices = world.venues().iter().filter_map(|v| v.lattice());
     let lattice = lattices.next()?;
     let full = lattice.home.len() == world.agents().len();

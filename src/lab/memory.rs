@@ -8,7 +8,7 @@ use crate::scenario::Resolved;
 
 /// The most memory a lab's world may need (`experiment::budget`): a setting past it — a city of a
 /// billion organisations typed into the page — is refused instead of exhausting the machine.
-pub const MOST_WORLD_BYTES: u64 = 2 << 30;
+pub(crate) const MOST_WORLD_BYTES: u64 = 2 << 30;
 
 /// Whether the world of these settings fits in `MOST_WORLD_BYTES`; else what drives its size.
 pub(super) fn fits(resolved: &Resolved) -> Result<(), String> {

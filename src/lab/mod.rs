@@ -26,9 +26,8 @@ pub mod server;
 mod settings;
 mod view;
 
-pub use export::MOST_NOTED_CHANGES;
-pub use memory::MOST_WORLD_BYTES;
-pub use protocol::{Command, Lab, Source, MOST_FRAMES_PER_SECOND, MOST_POINTS};
+pub(crate) use protocol::MOST_FRAMES_PER_SECOND;
+pub use protocol::{Command, Lab, Source, MOST_POINTS};
 // The server writes a setup's two parts as one object without copying them.
 use view::joined;
 

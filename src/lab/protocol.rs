@@ -74,7 +74,7 @@ pub enum Command {
 }
 
 /// Frames a second at most while running flat out: more than a screen shows is wasted.
-pub const MOST_FRAMES_PER_SECOND: u32 = 30;
+pub(crate) const MOST_FRAMES_PER_SECOND: u32 = 30;
 
 /// The most points of the charts' history the lab keeps: past it every other point goes, and from
 /// then on every other step is kept (the stride doubles), so however long the run a setup carries
@@ -187,7 +187,7 @@ impl Lab {
     }
 
     /// Whether there are steps to take: running, or steps asked for.
-    pub fn busy(&self) -> bool {
+    pub(crate) fn busy(&self) -> bool {
         self.running || self.to_step > 0
     }
 

@@ -115,7 +115,7 @@ impl Lab {
 
     /// The part of the setup that changes only with a new world (the organisations, their places
     /// and sectors), as a JSON object.
-    pub fn setup_world(&self) -> String {
+    pub(crate) fn setup_world(&self) -> String {
         let agents = self.world.agents();
         let hex = |c: plotters::style::RGBColor| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
         let part = SetupWorld {
@@ -130,7 +130,7 @@ impl Lab {
     }
 
     /// The rest of the setup (the scenario, the controls, the history so far), as a JSON object.
-    pub fn setup_now(&self) -> String {
+    pub(crate) fn setup_now(&self) -> String {
         let s = &self.resolved.scenario;
         let bass = (s.diffusion.mixing == Mixing::Full && s.diffusion.seed_innovations > 0)
             .then_some((s.diffusion.external, s.diffusion.imitation));
