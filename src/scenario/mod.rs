@@ -11,9 +11,11 @@ pub mod params;
 mod scale;
 pub mod sweep;
 pub mod validate;
+mod value;
 
 pub use overrides::Overrides;
 pub use scale::scaled;
+pub use value::{Assignment, Value};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -382,12 +384,12 @@ fn resolve(chain: Vec<Source>, overrides: &[String], default_name: String, dir: 
 
 /// A resolved scenario table with some parameters set to other values: a sweep's point. The values
 /// are checked one by one where the sweep is read; here the consistency of the whole is checked.
-pub fn apply(base: &toml::Table, assignments: &[(&str, &toml::Value)], name: &str) -> Result<Validated> {
+pub fn apply(base: &toml::Table, assignments: &[Assignment], name: &str) -> Result<Validated> {
     let mut table = base.clone();
     let mut provenance = Provenance { set_by: HashMap::new(), top: name };
-    for (path, value) in assignments {
-        insert_path(&mut table, path, (*value).clone());
-        provenance.set_by.insert(path.to_string(), Setter::Override(Location::file(name)));
+    for Assignment { path, value } in assignments {
+        insert_path(&mut table, path, value.to_toml());
+        provenance.set_by.insert(path.clone(), Setter::Override(Location::file(name)));
     }
     typed(&table, &provenance)
 }

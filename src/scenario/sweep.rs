@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::params::{self, Domain, Param};
-use super::{validate, Scenario};
+use super::{validate, Scenario, Value};
 use crate::error::{Error, Location, Result};
 
 /// The most parameters of a sobol design: its Sobol' points have two dimensions per parameter, and
@@ -60,7 +60,7 @@ designs! {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
     /// These values, in this order (empty for the table design, whose values are its rows).
-    List(Vec<toml::Value>),
+    List(Vec<Value>),
     /// A numeric range; `steps` evenly spaced values for grid and zip, the range itself for random
     /// and lhs designs.
     Range {
@@ -106,7 +106,7 @@ pub struct SweepSpec {
     /// file's columns in their order).
     pub parameters: Vec<Swept>,
     /// The points of a table design.
-    pub rows: Vec<Vec<toml::Value>>,
+    pub rows: Vec<Vec<Value>>,
 }
 
 impl Design {
@@ -242,12 +242,14 @@ pub(crate) fn parameters(
         let fail = |m: String| Err(Error::input(locate(&key), Some(&key), m));
         let values = match spec {
             toml::Value::Array(items) => {
+                let mut values = Vec::with_capacity(items.len());
                 for item in items {
-                    if let Err(m) = validate::check_value(param, item) {
-                        return fail(format!("value {item}: {m}"));
+                    match typed(param, item) {
+                        Ok(value) => values.push(value),
+                        Err(m) => return fail(format!("value {item}: {m}")),
                     }
                 }
-                Values::List(items.clone())
+                Values::List(values)
             }
             toml::Value::Table(range) => {
                 if !matches!(param.domain, Domain::Float { .. } | Domain::Int { .. }) {
@@ -299,6 +301,13 @@ pub const MAX_POINTS: usize = 1_000_000;
 const MAX_TABLE_BYTES: u64 = 64 << 20;
 /// The most runs a sweep may have (24 bytes of plan each).
 pub const MAX_RUNS: usize = 10_000_000;
+
+/// A value given a varied parameter, checked against the parameter and typed.
+fn typed(param: &Param, value: &toml::Value) -> std::result::Result<Value, String> {
+    validate::check_value(param, value)?;
+    // Every value a parameter that may be varied accepts has a `Value`; this is a guard.
+    Value::from_toml(value).ok_or_else(|| format!("`{}` cannot be varied over this value", param.path))
+}
 
 fn count(values: &Values) -> usize {
     match values {
@@ -356,7 +365,7 @@ fn swept_param(
 
 /// Reads a table design: a header of parameter paths and one row per point. Cells are TOML values
 /// (numbers, true/false, quoted strings); a bare word is a string.
-fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<toml::Value>>)> {
+fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<Value>>)> {
     let shown = path.display().to_string();
     // A regular file of a sane size: a FIFO would hang the read, a device would never end.
     let size = std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.len());
@@ -427,7 +436,7 @@ fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<t
                 .ok()
                 .and_then(|mut t| t.remove("v"))
                 .unwrap_or_else(|| toml::Value::String(cell.to_string()));
-            validate::check_value(param, &value).map_err(|m| {
+            let value = typed(param, &value).map_err(|m| {
                 Error::input(Location { file: shown.clone(), line, column: None }, Some(column), m)
             })?;
             row.push(value);
