@@ -127,6 +127,16 @@ impl Design {
     }
 }
 
+impl Values {
+    /// How many values a grid or zip design takes: the list's, or the range's `steps`.
+    pub(super) fn count(&self) -> usize {
+        match self {
+            Values::List(items) => items.len(),
+            Values::Range { steps, .. } => steps.unwrap_or(1) as usize,
+        }
+    }
+}
+
 impl SweepSpec {
     /// The paths of the swept parameters, in order.
     pub fn paths(&self) -> Vec<String> {
@@ -149,33 +159,65 @@ pub fn parse(
     let int = |key: &str, default: i64| table.get(key).and_then(|v| v.as_integer()).unwrap_or(default);
     // Validation has refused a name that is not a design's.
     let design = table.get("design").and_then(|v| v.as_str()).and_then(Design::named).unwrap_or(Design::Grid);
+    let (parameters, rows) = varied(table, design, scenario, locate, dir)?;
+    check_design(design, &parameters, locate)?;
+    let spec = SweepSpec {
+        design,
+        replications: int("replications", i64::from(scenario.replications)) as u32,
+        samples: int("samples", 10) as u32,
+        seed: int("seed", 1) as u64,
+        levels: int("levels", 4) as u32,
+        candidates: int("candidates", 0) as u32,
+        independent_points: table.get("independent_points").and_then(|v| v.as_bool()).unwrap_or(false),
+        parameters,
+        rows,
+    };
+    check_size(&spec, locate)?;
+    Ok(spec)
+}
+
+/// The parameters a sweep varies, from `[sweep.parameters]`; for a table design, from its file's
+/// header, with the file's rows.
+fn varied(
+    table: &toml::Table,
+    design: Design,
+    scenario: &Scenario,
+    locate: &dyn Fn(&str) -> Location,
+    dir: &Path,
+) -> Result<(Vec<Swept>, Vec<Vec<Value>>)> {
     let empty = toml::Table::new();
     let given = table.get("parameters").and_then(|v| v.as_table()).unwrap_or(&empty);
-    let mut parameters = parameters("sweep", given, design, scenario, locate)?;
-    let mut rows = Vec::new();
-    if design == Design::Table {
-        if !parameters.is_empty() {
-            return Err(Error::input(
-                locate("sweep.parameters"),
-                Some("sweep.parameters"),
-                "a table design takes its parameters from the CSV file's header; remove [sweep.parameters]",
-            ));
-        }
-        let Some(file) = table.get("table").and_then(|v| v.as_str()) else {
+    let parameters = parameters("sweep", given, design, scenario, locate)?;
+    if design != Design::Table {
+        if parameters.is_empty() {
             return Err(Error::input(
                 locate("sweep"),
-                Some("sweep.table"),
-                "a table design needs `table = \"points.csv\"`",
+                Some("sweep.parameters"),
+                "the sweep varies nothing; add [sweep.parameters], e.g. \"homophily\" = [0, 1, 2]",
             ));
-        };
-        (parameters, rows) = read_table(&dir.join(file), scenario)?;
-    } else if parameters.is_empty() {
+        }
+        return Ok((parameters, Vec::new()));
+    }
+    if !parameters.is_empty() {
         return Err(Error::input(
-            locate("sweep"),
+            locate("sweep.parameters"),
             Some("sweep.parameters"),
-            "the sweep varies nothing; add [sweep.parameters], e.g. \"homophily\" = [0, 1, 2]",
+            "a table design takes its parameters from the CSV file's header; remove [sweep.parameters]",
         ));
     }
+    let Some(file) = table.get("table").and_then(|v| v.as_str()) else {
+        return Err(Error::input(
+            locate("sweep"),
+            Some("sweep.table"),
+            "a table design needs `table = \"points.csv\"`",
+        ));
+    };
+    read_table(&dir.join(file), scenario)
+}
+
+/// What a design asks of its parameters: a sobol design at most `MOST_SOBOL_PARAMETERS` of them,
+/// a zip design as many values of each.
+fn check_design(design: Design, parameters: &[Swept], locate: &dyn Fn(&str) -> Location) -> Result<()> {
     let most = MOST_SOBOL_PARAMETERS;
     if design == Design::Sobol && parameters.len() > most {
         return Err(Error::input(
@@ -185,22 +227,32 @@ pub fn parse(
         ));
     }
     if design == Design::Zip {
-        let lengths: Vec<usize> = parameters.iter().map(|p| count(&p.values)).collect();
+        let lengths: Vec<usize> = parameters.iter().map(|p| p.values.count()).collect();
         if lengths.iter().any(|&l| l != lengths[0]) {
             return Err(Error::input(locate("sweep.parameters"), Some("sweep.parameters"), format!("a zip design takes the i-th values together, so every parameter needs as many values; found {lengths:?}")));
         }
     }
-    let replications = int("replications", i64::from(scenario.replications)) as u32;
-    let points = match design {
+    Ok(())
+}
+
+/// How many points a sweep's design makes (`usize::MAX` past what a `usize` counts).
+fn point_count(spec: &SweepSpec) -> usize {
+    let (parameters, samples) = (&spec.parameters, spec.samples as usize);
+    match spec.design {
         Design::Grid => {
-            parameters.iter().try_fold(1usize, |n, p| n.checked_mul(count(&p.values))).unwrap_or(usize::MAX)
+            parameters.iter().try_fold(1usize, |n, p| n.checked_mul(p.values.count())).unwrap_or(usize::MAX)
         }
-        Design::Zip => parameters.first().map_or(0, |p| count(&p.values)),
-        Design::Random | Design::Lhs => int("samples", 10) as usize,
-        Design::Table => rows.len(),
-        Design::Morris => (int("samples", 10) as usize).saturating_mul(parameters.len() + 1),
-        Design::Sobol => (int("samples", 10) as usize).saturating_mul(parameters.len() + 2),
-    };
+        Design::Zip => parameters.first().map_or(0, |p| p.values.count()),
+        Design::Random | Design::Lhs => samples,
+        Design::Table => spec.rows.len(),
+        Design::Morris => samples.saturating_mul(parameters.len() + 1),
+        Design::Sobol => samples.saturating_mul(parameters.len() + 2),
+    }
+}
+
+/// Refuses a sweep of more points or runs than olika plans at once.
+fn check_size(spec: &SweepSpec, locate: &dyn Fn(&str) -> Location) -> Result<()> {
+    let (points, replications) = (point_count(spec), spec.replications);
     let runs = points.saturating_mul(replications as usize);
     if points > MAX_POINTS || runs > MAX_RUNS {
         return Err(Error::input(
@@ -212,17 +264,7 @@ pub fn parse(
             ),
         ));
     }
-    Ok(SweepSpec {
-        design,
-        replications,
-        samples: int("samples", 10) as u32,
-        seed: int("seed", 1) as u64,
-        levels: int("levels", 4) as u32,
-        candidates: int("candidates", 0) as u32,
-        independent_points: table.get("independent_points").and_then(|v| v.as_bool()).unwrap_or(false),
-        parameters,
-        rows,
-    })
+    Ok(())
 }
 
 /// The parameters a `[sweep]` or `[optimize]` section (`section`) varies, each checked against
@@ -309,13 +351,6 @@ fn typed(param: &Param, value: &toml::Value) -> std::result::Result<Value, Strin
     Value::from_toml(value).ok_or_else(|| format!("`{}` cannot be varied over this value", param.path))
 }
 
-fn count(values: &Values) -> usize {
-    match values {
-        Values::List(items) => items.len(),
-        Values::Range { steps, .. } => steps.unwrap_or(1) as usize,
-    }
-}
-
 /// The registry entry of a swept path, checked against the scenario: populations and venues must
 /// exist, venue keys must fit the venue's kind.
 fn swept_param(
@@ -367,42 +402,66 @@ fn swept_param(
 /// (numbers, true/false, quoted strings); a bare word is a string.
 fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<Value>>)> {
     let shown = path.display().to_string();
-    // A regular file of a sane size: a FIFO would hang the read, a device would never end.
-    let size = std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.len());
-    match size {
-        None if path.exists() => {
-            return Err(Error::input(
-                Location::file(&shown),
-                Some("sweep.table"),
-                "the table of points is not a regular file; give a CSV file",
-            ))
-        }
-        Some(size) if size > MAX_TABLE_BYTES => {
-            return Err(Error::input(
-                Location::file(&shown),
-                Some("sweep.table"),
-                format!("the table of points has {size} bytes; olika reads tables of at most {MAX_TABLE_BYTES} bytes: split the sweep"),
-            ))
-        }
-        _ => {}
-    }
-    let mut reader = csv::ReaderBuilder::new().from_path(path).map_err(|e| {
-        Error::input(
-            Location::file(&shown),
-            Some("sweep.table"),
-            format!("cannot read the table of points: {e}"),
-        )
-    })?;
+    let mut reader = open_table(path, &shown)?;
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::input(Location::file(&shown), None, format!("cannot read the header: {e}")))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    let (params, parameters) = table_columns(&header, &shown, scenario)?;
+    let rows = table_rows(&mut reader, &params, &header, &shown)?;
+    if rows.is_empty() {
+        return Err(Error::input(
+            Location::file(&shown),
+            None,
+            "the table has no points; add one row per point",
+        ));
+    }
+    Ok((parameters, rows))
+}
+
+/// A reader of a table design's file (shown as `shown`), which must be a regular file of a sane
+/// size: a FIFO would hang the read, a device would never end.
+fn open_table(path: &Path, shown: &str) -> Result<csv::Reader<std::fs::File>> {
+    let size = std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.len());
+    match size {
+        None if path.exists() => {
+            return Err(Error::input(
+                Location::file(shown),
+                Some("sweep.table"),
+                "the table of points is not a regular file; give a CSV file",
+            ))
+        }
+        Some(size) if size > MAX_TABLE_BYTES => {
+            return Err(Error::input(
+                Location::file(shown),
+                Some("sweep.table"),
+                format!("the table of points has {size} bytes; olika reads tables of at most {MAX_TABLE_BYTES} bytes: split the sweep"),
+            ))
+        }
+        _ => {}
+    }
+    csv::ReaderBuilder::new().from_path(path).map_err(|e| {
+        Error::input(
+            Location::file(shown),
+            Some("sweep.table"),
+            format!("cannot read the table of points: {e}"),
+        )
+    })
+}
+
+/// The parameters a table design's header names, each once and each one that may be varied: the
+/// registry's entry of each, and each as a swept parameter (whose values are the rows).
+fn table_columns(
+    header: &[String],
+    shown: &str,
+    scenario: &Scenario,
+) -> Result<(Vec<&'static Param>, Vec<Swept>)> {
     let mut params = Vec::new();
     let mut parameters = Vec::new();
     for (k, column) in header.iter().enumerate() {
-        let location = Location { file: shown.clone(), line: Some(1), column: None };
+        let location = Location { file: shown.to_string(), line: Some(1), column: None };
         if header[..k].contains(column) {
             return Err(Error::input(
                 location,
@@ -418,37 +477,38 @@ fn read_table(path: &Path, scenario: &Scenario) -> Result<(Vec<Swept>, Vec<Vec<V
             values: Values::List(Vec::new()),
         });
     }
+    Ok((params, parameters))
+}
+
+/// The rows of a table design, each cell checked against its column's parameter and typed.
+fn table_rows(
+    reader: &mut csv::Reader<std::fs::File>,
+    params: &[&'static Param],
+    header: &[String],
+    shown: &str,
+) -> Result<Vec<Vec<Value>>> {
+    let at = |line: Option<usize>| Location { file: shown.to_string(), line, column: None };
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize);
             Error::input(
-                Location { file: shown.clone(), line, column: None },
+                at(line),
                 None,
                 format!("{e}; every row needs a value for each of the {} columns", header.len()),
             )
         })?;
         let line = record.position().map(|p| p.line() as usize);
         let mut row = Vec::new();
-        for ((cell, param), column) in record.iter().zip(&params).zip(&header) {
+        for ((cell, param), column) in record.iter().zip(params).zip(header) {
             let cell = cell.trim();
             let value = toml::from_str::<toml::Table>(&format!("v = {cell}"))
                 .ok()
                 .and_then(|mut t| t.remove("v"))
                 .unwrap_or_else(|| toml::Value::String(cell.to_string()));
-            let value = typed(param, &value).map_err(|m| {
-                Error::input(Location { file: shown.clone(), line, column: None }, Some(column), m)
-            })?;
-            row.push(value);
+            row.push(typed(param, &value).map_err(|m| Error::input(at(line), Some(column), m))?);
         }
         rows.push(row);
     }
-    if rows.is_empty() {
-        return Err(Error::input(
-            Location::file(&shown),
-            None,
-            "the table has no points; add one row per point",
-        ));
-    }
-    Ok((parameters, rows))
+    Ok(rows)
 }
