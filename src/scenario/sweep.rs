@@ -1,6 +1,6 @@
 //! The `[sweep]` section: which parameters vary, over which values, by which design. Parsed and
-//! checked here, with the file's line and column for every mistake; points are drawn in
-//! `experiment::design`.
+//! checked here, with the file's line and column for every mistake; each value typed
+//! (`scenario::Value`) once it is checked. Points are drawn in `experiment::design`.
 
 use std::path::Path;
 
@@ -14,7 +14,7 @@ pub const MOST_SOBOL_PARAMETERS: usize = 16;
 
 /// Declares the sweep designs once: the enum, the names scenario files use and the words
 /// `olika params` and docs/scenario.md say them in. What a design does is in the `match`es on it
-/// (how many points: `parse`; which points: `experiment::design`; which indices:
+/// (how many points: `point_count`; which points: `experiment::design`; which indices:
 /// `experiment::sensitivity`), which the compiler makes complete.
 macro_rules! designs {
     ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $words:literal; )*) => {
@@ -281,60 +281,58 @@ pub(crate) fn parameters(
     for (path, spec) in given {
         let key = format!("{section}.parameters.{path}");
         let param = swept_param(section, path, scenario, &locate(&key))?;
-        let fail = |m: String| Err(Error::input(locate(&key), Some(&key), m));
         let values = match spec {
-            toml::Value::Array(items) => {
-                let mut values = Vec::with_capacity(items.len());
-                for item in items {
-                    match typed(param, item) {
-                        Ok(value) => values.push(value),
-                        Err(m) => return fail(format!("value {item}: {m}")),
-                    }
-                }
-                Values::List(values)
-            }
-            toml::Value::Table(range) => {
-                if !matches!(param.domain, Domain::Float { .. } | Domain::Int { .. }) {
-                    return fail(format!("`{path}` is not a number; give a list of values"));
-                }
-                let number = |k: &str| {
-                    range.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-                };
-                let (min, max) = (number("min").unwrap_or(0.0), number("max").unwrap_or(0.0));
-                for end in [min, max] {
-                    let value = match param.domain {
-                        Domain::Int { .. } => toml::Value::Integer(end.round() as i64),
-                        _ => toml::Value::Float(end),
-                    };
-                    if let Err(m) = validate::check_value(param, &value) {
-                        return fail(m);
-                    }
-                }
-                let steps = range.get("steps").and_then(|v| v.as_integer()).map(|s| s as u32);
-                match (design, steps) {
-                    (Design::Grid | Design::Zip, None) => return fail(
-                        "a range in a grid or zip design needs `steps`, e.g. { min = 0, max = 1, steps = 5 }"
-                            .into(),
-                    ),
-                    (Design::Random | Design::Lhs | Design::Morris | Design::Sobol, Some(_)) => {
-                        return fail(format!(
-                            "`steps` has no meaning in a {} design: values are drawn from the range",
-                            design.name()
-                        ))
-                    }
-                    _ => {}
-                }
-                Values::Range { min, max, steps }
-            }
+            toml::Value::Array(items) => list(param, items),
+            toml::Value::Table(table) => range(param, path, table, design),
             _ => unreachable!("validated as a list or a table"),
         };
         parameters.push(Swept {
             path: path.clone(),
             integer: matches!(param.domain, Domain::Int { .. }),
-            values,
+            values: values.map_err(|m| Error::input(locate(&key), Some(&key), m))?,
         });
     }
     Ok(parameters)
+}
+
+/// A list of values of a parameter, each checked against it and typed.
+fn list(param: &Param, items: &[toml::Value]) -> std::result::Result<Values, String> {
+    let values = items.iter().map(|item| typed(param, item).map_err(|m| format!("value {item}: {m}")));
+    Ok(Values::List(values.collect::<std::result::Result<_, _>>()?))
+}
+
+/// A range `{ min, max, steps }` of a parameter (`path`): only of a number, its ends valid for it,
+/// with `steps` where the design lists values and without where it draws them.
+fn range(
+    param: &Param,
+    path: &str,
+    range: &toml::Table,
+    design: Design,
+) -> std::result::Result<Values, String> {
+    if !matches!(param.domain, Domain::Float { .. } | Domain::Int { .. }) {
+        return Err(format!("`{path}` is not a number; give a list of values"));
+    }
+    let number =
+        |k: &str| range.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+    let (min, max) = (number("min").unwrap_or(0.0), number("max").unwrap_or(0.0));
+    for end in [min, max] {
+        let value = match param.domain {
+            Domain::Int { .. } => toml::Value::Integer(end.round() as i64),
+            _ => toml::Value::Float(end),
+        };
+        validate::check_value(param, &value)?;
+    }
+    let steps = range.get("steps").and_then(|v| v.as_integer()).map(|s| s as u32);
+    match (design, steps) {
+        (Design::Grid | Design::Zip, None) => {
+            Err("a range in a grid or zip design needs `steps`, e.g. { min = 0, max = 1, steps = 5 }".into())
+        }
+        (Design::Random | Design::Lhs | Design::Morris | Design::Sobol, Some(_)) => Err(format!(
+            "`steps` has no meaning in a {} design: values are drawn from the range",
+            design.name()
+        )),
+        _ => Ok(Values::Range { min, max, steps }),
+    }
 }
 
 /// The most points a sweep may have: its plan is held in memory (about 100 bytes a point).
