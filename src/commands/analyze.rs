@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 use crate::experiment::sensitivity;
 use crate::output::{self, checked, checksum, Command, Manifest, Table};
-use crate::scenario::sweep::SweepSpec;
+use crate::scenario::sweep::{SweepSpec, Swept, Values};
+use crate::scenario::Value;
 
 /// Writes `sensitivity.csv` into a finished sweep's folder for the metrics it already has and
 /// `metrics` (its headline metrics when empty): `--metric` adds to the analysis, so that every
@@ -81,8 +82,8 @@ fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) 
     // place in it).
     let mut x: Vec<Vec<f64>> = vec![Vec::new(); spec.parameters.len()];
     for point in crate::experiment::design::Points::of(spec).iter() {
-        for ((column, value), swept) in x.iter_mut().zip(&point).zip(&spec.parameters) {
-            column.push(numeric(value, swept));
+        for ((column, assigned), swept) in x.iter_mut().zip(&point).zip(&spec.parameters) {
+            column.push(numeric(&assigned.value, swept));
         }
     }
     let mut rows = Vec::new();
@@ -108,15 +109,9 @@ fn spec_of(dir: &Path, manifest: &Manifest) -> Result<SweepSpec> {
 }
 
 /// A point's value of a swept parameter as a number: itself, or its place in the parameter's list.
-fn numeric(value: &toml::Value, swept: &crate::scenario::sweep::Swept) -> f64 {
-    match value {
-        toml::Value::Integer(i) => *i as f64,
-        toml::Value::Float(f) => *f,
-        other => match &swept.values {
-            crate::scenario::sweep::Values::List(items) => {
-                items.iter().position(|v| v == other).map_or(f64::NAN, |p| p as f64)
-            }
-            _ => f64::NAN,
-        },
-    }
+fn numeric(value: &Value, swept: &Swept) -> f64 {
+    value.number().unwrap_or_else(|| match &swept.values {
+        Values::List(items) => items.iter().position(|v| v == value).map_or(f64::NAN, |p| p as f64),
+        Values::Range { .. } => f64::NAN,
+    })
 }

@@ -17,7 +17,7 @@ use crate::error::{Error, Location, Result};
 use crate::model::hash::{splitmix64, Fnv, GOLDEN};
 use crate::model::Validated;
 use crate::observe::{self, Recorder, Recording, RunOutput};
-use crate::scenario::{self, Resolved};
+use crate::scenario::{self, Resolved, Value};
 use design::{Point, Points};
 
 /// One run of a plan.
@@ -38,7 +38,7 @@ pub struct RunSpec {
 #[derive(Debug, Clone)]
 enum Source {
     One(Arc<Validated>),
-    Sweep { base: toml::Table, paths: Vec<String> },
+    Sweep { base: toml::Table },
     Strategies(Vec<Arc<Validated>>),
 }
 
@@ -119,8 +119,8 @@ impl Plan {
 
     fn one(scenario: &Validated, hash: String) -> Plan {
         let s = Arc::new(scenario.clone());
-        let points = Points::Listed(vec![Vec::new()]);
-        Plan::build(s.seed, s.replications, Vec::new(), points, false, Source::One(s), hash)
+        let points = Points::Listed { columns: Vec::new(), rows: vec![Vec::new()] };
+        Plan::build(s.seed, s.replications, points, false, Source::One(s), hash)
     }
 
     /// A sweep: its design's points, each with the sweep's replications. Every point is resolved
@@ -135,19 +135,17 @@ impl Plan {
             ));
         };
         let points = Points::of(spec);
-        let paths = spec.paths();
         // The hash covers the resolved scenario and every point, streamed point by point.
         let mut hash = PlanHash::new();
         hash.add(&resolved.toml);
         for point in points.iter() {
             hash.add("\n");
-            hash.add(&point.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
+            hash.add(&point.iter().map(|a| a.value.to_string()).collect::<Vec<_>>().join(","));
         }
-        let source = Source::Sweep { base: resolved.base.clone(), paths: paths.clone() };
+        let source = Source::Sweep { base: resolved.base.clone() };
         let plan = Plan::build(
             resolved.scenario.seed,
             spec.replications,
-            paths,
             points,
             spec.independent_points,
             source,
@@ -156,8 +154,7 @@ impl Plan {
         let file = resolved.sources.first().cloned().unwrap_or_default();
         for p in 0..plan.points.len() as u32 {
             plan.scenario(p).map_err(|e| {
-                let values: Vec<String> =
-                    plan.columns.iter().zip(&plan.point(p)).map(|(c, v)| format!("{c} = {v}")).collect();
+                let values: Vec<String> = plan.point(p).iter().map(ToString::to_string).collect();
                 Error::input(
                     Location::file(&file),
                     Some("sweep"),
@@ -172,15 +169,15 @@ impl Plan {
     /// replications with the first one's seeds.
     pub fn strategies(resolved: &[Resolved]) -> Plan {
         let first = &resolved[0].scenario;
-        let names = Points::Listed(
-            resolved.iter().map(|r| vec![toml::Value::String(r.scenario.name.clone())]).collect(),
-        );
+        let names = Points::Listed {
+            columns: vec!["strategy".into()],
+            rows: resolved.iter().map(|r| vec![Value::Text(r.scenario.name.clone())]).collect(),
+        };
         let scenarios = resolved.iter().map(|r| Arc::new(r.scenario.clone())).collect();
         let text = resolved.iter().map(|r| r.toml.as_str()).collect::<Vec<_>>().join("\n---\n");
         Plan::build(
             first.seed,
             first.replications,
-            vec!["strategy".into()],
             names,
             false,
             Source::Strategies(scenarios),
@@ -191,12 +188,12 @@ impl Plan {
     fn build(
         root: u64,
         replications: u32,
-        columns: Vec<String>,
         points: Points,
         independent: bool,
         source: Source,
         hash: String,
     ) -> Plan {
+        let columns = points.columns();
         Plan { hash, columns, points, replications, first_replication: 0, root, independent, source }
     }
 
@@ -206,7 +203,7 @@ impl Plan {
     pub fn scenarios(
         scenarios: Vec<Arc<Validated>>,
         columns: Vec<String>,
-        values: Vec<Point>,
+        values: Vec<Vec<Value>>,
         root: u64,
         replications: std::ops::Range<u32>,
         hash: String,
@@ -215,8 +212,7 @@ impl Plan {
         let plan = Plan::build(
             root,
             count,
-            columns,
-            Points::Listed(values),
+            Points::Listed { columns, rows: values },
             false,
             Source::Strategies(scenarios),
             hash,
@@ -224,7 +220,7 @@ impl Plan {
         Plan { first_replication: replications.start, ..plan }
     }
 
-    /// The values of point `p`.
+    /// Point `p`: the value of each column.
     pub fn point(&self, p: u32) -> Point {
         self.points.get(p as usize)
     }
@@ -249,11 +245,8 @@ impl Plan {
         match &self.source {
             Source::One(s) => Ok(s.clone()),
             Source::Strategies(list) => Ok(list[point as usize].clone()),
-            Source::Sweep { base, paths } => {
-                let values = self.point(point);
-                let assignments: Vec<(&str, &toml::Value)> =
-                    paths.iter().map(String::as_str).zip(&values).collect();
-                scenario::apply(base, &assignments, &format!("sweep point {point}")).map(Arc::new)
+            Source::Sweep { base } => {
+                scenario::apply(base, &self.point(point), &format!("sweep point {point}")).map(Arc::new)
             }
         }
     }
@@ -447,15 +440,15 @@ mod tests {
         let plan = Plan::sweep(&resolved).unwrap();
         assert_eq!((plan.points.len(), plan.runs().len()), (6, 18));
         // The last parameter varies fastest, as the grid is listed.
-        let values: Vec<String> = plan.point(1).iter().map(|v| v.to_string()).collect();
-        assert_eq!(values, ["0", "0.2"]);
+        let values: Vec<String> = plan.point(1).iter().map(ToString::to_string).collect();
+        assert_eq!(values, ["homophily = 0", "learning = 0.2"]);
         let run = plan.run(7);
         assert_eq!((run.point, run.replication, run.seed), (2, 1, run_seed(1, 1)));
         // The hash streamed point by point equals the hash of the whole text.
         let mut whole = resolved.toml.clone();
         for point in plan.points.iter() {
             whole.push('\n');
-            whole.push_str(&point.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","));
+            whole.push_str(&point.iter().map(|a| a.value.to_string()).collect::<Vec<_>>().join(","));
         }
         assert_eq!(plan.hash, plan_hash(&whole));
     }

@@ -72,7 +72,7 @@ impl Portfolios {
         let grid = grid(spec);
         let settings = grid.paths();
         let values: Vec<Point> = Points::of(&grid).iter().collect();
-        let scenarios = resolve(resolved, &settings, &values, &file)?;
+        let scenarios = resolve(resolved, &values, &file)?;
         let costs: Vec<f64> = scenarios.iter().map(|s| s.planned_cost()).collect();
         let feasible: Vec<usize> = (0..costs.len()).filter(|&p| costs[p] <= budget).collect();
         if feasible.is_empty() {
@@ -104,7 +104,7 @@ impl Portfolios {
         Plan::scenarios(
             portfolios.iter().map(|&p| self.scenarios[p].clone()).collect(),
             self.settings.clone(),
-            portfolios.iter().map(|&p| self.values[p].clone()).collect(),
+            portfolios.iter().map(|&p| self.values[p].iter().map(|a| a.value.clone()).collect()).collect(),
             self.root,
             replications,
             self.hash.clone(),
@@ -187,19 +187,13 @@ fn grid(spec: &OptimizeSpec) -> SweepSpec {
     }
 }
 
-/// Each portfolio's scenario: `values` of `settings` applied to `resolved`'s base, or an input
+/// Each portfolio's scenario: its settings' values applied to `resolved`'s base, or an input
 /// error naming the first that makes no valid scenario.
-fn resolve(
-    resolved: &Resolved,
-    settings: &[String],
-    values: &[Point],
-    file: &str,
-) -> Result<Vec<Arc<Validated>>> {
+fn resolve(resolved: &Resolved, values: &[Point], file: &str) -> Result<Vec<Arc<Validated>>> {
     let mut scenarios: Vec<Arc<Validated>> = Vec::with_capacity(values.len());
     for (p, point) in values.iter().enumerate() {
-        let assignments: Vec<(&str, &toml::Value)> = settings.iter().map(String::as_str).zip(point).collect();
-        let s = scenario::apply(&resolved.base, &assignments, &format!("portfolio {p}")).map_err(|e| {
-            let values: Vec<String> = settings.iter().zip(point).map(|(c, v)| format!("{c} = {v}")).collect();
+        let s = scenario::apply(&resolved.base, point, &format!("portfolio {p}")).map_err(|e| {
+            let values: Vec<String> = point.iter().map(ToString::to_string).collect();
             Error::input(
                 Location::file(file),
                 Some("optimize.parameters"),

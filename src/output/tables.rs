@@ -22,14 +22,16 @@ use crate::experiment::{Outcome, RunSpec};
 use crate::observe::{
     InnovationRow, NodeRow, PartnershipRow, Recording, RunMetrics, RunOutput, StepMetrics, VenueRow,
 };
+use crate::scenario::{Assignment, Value};
 
 type Writer = csv::Writer<BufWriter<File>>;
 
-/// A point's parameter value as CSV text.
-pub(crate) fn cell(value: &toml::Value) -> String {
+/// A point's parameter value as CSV text: text as it is (guarded against formulas), a real
+/// number as every number of the tables, anything else as the scenario file writes it.
+pub(crate) fn cell(value: &Value) -> String {
     match value {
-        toml::Value::String(s) => text(s),
-        toml::Value::Float(f) => number(Some(*f)),
+        Value::Text(s) => text(s),
+        Value::Float(f) => number(Some(*f)),
         other => other.to_string(),
     }
 }
@@ -143,7 +145,7 @@ impl Tables {
     pub fn write(
         &mut self,
         run: &RunSpec,
-        point: &[toml::Value],
+        point: &[Assignment],
         outcome: &Outcome,
         series: Option<SeriesRows>,
     ) -> Result<()> {
@@ -153,7 +155,7 @@ impl Tables {
             point: run.point,
             replication: run.replication,
             seed: run.seed,
-            values: point.iter().map(cell).collect(),
+            values: point.iter().map(|a| cell(&a.value)).collect(),
             metrics: vec![None; RunMetrics::columns().len()],
             failure: None,
         };

@@ -8,7 +8,7 @@ use crate::output::network::escape;
 use crate::output::Manifest;
 use crate::scenario::optimize::OptimizeSpec;
 use crate::scenario::sweep::{Swept, Values};
-use crate::scenario::{Mix, Resolved, Scenario, VenueSpec};
+use crate::scenario::{Mix, Resolved, Scenario, Value, VenueSpec};
 
 /// The key parameters the section names: the words before each value, the parameter's path in
 /// scenario files (to tell a swept one; a test checks that each path names the field read beside
@@ -193,7 +193,7 @@ fn searched(search: &OptimizeSpec) -> String {
 /// (whole numbers for a whole-number parameter).
 fn values(p: &Swept) -> toml::Value {
     match &p.values {
-        Values::List(items) => toml::Value::Array(items.clone()),
+        Values::List(items) => toml::Value::Array(items.iter().map(Value::to_toml).collect()),
         Values::Range { min, max, steps } => {
             let end = |x: f64| match p.integer && x.fract() == 0.0 {
                 true => toml::Value::Integer(x as i64),

@@ -5,7 +5,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::Files;
+use super::load::Files;
 use crate::error::{Error, Location, Result};
 
 /// Every shipped scenario: its path under `scenarios/`, and its text.

@@ -3,7 +3,7 @@
 //! parameters take the grammar of `[sweep.parameters]` (a list of values, or a numeric range with
 //! `steps`); every combination is a portfolio.
 
-use super::sweep::{self, Design, Swept, Values};
+use super::sweep::{self, Design, Swept};
 use super::Scenario;
 use crate::error::{Error, Location, Result};
 
@@ -34,14 +34,7 @@ pub struct OptimizeSpec {
 impl OptimizeSpec {
     /// The number of portfolios: the product of the parameters' numbers of values.
     pub fn portfolios(&self) -> usize {
-        self.parameters
-            .iter()
-            .map(|p| match &p.values {
-                Values::List(items) => items.len(),
-                Values::Range { steps, .. } => steps.unwrap_or(1) as usize,
-            })
-            .try_fold(1usize, |n, k| n.checked_mul(k))
-            .unwrap_or(usize::MAX)
+        self.parameters.iter().try_fold(1usize, |n, p| n.checked_mul(p.values.count())).unwrap_or(usize::MAX)
     }
 }
 

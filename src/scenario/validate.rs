@@ -131,7 +131,6 @@ fn type_of(value: &toml::Value) -> &'static str {
 
 /// Checks one value against its parameter's kind and range; the message says what is allowed.
 pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<(), String> {
-    let wrong = || format!("expected {}, found {}", param.domain.type_name(), type_of(value));
     match (param.domain, value) {
         (Domain::Float { min, max }, toml::Value::Float(_) | toml::Value::Integer(_)) => {
             let x = value.as_float().unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64);
@@ -141,78 +140,86 @@ pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<()
             if x < min || x > max {
                 return Err(format!("{x} is out of range; allowed: {}", param.domain.range()));
             }
+            Ok(())
         }
         (Domain::Int { min, max }, toml::Value::Integer(x)) => {
             if *x < min || *x > max {
                 return Err(format!("{x} is out of range; allowed: {}", param.domain.range()));
             }
+            Ok(())
         }
-        (Domain::Bool, toml::Value::Boolean(_)) => {}
-        (Domain::Text, toml::Value::String(text)) => {
-            // Names reach SVG and GraphML, which cannot hold control characters; a description may
-            // keep its line breaks and tabs.
-            let allowed = |c: char| param.path != "name" && (c == '\n' || c == '\t');
-            if let Some(c) = text.chars().find(|&c| is_hidden(c) && !allowed(c)) {
-                return Err(format!("contains the control character {c:?}; remove it"));
-            }
+        (Domain::Bool, toml::Value::Boolean(_)) => Ok(()),
+        (Domain::Text, toml::Value::String(text)) => check_text(param, text),
+        (Domain::Choice(words), toml::Value::String(s)) => check_word(s, words),
+        (Domain::List(words), toml::Value::Array(items)) => check_words(items, words),
+        (Domain::Mix, toml::Value::String(s)) => check_word(s, &["open", "balanced"])
+            .map_err(|m| format!("{m}, or a table {{ only = [sectors] }}")),
+        (Domain::Mix, toml::Value::Table(t)) => check_only(t),
+        (Domain::Sweep, toml::Value::Array(items)) if items.is_empty() => {
+            Err("the list of values is empty; give at least one value".into())
         }
-        (Domain::Choice(words), toml::Value::String(s)) => check_word(s, words)?,
-        (Domain::List(words), toml::Value::Array(items)) => {
+        (Domain::Sweep, toml::Value::Array(_)) => Ok(()),
+        (Domain::Sweep, toml::Value::Table(t)) => check_range(t),
+        _ => Err(format!("expected {}, found {}", param.domain.type_name(), type_of(value))),
+    }
+}
+
+/// Free text. Names reach SVG and GraphML, which cannot hold control characters; a description
+/// may keep its line breaks and tabs.
+fn check_text(param: &Param, text: &str) -> std::result::Result<(), String> {
+    let allowed = |c: char| param.path != "name" && (c == '\n' || c == '\t');
+    match text.chars().find(|&c| is_hidden(c) && !allowed(c)) {
+        Some(c) => Err(format!("contains the control character {c:?}; remove it")),
+        None => Ok(()),
+    }
+}
+
+/// A list of words, each one of `allowed`.
+fn check_words(items: &[toml::Value], allowed: &[&str]) -> std::result::Result<(), String> {
+    for item in items {
+        match item {
+            toml::Value::String(s) => check_word(s, allowed)?,
+            other => return Err(format!("expected a list of strings, found {} in it", type_of(other))),
+        }
+    }
+    Ok(())
+}
+
+/// A venue's `mix = { only = [sectors] }`.
+fn check_only(t: &toml::Table) -> std::result::Result<(), String> {
+    if let Some(key) = t.keys().find(|k| *k != "only") {
+        return Err(format!("unknown key `{key}` in mix; allowed: only"));
+    }
+    match t.get("only") {
+        Some(toml::Value::Array(items)) if !items.is_empty() => {
             for item in items {
                 match item {
-                    toml::Value::String(s) => check_word(s, words)?,
-                    other => {
-                        return Err(format!("expected a list of strings, found {} in it", type_of(other)))
-                    }
+                    toml::Value::String(s) => check_word(s, params::SECTORS)?,
+                    other => return Err(format!("`only` takes sector names, found {}", type_of(other))),
                 }
             }
+            Ok(())
         }
-        (Domain::Mix, toml::Value::String(s)) => check_word(s, &["open", "balanced"])
-            .map_err(|m| format!("{m}, or a table {{ only = [sectors] }}"))?,
-        (Domain::Mix, toml::Value::Table(t)) => {
-            if let Some(key) = t.keys().find(|k| *k != "only") {
-                return Err(format!("unknown key `{key}` in mix; allowed: only"));
-            }
-            match t.get("only") {
-                Some(toml::Value::Array(items)) if !items.is_empty() => {
-                    for item in items {
-                        match item {
-                            toml::Value::String(s) => check_word(s, params::SECTORS)?,
-                            other => {
-                                return Err(format!("`only` takes sector names, found {}", type_of(other)))
-                            }
-                        }
-                    }
-                }
-                _ => return Err("mix = { only = [...] } needs a non-empty list of sectors".into()),
-            }
+        _ => Err("mix = { only = [...] } needs a non-empty list of sectors".into()),
+    }
+}
+
+/// A swept range `{ min, max, steps }`.
+fn check_range(t: &toml::Table) -> std::result::Result<(), String> {
+    if let Some(key) = t.keys().find(|k| !["min", "max", "steps"].contains(&k.as_str())) {
+        return Err(format!("unknown key `{key}` in a range; allowed: min, max, steps"));
+    }
+    let number = |k: &str| t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+    match (number("min"), number("max")) {
+        (Some(min), Some(max)) if min > max => return Err(format!("min {min} is greater than max {max}")),
+        (Some(_), Some(_)) => {}
+        _ => return Err("a range needs numbers `min` and `max`".into()),
+    }
+    if let Some(steps) = t.get("steps") {
+        let most = super::sweep::MAX_POINTS as i64;
+        if steps.as_integer().is_none_or(|s| !(1..=most).contains(&s)) {
+            return Err(format!("`steps` must be an integer from 1 to {most}"));
         }
-        (Domain::Sweep, toml::Value::Array(items)) => {
-            if items.is_empty() {
-                return Err("the list of values is empty; give at least one value".into());
-            }
-        }
-        (Domain::Sweep, toml::Value::Table(t)) => {
-            if let Some(key) = t.keys().find(|k| !["min", "max", "steps"].contains(&k.as_str())) {
-                return Err(format!("unknown key `{key}` in a range; allowed: min, max, steps"));
-            }
-            let number =
-                |k: &str| t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
-            match (number("min"), number("max")) {
-                (Some(min), Some(max)) if min > max => {
-                    return Err(format!("min {min} is greater than max {max}"))
-                }
-                (Some(_), Some(_)) => {}
-                _ => return Err("a range needs numbers `min` and `max`".into()),
-            }
-            if let Some(steps) = t.get("steps") {
-                let most = super::sweep::MAX_POINTS as i64;
-                if steps.as_integer().is_none_or(|s| !(1..=most).contains(&s)) {
-                    return Err(format!("`steps` must be an integer from 1 to {most}"));
-                }
-            }
-        }
-        _ => return Err(wrong()),
     }
     Ok(())
 }
