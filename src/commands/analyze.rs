@@ -35,7 +35,7 @@ pub fn analyze(dir: &Path, metrics: &[String]) -> Result<PathBuf> {
     if !sensitivity::has_indices(spec.design) {
         return Err(at("sweep.design", format!("a {} design has no sensitivity indices: use design = \"morris\", \"sobol\", \"lhs\" or \"random\"", spec.design.name())));
     }
-    let columns = crate::observe::RunMetrics::columns();
+    let columns = crate::observe::RunMetrics::NAMES;
     if let Some(unknown) = metrics.iter().find(|m| !columns.contains(&m.as_str())) {
         return Err(Error::input(
             Location::file("--metric"),

@@ -7,7 +7,7 @@ use crate::output::replay;
 use crate::plot::animate::{self, Options};
 
 /// Frames an animation has at most unless told otherwise: enough for a slide, small enough to mail.
-pub const FRAMES: usize = 150;
+pub(crate) const FRAMES: usize = 150;
 
 /// Writes the animation of `dir`'s replay, `width` pixels wide at `fps` frames a second, a frame
 /// every `every` kept steps (default: enough to stay under `FRAMES` frames), to `out` (default:

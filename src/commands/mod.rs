@@ -59,7 +59,7 @@ pub struct RunOptions {
 
 /// The default memory budget: half of this machine's memory (from /proc/meminfo), or 8 GiB where
 /// that cannot be read.
-pub fn default_memory_budget() -> u64 {
+pub(crate) fn default_memory_budget() -> u64 {
     let total = fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
         let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
         let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

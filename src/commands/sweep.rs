@@ -158,7 +158,7 @@ pub fn dry_run(resolved: &Resolved, options: &RunOptions, shard: Option<Shard>) 
         out,
         "  rows        runs.csv {runs}, series.csv {}, summary.csv {}",
         runs * rows,
-        plan.points.len() * RunMetrics::columns().len()
+        plan.points.len() * RunMetrics::NAMES.len()
     );
     let _ = writeln!(out, "  disk        about {:.1} MB (measured from one run)", total as f64 / 1e6);
     let _ = writeln!(

@@ -25,7 +25,7 @@ pub trait Say {
 /// The headline table of point 0: mean and 95 % CI of each of the scenario's headline metrics
 /// (`headline`; empty: the usual set), by label and with its unit, costs in `cost_unit`. A metric
 /// that has no value in any run (regions without a lattice) is left out, not shown as zero.
-pub fn headline_table(report: &Report, cost_unit: &str, headline: &[String]) -> String {
+pub(crate) fn headline_table(report: &Report, cost_unit: &str, headline: &[String]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{:<36} {:>10}  {:<24} {:>4}  unit", "metric", "mean", "95% CI", "n");
     for metric in crate::observe::headline(headline) {
@@ -49,7 +49,7 @@ pub fn headline_table(report: &Report, cost_unit: &str, headline: &[String]) -> 
 /// The comparison as a readable table: each strategy's mean and CI, and its paired difference from
 /// the baseline (the first strategy) with CI and p-value, for the headline metrics; after the cost
 /// per innovation, the incremental cost per extra innovation of each strategy against the baseline.
-pub fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
+pub(crate) fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
     let mut out = String::new();
     if let Some(first) = rows.first() {
         let _ = writeln!(out, "differences are from {}, paired on the same seeds\n", first.baseline);
@@ -171,7 +171,7 @@ fn signed(x: Option<f64>) -> String {
 
 /// A progress bar on stderr with runs done, failures and an ETA; hidden when stderr is not a
 /// terminal or progress is off.
-pub fn progress_bar(len: u64, show: bool) -> ProgressBar {
+pub(crate) fn progress_bar(len: u64, show: bool) -> ProgressBar {
     if !show || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -184,7 +184,7 @@ pub fn progress_bar(len: u64, show: bool) -> ProgressBar {
 }
 
 /// What `olika optimize` found: the findings in words, the finalists and the budget–outcome curve.
-pub fn optimized(found: &super::optimize::Optimized, cost_unit: &str) -> String {
+pub(crate) fn optimized(found: &super::optimize::Optimized, cost_unit: &str) -> String {
     use crate::output::optimize::{described, findings};
     let mut out = String::new();
     for sentence in

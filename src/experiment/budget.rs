@@ -22,7 +22,7 @@ const ORGANISATION_BYTES: u64 = 256;
 /// Bytes of the process besides its runs: the binary and its embedded fonts and scenarios, the
 /// threads' stacks, the allocator's arenas, the first run's replay of a small city, the writers'
 /// buffers (measured at 10³ organisations: about 26 MB), doubled.
-pub const PROCESS_BYTES: u64 = 64 << 20;
+pub(crate) const PROCESS_BYTES: u64 = 64 << 20;
 /// Bytes of one knowledge trait.
 const TRAIT_BYTES: u64 = 4;
 /// Bytes of one recorded metric of one step (an `Option<f64>`).
@@ -40,7 +40,7 @@ pub struct Part {
 }
 
 /// The memory of one run of `scenario`, by part, largest first.
-pub fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> {
+pub(crate) fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> {
     let organisations: u64 = scenario.populations.values().map(|p| p.count as u64).sum();
     // The key to lower: the count of the largest population.
     let largest =
@@ -122,12 +122,12 @@ pub fn check(plan: &Plan, recording: Recording, threads: usize, most: u64, sourc
 
 /// Runs held in memory at once on `threads` threads: those running and those waiting to be
 /// written in plan order (`execute`'s window).
-pub fn runs_in_flight(threads: usize) -> u64 {
+pub(crate) fn runs_in_flight(threads: usize) -> u64 {
     super::window(threads) as u64
 }
 
 /// A number of bytes for people: "512 MB", "81.0 GB".
-pub fn bytes_text(bytes: u64) -> String {
+pub(crate) fn bytes_text(bytes: u64) -> String {
     let b = bytes as f64;
     if b >= 1e9 {
         format!("{:.1} GB", b / 1e9)
@@ -139,7 +139,7 @@ pub fn bytes_text(bytes: u64) -> String {
 }
 
 /// A size from the command line: bytes, or a number with K, M, G or T (powers of 1024).
-pub fn parse_size(text: &str) -> Option<u64> {
+pub(crate) fn parse_size(text: &str) -> Option<u64> {
     let text = text.trim();
     let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
         Some((i, _)) => (&text[..i], text[i..].trim_end_matches(['B', 'b', 'i'])),

@@ -8,7 +8,7 @@ use super::stats::{ratio_of_means, share_interval, summarize, t_975, t_test_p, R
 
 /// Costs per unit of outcome: the metric's name, its numerator and denominator columns, and the
 /// name of its incremental form against the baseline.
-pub const RATIOS: &[(&str, &str, &str, &str)] = &[
+pub(crate) const RATIOS: &[(&str, &str, &str, &str)] = &[
     ("cost_per_innovation", "venue_cost", "innovations", "incremental_cost_per_innovation"),
     ("cost_per_social_value", "venue_cost", "social_value", "incremental_cost_per_social_value"),
 ];

@@ -100,7 +100,7 @@ impl Runs {
     }
 
     /// Their ids, in order.
-    pub fn ids(self) -> impl Iterator<Item = u64> {
+    pub(crate) fn ids(self) -> impl Iterator<Item = u64> {
         (0..self.len).map(move |k| self.id(k))
     }
 }
@@ -336,7 +336,7 @@ pub fn execute(
 /// [`execute`] with each run's recorded steps handed to a recorder that `recorder` makes for it
 /// (on the run's thread, as the steps are measured); the sink gets the recorder back with the
 /// outcome, in plan order.
-pub fn execute_recording<R: Recorder + 'static>(
+pub(crate) fn execute_recording<R: Recorder + 'static>(
     plan: &Plan,
     runs: Runs,
     recording: Recording,

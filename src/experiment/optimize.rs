@@ -84,7 +84,7 @@ pub struct Ranking {
 /// Races `portfolios` (indices into `evaluations`), of which `cost` gives each one's cost: the
 /// cheaper of two with the same mean ranks first. `run` makes the runs a round lacks and stores
 /// their outcomes in `evaluations`, all of a round at once (so that they run in parallel).
-pub fn race(
+pub(crate) fn race(
     portfolios: &[usize],
     cost: &dyn Fn(usize) -> f64,
     race: Race,
@@ -126,7 +126,7 @@ pub fn race(
 }
 
 /// The budget levels of the budget–outcome curve, as shares of the budget.
-pub const LEVELS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
+pub(crate) const LEVELS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
 
 /// Where a portfolio stands after a search.
 #[derive(Debug, Clone, PartialEq)]

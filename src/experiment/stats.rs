@@ -54,7 +54,7 @@ pub struct Summary {
 }
 
 /// Summarises a slice of values.
-pub fn summarize(values: &[f64]) -> Summary {
+pub(crate) fn summarize(values: &[f64]) -> Summary {
     let mut acc = Accumulator::default();
     values.iter().for_each(|&x| acc.add(x));
     acc.summary()
@@ -133,7 +133,7 @@ impl Pairs {
 
 /// The ratio of the means of paired values (x_i, y_i) — cost and innovations of the same run, or
 /// the paired differences of two strategies — with Fieller's interval ([`Pairs::ratio`]).
-pub fn ratio_of_means(x: &[f64], y: &[f64]) -> Option<Ratio> {
+pub(crate) fn ratio_of_means(x: &[f64], y: &[f64]) -> Option<Ratio> {
     let mut pairs = Pairs::default();
     x.iter().zip(y).for_each(|(a, b)| pairs.add(*a, *b));
     pairs.ratio()
@@ -142,7 +142,7 @@ pub fn ratio_of_means(x: &[f64], y: &[f64]) -> Option<Ratio> {
 /// A 95 % interval for the mean of values that are shares in [0, 1] (one per run) that stays inside
 /// [0, 1]: the t-interval on the logit scale, logit(m) ± t · sd / (√n · m (1 − m)) (the delta
 /// method), mapped back. Shares that never vary give the point itself.
-pub fn share_interval(summary: &Summary) -> (Option<f64>, Option<f64>) {
+pub(crate) fn share_interval(summary: &Summary) -> (Option<f64>, Option<f64>) {
     let (Some(m), Some(sd)) = (summary.mean, summary.sd) else { return (None, None) };
     if sd == 0.0 || m <= 0.0 || m >= 1.0 {
         return (Some(m.clamp(0.0, 1.0)), Some(m.clamp(0.0, 1.0)));
@@ -155,7 +155,7 @@ pub fn share_interval(summary: &Summary) -> (Option<f64>, Option<f64>) {
 
 /// The 97.5 % quantile of Student's t with `df` degrees of freedom: exact table values up to 30,
 /// then the Cornish-Fisher expansion around the normal quantile (error below 1e-4).
-pub fn t_975(df: u64) -> f64 {
+pub(crate) fn t_975(df: u64) -> f64 {
     const TABLE: [f64; 30] = [
         12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
@@ -174,7 +174,7 @@ pub fn t_975(df: u64) -> f64 {
 
 /// The two-sided p-value of Student's t statistic with `df` degrees of freedom:
 /// P(|T| ≥ |t|) = I_x(df/2, 1/2) with x = df / (df + t²), the regularised incomplete beta function.
-pub fn t_test_p(t: f64, df: f64) -> f64 {
+pub(crate) fn t_test_p(t: f64, df: f64) -> f64 {
     if !t.is_finite() {
         return if t.is_nan() { f64::NAN } else { 0.0 };
     }

@@ -187,11 +187,6 @@ metrics! {
 }
 
 impl RunMetrics {
-    /// The names of the metric columns of `runs.csv`, in order.
-    pub fn columns() -> &'static [&'static str] {
-        Self::NAMES
-    }
-
     /// The unit of a metric (empty for an unknown one).
     pub fn unit(column: &str) -> &'static str {
         metric(column).map_or("", |m| m.unit)

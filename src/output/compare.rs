@@ -30,7 +30,7 @@ pub const COMPARE_COLUMNS: &[&str] = &[
 /// The comparison of the strategies in `runs.csv` (its points, each a strategy, with the same
 /// replications).
 pub(crate) fn from_runs(dir: &Path, strategies: usize, replications: u32) -> Result<Vec<CompareRow>> {
-    let metrics = RunMetrics::columns();
+    let metrics = RunMetrics::NAMES;
     let mut runs = RunsReader::open(dir, &["strategy".to_string()])?;
     // values[strategy][metric][replication]
     let mut values = vec![vec![vec![f64::NAN; replications as usize]; metrics.len()]; strategies];

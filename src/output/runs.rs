@@ -25,7 +25,7 @@ pub struct RunRow {
     pub seed: u64,
     /// The point's values, as written (swept parameters, or the strategy's name).
     pub values: Vec<String>,
-    /// Its metrics, in the order of `RunMetrics::columns()`; all missing for a failed run.
+    /// Its metrics, in the order of `RunMetrics::NAMES`; all missing for a failed run.
     pub metrics: Vec<Option<f64>>,
     /// Why it failed; `None` when it completed.
     pub failure: Option<String>,
@@ -37,7 +37,7 @@ impl RunRow {
         let mut head: Vec<String> = IDS.iter().map(|s| s.to_string()).collect();
         head.push("seed".into());
         head.extend(point_columns.iter().cloned());
-        head.extend(RunMetrics::columns().iter().map(|s| s.to_string()));
+        head.extend(RunMetrics::NAMES.iter().map(|s| s.to_string()));
         head.extend(["status".into(), "message".into()]);
         head
     }
@@ -61,7 +61,7 @@ impl RunRow {
 
     /// The value of a metric.
     pub fn metric(&self, name: &str) -> Option<f64> {
-        RunMetrics::columns().iter().position(|m| *m == name).and_then(|k| self.metrics[k])
+        RunMetrics::NAMES.iter().position(|m| *m == name).and_then(|k| self.metrics[k])
     }
 }
 
@@ -90,7 +90,7 @@ impl RunsReader {
     fn with(table: TableReader, point_columns: &[String]) -> Result<Self> {
         let ids = table.columns(&[IDS[0], IDS[1], IDS[2], "seed"])?;
         let values = point_columns.iter().map(|c| table.column(c)).collect::<Result<_>>()?;
-        let metrics = table.columns(RunMetrics::columns())?;
+        let metrics = table.columns(RunMetrics::NAMES)?;
         let (status, message) = (table.column("status")?, table.column("message")?);
         Ok(RunsReader { table, ids, values, metrics, status, message, row: Row::default() })
     }

@@ -156,7 +156,7 @@ impl Tables {
             replication: run.replication,
             seed: run.seed,
             values: point.iter().map(|a| cell(&a.value)).collect(),
-            metrics: vec![None; RunMetrics::columns().len()],
+            metrics: vec![None; RunMetrics::NAMES.len()],
             failure: None,
         };
         match outcome {

@@ -10,7 +10,7 @@ use super::{library, Resolved, BASELINE, BASELINE_NAME};
 use crate::error::{Error, Location, Result};
 
 /// The most populations, and the most venues, of a scenario.
-pub const MAX_MEMBERS: usize = 1000;
+pub(crate) const MAX_MEMBERS: usize = 1000;
 
 /// The largest scenario file read: a scenario is a few kilobytes.
 const MAX_FILE_BYTES: u64 = 4 << 20;
@@ -30,7 +30,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Resolved> {
 
 /// Loads a scenario by what a user typed: a file when one exists at that path, else a scenario of
 /// the library embedded in the binary (`hub`, `strategies/hub.toml`; `olika scenarios` lists them).
-pub fn load_named(arg: &Path, overrides: &[String]) -> Result<Resolved> {
+pub(crate) fn load_named(arg: &Path, overrides: &[String]) -> Result<Resolved> {
     match arg.to_str().filter(|name| library::find(name).is_some() && !arg.exists()) {
         Some(name) => load_shipped(name, overrides),
         None => load(arg, overrides),

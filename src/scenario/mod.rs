@@ -25,7 +25,8 @@ pub mod sweep;
 pub mod validate;
 mod value;
 
-pub use load::{baseline, load, load_named, load_shipped, load_str, MAX_MEMBERS};
+pub(crate) use load::load_named;
+pub use load::{baseline, load, load_shipped, load_str};
 pub use overrides::Overrides;
 pub use resolve::apply;
 pub use scale::scaled;
@@ -37,9 +38,9 @@ pub use crate::model::{
 };
 
 /// The embedded baseline scenario, run by `olika run` without a file.
-pub const BASELINE: &str = include_str!("../../scenarios/baseline.toml");
+pub(crate) const BASELINE: &str = include_str!("../../scenarios/baseline.toml");
 /// The name under which the embedded baseline appears in messages.
-pub const BASELINE_NAME: &str = "baseline.toml (embedded)";
+pub(crate) const BASELINE_NAME: &str = "baseline.toml (embedded)";
 
 /// A scenario after `extends`, `--set` and defaults: the typed scenario, its resolved TOML text (what
 /// `olika check` prints and the plan hash covers), and where it came from.

@@ -11,7 +11,7 @@ pub use crate::model::{DefaultValue, Domain, Param};
 use crate::model::{Sector, KINDS};
 
 /// The names of the sectors, in the order of their index.
-pub const SECTORS: &[&str] = &["public", "private", "civil"];
+pub(crate) const SECTORS: &[&str] = &["public", "private", "civil"];
 
 /// The claims of the source report that parameters model (docs/model.md, "The claims of the source
 /// report"; a test keeps the two alike).
@@ -31,7 +31,7 @@ pub static CLAIMS: &[(&str, &str)] = &[
 ];
 
 /// A parameter's claims in words: "C6 (from giver-taker to equal partners)".
-pub fn claims_text(claim: &str) -> String {
+pub(crate) fn claims_text(claim: &str) -> String {
     claim
         .split(", ")
         .filter(|id| !id.is_empty())
@@ -231,7 +231,7 @@ pub fn matches(pattern: &str, path: &[&str]) -> bool {
 }
 
 /// The registry entry for a concrete path, if it is a leaf parameter.
-pub fn lookup(path: &[&str]) -> Option<&'static Param> {
+pub(crate) fn lookup(path: &[&str]) -> Option<&'static Param> {
     all().iter().find(|p| matches(p.path, path))
 }
 
@@ -246,7 +246,7 @@ fn child_keys<'a>(path: &'a [&'a str]) -> impl Iterator<Item = &'static str> + '
 }
 
 /// Is the path a table on the way to some parameter (e.g. `trust`, `populations.civil.need`)?
-pub fn is_table(path: &[&str]) -> bool {
+pub(crate) fn is_table(path: &[&str]) -> bool {
     child_keys(path).next().is_some()
 }
 
@@ -259,7 +259,7 @@ pub fn children(path: &[&str]) -> Vec<&'static str> {
 }
 
 /// The default of a parameter for a population of the given sector.
-pub fn default_for(param: &Param, sector: Option<Sector>) -> Option<&'static str> {
+pub(crate) fn default_for(param: &Param, sector: Option<Sector>) -> Option<&'static str> {
     match param.default {
         DefaultValue::Value(v) => Some(v),
         DefaultValue::PerSector(per) => sector.map(|s| per[s.index()]),
@@ -268,7 +268,7 @@ pub fn default_for(param: &Param, sector: Option<Sector>) -> Option<&'static str
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -284,7 +284,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate nearest to `word`, if it is near enough to be a likely typo.
-pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (edit_distance(word, c), *c))

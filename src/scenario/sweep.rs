@@ -10,7 +10,7 @@ use crate::error::{Error, Location, Result};
 
 /// The most parameters of a sobol design: its Sobol' points have two dimensions per parameter, and
 /// `experiment::sensitivity::sobol` has direction numbers for 32.
-pub const MOST_SOBOL_PARAMETERS: usize = 16;
+pub(crate) const MOST_SOBOL_PARAMETERS: usize = 16;
 
 /// Declares the sweep designs once: the enum, the names scenario files use and the words
 /// `olika params` and docs/scenario.md say them in. What a design does is in the `match`es on it
@@ -26,9 +26,9 @@ macro_rules! designs {
 
         impl Design {
             /// Every design, in the order of `NAMES`.
-            pub const ALL: &'static [Design] = &[$( Design::$variant, )*];
+            pub(crate) const ALL: &'static [Design] = &[$( Design::$variant, )*];
             /// The designs' names in scenario files.
-            pub const NAMES: &'static [&'static str] = &[$( $name, )*];
+            pub(crate) const NAMES: &'static [&'static str] = &[$( $name, )*];
             /// What each design does, in a few words.
             const WORDS: &'static [&'static str] = &[$( $words, )*];
         }
@@ -139,7 +139,7 @@ impl Values {
 
 impl SweepSpec {
     /// The paths of the swept parameters, in order.
-    pub fn paths(&self) -> Vec<String> {
+    pub(crate) fn paths(&self) -> Vec<String> {
         self.parameters.iter().map(|p| p.path.clone()).collect()
     }
 }
@@ -336,11 +336,11 @@ fn range(
 }
 
 /// The most points a sweep may have: its plan is held in memory (about 100 bytes a point).
-pub const MAX_POINTS: usize = 1_000_000;
+pub(crate) const MAX_POINTS: usize = 1_000_000;
 /// The largest table of points read (`sweep.table`).
 const MAX_TABLE_BYTES: u64 = 64 << 20;
 /// The most runs a sweep may have (24 bytes of plan each).
-pub const MAX_RUNS: usize = 10_000_000;
+pub(crate) const MAX_RUNS: usize = 10_000_000;
 
 /// A value given a varied parameter, checked against the parameter and typed.
 fn typed(param: &Param, value: &toml::Value) -> std::result::Result<Value, String> {

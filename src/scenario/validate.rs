@@ -27,7 +27,7 @@ impl Spans {
     }
 
     /// Where a dotted path is set in this file; the file alone if the path is not found.
-    pub fn locate(&self, path: &str) -> Location {
+    pub(crate) fn locate(&self, path: &str) -> Location {
         match self.offsets.get(path) {
             Some(&offset) => Location::at(&self.file, &self.source, offset),
             None => Location::file(&self.file),
@@ -47,7 +47,7 @@ fn collect(table: &toml::de::DeTable<'_>, prefix: &str, out: &mut HashMap<String
 }
 
 /// Validates every key of `table` (a whole file) against the registry.
-pub fn check_file(table: &toml::Table, spans: &Spans) -> Result<()> {
+pub(crate) fn check_file(table: &toml::Table, spans: &Spans) -> Result<()> {
     walk(table, &mut Vec::new(), spans)
 }
 
@@ -86,7 +86,7 @@ const OTHER_NAMES: [(&str, &str); 3] =
 
 /// The error for a key the registry does not know, with the valid key it most likely means: the
 /// one another tool's name stands for, else the nearest in spelling when one is close.
-pub fn unknown_key(parts: &[&str], location: Location) -> Error {
+pub(crate) fn unknown_key(parts: &[&str], location: Location) -> Error {
     if params::is_table(parts) {
         let dotted = parts.join(".");
         return Error::input(
@@ -130,7 +130,7 @@ fn type_of(value: &toml::Value) -> &'static str {
 }
 
 /// Checks one value against its parameter's kind and range; the message says what is allowed.
-pub fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<(), String> {
+pub(crate) fn check_value(param: &Param, value: &toml::Value) -> std::result::Result<(), String> {
     match (param.domain, value) {
         (Domain::Float { min, max }, toml::Value::Float(_) | toml::Value::Integer(_)) => {
             let x = value.as_float().unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64);
@@ -226,7 +226,7 @@ fn check_range(t: &toml::Table) -> std::result::Result<(), String> {
 
 /// A population or venue name: it names files' rows, chart labels and GraphML nodes, so it may not
 /// hold control characters.
-pub fn check_name(name: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_name(name: &str) -> std::result::Result<(), String> {
     match name.chars().find(|&c| is_hidden(c)) {
         Some(c) => Err(format!("the name contains the control character {c:?}; remove it")),
         None => Ok(()),

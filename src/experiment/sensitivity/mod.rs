@@ -172,7 +172,7 @@ pub fn morris(k: usize, r: usize, levels: usize, candidates: usize, seed: u64) -
 }
 
 /// Morris's step Δ for a grid of `levels` levels.
-pub fn morris_delta(levels: usize) -> f64 {
+pub(crate) fn morris_delta(levels: usize) -> f64 {
     levels as f64 / (2.0 * (levels.max(2) - 1) as f64)
 }
 
@@ -237,14 +237,14 @@ impl IndexRow {
 }
 
 /// Whether a sweep of this design has sensitivity indices.
-pub fn has_indices(design: crate::scenario::sweep::Design) -> bool {
+pub(crate) fn has_indices(design: crate::scenario::sweep::Design) -> bool {
     use crate::scenario::sweep::Design;
     matches!(design, Design::Morris | Design::Sobol | Design::Random | Design::Lhs)
 }
 
 /// The unit-cube rows of a morris or sobol sweep's design, in plan order (`None` for other designs):
 /// what `experiment::design` maps onto the parameters' ranges and what the indices are computed on.
-pub fn unit_design(spec: &crate::scenario::sweep::SweepSpec) -> Option<Vec<Vec<f64>>> {
+pub(crate) fn unit_design(spec: &crate::scenario::sweep::SweepSpec) -> Option<Vec<Vec<f64>>> {
     use crate::scenario::sweep::Design;
     let (k, n) = (spec.parameters.len(), spec.samples as usize);
     match spec.design {
@@ -258,7 +258,7 @@ pub fn unit_design(spec: &crate::scenario::sweep::SweepSpec) -> Option<Vec<Vec<f
 }
 
 /// Bootstrap resamples behind each Sobol' interval.
-pub const RESAMPLES: usize = 1000;
+pub(crate) const RESAMPLES: usize = 1000;
 
 /// The indices of `metric` from a finished sweep of design `spec`, given each point's run values
 /// in plan order (the runs that ended well) and, for random and lhs designs, each parameter's value

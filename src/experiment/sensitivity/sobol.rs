@@ -45,7 +45,7 @@ const JOE_KUO: [(u32, u32, &[u32]); 31] = [
 ];
 
 /// The most dimensions this generator has direction numbers for.
-pub const MAX_DIMENSIONS: usize = JOE_KUO.len() + 1;
+pub(crate) const MAX_DIMENSIONS: usize = JOE_KUO.len() + 1;
 
 // A sobol sweep of the most parameters the scenario allows has its dimensions here.
 const _: () = assert!(MAX_DIMENSIONS >= 2 * crate::scenario::sweep::MOST_SOBOL_PARAMETERS);
@@ -105,7 +105,7 @@ impl Sobol {
     }
 
     /// The next point.
-    pub fn next_point(&mut self) -> Vec<f64> {
+    pub(crate) fn next_point(&mut self) -> Vec<f64> {
         if self.index > 0 {
             // Gray code: the point changes by the direction number of the lowest zero bit of n − 1.
             let c = (self.index - 1).trailing_ones() as usize;

@@ -157,7 +157,7 @@ mod tests {
     #[test]
     fn sweep_charts_name_metrics_of_runs_csv() {
         for (metric, _) in SWEEP_METRICS {
-            assert!(RunMetrics::columns().contains(&metric), "{metric}");
+            assert!(RunMetrics::NAMES.contains(&metric), "{metric}");
         }
     }
 }
