@@ -1,6 +1,7 @@
 //! Running worlds: plans of runs with their seeds, parallel execution with rayon, and statistics.
 //! This layer sees the model only through `observe::simulate`.
 
+pub mod abc;
 pub mod budget;
 pub mod compare;
 pub mod design;
