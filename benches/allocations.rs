@@ -3,7 +3,7 @@
 //! simulates them (the series recorded into memory, as the series writer does), set-up, steps and
 //! results apart.
 //!
-//! cargo bench --bench allocations
+//! cargo bench -p olika-bench --bench allocations
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};

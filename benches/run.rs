@@ -6,11 +6,11 @@
 //! Diffusion costs O(organisations + ties + alive innovations) per step (MODEL.md §4: one adoption
 //! decision per organisation, markets drawn once per pair), so `scaled` runs the full model, as
 //! `scaled_without_diffusion` (p = q = 0) the rest of it, from 10³ to 10⁵ organisations.
-//! `cargo bench --bench scale` prints the scale study of docs/validation.md.
+//! `cargo bench -p olika-bench --bench scale` prints the scale study of docs/validation.md.
 //!
-//! cargo bench --bench run                 # everything
-//! cargo bench --bench run -- baseline     # only the baseline replication
-//! cargo bench --bench run -- axelrod      # only Axelrod's classic
+//! cargo bench -p olika-bench --bench run                 # everything
+//! cargo bench -p olika-bench --bench run -- baseline     # only the baseline replication
+//! cargo bench -p olika-bench --bench run -- axelrod      # only Axelrod's classic
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use olika::experiment::run_seed;

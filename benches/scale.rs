@@ -5,9 +5,9 @@
 //! innovations, adoption events (and mandated ones) and the share of innovations scaled up per
 //! organisation, ties per organisation at the end, with the mean wall time of one run.
 //!
-//! cargo bench --bench scale            # the table
-//! cargo bench --bench scale -- 9600    # only the city of that size
-//! cargo bench --bench scale -- 1000050 # the city of a million
+//! cargo bench -p olika-bench --bench scale            # the table
+//! cargo bench -p olika-bench --bench scale -- 9600    # only the city of that size
+//! cargo bench -p olika-bench --bench scale -- 1000050 # the city of a million
 
 use std::time::Instant;
 

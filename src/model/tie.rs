@@ -184,7 +184,7 @@ impl Tie {
 const DEGREE: usize = 32;
 
 /// Ties per organisation the slab has room for from set-up: the baseline's cities end their runs
-/// with 7–9 (`cargo bench --bench scale`). Room untouched costs address space, not memory.
+/// with 7–9 (`cargo bench -p olika-bench --bench scale`). Room untouched costs address space, not memory.
 const TIES_PER_AGENT: usize = 8;
 
 /// Bytes the ties of one organisation may hold at their peak: its list with room for `DEGREE`,
