@@ -239,7 +239,11 @@ impl IndexRow {
 /// Whether a sweep of this design has sensitivity indices.
 pub(crate) fn has_indices(design: crate::scenario::sweep::Design) -> bool {
     use crate::scenario::sweep::Design;
-    matches!(design, Design::Morris | Design::Sobol | Design::Random | Design::Lhs)
+    // A match over every design, so that the compiler asks a new design whether it has indices.
+    match design {
+        Design::Morris | Design::Sobol | Design::Random | Design::Lhs => true,
+        Design::Grid | Design::Zip | Design::Table => false,
+    }
 }
 
 /// The unit-cube rows of a morris or sobol sweep's design, in plan order (`None` for other designs):
@@ -253,7 +257,7 @@ pub(crate) fn unit_design(spec: &crate::scenario::sweep::SweepSpec) -> Option<Ve
             let candidates = (spec.candidates as usize).max(n);
             Some(morris(k, n, spec.levels as usize, candidates, spec.seed))
         }
-        _ => None,
+        Design::Grid | Design::Zip | Design::Random | Design::Lhs | Design::Table => None,
     }
 }
 
