@@ -44,7 +44,6 @@ fn nooteboom_innovation_rate_is_an_inverted_u_in_distance() {
 }
 
 #[test]
-#[ignore = "second tier (.ci/run): a classic docked over replications"]
 fn classics_run_from_the_command_line() {
     let dir = tempfile::TempDir::new().unwrap();
     assert_cmd::Command::cargo_bin("olika")
@@ -69,7 +68,6 @@ fn classics_run_from_the_command_line() {
 /// Each classic leads with what it answers (its `headline`), in the terminal and in the report's
 /// opening sentences, and shows nothing that does not apply to it as a zero.
 #[test]
-#[ignore = "second tier (.ci/run): a classic docked over replications"]
 fn classics_lead_with_their_answers() {
     let dir = tempfile::TempDir::new().unwrap();
     let run = |name: &str| {

@@ -25,7 +25,7 @@ fn holds_and_mutant_fails(pattern: &Validation, mutant: &[&str]) {
 /// P1: difference drives innovation through φ(d) = d^α (1 - d)^β. With α = 0, φ falls with
 /// distance from d = 0 and one-sector tables are no longer worse.
 #[test]
-#[ignore = "second tier (.ci/run): a pattern judged over replications at several root seeds"]
+#[ignore = "second tier (.ci/run): a pattern judged over replications, and under its mutant"]
 fn p1_cross_sector_venues_yield_more_innovations_than_one_sector_venues() {
     holds_and_mutant_fails(&patterns::P1, &["innovation.novelty_exponent=0"]);
 }
@@ -33,7 +33,7 @@ fn p1_cross_sector_venues_yield_more_innovations_than_one_sector_venues() {
 /// P2: the inverted U comes from novelty (d^α) against absorption ((1 - d)^β) and the barrier of
 /// homophily; with α = 0 novelty is worth nothing and the peak moves to δ = 0.
 #[test]
-#[ignore = "second tier (.ci/run): a pattern judged over replications at several root seeds"]
+#[ignore = "second tier (.ci/run): a pattern judged over replications, and under its mutant"]
 fn p2_innovations_are_an_inverted_u_in_sector_distance() {
     holds_and_mutant_fails(&patterns::P2, &["innovation.novelty_exponent=0"]);
 }
@@ -41,14 +41,14 @@ fn p2_innovations_are_an_inverted_u_in_sector_distance() {
 /// P3: "just ask" starts informal partnerships at trust.partner, contract-first ones wait for
 /// trust.formal; with both thresholds equal the permission culture no longer delays anything.
 #[test]
-#[ignore = "second tier (.ci/run): a pattern judged over replications at several root seeds"]
+#[ignore = "second tier (.ci/run): a pattern judged over replications, and under its mutant"]
 fn p3_just_ask_starts_innovate_sooner_than_contract_first_starts() {
     holds_and_mutant_fails(&patterns::P3, &["trust.formal=0.5"]);
 }
 
 /// P4: fairness moves trust by γ_w (2e - 1); with γ_w = 0 equity changes nothing.
 #[test]
-#[ignore = "second tier (.ci/run): a pattern judged over replications at several root seeds"]
+#[ignore = "second tier (.ci/run): a pattern judged over replications, and under its mutant"]
 fn p4_equal_partnerships_last_longer_and_innovate_more() {
     holds_and_mutant_fails(&patterns::P4, &["trust.work_gain=0"]);
 }
@@ -57,7 +57,7 @@ fn p4_equal_partnerships_last_longer_and_innovate_more() {
 /// and civil society sees needs first (C3). With appeal off every organisation is in every market
 /// and civil creators lose their edge.
 #[test]
-#[ignore = "second tier (.ci/run): a pattern judged over replications at several root seeds"]
+#[ignore = "second tier (.ci/run): a pattern judged over replications, and under its mutant"]
 fn p5_civil_creators_are_over_represented_among_scaled_up_innovations() {
     holds_and_mutant_fails(&patterns::P5, &["diffusion.appeal=false"]);
 }
@@ -65,7 +65,7 @@ fn p5_civil_creators_are_over_represented_among_scaled_up_innovations() {
 /// P6: partners converge (learning and joint innovations) and, below the optimal distance, lose
 /// novelty. With α = 0 converging partners innovate more, not less.
 #[test]
-#[ignore = "second tier (.ci/run): a pattern judged over replications at several root seeds"]
+#[ignore = "second tier (.ci/run): a pattern judged over replications, and under its mutant"]
 fn p6_partnerships_converge_and_exhaust() {
     holds_and_mutant_fails(&patterns::P6, &["innovation.novelty_exponent=0"]);
 }
@@ -74,7 +74,7 @@ fn p6_partnerships_converge_and_exhaust() {
 /// a mandate reaches K organisations. A mandate to every public organisation (the first release's
 /// rule) grows with the city and must fail.
 #[test]
-#[ignore = "second tier (.ci/run): a pattern judged over replications at several root seeds"]
+#[ignore = "second tier (.ci/run): a pattern judged over replications, and under its mutant"]
 fn s1_city_size_does_not_change_the_per_organisation_story() {
     holds_and_mutant_fails(&patterns::S1, &["diffusion.scale_up_reach=10000000"]);
 }
