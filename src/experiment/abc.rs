@@ -15,6 +15,10 @@
 //! parameter (on the log scale for a log-uniform prior), and, for a categorical one, the ancestor's
 //! category kept with probability 1 − `switch` and any other taken uniformly otherwise.
 //!
+//! A simulation answers with one distance per target (its parts); a particle's distance is their
+//! sum, and each generation counts, per target, the simulations that met it (a part within its
+//! allowance), which says which targets are hard to meet.
+//!
 //! Proposals are made and simulated in batches, each batch's draws from its own stream (generation,
 //! batch): the caller may run a batch in parallel, in any order, and the particles are the same
 //! bytes whatever the threads. A generation that cannot reach its population within
@@ -24,6 +28,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::error::{Error, Location, Result};
 use crate::model::hash::splitmix64;
 
 /// The prior of one parameter.
@@ -109,6 +114,9 @@ impl Prior {
 pub struct Settings {
     /// Particles per generation.
     pub population: usize,
+    /// Particles of the first generation, drawn from the priors (at least `population`): a larger
+    /// first generation maps the prior box more finely.
+    pub first: usize,
     /// Generations, the first (from the priors) included.
     pub generations: usize,
     /// The next tolerance is this quantile of the last generation's distances (0 < q < 1).
@@ -130,8 +138,10 @@ pub struct Particle {
     pub theta: Vec<f64>,
     /// Its normalised importance weight.
     pub weight: f64,
-    /// Its simulated distance to the targets.
+    /// Its simulated distance to the targets: the sum of its parts.
     pub distance: f64,
+    /// Its distance to each target.
+    pub parts: Vec<f64>,
 }
 
 /// One generation of the search.
@@ -143,6 +153,8 @@ pub struct Generation {
     pub particles: Vec<Particle>,
     /// Simulations it took.
     pub simulations: u64,
+    /// Of those, how many met each target (their part within its allowance).
+    pub met: Vec<u64>,
 }
 
 impl Generation {
@@ -157,28 +169,36 @@ impl Generation {
     }
 }
 
-/// Runs ABC-SMC: `simulate` gets a batch of parameter vectors and returns each one's distance to
-/// the targets (in the same order; it may run them in parallel). Returns every generation, the last
-/// one the posterior sample.
+/// A batch simulator: each parameter vector's distance to every target, in order.
+pub type Simulate<'a> = dyn FnMut(&[Vec<f64>]) -> Result<Vec<Vec<f64>>> + 'a;
+
+/// Runs ABC-SMC: `simulate` gets a batch of parameter vectors and returns each one's distances to
+/// the targets (in the same order; it may run them in parallel); a target is met where its
+/// distance is within its `allowances` entry. Returns every generation, the last one the
+/// posterior sample. A generation that cannot reach its population is an input error about
+/// `calibrate.quantile`, located at `[calibrate]` (the caller knows the file).
 pub fn search(
     priors: &[Prior],
+    allowances: &[f64],
     settings: &Settings,
-    simulate: &mut dyn FnMut(&[Vec<f64>]) -> Vec<f64>,
-) -> std::result::Result<Vec<Generation>, String> {
-    search_weighted(priors, settings, simulate, true)
+    simulate: &mut Simulate,
+) -> Result<Vec<Generation>> {
+    search_weighted(priors, allowances, settings, simulate, true)
 }
 
 /// `search`, or — with `weighted` false, for the tests' mutant only — the same search with every
 /// importance weight 1, which counts the likelihood again each generation.
 fn search_weighted(
     priors: &[Prior],
+    allowances: &[f64],
     settings: &Settings,
-    simulate: &mut dyn FnMut(&[Vec<f64>]) -> Vec<f64>,
+    simulate: &mut Simulate,
     weighted: bool,
-) -> std::result::Result<Vec<Generation>, String> {
+) -> Result<Vec<Generation>> {
     for prior in priors {
-        prior.check()?;
+        prior.check().map_err(Error::Run)?;
     }
+    let context = Context { priors, allowances, settings, weighted };
     let mut generations: Vec<Generation> = Vec::new();
     for g in 0..settings.generations {
         let tolerance = match generations.last() {
@@ -191,60 +211,78 @@ fn search_weighted(
                 distances[k - 1]
             }
         };
-        generations.push(generation(priors, settings, generations.last(), g, tolerance, simulate, weighted)?);
+        generations.push(context.generation(generations.last(), g, tolerance, simulate)?);
     }
     Ok(generations)
 }
 
-/// One generation at tolerance ε: batches of proposals until `population` are accepted.
-fn generation(
-    priors: &[Prior],
-    settings: &Settings,
-    previous: Option<&Generation>,
-    g: usize,
-    tolerance: f64,
-    simulate: &mut dyn FnMut(&[Vec<f64>]) -> Vec<f64>,
+/// What every generation of a search shares.
+struct Context<'a> {
+    priors: &'a [Prior],
+    allowances: &'a [f64],
+    settings: &'a Settings,
     weighted: bool,
-) -> std::result::Result<Generation, String> {
-    let kernel = previous.map(|p| Kernel::of(priors, p, settings.switch));
-    let mut particles = Vec::with_capacity(settings.population);
-    let mut simulations = 0u64;
-    let mut batch_index = 0u64;
-    while particles.len() < settings.population {
-        if simulations >= settings.most_simulations {
-            return Err(format!(
-                "generation {g} accepted {} of {} particles within tolerance {tolerance:.4} in {simulations} simulations: the tolerance cannot shrink further; ask for fewer generations or a larger quantile",
-                particles.len(),
-                settings.population
+}
+
+impl Context<'_> {
+    /// One generation at tolerance ε: batches of proposals until its population is accepted.
+    fn generation(
+        &self,
+        previous: Option<&Generation>,
+        g: usize,
+        tolerance: f64,
+        simulate: &mut Simulate,
+    ) -> Result<Generation> {
+        let (priors, settings) = (self.priors, self.settings);
+        let kernel = previous.map(|p| Kernel::of(priors, p, settings.switch));
+        let population = if g == 0 { settings.first.max(settings.population) } else { settings.population };
+        let mut particles = Vec::with_capacity(population);
+        let (mut simulations, mut batch_index) = (0u64, 0u64);
+        let mut met = vec![0u64; self.allowances.len()];
+        while particles.len() < population {
+            if simulations >= settings.most_simulations {
+                return Err(Error::input(
+                    Location::file("[calibrate]"),
+                    Some("calibrate.quantile"),
+                    format!(
+                        "generation {g} accepted {} of {population} particles within tolerance {tolerance:.4} in {simulations} simulations: the tolerance cannot shrink further; ask for fewer generations, a larger `quantile`, or more `most_simulations`",
+                        particles.len(),
+                    ),
+                ));
+            }
+            let mut rng = ChaCha8Rng::seed_from_u64(splitmix64(
+                settings.seed ^ splitmix64((g as u64) << 32 | batch_index),
             ));
-        }
-        let mut rng =
-            ChaCha8Rng::seed_from_u64(splitmix64(settings.seed ^ splitmix64((g as u64) << 32 | batch_index)));
-        batch_index += 1;
-        let proposals: Vec<Vec<f64>> = (0..settings.batch)
-            .map(|_| match (&kernel, previous) {
-                (Some(k), Some(p)) => k.propose(priors, p, &mut rng),
-                _ => priors.iter().map(|prior| prior.draw(&mut rng)).collect(),
-            })
-            .collect();
-        let distances = simulate(&proposals);
-        assert_eq!(distances.len(), proposals.len(), "one distance per proposal");
-        simulations += proposals.len() as u64;
-        for (theta, distance) in proposals.into_iter().zip(distances) {
-            if particles.len() < settings.population && distance <= tolerance {
-                let weight = match (&kernel, previous) {
-                    (Some(k), Some(p)) if weighted => k.weight(priors, p, &theta),
-                    _ => 1.0,
-                };
-                particles.push(Particle { theta, weight, distance });
+            batch_index += 1;
+            let proposals: Vec<Vec<f64>> = (0..settings.batch)
+                .map(|_| match (&kernel, previous) {
+                    (Some(k), Some(p)) => k.propose(priors, p, &mut rng),
+                    _ => priors.iter().map(|prior| prior.draw(&mut rng)).collect(),
+                })
+                .collect();
+            let distances = simulate(&proposals)?;
+            assert_eq!(distances.len(), proposals.len(), "one distance per proposal");
+            simulations += proposals.len() as u64;
+            for (theta, parts) in proposals.into_iter().zip(distances) {
+                for ((count, part), allowance) in met.iter_mut().zip(&parts).zip(self.allowances) {
+                    *count += u64::from(part <= allowance);
+                }
+                let distance: f64 = parts.iter().sum();
+                if particles.len() < population && distance <= tolerance {
+                    let weight = match (&kernel, previous) {
+                        (Some(k), Some(p)) if self.weighted => k.weight(priors, p, &theta),
+                        _ => 1.0,
+                    };
+                    particles.push(Particle { theta, weight, distance, parts });
+                }
             }
         }
+        let total: f64 = particles.iter().map(|p| p.weight).sum();
+        for p in &mut particles {
+            p.weight /= total;
+        }
+        Ok(Generation { tolerance, particles, simulations, met })
     }
-    let total: f64 = particles.iter().map(|p| p.weight).sum();
-    for p in &mut particles {
-        p.weight /= total;
-    }
-    Ok(Generation { tolerance, particles, simulations })
 }
 
 /// The move from one generation to the next: per continuous parameter the kernel's standard
@@ -365,6 +403,7 @@ mod tests {
     fn settings(seed: u64) -> Settings {
         Settings {
             population: 400,
+            first: 400,
             generations: 6,
             quantile: 0.5,
             batch: 64,
@@ -386,18 +425,18 @@ mod tests {
     fn normal_mean(observed: f64, n: u32, seed: u64) -> Vec<Generation> {
         let priors = [Prior::Uniform { min: -10.0, max: 10.0 }];
         let mut calls = 0u64;
-        let mut simulate = |batch: &[Vec<f64>]| {
+        let mut simulate = |batch: &[Vec<f64>]| -> Vec<Vec<f64>> {
             calls += 1;
             let mut rng = ChaCha8Rng::seed_from_u64(seed ^ calls.wrapping_mul(0x9E37_79B9_7F4A_7C15));
             batch
                 .iter()
                 .map(|theta| {
                     let mean = (0..n).map(|_| theta[0] + normal(&mut rng)).sum::<f64>() / f64::from(n);
-                    (mean - observed).abs()
+                    vec![(mean - observed).abs()]
                 })
                 .collect()
         };
-        search(&priors, &settings(seed), &mut simulate).unwrap()
+        search(&priors, &[0.1], &settings(seed), &mut |b| Ok(simulate(b))).unwrap()
     }
 
     #[test]
@@ -423,7 +462,7 @@ mod tests {
         const DATASETS: u64 = 400;
         const DRAWS: usize = 19;
         let priors = [Prior::Uniform { min: -3.0, max: 3.0 }];
-        let settings = Settings { population: 100, generations: 8, batch: 50, ..settings(0) };
+        let settings = Settings { population: 100, first: 100, generations: 8, batch: 50, ..settings(0) };
         let (mut covered, mut ranks, mut squared_error, mut variance) = (0u32, [0u32; DRAWS + 1], 0.0, 0.0);
         for d in 0..DATASETS {
             let mut rng = ChaCha8Rng::seed_from_u64(base + d);
@@ -435,11 +474,16 @@ mod tests {
                 let mut rng = ChaCha8Rng::seed_from_u64(d << 32 | calls);
                 batch
                     .iter()
-                    .map(|t| (t[0] + (0..10).map(|_| normal(&mut rng)).sum::<f64>() / 10.0 - observed).abs())
+                    .map(|t| {
+                        vec![(t[0] + (0..10).map(|_| normal(&mut rng)).sum::<f64>() / 10.0 - observed).abs()]
+                    })
                     .collect()
             };
             let settings = Settings { seed: base + d, ..settings };
-            let last = search_weighted(&priors, &settings, &mut simulate, weighted).unwrap().pop().unwrap();
+            let last = search_weighted(&priors, &[0.1], &settings, &mut |b| Ok(simulate(b)), weighted)
+                .unwrap()
+                .pop()
+                .unwrap();
             let mut sorted: Vec<(f64, f64)> = last.particles.iter().map(|p| (p.theta[0], p.weight)).collect();
             sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
             let quantile = |q: f64| {
@@ -494,12 +538,19 @@ mod tests {
         let mut simulate = |batch: &[Vec<f64>]| {
             calls += 1;
             let mut rng = ChaCha8Rng::seed_from_u64(calls);
-            batch
+            Ok(batch
                 .iter()
-                .map(|t| (t[0] - 2.0).abs() + (t[1] - 0.3).abs() + 0.05 * rng.random::<f64>())
-                .collect()
+                .map(|t| vec![(t[0] - 2.0).abs(), (t[1] - 0.3).abs() + 0.05 * rng.random::<f64>()])
+                .collect())
         };
-        let last = search(&priors, &settings(11), &mut simulate).unwrap().pop().unwrap();
+        let generations = search(&priors, &[0.0, 0.1], &settings(11), &mut simulate).unwrap();
+        // The first generation is the prior's, in whole batches: a quarter of it in category 2.
+        let first = &generations[0];
+        assert_eq!(first.simulations, 448, "seven batches of 64 for 400 particles");
+        let share = first.met[0] as f64 / first.simulations as f64;
+        assert!((0.2..0.3).contains(&share), "category 2 met in {share} of the prior's draws");
+        let last = generations.last().unwrap();
+        assert!(last.particles.iter().all(|p| (p.distance - p.parts.iter().sum::<f64>()).abs() < 1e-12));
         let share: f64 = last.particles.iter().filter(|p| p.theta[0] == 2.0).map(|p| p.weight).sum();
         assert!(share > 0.95, "weight on category 2: {share}");
         assert!((moments(&last, 1).0 - 0.3).abs() < 0.05);
@@ -516,23 +567,31 @@ mod tests {
 
     #[test]
     fn bad_priors_and_a_tolerance_that_cannot_shrink_are_errors() {
-        let mut flat = |batch: &[Vec<f64>]| vec![1.0; batch.len()];
+        let mut flat = |batch: &[Vec<f64>]| Ok(vec![vec![1.0]; batch.len()]);
         for prior in [
             Prior::Uniform { min: 1.0, max: 1.0 },
             Prior::LogUniform { min: 0.0, max: 1.0 },
             Prior::Categorical { n: 1 },
         ] {
-            assert!(search(&[prior], &settings(1), &mut flat).is_err(), "{prior:?}");
+            assert!(search(&[prior], &[0.0], &settings(1), &mut flat).is_err(), "{prior:?}");
         }
         // Every distance the same but one smaller: the tolerance falls to it (the lowest quantile),
         // and no later proposal reaches it within the simulation budget.
         let mut calls = 0u64;
         let mut stuck = |batch: &[Vec<f64>]| {
             calls += 1;
-            batch.iter().enumerate().map(|(i, _)| if calls == 1 && i == 0 { 0.0 } else { 1.0 }).collect()
+            Ok(batch
+                .iter()
+                .enumerate()
+                .map(|(i, _)| vec![if calls == 1 && i == 0 { 0.0 } else { 1.0 }])
+                .collect())
         };
         let few = Settings { most_simulations: 5_000, quantile: 0.001, ..settings(1) };
-        let error = search(&[Prior::Uniform { min: 0.0, max: 1.0 }], &few, &mut stuck).unwrap_err();
-        assert!(error.contains("cannot shrink"), "{error}");
+        let error = search(&[Prior::Uniform { min: 0.0, max: 1.0 }], &[0.0], &few, &mut stuck).unwrap_err();
+        assert!(error.to_string().contains("cannot shrink"), "{error}");
+        // A simulation's own error ends the search with it.
+        let mut failing = |_: &[Vec<f64>]| Err(Error::Run("the world broke".into()));
+        let error = search(&[Prior::Uniform { min: 0.0, max: 1.0 }], &[0.0], &settings(1), &mut failing);
+        assert!(error.unwrap_err().to_string().contains("the world broke"));
     }
 }

@@ -1,7 +1,7 @@
 //! The classics of MODEL.md §6: the model in its limits reduces to Axelrod (1997), Bass (1969) and
 //! Nooteboom's optimal cognitive distance, each a shipped scenario under `scenarios/classics/`.
 
-use super::{inverted_u, mean, metric, Check, Validation, Verdict};
+use super::{flag, inverted_u, mean, metric, Check, Validation, Verdict};
 use crate::error::Result;
 use crate::experiment::stats::summarize;
 use crate::observe::Recording;
@@ -51,11 +51,17 @@ fn axelrod(check: &Check) -> Result<Verdict> {
         format!("mean regions for q = 5, 10, 15 — {}", rows.join("; ")),
         &[
             (
-                m(0, 0) < 1.5 && m(0, 1) > 1.5 && m(0, 1) < 8.0 && m(0, 2) > 10.0 && m(0, 2) > 2.0 * m(0, 1),
+                flag(
+                    m(0, 0) < 1.5
+                        && m(0, 1) > 1.5
+                        && m(0, 1) < 8.0
+                        && m(0, 2) > 10.0
+                        && m(0, 2) > 2.0 * m(0, 1),
+                ),
                 "at F = 5 regions must rise steeply with q (below 1.5, 1.5–8, above 10 and twice q = 10)",
             ),
-            (falls, "at q = 10 and 15 regions must fall with F (below 3 at F = 15)"),
-            (one, "q = 5 must end in one region in at least 90 % of runs for every F"),
+            (flag(falls), "at q = 10 and 15 regions must fall with F (below 3 at F = 15)"),
+            (flag(one), "q = 5 must end in one region in at least 90 % of runs for every F"),
         ],
     ))
 }
@@ -104,8 +110,8 @@ fn bass(check: &Check) -> Result<Verdict> {
             "largest deviation of the mean adoption curve from the recursion over {steps} steps: {worst:.5}"
         ),
         &[
-            (within, "every step must lie within 4 standard errors + 0.001 of the recursion"),
-            (tells_apart, "the tolerance must reject the recursion with q − 0.08"),
+            (flag(within), "every step must lie within 4 standard errors + 0.001 of the recursion"),
+            (flag(tells_apart), "the tolerance must reject the recursion with q − 0.08"),
         ],
     ))
 }
@@ -146,7 +152,7 @@ fn nooteboom(check: &Check) -> Result<Verdict> {
             .collect();
         measured.push(mean(&starts));
     }
-    let u = inverted_u(&rates);
+    let u = inverted_u(check, &rates);
     let table: Vec<String> = NOOTEBOOM_DISTANCES
         .iter()
         .zip(&measured)

@@ -18,7 +18,8 @@ use crate::model::Validated;
 use crate::observe::{Recording, RunOutput};
 use crate::scenario;
 
-/// How to judge: at which root seed, with which extra overrides (a mutant), on how many threads.
+/// How to judge: at which root seed, with which extra overrides (a mutant), on how many threads,
+/// and on what share of each judgement's replications.
 #[derive(Debug, Clone)]
 pub struct Check {
     /// The root seed of every compared scenario; `None`: each scenario's own seed.
@@ -30,12 +31,17 @@ pub struct Check {
     /// Bytes the replications held at once may need (`experiment::budget`): more is refused
     /// before they run.
     pub max_memory: u64,
+    /// The share of each judgement's replications that are run (1 in `olika validate`; less in a
+    /// calibration, which judges many parameter sets). Margins are projected to the judgement's
+    /// own replications (`Check::above`, `Check::z`), so that a share estimates the margin the
+    /// whole judgement would find rather than judging a weaker test.
+    pub share: f64,
 }
 
 impl Check {
     /// The shipped scenarios at their own seeds.
     pub fn shipped(threads: usize) -> Check {
-        Check { seed: None, overrides: Vec::new(), threads, max_memory: u64::MAX }
+        Check { seed: None, overrides: Vec::new(), threads, max_memory: u64::MAX, share: 1.0 }
     }
 
     /// The same judgement with extra overrides (a mutant of the model).
@@ -60,7 +66,7 @@ impl Check {
         recording: Recording,
     ) -> Result<Vec<RunOutput>> {
         let mut s = s.clone().into_inner();
-        s.replications = replications;
+        s.replications = self.replications(replications);
         let s = s.validate()?;
         let plan = Plan::of_scenario(&s);
         crate::experiment::budget::check(&plan, recording, self.threads, self.max_memory, &s.name)?;
@@ -71,6 +77,41 @@ impl Check {
         })?;
         Ok(outputs)
     }
+
+    /// The replications run of a judgement's `replications`: its share, at least two (an interval
+    /// needs two).
+    fn replications(&self, replications: u32) -> u32 {
+        ((f64::from(replications) * self.share).round() as u32).clamp(2, replications.max(2))
+    }
+
+    /// The margin by which a summary's 95 % interval lies above `bound`, in standard errors of
+    /// the judgement's own replications: (x̄ − bound) / se − t, with se = sd / √(n / share) and
+    /// t = (x̄ − low) / (sd / √n) the interval's own quantile. Positive exactly where the interval
+    /// lies above the bound at share 1: then it is (low − bound) / se.
+    fn above(&self, s: &Summary, bound: f64) -> f64 {
+        let (Some(mean), Some(sd), Some(low)) = (s.mean, s.sd, s.ci_low) else { return f64::NAN };
+        let se = sd / (s.n as f64).sqrt();
+        let t = if se > 0.0 { (mean - low) / se } else { 0.0 };
+        (mean - bound) / (se * self.share.sqrt()) - t
+    }
+
+    /// The margin by which a summary's interval lies below `bound` (as `above`, mirrored).
+    fn below(&self, s: &Summary, bound: f64) -> f64 {
+        let mirrored = |x: Option<f64>| x.map(|x| -x);
+        let s = Summary {
+            mean: mirrored(s.mean),
+            ci_low: mirrored(s.ci_high),
+            ci_high: mirrored(s.ci_low),
+            ..*s
+        };
+        self.above(&s, -bound)
+    }
+
+    /// The margin of a z statistic over `critical`, projected to the judgement's own replications:
+    /// z grows with √n, so z / √share − critical.
+    fn z(&self, z: f64, critical: f64) -> f64 {
+        z / self.share.sqrt() - critical
+    }
 }
 
 /// What a judgement found.
@@ -80,16 +121,38 @@ pub struct Verdict {
     pub holds: bool,
     /// What was measured, in a line or two of plain text with the numbers.
     pub measured: String,
+    /// How far the judgement misses: 0 where it holds, else the sum over its failed parts of the
+    /// standard errors each misses by (a part without a scale, 1). A calibration's distance.
+    pub distance: f64,
 }
 
+/// What a part whose margin is undefined (no spread, no runs to judge) counts as missing by: a
+/// part that misses its 95 % interval's quantile entirely.
+const UNDEFINED: f64 = 2.0;
+/// The most one part counts as missing by, so that one hopeless part cannot hide how the others
+/// do in a calibration's distance.
+const MOST: f64 = 20.0;
+
 impl Verdict {
-    /// A verdict on a list of (condition, what it says) parts: it holds when every part holds,
-    /// and its text names the parts that failed.
-    fn of(measured: String, parts: &[(bool, &str)]) -> Verdict {
-        let failed: Vec<&str> = parts.iter().filter(|(ok, _)| !ok).map(|(_, what)| *what).collect();
+    /// A verdict on a list of (margin, what it says) parts, each holding where its margin is
+    /// positive: it holds when every part holds, its text names the parts that failed, and its
+    /// distance adds how far each failed part misses.
+    fn of(measured: String, parts: &[(f64, &str)]) -> Verdict {
+        let failed: Vec<&str> = parts.iter().filter(|(m, _)| !(*m > 0.0)).map(|(_, what)| *what).collect();
+        let distance =
+            parts.iter().map(|(m, _)| if m.is_nan() { UNDEFINED } else { (-m).clamp(0.0, MOST) }).sum();
         let measured =
             if failed.is_empty() { measured } else { format!("{measured}; fails: {}", failed.join("; ")) };
-        Verdict { holds: failed.is_empty(), measured }
+        Verdict { holds: failed.is_empty(), measured, distance }
+    }
+}
+
+/// A condition without a scale as a margin: 1 where it holds, −1 where it fails.
+fn flag(holds: bool) -> f64 {
+    if holds {
+        1.0
+    } else {
+        -1.0
     }
 }
 
@@ -147,27 +210,32 @@ fn welch_z(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// An inverted U over ordered arms (per-run values of each): the means, the z of the peak over
-/// each end, and the two conditions — the peak strictly inside, both ends lower with z > 3.
+/// each end, and the two conditions — the peak strictly inside (margin: the z of the best inner
+/// arm over the better end), both ends lower with z > 3.
 struct InvertedU {
     means: Vec<f64>,
     low: f64,
     high: f64,
-    parts: [(bool, &'static str); 2],
+    parts: [(f64, &'static str); 2],
 }
 
-fn inverted_u(arms: &[Vec<f64>]) -> InvertedU {
+fn inverted_u(check: &Check, arms: &[Vec<f64>]) -> InvertedU {
     let means: Vec<f64> = arms.iter().map(|a| mean(a)).collect();
-    let best = (0..means.len()).max_by(|&a, &b| means[a].total_cmp(&means[b])).unwrap_or(0);
     let last = arms.len().saturating_sub(1);
+    let best_of = |range: &mut dyn Iterator<Item = usize>| {
+        range.max_by(|&a, &b| means[a].total_cmp(&means[b])).unwrap_or(0)
+    };
+    let best = best_of(&mut (0..arms.len()));
+    let (inner, end) = (best_of(&mut (1..last)), best_of(&mut [0, last].into_iter()));
     let (low, high) = (welch_z(&arms[best], &arms[0]), welch_z(&arms[best], &arms[last]));
     InvertedU {
+        parts: [
+            (check.z(welch_z(&arms[inner], &arms[end]), 0.0), "the peak must lie strictly inside (0, 1)"),
+            (check.z(low.min(high), 3.0), "both ends must be lower than the peak with z > 3"),
+        ],
         means,
         low,
         high,
-        parts: [
-            (best > 0 && best < last, "the peak must lie strictly inside (0, 1)"),
-            (low > 3.0 && high > 3.0, "both ends must be lower than the peak with z > 3"),
-        ],
     }
 }
 
@@ -192,8 +260,37 @@ mod tests {
 
     #[test]
     fn a_verdict_names_what_failed() {
-        let v = Verdict::of("x = 1".into(), &[(true, "a"), (false, "b must hold")]);
-        assert!(!v.holds && v.measured.ends_with("fails: b must hold"));
-        assert!(Verdict::of("x".into(), &[(true, "a")]).holds);
+        let v = Verdict::of("x = 1".into(), &[(0.5, "a"), (-1.5, "b must hold"), (f64::NAN, "c")]);
+        assert!(!v.holds && v.measured.ends_with("fails: b must hold; c"));
+        assert_eq!(v.distance, 1.5 + UNDEFINED);
+        let held = Verdict::of("x".into(), &[(0.1, "a"), (f64::INFINITY, "b")]);
+        assert!(held.holds && held.distance == 0.0);
+        assert!(!Verdict::of("x".into(), &[(0.0, "on the bound")]).holds);
+    }
+
+    #[test]
+    fn a_margin_is_positive_exactly_where_the_interval_clears_its_bound() {
+        let check = Check::shipped(1);
+        for values in [vec![1.0, 2.0, 3.0], vec![-0.2, 0.1, 0.4, 0.3], vec![-3.0, -2.0, -2.5], vec![2.0, 2.0]]
+        {
+            let s = summarize(&values);
+            for bound in [-1.0, 0.0, 0.5, 2.0] {
+                assert_eq!(
+                    check.above(&s, bound) > 0.0,
+                    s.ci_low.unwrap() > bound,
+                    "{values:?} above {bound}"
+                );
+                assert_eq!(
+                    check.below(&s, bound) > 0.0,
+                    s.ci_high.unwrap() < bound,
+                    "{values:?} below {bound}"
+                );
+            }
+        }
+        // At a fifth of the replications the same estimate projects to √5 times the margin in z.
+        let fifth = Check { share: 0.2, ..Check::shipped(1) };
+        assert!((fifth.z(2.0, 3.0) - (2.0 * 5f64.sqrt() - 3.0)).abs() < 1e-12);
+        assert_eq!(fifth.replications(100), 20);
+        assert_eq!(fifth.replications(5), 2);
     }
 }
