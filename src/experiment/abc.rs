@@ -553,7 +553,7 @@ mod tests {
         assert!(last.particles.iter().all(|p| (p.distance - p.parts.iter().sum::<f64>()).abs() < 1e-12));
         let share: f64 = last.particles.iter().filter(|p| p.theta[0] == 2.0).map(|p| p.weight).sum();
         assert!(share > 0.95, "weight on category 2: {share}");
-        assert!((moments(&last, 1).0 - 0.3).abs() < 0.05);
+        assert!((moments(last, 1).0 - 0.3).abs() < 0.05);
     }
 
     #[test]
