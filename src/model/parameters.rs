@@ -312,6 +312,12 @@ pub enum Domain {
     Mix,
     /// The values a sweep gives a parameter: a list, or a table `{ min, max, steps }`.
     Sweep,
+    /// The prior of a calibrated parameter: a list (each value as likely), or a table
+    /// `{ min, max, log }` (uniform, or uniform in the logarithm).
+    Prior,
+    /// What a calibration is told was observed: a table `{ value, sd }` of a run's metric, or
+    /// `{ file, sd }` of a series of a step metric.
+    Target,
 }
 
 impl Domain {
@@ -325,7 +331,8 @@ impl Domain {
             Domain::Choice(_) => "string",
             Domain::List(_) => "list of strings",
             Domain::Mix => "string or table",
-            Domain::Sweep => "list or table",
+            Domain::Sweep | Domain::Prior => "list or table",
+            Domain::Target => "table",
         }
     }
 
@@ -354,6 +361,8 @@ impl Domain {
             Domain::Choice(words) | Domain::List(words) => words.join(", "),
             Domain::Mix => "\"open\", \"balanced\", { only = [sectors] }".into(),
             Domain::Sweep => "[values], { min, max, steps }".into(),
+            Domain::Prior => "[values], { min, max }, { min, max, log = true }".into(),
+            Domain::Target => "{ value, sd }, { file, sd }".into(),
         }
     }
 }

@@ -8,9 +8,10 @@
 //! embedded in the binary) and checks each file on its own (`validate`); `resolve` merges the
 //! chain over the registry's defaults (`params`), keeping where each key was set, applies `set`
 //! (`--set`) and `defaults`, and types the result, whose constraints between values
-//! `consistency` checks; `sweep` and `optimize` read the sections of those names, whose points
+//! `consistency` checks; `sweep`, `optimize` and `calibrate` read the sections of those names, whose points
 //! are `value`s.
 
+pub mod calibrate;
 mod consistency;
 mod defaults;
 pub mod library;
@@ -56,6 +57,8 @@ pub struct Resolved {
     pub sweep: Option<sweep::SweepSpec>,
     /// The checked `[optimize]` section, if it has one.
     pub optimize: Option<optimize::OptimizeSpec>,
+    /// The checked `[calibrate]` section, if it has one.
+    pub calibrate: Option<calibrate::CalibrateSpec>,
     /// The files read, the named file first.
     pub sources: Vec<String>,
     /// The `--set` overrides applied, as given (`path=value`).

@@ -9,7 +9,9 @@ use std::path::Path;
 
 use super::load::Source;
 use super::validate::Spans;
-use super::{consistency, defaults, optimize, set, sweep, Assignment, Resolved, Scenario, Validated};
+use super::{
+    calibrate, consistency, defaults, optimize, set, sweep, Assignment, Resolved, Scenario, Validated,
+};
 use crate::error::{Error, Location, Result};
 
 /// Who set a key: a file (its line and column are found only when an error needs them, since
@@ -69,10 +71,11 @@ pub(super) fn resolve(
     for assignment in overrides {
         set::apply(&mut merged, assignment, &mut provenance)?;
     }
-    // `[sweep]` and `[optimize]` are checked against the scenario without them, and each sweep
-    // point starts from it (`base`); the printed scenario has them back.
+    // `[sweep]`, `[optimize]` and `[calibrate]` are checked against the scenario without them, and
+    // each sweep point starts from it (`base`); the printed scenario has them back.
     let sweep_table = merged.remove("sweep");
     let optimize_table = merged.remove("optimize");
+    let calibrate_table = merged.remove("calibrate");
     defaults::fill(&mut merged, &provenance)?;
     let scenario = typed(&merged, &provenance)?;
     let base = merged.clone();
@@ -85,8 +88,13 @@ pub(super) fn resolve(
         Some(toml::Value::Table(t)) => Some(optimize::parse(t, &scenario, &locate)?),
         _ => None,
     };
+    let calibrate = match &calibrate_table {
+        Some(toml::Value::Table(t)) => Some(calibrate::parse(t, &scenario, &locate, dir)?),
+        _ => None,
+    };
     merged.extend(sweep_table.map(|t| ("sweep".to_string(), t)));
     merged.extend(optimize_table.map(|t| ("optimize".to_string(), t)));
+    merged.extend(calibrate_table.map(|t| ("calibrate".to_string(), t)));
     let toml = toml::to_string(&merged).map_err(|e| Error::Run(format!("cannot print the scenario: {e}")))?;
     Ok(Resolved {
         scenario,
@@ -94,6 +102,7 @@ pub(super) fn resolve(
         base,
         sweep,
         optimize,
+        calibrate,
         sources: chain.iter().rev().map(|s| s.spans.file.clone()).collect(),
         overrides: overrides.to_vec(),
     })

@@ -367,7 +367,8 @@ fn swept_param(
         }
         return Err(e);
     };
-    if FIXED.contains(&param.path) || param.path.starts_with("sweep.") || param.path.starts_with("optimize.")
+    if FIXED.contains(&param.path)
+        || ["sweep.", "optimize.", "calibrate."].iter().any(|s| param.path.starts_with(s))
     {
         return fail(format!("`{path}` cannot be varied"));
     }

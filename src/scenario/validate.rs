@@ -159,7 +159,13 @@ pub(crate) fn check_value(param: &Param, value: &toml::Value) -> std::result::Re
             Err("the list of values is empty; give at least one value".into())
         }
         (Domain::Sweep, toml::Value::Array(_)) => Ok(()),
-        (Domain::Sweep, toml::Value::Table(t)) => check_range(t),
+        (Domain::Sweep, toml::Value::Table(t)) => check_range(t, &["min", "max", "steps"]),
+        (Domain::Prior, toml::Value::Array(items)) if items.len() < 2 => {
+            Err("a prior over a list needs at least two values to choose between".into())
+        }
+        (Domain::Prior, toml::Value::Array(_)) => Ok(()),
+        (Domain::Prior, toml::Value::Table(t)) => check_prior(t),
+        (Domain::Target, toml::Value::Table(t)) => check_target(t),
         _ => Err(format!("expected {}, found {}", param.domain.type_name(), type_of(value))),
     }
 }
@@ -204,10 +210,10 @@ fn check_only(t: &toml::Table) -> std::result::Result<(), String> {
     }
 }
 
-/// A swept range `{ min, max, steps }`.
-fn check_range(t: &toml::Table) -> std::result::Result<(), String> {
-    if let Some(key) = t.keys().find(|k| !["min", "max", "steps"].contains(&k.as_str())) {
-        return Err(format!("unknown key `{key}` in a range; allowed: min, max, steps"));
+/// A swept range `{ min, max, steps }` (or a prior's, with the keys `allowed`).
+fn check_range(t: &toml::Table, allowed: &[&str]) -> std::result::Result<(), String> {
+    if let Some(key) = t.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(format!("unknown key `{key}` in a range; allowed: {}", allowed.join(", ")));
     }
     let number = |k: &str| t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
     match (number("min"), number("max")) {
@@ -222,6 +228,51 @@ fn check_range(t: &toml::Table) -> std::result::Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A prior's range `{ min, max, log }`: of positive width, and above zero in the logarithm.
+fn check_prior(t: &toml::Table) -> std::result::Result<(), String> {
+    check_range(t, &["min", "max", "log"])?;
+    let number = |k: &str| t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+    let (min, max) = (number("min").unwrap_or(0.0), number("max").unwrap_or(0.0));
+    if min >= max {
+        return Err(format!("the prior's range [{min}, {max}] is empty; give min < max (fix a parameter in the scenario instead of calibrating it)"));
+    }
+    match t.get("log") {
+        None => Ok(()),
+        Some(toml::Value::Boolean(log)) if *log && min <= 0.0 => {
+            Err(format!("a log-uniform prior needs min > 0; found {min}"))
+        }
+        Some(toml::Value::Boolean(_)) => Ok(()),
+        Some(other) => Err(format!("`log` is true or false, found {}", type_of(other))),
+    }
+}
+
+/// An observed target: `{ value, sd }` or `{ file, sd }`, sd above zero.
+fn check_target(t: &toml::Table) -> std::result::Result<(), String> {
+    if let Some(key) = t.keys().find(|k| !["value", "file", "sd"].contains(&k.as_str())) {
+        return Err(format!("unknown key `{key}` in a target; allowed: value, file, sd"));
+    }
+    let number = |k: &str| t.get(k).map(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+    match (number("value"), t.get("file")) {
+        (Some(Some(value)), None) if value.is_finite() => {}
+        (Some(_), None) => return Err("`value` must be a finite number".into()),
+        (None, Some(toml::Value::String(_))) => {}
+        (None, Some(other)) => return Err(format!("`file` is the name of a CSV file, found {}", type_of(other))),
+        (Some(_), Some(_)) => return Err("give `value` (a run's metric) or `file` (a series), not both".into()),
+        (None, None) => {
+            return Err("a target needs `value` and `sd` (a metric per run, e.g. { value = 12, sd = 3 }) or `file` (a series over steps, e.g. { file = \"adopters.csv\" })".into())
+        }
+    }
+    match number("sd") {
+        Some(Some(sd)) if sd > 0.0 && sd.is_finite() => Ok(()),
+        Some(_) => Err("`sd` must be a number above 0".into()),
+        None if t.contains_key("file") => Ok(()),
+        None => Err(
+            "a target's value needs `sd`: how far from it a simulated mean may lie and still count as close"
+                .into(),
+        ),
+    }
 }
 
 /// A population or venue name: it names files' rows, chart labels and GraphML nodes, so it may not

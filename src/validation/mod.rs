@@ -138,7 +138,8 @@ impl Verdict {
     /// positive: it holds when every part holds, its text names the parts that failed, and its
     /// distance adds how far each failed part misses.
     fn of(measured: String, parts: &[(f64, &str)]) -> Verdict {
-        let failed: Vec<&str> = parts.iter().filter(|(m, _)| m.is_nan() || *m <= 0.0).map(|(_, what)| *what).collect();
+        let failed: Vec<&str> =
+            parts.iter().filter(|(m, _)| m.is_nan() || *m <= 0.0).map(|(_, what)| *what).collect();
         let distance =
             parts.iter().map(|(m, _)| if m.is_nan() { UNDEFINED } else { (-m).clamp(0.0, MOST) }).sum();
         let measured =
@@ -256,6 +257,8 @@ mod tests {
             assert_eq!(ALL.iter().filter(|w| w.name == v.name).count(), 1, "{} twice", v.name);
         }
         assert!(find("p7").is_none(), "P7 is an encoded assumption, not a pattern");
+        let names: Vec<&str> = ALL.iter().map(|v| v.name).collect();
+        assert_eq!(names, scenario::calibrate::JUDGEMENTS, "a calibration's judgements are these");
     }
 
     #[test]
