@@ -83,7 +83,14 @@ pub fn validate(
     for v in validations {
         say(&format!("{} ({}): {}", v.name, v.source, v.claim));
         for &seed in seeds {
-            let check = Check { seed, overrides: overrides.to_vec(), threads, max_memory, share: 1.0 };
+            let check = Check {
+                seed,
+                parameters: Vec::new(),
+                overrides: overrides.to_vec(),
+                threads,
+                max_memory,
+                share: 1.0,
+            };
             let verdict = (v.judge)(&check)?;
             failed += usize::from(!verdict.holds);
             let at = seed.map_or("own seed".to_string(), |s| format!("seed {s}"));

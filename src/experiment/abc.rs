@@ -169,8 +169,9 @@ impl Generation {
     }
 }
 
-/// A batch simulator: each parameter vector's distance to every target, in order.
-pub type Simulate<'a> = dyn FnMut(&[Vec<f64>]) -> Result<Vec<Vec<f64>>> + 'a;
+/// A batch simulator: given the generation (whose simulations may share their random numbers) and
+/// the parameter vectors, each one's distance to every target, in order.
+pub type Simulate<'a> = dyn FnMut(usize, &[Vec<f64>]) -> Result<Vec<Vec<f64>>> + 'a;
 
 /// Runs ABC-SMC: `simulate` gets a batch of parameter vectors and returns each one's distances to
 /// the targets (in the same order; it may run them in parallel); a target is met where its
@@ -260,7 +261,7 @@ impl Context<'_> {
                     _ => priors.iter().map(|prior| prior.draw(&mut rng)).collect(),
                 })
                 .collect();
-            let distances = simulate(&proposals)?;
+            let distances = simulate(g, &proposals)?;
             assert_eq!(distances.len(), proposals.len(), "one distance per proposal");
             simulations += proposals.len() as u64;
             for (theta, parts) in proposals.into_iter().zip(distances) {
@@ -436,7 +437,7 @@ mod tests {
                 })
                 .collect()
         };
-        search(&priors, &[0.1], &settings(seed), &mut |b| Ok(simulate(b))).unwrap()
+        search(&priors, &[0.1], &settings(seed), &mut |_, b| Ok(simulate(b))).unwrap()
     }
 
     #[test]
@@ -480,7 +481,7 @@ mod tests {
                     .collect()
             };
             let settings = Settings { seed: base + d, ..settings };
-            let last = search_weighted(&priors, &[0.1], &settings, &mut |b| Ok(simulate(b)), weighted)
+            let last = search_weighted(&priors, &[0.1], &settings, &mut |_, b| Ok(simulate(b)), weighted)
                 .unwrap()
                 .pop()
                 .unwrap();
@@ -535,7 +536,7 @@ mod tests {
         // Category 2 of 4 is the one whose simulations land near the target.
         let priors = [Prior::Categorical { n: 4 }, Prior::Uniform { min: 0.0, max: 1.0 }];
         let mut calls = 0u64;
-        let mut simulate = |batch: &[Vec<f64>]| {
+        let mut simulate = |_: usize, batch: &[Vec<f64>]| {
             calls += 1;
             let mut rng = ChaCha8Rng::seed_from_u64(calls);
             Ok(batch
@@ -567,7 +568,7 @@ mod tests {
 
     #[test]
     fn bad_priors_and_a_tolerance_that_cannot_shrink_are_errors() {
-        let mut flat = |batch: &[Vec<f64>]| Ok(vec![vec![1.0]; batch.len()]);
+        let mut flat = |_: usize, batch: &[Vec<f64>]| Ok(vec![vec![1.0]; batch.len()]);
         for prior in [
             Prior::Uniform { min: 1.0, max: 1.0 },
             Prior::LogUniform { min: 0.0, max: 1.0 },
@@ -578,7 +579,7 @@ mod tests {
         // Every distance the same but one smaller: the tolerance falls to it (the lowest quantile),
         // and no later proposal reaches it within the simulation budget.
         let mut calls = 0u64;
-        let mut stuck = |batch: &[Vec<f64>]| {
+        let mut stuck = |_: usize, batch: &[Vec<f64>]| {
             calls += 1;
             Ok(batch
                 .iter()
@@ -590,7 +591,7 @@ mod tests {
         let error = search(&[Prior::Uniform { min: 0.0, max: 1.0 }], &[0.0], &few, &mut stuck).unwrap_err();
         assert!(error.to_string().contains("cannot shrink"), "{error}");
         // A simulation's own error ends the search with it.
-        let mut failing = |_: &[Vec<f64>]| Err(Error::Run("the world broke".into()));
+        let mut failing = |_: usize, _: &[Vec<f64>]| Err(Error::Run("the world broke".into()));
         let error = search(&[Prior::Uniform { min: 0.0, max: 1.0 }], &[0.0], &settings(1), &mut failing);
         assert!(error.unwrap_err().to_string().contains("the world broke"));
     }

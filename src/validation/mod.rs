@@ -8,6 +8,7 @@
 //! events), compared scenarios share their root seed (common random numbers), and the margin could
 //! fail: a paired 95 % interval that excludes zero, or z > 3.
 
+pub mod calibration;
 pub mod classics;
 pub mod patterns;
 
@@ -24,6 +25,9 @@ use crate::scenario;
 pub struct Check {
     /// The root seed of every compared scenario; `None`: each scenario's own seed.
     pub seed: Option<u64>,
+    /// `KEY=VALUE` settings applied to every scenario before the judgement's own (a calibration's
+    /// parameter set, which a judgement's arms then vary as they would the defaults).
+    pub parameters: Vec<String>,
     /// `KEY=VALUE` overrides applied to every scenario after the judgement's own.
     pub overrides: Vec<String>,
     /// Threads for the replications (results do not depend on it).
@@ -41,7 +45,14 @@ pub struct Check {
 impl Check {
     /// The shipped scenarios at their own seeds.
     pub fn shipped(threads: usize) -> Check {
-        Check { seed: None, overrides: Vec::new(), threads, max_memory: u64::MAX, share: 1.0 }
+        Check {
+            seed: None,
+            parameters: Vec::new(),
+            overrides: Vec::new(),
+            threads,
+            max_memory: u64::MAX,
+            share: 1.0,
+        }
     }
 
     /// The same judgement with extra overrides (a mutant of the model).
@@ -50,9 +61,11 @@ impl Check {
         self
     }
 
-    /// A shipped scenario with the judgement's overrides, then the check's, then its seed.
+    /// A shipped scenario with the check's parameters, the judgement's overrides, then the check's
+    /// overrides, then its seed.
     pub fn scenario(&self, name: &str, overrides: &[&str]) -> Result<Validated> {
-        let mut all: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+        let mut all = self.parameters.clone();
+        all.extend(overrides.iter().map(|s| s.to_string()));
         all.extend(self.overrides.iter().cloned());
         all.extend(self.seed.map(|seed| format!("seed={seed}")));
         Ok(scenario::load_shipped(name, &all)?.scenario)
