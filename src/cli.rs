@@ -25,6 +25,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Search the venue portfolio that gives the most within a budget (the [optimize] section)
     Optimize(OptimizeArgs),
+    /// Find where in parameter space the patterns hold and runs match data (the [calibrate] section)
+    Calibrate(CalibrateArgs),
     /// Show one world live in the browser, with controls, for a class or a workshop
     Lab(LabArgs),
     /// Draw the first run of a results folder as an animated GIF (from its replay.json)
@@ -297,6 +299,16 @@ pub struct OptimizeArgs {
     /// section's `budget`)
     #[arg(long, value_name = "B")]
     pub budget: Option<f64>,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(flatten)]
+    pub execution: Execution,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The scenario file with a [calibrate] section, or the name of a built-in one
+    pub scenario: PathBuf,
     #[command(flatten)]
     pub overrides: Overrides,
     #[command(flatten)]

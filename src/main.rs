@@ -68,6 +68,9 @@ fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
             &a.execution.asked(),
             say,
         ),
+        Command::Calibrate(a) => {
+            commands::calibrate::command(&a.scenario, &a.overrides.asked(), &a.execution.asked(), say)
+        }
         Command::Merge(a) => {
             commands::merge::command(&a.dirs, &a.out.asked(), std::env::args().collect(), say)
         }

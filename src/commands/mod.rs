@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod animate;
+pub mod calibrate;
 pub mod check;
 pub mod compare;
 pub mod lab;

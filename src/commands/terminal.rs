@@ -183,6 +183,19 @@ pub(crate) fn progress_bar(len: u64, show: bool) -> ProgressBar {
     bar
 }
 
+/// A counter without an end, for work whose size is not known until it is done (a calibration's
+/// generation); hidden where stderr is no terminal.
+pub(crate) fn spinner(show: bool) -> ProgressBar {
+    if !show || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{spinner} {pos} {msg} [{elapsed}]")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar
+}
+
 /// What `olika optimize` found: the findings in words, the finalists and the budget–outcome curve.
 pub(crate) fn optimized(found: &super::optimize::Optimized, cost_unit: &str) -> String {
     use crate::output::optimize::{described, findings};

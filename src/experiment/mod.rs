@@ -345,8 +345,24 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
     recorder: impl Fn(&RunSpec) -> R + Sync,
     mut sink: impl FnMut(&RunSpec, Outcome, R) -> Result<()>,
 ) -> Result<()> {
+    if threads <= 1 {
+        // On the calling thread, in order: no pool to start, and none nested in a caller's own
+        // (a calibration runs its parameter sets in parallel, each set's runs on one thread).
+        let mut current: Option<(u32, Arc<Validated>)> = None;
+        for id in runs.ids() {
+            let run = plan.run(id);
+            if current.as_ref().is_none_or(|(p, _)| *p != run.point) {
+                current = Some((run.point, plan.scenario(run.point)?));
+            }
+            let scenario = &current.as_ref().expect("set above").1;
+            let mut record = recorder(&run);
+            let outcome = run_one(scenario, &run, recording, &mut record);
+            sink(&run, outcome, record)?;
+        }
+        return Ok(());
+    }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
+        .num_threads(threads)
         .build()
         .map_err(|e| Error::Run(format!("cannot start {threads} threads: {e}")))?;
     let window = window(threads);

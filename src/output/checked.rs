@@ -100,7 +100,7 @@ fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Opt
             at_manifest(dir, "scenarios", format!("the folder's sweep cannot be planned: {e}"))
         })?,
         Command::Compare => Plan::strategies(resolved),
-        Command::Optimize => return Ok(None),
+        Command::Optimize | Command::Calibrate => return Ok(None),
     }))
 }
 
@@ -163,6 +163,10 @@ fn files(dir: &Path, manifest: &Manifest) -> Result<()> {
     let mut wanted: BTreeSet<&str> = match manifest.command {
         Command::Optimize => {
             [Table::Portfolios, Table::BudgetCurve, Table::Evaluations].map(Table::file).into()
+        }
+        Command::Calibrate => {
+            let tables = [Table::Particles, Table::Posterior, Table::Generations].map(Table::file);
+            tables.into_iter().chain([super::calibration::FINDINGS]).collect()
         }
         _ => tables::written(manifest.recording).into_iter().map(Table::file).collect(),
     };

@@ -25,6 +25,8 @@ pub enum Command {
     Merge,
     /// `olika optimize`: a search of venue portfolios within a budget.
     Optimize,
+    /// `olika calibrate`: the region of parameter space where the targets are met.
+    Calibrate,
 }
 
 impl Command {
@@ -36,6 +38,7 @@ impl Command {
             Command::Compare => "compare",
             Command::Merge => "merge",
             Command::Optimize => "optimize",
+            Command::Calibrate => "calibrate",
         }
     }
 }

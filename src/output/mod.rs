@@ -2,6 +2,7 @@
 //! through typed rows by column name (charts, report, merge, resume and compare all read through
 //! here). One file per table that is read back; `tables` streams what every run writes.
 
+pub mod calibration;
 pub mod checked;
 pub mod checksum;
 pub mod compare;
@@ -56,6 +57,12 @@ pub enum Table {
     Evaluations,
     /// One row per metric, parameter and index (a morris, sobol, lhs or random sweep).
     Sensitivity,
+    /// One row per particle of every generation (`olika calibrate`).
+    Particles,
+    /// One row per particle of the last generation: the posterior sample (`olika calibrate`).
+    Posterior,
+    /// One row per generation of a calibration (`olika calibrate`).
+    Generations,
 }
 
 /// A CSV writer of a new table file.
@@ -86,6 +93,9 @@ impl Table {
             Table::BudgetCurve => "budget_curve.csv",
             Table::Evaluations => "evaluations.csv",
             Table::Sensitivity => "sensitivity.csv",
+            Table::Particles => "particles.csv",
+            Table::Posterior => "posterior.csv",
+            Table::Generations => "generations.csv",
         }
     }
 

@@ -77,7 +77,10 @@ fn header(table: Table, columns: &[String]) -> Vec<String> {
         | Table::Portfolios
         | Table::BudgetCurve
         | Table::Evaluations
-        | Table::Sensitivity => {
+        | Table::Sensitivity
+        | Table::Particles
+        | Table::Posterior
+        | Table::Generations => {
             unreachable!("not a per-run table of a run, sweep or comparison")
         }
     };

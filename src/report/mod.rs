@@ -7,6 +7,7 @@
 //! The page around them (`page.html`), its style (`style.css`) and the replay's player
 //! (`player.js`) are files of their own, embedded when olika is built.
 
+mod calibration;
 mod read;
 mod replay;
 mod results;
@@ -49,6 +50,7 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
     let title = escape(&match manifest.command {
         Command::Compare => format!("Comparison: {}", manifest.scenario),
         Command::Optimize => format!("Search: {}", manifest.scenario),
+        Command::Calibrate => format!("Calibration: {}", manifest.scenario),
         _ => manifest.scenario.clone(),
     });
     let style: String = STYLE.lines().collect();

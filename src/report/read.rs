@@ -42,6 +42,13 @@ pub(super) enum Results {
     Compare(Vec<CompareRow>),
     /// A search: its finalists and budget curve.
     Search(Search),
+    /// A calibration: its findings in words and its generations.
+    Calibration {
+        /// `findings.md`.
+        findings: String,
+        /// The folder's tables.
+        tables: crate::output::calibration::Calibrated,
+    },
 }
 
 /// What `olika optimize` wrote.
@@ -72,6 +79,15 @@ impl Folder {
                 let objective = crate::plot::objective(dir)?;
                 let runs = optimize::runs(dir)?;
                 Results::Search(Search { settings, portfolios, curve, objective, runs })
+            }
+            Command::Calibrate => {
+                let spec = scenarios[0].calibrate.as_ref().ok_or_else(|| {
+                    crate::error::Error::Run(
+                        "a calibration folder's scenario has no [calibrate] section".into(),
+                    )
+                })?;
+                let tables = crate::output::calibration::read(dir, spec)?;
+                Results::Calibration { findings: crate::output::calibration::read_findings(dir)?, tables }
             }
             Command::Sweep | Command::Merge => {
                 // Only what the page shows: the headline metrics of the first points.

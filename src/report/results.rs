@@ -84,6 +84,7 @@ pub(super) fn section(html: &mut String, folder: &Folder) {
         Results::Compare(rows) => compare(html, rows, cost_unit),
         Results::Run(rows) => run(html, rows, folder.headline(), cost_unit),
         Results::Points(rows) => points(html, rows, &folder.manifest),
+        Results::Calibration { findings, tables } => super::calibration::section(html, findings, tables),
     }
 }
 

@@ -14,12 +14,10 @@ const DIRECTIVES: [&str; 2] = ["extends", "replace"];
 /// writes them.
 pub(super) fn registry() -> toml::Table {
     let mut table = toml::Table::new();
-    for param in params::all().iter().filter(|p| {
-        !p.path.contains('*')
-            && !DIRECTIVES.contains(&p.path)
-            && !p.path.starts_with("sweep.")
-            && !p.path.starts_with("optimize.")
-    }) {
+    for param in params::all()
+        .iter()
+        .filter(|p| !p.path.contains('*') && !DIRECTIVES.contains(&p.path) && !params::in_section(p.path))
+    {
         if let Some(default) = params::default_for(param, None) {
             insert_path(&mut table, param.path, literal(default));
         }

@@ -10,6 +10,15 @@ use super::sweep::Design;
 pub use crate::model::{DefaultValue, Domain, Param};
 use crate::model::{Sector, KINDS};
 
+/// The sections of a scenario file that say what a command does with the scenario rather than
+/// what the scenario is: they have no defaults in the scenario, and no sweep or search varies them.
+pub(crate) const SECTIONS: &[&str] = &["sweep", "optimize", "calibrate"];
+
+/// Whether a parameter's path lies in one of the `SECTIONS`.
+pub(crate) fn in_section(path: &str) -> bool {
+    path.split_once('.').is_some_and(|(head, _)| SECTIONS.contains(&head))
+}
+
 /// The names of the sectors, in the order of their index.
 pub(crate) const SECTORS: &[&str] = &["public", "private", "civil"];
 

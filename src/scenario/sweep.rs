@@ -367,9 +367,7 @@ fn swept_param(
         }
         return Err(e);
     };
-    if FIXED.contains(&param.path)
-        || ["sweep.", "optimize.", "calibrate."].iter().any(|s| param.path.starts_with(s))
-    {
+    if FIXED.contains(&param.path) || params::in_section(param.path) {
         return fail(format!("`{path}` cannot be varied"));
     }
     match parts[0] {

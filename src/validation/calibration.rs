@@ -88,7 +88,7 @@ pub fn calibrate(
     };
     let generations = abc::search(&priors, &allowances, &settings, &mut simulate).map_err(|e| match e {
         // The search does not know the file: say where `[calibrate]` is.
-        Error::Input { key, message, .. } => Error::Input {
+        Error::Input { location, key, message } if location.file == "[calibrate]" => Error::Input {
             location: crate::error::Location::file(resolved.sources.first().cloned().unwrap_or_default()),
             key,
             message,
@@ -129,7 +129,21 @@ fn assignments(parameters: &[Calibrated], theta: &[f64]) -> Vec<Assignment> {
         .collect()
 }
 
-/// An observed series past the scenario's last step can never be met: refused before anything runs.
+/// The scenario's `[calibrate]` section, checked against what only the whole scenario knows;
+/// refused before anything runs or any folder is made.
+pub fn check(resolved: &Resolved) -> Result<&CalibrateSpec> {
+    let spec = resolved.calibrate.as_ref().ok_or_else(|| {
+        Error::input(
+            crate::error::Location::file(resolved.sources.first().cloned().unwrap_or_default()),
+            Some("calibrate"),
+            "the scenario has no [calibrate] section; add one with [calibrate.parameters] and judgements or [calibrate.targets] (docs/calibration.md)",
+        )
+    })?;
+    check_series_steps(spec, resolved)?;
+    Ok(spec)
+}
+
+/// An observed series past the scenario's last step can never be met.
 fn check_series_steps(spec: &CalibrateSpec, resolved: &Resolved) -> Result<()> {
     for target in &spec.targets {
         if let Target::Series { name, file, rows } = target {
@@ -162,14 +176,21 @@ struct Judge<'a> {
 }
 
 impl Judge<'_> {
-    /// The root seed of generation g's runs: the scenario's seed and the generation.
+    /// The root seed of generation g's runs: the scenario's seed and the generation (63 bits, as a
+    /// scenario's seed is).
     fn seed(&self, g: usize) -> u64 {
-        splitmix64(self.resolved.scenario.seed ^ splitmix64(g as u64 + 1))
+        splitmix64(self.resolved.scenario.seed ^ splitmix64(g as u64 + 1)) >> 1
     }
 
-    /// A parameter set's distance to each target, in the order of the targets.
+    /// A parameter set's distance to each target, in the order of the targets. A set the
+    /// calibrated scenario refuses (a trait's mean with which its sd cannot be a Beta
+    /// distribution) lies outside the model's domain: as far from every target as a part counts.
     fn distances(&self, g: usize, theta: &[f64]) -> Result<Vec<f64>> {
         let assignments = assignments(&self.spec.parameters, theta);
+        match scenario::apply(&self.resolved.base, &assignments, &self.resolved.scenario.name) {
+            Err(Error::Input { .. }) => return Ok(vec![UNMEASURED; self.spec.targets.len()]),
+            other => drop(other?),
+        }
         let observed = self.spec.targets.iter().any(|t| !matches!(t, Target::Judgement(_)));
         let runs = if observed { self.runs(g, &assignments)? } else { Vec::new() };
         let check = Check {

@@ -41,7 +41,7 @@ pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()
                 x_label: format!("paired difference ({unit})"),
                 y_label: "strategy".into(),
                 caption: format!("Paired difference from the first strategy, {}, with its 95 % confidence interval; intervals that cross zero are not significant.", said(names[0])),
-                kind: Dots { rows: diffs, zero: true }.into(),
+                kind: Dots { rows: diffs, zero: true, span: None }.into(),
             });
         }
     }
@@ -99,7 +99,7 @@ fn means(own: &[&CompareRow], metric: &str, [title, unit]: [&str; 2], cost_unit:
                 metric.replace('_', " ")
             )
         },
-        kind: Dots { rows: means, zero: false }.into(),
+        kind: Dots { rows: means, zero: false, span: None }.into(),
     })
 }
 

@@ -1,9 +1,11 @@
 //! The chart catalogue: which charts a results folder gets, by the command that wrote it, one file
 //! per command — a run's charts over time, by venue and of its network (`run`, `network`), a
 //! comparison's estimates and planes (`compare`), a sweep's response curves and heatmaps (`sweep`)
-//! with its sensitivity charts (`sensitivity`), and a search's budget–outcome curve (`optimize`).
+//! with its sensitivity charts (`sensitivity`), a search's budget–outcome curve (`optimize`), and a
+//! calibration's region, prior box and targets met (`calibrate`).
 //! Each reads the folder's tables and says what it shows in words; `chart` draws it.
 
+mod calibrate;
 mod compare;
 mod network;
 mod optimize;
@@ -34,6 +36,7 @@ pub fn build(dir: &Path) -> Result<Charts> {
             sensitivity::charts(dir, &folder, &mut out)?;
         }
         Command::Optimize => optimize::charts(dir, &folder, &mut out)?,
+        Command::Calibrate => calibrate::charts(dir, &folder, &mut out)?,
     }
     Ok(out)
 }

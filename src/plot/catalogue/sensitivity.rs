@@ -98,7 +98,7 @@ fn correlations(indices: &Indices, prcc: &[&IndexRow]) -> Chart {
             100.0 * r2,
             if r2 > 0.7 { "the standardised regression coefficients in sensitivity.csv share it out fairly" } else { "much of the effect is non-linear or interaction: a morris or sobol sweep says more" },
         ),
-        kind: Dots { rows: dots, zero: true }.into(),
+        kind: Dots { rows: dots, zero: true, span: None }.into(),
     }
 }
 
@@ -136,7 +136,7 @@ fn sobol(indices: &Indices, totals: &[&IndexRow]) -> Chart {
             100.0 * alone,
             100.0 * (1.0 - alone),
         ),
-        kind: Dots { rows: dots, zero: true }.into(),
+        kind: Dots { rows: dots, zero: true, span: None }.into(),
     }
 }
 

@@ -16,6 +16,9 @@ pub struct Dots {
     pub rows: Vec<Estimate>,
     /// Whether to draw a dashed line at zero (and keep zero in view).
     pub zero: bool,
+    /// The axis's range when it is fixed (a share of a prior range: 0 to 1), linear; `None`:
+    /// fitted to the rows.
+    pub span: Option<(f64, f64)>,
 }
 
 /// How many times the largest value of a dot chart may exceed the smallest before the chart
@@ -35,6 +38,10 @@ impl Draw for Dots {
             .fold(f64::NEG_INFINITY, f64::max);
         if zero {
             (lo, hi) = (lo.min(0.0), hi.max(0.0));
+        }
+        if let Some(span) = self.span {
+            let mut plot = chart.categories(root, span.0..span.1, &labels, 190)?;
+            return estimates(&mut plot, rows, zero);
         }
         // Positive values over more than a factor of LOG_SPAN (a cost per innovation of
         // 30 beside one of 1280) on a linear axis squeeze all but the largest into a
@@ -129,6 +136,7 @@ mod tests {
                     })
                     .collect(),
                 zero: false,
+                span: None,
             }
             .into(),
         };

@@ -1,0 +1,274 @@
+//! What a calibration found, in words (`findings.md`), from its tables: where in the prior box
+//! each target is met and which parameter decides it — read from the first generation, a sample of
+//! the prior box — and where the calibrated region lies in each parameter's range, with the
+//! scenario's own value placed in it — read from the last generation, the posterior sample.
+
+use std::fmt::Write;
+
+use super::{coordinate, weighted_quantile, Calibrated, ParticleRow};
+use crate::output::format;
+use crate::scenario::calibrate::{self, CalibrateSpec, Prior, Target};
+use crate::scenario::Resolved;
+
+type Particle = ParticleRow;
+
+/// A number for people (`format::human`).
+fn human(x: f64) -> String {
+    format::human(Some(x))
+}
+
+/// Bins a continuous parameter's prior range is cut into to see where a target is met.
+const BINS: usize = 5;
+/// A parameter decides a target where the share met differs by this much between its bins.
+const DECIDES: f64 = 0.25;
+
+/// The findings of the calibration of `resolved` by `spec` whose tables are `tables`, as Markdown.
+pub fn findings(spec: &CalibrateSpec, tables: &Calibrated, resolved: &Resolved) -> String {
+    let simulations: u64 = tables.generations.iter().map(|g| g.simulations).sum();
+    let last = tables.generations.last().expect("a calibration has generations");
+    let draws: Vec<&Particle> = tables.particles.iter().filter(|p| p.generation == 0).collect();
+    let mut out = format!("# Calibration of {}\n\n", resolved.scenario.name);
+    let _ = writeln!(
+        out,
+        "{simulations} parameter sets simulated over {} generations; the first, {} draws from the priors, maps the prior box, and the last, {} particles within distance {}, is the calibrated region.\n",
+        tables.generations.len(),
+        draws.len(),
+        tables.posterior.len(),
+        last.tolerance.map_or("∞".into(), human),
+    );
+    out.push_str("## Where each target is met in the prior box\n\n");
+    let judgements: Vec<usize> =
+        (0..spec.targets.len()).filter(|&t| matches!(spec.targets[t], Target::Judgement(_))).collect();
+    if judgements.len() > 1 {
+        let all = share(&draws, |p| judgements.iter().all(|&t| met(spec, t, p)));
+        let _ = writeln!(
+            out,
+            "- **Every judgement holds together ({}) in {} of the prior box** ({} draws).",
+            names(spec, &judgements),
+            percent_with_interval(all, draws.len()),
+            draws.len()
+        );
+    }
+    for (t, target) in spec.targets.iter().enumerate() {
+        let _ = writeln!(out, "- {}", target_sentence(spec, &draws, t, target));
+    }
+    out.push_str("\n## The calibrated region\n\n");
+    for k in 0..spec.parameters.len() {
+        let _ = writeln!(out, "- {}", region_sentence(spec, &tables.posterior, resolved, k));
+    }
+    out
+}
+
+/// Whether particle p met target t.
+fn met(spec: &CalibrateSpec, t: usize, p: &Particle) -> bool {
+    p.parts[t] <= spec.targets[t].allowance()
+}
+
+fn names(spec: &CalibrateSpec, targets: &[usize]) -> String {
+    targets.iter().map(|&t| spec.targets[t].name().to_uppercase()).collect::<Vec<_>>().join(", ")
+}
+
+/// The share of draws that satisfy `what`.
+fn share(draws: &[&Particle], what: impl Fn(&Particle) -> bool) -> f64 {
+    draws.iter().filter(|p| what(p)).count() as f64 / draws.len().max(1) as f64
+}
+
+/// "18 % [14, 23 %]": a share of n draws with its 95 % Wilson interval.
+fn percent_with_interval(share: f64, n: usize) -> String {
+    let (n, z) = (n.max(1) as f64, 1.96);
+    let centre = (share + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (share * (1.0 - share) / n + z * z / (4.0 * n * n)).sqrt();
+    format!(
+        "{:.0} % [{:.0}, {:.0} %]",
+        100.0 * share,
+        100.0 * (centre - half).max(0.0),
+        100.0 * (centre + half).min(1.0)
+    )
+}
+
+/// A target in words: how often it is met in the prior box, and the parameter that decides it most.
+fn target_sentence(spec: &CalibrateSpec, draws: &[&Particle], t: usize, target: &Target) -> String {
+    let what = match target {
+        Target::Judgement(name) => format!("{} holds", name.to_uppercase()),
+        Target::Metric { name, value, sd } => {
+            format!("{name} lies within {} of {}", human(*sd), human(*value))
+        }
+        Target::Series { name, file, .. } => {
+            format!("the series of {name} lies within its sd of {file} on average")
+        }
+    };
+    let overall = share(draws, |p| met(spec, t, p));
+    let mut sentence = format!("{what} in {} of the prior box", percent_with_interval(overall, draws.len()));
+    let bins: Vec<(usize, Vec<Bin>)> =
+        (0..spec.parameters.len()).map(|k| (k, bins(spec, k, draws, |p| met(spec, t, p)))).collect();
+    let spread = |b: &[Bin]| {
+        let shares = b.iter().filter(|b| b.n > 0).map(|b| b.share);
+        shares.clone().fold(0.0, f64::max) - shares.fold(1.0, f64::min)
+    };
+    let decisive = bins.iter().max_by(|a, b| spread(&a.1).total_cmp(&spread(&b.1)));
+    match decisive {
+        Some((k, b)) if spread(b) >= DECIDES => {
+            let best = b
+                .iter()
+                .filter(|b| b.n > 0)
+                .max_by(|x, y| x.share.total_cmp(&y.share))
+                .expect("bins with draws");
+            let worst = b
+                .iter()
+                .filter(|b| b.n > 0)
+                .min_by(|x, y| x.share.total_cmp(&y.share))
+                .expect("bins with draws");
+            let path = &spec.parameters[*k].path;
+            let _ = write!(
+                sentence,
+                "; `{path}` decides it most: met in {:.0} % of draws with {path} {} and {:.0} % with {path} {}",
+                100.0 * best.share,
+                best.label,
+                100.0 * worst.share,
+                worst.label
+            );
+            let others: Vec<&str> = bins
+                .iter()
+                .filter(|(j, b)| j != k && spread(b) >= DECIDES)
+                .map(|(j, _)| spec.parameters[*j].path.as_str())
+                .collect();
+            if !others.is_empty() {
+                let _ = write!(sentence, " (also decided by {})", others.join(", "));
+            }
+        }
+        _ if overall > 0.0 && overall < 1.0 => sentence.push_str("; no single parameter decides it"),
+        _ => {}
+    }
+    sentence.push('.');
+    sentence
+}
+
+/// The draws of one part of a parameter's range, and the share of them that met a target.
+struct Bin {
+    label: String,
+    n: usize,
+    share: f64,
+}
+
+/// Parameter k's prior range cut into `BINS` equal parts (on the log scale for a log-uniform
+/// prior), or its values, each with the share of its draws that satisfy `met`.
+fn bins(spec: &CalibrateSpec, k: usize, draws: &[&Particle], met: impl Fn(&Particle) -> bool) -> Vec<Bin> {
+    let parameter = &spec.parameters[k];
+    let (edges, labels): (Vec<(f64, f64)>, Vec<String>) = match &parameter.prior {
+        Prior::Choice(values) => {
+            (0..values.len()).map(|i| ((i as f64, i as f64 + 1.0), format!("= {}", values[i]))).unzip()
+        }
+        Prior::Uniform { min, max } | Prior::LogUniform { min, max } => {
+            let log = matches!(parameter.prior, Prior::LogUniform { .. });
+            let (a, b) = if log { (min.ln(), max.ln()) } else { (*min, *max) };
+            let at = |i: usize| {
+                let x = a + (b - a) * i as f64 / BINS as f64;
+                if log {
+                    x.exp()
+                } else {
+                    x
+                }
+            };
+            (0..BINS)
+                .map(|i| ((at(i), at(i + 1)), format!("in [{}, {}]", human(at(i)), human(at(i + 1)))))
+                .unzip()
+        }
+    };
+    let last = edges.len() - 1;
+    edges
+        .iter()
+        .zip(labels)
+        .enumerate()
+        .map(|(i, (&(low, high), label))| {
+            let inside: Vec<&Particle> = draws
+                .iter()
+                .copied()
+                .filter(|p| {
+                    let x = coordinate(spec, k, p);
+                    x >= low && (x < high || (i == last && x <= high))
+                })
+                .collect();
+            let n = inside.len();
+            let share = inside.iter().filter(|p| met(p)).count() as f64 / n.max(1) as f64;
+            Bin { label, n, share }
+        })
+        .collect()
+}
+
+/// A parameter's calibrated region in words: its posterior median and 90 % interval against its
+/// prior range, and where the scenario's own value lies in it.
+fn region_sentence(spec: &CalibrateSpec, posterior: &[Particle], resolved: &Resolved, k: usize) -> String {
+    let parameter: &calibrate::Calibrated = &spec.parameters[k];
+    let path = &parameter.path;
+    let own = own_value(resolved, path);
+    match &parameter.prior {
+        Prior::Choice(values) => {
+            let shares: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let w: f64 = posterior
+                        .iter()
+                        .filter(|p| coordinate(spec, k, p) == i as f64)
+                        .map(|p| p.weight)
+                        .sum();
+                    format!("{v} {:.0} %", 100.0 * w)
+                })
+                .collect();
+            format!(
+                "`{path}`: {} of the calibrated region (the scenario has {})",
+                shares.join(", "),
+                own.unwrap_or("none".into())
+            )
+        }
+        Prior::Uniform { min, max } | Prior::LogUniform { min, max } => {
+            let q = |p: f64| weighted_quantile(spec, posterior, k, p);
+            let (low, median, high) = (q(0.05), q(0.5), q(0.95));
+            let narrowed = (high - low) / (max - min);
+            let mut sentence = format!(
+                "`{path}`: {} [{}, {}] (median and 90 % interval; prior {}–{}, the interval {:.0} % of it)",
+                human(median),
+                human(low),
+                human(high),
+                human(*min),
+                human(*max),
+                100.0 * narrowed
+            );
+            if let Some(value) = own.as_deref().and_then(|v| v.parse::<f64>().ok()) {
+                let below: f64 =
+                    posterior.iter().filter(|p| coordinate(spec, k, p) < value).map(|p| p.weight).sum();
+                let place = match below {
+                    b if b <= 0.0 || b >= 1.0 => "outside the region",
+                    b if !(0.05..=0.95).contains(&b) => "on its edge",
+                    _ => "inside it",
+                };
+                let _ = write!(
+                    sentence,
+                    "; the scenario's {} lies at percentile {:.0} of the region: {place}",
+                    human(value),
+                    100.0 * below
+                );
+            }
+            sentence.push('.');
+            sentence
+        }
+    }
+}
+
+/// The scenario's own value at a dotted path, as text.
+fn own_value(resolved: &Resolved, path: &str) -> Option<String> {
+    let mut value = None;
+    let mut table = &resolved.base;
+    for (i, part) in path.split('.').enumerate() {
+        let v = table.get(part)?;
+        if i == path.split('.').count() - 1 {
+            value = Some(v);
+        } else {
+            table = v.as_table()?;
+        }
+    }
+    value.map(|v| match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
