@@ -324,6 +324,10 @@ pub struct CompareArgs {
     /// Rank the strategies by this measure
     #[arg(long, value_enum, default_value_t = RankBy::Innovations)]
     pub by: RankBy,
+    /// Draw each replication's parameters from the posterior of this `olika calibrate` folder (the
+    /// same for every strategy), and say how likely each strategy is best
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: Overrides,
     #[command(flatten)]

@@ -55,7 +55,7 @@ fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
             say,
         ),
         Command::Compare(a) => commands::compare::command(
-            &a.scenarios,
+            commands::compare::Asked { strategies: &a.scenarios, posterior: a.posterior.as_deref() },
             &a.overrides.asked(),
             &a.execution.asked(),
             a.by.metric(),

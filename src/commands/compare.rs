@@ -1,23 +1,40 @@
 //! `olika compare`: strategies side by side on common random numbers — the usual results folder,
-//! plus `compare.csv` with each strategy's paired difference from the first.
+//! plus `compare.csv` with each strategy's paired difference from the first. With `--posterior`,
+//! each replication's parameters are drawn from a calibration's posterior (the same for every
+//! strategy), and the folder adds the decision: how likely each strategy is best, the expected
+//! loss of choosing it, and whether the ranking holds (`findings.md`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::options::Execution;
 use super::terminal::{self, Say};
 use super::{check_memory, execute_into, manifest_for, plot, Ended, Report, RunOptions};
+use crate::error::Error;
 use crate::error::Result;
 use crate::experiment::compare::CompareRow;
+use crate::experiment::decision::{decide, Decision};
 use crate::experiment::Plan;
+use crate::observe::RunMetrics;
+use crate::output::calibration::{self, FINDINGS};
 use crate::output::format::cost_unit;
 use crate::output::{checksum, compare, Command, ResultsFolder, Table};
 use crate::scenario::{self, Overrides, Resolved};
 
-/// `olika compare` as the command line asks it: the `strategies` (the first the baseline), each
-/// with `overrides`, run as `asked`; then the comparison table and the strategies ranked by
-/// `metric` (of compare.csv; `more_is_better` or less).
+/// What to compare: the strategies (the first the baseline), and the calibration folder whose
+/// posterior each replication draws its parameters from, if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    /// Strategy files or names of built-in ones.
+    pub strategies: &'a [PathBuf],
+    /// `--posterior DIR`.
+    pub posterior: Option<&'a Path>,
+}
+
+/// `olika compare` as the command line asks it: the strategies, each with `overrides`, run as
+/// `asked`; then the comparison table and the strategies ranked by `metric` (of compare.csv;
+/// `more_is_better` or less), and under a posterior the decision in words.
 pub fn command(
-    strategies: &[PathBuf],
+    what: Asked,
     overrides: &Overrides,
     asked: &Execution,
     (metric, more_is_better): (&str, bool),
@@ -25,9 +42,10 @@ pub fn command(
 ) -> Result<Ended> {
     let assignments = overrides.assignments(None);
     let strategies: Vec<Resolved> =
-        strategies.iter().map(|p| scenario::load_named(p, &assignments)).collect::<Result<_>>()?;
+        what.strategies.iter().map(|p| scenario::load_named(p, &assignments)).collect::<Result<_>>()?;
     let options = asked.options(say)?;
-    let (report, rows) = compare(&strategies, &options)?;
+    let (report, rows, decision) =
+        compare_under(&strategies, what.posterior, (metric, more_is_better), &options)?;
     if !asked.out.quiet {
         say.out(&format!(
             "compared {} strategies on common random numbers, results in {}\n",
@@ -37,21 +55,70 @@ pub fn command(
         let unit = cost_unit(&strategies[0].scenario.currency);
         say.out(&terminal::compare_table(&rows, unit));
         say.out(&terminal::ranking(&rows, metric, more_is_better, unit));
+        if let Some(decision) = &decision {
+            say.out(&format!("\nUnder the calibration's posterior:\n{}\n", decision.sentences().join("\n")));
+        }
     }
     Ok(Ended::of(&report))
 }
 
 /// Runs every strategy on the first one's replications and seeds, and compares them.
 pub fn compare(strategies: &[Resolved], options: &RunOptions) -> Result<(Report, Vec<CompareRow>)> {
-    let plan = Plan::strategies(strategies);
+    let (report, rows, _) = compare_under(strategies, None, ("innovations", true), options)?;
+    Ok((report, rows))
+}
+
+/// `compare`, with each replication's parameters drawn from the posterior of the calibration
+/// folder `posterior` when one is given; then the decision on `metric` (a column of runs.csv;
+/// innovations for a ratio such as the cost per innovation).
+pub fn compare_under(
+    strategies: &[Resolved],
+    posterior: Option<&Path>,
+    (metric, more_is_better): (&str, bool),
+    options: &RunOptions,
+) -> Result<(Report, Vec<CompareRow>, Option<Decision>)> {
+    let mut plan = Plan::strategies(strategies);
+    if let Some(dir) = posterior {
+        plan = plan.with_posterior(calibration::posterior(dir)?);
+        plan.check_posterior()?;
+    }
     check_memory(&plan, options, &strategies[0].sources[0])?;
     let folder = ResultsFolder::create(options.output.as_deref(), "compare", options.force)?;
-    let manifest = manifest_for(Command::Compare, strategies, &plan, plan.runs(), None, options);
-    let report = execute_into(folder.work(), &plan, plan.runs(), manifest, options, false)?;
-    let rows = compare::from_runs(folder.work(), strategies.len(), plan.replications)?;
-    compare::write(folder.work(), &rows)?;
-    checksum::record(folder.work(), &[Table::Compare.file()])?;
-    plot::plot(folder.work(), options.charts)?;
+    let dir = folder.work();
+    let mut manifest = manifest_for(Command::Compare, strategies, &plan, plan.runs(), None, options);
+    manifest.posterior = posterior.map(|p| p.display().to_string());
+    if let Some(source) = posterior {
+        // The folder keeps the posterior it drew from, so that it is read (and checked) alone.
+        let (from, to) = (Table::Posterior.path(source), Table::Posterior.path(dir));
+        std::fs::copy(&from, &to).map_err(|e| Error::io(&to, e))?;
+    }
+    let report = execute_into(dir, &plan, plan.runs(), manifest, options, false)?;
+    let rows = compare::from_runs(dir, strategies.len(), plan.replications)?;
+    compare::write(dir, &rows)?;
+    let mut recorded = vec![Table::Compare.file()];
+    let decision = match posterior {
+        None => None,
+        Some(_) => {
+            let (names, values) = compare::values(dir, strategies.len(), plan.replications)?;
+            let on = if RunMetrics::NAMES.contains(&metric) {
+                (metric, more_is_better)
+            } else {
+                ("innovations", true)
+            };
+            let m = RunMetrics::NAMES.iter().position(|n| *n == on.0).expect("a column of runs.csv");
+            let per_strategy: Vec<Vec<f64>> = values.iter().map(|v| v[m].clone()).collect();
+            let decision = decide(&names, on.0, on.1, &per_strategy);
+            let words = format!(
+                "# Decision under the calibration's posterior\n\n{}\n",
+                decision.sentences().iter().map(|s| format!("- {s}")).collect::<Vec<_>>().join("\n")
+            );
+            std::fs::write(dir.join(FINDINGS), words).map_err(|e| Error::io(dir.join(FINDINGS), e))?;
+            recorded.extend([Table::Posterior.file(), FINDINGS]);
+            Some(decision)
+        }
+    };
+    checksum::record(dir, &recorded)?;
+    plot::plot(dir, options.charts)?;
     let path = folder.commit()?;
-    Ok((Report { folder: path, ..report }, rows))
+    Ok((Report { folder: path, ..report }, rows, decision))
 }

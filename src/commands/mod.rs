@@ -214,6 +214,7 @@ fn manifest_for(
         finished: String::new(),
         checksums: Default::default(),
         scenarios: resolved.iter().map(|r| r.toml.clone()).collect(),
+        posterior: None,
         joined: None,
     }
 }

@@ -4,9 +4,11 @@
 pub mod abc;
 pub mod budget;
 pub mod compare;
+pub mod decision;
 pub mod design;
 pub mod optimize;
 pub mod portfolios;
+pub mod posterior;
 pub mod sensitivity;
 pub mod stats;
 
@@ -62,6 +64,9 @@ pub struct Plan {
     root: u64,
     independent: bool,
     source: Source,
+    /// A calibration's posterior each replication draws its parameters from (`olika compare
+    /// --posterior`), or none.
+    posterior: Option<Arc<posterior::Posterior>>,
 }
 
 /// Some runs of a plan, in order: every `step`-th run id from `first`, `len` of them (all runs, or
@@ -195,7 +200,57 @@ impl Plan {
         hash: String,
     ) -> Plan {
         let columns = points.columns();
-        Plan { hash, columns, points, replications, first_replication: 0, root, independent, source }
+        Plan {
+            hash,
+            columns,
+            points,
+            replications,
+            first_replication: 0,
+            root,
+            independent,
+            source,
+            posterior: None,
+        }
+    }
+
+    /// The plan with each replication's parameters drawn from a calibration's posterior, the same
+    /// particle for every point (paired, as the seeds are); its hash covers the posterior.
+    pub fn with_posterior(self, posterior: posterior::Posterior) -> Plan {
+        let hash = plan_hash(&format!("{}\nposterior {}", self.hash, posterior.hash()));
+        Plan { hash, posterior: Some(Arc::new(posterior)), ..self }
+    }
+
+    /// Refuses a posterior whose parameters some point cannot take (a venue the strategy does not
+    /// have), naming the point: checked with the first particle before anything runs.
+    pub fn check_posterior(&self) -> Result<()> {
+        for point in 0..self.points.len() as u32 {
+            let scenario = self.scenario(point)?;
+            let first = RunSpec { run_id: 0, point, replication: 0, seed: 0 };
+            self.run_scenario(&first, &scenario).map_err(|e| {
+                Error::input(
+                    Location::file("--posterior"),
+                    None,
+                    format!("the posterior's parameters cannot be set in {}: {e}", scenario.name),
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The posterior the plan draws parameters from, if any.
+    pub fn posterior(&self) -> Option<&posterior::Posterior> {
+        self.posterior.as_deref()
+    }
+
+    /// What a run runs: its point's scenario, with its replication's particle of the posterior
+    /// applied when the plan has one.
+    fn run_scenario(&self, run: &RunSpec, point: &Arc<Validated>) -> Result<Arc<Validated>> {
+        let Some(posterior) = &self.posterior else { return Ok(point.clone()) };
+        let particle = posterior.particle(self.root, run.replication);
+        let table = toml::Table::try_from(&***point)
+            .map_err(|e| Error::Run(format!("cannot write the scenario as TOML: {e}")))?;
+        let name = format!("{} with particle {particle} of the posterior", point.name);
+        scenario::apply(&table, &posterior.assignments(particle), &name).map(Arc::new)
     }
 
     /// Scenarios built in code (the portfolios of `olika optimize`), each a point named by its
@@ -354,9 +409,9 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
             if current.as_ref().is_none_or(|(p, _)| *p != run.point) {
                 current = Some((run.point, plan.scenario(run.point)?));
             }
-            let scenario = &current.as_ref().expect("set above").1;
+            let scenario = plan.run_scenario(&run, &current.as_ref().expect("set above").1)?;
             let mut record = recorder(&run);
-            let outcome = run_one(scenario, &run, recording, &mut record);
+            let outcome = run_one(&scenario, &run, recording, &mut record);
             sink(&run, outcome, record)?;
         }
         return Ok(());
@@ -380,7 +435,7 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
                 if current.as_ref().is_none_or(|(p, _)| *p != run.point) {
                     current = Some((run.point, plan.scenario(run.point)?));
                 }
-                let scenario = current.as_ref().expect("set above").1.clone();
+                let scenario = plan.run_scenario(&run, &current.as_ref().expect("set above").1)?;
                 let (sender, index) = (sender.clone(), spawned);
                 scope.spawn(move |_| {
                     let mut record = recorder(&run);

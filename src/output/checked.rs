@@ -99,7 +99,12 @@ fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Opt
         Command::Sweep | Command::Merge => Plan::sweep(single()?).map_err(|e| {
             at_manifest(dir, "scenarios", format!("the folder's sweep cannot be planned: {e}"))
         })?,
-        Command::Compare => Plan::strategies(resolved),
+        Command::Compare => match manifest.posterior {
+            // A comparison under a calibration's posterior reads the copy it holds.
+            Some(_) => Plan::strategies(resolved)
+                .with_posterior(super::calibration::posterior_table(&Table::Posterior.path(dir))?),
+            None => Plan::strategies(resolved),
+        },
         Command::Optimize | Command::Calibrate => return Ok(None),
     }))
 }
@@ -172,6 +177,9 @@ fn files(dir: &Path, manifest: &Manifest) -> Result<()> {
     };
     if manifest.command == Command::Compare {
         wanted.insert(Table::Compare.file());
+        if manifest.posterior.is_some() {
+            wanted.extend([Table::Posterior.file(), super::calibration::FINDINGS]);
+        }
     }
     // Files not every folder has (a shard without run 0 has no replay) are wanted where they are;
     // indices, which `olika analyze` makes again, may also have been removed.

@@ -30,6 +30,22 @@ pub const COMPARE_COLUMNS: &[&str] = &[
 /// The comparison of the strategies in `runs.csv` (its points, each a strategy, with the same
 /// replications).
 pub(crate) fn from_runs(dir: &Path, strategies: usize, replications: u32) -> Result<Vec<CompareRow>> {
+    let (names, values) = values(dir, strategies, replications)?;
+    let units: Vec<&str> = RunMetrics::NAMES
+        .iter()
+        .map(|m| StepMetrics::COLUMNS.iter().find(|c| c.name == *m).map_or("", |c| c.unit))
+        .collect();
+    Ok(compare(&names, RunMetrics::NAMES, &units, &values))
+}
+
+/// The strategies' names and every metric of runs.csv per strategy and replication,
+/// `values[strategy][metric][replication]` in the order of `RunMetrics::NAMES` (NaN for a failed
+/// run).
+pub(crate) fn values(
+    dir: &Path,
+    strategies: usize,
+    replications: u32,
+) -> Result<(Vec<String>, Vec<Vec<Vec<f64>>>)> {
     let metrics = RunMetrics::NAMES;
     let mut runs = RunsReader::open(dir, &["strategy".to_string()])?;
     // values[strategy][metric][replication]
@@ -55,11 +71,7 @@ pub(crate) fn from_runs(dir: &Path, strategies: usize, replications: u32) -> Res
             values[point][m][rep] = value.unwrap_or(f64::NAN);
         }
     }
-    let units: Vec<&str> = metrics
-        .iter()
-        .map(|m| StepMetrics::COLUMNS.iter().find(|c| c.name == *m).map_or("", |c| c.unit))
-        .collect();
-    Ok(compare(&names, metrics, &units, &values))
+    Ok((names, values))
 }
 
 /// Writes `compare.csv`.

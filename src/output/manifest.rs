@@ -91,6 +91,10 @@ pub struct Manifest {
     /// `resolved_scenario`, which `read` still takes.
     #[serde(default)]
     pub scenarios: Vec<String>,
+    /// The calibration folder a comparison drew each replication's parameters from (`olika
+    /// compare --posterior`); its posterior.csv is copied into the folder, which reads the copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<String>,
     /// The scenarios as earlier versions wrote them; moved into `scenarios` when read.
     #[serde(default, rename = "resolved_scenario", skip_serializing)]
     pub(crate) joined: Option<String>,

@@ -13,7 +13,7 @@ pub mod classics;
 pub mod patterns;
 
 use crate::error::Result;
-use crate::experiment::stats::{summarize, Summary};
+use crate::experiment::stats::{summarize, t_975, Summary};
 use crate::experiment::{execute, Plan};
 use crate::model::Validated;
 use crate::observe::{Recording, RunOutput};
@@ -98,14 +98,13 @@ impl Check {
     }
 
     /// The margin by which a summary's 95 % interval lies above `bound`, in standard errors of
-    /// the judgement's own replications: (x̄ − bound) / se − t, with se = sd / √(n / share) and
-    /// t = (x̄ − low) / (sd / √n) the interval's own quantile. Positive exactly where the interval
-    /// lies above the bound at share 1: then it is (low − bound) / se.
+    /// the judgement's own replications N = n / share: (x̄ − bound) / (sd / √N) − t_N, with t_N
+    /// the 95 % quantile of Student's t at N − 1 degrees of freedom. At share 1 it is
+    /// (low − bound) / se, positive exactly where the interval lies above the bound.
     fn above(&self, s: &Summary, bound: f64) -> f64 {
-        let (Some(mean), Some(sd), Some(low)) = (s.mean, s.sd, s.ci_low) else { return f64::NAN };
-        let se = sd / (s.n as f64).sqrt();
-        let t = if se > 0.0 { (mean - low) / se } else { 0.0 };
-        (mean - bound) / (se * self.share.sqrt()) - t
+        let (Some(mean), Some(sd)) = (s.mean, s.sd) else { return f64::NAN };
+        let whole = ((s.n as f64 / self.share).round() as u64).max(2);
+        (mean - bound) / (sd / (whole as f64).sqrt()) - t_975(whole - 1)
     }
 
     /// The margin by which a summary's interval lies below `bound` (as `above`, mirrored).

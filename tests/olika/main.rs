@@ -6,6 +6,7 @@
 mod animate;
 mod architecture;
 mod browser;
+mod calibrate;
 mod charts;
 mod classics;
 mod cli;

@@ -30,7 +30,7 @@ pub fn findings(spec: &CalibrateSpec, tables: &Calibrated, resolved: &Resolved) 
     let mut out = format!("# Calibration of {}\n\n", resolved.scenario.name);
     let _ = writeln!(
         out,
-        "{simulations} parameter sets simulated over {} generations; the first, {} draws from the priors, maps the prior box, and the last, {} particles within distance {}, is the calibrated region.\n",
+        "{simulations} parameter sets simulated over {} generation(s); the first, {} draws from the priors, maps the prior box, and the last, {} particles within distance {}, is the calibrated region.\n",
         tables.generations.len(),
         draws.len(),
         tables.posterior.len(),
@@ -99,55 +99,73 @@ fn target_sentence(spec: &CalibrateSpec, draws: &[&Particle], t: usize, target: 
     };
     let overall = share(draws, |p| met(spec, t, p));
     let mut sentence = format!("{what} in {} of the prior box", percent_with_interval(overall, draws.len()));
-    let bins: Vec<(usize, Vec<Bin>)> =
-        (0..spec.parameters.len()).map(|k| (k, bins(spec, k, draws, |p| met(spec, t, p)))).collect();
-    let spread = |b: &[Bin]| {
-        let shares = b.iter().filter(|b| b.n > 0).map(|b| b.share);
-        shares.clone().fold(0.0, f64::max) - shares.fold(1.0, f64::min)
-    };
-    let decisive = bins.iter().max_by(|a, b| spread(&a.1).total_cmp(&spread(&b.1)));
-    match decisive {
-        Some((k, b)) if spread(b) >= DECIDES => {
-            let best = b
-                .iter()
-                .filter(|b| b.n > 0)
-                .max_by(|x, y| x.share.total_cmp(&y.share))
-                .expect("bins with draws");
-            let worst = b
-                .iter()
-                .filter(|b| b.n > 0)
-                .min_by(|x, y| x.share.total_cmp(&y.share))
-                .expect("bins with draws");
-            let path = &spec.parameters[*k].path;
+    // Each parameter's contrast: its best and worst bins, and how sure the difference is.
+    let mut contrasts: Vec<Contrast> = (0..spec.parameters.len())
+        .filter_map(|k| Contrast::of(k, &bins(spec, k, draws, |p| met(spec, t, p))))
+        .filter(Contrast::decides)
+        .collect();
+    contrasts.sort_by(|a, b| b.spread().total_cmp(&a.spread()));
+    match contrasts.split_first() {
+        Some((first, rest)) => {
+            let path = &spec.parameters[first.k].path;
             let _ = write!(
                 sentence,
                 "; `{path}` decides it most: met in {:.0} % of draws with {path} {} and {:.0} % with {path} {}",
-                100.0 * best.share,
-                best.label,
-                100.0 * worst.share,
-                worst.label
+                100.0 * first.best.share,
+                first.best.label,
+                100.0 * first.worst.share,
+                first.worst.label
             );
-            let others: Vec<&str> = bins
-                .iter()
-                .filter(|(j, b)| j != k && spread(b) >= DECIDES)
-                .map(|(j, _)| spec.parameters[*j].path.as_str())
-                .collect();
+            let others: Vec<String> =
+                rest.iter().take(3).map(|c| format!("`{}`", spec.parameters[c.k].path)).collect();
             if !others.is_empty() {
-                let _ = write!(sentence, " (also decided by {})", others.join(", "));
+                let _ = write!(sentence, "; it also depends on {}", others.join(", "));
             }
         }
-        _ if overall > 0.0 && overall < 1.0 => sentence.push_str("; no single parameter decides it"),
-        _ => {}
+        None if overall > 0.0 && overall < 1.0 => {
+            sentence.push_str("; no parameter alone decides it (no part of any range differs from another by 25 points with z > 3)")
+        }
+        None => {}
     }
     sentence.push('.');
     sentence
 }
 
 /// The draws of one part of a parameter's range, and the share of them that met a target.
+#[derive(Debug, Clone)]
 struct Bin {
     label: String,
     n: usize,
     share: f64,
+}
+
+/// A parameter's best and worst parts of its range for a target.
+struct Contrast {
+    k: usize,
+    best: Bin,
+    worst: Bin,
+}
+
+impl Contrast {
+    fn of(k: usize, bins: &[Bin]) -> Option<Contrast> {
+        let filled = || bins.iter().filter(|b| b.n > 0);
+        let best = filled().max_by(|x, y| x.share.total_cmp(&y.share))?.clone();
+        let worst = filled().min_by(|x, y| x.share.total_cmp(&y.share))?.clone();
+        Some(Contrast { k, best, worst })
+    }
+
+    fn spread(&self) -> f64 {
+        self.best.share - self.worst.share
+    }
+
+    /// Whether the parameter decides the target: its best and worst parts differ by `DECIDES`
+    /// and by z > 3 (two proportions, pooled), so that a few draws per part do not make one.
+    fn decides(&self) -> bool {
+        let (a, b) = (&self.best, &self.worst);
+        let pooled = (a.share * a.n as f64 + b.share * b.n as f64) / (a.n + b.n) as f64;
+        let se = (pooled * (1.0 - pooled) * (1.0 / a.n as f64 + 1.0 / b.n as f64)).sqrt();
+        self.spread() >= DECIDES && self.spread() / se > 3.0
+    }
 }
 
 /// Parameter k's prior range cut into `BINS` equal parts (on the log scale for a log-uniform
@@ -157,6 +175,20 @@ fn bins(spec: &CalibrateSpec, k: usize, draws: &[&Particle], met: impl Fn(&Parti
     let (edges, labels): (Vec<(f64, f64)>, Vec<String>) = match &parameter.prior {
         Prior::Choice(values) => {
             (0..values.len()).map(|i| ((i as f64, i as f64 + 1.0), format!("= {}", values[i]))).unzip()
+        }
+        // Whole numbers in whole parts: 1–3, 4–5, … (a part [a, b + 1) holds a..=b).
+        Prior::Uniform { min, max } | Prior::LogUniform { min, max } if parameter.integer => {
+            let count = max - min + 1.0;
+            let edge = |i: usize| min + (count * i as f64 / BINS as f64).round();
+            (0..BINS)
+                .map(|i| (edge(i), edge(i + 1)))
+                .filter(|(a, b)| b > a)
+                .map(|(a, b)| {
+                    let label =
+                        if b - a == 1.0 { format!("= {a}") } else { format!("from {a} to {}", b - 1.0) };
+                    ((a, b), label)
+                })
+                .unzip()
         }
         Prior::Uniform { min, max } | Prior::LogUniform { min, max } => {
             let log = matches!(parameter.prior, Prior::LogUniform { .. });
@@ -238,6 +270,7 @@ fn region_sentence(spec: &CalibrateSpec, posterior: &[Particle], resolved: &Reso
                 let below: f64 =
                     posterior.iter().filter(|p| coordinate(spec, k, p) < value).map(|p| p.weight).sum();
                 let place = match below {
+                    _ if value <= *min || value >= *max => "at an end of the prior range",
                     b if b <= 0.0 || b >= 1.0 => "outside the region",
                     b if !(0.05..=0.95).contains(&b) => "on its edge",
                     _ => "inside it",

@@ -11,7 +11,9 @@ use super::format::{number, text};
 use super::read::Row;
 use super::{csv_err, writer, Table};
 use crate::error::{Error, Location, Result};
+use crate::experiment::posterior::Posterior;
 use crate::scenario::calibrate::{CalibrateSpec, Prior};
+use crate::scenario::Value;
 
 mod findings;
 pub use findings::findings;
@@ -263,4 +265,65 @@ pub(crate) fn weighted_quantile(spec: &CalibrateSpec, rows: &[ParticleRow], k: u
         }
     }
     sorted.last().map_or(f64::NAN, |s| s.0)
+}
+
+/// The posterior sample of a calibration folder `dir`, checked first (its manifest, checksums and
+/// counts), as weighted parameter sets.
+pub fn posterior(dir: &Path) -> Result<Posterior> {
+    let checked = super::checked::finished(dir)?;
+    if checked.manifest.command != super::Command::Calibrate {
+        return Err(Error::input(
+            Location::file(dir.display().to_string()),
+            None,
+            format!(
+                "a folder of `olika {}`, not of `olika calibrate`: give the folder a calibration wrote",
+                checked.manifest.command.name()
+            ),
+        ));
+    }
+    let first = checked.manifest.first(dir)?;
+    let spec = first
+        .calibrate
+        .as_ref()
+        .ok_or_else(|| Error::Run("a calibration's scenario has no [calibrate] section".into()))?;
+    read(dir, spec)?;
+    posterior_table(&Table::Posterior.path(dir))
+}
+
+/// A posterior.csv as weighted parameter sets: the parameters are its columns between `distance`
+/// and the targets' `distance_NAME`, each cell a scenario file's value.
+pub(crate) fn posterior_table(path: &Path) -> Result<Posterior> {
+    let mut reader = super::read::TableReader::open(path)?;
+    let head = reader.head().to_vec();
+    let at = |what: &str| Error::input(Location::file(path.display().to_string()), None, what.to_string());
+    let start = head
+        .iter()
+        .position(|h| h == "distance")
+        .ok_or_else(|| at("no `distance` column: not a posterior.csv olika wrote"))?
+        + 1;
+    let end = head.iter().position(|h| h.starts_with("distance_")).unwrap_or(head.len());
+    let weight = reader.column("weight")?;
+    let (mut particles, mut weights) = (Vec::new(), Vec::new());
+    let mut row = Row::default();
+    while reader.read(&mut row)? {
+        weights.push(reader.get::<f64>(&row, weight)?);
+        let values = (start..end)
+            .map(|k| {
+                let cell = literal(unguarded(row.text(k)));
+                toml::from_str::<toml::Table>(&format!("v = {cell}"))
+                    .ok()
+                    .and_then(|t| t.get("v").and_then(Value::from_toml))
+                    .ok_or_else(|| {
+                        at(&format!("line {}: `{}` is no value of `{}`", row.line(), row.text(k), head[k]))
+                    })
+            })
+            .collect::<Result<Vec<Value>>>()?;
+        particles.push(values);
+    }
+    let total: f64 = weights.iter().sum();
+    if particles.is_empty() || !(total > 0.0 && total.is_finite()) || weights.iter().any(|w| *w < 0.0) {
+        return Err(at("no particles with weights: not a posterior olika wrote"));
+    }
+    let weights = weights.iter().map(|w| w / total).collect();
+    Ok(Posterior { paths: head[start..end].to_vec(), particles, weights })
 }
