@@ -19,6 +19,7 @@ pub(super) fn registry() -> toml::Table {
             && !DIRECTIVES.contains(&p.path)
             && !p.path.starts_with("sweep.")
             && !p.path.starts_with("optimize.")
+            && !p.path.starts_with("calibrate.")
     }) {
         if let Some(default) = params::default_for(param, None) {
             insert_path(&mut table, param.path, literal(default));
