@@ -1,6 +1,8 @@
 //! The classics of MODEL.md §6: the model in its limits reduces to Axelrod (1997), Bass (1969) and
 //! Nooteboom's optimal cognitive distance, each a shipped scenario under `scenarios/classics/`.
 
+#[cfg(test)]
+use super::Pilot;
 use super::{inverted_u, mean, metric, Check, Part, Validation, Verdict};
 use crate::error::Result;
 use crate::experiment::stats::summarize;
@@ -124,6 +126,14 @@ pub const NOOTEBOOM: Validation = Validation {
     judge: nooteboom,
 };
 
+/// What the power pilot found for the Nooteboom classic's parts (tests/olika/power.rs; see
+/// `patterns` for the rule): d = 2.6321, 2.5183, 2.5090 for both (the peak inside over 0, both
+/// ends lower over 3); 99 % power needs 1 and ((3 + 2.326) / 2.509)² = 5 runs. The judgement runs
+/// the scenario's own replications (40), which has them.
+#[cfg(test)]
+const NOOTEBOOM_PILOT: [Pilot; 2] =
+    [Pilot { critical: 0.0, per_run: 2.5090 }, Pilot { critical: 3.0, per_run: 2.5090 }];
+
 /// The sector distances the Nooteboom classic sweeps.
 const NOOTEBOOM_DISTANCES: [f64; 6] = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
 
@@ -165,4 +175,18 @@ fn nooteboom(check: &Check) -> Result<Verdict> {
         replications,
         &u.parts,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scenario's replications give the Nooteboom classic 99 % power at the pilot's effects.
+    #[test]
+    fn the_nooteboom_replications_give_99_percent_power_at_the_pilot_effects() {
+        let runs = crate::scenario::load_shipped("nooteboom", &[]).unwrap().scenario.replications;
+        for part in NOOTEBOOM_PILOT {
+            assert!(part.power(runs) >= 0.99, "power {:.4} at {runs} runs", part.power(runs));
+        }
+    }
 }

@@ -178,6 +178,24 @@ impl Part {
     }
 }
 
+/// What the power pilot (tests/olika/power.rs) measured for one part of a judgement: the part's
+/// critical value at the judgement's replications and its lowest standardised effect per run,
+/// δ / √runs, over the pilot's seeds — the effect the judgement's replications are sized for.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pilot {
+    pub(crate) critical: f64,
+    pub(crate) per_run: f64,
+}
+
+#[cfg(test)]
+impl Pilot {
+    /// The part's power at `runs` replications, were its effect the pilot's ([`power`]).
+    pub(crate) fn power(&self, runs: u32) -> f64 {
+        power(self.per_run, self.critical, 1.0, f64::from(runs))
+    }
+}
+
 /// The power of a part whose estimate shows `effect` standard errors (δ) at `measured` runs, to
 /// clear `critical` at `runs`: a standardised estimate grows with √n and has about unit spread,
 /// so Φ(δ √(runs / measured) − critical).
