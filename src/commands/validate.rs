@@ -6,7 +6,7 @@ use super::options::Limits;
 use super::terminal::Say;
 use super::Ended;
 use crate::error::{Error, Location, Result};
-use crate::validation::{self, Check, Validation, ALL};
+use crate::validation::{self, Check, Validation, Verdict, ALL};
 
 /// `olika validate` as the command line asks it: the validations `names` (all when none is) at
 /// the root `seeds` (`--seeds 1,2,3`; without, each scenario's own), with `overrides` in every
@@ -70,7 +70,8 @@ pub fn seeds(text: &str) -> Result<Vec<u64>> {
 /// Judges each validation at each seed (`None`: the scenarios' own), with `overrides` applied to
 /// every scenario (a changed model), on `threads` threads within `max_memory` bytes (each judgement's
 /// replications are refused before they run if they would need more), handing every result line to
-/// `say` as it comes; returns how many judgements failed.
+/// `say` as it comes — the verdict, then the power of each of its parts — and returns how many
+/// judgements failed.
 pub fn validate(
     validations: &[&Validation],
     seeds: &[Option<u64>],
@@ -99,7 +100,48 @@ pub fn validate(
                 if verdict.holds { "holds" } else { "FAILS" },
                 verdict.measured
             ));
+            for line in power(&verdict) {
+                say(&format!("  {:<12} {:<6} {line}", "", ""));
+            }
         }
     }
     Ok(failed)
+}
+
+/// A line per part of a verdict with its power at the measured effect: the chance that the same
+/// judgement at another seed holds again were the true effect the one measured here
+/// (`validation::power`), the z it showed over its critical value, and the runs that would give
+/// 99 % power (at least two: an interval needs two). Parts without a scale (the classics'
+/// conditions) have none: one line says so.
+fn power(verdict: &Verdict) -> Vec<String> {
+    let n = verdict.replications;
+    if verdict.parts.iter().all(|p| p.critical.is_none()) {
+        return vec!["power — (conditions without a scale)".to_string()];
+    }
+    verdict
+        .parts
+        .iter()
+        .map(|part| {
+            let (Some(effect), Some(critical), Some(power), Some(runs)) =
+                (part.effect(), part.critical, part.power(n, f64::from(n)), part.runs_for_99(n))
+            else {
+                return format!("power — (a condition without a scale): {}", part.what);
+            };
+            if effect.is_nan() || critical.is_nan() {
+                return format!("power undefined (no spread or no runs to judge): {}", part.what);
+            }
+            let power = if power >= 0.9995 { "> 0.999".to_string() } else { format!("{power:.3}") };
+            let needs = if runs.is_finite() {
+                format!("99 % power needs {} runs", runs.ceil().max(2.0))
+            } else {
+                "no number of runs gives 99 % power at this effect".to_string()
+            };
+            let critical = format!("{critical:.3}");
+            let critical = critical.trim_end_matches('0').trim_end_matches('.');
+            format!(
+                "power {power} at the measured effect (z {effect:.1} over {critical} at {n} runs; {needs}): {}",
+                part.what
+            )
+        })
+        .collect()
 }

@@ -137,7 +137,7 @@ mod tests {
         let d = decide(&names, "innovations", true, &values);
         assert_eq!(d.order, [0, 1, 2]);
         assert_eq!(d.best, [0.75, 0.25, 0.0]);
-        assert_eq!(d.loss, [0.5, 2.0, 4.0]);
+        assert_eq!(d.loss, [0.5, 1.5, 4.5]);
         assert_eq!(d.beats[0][1], 0.75);
         assert_eq!(d.beats[1][0], 0.25);
         assert_eq!(d.order_holds, 0.75);

@@ -32,6 +32,7 @@ pub static SCENARIOS: &[(&str, &str)] = &[
     ("sweeps/sensitivity_sobol.toml", include_str!("../../scenarios/sweeps/sensitivity_sobol.toml")),
     ("sweeps/trust_innovation_lhs.toml", include_str!("../../scenarios/sweeps/trust_innovation_lhs.toml")),
     ("optimize/venue_portfolio.toml", include_str!("../../scenarios/optimize/venue_portfolio.toml")),
+    ("calibrations/patterns.toml", include_str!("../../scenarios/calibrations/patterns.toml")),
 ];
 
 /// The library's path of a scenario a user named: its path under `scenarios/` (`strategies/hub.toml`)

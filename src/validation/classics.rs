@@ -1,7 +1,9 @@
 //! The classics of MODEL.md §6: the model in its limits reduces to Axelrod (1997), Bass (1969) and
 //! Nooteboom's optimal cognitive distance, each a shipped scenario under `scenarios/classics/`.
 
-use super::{flag, inverted_u, mean, metric, Check, Validation, Verdict};
+#[cfg(test)]
+use super::Pilot;
+use super::{inverted_u, mean, metric, Check, Part, Validation, Verdict};
 use crate::error::Result;
 use crate::experiment::stats::summarize;
 use crate::observe::Recording;
@@ -17,6 +19,9 @@ pub const AXELROD: Validation = Validation {
     judge: axelrod,
 };
 
+/// Replications per cell of Axelrod's table.
+const AXELROD_RUNS: u32 = 100;
+
 /// Mean stable regions, its standard error and the share of runs ending in one region, for F
 /// and q in {5, 10, 15}, 100 replications per cell.
 pub(crate) fn axelrod_table(check: &Check) -> Result<[[(f64, f64, f64); 3]; 3]> {
@@ -25,7 +30,7 @@ pub(crate) fn axelrod_table(check: &Check) -> Result<[[(f64, f64, f64); 3]; 3]> 
         for (j, q) in SIZES.iter().enumerate() {
             let s = check.scenario("axelrod", &[&format!("features={f}"), &format!("traits={q}")])?;
             let regions = metric(
-                &check.replicate(&s, 100, Recording { every: u32::MAX, ..Recording::default() })?,
+                &check.replicate(&s, AXELROD_RUNS, Recording { every: u32::MAX, ..Recording::default() })?,
                 "regions",
             );
             let summary = summarize(&regions);
@@ -49,19 +54,14 @@ fn axelrod(check: &Check) -> Result<Verdict> {
     let one = (0..3).all(|f| t[f][0].2 >= 0.9);
     Ok(Verdict::of(
         format!("mean regions for q = 5, 10, 15 — {}", rows.join("; ")),
+        AXELROD_RUNS,
         &[
-            (
-                flag(
-                    m(0, 0) < 1.5
-                        && m(0, 1) > 1.5
-                        && m(0, 1) < 8.0
-                        && m(0, 2) > 10.0
-                        && m(0, 2) > 2.0 * m(0, 1),
-                ),
+            Part::flag(
+                m(0, 0) < 1.5 && m(0, 1) > 1.5 && m(0, 1) < 8.0 && m(0, 2) > 10.0 && m(0, 2) > 2.0 * m(0, 1),
                 "at F = 5 regions must rise steeply with q (below 1.5, 1.5–8, above 10 and twice q = 10)",
             ),
-            (flag(falls), "at q = 10 and 15 regions must fall with F (below 3 at F = 15)"),
-            (flag(one), "q = 5 must end in one region in at least 90 % of runs for every F"),
+            Part::flag(falls, "at q = 10 and 15 regions must fall with F (below 3 at F = 15)"),
+            Part::flag(one, "q = 5 must end in one region in at least 90 % of runs for every F"),
         ],
     ))
 }
@@ -109,9 +109,10 @@ fn bass(check: &Check) -> Result<Verdict> {
         format!(
             "largest deviation of the mean adoption curve from the recursion over {steps} steps: {worst:.5}"
         ),
+        s.replications,
         &[
-            (flag(within), "every step must lie within 4 standard errors + 0.001 of the recursion"),
-            (flag(tells_apart), "the tolerance must reject the recursion with q − 0.08"),
+            Part::flag(within, "every step must lie within 4 standard errors + 0.001 of the recursion"),
+            Part::flag(tells_apart, "the tolerance must reject the recursion with q − 0.08"),
         ],
     ))
 }
@@ -125,13 +126,23 @@ pub const NOOTEBOOM: Validation = Validation {
     judge: nooteboom,
 };
 
+/// What the power pilot found for the Nooteboom classic's parts (tests/olika/power.rs; see
+/// `patterns` for the rule): d = 2.6321, 2.5183, 2.5090 for both (the peak inside over 0, both
+/// ends lower over 3); 99 % power needs 1 and ((3 + 2.326) / 2.509)² = 5 runs. The judgement runs
+/// the scenario's own replications (40), which has them.
+#[cfg(test)]
+const NOOTEBOOM_PILOT: [Pilot; 2] =
+    [Pilot { critical: 0.0, per_run: 2.5090 }, Pilot { critical: 3.0, per_run: 2.5090 }];
+
 /// The sector distances the Nooteboom classic sweeps.
 const NOOTEBOOM_DISTANCES: [f64; 6] = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
 
 fn nooteboom(check: &Check) -> Result<Verdict> {
     let (mut rates, mut measured) = (Vec::new(), Vec::new());
+    let mut replications = 0;
     for d in NOOTEBOOM_DISTANCES {
         let s = check.scenario("nooteboom", &[&format!("sector_distance={d}")])?;
+        replications = s.replications;
         let recording = Recording { every: u32::MAX, partnerships: true, ..Recording::default() };
         let runs = check.replicate(&s, s.replications, recording)?;
         rates.push(
@@ -161,6 +172,21 @@ fn nooteboom(check: &Check) -> Result<Verdict> {
         .collect();
     Ok(Verdict::of(
         format!("{}; peak over both ends z = {:.1}, {:.1}", table.join("; "), u.low, u.high),
+        replications,
         &u.parts,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scenario's replications give the Nooteboom classic 99 % power at the pilot's effects.
+    #[test]
+    fn the_nooteboom_replications_give_99_percent_power_at_the_pilot_effects() {
+        let runs = crate::scenario::load_shipped("nooteboom", &[]).unwrap().scenario.replications;
+        for part in NOOTEBOOM_PILOT {
+            assert!(part.power(runs) >= 0.99, "power {:.4} at {runs} runs", part.power(runs));
+        }
+    }
 }

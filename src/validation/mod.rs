@@ -13,7 +13,7 @@ pub mod classics;
 pub mod patterns;
 
 use crate::error::Result;
-use crate::experiment::stats::{summarize, t_975, Summary};
+use crate::experiment::stats::{normal_cdf, summarize, t_975, Summary};
 use crate::experiment::{execute, Plan};
 use crate::model::Validated;
 use crate::observe::{Recording, RunOutput};
@@ -36,9 +36,10 @@ pub struct Check {
     /// before they run.
     pub max_memory: u64,
     /// The share of each judgement's replications that are run (1 in `olika validate`; less in a
-    /// calibration, which judges many parameter sets). Margins are projected to the judgement's
-    /// own replications (`Check::above`, `Check::z`), so that a share estimates the margin the
-    /// whole judgement would find rather than judging a weaker test.
+    /// calibration, which judges many parameter sets; more in the power pilot, which measures the
+    /// effects the replications are sized from). Margins are projected to the judgement's own
+    /// replications (`Check::above`, `Check::z`), so that a share estimates the margin the whole
+    /// judgement would find rather than judging a weaker or a stronger test.
     pub share: f64,
 }
 
@@ -94,21 +95,24 @@ impl Check {
     /// The replications run of a judgement's `replications`: its share, at least two (an interval
     /// needs two).
     fn replications(&self, replications: u32) -> u32 {
-        ((f64::from(replications) * self.share).round() as u32).clamp(2, replications.max(2))
+        ((f64::from(replications) * self.share).round() as u32).max(2)
     }
 
-    /// The margin by which a summary's 95 % interval lies above `bound`, in standard errors of
-    /// the judgement's own replications N = n / share: (x̄ − bound) / (sd / √N) − t_N, with t_N
-    /// the 95 % quantile of Student's t at N − 1 degrees of freedom. At share 1 it is
-    /// (low − bound) / se, positive exactly where the interval lies above the bound.
-    fn above(&self, s: &Summary, bound: f64) -> f64 {
-        let (Some(mean), Some(sd)) = (s.mean, s.sd) else { return f64::NAN };
+    /// The part "the summary's 95 % interval lies above `bound`": its margin in standard errors
+    /// of the judgement's own replications N = n / share is (x̄ − bound) / (sd / √N) − t_N, with
+    /// t_N, its critical value, the 95 % quantile of Student's t at N − 1 degrees of freedom. At
+    /// share 1 it is (low − bound) / se, positive exactly where the interval lies above the bound.
+    fn above(&self, s: &Summary, bound: f64, what: &'static str) -> Part {
+        let (Some(mean), Some(sd)) = (s.mean, s.sd) else {
+            return Part { what, margin: f64::NAN, critical: Some(f64::NAN) };
+        };
         let whole = ((s.n as f64 / self.share).round() as u64).max(2);
-        (mean - bound) / (sd / (whole as f64).sqrt()) - t_975(whole - 1)
+        let t = t_975(whole - 1);
+        Part { what, margin: (mean - bound) / (sd / (whole as f64).sqrt()) - t, critical: Some(t) }
     }
 
-    /// The margin by which a summary's interval lies below `bound` (as `above`, mirrored).
-    fn below(&self, s: &Summary, bound: f64) -> f64 {
+    /// The part "the summary's interval lies below `bound`" (as `above`, mirrored).
+    fn below(&self, s: &Summary, bound: f64, what: &'static str) -> Part {
         let mirrored = |x: Option<f64>| x.map(|x| -x);
         let s = Summary {
             mean: mirrored(s.mean),
@@ -116,13 +120,99 @@ impl Check {
             ci_high: mirrored(s.ci_low),
             ..*s
         };
-        self.above(&s, -bound)
+        self.above(&s, -bound, what)
     }
 
-    /// The margin of a z statistic over `critical`, projected to the judgement's own replications:
-    /// z grows with √n, so z / √share − critical.
-    fn z(&self, z: f64, critical: f64) -> f64 {
-        z / self.share.sqrt() - critical
+    /// The part "a z statistic exceeds `critical`", its margin projected to the judgement's own
+    /// replications: z grows with √n, so z / √share − critical.
+    fn z(&self, z: f64, critical: f64, what: &'static str) -> Part {
+        Part { what, margin: z / self.share.sqrt() - critical, critical: Some(critical) }
+    }
+}
+
+/// Φ⁻¹(0.99): the estimate of a part with 99 % power lies this many standard errors above its
+/// critical value on average.
+pub const Z_99: f64 = 2.326_347_874;
+
+/// One part of a verdict: what it claims, and how far its estimate lies beyond its critical value.
+#[derive(Debug, Clone, Copy)]
+pub struct Part {
+    /// What must hold, in words (a failed verdict names it).
+    pub what: &'static str,
+    /// Standard errors beyond the critical value, at the judgement's own replications (projected
+    /// when a share of them is run): positive where the part holds, NaN where it is undefined (no
+    /// spread, no runs to judge). A condition without a scale has ±1.
+    pub margin: f64,
+    /// The critical value its estimate must clear, in standard errors (an interval's t quantile, a
+    /// z threshold); `None` for a condition without a scale, which has no power.
+    pub critical: Option<f64>,
+}
+
+impl Part {
+    /// A condition without a scale: margin 1 where it holds, −1 where it fails.
+    fn flag(holds: bool, what: &'static str) -> Part {
+        Part { what, margin: if holds { 1.0 } else { -1.0 }, critical: None }
+    }
+
+    /// Whether the part holds.
+    pub fn holds(&self) -> bool {
+        self.margin > 0.0
+    }
+
+    /// Its standardised estimate δ = margin + critical: the z the estimate shows at the
+    /// judgement's own replications; `None` without a scale.
+    pub fn effect(&self) -> Option<f64> {
+        self.critical.map(|critical| self.margin + critical)
+    }
+
+    /// The chance that `runs` replications clear the critical value again were the true effect
+    /// the one measured at the judgement's `replications` ([`power`]); `None` without a scale.
+    pub fn power(&self, replications: u32, runs: f64) -> Option<f64> {
+        Some(power(self.effect()?, self.critical?, f64::from(replications), runs))
+    }
+
+    /// The replications that give 99 % power at the measured effect ([`runs_for_99`]): `None`
+    /// without a scale, infinite where the effect is not beyond zero.
+    pub fn runs_for_99(&self, replications: u32) -> Option<f64> {
+        Some(runs_for_99(self.effect()?, self.critical?, f64::from(replications)))
+    }
+}
+
+/// What the power pilot (tests/olika/power.rs) measured for one part of a judgement: the part's
+/// critical value at the judgement's replications and its lowest standardised effect per run,
+/// δ / √runs, over the pilot's seeds — the effect the judgement's replications are sized for.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pilot {
+    pub(crate) critical: f64,
+    pub(crate) per_run: f64,
+}
+
+#[cfg(test)]
+impl Pilot {
+    /// The part's power at `runs` replications, were its effect the pilot's ([`power`]).
+    pub(crate) fn power(&self, runs: u32) -> f64 {
+        power(self.per_run, self.critical, 1.0, f64::from(runs))
+    }
+}
+
+/// The power of a part whose estimate shows `effect` standard errors (δ) at `measured` runs, to
+/// clear `critical` at `runs`: a standardised estimate grows with √n and has about unit spread,
+/// so Φ(δ √(runs / measured) − critical).
+pub fn power(effect: f64, critical: f64, measured: f64, runs: f64) -> f64 {
+    normal_cdf(effect * (runs / measured).sqrt() - critical)
+}
+
+/// The runs at which a part whose estimate shows `effect` standard errors at `measured` runs has
+/// 99 % power: measured · ((critical + z₀.₉₉) / δ)², infinite where δ is not positive (no number
+/// of runs clears a bound the effect lies on the wrong side of).
+pub fn runs_for_99(effect: f64, critical: f64, measured: f64) -> f64 {
+    if effect.is_nan() || critical.is_nan() {
+        f64::NAN
+    } else if effect <= 0.0 {
+        f64::INFINITY
+    } else {
+        measured * ((critical + Z_99) / effect).powi(2)
     }
 }
 
@@ -136,6 +226,11 @@ pub struct Verdict {
     /// How far the judgement misses: 0 where it holds, else the sum over its failed parts of the
     /// standard errors each misses by (a part without a scale, 1). A calibration's distance.
     pub distance: f64,
+    /// The judgement's replications per compared scenario (at share 1): the runs its margins are
+    /// projected to, and its parts' power is at.
+    pub replications: u32,
+    /// Its parts, each with its margin.
+    pub parts: Vec<Part>,
 }
 
 /// What a part whose margin is undefined (no spread, no runs to judge) counts as missing by: a
@@ -146,26 +241,18 @@ const UNDEFINED: f64 = 2.0;
 const MOST: f64 = 20.0;
 
 impl Verdict {
-    /// A verdict on a list of (margin, what it says) parts, each holding where its margin is
-    /// positive: it holds when every part holds, its text names the parts that failed, and its
-    /// distance adds how far each failed part misses.
-    fn of(measured: String, parts: &[(f64, &str)]) -> Verdict {
-        let failed: Vec<&str> =
-            parts.iter().filter(|(m, _)| m.is_nan() || *m <= 0.0).map(|(_, what)| *what).collect();
-        let distance =
-            parts.iter().map(|(m, _)| if m.is_nan() { UNDEFINED } else { (-m).clamp(0.0, MOST) }).sum();
+    /// A verdict over `replications` per compared scenario on its parts, each holding where its
+    /// margin is positive: it holds when every part holds, its text names the parts that failed,
+    /// and its distance adds how far each failed part misses.
+    fn of(measured: String, replications: u32, parts: &[Part]) -> Verdict {
+        let failed: Vec<&str> = parts.iter().filter(|p| !p.holds()).map(|p| p.what).collect();
+        let distance = parts
+            .iter()
+            .map(|p| if p.margin.is_nan() { UNDEFINED } else { (-p.margin).clamp(0.0, MOST) })
+            .sum();
         let measured =
             if failed.is_empty() { measured } else { format!("{measured}; fails: {}", failed.join("; ")) };
-        Verdict { holds: failed.is_empty(), measured, distance }
-    }
-}
-
-/// A condition without a scale as a margin: 1 where it holds, −1 where it fails.
-fn flag(holds: bool) -> f64 {
-    if holds {
-        1.0
-    } else {
-        -1.0
+        Verdict { holds: failed.is_empty(), measured, distance, replications, parts: parts.to_vec() }
     }
 }
 
@@ -229,7 +316,7 @@ struct InvertedU {
     means: Vec<f64>,
     low: f64,
     high: f64,
-    parts: [(f64, &'static str); 2],
+    parts: [Part; 2],
 }
 
 fn inverted_u(check: &Check, arms: &[Vec<f64>]) -> InvertedU {
@@ -243,8 +330,8 @@ fn inverted_u(check: &Check, arms: &[Vec<f64>]) -> InvertedU {
     let (low, high) = (welch_z(&arms[best], &arms[0]), welch_z(&arms[best], &arms[last]));
     InvertedU {
         parts: [
-            (check.z(welch_z(&arms[inner], &arms[end]), 0.0), "the peak must lie strictly inside (0, 1)"),
-            (check.z(low.min(high), 3.0), "both ends must be lower than the peak with z > 3"),
+            check.z(welch_z(&arms[inner], &arms[end]), 0.0, "the peak must lie strictly inside (0, 1)"),
+            check.z(low.min(high), 3.0, "both ends must be lower than the peak with z > 3"),
         ],
         means,
         low,
@@ -275,12 +362,17 @@ mod tests {
 
     #[test]
     fn a_verdict_names_what_failed() {
-        let v = Verdict::of("x = 1".into(), &[(0.5, "a"), (-1.5, "b must hold"), (f64::NAN, "c")]);
+        let part = |margin: f64, what: &'static str| Part { what, margin, critical: Some(2.0) };
+        let v = Verdict::of(
+            "x = 1".into(),
+            10,
+            &[part(0.5, "a"), Part::flag(false, "b must hold"), part(f64::NAN, "c")],
+        );
         assert!(!v.holds && v.measured.ends_with("fails: b must hold; c"));
-        assert_eq!(v.distance, 1.5 + UNDEFINED);
-        let held = Verdict::of("x".into(), &[(0.1, "a"), (f64::INFINITY, "b")]);
+        assert_eq!(v.distance, 1.0 + UNDEFINED);
+        let held = Verdict::of("x".into(), 10, &[part(0.1, "a"), part(f64::INFINITY, "b")]);
         assert!(held.holds && held.distance == 0.0);
-        assert!(!Verdict::of("x".into(), &[(0.0, "on the bound")]).holds);
+        assert!(!Verdict::of("x".into(), 10, &[part(0.0, "on the bound")]).holds);
     }
 
     #[test]
@@ -291,12 +383,12 @@ mod tests {
             let s = summarize(&values);
             for bound in [-1.0, 0.0, 0.5, 2.0] {
                 assert_eq!(
-                    check.above(&s, bound) > 0.0,
+                    check.above(&s, bound, "").holds(),
                     s.ci_low.unwrap() > bound,
                     "{values:?} above {bound}"
                 );
                 assert_eq!(
-                    check.below(&s, bound) > 0.0,
+                    check.below(&s, bound, "").holds(),
                     s.ci_high.unwrap() < bound,
                     "{values:?} below {bound}"
                 );
@@ -304,8 +396,38 @@ mod tests {
         }
         // At a fifth of the replications the same estimate projects to √5 times the margin in z.
         let fifth = Check { share: 0.2, ..Check::shipped(1) };
-        assert!((fifth.z(2.0, 3.0) - (2.0 * 5f64.sqrt() - 3.0)).abs() < 1e-12);
+        assert!((fifth.z(2.0, 3.0, "").margin - (2.0 * 5f64.sqrt() - 3.0)).abs() < 1e-12);
         assert_eq!(fifth.replications(100), 20);
         assert_eq!(fifth.replications(5), 2);
+        // The pilot runs more, and projects back as a share does.
+        let four = Check { share: 4.0, ..Check::shipped(1) };
+        assert_eq!(four.replications(100), 400);
+        assert!((four.z(8.0, 3.0, "").effect().unwrap() - 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn power_has_its_known_values() {
+        // An effect z₀.₉₉ standard errors beyond the critical value has 99 % power, and needs
+        // exactly the runs it was measured at.
+        for critical in [0.0, 1.645, 1.984, 3.0] {
+            assert!((power(critical + Z_99, critical, 100.0, 100.0) - 0.99).abs() < 1e-6);
+            assert!((runs_for_99(critical + Z_99, critical, 100.0) - 100.0).abs() < 1e-9);
+            // On the critical value itself: a coin toss.
+            assert!((power(critical, critical, 50.0, 50.0) - 0.5).abs() < 1e-7);
+        }
+        // Twice the effect needs a quarter of the runs; a quarter of the runs halves δ.
+        assert!((runs_for_99(2.0 * (3.0 + Z_99), 3.0, 100.0) - 25.0).abs() < 1e-9);
+        assert!((power(2.0 * (3.0 + Z_99), 3.0, 100.0, 25.0) - 0.99).abs() < 1e-6);
+        // P2's falling side as issue 24 found it: z = 3.4 over 3 at 100 runs is a coin toss at
+        // best (Φ(0.4) = 0.655); z = 12.8 at 400 runs is 6.4 at 100, power Φ(3.4) = 0.9997.
+        assert!((power(3.4, 3.0, 100.0, 100.0) - 0.655_42).abs() < 1e-4);
+        assert!((power(12.8, 3.0, 400.0, 100.0) - 0.999_66).abs() < 1e-4);
+        // An effect on the wrong side of zero never gets there; an undefined one stays undefined.
+        assert_eq!(runs_for_99(-1.0, 1.984, 100.0), f64::INFINITY);
+        assert!(runs_for_99(f64::NAN, 1.984, 100.0).is_nan());
+        let part = Part { what: "", margin: 5.0 - 1.984, critical: Some(1.984) };
+        assert_eq!(part.effect(), Some(5.0));
+        assert!((part.power(100, 100.0).unwrap() - normal_cdf(5.0 - 1.984)).abs() < 1e-12);
+        assert!(Part::flag(true, "").power(100, 100.0).is_none() && Part::flag(true, "").effect().is_none());
     }
 }

@@ -21,6 +21,7 @@ mod lab;
 mod limits;
 mod optimize;
 mod patterns;
+mod power;
 mod safety;
 mod sensitivity;
 mod sweep;
