@@ -38,6 +38,9 @@ pub(crate) fn from_runs(dir: &Path, strategies: usize, replications: u32) -> Res
     Ok(compare(&names, RunMetrics::NAMES, &units, &values))
 }
 
+/// Every metric of runs.csv per strategy and replication: `[strategy][metric][replication]`.
+pub(crate) type PerRun = Vec<Vec<Vec<f64>>>;
+
 /// The strategies' names and every metric of runs.csv per strategy and replication,
 /// `values[strategy][metric][replication]` in the order of `RunMetrics::NAMES` (NaN for a failed
 /// run).
@@ -45,7 +48,7 @@ pub(crate) fn values(
     dir: &Path,
     strategies: usize,
     replications: u32,
-) -> Result<(Vec<String>, Vec<Vec<Vec<f64>>>)> {
+) -> Result<(Vec<String>, PerRun)> {
     let metrics = RunMetrics::NAMES;
     let mut runs = RunsReader::open(dir, &["strategy".to_string()])?;
     // values[strategy][metric][replication]
