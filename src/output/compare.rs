@@ -44,11 +44,7 @@ pub(crate) type PerRun = Vec<Vec<Vec<f64>>>;
 /// The strategies' names and every metric of runs.csv per strategy and replication,
 /// `values[strategy][metric][replication]` in the order of `RunMetrics::NAMES` (NaN for a failed
 /// run).
-pub(crate) fn values(
-    dir: &Path,
-    strategies: usize,
-    replications: u32,
-) -> Result<(Vec<String>, PerRun)> {
+pub(crate) fn values(dir: &Path, strategies: usize, replications: u32) -> Result<(Vec<String>, PerRun)> {
     let metrics = RunMetrics::NAMES;
     let mut runs = RunsReader::open(dir, &["strategy".to_string()])?;
     // values[strategy][metric][replication]

@@ -8,6 +8,7 @@
 //! (`player.js`) are files of their own, embedded when olika is built.
 
 mod calibration;
+mod findings;
 mod read;
 mod replay;
 mod results;

@@ -38,8 +38,13 @@ pub(super) enum Results {
     Run(Vec<SummaryRow>),
     /// A sweep or a merge: the headline metrics of the first `POINTS_SHOWN` points.
     Points(Vec<SummaryRow>),
-    /// A comparison: `compare.csv`.
-    Compare(Vec<CompareRow>),
+    /// A comparison: `compare.csv`, and under a posterior its decision (`findings.md`).
+    Compare {
+        /// `compare.csv`.
+        rows: Vec<CompareRow>,
+        /// `findings.md`.
+        decision: Option<String>,
+    },
     /// A search: its finalists and budget curve.
     Search(Search),
     /// A calibration: its findings in words and its generations.
@@ -72,7 +77,14 @@ impl Folder {
         let cost_unit = crate::output::format::cost_unit(&scenarios[0].scenario.currency).to_string();
         let results = match manifest.command {
             Command::Run => Results::Run(summary::read(dir, &manifest.point_columns, |r| r.point == 0)?),
-            Command::Compare => Results::Compare(compare::read(dir)?),
+            Command::Compare => Results::Compare {
+                rows: compare::read(dir)?,
+                // A comparison under a calibration's posterior says its decision in words.
+                decision: match manifest.posterior {
+                    Some(_) => Some(crate::output::calibration::read_findings(dir)?),
+                    None => None,
+                },
+            },
             Command::Optimize => {
                 let (settings, portfolios) = optimize::read_portfolios(dir)?;
                 let curve = optimize::read_curve(dir)?;

@@ -81,7 +81,12 @@ pub(super) fn section(html: &mut String, folder: &Folder) {
     let cost_unit = &folder.cost_unit;
     match &folder.results {
         Results::Search(search) => super::search::section(html, search, cost_unit),
-        Results::Compare(rows) => compare(html, rows, cost_unit),
+        Results::Compare { rows, decision } => {
+            if let Some(decision) = decision {
+                super::findings::markdown(html, decision);
+            }
+            compare(html, rows, cost_unit)
+        }
         Results::Run(rows) => run(html, rows, folder.headline(), cost_unit),
         Results::Points(rows) => points(html, rows, &folder.manifest),
         Results::Calibration { findings, tables } => super::calibration::section(html, findings, tables),

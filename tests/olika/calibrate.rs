@@ -262,3 +262,86 @@ fn bad_calibrations_are_refused_with_the_key_and_no_folder() {
     assert!(stderr.contains("calibrate.quantile") && stderr.contains("cannot shrink"), "{stderr}");
     assert!(!d.join("out").exists(), "no folder after a search that stopped");
 }
+
+#[test]
+fn a_comparison_under_a_posterior_draws_each_city_from_it_and_says_how_likely_each_strategy_is_best() {
+    let tmp = TempDir::new().unwrap();
+    let file = small(tmp.path(), "");
+    let cal = olika(tmp.path())
+        .args(["calibrate", file.to_str().unwrap(), "-o", "cal", "--no-plots", "-q"])
+        .output()
+        .unwrap();
+    assert!(cal.status.success(), "{}", text(&cal.stderr));
+    let compare = |out: &str, threads: &str| {
+        olika(tmp.path())
+            .args([
+                "compare",
+                "baseline",
+                "hub",
+                "--posterior",
+                "cal",
+                "--replications",
+                "6",
+                "--set",
+                "steps=24",
+            ])
+            .args(["-o", out, "--threads", threads, "--no-plots"])
+            .output()
+            .unwrap()
+    };
+    let run = compare("cmp", "2");
+    let stdout = text(&run.stdout);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(
+        stdout.contains("Under the calibration's posterior") && stdout.contains("plausible cities"),
+        "{stdout}"
+    );
+    let dir = tmp.path().join("cmp");
+    let findings = fs::read_to_string(dir.join("findings.md")).unwrap();
+    assert!(findings.contains("is best for innovations in") && findings.contains("beats"), "{findings}");
+    assert_eq!(
+        fs::read(dir.join("posterior.csv")).unwrap(),
+        fs::read(tmp.path().join("cal/posterior.csv")).unwrap()
+    );
+    // Each replication is one plausible city for every strategy: the same bytes on one thread.
+    assert!(compare("cmp1", "1").status.success());
+    for file in ["runs.csv", "compare.csv", "findings.md"] {
+        assert_eq!(
+            fs::read(dir.join(file)).unwrap(),
+            fs::read(tmp.path().join("cmp1").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // The folder reads back alone, its plan rebuilt from the copy it holds.
+    let plot = olika(tmp.path()).args(["plot", "cmp"]).output().unwrap();
+    assert!(plot.status.success(), "{}", text(&plot.stderr));
+    let report = fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(report.contains("plausible cities"), "the report opens with the decision");
+    // Draws differ from the scenario's own values: runs differ from a comparison without them.
+    let plain = olika(tmp.path())
+        .args([
+            "compare",
+            "baseline",
+            "hub",
+            "--replications",
+            "6",
+            "--set",
+            "steps=24",
+            "-o",
+            "plain",
+            "--no-plots",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    assert_ne!(fs::read(dir.join("runs.csv")).unwrap(), fs::read(tmp.path().join("plain/runs.csv")).unwrap());
+    // A folder that is not a calibration's is refused.
+    let wrong = olika(tmp.path())
+        .args(["compare", "baseline", "hub", "--posterior", "plain", "-o", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(text(&wrong.stderr).contains("not of `olika calibrate`"), "{}", text(&wrong.stderr));
+    assert!(!tmp.path().join("x").exists());
+}
