@@ -257,13 +257,15 @@ fn region_sentence(spec: &CalibrateSpec, posterior: &[Particle], resolved: &Reso
             let q = |p: f64| weighted_quantile(spec, posterior, k, p);
             let (low, median, high) = (q(0.05), q(0.5), q(0.95));
             let narrowed = (high - low) / (max - min);
+            // A whole number said as one.
+            let said = |x: f64| if parameter.integer { format!("{}", x.round()) } else { human(x) };
             let mut sentence = format!(
                 "`{path}`: {} [{}, {}] (median and 90 % interval; prior {}–{}, the interval {:.0} % of it)",
-                human(median),
-                human(low),
-                human(high),
-                human(*min),
-                human(*max),
+                said(median),
+                said(low),
+                said(high),
+                said(*min),
+                said(*max),
                 100.0 * narrowed
             );
             if let Some(value) = own.as_deref().and_then(|v| v.parse::<f64>().ok()) {
@@ -278,7 +280,7 @@ fn region_sentence(spec: &CalibrateSpec, posterior: &[Particle], resolved: &Reso
                 let _ = write!(
                     sentence,
                     "; the scenario's {} lies at percentile {:.0} of the region: {place}",
-                    human(value),
+                    said(value),
                     100.0 * below
                 );
             }
