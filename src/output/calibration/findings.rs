@@ -52,11 +52,55 @@ pub fn findings(spec: &CalibrateSpec, tables: &Calibrated, resolved: &Resolved) 
     for (t, target) in spec.targets.iter().enumerate() {
         let _ = writeln!(out, "- {}", target_sentence(spec, &draws, t, target));
     }
+    together(&mut out, spec, &draws);
     out.push_str("\n## The calibrated region\n\n");
     for k in 0..spec.parameters.len() {
         let _ = writeln!(out, "- {}", region_sentence(spec, &tables.posterior, resolved, k));
     }
     out
+}
+
+/// The draws of the prior box that met every target: each parameter's range among them, against
+/// its prior. Where few draws met them all, the ranges are those few draws' and say so.
+fn together(out: &mut String, spec: &CalibrateSpec, draws: &[&Particle]) {
+    let all: Vec<&Particle> =
+        draws.iter().copied().filter(|p| (0..spec.targets.len()).all(|t| met(spec, t, p))).collect();
+    let _ = writeln!(
+        out,
+        "\n## Where every target is met together\n\n{} of the {} draws of the prior box met every target{}",
+        all.len(),
+        draws.len(),
+        match all.len() {
+            0 => ".".to_string(),
+            n if n < 20 => "; among them (a few draws: ranges, not a region):\n".to_string(),
+            _ => ":\n".to_string(),
+        }
+    );
+    if all.is_empty() {
+        return;
+    }
+    for (k, parameter) in spec.parameters.iter().enumerate() {
+        let values: Vec<f64> = all.iter().map(|p| coordinate(spec, k, p)).collect();
+        let (low, high) =
+            values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+        let said = match &parameter.prior {
+            Prior::Choice(list) => {
+                let mut seen: Vec<String> = values.iter().map(|&i| list[i as usize].to_string()).collect();
+                seen.sort();
+                seen.dedup();
+                format!(
+                    "{} (of {})",
+                    seen.join(", "),
+                    list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                )
+            }
+            Prior::Uniform { min, max } | Prior::LogUniform { min, max } => {
+                let f = |x: f64| if parameter.integer { format!("{}", x.round()) } else { human(x) };
+                format!("{}–{} (prior {}–{})", f(low), f(high), f(*min), f(*max))
+            }
+        };
+        let _ = writeln!(out, "- `{}`: {said}", parameter.path);
+    }
 }
 
 /// Whether particle p met target t.
