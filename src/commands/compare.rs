@@ -55,8 +55,11 @@ pub fn command(
         let unit = cost_unit(&strategies[0].scenario.currency);
         say.out(&terminal::compare_table(&rows, unit));
         say.out(&terminal::ranking(&rows, metric, more_is_better, unit));
-        if let Some(decision) = &decision {
-            say.out(&format!("\nUnder the calibration's posterior:\n{}\n", decision.sentences().join("\n")));
+        if decision.is_some() {
+            let words = calibration::read_findings(&report.folder)?;
+            let items: String =
+                words.lines().filter_map(|l| l.strip_prefix("- ")).map(|l| format!("{l}\n")).collect();
+            say.out(&format!("\nUnder the calibration's posterior:\n{items}"));
         }
     }
     Ok(Ended::of(&report))
@@ -107,11 +110,23 @@ pub fn compare_under(
             };
             let m = RunMetrics::NAMES.iter().position(|n| *n == on.0).expect("a column of runs.csv");
             let per_strategy: Vec<Vec<f64>> = values.iter().map(|v| v[m].clone()).collect();
-            let decision = decide(&names, on.0, on.1, &per_strategy);
-            let words = format!(
-                "# Decision under the calibration's posterior\n\n{}\n",
-                decision.sentences().iter().map(|s| format!("- {s}")).collect::<Vec<_>>().join("\n")
-            );
+            let point = point_means(&plan, m, options.threads)?;
+            let decision = decide(&names, on.0, on.1, &per_strategy, Some(&point));
+            let mut sentences = decision.sentences();
+            let posterior = plan.posterior().expect("a plan with a posterior");
+            for s in strategies {
+                let skipped = posterior.not_in(&s.scenario);
+                if !skipped.is_empty() {
+                    let paths: Vec<String> = skipped.iter().map(|p| format!("`{p}`")).collect();
+                    sentences.push(format!(
+                        "{} has no venue for {}: those calibrated settings do not apply to it.",
+                        s.scenario.name,
+                        paths.join(", ")
+                    ));
+                }
+            }
+            let items: Vec<String> = sentences.iter().map(|s| format!("- {s}")).collect();
+            let words = format!("# Decision under the calibration's posterior\n\n{}\n", items.join("\n"));
             std::fs::write(dir.join(FINDINGS), words).map_err(|e| Error::io(dir.join(FINDINGS), e))?;
             recorded.extend([Table::Posterior.file(), FINDINGS]);
             Some(decision)
@@ -121,4 +136,22 @@ pub fn compare_under(
     plot::plot(dir, options.charts)?;
     let path = folder.commit()?;
     Ok((Report { folder: path, ..report }, rows, decision))
+}
+
+/// Each strategy's mean of metric `m` (an index of `RunMetrics::NAMES`) over the plan's runs at the
+/// scenarios' own parameter values, without the posterior: the point estimate.
+fn point_means(plan: &Plan, m: usize, threads: usize) -> Result<Vec<f64>> {
+    let plain = Plan::strategies_of(plan);
+    let mut sums = vec![(0.0, 0u32); plain.points.len()];
+    let recording = crate::observe::Recording { every: u32::MAX, ..Default::default() };
+    crate::experiment::execute(&plain, plain.runs(), recording, threads, |run, outcome| {
+        if let Ok(output) = outcome {
+            if let Some(x) = output.metrics.get(RunMetrics::NAMES[m]) {
+                let sum = &mut sums[run.point as usize];
+                *sum = (sum.0 + x, sum.1 + 1);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(sums.iter().map(|(s, n)| s / f64::from((*n).max(1))).collect())
 }

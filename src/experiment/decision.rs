@@ -27,11 +27,21 @@ pub struct Decision {
     pub order: Vec<usize>,
     /// The share of replications whose own order is that of the means.
     pub order_holds: f64,
+    /// The order at the point estimate (the strategies at the scenario's own parameter values),
+    /// best first, and the share of replications whose own order it is; `None` without one.
+    pub point: Option<(Vec<usize>, f64)>,
 }
 
 /// Decides between strategies on `values[strategy][replication]` (NaN where a run failed: that
-/// replication is left out for every strategy, so the rest stay paired).
-pub fn decide(strategies: &[String], metric: &str, more_is_better: bool, values: &[Vec<f64>]) -> Decision {
+/// replication is left out for every strategy, so the rest stay paired); `point` holds each
+/// strategy's mean at the point estimate, whose order is then checked against every replication's.
+pub fn decide(
+    strategies: &[String],
+    metric: &str,
+    more_is_better: bool,
+    values: &[Vec<f64>],
+    point: Option<&[f64]>,
+) -> Decision {
     let n = strategies.len();
     let sign = if more_is_better { 1.0 } else { -1.0 };
     // Paired replications only, each strategy's value signed so that more is better.
@@ -42,9 +52,16 @@ pub fn decide(strategies: &[String], metric: &str, more_is_better: bool, values:
     let count = reps.len().max(1) as f64;
     let mean: Vec<f64> = (0..n).map(|s| sign * reps.iter().map(|r| r[s]).sum::<f64>() / count).collect();
     let (mut best, mut loss, mut beats) = (vec![0.0; n], vec![0.0; n], vec![vec![0.0; n]; n]);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| (sign * mean[b]).total_cmp(&(sign * mean[a])));
-    let mut order_holds = 0.0;
+    let order_of = |means: &[f64]| {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| (sign * means[b]).total_cmp(&(sign * means[a])));
+        order
+    };
+    let order = order_of(&mean);
+    let point_order = point.map(order_of);
+    let (mut order_holds, mut point_holds) = (0.0, 0.0);
+    let holds =
+        |order: &[usize], row: &[f64]| f64::from(u8::from(order.windows(2).all(|w| row[w[0]] >= row[w[1]])));
     for row in &reps {
         let top = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let winners = row.iter().filter(|&&x| x == top).count() as f64;
@@ -61,7 +78,8 @@ pub fn decide(strategies: &[String], metric: &str, more_is_better: bool, values:
                 };
             }
         }
-        order_holds += f64::from(u8::from(order.windows(2).all(|w| row[w[0]] >= row[w[1]])));
+        order_holds += holds(&order, row);
+        point_holds += point_order.as_ref().map_or(0.0, |o| holds(o, row));
     }
     Decision {
         strategies: strategies.to_vec(),
@@ -74,6 +92,7 @@ pub fn decide(strategies: &[String], metric: &str, more_is_better: bool, values:
         beats: beats.iter().map(|row| row.iter().map(|b| b / count).collect()).collect(),
         order,
         order_holds: order_holds / count,
+        point: point_order.map(|o| (o, point_holds / count)),
     }
 }
 
@@ -101,10 +120,12 @@ impl Decision {
                 figure(self.loss[s])
             ));
         }
-        let names: Vec<&str> = self.order.iter().map(|&s| self.strategies[s].as_str()).collect();
+        let names = |order: &[usize]| {
+            order.iter().map(|&s| self.strategies[s].as_str()).collect::<Vec<_>>().join(" > ")
+        };
         out.push(format!(
             "The ranking by mean ({}) is a city's own ranking in {:.0} % of the plausible cities{}",
-            names.join(" > "),
+            names(&self.order),
             100.0 * self.order_holds,
             if self.order_holds >= 0.5 {
                 "."
@@ -112,6 +133,20 @@ impl Decision {
                 ": below one in two, so the order beyond the first is uncertain."
             }
         ));
+        if let Some((point, share)) = &self.point {
+            let survives = if *point == self.order {
+                "the same order: the point estimate's ranking survives the parameters' uncertainty"
+            } else if point[0] == self.order[0] {
+                "the same first, another order after it"
+            } else {
+                "another first: the point estimate's ranking does not survive the parameters' uncertainty"
+            };
+            out.push(format!(
+                "At the scenario's own parameter values (the point estimate) the ranking is {}; under the posterior, {survives}. It is a plausible city's own ranking in {:.0} % of them.",
+                names(point),
+                100.0 * share
+            ));
+        }
         out
     }
 }
@@ -134,15 +169,18 @@ mod tests {
         let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
         // Four cities: a best in three, b best in one; c never.
         let values = vec![vec![5.0, 5.0, 5.0, 1.0], vec![4.0, 3.0, 2.0, 3.0], vec![0.0, 0.0, 0.0, 0.0]];
-        let d = decide(&names, "innovations", true, &values);
+        let d = decide(&names, "innovations", true, &values, Some(&[1.0, 2.0, 0.0]));
         assert_eq!(d.order, [0, 1, 2]);
         assert_eq!(d.best, [0.75, 0.25, 0.0]);
         assert_eq!(d.loss, [0.5, 1.5, 4.5]);
         assert_eq!(d.beats[0][1], 0.75);
         assert_eq!(d.beats[1][0], 0.25);
         assert_eq!(d.order_holds, 0.75);
+        // The point estimate ranks b first: the order b > a > c is only the fourth city's.
+        assert_eq!(d.point, Some((vec![1, 0, 2], 0.25)));
+        assert!(d.sentences().last().unwrap().contains("does not survive"));
         // Less is better: the order turns round; a failed run leaves its city out for all.
-        let d = decide(&names, "cost", false, &[vec![1.0, f64::NAN], vec![2.0, 9.0], vec![3.0, 9.0]]);
+        let d = decide(&names, "cost", false, &[vec![1.0, f64::NAN], vec![2.0, 9.0], vec![3.0, 9.0]], None);
         assert_eq!((d.order.clone(), d.replications, d.best[0]), (vec![0, 1, 2], 1, 1.0));
         assert!(d.sentences()[0].contains("a is best for cost in 100 %"));
     }

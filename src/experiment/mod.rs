@@ -237,6 +237,11 @@ impl Plan {
         Ok(())
     }
 
+    /// The same plan without its posterior: every run at its point's own parameter values.
+    pub fn strategies_of(plan: &Plan) -> Plan {
+        Plan { posterior: None, ..plan.clone() }
+    }
+
     /// The posterior the plan draws parameters from, if any.
     pub fn posterior(&self) -> Option<&posterior::Posterior> {
         self.posterior.as_deref()
@@ -250,7 +255,10 @@ impl Plan {
         let table = toml::Table::try_from(&***point)
             .map_err(|e| Error::Run(format!("cannot write the scenario as TOML: {e}")))?;
         let name = format!("{} with particle {particle} of the posterior", point.name);
-        scenario::apply(&table, &posterior.assignments(particle), &name).map(Arc::new)
+        let skipped = posterior.not_in(point);
+        let mut assignments = posterior.assignments(particle);
+        assignments.retain(|a| !skipped.contains(&a.path));
+        scenario::apply(&table, &assignments, &name).map(Arc::new)
     }
 
     /// Scenarios built in code (the portfolios of `olika optimize`), each a point named by its

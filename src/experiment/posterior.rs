@@ -49,6 +49,17 @@ impl Posterior {
             .collect()
     }
 
+    /// The paths that do not apply to a scenario: settings of a venue it does not have (a strategy
+    /// that replaces the city's venues keeps its own; the calibrated settings of the others say
+    /// nothing about it).
+    pub fn not_in(&self, scenario: &crate::model::Scenario) -> Vec<String> {
+        let absent = |path: &String| {
+            let venue = path.strip_prefix("venues.").and_then(|rest| rest.split('.').next());
+            venue.is_some_and(|v| !scenario.venues.contains_key(v))
+        };
+        self.paths.iter().filter(|p| absent(p)).cloned().collect()
+    }
+
     /// A hash of every path, value and weight, for a plan's hash.
     pub fn hash(&self) -> String {
         let mut hash = Fnv::default();
