@@ -1,8 +1,9 @@
 //! `olika compare`: strategies side by side on common random numbers — the usual results folder,
-//! plus `compare.csv` with each strategy's paired difference from the first. With `--posterior`,
-//! each replication's parameters are drawn from a calibration's posterior (the same for every
-//! strategy), and the folder adds the decision: how likely each strategy is best, the expected
-//! loss of choosing it, and whether the ranking holds (`findings.md`).
+//! plus `compare.csv` with each strategy's paired difference from the first, and `findings.md` with
+//! the ranking and a sentence per strategy (the terminal's words). With `--posterior`, each
+//! replication's parameters are drawn from a calibration's posterior (the same for every strategy),
+//! and the findings add the decision: how likely each strategy is best, the expected loss of
+//! choosing it, and whether the ranking holds.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,7 @@ use super::{check_memory, execute_into, manifest_for, plot, Ended, Report, RunOp
 use crate::error::Error;
 use crate::error::Result;
 use crate::experiment::compare::CompareRow;
-use crate::experiment::decision::{decide, Decision};
+use crate::experiment::decision::decide;
 use crate::experiment::Plan;
 use crate::observe::RunMetrics;
 use crate::output::calibration::{self, FINDINGS};
@@ -55,10 +56,8 @@ pub fn command(
         let unit = cost_unit(&strategies[0].scenario.currency);
         say.out(&terminal::compare_table(&rows, unit));
         say.out(&terminal::ranking(&rows, metric, more_is_better, unit));
-        if decision.is_some() {
-            let words = calibration::read_findings(&report.folder)?;
-            let items: String =
-                words.lines().filter_map(|l| l.strip_prefix("- ")).map(|l| format!("{l}\n")).collect();
+        if let Some(sentences) = decision {
+            let items: String = sentences.iter().map(|l| format!("- {l}\n")).collect();
             say.out(&format!("\nUnder the calibration's posterior:\n{items}"));
         }
     }
@@ -73,13 +72,14 @@ pub fn compare(strategies: &[Resolved], options: &RunOptions) -> Result<(Report,
 
 /// `compare`, with each replication's parameters drawn from the posterior of the calibration
 /// folder `posterior` when one is given; then the decision on `metric` (a column of runs.csv;
-/// innovations for a ratio such as the cost per innovation).
+/// innovations for a ratio such as the cost per innovation), in sentences. `findings.md` holds the
+/// ranking by `metric`, the sentences against the baseline and the decision: the terminal's words.
 pub fn compare_under(
     strategies: &[Resolved],
     posterior: Option<&Path>,
     (metric, more_is_better): (&str, bool),
     options: &RunOptions,
-) -> Result<(Report, Vec<CompareRow>, Option<Decision>)> {
+) -> Result<(Report, Vec<CompareRow>, Option<Vec<String>>)> {
     let mut plan = Plan::strategies(strategies);
     if let Some(dir) = posterior {
         plan = plan.with_posterior(calibration::posterior(dir)?);
@@ -125,13 +125,14 @@ pub fn compare_under(
                     ));
                 }
             }
-            let items: Vec<String> = sentences.iter().map(|s| format!("- {s}")).collect();
-            let words = format!("# Decision under the calibration's posterior\n\n{}\n", items.join("\n"));
-            std::fs::write(dir.join(FINDINGS), words).map_err(|e| Error::io(dir.join(FINDINGS), e))?;
-            recorded.extend([Table::Posterior.file(), FINDINGS]);
-            Some(decision)
+            recorded.push(Table::Posterior.file());
+            Some(sentences)
         }
     };
+    let unit = cost_unit(&strategies[0].scenario.currency);
+    let words = terminal::compare_findings(&rows, (metric, more_is_better), unit, decision.as_deref());
+    std::fs::write(dir.join(FINDINGS), words).map_err(|e| Error::io(dir.join(FINDINGS), e))?;
+    recorded.push(FINDINGS);
     checksum::record(dir, &recorded)?;
     plot::plot(dir, options.charts)?;
     let path = folder.commit()?;

@@ -91,9 +91,83 @@ pub(crate) fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
 /// The strategies ranked by `metric` (most first when `more_is_better`, else least first), then a
 /// sentence per strategy against the baseline that a policy officer can paste into a memo:
 /// innovations, social value and cost, with intervals and the reading of the cost-effectiveness
-/// plane.
+/// plane. The same words as `findings.md` of the comparison (`compare_findings`).
 pub fn ranking(rows: &[CompareRow], metric: &str, more_is_better: bool, cost_unit: &str) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "\n{}", ranking_title(metric, more_is_better, cost_unit));
+    for (k, r) in ranked(rows, metric, more_is_better).iter().enumerate() {
+        let line = format!(
+            "  {}. {:<26} {:>10} {}",
+            k + 1,
+            r.strategy,
+            human(r.mean),
+            interval(r.ci_low, r.ci_high)
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if let Some((intro, sentences)) = memo(rows, cost_unit) {
+        let _ = writeln!(out, "\n{intro}:");
+        for sentence in sentences {
+            let _ = writeln!(out, "- {sentence}");
+        }
+    }
+    out
+}
+
+/// The comparison in words as `findings.md` holds it: the ranking by `metric` and the sentences
+/// against the baseline (the terminal's words, from the same functions), then, under a
+/// calibration's posterior, the `decision`'s sentences.
+pub(crate) fn compare_findings(
+    rows: &[CompareRow],
+    (metric, more_is_better): (&str, bool),
+    cost_unit: &str,
+    decision: Option<&[String]>,
+) -> String {
+    let mut out = String::from("# Comparison\n\n");
+    let _ = writeln!(out, "## {}\n", capitalised(&ranking_title(metric, more_is_better, cost_unit)));
+    for (k, r) in ranked(rows, metric, more_is_better).iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "- {}. **{}**: {} {}",
+            k + 1,
+            r.strategy,
+            human(r.mean),
+            interval(r.ci_low, r.ci_high)
+        );
+    }
+    if let Some((intro, sentences)) = memo(rows, cost_unit) {
+        let _ = writeln!(out, "\n## {}\n", capitalised(&intro));
+        for sentence in sentences {
+            let _ = writeln!(out, "- {sentence}");
+        }
+    }
+    if let Some(decision) = decision {
+        let _ = writeln!(out, "\n## {}\n", capitalised(UNDER_POSTERIOR));
+        for sentence in decision {
+            let _ = writeln!(out, "- {sentence}");
+        }
+    }
+    out
+}
+
+/// The heading of a decision under a calibration's posterior.
+pub(crate) const UNDER_POSTERIOR: &str = "under the calibration's posterior";
+
+/// A phrase with its first letter in capitals, as a heading.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// "ranked by innovations, most first", with the metric's unit where it is a cost.
+fn ranking_title(metric: &str, more_is_better: bool, cost_unit: &str) -> String {
+    let unit = cost_metric_unit(metric, cost_unit).map_or(String::new(), |u| format!(" ({u})"));
+    let order = if more_is_better { "most first" } else { "least first" };
+    format!("ranked by {}{unit}, {order}", metric.replace('_', " "))
+}
+
+/// The rows of `metric` with a mean, best first.
+fn ranked<'a>(rows: &'a [CompareRow], metric: &str, more_is_better: bool) -> Vec<&'a CompareRow> {
     let mut ranked: Vec<&CompareRow> =
         rows.iter().filter(|r| r.metric == metric && r.mean.is_some()).collect();
     ranked.sort_by(|a, b| {
@@ -104,23 +178,17 @@ pub fn ranking(rows: &[CompareRow], metric: &str, more_is_better: bool, cost_uni
             x.total_cmp(&y)
         }
     });
-    let unit = cost_metric_unit(metric, cost_unit).map_or(String::new(), |u| format!(" ({u})"));
-    let order = if more_is_better { "most first" } else { "least first" };
-    let _ = writeln!(out, "\nranked by {}{unit}, {order}", metric.replace('_', " "));
-    for (k, r) in ranked.iter().enumerate() {
-        let line = format!(
-            "  {}. {:<26} {:>10} {}",
-            k + 1,
-            r.strategy,
-            human(r.mean),
-            interval(r.ci_low, r.ci_high)
-        );
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
-    let Some(baseline) = rows.first().map(|r| r.baseline.as_str()) else { return out };
+    ranked
+}
+
+/// What each strategy gave against the baseline, a sentence each, after their introduction
+/// ("in words, against baseline (…)"); none without rows.
+fn memo(rows: &[CompareRow], cost_unit: &str) -> Option<(String, Vec<String>)> {
+    let baseline = rows.first().map(|r| r.baseline.as_str())?;
     let find =
         |strategy: &str, metric: &str| rows.iter().find(|r| r.strategy == strategy && r.metric == metric);
-    let _ = writeln!(out, "\nin words, against {baseline} (the same seeds; 95 % intervals):");
+    let intro = format!("in words, against {baseline} (the same seeds; 95 % intervals)");
+    let mut sentences = Vec::new();
     for r in rows.iter().filter(|r| r.metric == "innovations" && r.strategy != baseline) {
         let difference = |metric: &str| find(&r.strategy, metric).and_then(|d| d.difference.map(|v| (v, d)));
         // "57.2 more innovations per run (42.9 to 71.4)"; no interval for a difference that never varies.
@@ -156,9 +224,9 @@ pub fn ranking(rows: &[CompareRow], metric: &str, more_is_better: bool, cost_uni
             Some(Quadrant::Saving) => format!("it saves {} {cost_unit} per innovation given up", icer()),
             None => String::new(),
         };
-        let _ = writeln!(out, "- {} gave {innovations} and {value} {cost}: {reading}.", r.strategy);
+        sentences.push(format!("{} gave {innovations} and {value} {cost}: {reading}.", r.strategy));
     }
-    out
+    Some((intro, sentences))
 }
 
 /// A difference with its sign.

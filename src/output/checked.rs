@@ -176,9 +176,9 @@ fn files(dir: &Path, manifest: &Manifest) -> Result<()> {
         _ => tables::written(manifest.recording).into_iter().map(Table::file).collect(),
     };
     if manifest.command == Command::Compare {
-        wanted.insert(Table::Compare.file());
+        wanted.extend([Table::Compare.file(), super::calibration::FINDINGS]);
         if manifest.posterior.is_some() {
-            wanted.extend([Table::Posterior.file(), super::calibration::FINDINGS]);
+            wanted.insert(Table::Posterior.file());
         }
     }
     // Files not every folder has (a shard without run 0 has no replay) are wanted where they are;

@@ -38,12 +38,13 @@ pub(super) enum Results {
     Run(Vec<SummaryRow>),
     /// A sweep or a merge: the headline metrics of the first `POINTS_SHOWN` points.
     Points(Vec<SummaryRow>),
-    /// A comparison: `compare.csv`, and under a posterior its decision (`findings.md`).
+    /// A comparison: `compare.csv`, and its findings in words (`findings.md`: the ranking, the
+    /// sentences against the baseline, under a posterior the decision).
     Compare {
         /// `compare.csv`.
         rows: Vec<CompareRow>,
-        /// `findings.md`.
-        decision: Option<String>,
+        /// `findings.md` (none in a folder made before comparisons wrote it).
+        findings: Option<String>,
     },
     /// A search: its finalists and budget curve.
     Search(Search),
@@ -79,10 +80,13 @@ impl Folder {
             Command::Run => Results::Run(summary::read(dir, &manifest.point_columns, |r| r.point == 0)?),
             Command::Compare => Results::Compare {
                 rows: compare::read(dir)?,
-                // A comparison under a calibration's posterior says its decision in words.
-                decision: match manifest.posterior {
-                    Some(_) => Some(crate::output::calibration::read_findings(dir)?),
-                    None => None,
+                // A comparison says its findings in words; a folder made before they were written
+                // has none, unless it compared under a posterior.
+                findings: match manifest.posterior.is_some()
+                    || dir.join(crate::output::calibration::FINDINGS).exists()
+                {
+                    true => Some(crate::output::calibration::read_findings(dir)?),
+                    false => None,
                 },
             },
             Command::Optimize => {

@@ -81,9 +81,9 @@ pub(super) fn section(html: &mut String, folder: &Folder) {
     let cost_unit = &folder.cost_unit;
     match &folder.results {
         Results::Search(search) => super::search::section(html, search, cost_unit),
-        Results::Compare { rows, decision } => {
-            if let Some(decision) = decision {
-                super::findings::markdown(html, decision);
+        Results::Compare { rows, findings } => {
+            if let Some(findings) = findings {
+                super::findings::markdown(html, findings);
             }
             compare(html, rows, cost_unit)
         }

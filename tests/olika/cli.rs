@@ -467,4 +467,17 @@ fn compare_ranks_strategies_and_says_it_in_words() {
             && words.contains("at the same cost: round_tables dominates it"),
         "{words}"
     );
+    // The same words are in findings.md (checksummed), and the report opens its results with them.
+    let findings = fs::read_to_string(dir.path().join("c/findings.md")).unwrap();
+    assert!(findings.contains("## Ranked by cost per innovation (kSEK per innovation), least first"));
+    for sentence in words.lines().filter(|l| l.starts_with("- ")) {
+        assert!(findings.contains(sentence), "{sentence} not in {findings}");
+    }
+    let manifest = fs::read_to_string(dir.path().join("c/manifest.json")).unwrap();
+    assert!(manifest.contains("\"findings.md\""), "{manifest}");
+    let report = fs::read_to_string(dir.path().join("c/report.html")).unwrap();
+    let results = &report[report.find("id=\"results\"").unwrap()..];
+    let opening = results.find("Ranked by cost per innovation").expect("the ranking in the report");
+    assert!(opening < results.find("<table").unwrap(), "the report opens its results with the words");
+    assert!(results.contains("round_tables dominates it"));
 }
