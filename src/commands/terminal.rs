@@ -7,9 +7,10 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Report;
-use crate::experiment::compare::{CompareRow, Quadrant, RATIOS};
+use crate::experiment::compare::{left_out, CompareRow, Quadrant, RATIOS};
 use crate::observe::words;
 use crate::observe::HEADLINE;
+use crate::output::compare::left_out_words;
 use crate::output::format::{cost_metric_unit, human, interval, metric_unit, p_value};
 
 /// Where a command speaks as it works. The binary prints `out` on stdout and `note` on stderr; a
@@ -105,6 +106,9 @@ pub fn ranking(rows: &[CompareRow], metric: &str, more_is_better: bool, cost_uni
         );
         let _ = writeln!(out, "{}", line.trim_end());
     }
+    if let Some(words) = left_out_words(rows, metric) {
+        let _ = writeln!(out, "  {words}");
+    }
     if let Some((intro, sentences)) = memo(rows, cost_unit) {
         let _ = writeln!(out, "\n{intro}:");
         for sentence in sentences {
@@ -134,6 +138,9 @@ pub(crate) fn compare_findings(
             human(r.mean),
             interval(r.ci_low, r.ci_high)
         );
+    }
+    if let Some(words) = left_out_words(rows, metric) {
+        let _ = writeln!(out, "\n{words}");
     }
     if let Some((intro, sentences)) = memo(rows, cost_unit) {
         let _ = writeln!(out, "\n## {}\n", capitalised(&intro));
@@ -166,10 +173,14 @@ fn ranking_title(metric: &str, more_is_better: bool, cost_unit: &str) -> String 
     format!("ranked by {}{unit}, {order}", metric.replace('_', " "))
 }
 
-/// The rows of `metric` with a mean, best first.
+/// The rows of `metric` with a mean, best first; for a cost per outcome, only of the strategies that
+/// cost something and give a material share of the outcome (`compare::left_out`).
 fn ranked<'a>(rows: &'a [CompareRow], metric: &str, more_is_better: bool) -> Vec<&'a CompareRow> {
-    let mut ranked: Vec<&CompareRow> =
-        rows.iter().filter(|r| r.metric == metric && r.mean.is_some()).collect();
+    let out = left_out(rows, metric);
+    let mut ranked: Vec<&CompareRow> = rows
+        .iter()
+        .filter(|r| r.metric == metric && r.mean.is_some() && !out.iter().any(|(s, _)| *s == r.strategy))
+        .collect();
     ranked.sort_by(|a, b| {
         let (x, y) = (a.mean.unwrap_or(f64::NAN), b.mean.unwrap_or(f64::NAN));
         if more_is_better {

@@ -179,6 +179,55 @@ impl Quadrant {
     }
 }
 
+/// The share of the most of an outcome any strategy gives that a strategy must give to be ranked by
+/// its cost per unit of that outcome. A cost per outcome weighs what a strategy buys against what it
+/// pays; a strategy that buys almost nothing has a small ratio only because it does almost nothing
+/// (no venues: no cost, a few innovations by chance), and its interval is wide because the outcome
+/// it divides by is near zero. Below a tenth of the best, it is no alternative to the others.
+pub const MINIMUM_SHARE: f64 = 0.1;
+
+/// Why a strategy is left out of a ranking by a cost per outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeftOut {
+    /// Its venues cost nothing: there is no price to weigh.
+    Free,
+    /// It gives `gives` of the outcome, under `MINIMUM_SHARE` of the `best` that `by` gives.
+    Little {
+        /// Its mean of the outcome.
+        gives: f64,
+        /// The strategy that gives the most.
+        by: String,
+        /// That strategy's mean.
+        best: f64,
+    },
+}
+
+/// The strategies a ranking by the cost per outcome `metric` (of `RATIOS`) leaves out, each with
+/// its reason, in the order of `rows`; none for another metric.
+pub fn left_out(rows: &[CompareRow], metric: &str) -> Vec<(String, LeftOut)> {
+    let Some((_, cost, outcome, _)) = RATIOS.iter().find(|r| r.0 == metric) else { return Vec::new() };
+    let mean = |strategy: &str, metric: &str| {
+        rows.iter().find(|r| r.strategy == strategy && r.metric == metric).and_then(|r| r.mean)
+    };
+    let best = rows
+        .iter()
+        .filter(|r| r.metric == *outcome)
+        .filter_map(|r| r.mean.map(|m| (m, r.strategy.as_str())))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    for r in rows.iter().filter(|r| r.metric == metric && r.mean.is_some()) {
+        let gives = mean(&r.strategy, outcome);
+        if mean(&r.strategy, cost) == Some(0.0) {
+            out.push((r.strategy.clone(), LeftOut::Free));
+        } else if let (Some(gives), Some((best, by))) = (gives, best) {
+            if best > 0.0 && gives < MINIMUM_SHARE * best {
+                out.push((r.strategy.clone(), LeftOut::Little { gives, by: by.to_string(), best }));
+            }
+        }
+    }
+    out
+}
+
 impl CompareRow {
     /// A row with only its names.
     fn empty(strategy: &str, metric: &str, baseline: &str) -> CompareRow {

@@ -9,6 +9,7 @@ use super::Table;
 use crate::error::{Error, Location, Result};
 use crate::experiment::compare::compare;
 pub use crate::experiment::compare::CompareRow;
+use crate::experiment::compare::{left_out, LeftOut, MINIMUM_SHARE};
 use crate::observe::{RunMetrics, StepMetrics};
 
 /// The columns of `compare.csv`.
@@ -123,4 +124,33 @@ pub fn read(dir: &Path) -> Result<Vec<CompareRow>> {
         });
     }
     Ok(rows)
+}
+
+/// The strategies a ranking by the cost per outcome `metric` leaves out, and why, in a sentence
+/// (the terminal's, `findings.md`'s and the chart's); none when it leaves none out.
+pub(crate) fn left_out_words(rows: &[CompareRow], metric: &str) -> Option<String> {
+    let outcome = match metric {
+        "cost_per_innovation" => "innovations",
+        "cost_per_social_value" => "social value",
+        _ => return None,
+    };
+    let each: Vec<String> = left_out(rows, metric)
+        .into_iter()
+        .map(|(strategy, why)| match why {
+            LeftOut::Free => format!("{strategy}, whose venues cost nothing"),
+            LeftOut::Little { gives, by, best } => format!(
+                "{strategy}, which gives {} {outcome}, under {:.0} % of the {} of {by}",
+                super::format::human(Some(gives)),
+                100.0 * MINIMUM_SHARE,
+                super::format::human(Some(best))
+            ),
+        })
+        .collect();
+    (!each.is_empty()).then(|| {
+        format!(
+            "Left out: {}. A cost per unit ranks strategies that cost something and give at least {:.0} % of the most {outcome} any strategy gives; one that buys almost nothing is cheap per unit only because it does almost nothing.",
+            each.join("; "),
+            100.0 * MINIMUM_SHARE
+        )
+    })
 }

@@ -481,3 +481,28 @@ fn compare_ranks_strategies_and_says_it_in_words() {
     assert!(opening < results.find("<table").unwrap(), "the report opens its results with the words");
     assert!(results.contains("round_tables dominates it"));
 }
+
+/// A strategy that buys almost nothing does not top a ranking by cost per innovation: no venues
+/// cost nothing, so it is left out of the ranking and of the chart, and the terminal, findings.md
+/// and the chart's caption say which and why.
+#[test]
+fn a_ranking_by_cost_per_innovation_leaves_out_a_strategy_that_buys_nothing_and_says_so() {
+    let dir = TempDir::new().unwrap();
+    let out = olika(dir.path())
+        .args(["compare", "baseline", "hub", "no_venues", "-o", "c", "--replications", "4"])
+        .args(["--set", "steps=24", "--by", "cost-per-innovation"])
+        .assert()
+        .success();
+    let said = text(&out.get_output().stdout);
+    let ranked = &said[said.find("ranked by cost per innovation").unwrap()..said.find("in words").unwrap()];
+    assert!(!ranked.contains(". no_venues"), "{ranked}");
+    assert!(ranked.contains("1. hub") || ranked.contains("1. baseline"), "{ranked}");
+    let why = "Left out: no_venues, whose venues cost nothing.";
+    assert!(ranked.contains(why), "{ranked}");
+    let findings = fs::read_to_string(dir.path().join("c/findings.md")).unwrap();
+    assert!(findings.contains(why) && !findings.contains("**no_venues**"), "{findings}");
+    let report = fs::read_to_string(dir.path().join("c/report.html")).unwrap();
+    assert!(
+        report.contains("all strategies on the same seeds. Left out: no_venues, whose venues cost nothing.")
+    );
+}

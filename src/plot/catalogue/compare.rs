@@ -28,7 +28,7 @@ pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()
         ("cost_per_innovation", "Cost per innovation, by strategy", per_innovation.as_str()),
     ] {
         let own: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
-        out.charts.extend(means(&own, metric, [title, unit], cost_unit));
+        out.charts.extend(means(&rows, &own, metric, [title, unit], cost_unit));
         // compare.csv has no paired difference for a cost per outcome (a ratio of means).
         if metric == "cost_per_innovation" {
             continue;
@@ -71,28 +71,27 @@ fn estimates(own: &[&CompareRow], pick: fn(&CompareRow) -> [Option<f64>; 3], ski
 
 /// The chart of each strategy's mean of `metric` with its interval, titled and its axis labelled
 /// as `[title, unit]` say, if any mean is finite.
-fn means(own: &[&CompareRow], metric: &str, [title, unit]: [&str; 2], cost_unit: &str) -> Option<Chart> {
+fn means(
+    rows: &[CompareRow],
+    own: &[&CompareRow],
+    metric: &str,
+    [title, unit]: [&str; 2],
+    cost_unit: &str,
+) -> Option<Chart> {
     let mut means = estimates(own, |r| [r.mean, r.ci_low, r.ci_high], 0);
-    // A strategy with no venue cost has a cost per innovation of zero: nothing to weigh, and
-    // no place on the log axis a wide spread of costs calls for. It is named, not drawn.
-    let free: Vec<String> = if metric == "cost_per_innovation" {
-        means.iter().filter(|e| e.value == 0.0).map(|e| e.label.clone()).collect()
-    } else {
-        Vec::new()
-    };
-    means.retain(|e| !free.contains(&e.label));
+    // A strategy that costs nothing or buys almost nothing is left out of a cost per innovation, as
+    // out of its ranking, and named with the reason (a cost of zero has no place on a log axis).
+    let out: Vec<String> =
+        crate::experiment::compare::left_out(rows, metric).into_iter().map(|(s, _)| said(&s)).collect();
+    means.retain(|e| !out.contains(&e.label));
     means.iter().any(|e| e.value.is_finite()).then(|| Chart {
         file: format!("compare_{metric}"),
         title: title.into(),
         x_label: unit.into(),
         y_label: "strategy".into(),
         caption: if metric == "cost_per_innovation" {
-            let free = match free.len() {
-                0 => String::new(),
-                1 => format!(" Left out: {}, which costs nothing.", free[0]),
-                _ => format!(" Left out: {}, which cost nothing.", free.join(", ")),
-            };
-            format!("Each strategy's cost per innovation — its mean venue cost ÷ its mean innovations, in {cost_unit} — with Fieller's 95 % confidence interval, all strategies on the same seeds.{free}")
+            let out = compare::left_out_words(rows, metric).map_or(String::new(), |w| format!(" {w}"));
+            format!("Each strategy's cost per innovation — its mean venue cost ÷ its mean innovations, in {cost_unit} — with Fieller's 95 % confidence interval, all strategies on the same seeds.{out}")
         } else {
             format!(
                 "Each strategy's mean {} with its 95 % confidence interval, all strategies on the same seeds.",
