@@ -67,9 +67,15 @@ pub(crate) fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
             None => writeln!(out, "{metric}"),
         }
         .ok();
+        let ratio = RATIOS.iter().find(|x| x.3 == metric);
         for r in own.iter().filter(|r| r.mean.is_some()) {
-            let mut line =
-                format!("  {:<26} {:>10} {:<24}", r.strategy, human(r.mean), interval(r.ci_low, r.ci_high));
+            // No incremental cost for a dominated or dominant strategy: the word instead.
+            let quadrant = ratio.and_then(|ratio| Quadrant::of(rows, &r.strategy, ratio));
+            let (mean, ci) = match quadrant.and_then(Quadrant::instead_of_ratio) {
+                Some(word) => (word.to_string(), String::new()),
+                None => (human(r.mean), interval(r.ci_low, r.ci_high)),
+            };
+            let mut line = format!("  {:<26} {:>10} {:<24}", r.strategy, mean, ci);
             if r.difference.is_some() {
                 let _ = write!(
                     line,
@@ -79,9 +85,8 @@ pub(crate) fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
                     p_value(r.p_value)
                 );
             }
-            if let Some(ratio) = RATIOS.iter().find(|x| x.3 == metric) {
-                let _ =
-                    write!(line, " {}", Quadrant::of(rows, &r.strategy, ratio).map_or("", Quadrant::words));
+            if ratio.is_some() {
+                let _ = write!(line, " {}", quadrant.map_or("", Quadrant::words));
             }
             let _ = writeln!(out, "{line}");
         }

@@ -168,6 +168,18 @@ impl Quadrant {
         }
     }
 
+    /// The word printed instead of an incremental cost per unit where there is none to report: a
+    /// dominated strategy (it costs more for less: no price buys it) or a dominant one (it costs less
+    /// for more: no price is paid). Health economists report no ratio in either quadrant, whose
+    /// negative ratios read as prices they are not. None where the ratio is a price or a saving.
+    pub fn instead_of_ratio(self) -> Option<&'static str> {
+        match self {
+            Quadrant::Dominant => Some("dominant"),
+            Quadrant::Dominated => Some("dominated"),
+            Quadrant::ExtraCost | Quadrant::Saving => None,
+        }
+    }
+
     /// The reading in a few words, as the terminal's table and the report print it.
     pub fn words(self) -> &'static str {
         match self {

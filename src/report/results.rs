@@ -103,7 +103,7 @@ fn compare(html: &mut String, rows: &[CompareRow], cost_unit: &str) {
     let baseline = rows.first().map_or("", |r| r.baseline.as_str());
     let _ = writeln!(
         html,
-        "<p>Each strategy's mean with its 95 % confidence interval, and its paired difference from {} (the same seeds) with its interval and the paired t-test's p-value (none where the difference is the same in every run). Costs per innovation are ratios of means with Fieller's interval; the incremental cost per innovation is the extra cost per extra innovation against {}.</p>",
+        "<p>Each strategy's mean with its 95 % confidence interval, and its paired difference from {} (the same seeds) with its interval and the paired t-test's p-value (none where the difference is the same in every run). Costs per innovation are ratios of means with Fieller's interval; the incremental cost per innovation is the extra cost per extra innovation against {}, and none for a strategy that is dominated (costs no less, gives less) or dominant (costs no more, gives more): the word stands in its place, as health economists report it.</p>",
         escape(baseline),
         escape(baseline)
     );
@@ -116,13 +116,19 @@ fn compare(html: &mut String, rows: &[CompareRow], cost_unit: &str) {
                 .find(|x| x.3 == metric)
                 .and_then(|x| Quadrant::of(rows, &r.strategy, x))
                 .map_or("", Quadrant::words);
+            // No incremental cost for a dominated or dominant strategy: the word instead.
+            let instead = RATIOS
+                .iter()
+                .find(|x| x.3 == metric)
+                .and_then(|x| Quadrant::of(rows, &r.strategy, x))
+                .and_then(Quadrant::instead_of_ratio);
             let _ = writeln!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&label(metric)),
                 escape(&r.strategy),
-                human(r.mean),
-                interval(r.ci_low, r.ci_high),
+                instead.map_or_else(|| human(r.mean), str::to_string),
+                if instead.is_some() { String::new() } else { interval(r.ci_low, r.ci_high) },
                 if reading.is_empty() { human(r.difference) } else { escape(reading) },
                 interval(r.difference_ci_low, r.difference_ci_high),
                 p_value(r.p_value)

@@ -445,6 +445,11 @@ fn compare_ranks_strategies_and_says_it_in_words() {
         .success();
     let said = text(&out.get_output().stdout);
     assert!(said.contains("differences are from round_tables"), "{said}");
+    // No incremental cost per innovation for a dominated strategy (nor a dominant one): the word.
+    let icer = &said[said.find("incremental_cost_per_innovation").unwrap()..];
+    let icer = &icer[..icer.find("\n\n").unwrap_or(icer.len())];
+    let one_sector = icer.lines().find(|l| l.trim_start().starts_with("round_tables_one_sector")).unwrap();
+    assert!(one_sector.contains(" dominated ") && !one_sector.contains('['), "{one_sector}");
     let ranked = &said
         [said.find("ranked by cost per innovation (kSEK per innovation), least first").expect("ranking")..];
     // The order follows compare.csv's means.

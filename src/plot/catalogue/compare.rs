@@ -129,7 +129,7 @@ fn planes(rows: &[CompareRow], cost_unit: &str) -> Vec<Chart> {
                 title,
                 x_label: format!("venue cost per run ({cost_unit})"),
                 y_label: format!("{words} per run"),
-                caption: format!("The cost-effectiveness plane: each strategy's mean venue cost and {words} with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no less) is dominated; one that a mix of two others beats (each extra unit of cost buys less through it than through the next dearer strategy) is under extended dominance; both are drawn hollow. The dashed line is the efficient frontier through the rest, in order of cost."),
+                caption: format!("The cost-effectiveness plane: each strategy's mean venue cost and {words} with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no less) is dominated. One under extended dominance is beaten by no single strategy, but it buys its extra {words} at a higher price per unit than the next dearer strategy does: splitting the money between the cheaper and the dearer neighbour would give more for the same cost. Both are drawn hollow: neither is the best buy at any price per unit. The dashed line joins the rest in order of cost (the efficient frontier)."),
                 kind: Plane { points }.into(),
             });
         }

@@ -210,7 +210,7 @@ impl Dominance {
         match self {
             Dominance::Efficient => "",
             Dominance::Dominated => " (dominated)",
-            Dominance::Extended => " (extended dominance)",
+            Dominance::Extended => " (extended dominance: poorer value than a mix)",
         }
     }
 }
