@@ -176,10 +176,15 @@ fn files(dir: &Path, manifest: &Manifest) -> Result<()> {
         _ => tables::written(manifest.recording).into_iter().map(Table::file).collect(),
     };
     if manifest.command == Command::Compare {
-        wanted.extend([Table::Compare.file(), super::calibration::FINDINGS]);
+        wanted.insert(Table::Compare.file());
         if manifest.posterior.is_some() {
-            wanted.insert(Table::Posterior.file());
+            wanted.extend([Table::Posterior.file(), super::calibration::FINDINGS]);
         }
+    }
+    // A comparison's findings.md (written since issue 25; a folder made before has none): wanted
+    // where it is, and where the manifest has its checksum, `verify` notices it gone.
+    if manifest.command == Command::Compare && dir.join(super::calibration::FINDINGS).exists() {
+        wanted.insert(super::calibration::FINDINGS);
     }
     // Files not every folder has (a shard without run 0 has no replay) are wanted where they are;
     // indices, which `olika analyze` makes again, may also have been removed.

@@ -485,6 +485,10 @@ fn compare_ranks_strategies_and_says_it_in_words() {
     let opening = results.find("Ranked by cost per innovation").expect("the ranking in the report");
     assert!(opening < results.find("<table").unwrap(), "the report opens its results with the words");
     assert!(results.contains("round_tables dominates it"));
+    // Gone after olika wrote it: refused, as a table would be.
+    fs::remove_file(dir.path().join("c/findings.md")).unwrap();
+    let plot = olika(dir.path()).args(["plot", "c"]).output().unwrap();
+    assert!(!plot.status.success() && text(&plot.stderr).contains("findings.md"), "{}", text(&plot.stderr));
 }
 
 /// A strategy that buys almost nothing does not top a ranking by cost per innovation: no venues
