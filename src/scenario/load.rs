@@ -127,8 +127,8 @@ impl Files for Disk {
 pub fn load_str(name: &str, source: &str, overrides: &[String]) -> Result<Resolved> {
     let table = parse(name, source)?;
     let mut chain = Vec::new();
-    if let Some(parent) = extends_target(&Disk, &table, name, source, Path::new("."))? {
-        read_chain(&Disk, &parent, &mut chain, &mut Vec::new())?;
+    if let Some((files, parent)) = extends_target(&Disk, &table, name, source, Path::new("."))? {
+        read_chain(files, &parent, &mut chain, &mut Vec::new())?;
     }
     chain.push(Source { table, spans: Spans::new(name, source) });
     let default_name = name.split(['.', ' ']).next().unwrap_or(name).to_string();
@@ -145,7 +145,7 @@ fn stem(path: &Path) -> String {
 }
 
 fn read_chain(
-    files: &dyn Files,
+    files: &'static dyn Files,
     path: &Path,
     chain: &mut Vec<Source>,
     visiting: &mut Vec<PathBuf>,
@@ -167,8 +167,8 @@ fn read_chain(
     visiting.push(canonical);
     let table = parse(&shown, &source)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    if let Some(parent) = extends_target(files, &table, &shown, &source, dir)? {
-        read_chain(files, &parent, chain, visiting).map_err(|e| extended_by(e, &shown))?;
+    if let Some((parent_files, parent)) = extends_target(files, &table, &shown, &source, dir)? {
+        read_chain(parent_files, &parent, chain, visiting).map_err(|e| extended_by(e, &shown))?;
     }
     visiting.pop();
     chain.push(Source { table, spans: Spans::new(&shown, &source) });
@@ -187,25 +187,33 @@ fn extended_by(error: Error, file: &str) -> Error {
     }
 }
 
+/// Where a file's `extends` leads: a file at that path (relative to the extending file) when there
+/// is one, else the scenario built in of that name (`baseline`, `hub`, `strategies/hub.toml`), so
+/// that a scenario started from `olika scenarios show` runs wherever it is saved.
 fn extends_target(
-    files: &dyn Files,
+    files: &'static dyn Files,
     table: &toml::Table,
     file: &str,
     source: &str,
     dir: &Path,
-) -> Result<Option<PathBuf>> {
+) -> Result<Option<(&'static dyn Files, PathBuf)>> {
     let Some(toml::Value::String(target)) = table.get("extends") else {
         return Ok(None);
     };
     let path = dir.join(target);
-    if let Some(what) = files.problem(&path) {
-        return Err(Error::input(
-            Spans::new(file, source).locate("extends"),
-            Some("extends"),
-            format!("the extended scenario {} {what}", path.display()),
-        ));
+    let Some(what) = files.problem(&path) else {
+        return Ok(Some((files, path)));
+    };
+    if let Some(shipped) = library::find(target) {
+        return Ok(Some((&library::Library, PathBuf::from(shipped))));
     }
-    Ok(Some(path))
+    let mut message =
+        format!("the extended scenario {} {what}, and no scenario built in has this name", path.display());
+    if let Some(near) = library::nearest(target) {
+        message.push_str(&format!("; did you mean \"{near}\"?"));
+    }
+    message.push_str(" (`olika scenarios` lists the scenarios built in)");
+    Err(Error::input(Spans::new(file, source).locate("extends"), Some("extends"), message))
 }
 
 /// Parses one file and checks its keys, types and ranges.

@@ -115,7 +115,7 @@ static OWN: &[Param] = &[
     p("description", Domain::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
     Param { path: "headline", domain: Domain::List(crate::observe::RunMetrics::NAMES), default: DefaultValue::Value("[]"), unit: "", symbol: "", claim: "", doc: "the metrics the terminal, summary and report lead with, columns of runs.csv (empty: innovations, value, partnerships, share across sectors, scale-ups and costs)", venue_kinds: &[] },
     p("currency", Domain::Text, "\"\"", "", "", "", "the unit of venue costs, e.g. \"kSEK\", shown with every cost in the terminal, charts and report (empty: \"cost units\")"),
-    Param { path: "extends", domain: Domain::Text, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
+    Param { path: "extends", domain: Domain::Text, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays, or where there is none a scenario built in by name (`baseline`, `hub`)", venue_kinds: &[] },
     p("replace", Domain::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),
     p("seed", int(0, i64::MAX), "1", "", "", "", "root seed; each replication derives its own streams from it"),
     p("replications", int(1, 1_000_000), "10", "runs", "", "", "independent runs of the scenario"),
