@@ -279,6 +279,21 @@ mod tests {
     }
 
     #[test]
+    fn an_unquoted_dotted_parameter_path_is_shown_quoted() {
+        for section in ["sweep", "optimize", "calibrate"] {
+            let src =
+                format!("[populations.civil]\ncount = 4\n[{section}.parameters]\ntrust.gain = [0.1, 0.2]\n");
+            let err = load_str("t.toml", &src, &[]).unwrap_err().to_string();
+            assert!(err.starts_with("t.toml:4:1"), "{err}");
+            assert!(err.contains("quote the dotted path: \"trust.gain\" = [0.1, 0.2]"), "{section}: {err}");
+        }
+        // A range's own mistakes keep their message.
+        let src = "[populations.civil]\ncount = 4\n[sweep.parameters]\nhomophily = { min = 0, mx = 3 }\n";
+        let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
+        assert!(err.contains("unknown key `mx` in a range"), "{err}");
+    }
+
+    #[test]
     fn baseline_resolves() {
         let r = baseline(&[]).unwrap();
         assert_eq!(r.scenario.name, "baseline");

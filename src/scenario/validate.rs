@@ -60,7 +60,9 @@ fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()
             check_name(key).map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
         }
         if let Some(param) = params::lookup(&parts) {
-            check_value(param, value).map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
+            check_dotted_key(param, key, value)
+                .and_then(|()| check_value(param, value))
+                .map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
         } else if params::is_table(&parts) {
             match value {
                 toml::Value::Table(inner) => walk(inner, path, spans)?,
@@ -167,6 +169,44 @@ pub(crate) fn check_value(param: &Param, value: &toml::Value) -> std::result::Re
         (Domain::Prior, toml::Value::Table(t)) => check_prior(t),
         (Domain::Target, toml::Value::Table(t)) => check_target(t),
         _ => Err(format!("expected {}, found {}", param.domain.type_name(), type_of(value))),
+    }
+}
+
+/// The keys of a swept range or a prior.
+const RANGE_KEYS: [&str; 4] = ["min", "max", "steps", "log"];
+
+/// An unquoted dotted path among swept, searched or calibrated parameters
+/// (`venues.village_hub.every = [1, 3]`), which TOML reads as tables nested in one another: the
+/// message shows the quoted path the user meant.
+fn check_dotted_key(param: &Param, key: &str, value: &toml::Value) -> std::result::Result<(), String> {
+    let (Domain::Sweep | Domain::Prior, toml::Value::Table(table)) = (param.domain, value) else {
+        return Ok(());
+    };
+    // A range's keys hold numbers; a list or a table under another key is a parameter's.
+    let nested =
+        |(k, v): (&String, &toml::Value)| !RANGE_KEYS.contains(&k.as_str()) && (v.is_table() || v.is_array());
+    if !table.iter().any(nested) {
+        return Ok(());
+    }
+    let mut leaves = Vec::new();
+    dotted_leaves(key, table, &mut leaves);
+    let quoted: Vec<String> = leaves.iter().map(|(path, value)| format!("\"{path}\" = {value}")).collect();
+    Err(format!(
+        "`{key}` is not a parameter: TOML reads an unquoted dotted path as nested tables; quote the dotted path: {}",
+        quoted.join(", ")
+    ))
+}
+
+/// The dotted paths and values of a table's leaves, a range or a prior counting as one.
+fn dotted_leaves(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
+    for (key, value) in table {
+        let path = format!("{prefix}.{key}");
+        match value {
+            toml::Value::Table(inner) if inner.keys().any(|k| !RANGE_KEYS.contains(&k.as_str())) => {
+                dotted_leaves(&path, inner, out)
+            }
+            _ => out.push((path, value.clone())),
+        }
     }
 }
 
