@@ -183,6 +183,7 @@ fn extended_by(error: Error, file: &str) -> Error {
             key,
             message: format!("{message} (in the scenario that {file} extends)"),
         },
+        Error::Inputs(errors) => Error::Inputs(errors.into_iter().map(|e| extended_by(e, file)).collect()),
         other => other,
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::params::{self, Domain, Param};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, MAX_INPUTS};
 
 /// Byte offsets of every key in a TOML source, by dotted path, so that errors found after parsing
 /// (and after merging `extends` chains) can still point at a line and column.
@@ -46,40 +46,56 @@ fn collect(table: &toml::de::DeTable<'_>, prefix: &str, out: &mut HashMap<String
     }
 }
 
-/// Validates every key of `table` (a whole file) against the registry.
+/// Validates every key of `table` (a whole file) against the registry, reporting every
+/// independent mistake (up to [`MAX_INPUTS`]) in the order of the file.
 pub(crate) fn check_file(table: &toml::Table, spans: &Spans) -> Result<()> {
-    walk(table, &mut Vec::new(), spans)
+    let mut errors = Vec::new();
+    walk(table, &mut Vec::new(), spans, &mut errors);
+    let more = errors.len() > MAX_INPUTS;
+    errors.truncate(MAX_INPUTS);
+    errors.sort_by_key(|e| match e {
+        Error::Input { location, .. } => (location.line, location.column),
+        _ => (None, None),
+    });
+    if more {
+        errors.push(Error::input(
+            Location::file(&spans.file),
+            None,
+            format!("more mistakes may follow these {MAX_INPUTS}; fix them and check again"),
+        ));
+    }
+    Error::inputs(errors).map_or(Ok(()), Err)
 }
 
-fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()> {
+/// Checks the keys of a table, adding each mistake to `errors`: a key at fault is not looked into,
+/// and the walk stops once more than [`MAX_INPUTS`] are found.
+fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans, errors: &mut Vec<Error>) {
     for (key, value) in table {
+        if errors.len() > MAX_INPUTS {
+            return;
+        }
         path.push(key.clone());
         let parts: Vec<&str> = path.iter().map(String::as_str).collect();
         let dotted = parts.join(".");
-        if parts.len() == 2 && ["populations", "venues"].contains(&parts[0]) {
-            check_name(key).map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
-        }
-        if let Some(param) = params::lookup(&parts) {
-            check_dotted_key(param, key, value)
-                .and_then(|()| check_value(param, value))
-                .map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
+        let error = |message: String| Error::input(spans.locate(&dotted), Some(&dotted), message);
+        let member = parts.len() == 2 && ["populations", "venues"].contains(&parts[0]);
+        let named = if member { check_name(key) } else { Ok(()) };
+        if let Err(m) = named {
+            errors.push(error(m));
+        } else if let Some(param) = params::lookup(&parts) {
+            if let Err(m) = check_dotted_key(param, key, value).and_then(|()| check_value(param, value)) {
+                errors.push(error(m));
+            }
         } else if params::is_table(&parts) {
             match value {
-                toml::Value::Table(inner) => walk(inner, path, spans)?,
-                other => {
-                    return Err(Error::input(
-                        spans.locate(&dotted),
-                        Some(&dotted),
-                        format!("expected a table, found {}", type_of(other)),
-                    ))
-                }
+                toml::Value::Table(inner) => walk(inner, path, spans, errors),
+                other => errors.push(error(format!("expected a table, found {}", type_of(other)))),
             }
         } else {
-            return Err(unknown_key(&parts, spans.locate(&dotted)));
+            errors.push(unknown_key(&parts, spans.locate(&dotted)));
         }
         path.pop();
     }
-    Ok(())
 }
 
 /// Keys as other tools name them (SALib, the sensitivity literature), with olika's key for each.

@@ -345,6 +345,36 @@ fn built_in_scenarios_run_by_name_anywhere_and_a_file_wins() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Every independent mistake of a file is reported in one go, one line each with its place and key,
+/// in the order of the file; a file full of them is cut at 20 with a note.
+#[test]
+fn every_mistake_of_a_file_is_reported_at_once() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let three =
+        "steps = \"ten\"\n[trust]\ngian = 0.3\n[innovation]\nrate = 1.5\n[populations.civil]\ncount = 4\n";
+    fs::write(d.join("three.toml"), three).unwrap();
+    assert_bad_input(d, "three.toml", &["trust.gian"]);
+    let out = olika(d).args(["check", "three.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(lines[0].starts_with("error: three.toml:1:1: key `steps`: expected integer"), "{stderr}");
+    assert!(lines[1].starts_with("error: three.toml:3:1: key `trust.gian`: unknown key"), "{stderr}");
+    assert!(
+        lines[2].starts_with("error: three.toml:5:1: key `innovation.rate`: 1.5 is out of range"),
+        "{stderr}"
+    );
+    let many: String = (0..30).map(|i| format!("wrong_{i:02} = 1\n")).collect();
+    fs::write(d.join("many.toml"), many).unwrap();
+    let out = olika(d).args(["check", "many.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 21, "{stderr}");
+    assert!(stderr.lines().last().unwrap().contains("more mistakes may follow these 20"), "{stderr}");
+}
+
 /// What the README offers to start one's own scenario works outside the repository: the shown file
 /// names the built-in scenario it extends, a user's `extends = "baseline"` finds it, a file on disk of
 /// that name still wins, and a misspelt name is refused with the nearest name.
