@@ -295,6 +295,24 @@ mod tests {
     }
 
     #[test]
+    fn a_venue_lists_only_its_kinds_keys() {
+        let src = "[populations.civil]\ncount = 4\n[venues.w]\nkind = \"workshop\"\nevry = 3\n";
+        let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
+        let allowed = err.split("allowed here: ").nth(1).and_then(|s| s.split(')').next()).unwrap();
+        let allowed: Vec<&str> = allowed.split(", ").collect();
+        assert!(err.contains("did you mean `every`"), "{err}");
+        assert!(allowed.contains(&"every") && allowed.contains(&"kind"), "{err}");
+        for key in &allowed {
+            assert!(params::venue_takes("workshop", key), "{key}: {err}");
+        }
+        // `mingle` is a key of seminars, hubs and open venues, not of workshops.
+        assert!(!allowed.contains(&"mingle"), "{err}");
+        // Without a kind, every venue key is listed.
+        let err = load_str("t.toml", &src.replace("kind = \"workshop\"\n", ""), &[]).unwrap_err().to_string();
+        assert!(err.contains("mingle"), "{err}");
+    }
+
+    #[test]
     fn baseline_resolves() {
         let r = baseline(&[]).unwrap();
         assert_eq!(r.scenario.name, "baseline");

@@ -279,6 +279,15 @@ pub fn children(path: &[&str]) -> Vec<&'static str> {
     keys
 }
 
+/// Whether a venue of `kind` takes `key` (its own keys, and those every venue takes).
+pub(crate) fn venue_takes(kind: &str, key: &str) -> bool {
+    all().iter().any(|p| {
+        let rest = p.path.strip_prefix("venues.*.").unwrap_or("");
+        (rest == key || rest.strip_prefix(key).is_some_and(|r| r.starts_with('.')))
+            && (p.venue_kinds.is_empty() || p.venue_kinds.contains(&kind))
+    })
+}
+
 /// The default of a parameter for a population of the given sector.
 pub(crate) fn default_for(param: &Param, sector: Option<Sector>) -> Option<&'static str> {
     match param.default {

@@ -92,7 +92,13 @@ fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans, errors: &mut
                 other => errors.push(error(format!("expected a table, found {}", type_of(other)))),
             }
         } else {
-            errors.push(unknown_key(&parts, spans.locate(&dotted)));
+            // A venue's kind, when it is one, narrows the keys that are allowed.
+            let kind = if parts.len() == 3 && parts[0] == "venues" {
+                table.get("kind").and_then(toml::Value::as_str)
+            } else {
+                None
+            };
+            errors.push(unknown_key_of(&parts, spans.locate(&dotted), kind));
         }
         path.pop();
     }
@@ -105,6 +111,12 @@ const OTHER_NAMES: [(&str, &str); 3] =
 /// The error for a key the registry does not know, with the valid key it most likely means: the
 /// one another tool's name stands for, else the nearest in spelling when one is close.
 pub(crate) fn unknown_key(parts: &[&str], location: Location) -> Error {
+    unknown_key_of(parts, location, None)
+}
+
+/// [`unknown_key`] in a venue of a known `kind`: only the keys of that kind (and those every venue
+/// takes) are suggested and listed.
+fn unknown_key_of(parts: &[&str], location: Location, kind: Option<&str>) -> Error {
     if params::is_table(parts) {
         let dotted = parts.join(".");
         return Error::input(
@@ -119,7 +131,10 @@ pub(crate) fn unknown_key(parts: &[&str], location: Location) -> Error {
     // Blame the first component that leads nowhere (`needs` in `populations.civil.needs.mean`).
     let known = (1..parts.len()).take_while(|&i| params::is_table(&parts[..i])).count();
     let (parent, key) = parts[..=known].split_at(known);
-    let siblings = params::children(parent);
+    let mut siblings = params::children(parent);
+    if let Some(kind) = kind.filter(|k| parent.len() == 2 && params::venue_kinds().contains(k)) {
+        siblings.retain(|key| params::venue_takes(kind, key));
+    }
     let dotted = parts.join(".");
     let mut message = format!("unknown key `{}`", key[0]);
     let other = OTHER_NAMES.iter().find(|(name, own)| *name == key[0] && siblings.contains(own));
