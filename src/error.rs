@@ -63,9 +63,15 @@ pub enum Error {
         /// The error of the operating system.
         source: std::io::Error,
     },
+    /// Several independent mistakes of one scenario file, each an [`Error::Input`], in the order
+    /// of the file (at most [`MAX_INPUTS`] of them, then a note that more may follow).
+    Inputs(Vec<Error>),
     /// Something else went wrong while running (a failed run, a CSV error).
     Run(String),
 }
+
+/// The most mistakes of one file reported together.
+pub const MAX_INPUTS: usize = 20;
 
 impl Error {
     /// An input error at `location`, about `key` if given.
@@ -78,10 +84,25 @@ impl Error {
         Error::Io { path: path.as_ref().to_path_buf(), source }
     }
 
+    /// One error for the mistakes of a file: the mistake itself when there is one, else all of
+    /// them; `None` when there are none.
+    pub fn inputs(mut errors: Vec<Error>) -> Option<Self> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(Error::Inputs(errors)),
+        }
+    }
+
+    /// Whether the user's input is at fault (exit code 2).
+    pub fn is_input(&self) -> bool {
+        matches!(self, Error::Input { .. } | Error::Inputs(_))
+    }
+
     /// The process exit code: 2 for bad input, 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input { .. } => 2,
+            Error::Input { .. } | Error::Inputs(_) => 2,
             _ => 1,
         }
     }
@@ -96,6 +117,15 @@ impl fmt::Display for Error {
                     write!(f, "key `{key}`: ")?;
                 }
                 write!(f, "{message}")
+            }
+            Error::Inputs(errors) => {
+                for (i, error) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{error}")?;
+                }
+                Ok(())
             }
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Run(message) => write!(f, "{message}"),

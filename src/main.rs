@@ -20,6 +20,13 @@ fn main() -> ExitCode {
             }
             ExitCode::from(ended.exit_code())
         }
+        Err(olika::error::Error::Inputs(errors)) => {
+            // One line per mistake of the file, each as a single one is shown.
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code() as u8)

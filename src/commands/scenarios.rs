@@ -25,9 +25,11 @@ pub fn list() -> String {
     out
 }
 
-/// The file of a built-in scenario.
-pub fn show(name: &str) -> Result<&'static str> {
-    library::find(name).and_then(library::text).ok_or_else(|| {
+/// The file of a built-in scenario, ready to save anywhere: an `extends` of another built-in
+/// scenario names it (`extends = "baseline"`) instead of its path in olika's repository.
+pub fn show(name: &str) -> Result<String> {
+    let path = library::find(name);
+    path.and_then(|path| Some(library::standalone(path, library::text(path)?))).ok_or_else(|| {
         Error::input(
             Location::file(name),
             None,

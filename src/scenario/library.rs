@@ -45,6 +45,46 @@ pub fn find(name: &str) -> Option<&'static str> {
     })
 }
 
+/// The name `olika scenarios` lists for a library path: its file name without `.toml`, or the
+/// path where another scenario has the same file name.
+pub fn name(path: &'static str) -> &'static str {
+    let short = path.rsplit('/').next().unwrap_or(path);
+    let short = short.strip_suffix(".toml").unwrap_or(short);
+    if find(short) == Some(path) {
+        short
+    } else {
+        path
+    }
+}
+
+/// The name of the built-in scenario nearest in spelling to `word`, if one is near enough to be a
+/// likely typo.
+pub fn nearest(word: &str) -> Option<&'static str> {
+    let word = word.strip_suffix(".toml").unwrap_or(word);
+    let names: Vec<&'static str> = SCENARIOS.iter().map(|(path, _)| name(path)).collect();
+    super::params::nearest(word, &names)
+}
+
+/// A shipped scenario's text made to run wherever it is saved: its `extends`, a path inside the
+/// library (`../baseline.toml`), becomes the name of the scenario built in (`baseline`).
+pub fn standalone(path: &str, text: &str) -> String {
+    let dir = Path::new(path).parent().unwrap_or(Path::new(""));
+    let mut out = String::with_capacity(text.len() + 100);
+    for line in text.split_inclusive('\n') {
+        let target = line.trim_end().strip_prefix("extends = \"").and_then(|rest| rest.strip_suffix('"'));
+        match target.and_then(|target| find(&normal(&dir.join(target)))) {
+            Some(shipped) => {
+                let name = name(shipped);
+                out.push_str(&format!(
+                    "extends = \"{name}\"  # built into olika (`olika scenarios show {name}`); a file of this name beside this one wins\n"
+                ));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 /// The text of a library path.
 pub fn text(path: &str) -> Option<&'static str> {
     SCENARIOS.iter().find(|(p, _)| *p == path).map(|(_, text)| *text)

@@ -127,8 +127,8 @@ impl Files for Disk {
 pub fn load_str(name: &str, source: &str, overrides: &[String]) -> Result<Resolved> {
     let table = parse(name, source)?;
     let mut chain = Vec::new();
-    if let Some(parent) = extends_target(&Disk, &table, name, source, Path::new("."))? {
-        read_chain(&Disk, &parent, &mut chain, &mut Vec::new())?;
+    if let Some((files, parent)) = extends_target(&Disk, &table, name, source, Path::new("."))? {
+        read_chain(files, &parent, &mut chain, &mut Vec::new())?;
     }
     chain.push(Source { table, spans: Spans::new(name, source) });
     let default_name = name.split(['.', ' ']).next().unwrap_or(name).to_string();
@@ -145,7 +145,7 @@ fn stem(path: &Path) -> String {
 }
 
 fn read_chain(
-    files: &dyn Files,
+    files: &'static dyn Files,
     path: &Path,
     chain: &mut Vec<Source>,
     visiting: &mut Vec<PathBuf>,
@@ -167,8 +167,8 @@ fn read_chain(
     visiting.push(canonical);
     let table = parse(&shown, &source)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    if let Some(parent) = extends_target(files, &table, &shown, &source, dir)? {
-        read_chain(files, &parent, chain, visiting).map_err(|e| extended_by(e, &shown))?;
+    if let Some((parent_files, parent)) = extends_target(files, &table, &shown, &source, dir)? {
+        read_chain(parent_files, &parent, chain, visiting).map_err(|e| extended_by(e, &shown))?;
     }
     visiting.pop();
     chain.push(Source { table, spans: Spans::new(&shown, &source) });
@@ -183,29 +183,38 @@ fn extended_by(error: Error, file: &str) -> Error {
             key,
             message: format!("{message} (in the scenario that {file} extends)"),
         },
+        Error::Inputs(errors) => Error::Inputs(errors.into_iter().map(|e| extended_by(e, file)).collect()),
         other => other,
     }
 }
 
+/// Where a file's `extends` leads: a file at that path (relative to the extending file) when there
+/// is one, else the scenario built in of that name (`baseline`, `hub`, `strategies/hub.toml`), so
+/// that a scenario started from `olika scenarios show` runs wherever it is saved.
 fn extends_target(
-    files: &dyn Files,
+    files: &'static dyn Files,
     table: &toml::Table,
     file: &str,
     source: &str,
     dir: &Path,
-) -> Result<Option<PathBuf>> {
+) -> Result<Option<(&'static dyn Files, PathBuf)>> {
     let Some(toml::Value::String(target)) = table.get("extends") else {
         return Ok(None);
     };
     let path = dir.join(target);
-    if let Some(what) = files.problem(&path) {
-        return Err(Error::input(
-            Spans::new(file, source).locate("extends"),
-            Some("extends"),
-            format!("the extended scenario {} {what}", path.display()),
-        ));
+    let Some(what) = files.problem(&path) else {
+        return Ok(Some((files, path)));
+    };
+    if let Some(shipped) = library::find(target) {
+        return Ok(Some((&library::Library, PathBuf::from(shipped))));
     }
-    Ok(Some(path))
+    let mut message =
+        format!("the extended scenario {} {what}, and no scenario built in has this name", path.display());
+    if let Some(near) = library::nearest(target) {
+        message.push_str(&format!("; did you mean \"{near}\"?"));
+    }
+    message.push_str(" (`olika scenarios` lists the scenarios built in)");
+    Err(Error::input(Spans::new(file, source).locate("extends"), Some("extends"), message))
 }
 
 /// Parses one file and checks its keys, types and ranges.
@@ -268,6 +277,39 @@ mod tests {
         assert_eq!(r.scenario.venues["w"].mix, Mix::Only(vec![Sector::Civil]));
         let bad = src.replace("civil\"] }", "civic\"] }");
         assert!(load_str("t.toml", &bad, &[]).unwrap_err().to_string().contains("did you mean \"civil\""));
+    }
+
+    #[test]
+    fn an_unquoted_dotted_parameter_path_is_shown_quoted() {
+        for section in ["sweep", "optimize", "calibrate"] {
+            let src =
+                format!("[populations.civil]\ncount = 4\n[{section}.parameters]\ntrust.gain = [0.1, 0.2]\n");
+            let err = load_str("t.toml", &src, &[]).unwrap_err().to_string();
+            assert!(err.starts_with("t.toml:4:1"), "{err}");
+            assert!(err.contains("quote the dotted path: \"trust.gain\" = [0.1, 0.2]"), "{section}: {err}");
+        }
+        // A range's own mistakes keep their message.
+        let src = "[populations.civil]\ncount = 4\n[sweep.parameters]\nhomophily = { min = 0, mx = 3 }\n";
+        let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
+        assert!(err.contains("unknown key `mx` in a range"), "{err}");
+    }
+
+    #[test]
+    fn a_venue_lists_only_its_kinds_keys() {
+        let src = "[populations.civil]\ncount = 4\n[venues.w]\nkind = \"workshop\"\nevry = 3\n";
+        let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
+        let allowed = err.split("allowed here: ").nth(1).and_then(|s| s.split(')').next()).unwrap();
+        let allowed: Vec<&str> = allowed.split(", ").collect();
+        assert!(err.contains("did you mean `every`"), "{err}");
+        assert!(allowed.contains(&"every") && allowed.contains(&"kind"), "{err}");
+        for key in &allowed {
+            assert!(params::venue_takes("workshop", key), "{key}: {err}");
+        }
+        // `mingle` is a key of seminars, hubs and open venues, not of workshops.
+        assert!(!allowed.contains(&"mingle"), "{err}");
+        // Without a kind, every venue key is listed.
+        let err = load_str("t.toml", &src.replace("kind = \"workshop\"\n", ""), &[]).unwrap_err().to_string();
+        assert!(err.contains("mingle"), "{err}");
     }
 
     #[test]

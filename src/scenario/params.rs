@@ -115,7 +115,7 @@ static OWN: &[Param] = &[
     p("description", Domain::Text, "\"\"", "", "", "", "the question the scenario answers, in plain words"),
     Param { path: "headline", domain: Domain::List(crate::observe::RunMetrics::NAMES), default: DefaultValue::Value("[]"), unit: "", symbol: "", claim: "", doc: "the metrics the terminal, summary and report lead with, columns of runs.csv (empty: innovations, value, partnerships, share across sectors, scale-ups and costs)", venue_kinds: &[] },
     p("currency", Domain::Text, "\"\"", "", "", "", "the unit of venue costs, e.g. \"kSEK\", shown with every cost in the terminal, charts and report (empty: \"cost units\")"),
-    Param { path: "extends", domain: Domain::Text, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays", venue_kinds: &[] },
+    Param { path: "extends", domain: Domain::Text, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "a scenario file (relative to this one) that this file overlays, or where there is none a scenario built in by name (`baseline`, `hub`)", venue_kinds: &[] },
     p("replace", Domain::List(&["venues", "populations"]), "[]", "", "", "", "tables of the extended scenario to drop instead of merging into"),
     p("seed", int(0, i64::MAX), "1", "", "", "", "root seed; each replication derives its own streams from it"),
     p("replications", int(1, 1_000_000), "10", "runs", "", "", "independent runs of the scenario"),
@@ -277,6 +277,15 @@ pub fn children(path: &[&str]) -> Vec<&'static str> {
     keys.sort_unstable();
     keys.dedup();
     keys
+}
+
+/// Whether a venue of `kind` takes `key` (its own keys, and those every venue takes).
+pub(crate) fn venue_takes(kind: &str, key: &str) -> bool {
+    all().iter().any(|p| {
+        let rest = p.path.strip_prefix("venues.*.").unwrap_or("");
+        (rest == key || rest.strip_prefix(key).is_some_and(|r| r.starts_with('.')))
+            && (p.venue_kinds.is_empty() || p.venue_kinds.contains(&kind))
+    })
 }
 
 /// The default of a parameter for a population of the given sector.

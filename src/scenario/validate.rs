@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::params::{self, Domain, Param};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, MAX_INPUTS};
 
 /// Byte offsets of every key in a TOML source, by dotted path, so that errors found after parsing
 /// (and after merging `extends` chains) can still point at a line and column.
@@ -46,38 +46,62 @@ fn collect(table: &toml::de::DeTable<'_>, prefix: &str, out: &mut HashMap<String
     }
 }
 
-/// Validates every key of `table` (a whole file) against the registry.
+/// Validates every key of `table` (a whole file) against the registry, reporting every
+/// independent mistake (up to [`MAX_INPUTS`]) in the order of the file.
 pub(crate) fn check_file(table: &toml::Table, spans: &Spans) -> Result<()> {
-    walk(table, &mut Vec::new(), spans)
+    let mut errors = Vec::new();
+    walk(table, &mut Vec::new(), spans, &mut errors);
+    let more = errors.len() > MAX_INPUTS;
+    errors.truncate(MAX_INPUTS);
+    errors.sort_by_key(|e| match e {
+        Error::Input { location, .. } => (location.line, location.column),
+        _ => (None, None),
+    });
+    if more {
+        errors.push(Error::input(
+            Location::file(&spans.file),
+            None,
+            format!("more mistakes may follow these {MAX_INPUTS}; fix them and check again"),
+        ));
+    }
+    Error::inputs(errors).map_or(Ok(()), Err)
 }
 
-fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans) -> Result<()> {
+/// Checks the keys of a table, adding each mistake to `errors`: a key at fault is not looked into,
+/// and the walk stops once more than [`MAX_INPUTS`] are found.
+fn walk(table: &toml::Table, path: &mut Vec<String>, spans: &Spans, errors: &mut Vec<Error>) {
     for (key, value) in table {
+        if errors.len() > MAX_INPUTS {
+            return;
+        }
         path.push(key.clone());
         let parts: Vec<&str> = path.iter().map(String::as_str).collect();
         let dotted = parts.join(".");
-        if parts.len() == 2 && ["populations", "venues"].contains(&parts[0]) {
-            check_name(key).map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
-        }
-        if let Some(param) = params::lookup(&parts) {
-            check_value(param, value).map_err(|m| Error::input(spans.locate(&dotted), Some(&dotted), m))?;
+        let error = |message: String| Error::input(spans.locate(&dotted), Some(&dotted), message);
+        let member = parts.len() == 2 && ["populations", "venues"].contains(&parts[0]);
+        let named = if member { check_name(key) } else { Ok(()) };
+        if let Err(m) = named {
+            errors.push(error(m));
+        } else if let Some(param) = params::lookup(&parts) {
+            if let Err(m) = check_dotted_key(param, key, value).and_then(|()| check_value(param, value)) {
+                errors.push(error(m));
+            }
         } else if params::is_table(&parts) {
             match value {
-                toml::Value::Table(inner) => walk(inner, path, spans)?,
-                other => {
-                    return Err(Error::input(
-                        spans.locate(&dotted),
-                        Some(&dotted),
-                        format!("expected a table, found {}", type_of(other)),
-                    ))
-                }
+                toml::Value::Table(inner) => walk(inner, path, spans, errors),
+                other => errors.push(error(format!("expected a table, found {}", type_of(other)))),
             }
         } else {
-            return Err(unknown_key(&parts, spans.locate(&dotted)));
+            // A venue's kind, when it is one, narrows the keys that are allowed.
+            let kind = if parts.len() == 3 && parts[0] == "venues" {
+                table.get("kind").and_then(toml::Value::as_str)
+            } else {
+                None
+            };
+            errors.push(unknown_key_of(&parts, spans.locate(&dotted), kind));
         }
         path.pop();
     }
-    Ok(())
 }
 
 /// Keys as other tools name them (SALib, the sensitivity literature), with olika's key for each.
@@ -87,6 +111,12 @@ const OTHER_NAMES: [(&str, &str); 3] =
 /// The error for a key the registry does not know, with the valid key it most likely means: the
 /// one another tool's name stands for, else the nearest in spelling when one is close.
 pub(crate) fn unknown_key(parts: &[&str], location: Location) -> Error {
+    unknown_key_of(parts, location, None)
+}
+
+/// [`unknown_key`] in a venue of a known `kind`: only the keys of that kind (and those every venue
+/// takes) are suggested and listed.
+fn unknown_key_of(parts: &[&str], location: Location, kind: Option<&str>) -> Error {
     if params::is_table(parts) {
         let dotted = parts.join(".");
         return Error::input(
@@ -101,7 +131,10 @@ pub(crate) fn unknown_key(parts: &[&str], location: Location) -> Error {
     // Blame the first component that leads nowhere (`needs` in `populations.civil.needs.mean`).
     let known = (1..parts.len()).take_while(|&i| params::is_table(&parts[..i])).count();
     let (parent, key) = parts[..=known].split_at(known);
-    let siblings = params::children(parent);
+    let mut siblings = params::children(parent);
+    if let Some(kind) = kind.filter(|k| parent.len() == 2 && params::venue_kinds().contains(k)) {
+        siblings.retain(|key| params::venue_takes(kind, key));
+    }
     let dotted = parts.join(".");
     let mut message = format!("unknown key `{}`", key[0]);
     let other = OTHER_NAMES.iter().find(|(name, own)| *name == key[0] && siblings.contains(own));
@@ -167,6 +200,44 @@ pub(crate) fn check_value(param: &Param, value: &toml::Value) -> std::result::Re
         (Domain::Prior, toml::Value::Table(t)) => check_prior(t),
         (Domain::Target, toml::Value::Table(t)) => check_target(t),
         _ => Err(format!("expected {}, found {}", param.domain.type_name(), type_of(value))),
+    }
+}
+
+/// The keys of a swept range or a prior.
+const RANGE_KEYS: [&str; 4] = ["min", "max", "steps", "log"];
+
+/// An unquoted dotted path among swept, searched or calibrated parameters
+/// (`venues.village_hub.every = [1, 3]`), which TOML reads as tables nested in one another: the
+/// message shows the quoted path the user meant.
+fn check_dotted_key(param: &Param, key: &str, value: &toml::Value) -> std::result::Result<(), String> {
+    let (Domain::Sweep | Domain::Prior, toml::Value::Table(table)) = (param.domain, value) else {
+        return Ok(());
+    };
+    // A range's keys hold numbers; a list or a table under another key is a parameter's.
+    let nested =
+        |(k, v): (&String, &toml::Value)| !RANGE_KEYS.contains(&k.as_str()) && (v.is_table() || v.is_array());
+    if !table.iter().any(nested) {
+        return Ok(());
+    }
+    let mut leaves = Vec::new();
+    dotted_leaves(key, table, &mut leaves);
+    let quoted: Vec<String> = leaves.iter().map(|(path, value)| format!("\"{path}\" = {value}")).collect();
+    Err(format!(
+        "`{key}` is not a parameter: TOML reads an unquoted dotted path as nested tables; quote the dotted path: {}",
+        quoted.join(", ")
+    ))
+}
+
+/// The dotted paths and values of a table's leaves, a range or a prior counting as one.
+fn dotted_leaves(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
+    for (key, value) in table {
+        let path = format!("{prefix}.{key}");
+        match value {
+            toml::Value::Table(inner) if inner.keys().any(|k| !RANGE_KEYS.contains(&k.as_str())) => {
+                dotted_leaves(&path, inner, out)
+            }
+            _ => out.push((path, value.clone())),
+        }
     }
 }
 

@@ -188,7 +188,7 @@ impl Judge<'_> {
     fn distances(&self, g: usize, theta: &[f64]) -> Result<Vec<f64>> {
         let assignments = assignments(&self.spec.parameters, theta);
         match scenario::apply(&self.resolved.base, &assignments, &self.resolved.scenario.name) {
-            Err(Error::Input { .. }) => return Ok(vec![UNMEASURED; self.spec.targets.len()]),
+            Err(e) if e.is_input() => return Ok(vec![UNMEASURED; self.spec.targets.len()]),
             other => drop(other?),
         }
         let observed = self.spec.targets.iter().any(|t| !matches!(t, Target::Judgement(_)));

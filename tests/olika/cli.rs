@@ -327,8 +327,14 @@ fn built_in_scenarios_run_by_name_anywhere_and_a_file_wins() {
     assert!(
         text(&out.stdout).contains("strategies/hub.toml") && text(&out.stdout).contains("co-located hub")
     );
+    // `show` prints the file, its `extends` naming the built-in baseline instead of its path.
     let out = olika(tmp.path()).args(["scenarios", "show", "hub"]).output().unwrap();
-    assert_eq!(text(&out.stdout), fs::read_to_string(&file).unwrap());
+    let shown = text(&out.stdout);
+    let on_disk = fs::read_to_string(&file).unwrap();
+    let differ: Vec<(&str, &str)> = shown.lines().zip(on_disk.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(shown.lines().count(), on_disk.lines().count());
+    assert_eq!(differ.len(), 1, "{differ:?}");
+    assert!(differ[0].0.starts_with("extends = \"baseline\"  # built into olika"), "{differ:?}");
     olika(tmp.path()).args(["compare", "round_tables", "hub", "-o", "cmp"]).args(quick).assert().success();
     // A file at the path given wins over the name.
     fs::write(tmp.path().join("hub"), "name = \"mine\"\n[populations.civil]\ncount = 5\n").unwrap();
@@ -337,6 +343,74 @@ fn built_in_scenarios_run_by_name_anywhere_and_a_file_wins() {
     assert!(manifest.contains("\"scenario\": \"mine\""), "{manifest}");
     let out = olika(tmp.path()).args(["scenarios", "show", "nosuch"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Every independent mistake of a file is reported in one go, one line each with its place and key,
+/// in the order of the file; a file full of them is cut at 20 with a note.
+#[test]
+fn every_mistake_of_a_file_is_reported_at_once() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let three =
+        "steps = \"ten\"\n[trust]\ngian = 0.3\n[innovation]\nrate = 1.5\n[populations.civil]\ncount = 4\n";
+    fs::write(d.join("three.toml"), three).unwrap();
+    assert_bad_input(d, "three.toml", &["trust.gian"]);
+    let out = olika(d).args(["check", "three.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(lines[0].starts_with("error: three.toml:1:1: key `steps`: expected integer"), "{stderr}");
+    assert!(lines[1].starts_with("error: three.toml:3:1: key `trust.gian`: unknown key"), "{stderr}");
+    assert!(
+        lines[2].starts_with("error: three.toml:5:1: key `innovation.rate`: 1.5 is out of range"),
+        "{stderr}"
+    );
+    let many: String = (0..30).map(|i| format!("wrong_{i:02} = 1\n")).collect();
+    fs::write(d.join("many.toml"), many).unwrap();
+    let out = olika(d).args(["check", "many.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 21, "{stderr}");
+    assert!(stderr.lines().last().unwrap().contains("more mistakes may follow these 20"), "{stderr}");
+}
+
+/// What the README offers to start one's own scenario works outside the repository: the shown file
+/// names the built-in scenario it extends, a user's `extends = "baseline"` finds it, a file on disk of
+/// that name still wins, and a misspelt name is refused with the nearest name.
+#[test]
+fn a_shown_scenario_runs_wherever_it_is_saved() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let out = olika(d).args(["scenarios", "show", "hub"]).output().unwrap();
+    assert!(out.status.success());
+    fs::write(d.join("my_hub.toml"), &out.stdout).unwrap();
+    olika(d)
+        .args(["run", "my_hub.toml", "--replications", "2", "-o", "out", "-q", "--no-plots"])
+        .assert()
+        .success();
+    assert!(d.join("out/runs.csv").is_file());
+    // Every shipped scenario, shown and saved elsewhere, still loads (sweeps name their tables).
+    for (path, _) in olika::scenario::library::SCENARIOS {
+        let out = olika(d).args(["scenarios", "show", path]).output().unwrap();
+        fs::write(d.join("shown.toml"), &out.stdout).unwrap();
+        olika::scenario::load(&d.join("shown.toml"), &[]).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+    fs::write(d.join("mine.toml"), "extends = \"baseline\"\nname = \"mine\"\nsteps = 6\n").unwrap();
+    olika(d)
+        .args(["run", "mine.toml", "--replications", "2", "-o", "mine", "-q", "--no-plots"])
+        .assert()
+        .success();
+    fs::write(d.join("round.toml"), "extends = \"strategies/round_tables.toml\"\nsteps = 6\n").unwrap();
+    let round = olika::scenario::load(&d.join("round.toml"), &[]).unwrap();
+    assert!(round.scenario.venues.contains_key("round_tables"));
+    // A file of the name, beside the extending one, wins over the built-in scenario.
+    fs::write(d.join("baseline"), "[populations.civil]\ncount = 3\n").unwrap();
+    let mine = olika::scenario::load(&d.join("mine.toml"), &[]).unwrap();
+    assert!(mine.scenario.venues.is_empty(), "the file on disk was not used");
+    let fresh = TempDir::new().unwrap();
+    fs::write(fresh.path().join("typo.toml"), "extends = \"baselin\"\n").unwrap();
+    assert_bad_input(fresh.path(), "typo.toml", &["typo.toml:1:1", "extends", "did you mean \"baseline\"?"]);
 }
 
 /// `olika validate` re-runs a judgement at other root seeds and on a changed model, from any folder,

@@ -183,7 +183,12 @@ fn dry_run_counts_points_runs_and_size() {
 fn bad_sweep_sections_are_input_errors() {
     let tmp = TempDir::new().unwrap();
     let base = scenarios().join("baseline.toml");
-    let cases: [(&str, &str, &str); 8] = [
+    let cases: [(&str, &str, &str); 9] = [
+        (
+            "dotted",
+            "[sweep.parameters]\nvenues.village_hub.every = [1, 3]\n",
+            "quote the dotted path: \"venues.village_hub.every\" = [1, 3]",
+        ),
         ("morris", "[sweep]\ndesign = \"morris\"\ntrajectories = 4\n", "did you mean `samples`"),
         ("unknown", "[sweep.parameters]\n\"trust.gian\" = [0.1, 0.2]\n", "did you mean `gain`"),
         ("venue", "[sweep.parameters]\n\"venues.nowhere.every\" = [1, 2]\n", "no venue `nowhere`"),
