@@ -139,7 +139,7 @@ fn the_city_animates_with_its_sectors_and_innovations() {
         assert!(last.iter().filter(|p| **p == sector).count() > 50, "sector colour {sector:?} missing");
         // The key: each sector's colour in the band above the map, in every frame.
         for frame in [&shown[0], last] {
-            assert!(frame[..320 * BAND].iter().any(|p| *p == sector), "no key for {sector:?}");
+            assert!(frame[..320 * BAND].contains(&sector), "no key for {sector:?}");
         }
     }
     // The chart's axis values: text left of the chart's line (the top value and 0) and below it
