@@ -103,6 +103,7 @@ fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
         Command::Analyze { dir, metrics } => {
             let file = commands::analyze::analyze(&dir, &metrics)?;
             println!("sensitivity indices in {}", file.display());
+            print!("{}", commands::terminal::sweep_table(&dir));
             Ok(Ended::Done)
         }
         Command::Check { scenario, overrides } => {

@@ -52,6 +52,9 @@ pub fn command(
             report.failed,
             report.folder.display()
         ));
+        if shard.is_none() && report.completed > 0 {
+            say.out(&super::terminal::sweep_table(&report.folder));
+        }
     }
     Ok(Ended::of(&report))
 }

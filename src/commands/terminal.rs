@@ -320,3 +320,92 @@ pub(crate) fn optimized(found: &super::optimize::Optimized, cost_unit: &str) -> 
     }
     out
 }
+
+/// The records of a CSV table in `dir` by column name; none when it is absent or unreadable (what
+/// a command prints after writing it is a convenience: the file itself is the result).
+fn records(path: &std::path::Path) -> Option<Vec<std::collections::HashMap<String, String>>> {
+    let mut reader = csv::Reader::from_path(path).ok()?;
+    let head: Vec<String> = reader.headers().ok()?.iter().map(str::to_string).collect();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.ok()?;
+        out.push(head.iter().cloned().zip(record.iter().map(str::to_string)).collect());
+    }
+    Some(out)
+}
+
+/// What a finished sweep's folder says in a few lines: for a design with indices
+/// (`sensitivity.csv`), each metric's parameters ranked by the index that ranks them (Sobol's total
+/// ST, Morris's mu_star, or the size of the partial rank correlation PRCC), with their values; for
+/// a grid or a list, the points where the headline metric (the first of `summary.csv`) is highest
+/// and lowest. Empty when the folder has neither table.
+pub fn sweep_table(dir: &std::path::Path) -> String {
+    let mut out = String::new();
+    if let Some(rows) = records(&crate::output::Table::Sensitivity.path(dir)) {
+        let mut metrics: Vec<&str> = Vec::new();
+        for r in &rows {
+            if !metrics.contains(&r["metric"].as_str()) {
+                metrics.push(&r["metric"]);
+            }
+        }
+        for metric in metrics {
+            let of = |index: &str| -> Vec<&std::collections::HashMap<String, String>> {
+                rows.iter().filter(|r| r["metric"] == metric && r["index"] == index).collect()
+            };
+            let Some((index, mut ranked)) =
+                ["ST", "mu_star", "PRCC"].into_iter().map(|i| (i, of(i))).find(|(_, r)| !r.is_empty())
+            else {
+                continue;
+            };
+            let size = |r: &std::collections::HashMap<String, String>| {
+                r["estimate"].parse::<f64>().map_or(f64::NEG_INFINITY, f64::abs)
+            };
+            ranked.sort_by(|a, b| size(b).total_cmp(&size(a)));
+            let _ = writeln!(out, "{}: parameters by {index}, largest first", words::label(metric));
+            for r in ranked {
+                let value = |c: &str| r[c].parse::<f64>().ok();
+                let within = match (value("low"), value("high")) {
+                    (Some(low), Some(high)) => format!("  {}", interval(Some(low), Some(high))),
+                    _ => String::new(),
+                };
+                let _ = writeln!(out, "  {:<40} {:>8}{within}", r["parameter"], human(value("estimate")));
+            }
+        }
+        return out;
+    }
+    let Some(rows) = records(&crate::output::Table::Summary.path(dir)) else {
+        return out;
+    };
+    let Some(metric) = rows.first().map(|r| r["metric"].clone()) else {
+        return out;
+    };
+    let mut points: Vec<(&std::collections::HashMap<String, String>, f64)> = rows
+        .iter()
+        .filter(|r| r["metric"] == metric)
+        .filter_map(|r| r["mean"].parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| (r, v)))
+        .collect();
+    if points.len() < 2 {
+        return out;
+    }
+    points.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut reader = csv::Reader::from_path(crate::output::Table::Summary.path(dir)).ok();
+    let columns: Vec<String> = reader
+        .as_mut()
+        .and_then(|r| r.headers().ok().map(|h| h.iter().map(str::to_string).collect()))
+        .unwrap_or_default();
+    let parameters: Vec<&String> = columns.iter().skip(1).take_while(|c| c.as_str() != "metric").collect();
+    let _ = writeln!(out, "{}, mean by point:", words::label(&metric));
+    // A parameter's value as a person writes it (0.6, not summary.csv's 0.6000000000000001).
+    let short = |v: &str| match v.parse::<f64>() {
+        Ok(x) => {
+            let s = format!("{x:.6}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        Err(_) => v.to_string(),
+    };
+    for (what, (r, v)) in [("highest", points[0]), ("lowest", points[points.len() - 1])] {
+        let at: Vec<String> = parameters.iter().map(|p| format!("{p} = {}", short(&r[p.as_str()]))).collect();
+        let _ = writeln!(out, "  {what:<8} {:>8}  point {}: {}", human(Some(v)), r["point"], at.join(", "));
+    }
+    out
+}

@@ -257,9 +257,12 @@ impl Lab {
 
     /// Starts over from a shipped scenario, without the page's changes or the command line's.
     fn preset(&mut self, name: &str) -> Result<String, String> {
-        if library::find(name).is_none() {
-            let names: Vec<&str> = presets();
-            return Err(format!("no shipped scenario \"{name}\"; choose from {}", names.join(", ")));
+        let names: Vec<&str> = presets();
+        if library::find(name).is_none() || !names.contains(&name) {
+            return Err(format!(
+                "no shipped scenario \"{name}\" for the lab; choose from {}",
+                names.join(", ")
+            ));
         }
         let source = Source::Named(PathBuf::from(name));
         let resolved = load(&source, &[]).map_err(|e| e.to_string())?;
@@ -318,10 +321,15 @@ fn load(source: &Source, overrides: &[String]) -> crate::error::Result<Resolved>
     }
 }
 
-/// The names of the shipped scenarios the page offers as presets.
+/// The names of the shipped scenarios the page offers as presets: the city, its strategies and the
+/// classics — one world each. Sweeps, the optimiser's search and calibrations are designs of many
+/// runs, meaningless as one world on a screen, and are left out.
 pub(super) fn presets() -> Vec<&'static str> {
     library::SCENARIOS
         .iter()
+        .filter(|(path, _)| {
+            !path.contains('/') || path.starts_with("strategies/") || path.starts_with("classics/")
+        })
         .map(|(path, _)| path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml"))
         .collect()
 }
@@ -330,6 +338,20 @@ pub(super) fn presets() -> Vec<&'static str> {
 mod tests {
     use super::super::testing::{command, lab, settle};
     use super::*;
+
+    #[test]
+    fn the_chooser_offers_one_world_scenarios_only() {
+        let names = presets();
+        for name in ["baseline", "hub", "round_tables", "axelrod", "nooteboom"] {
+            assert!(names.contains(&name), "{name} missing from {names:?}");
+        }
+        for name in ["frequency_facilitation", "sensitivity_sobol", "venue_portfolio", "patterns"] {
+            assert!(!names.contains(&name), "{name} offered in the lab: {names:?}");
+            let mut lab = lab();
+            let refused = lab.command(command(&format!(r#"{{"command":"preset","name":"{name}"}}"#)));
+            assert!(refused.unwrap_err().contains("for the lab"), "{name}");
+        }
+    }
 
     #[test]
     fn commands_step_run_and_reset_the_world() {

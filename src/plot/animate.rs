@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::RGBColor;
 
 use super::{layout, style};
@@ -16,7 +17,7 @@ use crate::observe::replay::{Frame, Replay};
 /// How to draw an animation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
-    /// Width in pixels (the height is a quarter more, for the chart).
+    /// Width in pixels (the height is a quarter more, for the chart, and a band for the title).
     pub width: u32,
     /// Frames per second.
     pub fps: u32,
@@ -83,17 +84,19 @@ pub(crate) const KIND: crate::output::file::Kind = crate::output::file::Kind {
 /// The replay as a GIF.
 pub fn gif(replay: &Replay, options: Options) -> Result<Vec<u8>> {
     options.check().map_err(|(_, m)| Error::Run(m))?;
-    let (w, h) = (options.width, options.width + options.width / 4);
+    let (w, h) = (options.width, band(options.width) + options.width + options.width / 4);
     let n = replay.sectors.len();
     let places = match &replay.lattice {
         Some(l) => layout::cells(l.width, l.height, &l.cells, n),
         None => layout::discs(&replay.sectors),
     };
     let colours = palette();
-    let mut flat_palette = Vec::with_capacity(colours.len() * 3);
+    let mut flat_palette = Vec::with_capacity(colours.len() * 3 + 3);
     for c in &colours {
         flat_palette.extend([c.0, c.1, c.2]);
     }
+    // The last entry, never a drawn colour, is the transparent one of frames after the first.
+    flat_palette.extend([255, 0, 255]);
     let mut nearest: HashMap<[u8; 3], u8> = HashMap::new();
     let mut out = Vec::new();
     {
@@ -105,6 +108,9 @@ pub fn gif(replay: &Replay, options: Options) -> Result<Vec<u8>> {
         encoder
             .write_raw_extension(gif::AnyExtension(COMMENT), &[MARK])
             .map_err(|e| Error::Run(e.to_string()))?;
+        // Each frame after the first carries only the rectangle that changed since the one before,
+        // with its unchanged pixels transparent: the picture is the same, the file a fraction.
+        let mut previous: Option<Vec<u8>> = None;
         for k in frames(replay.frames.len(), options.every) {
             let mut rgb = vec![255u8; (w * h * 3) as usize];
             draw(replay, k, &places, (w, h), &mut rgb).map_err(Error::Run)?;
@@ -115,14 +121,59 @@ pub fn gif(replay: &Replay, options: Options) -> Result<Vec<u8>> {
                     *nearest.entry(key).or_insert_with(|| closest(&colours, key))
                 })
                 .collect();
-            let mut frame = gif::Frame::from_indexed_pixels(w as u16, h as u16, indexed, None);
+            let mut frame = match &previous {
+                None => {
+                    let mut first =
+                        gif::Frame::from_indexed_pixels(w as u16, h as u16, indexed.clone(), None);
+                    first.dispose = gif::DisposalMethod::Keep;
+                    first
+                }
+                Some(before) => changes(before, &indexed, (w as usize, h as usize)),
+            };
             frame.delay = (100 / options.fps).max(2) as u16;
             encoder
                 .write_frame(&frame)
                 .map_err(|e| Error::Run(format!("cannot encode the animation: {e}")))?;
+            previous = Some(indexed);
         }
     }
     Ok(out)
+}
+
+/// The palette index a frame after the first leaves transparent (the one after the palette's
+/// colours): the pixel shows the frame before.
+fn transparent() -> u8 {
+    palette().len() as u8
+}
+
+/// Frame `now` as a GIF frame over `before` (both indexed, `w` × `h`): the smallest rectangle
+/// holding every changed pixel, the unchanged ones in it transparent; a single transparent pixel if
+/// nothing changed.
+fn changes(before: &[u8], now: &[u8], (w, h): (usize, usize)) -> gif::Frame<'static> {
+    let clear = transparent();
+    let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
+    for (i, (a, b)) in before.iter().zip(now).enumerate() {
+        if a != b {
+            let (x, y) = (i % w, i / w);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+    }
+    if x0 > x1 {
+        (x0, y0, x1, y1) = (0, 0, 0, 0);
+    }
+    let mut pixels = Vec::with_capacity((x1 - x0 + 1) * (y1 - y0 + 1));
+    for y in y0..=y1 {
+        for x in x0..=x1 {
+            let i = y * w + x;
+            pixels.push(if before[i] == now[i] { clear } else { now[i] });
+        }
+    }
+    let mut frame =
+        gif::Frame::from_indexed_pixels((x1 - x0 + 1) as u16, (y1 - y0 + 1) as u16, pixels, Some(clear));
+    frame.left = x0 as u16;
+    frame.top = y0 as u16;
+    frame.dispose = gif::DisposalMethod::Keep;
+    frame
 }
 
 /// The kept steps an animation shows: every `every`-th, and always the last.
@@ -143,8 +194,19 @@ fn closest(colours: &[RGBColor], [r, g, b]: [u8; 3]) -> u8 {
     (0..colours.len()).min_by_key(|&i| d(&colours[i])).unwrap_or(0) as u8
 }
 
-/// Frame k of the replay into an RGB buffer of (w, h): the map above, a w × w square, with the
-/// step on a card over its corner, and the small chart below.
+/// The height of the band above the map that holds the title and the key: the map's cells are
+/// never under text.
+fn band(w: u32) -> u32 {
+    title_size(w) + title_size(w) / 2 + 4
+}
+
+/// The title's font size at width `w`.
+fn title_size(w: u32) -> u32 {
+    (w / 28).max(11)
+}
+
+/// Frame k of the replay into an RGB buffer of (w, h): the title and the sectors' key in a band at
+/// the top, the map below it, a w × w square, and the small chart below that.
 fn draw(
     replay: &Replay,
     k: usize,
@@ -155,7 +217,8 @@ fn draw(
     style::register_fonts();
     let root = BitMapBackend::with_buffer(rgb, (w, h)).into_drawing_area();
     root.fill(&WHITE).map_err(|x| x.to_string())?;
-    let (map, below) = root.split_vertically(w);
+    let (top, rest) = root.split_vertically(band(w));
+    let (map, below) = rest.split_vertically(w);
     let frame = &replay.frames[k];
     let at = |a: u32| {
         let p = places[a as usize];
@@ -168,8 +231,9 @@ fn draw(
         let radius =
             (f64::from(w) / (4.0 * (replay.sectors.len() as f64).sqrt().max(4.0))).clamp(2.0, 9.0) as i32;
         organisations(&map, replay, frame, &at, radius)?;
+        key(&top, w)?;
     }
-    title(&root, replay, frame, w)?;
+    title(&top, replay, frame, w)?;
     counts(&below, replay, k, w)?;
     root.present().map_err(|x| x.to_string())?;
     Ok(())
@@ -229,20 +293,45 @@ fn organisations(
     Ok(())
 }
 
-/// The scenario and the step, top left, on a white card, so that it reads over dark lattice cells
-/// too.
-fn title(root: &Area<'_>, replay: &Replay, frame: &Frame, w: u32) -> std::result::Result<(), String> {
-    let font = (style::FONT, (w / 28).max(11)).into_font().color(&style::INK);
+/// The scenario and the step, top left in the band above the map.
+fn title(band: &Area<'_>, replay: &Replay, frame: &Frame, w: u32) -> std::result::Result<(), String> {
+    let font = (style::FONT, title_size(w)).into_font().color(&style::INK);
     let last_t = replay.frames.last().map_or(1, |f| f.t).max(1);
     let title = format!("{}  ·  step {} of {}", replay.scenario, frame.t, last_t);
-    let (tw, th) = root.estimate_text_size(&title, &font).map_err(|x| x.to_string())?;
-    root.draw(&Rectangle::new([(4, 2), (12 + tw as i32, 6 + th as i32)], WHITE.filled()))
-        .map_err(|x| x.to_string())?;
-    root.draw_text(&title, &font, (8, 4)).map_err(|x| x.to_string())
+    band.draw_text(&title, &font, (8, 4)).map_err(|x| x.to_string())
+}
+
+/// The sectors' key, right in the band above the map: a disc in each sector's colour and its name.
+fn key(band: &Area<'_>, w: u32) -> std::result::Result<(), String> {
+    let font = (style::FONT, title_size(w)).into_font().color(&style::INK);
+    let radius = (title_size(w) / 3) as i32;
+    let sectors = [("public", style::PUBLIC), ("private", style::PRIVATE), ("civil", style::CIVIL)];
+    let mut x = w as i32 - 12;
+    for (name, colour) in sectors.iter().rev() {
+        let (tw, th) = band.estimate_text_size(name, &font).map_err(|x| x.to_string())?;
+        // The estimate falls a little short of the drawn text.
+        x -= tw as i32 + tw as i32 / 6;
+        band.draw_text(name, &font, (x, 4)).map_err(|x| x.to_string())?;
+        x -= 2 * radius + 8;
+        band.draw(&Circle::new((x + radius, 4 + th as i32 / 2 + 3), radius, colour.filled()))
+            .map_err(|x| x.to_string())?;
+        x -= title_size(w) as i32;
+    }
+    Ok(())
+}
+
+/// A number for an axis: a whole number without decimals, else one decimal.
+fn axis_value(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 /// A small chart of what the run counts — innovations so far, or a lattice's cultural regions —
-/// up to frame k, on the scale of the whole run.
+/// up to frame k, on the scale of the whole run, with its axes' ends: 0 and the run's highest value
+/// on the left, the first and the last step below.
 fn counts(below: &Area<'_>, replay: &Replay, k: usize, w: u32) -> std::result::Result<(), String> {
     let last_t = replay.frames.last().map_or(1, |f| f.t).max(1);
     let lattice = replay.lattice.is_some();
@@ -254,15 +343,24 @@ fn counts(below: &Area<'_>, replay: &Replay, k: usize, w: u32) -> std::result::R
         }
     };
     let top = replay.frames.iter().map(value).fold(1.0, f64::max);
+    let size = (w / 34).max(10);
+    let font = (style::FONT, size).into_font().color(&style::INK);
+    let left = below.estimate_text_size(&axis_value(top), &font).map_err(|x| x.to_string())?.0 + 10;
     let mut chart = ChartBuilder::on(below)
         .margin(6)
-        .x_label_area_size(0)
-        .y_label_area_size(0)
-        .caption(
-            if lattice { "cultural regions" } else { "innovations so far" },
-            (style::FONT, (w / 34).max(10)).into_font().color(&style::INK),
-        )
-        .build_cartesian_2d(0.0..f64::from(last_t), 0.0..top * 1.05)
+        .margin_right(12)
+        .x_label_area_size(size + 6)
+        .y_label_area_size(left)
+        .caption(if lattice { "cultural regions" } else { "innovations so far" }, font.clone())
+        .build_cartesian_2d(0.0..f64::from(last_t), 0.0..top)
+        .map_err(|x| x.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .axis_style(style::INK.stroke_width(1))
+        .draw()
         .map_err(|x| x.to_string())?;
     chart
         .draw_series(LineSeries::new(
@@ -270,5 +368,17 @@ fn counts(below: &Area<'_>, replay: &Replay, k: usize, w: u32) -> std::result::R
             style::SERIES[1].stroke_width(3),
         ))
         .map_err(|x| x.to_string())?;
+    // The axes' ends, by hand: plotters' ticks are round numbers, and a class reads the top value.
+    let labels = [
+        (axis_value(top), (0.0, top), Pos::new(HPos::Right, VPos::Center), (-5, 0)),
+        ("0".to_string(), (0.0, 0.0), Pos::new(HPos::Right, VPos::Center), (-5, 0)),
+        ("step 0".to_string(), (0.0, 0.0), Pos::new(HPos::Left, VPos::Top), (0, 4)),
+        (format!("step {last_t}"), (f64::from(last_t), 0.0), Pos::new(HPos::Right, VPos::Top), (0, 4)),
+    ];
+    let (bx, by) = below.get_base_pixel();
+    for (text, at, pos, (dx, dy)) in labels {
+        let (x, y) = chart.backend_coord(&at);
+        below.draw_text(&text, &font.pos(pos), (x - bx + dx, y - by + dy)).map_err(|x| x.to_string())?;
+    }
     Ok(())
 }

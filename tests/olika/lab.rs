@@ -637,6 +637,13 @@ fn the_lab_works_in_a_real_browser() {
         "const m = document.getElementById('monitor-step').textContent; return parseInt(m.slice(4)) >= 20",
     );
     browser.click("#run");
+    // The picture, paused at step 20, before any message (docs/teaching.md shows it): every
+    // sector's colour on the canvas.
+    browser.script("window.scrollTo(0, 0);");
+    let shot = browser.screenshot();
+    let counts = sector_pixels(&shot);
+    println!("sector-coloured pixels (public, private, civil): {counts:?}");
+    assert!(counts.iter().all(|&c| c > 200), "the view does not show the three sectors: {counts:?}");
     assert!(browser.script("return window.labStats.drawn").as_u64().unwrap() > drawn + 3);
     let later = browser.script(line_end).as_u64().unwrap();
     assert!(
@@ -655,12 +662,6 @@ fn the_lab_works_in_a_real_browser() {
     );
     browser.click("#set");
     browser.until("the error", "const m = document.getElementById('message'); return m.className === 'error' && m.textContent.includes('out of range')");
-    // The picture: every sector's colour on the canvas.
-    browser.script("window.scrollTo(0, 0);");
-    let shot = browser.screenshot();
-    let counts = sector_pixels(&shot);
-    println!("sector-coloured pixels (public, private, civil): {counts:?}");
-    assert!(counts.iter().all(|&c| c > 200), "the view does not show the three sectors: {counts:?}");
     // A preset: the Axelrod classic, a lattice coloured by culture with its regions counted.
     browser.script("const p = document.getElementById('preset'); p.value = 'axelrod'; p.dispatchEvent(new Event('change'));");
     browser.until("the Axelrod lattice", "return document.getElementById('title').textContent.includes('axelrod') && document.getElementById('monitor-cultural-regions') !== null");

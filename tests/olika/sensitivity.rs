@@ -199,3 +199,34 @@ fn analyze_refuses_what_has_no_indices() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("sobol design"));
 }
+
+#[test]
+fn sweep_and_analyze_print_what_matters_not_only_a_path() {
+    let tmp = TempDir::new().unwrap();
+    let file = small(tmp.path(), "morris", 5);
+    // A design with indices: each metric's parameters ranked, with their values.
+    let out = olika(tmp.path()).args(["sweep", file.to_str().unwrap(), "-o", "m"]).output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("parameters by mu_star, largest first"), "{said}");
+    for parameter in ["homophily", "trust.gain", "venues.round_tables.every"] {
+        assert!(said.contains(parameter), "{parameter} missing: {said}");
+    }
+    let out = olika(tmp.path()).args(["analyze", "m"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("parameters by mu_star"));
+    // A grid: the points where the headline metric is highest and lowest, with their values.
+    let grid = tmp.path().join("grid.toml");
+    fs::write(
+        &grid,
+        format!(
+            "extends = \"{}\"\nname = \"grid_small\"\nsteps = 24\n[sweep]\ndesign = \"grid\"\nreplications = 1\n[sweep.parameters]\nhomophily = [0.0, 3.0]\n",
+            scenarios().join("baseline.toml").display()
+        ),
+    )
+    .unwrap();
+    let out = olika(tmp.path()).args(["sweep", grid.to_str().unwrap(), "-o", "g"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains(", mean by point:"), "{said}");
+    assert!(said.contains("highest") && said.contains("lowest") && said.contains("homophily = "), "{said}");
+}
