@@ -118,7 +118,7 @@ pub struct Overrides {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Number of replications (same as --set replications=N; for a sweep, per point, also over the
-    /// file's [sweep] replications; for optimize, of each finalist)
+    /// file's [sweep] replications; for optimize, of each finalist; for calibrate, per parameter set)
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub replications: Option<u32>,
 }

@@ -28,7 +28,7 @@ pub fn command(
     asked: &Execution,
     say: &mut dyn Say,
 ) -> Result<Ended> {
-    let resolved = scenario::load_named(scenario, &overrides.assignments(None))?;
+    let resolved = scenario::load_named(scenario, &overrides.assignments(Some("calibrate")))?;
     let options = asked.options(say)?;
     let (folder, words) = calibrate(&resolved, &options)?;
     if !asked.out.quiet {
