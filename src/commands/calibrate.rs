@@ -80,7 +80,7 @@ fn write(dir: &Path, found: &Calibration) -> Result<Calibrated> {
                 particle: i as u32,
                 weight: p.weight,
                 distance: p.distance,
-                values: (0..parameters.len()).map(|k| shown(&found.value(k, p.theta[k]))).collect(),
+                values: (0..parameters.len()).map(|k| found.value(k, p.theta[k]).shown()).collect(),
                 parts: p.parts.clone(),
             })
             .collect()
@@ -105,14 +105,6 @@ fn write(dir: &Path, found: &Calibration) -> Result<Calibrated> {
         .collect();
     tables::write_generations(dir, &targets, &generations)?;
     Ok(Calibrated { parameters, targets, particles, posterior, generations })
-}
-
-/// A value as a table shows it: words without their quotes.
-fn shown(value: &scenario::Value) -> String {
-    match value {
-        scenario::Value::Text(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// A progress bar per generation.

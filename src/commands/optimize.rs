@@ -150,7 +150,7 @@ fn rows(space: &Portfolios, found: &Found) -> (Vec<PortfolioRow>, Vec<CurveRow>)
         .enumerate()
         .map(|(p, s)| PortfolioRow {
             portfolio: p as u32,
-            values: space.values[p].iter().map(|a| display(&a.value)).collect(),
+            values: space.values[p].iter().map(|a| a.value.shown()).collect(),
             cost: space.costs[p],
             within_budget: space.costs[p] <= space.budget,
             replications: s.replications,
@@ -183,12 +183,4 @@ fn rows(space: &Portfolios, found: &Found) -> (Vec<PortfolioRow>, Vec<CurveRow>)
         })
         .collect();
     (portfolios, curve)
-}
-
-/// A setting's value as a user wrote it: text without its quotes.
-fn display(value: &scenario::Value) -> String {
-    match value {
-        scenario::Value::Text(s) => s.clone(),
-        other => other.to_string(),
-    }
 }

@@ -27,6 +27,15 @@ pub enum Value {
 }
 
 impl Value {
+    /// The value as a table cell or a setting shows it: as a scenario file writes it, but text
+    /// without its quotes.
+    pub fn shown(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The value of a TOML value that `validate::check_value` accepted for a parameter that may be
     /// varied; `None` for any other TOML (a date, a table other than `{ only = [...] }`, a list of
     /// non-words), which no such parameter takes.

@@ -35,11 +35,6 @@ impl Calibration {
     pub fn value(&self, k: usize, x: f64) -> Value {
         value(&self.spec.parameters[k], x)
     }
-
-    /// The particle's parameter set as `path=value` overrides.
-    pub fn overrides(&self, theta: &[f64]) -> Vec<String> {
-        assignments(&self.spec.parameters, theta).iter().map(|a| format!("{}={}", a.path, a.value)).collect()
-    }
 }
 
 /// Where the search is: the generation, the simulations it has made.

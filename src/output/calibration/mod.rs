@@ -246,8 +246,7 @@ pub(crate) fn read_findings(dir: &Path) -> Result<String> {
 pub(crate) fn coordinate(spec: &CalibrateSpec, k: usize, row: &ParticleRow) -> f64 {
     match &spec.parameters[k].prior {
         Prior::Choice(values) => {
-            let shown = |v: &crate::scenario::Value| v.to_string().trim_matches('"').to_string();
-            values.iter().position(|v| shown(v) == row.values[k]).map_or(f64::NAN, |i| i as f64)
+            values.iter().position(|v| v.shown() == row.values[k]).map_or(f64::NAN, |i| i as f64)
         }
         _ => row.values[k].parse().unwrap_or(f64::NAN),
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{Charts, Folder};
 use crate::error::{Error, Result};
-use crate::output::calibration::{self, coordinate, Calibrated, ParticleRow};
+use crate::output::calibration::{self, coordinate, weighted_quantile, Calibrated, ParticleRow};
 use crate::plot::chart::{Chart, Dots, Estimate, Line, Lines, Panel, Panels};
 use crate::plot::style;
 use crate::scenario::calibrate::{CalibrateSpec, Prior};
@@ -34,10 +34,6 @@ fn range(spec: &CalibrateSpec, k: usize) -> (f64, f64) {
     }
 }
 
-fn quantile(spec: &CalibrateSpec, rows: &[ParticleRow], k: usize, p: f64) -> f64 {
-    calibration::weighted_quantile(spec, rows, k, p)
-}
-
 /// Each parameter's posterior median and 90 % interval as a share of its prior range: the whole
 /// axis is the prior; where the dot and whiskers sit is where the calibrated region lies.
 fn region(spec: &CalibrateSpec, tables: &Calibrated) -> Chart {
@@ -53,9 +49,9 @@ fn region(spec: &CalibrateSpec, tables: &Calibrated) -> Chart {
             let scaled = |x: f64| if max > min { (on(x) - on(min)) / (on(max) - on(min)) } else { 0.5 };
             Estimate {
                 label: p.path.clone(),
-                value: scaled(quantile(spec, &tables.posterior, k, 0.5)),
-                low: scaled(quantile(spec, &tables.posterior, k, 0.05)),
-                high: scaled(quantile(spec, &tables.posterior, k, 0.95)),
+                value: scaled(weighted_quantile(spec, &tables.posterior, k, 0.5)),
+                low: scaled(weighted_quantile(spec, &tables.posterior, k, 0.05)),
+                high: scaled(weighted_quantile(spec, &tables.posterior, k, 0.95)),
                 color: style::series(0),
             }
         })
@@ -100,7 +96,8 @@ fn pairs(spec: &CalibrateSpec, tables: &Calibrated) -> Option<Chart> {
     let n = spec.parameters.len();
     let narrowness = |k: usize| {
         let (min, max) = range(spec, k);
-        (quantile(spec, &tables.posterior, k, 0.95) - quantile(spec, &tables.posterior, k, 0.05))
+        (weighted_quantile(spec, &tables.posterior, k, 0.95)
+            - weighted_quantile(spec, &tables.posterior, k, 0.05))
             / (max - min)
     };
     let y = (0..n).min_by(|&a, &b| narrowness(a).total_cmp(&narrowness(b)))?;
