@@ -17,7 +17,7 @@ use crate::experiment::decision::decide;
 use crate::experiment::Plan;
 use crate::observe::RunMetrics;
 use crate::output::calibration::{self, FINDINGS};
-use crate::output::format::cost_unit;
+use crate::output::format::{cost_unit, span};
 use crate::output::{checksum, compare, Command, ResultsFolder, Table};
 use crate::scenario::{self, Overrides, Resolved};
 
@@ -54,8 +54,9 @@ pub fn command(
             report.folder.display()
         ));
         let unit = cost_unit(&strategies[0].scenario.currency);
+        let span = span(strategies.iter().map(|s| &*s.scenario));
         say.out(&terminal::compare_table(&rows, unit));
-        say.out(&terminal::ranking(&rows, metric, more_is_better, unit));
+        say.out(&terminal::ranking(&rows, metric, more_is_better, (unit, &span)));
         if let Some(sentences) = decision {
             let items: String = sentences.iter().map(|l| format!("- {l}\n")).collect();
             say.out(&format!("\nUnder the calibration's posterior:\n{items}"));
@@ -130,7 +131,9 @@ pub fn compare_under(
         }
     };
     let unit = cost_unit(&strategies[0].scenario.currency);
-    let words = terminal::compare_findings(&rows, (metric, more_is_better), unit, decision.as_deref());
+    let span = span(strategies.iter().map(|s| &*s.scenario));
+    let words =
+        terminal::compare_findings(&rows, (metric, more_is_better), (unit, &span), decision.as_deref());
     std::fs::write(dir.join(FINDINGS), words).map_err(|e| Error::io(dir.join(FINDINGS), e))?;
     recorded.push(FINDINGS);
     checksum::record(dir, &recorded)?;

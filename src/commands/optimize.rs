@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::experiment::optimize::{search, Found};
 use crate::experiment::portfolios::{self, Portfolios, Watch};
 use crate::experiment::RunSpec;
-use crate::output::format::cost_unit;
+use crate::output::format::{cost_unit, span};
 use crate::output::optimize::{self as tables, CurveRow, PortfolioRow};
 use crate::output::{checksum, manifest, Command, ResultsFolder, Table};
 use crate::scenario::{self, Overrides, Resolved};
@@ -66,7 +66,7 @@ pub fn command(
     if !asked.out.quiet {
         let unit = cost_unit(&resolved.scenario.currency);
         say.out(&format!("{}: results in {}\n", resolved.scenario.name, found.folder.display()));
-        say.out(&terminal::optimized(&found, unit));
+        say.out(&terminal::optimized(&found, (unit, &span([&*resolved.scenario]))));
     }
     Ok(Ended::Done)
 }

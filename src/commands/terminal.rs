@@ -98,7 +98,12 @@ pub(crate) fn compare_table(rows: &[CompareRow], cost_unit: &str) -> String {
 /// sentence per strategy against the baseline that a policy officer can paste into a memo:
 /// innovations, social value and cost, with intervals and the reading of the cost-effectiveness
 /// plane. The same words as `findings.md` of the comparison (`compare_findings`).
-pub fn ranking(rows: &[CompareRow], metric: &str, more_is_better: bool, cost_unit: &str) -> String {
+pub fn ranking(
+    rows: &[CompareRow],
+    metric: &str,
+    more_is_better: bool,
+    (cost_unit, span): (&str, &str),
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\n{}", ranking_title(metric, more_is_better, cost_unit));
     for (k, r) in ranked(rows, metric, more_is_better).iter().enumerate() {
@@ -114,7 +119,7 @@ pub fn ranking(rows: &[CompareRow], metric: &str, more_is_better: bool, cost_uni
     if let Some(words) = left_out_words(rows, metric) {
         let _ = writeln!(out, "  {words}");
     }
-    if let Some((intro, sentences)) = memo(rows, cost_unit) {
+    if let Some((intro, sentences)) = memo(rows, cost_unit, span) {
         let _ = writeln!(out, "\n{intro}:");
         for sentence in sentences {
             let _ = writeln!(out, "- {sentence}");
@@ -129,7 +134,7 @@ pub fn ranking(rows: &[CompareRow], metric: &str, more_is_better: bool, cost_uni
 pub(crate) fn compare_findings(
     rows: &[CompareRow],
     (metric, more_is_better): (&str, bool),
-    cost_unit: &str,
+    (cost_unit, span): (&str, &str),
     decision: Option<&[String]>,
 ) -> String {
     let mut out = String::from("# Comparison\n\n");
@@ -147,7 +152,7 @@ pub(crate) fn compare_findings(
     if let Some(words) = left_out_words(rows, metric) {
         let _ = writeln!(out, "\n{words}");
     }
-    if let Some((intro, sentences)) = memo(rows, cost_unit) {
+    if let Some((intro, sentences)) = memo(rows, cost_unit, span) {
         let _ = writeln!(out, "\n## {}\n", capitalised(&intro));
         for sentence in sentences {
             let _ = writeln!(out, "- {sentence}");
@@ -199,7 +204,7 @@ fn ranked<'a>(rows: &'a [CompareRow], metric: &str, more_is_better: bool) -> Vec
 
 /// What each strategy gave against the baseline, a sentence each, after their introduction
 /// ("in words, against baseline (…)"); none without rows.
-fn memo(rows: &[CompareRow], cost_unit: &str) -> Option<(String, Vec<String>)> {
+fn memo(rows: &[CompareRow], cost_unit: &str, span: &str) -> Option<(String, Vec<String>)> {
     let baseline = rows.first().map(|r| r.baseline.as_str())?;
     let find =
         |strategy: &str, metric: &str| rows.iter().find(|r| r.strategy == strategy && r.metric == metric);
@@ -207,7 +212,7 @@ fn memo(rows: &[CompareRow], cost_unit: &str) -> Option<(String, Vec<String>)> {
     let mut sentences = Vec::new();
     for r in rows.iter().filter(|r| r.metric == "innovations" && r.strategy != baseline) {
         let difference = |metric: &str| find(&r.strategy, metric).and_then(|d| d.difference.map(|v| (v, d)));
-        // "57.2 more innovations per run (42.9 to 71.4)"; no interval for a difference that never varies.
+        // "57.2 more innovations (42.9 to 71.4)"; no interval for a difference that never varies.
         let change = |metric: &str, more: &str, less: &str, what: &str| -> Option<String> {
             let (v, d) = difference(metric)?;
             let word = if v > 0.0 { more } else { less };
@@ -225,7 +230,7 @@ fn memo(rows: &[CompareRow], cost_unit: &str) -> Option<(String, Vec<String>)> {
                 format!("{} {word} {what}{ci}", human(Some(v.abs())))
             })
         };
-        let innovations = change("innovations", "more", "fewer", "innovations per run").unwrap_or_default();
+        let innovations = change("innovations", "more", "fewer", "innovations").unwrap_or_default();
         let value = change("social_value", "more", "less", "social value").unwrap_or_default();
         let cost = match difference("venue_cost") {
             Some((c, _)) if c > 0.0 => format!("for {} {cost_unit} more", human(Some(c))),
@@ -240,7 +245,7 @@ fn memo(rows: &[CompareRow], cost_unit: &str) -> Option<(String, Vec<String>)> {
             Some(Quadrant::Saving) => format!("it saves {} {cost_unit} per innovation given up", icer()),
             None => String::new(),
         };
-        sentences.push(format!("{} gave {innovations} and {value} {cost}: {reading}.", r.strategy));
+        sentences.push(format!("{} gave {innovations} and {value} {span} {cost}: {reading}.", r.strategy));
     }
     Some((intro, sentences))
 }
@@ -281,18 +286,23 @@ pub(crate) fn spinner(show: bool) -> ProgressBar {
 }
 
 /// What `olika optimize` found: the findings in words, the finalists and the budget–outcome curve.
-pub(crate) fn optimized(found: &super::optimize::Optimized, cost_unit: &str) -> String {
-    use crate::output::optimize::{described, findings};
+pub(crate) fn optimized(found: &super::optimize::Optimized, (cost_unit, span): (&str, &str)) -> String {
+    use crate::output::optimize::{described, findings, levels};
     let mut out = String::new();
-    for sentence in
-        findings(&found.objective, cost_unit, &found.settings, &found.portfolios, &found.curve, found.runs)
-    {
+    for sentence in findings(
+        &found.objective,
+        (cost_unit, span),
+        &found.settings,
+        &found.portfolios,
+        &found.curve,
+        found.runs,
+    ) {
         let _ = writeln!(out, "{sentence}");
     }
     let _ = writeln!(
         out,
-        "\nfinalists ({} per run, {} replications each)",
-        found.objective,
+        "\nfinalists: {} {span}, {} replications each",
+        found.objective.replace('_', " "),
         found.finalists().first().map_or(0, |p| p.replications)
     );
     for p in found.finalists() {
@@ -307,7 +317,11 @@ pub(crate) fn optimized(found: &super::optimize::Optimized, cost_unit: &str) -> 
         );
     }
     let _ = writeln!(out, "\nbest found at each budget ({cost_unit})");
-    for c in &found.curve {
+    for (level, best) in levels(&found.curve) {
+        let Some(c) = best else {
+            let _ = writeln!(out, "  ≤ {:>10} no portfolio fits", human(Some(level)));
+            continue;
+        };
         let _ = writeln!(
             out,
             "  ≤ {:>10} {:>10} {:<24} cost {}: {}",

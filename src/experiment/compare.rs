@@ -4,7 +4,7 @@
 //! the incremental cost of a strategy — extra cost per extra unit of outcome against the baseline,
 //! as health economists report it (ICER) — is the ratio of the mean paired differences.
 
-use super::stats::{ratio_of_means, share_interval, summarize, t_975, t_test_p, Ratio};
+use super::stats::{metric_interval, ratio_of_means, summarize, t_975, t_test_p, Ratio};
 
 /// Costs per unit of outcome: the metric's name, its numerator and denominator columns, and the
 /// name of its incremental form against the baseline.
@@ -46,7 +46,7 @@ pub struct CompareRow {
 
 /// The comparison of `values[strategy][metric][replication]` (NaN where a run has no value), metric
 /// by metric, strategies in order; the first strategy is the baseline of the differences. `units`
-/// gives each metric's unit: the means of shares ("fraction…") get intervals inside [0, 1]. A
+/// gives each metric's unit, whose values its intervals stay inside (`stats::metric_interval`). A
 /// metric of `RATIOS` is the ratio of its columns' means, followed by its incremental form.
 pub fn compare(
     names: &[String],
@@ -67,11 +67,7 @@ pub fn compare(
         for (s, name) in names.iter().enumerate() {
             let own: Vec<f64> = values[s][m].iter().copied().filter(|v| v.is_finite()).collect();
             let summary = summarize(&own);
-            let (ci_low, ci_high) = if units[m].starts_with("fraction") {
-                share_interval(&summary)
-            } else {
-                (summary.ci_low, summary.ci_high)
-            };
+            let (ci_low, ci_high) = metric_interval(&summary, units[m]);
             let mut row = CompareRow {
                 mean: summary.mean,
                 ci_low,

@@ -4,6 +4,8 @@
 //! choosing it (what the best would have given more, on average), how often one beats another, and
 //! how often a city's own ranking is the ranking of the means.
 
+use crate::observe::words::figure;
+
 /// What a decision found, for one outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
@@ -148,15 +150,6 @@ impl Decision {
             ));
         }
         out
-    }
-}
-
-/// A number with about three significant figures.
-fn figure(x: f64) -> String {
-    match x.abs() {
-        a if a >= 100.0 => format!("{x:.0}"),
-        a if a >= 10.0 => format!("{x:.1}"),
-        _ => format!("{x:.2}"),
     }
 }
 

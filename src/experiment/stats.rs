@@ -139,10 +139,22 @@ pub(crate) fn ratio_of_means(x: &[f64], y: &[f64]) -> Option<Ratio> {
     pairs.ratio()
 }
 
+/// A 95 % interval for the mean of a metric of runs (`observe::metrics`), inside the values the
+/// metric can take. Every metric is non-negative — counts, sums of non-negative terms, shares, means
+/// of trust and distance; tests/olika/invariants.rs checks it over random scenarios — so the t-interval is cut at zero, which loses no coverage (the mean it
+/// covers is never below zero); a share's ("fraction…") stays inside [0, 1] ([`share_interval`]).
+pub(crate) fn metric_interval(summary: &Summary, unit: &str) -> (Option<f64>, Option<f64>) {
+    if unit.starts_with("fraction") {
+        return share_interval(summary);
+    }
+    // + 0.0 turns −0 into 0.
+    (summary.ci_low.map(|low| low.max(0.0) + 0.0), summary.ci_high)
+}
+
 /// A 95 % interval for the mean of values that are shares in [0, 1] (one per run) that stays inside
 /// [0, 1]: the t-interval on the logit scale, logit(m) ± t · sd / (√n · m (1 − m)) (the delta
 /// method), mapped back. Shares that never vary give the point itself.
-pub(crate) fn share_interval(summary: &Summary) -> (Option<f64>, Option<f64>) {
+fn share_interval(summary: &Summary) -> (Option<f64>, Option<f64>) {
     let (Some(m), Some(sd)) = (summary.mean, summary.sd) else { return (None, None) };
     if sd == 0.0 || m <= 0.0 || m >= 1.0 {
         return (Some(m.clamp(0.0, 1.0)), Some(m.clamp(0.0, 1.0)));
@@ -330,6 +342,21 @@ mod tests {
         // The plain t-interval of the first goes below zero.
         assert!(summarize(&[0.0, 0.0, 0.01, 0.03, 0.0]).ci_low.unwrap() < 0.0);
         assert_eq!(share_interval(&summarize(&[0.3, 0.3])), (Some(0.3), Some(0.3)));
+    }
+
+    #[test]
+    fn a_metrics_interval_never_goes_below_zero() {
+        // Issue 25: `no_venues social_value 0.034 [-2.0e-4, 0.068]`.
+        let s = summarize(&[0.0, 0.0, 0.0, 0.17, 0.0]);
+        assert!(s.ci_low.unwrap() < 0.0, "the plain t-interval goes below zero");
+        assert_eq!(metric_interval(&s, "value units"), (Some(0.0), s.ci_high));
+        let s = summarize(&[3.0, 4.0, 5.0]);
+        assert_eq!(
+            metric_interval(&s, "innovations"),
+            (s.ci_low, s.ci_high),
+            "an interval above zero is kept"
+        );
+        assert_eq!(metric_interval(&summarize(&[0.3, 0.3]), "fraction"), (Some(0.3), Some(0.3)));
     }
 
     #[test]

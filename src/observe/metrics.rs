@@ -130,7 +130,7 @@ metrics! {
     }
     step_and_run {
         innovations: "innovations", "innovations invented so far (seeded ones excluded)"
-            => "innovations per run", "about {mean} innovations per run (95 % CI {low}–{high})";
+            => "innovations", "about {mean} innovations (95 % CI {low}–{high})";
         innovations_public_public: "innovations", "innovations so far by a public-public team";
         innovations_public_private: "innovations", "innovations so far by a public-private team";
         innovations_public_civil: "innovations", "innovations so far by a public-civil team";
@@ -148,7 +148,7 @@ metrics! {
         cross_sector_share: "fraction", "share of current partnerships whose partners are of different sectors"
             => "share of partnerships across sectors", "{mean} % of them between sectors ({low}–{high} %)";
         partnerships_begun: "partnerships", "partnerships begun so far"
-            => "partnerships begun", "{mean} partnerships begun per run ({low}–{high})";
+            => "partnerships begun", "{mean} partnerships begun ({low}–{high})";
         partnerships_dissolved: "partnerships", "partnerships ended so far because trust fell below trust.dissolve";
         partnerships_exhausted: "partnerships", "partnerships ended so far after stale_after steps without an innovation";
         partnership_steps: "partnership-steps", "steps of partnership work so far: innovations / partnership_steps is the innovation rate per partnership-step";
@@ -161,27 +161,27 @@ metrics! {
         knowledge_diversity: "fraction of features", "mean cognitive distance over a fixed sample of agent pairs";
         distinct_vectors: "vectors", "number of distinct knowledge vectors";
         adoptions: "adoptions", "adoption events so far, through the channels and by mandate (creators and seeds excluded); an organisation that takes an innovation, loses it to another on the same feature and takes it again counts twice"
-            => "adoptions", "{mean} adoptions per run ({low}–{high})";
+            => "adoptions", "{mean} adoptions ({low}–{high})";
         mandated: "adoptions", "adoption events so far by the mandate of a scale-up (part of `adoptions`)";
         scaled_up: "innovations", "innovations scaled up by a public adopter so far"
             => "innovations scaled up", "{mean} innovations scaled up by the public sector ({low}–{high})";
         innovations_in_use: "innovations", "innovations held by at least one organisation: not yet replaced everywhere on their feature"
             => "innovations in use", "{mean} innovations still in use at the end ({low}–{high})";
         venue_cost: "cost units", "cumulative cost of venue meetings"
-            => "venue cost", "venues costing {mean} {cost} per run";
+            => "venue cost", "venues costing {mean} {cost}";
     }
     run {
         steps_run: "steps", "steps the run took: `steps`, or fewer when `until_stable` stopped it early"
             => "steps run", "{mean} steps on average before nothing could change any more ({low}–{high})";
         regions: "regions", "stable regions at the end: connected groups of lattice neighbours with identical knowledge, summed over the neighbourhood venues (empty without one; Axelrod's metric)"
             => "stable cultural regions", "about {mean} stable cultural regions at the end (95 % CI {low}–{high})";
-        first_innovation_step: "step", "the step of the first invented innovation (empty if none)"
+        first_innovation_step: "month", "the step of the first invented innovation (empty if none)"
             => "month of the first innovation", "the first innovation in month {mean} on average ({low}–{high})";
         cost_per_innovation: "cost units", "this run's venue cost / its innovations (empty if none); summaries use the ratio of means instead"
             => "cost per innovation", "{mean} {cost} per innovation ({low}–{high})";
-        innovation_rate: "innovations per partnership-step", "this run's innovations / its partnership-steps (empty if no partnership worked): how fast partnerships innovate (the Nooteboom classic's headline)"
+        innovation_rate: "innovations per partnership-month", "this run's innovations / its partnership-steps (empty if no partnership worked): how fast partnerships innovate (the Nooteboom classic's headline)"
             => "innovations per partnership-month", "partnerships innovating {mean} times per partnership-month ({low}–{high})";
-        half_adoption_step: "step", "the first step by whose end one innovation had been adopted by half of all organisations (empty if none was): the midpoint of a diffusion curve (the Bass classic's headline; its recursion reaches one half at step 8)"
+        half_adoption_step: "month", "the first step by whose end one innovation had been adopted by half of all organisations (empty if none was): the midpoint of a diffusion curve (the Bass classic's headline; its recursion reaches one half at step 8)"
             => "month half had adopted", "half of all organisations had adopted by month {mean} on average ({low}–{high})";
     }
 }
@@ -247,5 +247,21 @@ mod tests {
         // runs.csv: the per-run metrics, then every step metric but the per-step count.
         assert_eq!(RunMetrics::NAMES.len(), METRICS.len() - 1);
         assert!(!RunMetrics::NAMES.contains(&"new_innovations"));
+    }
+
+    #[test]
+    fn a_metric_said_in_months_has_months_for_its_unit() {
+        // Issue 25: "month of the first innovation" had the unit "step". A step is a month by
+        // convention (MODEL.md §2), and a reader sees the label and the unit side by side.
+        for m in METRICS {
+            if let Some(w) = m.words.filter(|w| w.label.contains("month")) {
+                assert!(
+                    m.unit.contains("month") && !m.unit.contains("step"),
+                    "{} is said as {:?}",
+                    m.name,
+                    w.label
+                );
+            }
+        }
     }
 }

@@ -35,9 +35,55 @@ pub(crate) fn fragment(metric: &str, mean: &str, low: &str, high: &str, cost: &s
         .replace("{cost}", cost)
 }
 
+/// A number for people, written one way wherever olika speaks (the terminal, the report, findings,
+/// charts): three significant figures, whole numbers from 100 on, no trailing zeros and no powers
+/// of ten — "4400", "229", "57.9", "2.5", "0.0002" — and "0" for zero, −0 and what rounds to it.
+/// p-values have their own form (`output::format::p_value`).
+pub fn figure(value: f64) -> String {
+    if !value.is_finite() {
+        return "–".into();
+    }
+    if value == 0.0 {
+        return "0".into();
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (2 - magnitude).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_one_way() {
+        // Issue 25: "2.500", "4400.0" and "-2.0e-4" side by side.
+        let cases = [
+            (2.5, "2.5"),
+            (4400.0, "4400"),
+            (-2.0e-4, "-0.0002"),
+            (229.44, "229"),
+            (57.97, "58"),
+            (0.1234, "0.123"),
+            (7.5, "7.5"),
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1185.2, "1185"),
+            (9.996, "10"),
+            (-4.0, "-4"),
+            (0.000123456, "0.000123"),
+        ];
+        for (value, written) in cases {
+            assert_eq!(figure(value), written, "{value}");
+        }
+        assert_eq!(figure(f64::NAN), "–");
+    }
 
     #[test]
     fn a_metric_is_said_in_its_own_words_or_by_its_name() {

@@ -33,16 +33,9 @@ pub fn text(name: &str) -> String {
     }
 }
 
-/// A number for people: one decimal from 100, two from 10, three below, and powers of ten for
-/// tiny values (p-values); "–" when missing.
+/// A number for people (`observe::words::figure`), "–" when missing.
 pub(crate) fn human(value: Option<f64>) -> String {
-    match value {
-        Some(v) if v.abs() >= 100.0 => format!("{v:.1}"),
-        Some(v) if v.abs() >= 10.0 => format!("{v:.2}"),
-        Some(v) if v.abs() > 0.0 && v.abs() < 0.001 => format!("{v:.1e}"),
-        Some(v) => format!("{v:.3}"),
-        None => "–".into(),
-    }
+    value.map_or_else(|| "–".into(), crate::observe::words::figure)
 }
 
 /// An interval for people, "[low, high]", or "–" when either end is missing.
@@ -59,6 +52,27 @@ pub fn p_value(p: Option<f64>) -> String {
         Some(p) if p < 0.001 => "<0.001".into(),
         Some(p) => format!("{p:.3}"),
         None => "–".into(),
+    }
+}
+
+/// How long a run lasts, in the words that say what a run's total covers (one step is a month,
+/// MODEL.md §2): "over the 120 months (10 years)". Runs that stop when stable, or scenarios whose
+/// runs differ in length, have no one span: "per run".
+pub(crate) fn span<'a>(scenarios: impl IntoIterator<Item = &'a crate::model::Scenario>) -> String {
+    let mut steps = None;
+    for s in scenarios {
+        if s.until_stable || steps.is_some_and(|n| n != s.steps) {
+            return "per run".into();
+        }
+        steps = Some(s.steps);
+    }
+    let Some(months) = steps else { return "per run".into() };
+    let years = f64::from(months) / 12.0;
+    match months {
+        1 => "over the one month".into(),
+        12 => "over the 12 months (a year)".into(),
+        m if m < 12 => format!("over the {m} months"),
+        m => format!("over the {m} months ({} years)", crate::observe::words::figure(years)),
     }
 }
 
@@ -116,14 +130,30 @@ mod tests {
     }
 
     #[test]
+    fn a_runs_span_is_said_in_months_and_years() {
+        let baseline = crate::scenario::baseline(&[]).unwrap().scenario;
+        let scenario = |steps: u32, until_stable: bool| crate::model::Scenario {
+            steps,
+            until_stable,
+            ..(*baseline).clone()
+        };
+        assert_eq!(span([&scenario(120, false)]), "over the 120 months (10 years)");
+        assert_eq!(span([&scenario(30, false)]), "over the 30 months (2.5 years)");
+        assert_eq!(span([&scenario(6, false)]), "over the 6 months");
+        assert_eq!(span([&scenario(12, false)]), "over the 12 months (a year)");
+        assert_eq!(
+            span([&scenario(120, false), &scenario(60, false)].iter().copied()),
+            "per run",
+            "lengths differ"
+        );
+        assert_eq!(span([&scenario(120, true)]), "per run", "a run stops when stable");
+    }
+
+    #[test]
     fn people_get_rounded_numbers() {
-        assert_eq!(human(Some(229.44)), "229.4");
-        assert_eq!(human(Some(38.751)), "38.75");
-        assert_eq!(human(Some(0.1234)), "0.123");
-        assert_eq!(human(Some(0.00012)), "1.2e-4");
-        assert_eq!(human(Some(0.0)), "0.000");
+        assert_eq!(human(Some(38.751)), "38.8");
         assert_eq!(human(None), "–");
-        assert_eq!(interval(Some(1.0), Some(2.5)), "[1.000, 2.500]");
+        assert_eq!(interval(Some(1.0), Some(2.5)), "[1, 2.5]");
         assert_eq!(interval(None, Some(2.5)), "–");
         assert_eq!(p_value(Some(0.0001)), "<0.001");
     }

@@ -227,9 +227,72 @@ impl Evaluations {
     }
 }
 
-/// A portfolio's settings in words: `path = value, …`.
+/// A portfolio's settings in words, venue by venue, as a programme officer would say them: "round
+/// tables every 2 months at facilitation 0.6, seminars every 3 months, no hub" (`settings` are the
+/// folder's setting paths, `values` a portfolio's values in their order).
 pub(crate) fn described(settings: &[String], values: &[String]) -> String {
-    settings.iter().zip(values).map(|(s, v)| format!("{s} = {v}")).collect::<Vec<_>>().join(", ")
+    let pairs: Vec<(&str, &str)> =
+        settings.iter().map(String::as_str).zip(values.iter().map(String::as_str)).collect();
+    in_words(&pairs)
+}
+
+/// Settings as [`described`] says them, from pairs of a path and its value: the venues that run
+/// first, each once with its settings (`every` in months, `facilitation` after "at", any other key
+/// by its name), then those switched off ("no hub"), then settings outside the venues by their
+/// path ("trust gain 0.2").
+pub(crate) fn in_words(settings: &[(&str, &str)]) -> String {
+    let mut venues: Vec<(String, bool, Vec<String>)> = Vec::new();
+    let mut others = Vec::new();
+    for &(path, value) in settings {
+        let value = value.trim_matches('"');
+        let Some((venue, key)) = path.strip_prefix("venues.").and_then(|p| p.split_once('.')) else {
+            others.push(format!("{} {value}", path.replace(['.', '_'], " ")));
+            continue;
+        };
+        let name = venue.replace('_', " ");
+        let k = match venues.iter().position(|v| v.0 == name) {
+            Some(k) => k,
+            None => {
+                venues.push((name, true, Vec::new()));
+                venues.len() - 1
+            }
+        };
+        match (key, value) {
+            ("enabled", on) => venues[k].1 = on != "false",
+            ("every", "1") => venues[k].2.push("every month".into()),
+            ("every", n) => venues[k].2.push(format!("every {n} months")),
+            ("facilitation", f) => venues[k].2.push(format!("at facilitation {f}")),
+            (key, v) => venues[k].2.push(format!("{} {v}", key.replace('_', " "))),
+        }
+    }
+    let on = venues.iter().filter(|v| v.1).map(|(name, _, said)| {
+        if said.is_empty() {
+            name.clone()
+        } else {
+            format!("{name} {}", said.join(" "))
+        }
+    });
+    let off = venues.iter().filter(|v| !v.1).map(|(name, _, _)| format!("no {name}"));
+    let all: Vec<String> = on.chain(off).chain(others).collect();
+    if all.is_empty() {
+        "the scenario as it is".into()
+    } else {
+        all.join(", ")
+    }
+}
+
+/// Every budget level of a search (`experiment::optimize::LEVELS` of the full budget, which is the
+/// last level of `curve`), each with the best portfolio found within it, or none where no portfolio
+/// fits: a reader is told of a level left empty, not left to wonder.
+pub(crate) fn levels(curve: &[CurveRow]) -> Vec<(f64, Option<&CurveRow>)> {
+    let Some(full) = curve.last().map(|c| c.budget) else { return Vec::new() };
+    crate::experiment::optimize::LEVELS
+        .iter()
+        .map(|share| {
+            let level = full * share;
+            (level, curve.iter().find(|c| (c.budget - level).abs() <= 1e-9 * full.abs().max(1.0)))
+        })
+        .collect()
 }
 
 /// What a search found, in sentences for a memo: the best portfolio within the budget, how sure
@@ -237,7 +300,7 @@ pub(crate) fn described(settings: &[String], values: &[String]) -> String {
 /// Read from the folder's tables, so the terminal and the report say the same.
 pub(crate) fn findings(
     objective: &str,
-    cost_unit: &str,
+    (cost_unit, span): (&str, &str),
     settings: &[String],
     portfolios: &[PortfolioRow],
     curve: &[CurveRow],
@@ -251,7 +314,7 @@ pub(crate) fn findings(
     };
     let h = |v: Option<f64>| super::format::human(v);
     let mut out = vec![format!(
-        "Within a budget of {} {cost_unit} per run, the best portfolio found is {}: {} {objective} per run (95 % CI {} to {}) for {} {cost_unit}.",
+        "Within a budget of {} {cost_unit} {span}, the best portfolio found is {}: {} {objective} (95 % CI {} to {}) for {} {cost_unit}.",
         h(Some(budget)),
         described(settings, &best.values),
         h(best.mean),
@@ -266,13 +329,24 @@ pub(crate) fn findings(
             format!("the two cannot be told apart with {} replications: either will do, or raise optimize.replications", best.replications)
         };
         out.push(format!(
-            "It beats the runner-up ({}: {}) by {} {objective} per run (95 % CI {} to {}), on the same seeds, in {:.0} % of the replications; {sure}.",
+            "It beats the runner-up ({}: {}) by {} {objective} (95 % CI {} to {}), on the same seeds, in {:.0} % of the replications; {sure}.",
             described(settings, &second.values),
             h(second.mean),
             h(best.lead),
             h(best.lead_low),
             h(best.lead_high),
             best.wins.unwrap_or(0.0) * 100.0
+        ));
+    }
+    let cheapest = portfolios.iter().map(|p| p.cost).fold(f64::INFINITY, f64::min);
+    let empty: Vec<String> =
+        levels(curve).iter().filter(|(_, best)| best.is_none()).map(|(level, _)| h(Some(*level))).collect();
+    if !empty.is_empty() {
+        out.push(format!(
+            "No portfolio fits within {} {cost_unit}: the cheapest costs {} {cost_unit}, so the budget–outcome curve starts above {}.",
+            empty.join(" or "),
+            h(Some(cheapest)),
+            empty.last().expect("not empty")
         ));
     }
     let within = portfolios.iter().filter(|p| p.within_budget).count() as u64;

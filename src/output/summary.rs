@@ -13,8 +13,8 @@ use super::runs::RunsReader;
 use super::Table;
 use crate::error::{Error, Result};
 use crate::experiment::compare::RATIOS;
-use crate::experiment::stats::{share_interval, Accumulator, Pairs, Summary};
-use crate::observe::{RunMetrics, StepMetrics};
+use crate::experiment::stats::{metric_interval, Accumulator, Pairs, Summary};
+use crate::observe::RunMetrics;
 
 /// One row of `summary.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,8 +99,6 @@ struct Summaries {
     /// Each cost per outcome: its name, where its numerator and denominator are among the columns,
     /// and their pairs over the point's runs.
     ratios: Vec<(&'static str, usize, usize, Pairs)>,
-    /// Shares (a unit of "fraction…"), whose intervals stay inside [0, 1].
-    shares: Vec<&'static str>,
 }
 
 impl Summaries {
@@ -116,11 +114,6 @@ impl Summaries {
             ratios: RATIOS
                 .iter()
                 .filter_map(|r| Some((r.0, column(r.1)?, column(r.2)?, Pairs::default())))
-                .collect(),
-            shares: StepMetrics::COLUMNS
-                .iter()
-                .filter(|c| c.unit.starts_with("fraction"))
-                .map(|c| c.name)
                 .collect(),
         }
     }
@@ -153,9 +146,7 @@ impl Summaries {
                 Some(r) => ratio_summary(&r.3),
                 None => {
                     let mut summary = self.acc[k].summary();
-                    if self.shares.contains(&metric) {
-                        (summary.ci_low, summary.ci_high) = share_interval(&summary);
-                    }
+                    (summary.ci_low, summary.ci_high) = metric_interval(&summary, RunMetrics::unit(metric));
                     summary
                 }
             };

@@ -12,12 +12,10 @@ pub(super) fn short(text: &str) -> String {
     }
 }
 
-/// A thousand of a cost unit in words: "MSEK" for "kSEK", else "1000 <unit>".
+/// A thousand of a cost unit: "1000 kSEK", not "MSEK" — every table, chart and sentence names
+/// costs in the scenario's own unit, so that a reader never converts between two.
 pub(super) fn thousand(cost_unit: &str) -> String {
-    match cost_unit.strip_prefix('k') {
-        Some(rest) if rest.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => format!("M{rest}"),
-        _ => format!("1000 {cost_unit}"),
-    }
+    format!("1000 {cost_unit}")
 }
 
 /// A parameter's path as a chart says it: a venue's or population's key after its name
@@ -38,17 +36,6 @@ pub(super) fn axis(manifest: &Manifest, i: usize) -> String {
     match manifest.point_units.get(i) {
         Some(unit) if !unit.is_empty() => format!("{} ({unit})", short_path(path)),
         _ => short_path(path),
-    }
-}
-
-/// A setting of a portfolio in words: a venue switched on or off ("hub off"), else the
-/// parameter and its value ("round tables every 2").
-pub(super) fn setting(path: &str, value: &str) -> String {
-    let venue = path.strip_prefix("venues.").and_then(|p| p.strip_suffix(".enabled"));
-    match (venue, value) {
-        (Some(venue), "true") => format!("{} on", said(venue)),
-        (Some(venue), "false") => format!("{} off", said(venue)),
-        _ => format!("{} {value}", short_path(path)),
     }
 }
 

@@ -129,4 +129,9 @@ impl Folder {
     pub(super) fn headline(&self) -> &[String] {
         &self.scenarios[0].scenario.headline
     }
+
+    /// How long its runs last, in words ("over the 120 months (10 years)"; `output::format::span`).
+    pub(super) fn span(&self) -> String {
+        crate::output::format::span(self.scenarios.iter().map(|s| &*s.scenario))
+    }
 }

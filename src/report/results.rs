@@ -53,7 +53,7 @@ fn story(folder: &Folder, rows: &[SummaryRow]) -> Vec<String> {
     let when = if s.until_stable {
         "run until nothing could change any more".to_string()
     } else {
-        format!("over {} months", s.steps)
+        crate::output::format::span([&**s])
     };
     let list = |items: &[String]| match items {
         [] => String::new(),
@@ -63,7 +63,7 @@ fn story(folder: &Folder, rows: &[SummaryRow]) -> Vec<String> {
     let mut out = Vec::new();
     if !said.is_empty() {
         out.push(format!(
-            "{}, {when}, {} replications: {}.",
+            "{}, {when}, the mean of {} replications: {}.",
             s.name,
             folder.manifest.replications,
             list(&said[..said.len().min(3)])
@@ -80,7 +80,7 @@ pub(super) fn section(html: &mut String, folder: &Folder) {
     html.push_str("<h2 id=\"results\">Results</h2>\n");
     let cost_unit = &folder.cost_unit;
     match &folder.results {
-        Results::Search(search) => super::search::section(html, search, cost_unit),
+        Results::Search(search) => super::search::section(html, search, (cost_unit, &folder.span())),
         Results::Compare { rows, findings } => {
             if let Some(findings) = findings {
                 super::findings::markdown(html, findings);
@@ -167,7 +167,7 @@ fn points(html: &mut String, rows: &[SummaryRow], manifest: &Manifest) {
     let shown = points.len().min(POINTS_SHOWN);
     let _ = writeln!(
         html,
-        "<p>Mean innovations and social value per run at each point, with 95 % confidence intervals{}.</p>",
+        "<p>Innovations and social value at each point, each the mean over its runs of a run's total, with 95 % confidence intervals{}.</p>",
         if shown < points.len() {
             format!(" (the first {shown} of {} points; all are in summary.csv)", points.len())
         } else {
@@ -214,16 +214,16 @@ pub(super) fn venues(html: &mut String, folder: &Folder) {
         );
         return;
     }
-    html.push_str("<p>Mean per run. Innovations are those of partnerships whose partners first met at the venue; “(direct)” counts direct approaches.</p>\n");
-    html.push_str("<table><tr><th>venue</th><th>kind</th><th>meetings</th><th>attendance</th><th>ties begun</th><th>partnerships begun</th><th>innovations</th><th>cost</th><th>cost per innovation</th></tr>\n");
+    html.push_str("<p>Each the mean over the runs of a run's total. Innovations are those of partnerships whose partners first met at the venue; “(direct)” counts direct approaches.</p>\n");
+    let _ = writeln!(html, "<table><tr><th>venue</th><th>kind</th><th>meetings</th><th>attendance</th><th>ties begun</th><th>partnerships begun</th><th>innovations</th><th>cost ({unit})</th><th>cost per innovation ({unit})</th></tr>", unit = escape(&folder.cost_unit));
     for venue in &folder.venues {
         let g = |k: &str| venue.get(k);
         let per = if g("innovations") > 0.0 && g("cost") > 0.0 {
-            format!("{:.1}", g("cost") / g("innovations"))
+            words::figure(g("cost") / g("innovations"))
         } else {
             "–".into()
         };
-        let cells: String = VENUE_SHOWN.iter().map(|c| format!("<td>{:.1}</td>", g(c))).collect();
+        let cells: String = VENUE_SHOWN.iter().map(|c| format!("<td>{}</td>", words::figure(g(c)))).collect();
         let _ = writeln!(
             html,
             "<tr><td>{}</td><td>{}</td>{cells}<td>{per}</td></tr>",

@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::Setting;
+use crate::observe::words::figure;
 use crate::output::network::escape;
 use crate::output::Manifest;
 use crate::scenario::optimize::OptimizeSpec;
@@ -81,8 +83,9 @@ pub(super) fn section(html: &mut String, manifest: &Manifest, scenarios: &[Resol
         if let Some(search) = &r.optimize {
             let _ = writeln!(
                 html,
-                "<p>Search: the portfolio with the most {} per run over {} — successive halving on common random numbers, up to {} replications per finalist.</p>",
+                "<p>Search: the portfolio with the most {} {} over {} — successive halving on common random numbers, up to {} replications per finalist.</p>",
                 escape(&search.objective.replace('_', " ")),
+                escape(&crate::output::format::span([&*r.scenario])),
                 escape(&searched(search)),
                 manifest.replications
             );
@@ -147,39 +150,70 @@ fn venues(html: &mut String, s: &Scenario, cost_unit: &str) {
     for (name, v) in &s.venues {
         let _ = writeln!(
             html,
-            "<li><strong>{}</strong>: a {} {}, {} seats, {} mix, facilitation {}, cost {} {} per meeting{}</li>",
+            "<li><strong>{}</strong>: {}{}</li>",
             escape(name),
-            escape(v.kind.name()),
-            how_often(v, s.until_stable),
-            v.capacity,
-            escape(&mix(&v.mix)),
-            number(v.facilitation),
-            number(v.cost),
-            escape(cost_unit),
+            escape(&venue(v, s.until_stable, cost_unit)),
             if v.enabled { "" } else { " (switched off)" }
         );
     }
     html.push_str("</ul>\n");
 }
 
-/// How often a venue meets; a classic run until stable counts bare steps, not months.
-fn how_often(v: &VenueSpec, until_stable: bool) -> String {
-    match (v.every, until_stable) {
-        (1, false) => "every month".to_string(),
-        (1, true) => "every step".to_string(),
-        (n, false) => format!("every {n} months"),
+/// A venue in words, from its kind's own words: "a hub every month, 30 members, balanced across
+/// the sectors, mingle 4 encounters, facilitation 0.1, 30 kSEK a meeting".
+fn venue(v: &VenueSpec, until_stable: bool, cost_unit: &str) -> String {
+    let kind = v.kind;
+    let article = if kind.noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let mut parts = vec![format!("{article} {} {}", kind.noun, how_often(v.every, until_stable))];
+    parts.push(format!("{} {}", v.capacity, kind.seats));
+    // A kind whose sectors are fixed (procurement's public buyers) has no mix to speak of.
+    if kind.sectors.is_none() {
+        parts.push(mix(&v.mix));
+    }
+    for key in kind.keys {
+        if let Some(value) = v.settings.get(key.path) {
+            let value = match value {
+                Setting::Bool(b) => b.to_string(),
+                Setting::Int(i) => i.to_string(),
+                Setting::Float(x) => figure(*x),
+                Setting::Text(t) => t.clone(),
+            };
+            let unit = if key.unit.is_empty() { String::new() } else { format!(" {}", key.unit) };
+            parts.push(format!("{} {value}{unit}", key.path.replace('_', " ")));
+        }
+    }
+    parts.push(format!("facilitation {}", figure(v.facilitation)));
+    parts.push(format!("{} {cost_unit} a meeting", figure(v.cost)));
+    parts.join(", ")
+}
+
+/// How often a venue meets, as a person says it ("once a year", "every 3 months"); a classic run
+/// until stable counts bare steps, not months.
+fn how_often(every: u32, until_stable: bool) -> String {
+    match (every, until_stable) {
+        (1, true) => "every step".into(),
         (n, true) => format!("every {n} steps"),
+        (1, false) => "every month".into(),
+        (12, false) => "once a year".into(),
+        (6, false) => "twice a year".into(),
+        (4, false) => "three times a year".into(),
+        (n, false) if n % 12 == 0 => format!("every {} years", n / 12),
+        (n, false) => format!("every {n} months"),
     }
 }
 
-/// Who attends, in the words of the scenario file (`only ["public", "civil"]`).
+/// Who attends, in words ("balanced across the sectors", "only public and civil organisations").
 fn mix(mix: &Mix) -> String {
     match mix {
-        Mix::Open => "open".to_string(),
-        Mix::Balanced => "balanced".to_string(),
+        Mix::Open => "open to every sector".to_string(),
+        Mix::Balanced => "balanced across the sectors".to_string(),
         Mix::Only(sectors) => {
-            let names = sectors.iter().map(|s| toml::Value::String(s.name().to_string())).collect();
-            format!("only {}", toml::Value::Array(names))
+            let names: Vec<&str> = sectors.iter().map(|s| s.name()).collect();
+            match names.as_slice() {
+                [one] => format!("only {one} organisations"),
+                [init @ .., last] => format!("only {} and {last} organisations", init.join(", ")),
+                [] => "no sector".to_string(),
+            }
         }
     }
 }
@@ -213,6 +247,38 @@ fn values(p: &Swept) -> toml::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 25: "a hub every month" beside a file that said "weekly", "a matchmaking every 12
+    /// months", "a procurement every 12 months, 4 seats, open mix".
+    #[test]
+    fn venues_are_said_as_a_reader_says_them() {
+        let said = |name: &str| {
+            let r = crate::scenario::load_shipped(name, &[]).unwrap();
+            let mut html = String::new();
+            venues(&mut html, &r.scenario, "kSEK");
+            html
+        };
+        let hub = said("hub");
+        assert!(hub.contains("a hub every month, 30 members, balanced across the sectors, mingle 4 encounters, facilitation 0.1, 30 kSEK a meeting"), "{hub}");
+        let r = crate::scenario::load_shipped("hub", &[]).unwrap();
+        assert!(
+            r.scenario.description.contains("four encounters with other members a month"),
+            "the file says what the model does"
+        );
+        let baseline = said("baseline");
+        assert!(baseline.contains("a matchmaking day once a year, 40 places"), "{baseline}");
+        assert!(baseline.contains("a procurement round once a year, 4 public buyers"), "{baseline}");
+        assert!(said("matchmaking_day").contains("a matchmaking day every 3 months"));
+        let line = baseline.lines().find(|l| l.contains("procurement round")).unwrap();
+        assert!(
+            !line.contains("mix") && !line.contains("seats"),
+            "buyers are public whatever the mix: {line}"
+        );
+        assert_eq!(
+            (how_often(3, false), how_often(24, false), how_often(5, true)),
+            ("every 3 months".into(), "every 2 years".into(), "every 5 steps".into())
+        );
+    }
 
     fn baseline() -> Resolved {
         crate::scenario::load_str("baseline", crate::scenario::BASELINE, &[]).unwrap()
@@ -264,8 +330,7 @@ mod tests {
         for p in &search.parameters {
             assert_eq!(values(p).to_string(), given[&p.path].to_string(), "{}", p.path);
         }
-        let written: toml::Table = "mix = { only = [\"public\", \"civil\"] }".parse().unwrap();
         let sectors = vec![crate::scenario::Sector::Public, crate::scenario::Sector::Civil];
-        assert_eq!(mix(&Mix::Only(sectors)), format!("only {}", written["mix"]["only"]));
+        assert_eq!(mix(&Mix::Only(sectors)), "only public and civil organisations");
     }
 }

@@ -8,9 +8,9 @@ use crate::output::format::{human, interval};
 use crate::output::network::escape;
 use crate::output::optimize::{self, PortfolioRow};
 
-pub(super) fn section(html: &mut String, search: &Search, cost_unit: &str) {
+pub(super) fn section(html: &mut String, search: &Search, (cost_unit, span): (&str, &str)) {
     let Search { settings, portfolios, curve, objective, runs } = search;
-    for sentence in optimize::findings(objective, cost_unit, settings, portfolios, curve, *runs) {
+    for sentence in optimize::findings(objective, (cost_unit, span), settings, portfolios, curve, *runs) {
         let _ = writeln!(html, "<p>{}</p>", escape(&sentence));
     }
     let head: String = settings.iter().map(|s| format!("<th>{}</th>", escape(s))).collect();
@@ -45,7 +45,16 @@ pub(super) fn section(html: &mut String, search: &Search, cost_unit: &str) {
         escape(cost_unit),
         escape(&objective.replace('_', " "))
     );
-    for c in curve {
+    for (level, best) in optimize::levels(curve) {
+        let Some(c) = best else {
+            let _ = writeln!(
+                html,
+                "<tr><td>≤ {}</td><td colspan=\"{}\">no portfolio fits</td></tr>",
+                human(Some(level)),
+                settings.len() + 3
+            );
+            continue;
+        };
         let _ = writeln!(
             html,
             "<tr><td>≤ {}</td>{}<td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -111,6 +111,9 @@ fn classics_lead_with_their_answers() {
     let (said, _) = run("nooteboom");
     assert!(said.lines().nth(2).unwrap().starts_with("innovations per partnership-month"), "{said}");
     let (said, opening) = run("baseline");
-    assert!(said.lines().nth(2).unwrap().starts_with("innovations per run"), "{said}");
-    assert!(opening.contains("baseline, over 120 months, 3 replications: about"), "{opening}");
+    assert!(said.lines().nth(2).unwrap().starts_with("innovations "), "{said}");
+    assert!(
+        opening.contains("baseline, over the 120 months (10 years), the mean of 3 replications: about"),
+        "{opening}"
+    );
 }

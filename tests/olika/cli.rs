@@ -485,7 +485,14 @@ fn costs_carry_the_scenarios_currency() {
     assert!(said.lines().any(|l| l.starts_with("venue cost ") && l.ends_with("kSEK")), "{said}");
     assert!(said.lines().any(|l| l.starts_with("cost per innovation") && l.ends_with("kSEK per innovation")));
     let chart = fs::read_to_string(dir.path().join("kr/venue_innovations_per_cost.svg")).unwrap();
-    assert!(chart.contains("per MSEK"), "a thousand kSEK is said as MSEK");
+    // Issue 25: one unit throughout, never kSEK here and MSEK there.
+    assert!(chart.contains("per 1000 kSEK"), "a thousand kSEK is said in the scenario's unit");
+    for file in fs::read_dir(dir.path().join("kr")).unwrap() {
+        let path = file.unwrap().path();
+        if let Ok(text) = fs::read_to_string(&path) {
+            assert!(!text.contains("MSEK"), "{} names a second unit", path.display());
+        }
+    }
     let report = fs::read_to_string(dir.path().join("kr/report.html")).unwrap();
     assert!(
         report.contains("<td>venue cost</td>") && report.contains("<td>kSEK</td>"),
@@ -541,6 +548,22 @@ fn compare_ranks_strategies_and_says_it_in_words() {
     // fewer innovations, so the baseline dominates them.
     let words = &said[said.find("in words, against round_tables").unwrap()..];
     assert!(words.contains("- hub gave"));
+    // Issue 25: what a total covers in months and years, not "per run"; numbers written one way
+    // (no "4400.0", "2.500" or "-2.0e-4"); no interval of a count below zero.
+    assert!(words.contains("over the 120 months (10 years) for"), "{words}");
+    assert!(!said.contains("per run"), "{said}");
+    for token in said.split(|c: char| c.is_whitespace() || "[],()".contains(c)) {
+        let number = token.trim_start_matches(['+', '-']);
+        if number.starts_with(|c: char| c.is_ascii_digit()) {
+            assert!(!number.contains('e'), "a power of ten: {token}");
+            assert!(!(number.contains('.') && number.ends_with('0')), "a trailing zero: {token}");
+        }
+    }
+    let innovations = &said[said.find("\ninnovations\n").unwrap()..said.find("\nsocial_value").unwrap()];
+    assert!(
+        !innovations.lines().any(|l| l.split('[').nth(1).is_some_and(|ci| ci.starts_with('-'))),
+        "{innovations}"
+    );
     assert!(
         words.contains("- round_tables_one_sector gave")
             && words.contains("at the same cost: round_tables dominates it"),

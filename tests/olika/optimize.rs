@@ -127,8 +127,19 @@ fn the_shipped_search_runs_from_the_command_line_and_bad_input_is_refused() {
         .assert()
         .success();
     let said = text(&out.get_output().stdout);
-    assert!(said.contains("Within a budget of 2400.0 kSEK per run, the best portfolio found is"), "{said}");
-    assert!(said.contains("finalists (innovations per run, 8 replications each)"), "{said}");
+    // Issue 25: the span of a run and the settings in words, not "per run" and parameter paths.
+    assert!(
+        said.contains("Within a budget of 2400 kSEK over the 120 months (10 years), the best portfolio found is round tables every"),
+        "{said}"
+    );
+    assert!(
+        said.contains("finalists: innovations over the 120 months (10 years), 8 replications each"),
+        "{said}"
+    );
+    assert!(!said.contains("venues.") && !said.contains("per run"), "{said}");
+    // A budget level that no portfolio fits is named, not left out.
+    assert!(said.contains("≤        600 no portfolio fits"), "{said}");
+    assert!(said.contains("No portfolio fits within 600 or 1200 kSEK: the cheapest costs"), "{said}");
     for file in ["portfolios.csv", "budget_curve.csv", "evaluations.csv", "report.html", "optimize_curve.svg"]
     {
         assert!(dir.join("found").join(file).exists(), "{file}");

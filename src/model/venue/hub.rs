@@ -5,6 +5,8 @@ use super::{mingle, Gathering, Meeting, VenueKind, MINGLE};
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "hub",
+    noun: "hub",
+    seats: "members",
     meeting: "a fixed member set drawn at start meets every `every` steps; each member has `mingle` encounters with other members",
     keys: &[MINGLE],
     members: true,

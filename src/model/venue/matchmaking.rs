@@ -7,6 +7,8 @@ use super::{Gathering, Meeting, VenueKind};
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "matchmaking",
+    noun: "matchmaking day",
+    seats: "places",
     meeting: "attendees are paired across sectors to maximise complementarity; each pair has an encounter",
     keys: &[],
     members: false,

@@ -56,6 +56,10 @@ pub type Checked = Result<(), (&'static str, String)>;
 pub struct VenueKind {
     /// The name a scenario file uses (`kind = "workshop"`).
     pub name: &'static str,
+    /// A venue of this kind in words, as a noun a reader knows ("matchmaking day").
+    pub noun: &'static str,
+    /// What its `capacity` counts, in words ("seats", "members", "public buyers").
+    pub seats: &'static str,
     /// What happens at a meeting, in one sentence (docs and `olika params`).
     pub meeting: &'static str,
     /// The keys of this kind beyond those every venue has, declared by their bare names.

@@ -12,6 +12,8 @@ use crate::model::parameters::{Domain, VenueSpec};
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "neighbourhood",
+    noun: "neighbourhood meeting point",
+    seats: "residents",
     meeting: "organisations on a W×H lattice; each active resident meets a random von Neumann neighbour",
     keys: &[
         Param::venue_key("width", Domain::Int { min: 0, max: 100_000 }, "0", "cells", "W", "lattice width (0: the smallest square that fits the residents)"),

@@ -6,6 +6,8 @@ use super::{Gathering, Meeting, VenueKind, MINGLE};
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "open",
+    noun: "open meeting",
+    seats: "places",
     meeting: "random pairs among attendees, `mingle` rounds",
     keys: &[MINGLE],
     members: false,

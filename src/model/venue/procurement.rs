@@ -9,6 +9,8 @@ use crate::model::chance;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "procurement",
+    noun: "procurement round",
+    seats: "public buyers",
     meeting: "public buyers pick private suppliers; the pair becomes a formal partnership at once, flagged procurement-born",
     keys: &[],
     members: false,

@@ -6,6 +6,8 @@ use crate::model::parameters::Domain;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "seminar",
+    noun: "seminar",
+    seats: "seats",
     meeting: "a panel and an audience; each attendee has `mingle` random encounters; attendees get the seminar's diffusion boost",
     keys: &[
         MINGLE,

@@ -8,6 +8,8 @@ use crate::model::parameters::Domain;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "workshop",
+    noun: "workshop with round tables",
+    seats: "seats",
     meeting: "attendees sit at round tables of `group_size`; every pair at a table has an encounter",
     keys: &[
         Param::venue_key(

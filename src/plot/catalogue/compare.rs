@@ -23,8 +23,8 @@ pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()
     }
     let per_innovation = format!("{cost_unit} per innovation");
     for (metric, title, unit) in [
-        ("innovations", "Innovations per run, by strategy", "innovations per run"),
-        ("social_value", "Social value per run, by strategy", "value units"),
+        ("innovations", &*format!("Innovations {}, by strategy", folder.span), "innovations"),
+        ("social_value", &*format!("Social value {}, by strategy", folder.span), "value units"),
         ("cost_per_innovation", "Cost per innovation, by strategy", per_innovation.as_str()),
     ] {
         let own: Vec<&CompareRow> = rows.iter().filter(|r| r.metric == metric).collect();
@@ -45,7 +45,7 @@ pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()
             });
         }
     }
-    out.charts.extend(planes(&rows, cost_unit));
+    out.charts.extend(planes(&rows, cost_unit, &folder.span));
     Ok(())
 }
 
@@ -103,7 +103,7 @@ fn means(
 }
 
 /// The cost-effectiveness planes: innovations, and social value, against venue cost.
-fn planes(rows: &[CompareRow], cost_unit: &str) -> Vec<Chart> {
+fn planes(rows: &[CompareRow], cost_unit: &str, span: &str) -> Vec<Chart> {
     let estimate = |r: &CompareRow, k: usize| Estimate {
         label: said(&r.strategy),
         value: r.mean.unwrap_or(f64::NAN),
@@ -127,8 +127,8 @@ fn planes(rows: &[CompareRow], cost_unit: &str) -> Vec<Chart> {
             charts.push(Chart {
                 file: file.into(),
                 title,
-                x_label: format!("venue cost per run ({cost_unit})"),
-                y_label: format!("{words} per run"),
+                x_label: format!("venue cost {span}, {cost_unit}"),
+                y_label: format!("{words} {span}"),
                 caption: format!("The cost-effectiveness plane: each strategy's mean venue cost and {words} with their 95 % confidence intervals. A strategy that another beats on both (costs no more, gives no less) is dominated. One under extended dominance is beaten by no single strategy, but it buys its extra {words} at a higher price per unit than the next dearer strategy does: splitting the money between the cheaper and the dearer neighbour would give more for the same cost. Both are drawn hollow: neither is the best buy at any price per unit. The dashed line joins the rest in order of cost (the efficient frontier)."),
                 kind: Plane { points }.into(),
             });

@@ -26,7 +26,13 @@ pub fn build(dir: &Path) -> Result<Charts> {
     let manifest = Manifest::read(dir)?;
     let first = manifest.first(dir)?;
     let cost_unit = crate::output::format::cost_unit(&first.scenario.currency).to_string();
-    let folder = Folder { manifest, first, cost_unit };
+    // A sweep over `steps` has runs of many lengths: no one span.
+    let span = if manifest.point_columns.iter().any(|c| c == "steps") {
+        "per run".to_string()
+    } else {
+        crate::output::format::span([&*first.scenario])
+    };
+    let folder = Folder { manifest, first, cost_unit, span };
     let mut out = Charts { charts: Vec::new(), notes: Vec::new() };
     match folder.manifest.command {
         Command::Run => run::charts(dir, &folder, &mut out)?,
@@ -41,10 +47,11 @@ pub fn build(dir: &Path) -> Result<Charts> {
     Ok(out)
 }
 
-/// A results folder as its charts read it: the manifest, its (first) scenario typed, and the unit
-/// of its costs.
+/// A results folder as its charts read it: the manifest, its (first) scenario typed, the unit of
+/// its costs and how long its runs last in words (`output::format::span`).
 struct Folder {
     manifest: Manifest,
     first: crate::scenario::Resolved,
     cost_unit: String,
+    span: String,
 }

@@ -7,11 +7,11 @@ use crate::error::Result;
 use crate::output::{optimize, Table};
 use crate::plot::chart::{tick, Chart, Estimate, Plane};
 use crate::plot::style;
-use crate::plot::words::{said, setting};
+use crate::plot::words::said;
 
 /// A search's chart: its budget–outcome curve.
 pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()> {
-    out.charts.extend(curve(dir, &folder.cost_unit)?);
+    out.charts.extend(curve(dir, (&folder.cost_unit, &folder.span))?);
     Ok(())
 }
 
@@ -22,28 +22,28 @@ pub(crate) fn objective(dir: &Path) -> Result<String> {
 
 /// The budget–outcome curve of a search: the best portfolio found within each budget level, on the
 /// cost-effectiveness plane.
-fn curve(dir: &Path, cost_unit: &str) -> Result<Option<Chart>> {
+fn curve(dir: &Path, (cost_unit, span): (&str, &str)) -> Result<Option<Chart>> {
     let rows = optimize::read_curve(dir)?;
     let (settings, _) = optimize::read_portfolios(dir)?;
     let objective = said(&objective(dir)?);
     // Each point says what sets it apart: the settings whose values differ along the curve.
     let varies: Vec<usize> =
         (0..settings.len()).filter(|&i| rows.iter().any(|r| r.values[i] != rows[0].values[i])).collect();
+    let said = |k: usize, which: &dyn Fn(usize) -> bool| {
+        let pairs: Vec<(&str, &str)> = (0..settings.len())
+            .filter(|&i| which(i))
+            .map(|i| (settings[i].as_str(), rows[k].values[i].as_str()))
+            .collect();
+        (!pairs.is_empty()).then(|| optimize::in_words(&pairs))
+    };
     let differing = |k: usize| {
-        let said: Vec<String> = varies.iter().map(|&i| setting(&settings[i], &rows[k].values[i])).collect();
-        if said.is_empty() {
-            format!("portfolio {}", rows[k].portfolio)
-        } else {
-            said.join(", ")
-        }
+        said(k, &|i| varies.contains(&i)).unwrap_or_else(|| format!("portfolio {}", rows[k].portfolio))
     };
     // What every point shares is said once, in the caption.
-    let shared: Vec<String> = (0..settings.len())
-        .filter(|i| !varies.contains(i))
-        .filter_map(|i| rows.first().map(|r| setting(&settings[i], &r.values[i])))
-        .collect();
-    let shared =
-        if shared.is_empty() { String::new() } else { format!(" Every point has {}.", shared.join(", ")) };
+    let shared = match rows.first().and_then(|_| said(0, &|i| !varies.contains(&i))) {
+        Some(shared) => format!(" Every point has {shared}."),
+        None => String::new(),
+    };
     let points: Vec<(Estimate, Estimate)> = rows
         .iter()
         .enumerate()
@@ -64,8 +64,8 @@ fn curve(dir: &Path, cost_unit: &str) -> Result<Option<Chart>> {
     Ok((!points.is_empty()).then(|| Chart {
             file: "optimize_curve".into(),
             title: format!("Best {objective} found at each budget"),
-            x_label: format!("venue cost per run ({cost_unit})"),
-            y_label: format!("{objective} per run"),
+            x_label: format!("venue cost {span}, {cost_unit}"),
+            y_label: format!("{objective} {span}"),
             caption: format!("The budget–outcome curve: at each budget level, the portfolio the search found best within it, at its cost, with the 95 % confidence interval of its mean {objective}. A point another beats on both (costs no more, gives no less) is hollow; the dashed line joins the rest.{shared}"),
             kind: Plane { points }.into(),
         }))

@@ -19,7 +19,7 @@ pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()
     // A chart of a quantity that stays zero in every run (innovations in Axelrod's
     // classic) says nothing: it is left out, and the report says so.
     let mut charts = time_charts(dir, folder)?;
-    charts.extend(venue_charts(dir, &folder.cost_unit)?);
+    charts.extend(venue_charts(dir, folder)?);
     let (shown, flat): (Vec<Chart>, Vec<Chart>) = charts.into_iter().partition(|c| !c.is_flat());
     out.charts.extend(shown);
     if !flat.is_empty() {
@@ -117,7 +117,8 @@ fn time_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
 }
 
 /// Partnerships begun and innovations per cost, by venue (bars, from venues.csv).
-fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
+fn venue_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
+    let cost_unit = folder.cost_unit.as_str();
     let venues = venues::means(dir)?;
     let mut charts = Vec::new();
     // The venue is named on the axis, so colour only sets direct approaches apart.
@@ -131,9 +132,9 @@ fn venue_charts(dir: &Path, cost_unit: &str) -> Result<Vec<Chart>> {
         charts.push(Chart {
             file: "venue_partnerships".into(),
             title: "Partnerships begun, by where the partners met".into(),
-            x_label: "partnerships per run (mean)".into(),
+            x_label: format!("partnerships {} (mean of runs)", folder.span),
             y_label: "venue".into(),
-            caption: "Partnerships begun on ties that started at each venue (or by a direct approach), mean per run.".into(),
+            caption: "Partnerships begun on ties that started at each venue (or by a direct approach), mean of the runs.".into(),
             kind: Bars { bars }.into(),
         });
     }

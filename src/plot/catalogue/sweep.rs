@@ -15,18 +15,26 @@ use crate::scenario::sweep::Design;
 
 /// The headline metrics a sweep chart shows.
 const SWEEP_METRICS: [(&str, &str); 4] = [
-    ("innovations", "innovations per run"),
-    ("social_value", "social value per run"),
-    ("scaled_up", "scaled-up innovations per run"),
+    ("innovations", "innovations"),
+    ("social_value", "social value"),
+    ("scaled_up", "scaled-up innovations"),
     ("cost_per_innovation", "cost per innovation"),
 ];
 
-/// The sweep metrics with their labels, the cost in the scenario's currency.
-fn sweep_metrics(cost_unit: &str) -> Vec<(&'static str, String)> {
+/// The sweep metrics with their labels: a total over the runs' span ("innovations over the 120
+/// months (10 years)"), the cost in the scenario's currency.
+fn sweep_metrics(folder: &Folder) -> Vec<(&'static str, String)> {
     SWEEP_METRICS
         .iter()
         .map(|&(m, label)| {
-            (m, if m == "cost_per_innovation" { format!("{label} ({cost_unit})") } else { label.into() })
+            (
+                m,
+                if m == "cost_per_innovation" {
+                    format!("{label} ({})", folder.cost_unit)
+                } else {
+                    format!("{label} {}", folder.span)
+                },
+            )
         })
         .collect()
 }
@@ -54,7 +62,7 @@ fn response_curves(rows: &[SummaryRow], folder: &Folder) -> Vec<Chart> {
     let columns = &folder.manifest.point_columns;
     let numeric = |s: &str| s.parse::<f64>().ok();
     let mut charts = Vec::new();
-    for (metric, label) in sweep_metrics(&folder.cost_unit) {
+    for (metric, label) in sweep_metrics(folder) {
         let mut points: Vec<(f64, f64, f64, f64)> = rows
             .iter()
             .filter(|r| r.metric == metric)
@@ -95,7 +103,7 @@ fn response_curves(rows: &[SummaryRow], folder: &Folder) -> Vec<Chart> {
 fn heatmaps(rows: &[SummaryRow], folder: &Folder) -> Vec<Chart> {
     let (columns, cost_unit) = (&folder.manifest.point_columns, &folder.cost_unit);
     let mut charts = Vec::new();
-    for (metric, label) in sweep_metrics(cost_unit) {
+    for (metric, label) in sweep_metrics(folder) {
         let own: Vec<&SummaryRow> = rows.iter().filter(|r| r.metric == metric).collect();
         // Rows are the first parameter's values, columns the second's, in the order met.
         let mut xs: Vec<&str> = Vec::new();
@@ -140,7 +148,7 @@ fn heatmaps(rows: &[SummaryRow], folder: &Folder) -> Vec<Chart> {
                 scale: if metric == "cost_per_innovation" {
                     format!("{cost_unit} per innovation")
                 } else {
-                    label.replace(" per run", "")
+                    label.replace(&format!(" {}", folder.span), "")
                 },
             }
             .into(),

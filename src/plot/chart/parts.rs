@@ -200,21 +200,10 @@ pub(crate) fn tick(v: f64) -> String {
     }
 }
 
-/// A value written beside a mark: about three significant figures ("1280", "46.5", "0.73"), as
-/// many as a reader compares at a glance.
+/// A value written beside a mark: three significant figures ("1280", "46.5", "0.731"), as
+/// everywhere olika writes a number for people.
 pub(crate) fn figure(v: f64) -> String {
-    // Below what two decimals show, a value is written 0, not "-0".
-    let v = if v.abs() < 0.005 { 0.0 } else { v };
-    let text = match v.abs() {
-        a if a >= 100.0 => format!("{v:.0}"),
-        a if a >= 10.0 => format!("{v:.1}"),
-        _ => format!("{v:.2}"),
-    };
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
+    crate::observe::words::figure(v)
 }
 
 #[cfg(test)]
@@ -228,7 +217,7 @@ mod tests {
         assert_eq!((tick(-1e-17), tick(-0.0001)), ("0".into(), "0".into()));
         assert_eq!(
             (figure(1280.4), figure(46.512), figure(0.7312), figure(5.0)),
-            ("1280".into(), "46.5".into(), "0.73".into(), "5".into())
+            ("1280".into(), "46.5".into(), "0.731".into(), "5".into())
         );
     }
 }
