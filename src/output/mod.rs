@@ -17,6 +17,7 @@ pub mod replay;
 pub mod rows;
 pub mod runs;
 pub mod sensitivity;
+pub mod state;
 pub mod series;
 pub mod summary;
 pub mod tables;
