@@ -69,8 +69,11 @@ fn from_saved(plan: Plan, options: &RunOptions) -> Result<(Plan, RunOptions, Opt
     let saved = state::Saved::open(folder, &plan)?;
     let mut options = options.clone();
     options.recording.start = saved.step;
-    let branch =
-        manifest::Branch { folder: folder.display().to_string(), step: saved.step, states: saved.identity.clone() };
+    let branch = manifest::Branch {
+        folder: folder.display().to_string(),
+        step: saved.step,
+        states: saved.identity.clone(),
+    };
     let plan = plan.with_states(std::sync::Arc::new(saved), &branch.states);
     Ok((plan, options, Some(branch)))
 }

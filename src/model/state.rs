@@ -113,11 +113,11 @@ impl WorldState {
     pub fn fits(&self, scenario: &Validated) -> Result<(), String> {
         let n = self.agents.len();
         let pops: Vec<(&String, &super::Population)> = scenario.populations.iter().collect();
-        let wanted: usize = pops.iter().map(|(_, p)| p.count as usize).sum();
+        let wanted: usize = pops.iter().map(|(_, p)| p.count).sum();
         let count = |index: usize| self.agents.population.iter().filter(|&&p| p as usize == index).count();
         for (index, (name, pop)) in pops.iter().enumerate() {
             let saved = count(index);
-            if saved != pop.count as usize {
+            if saved != pop.count {
                 return Err(format!(
                     "population `{name}` has {} organisations in the scenario and {saved} in the saved world: populations cannot change after set-up",
                     pop.count

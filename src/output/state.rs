@@ -39,7 +39,8 @@ pub const FOLDER: &str = "states";
 const MOST_BYTES: u64 = 16 << 30;
 
 /// A state file, for `output::file`: recognised by its first line.
-pub const KIND: Kind = Kind { what: "an olika state file", is_own: |head| head.starts_with(MAGIC.as_bytes()) };
+pub const KIND: Kind =
+    Kind { what: "an olika state file", is_own: |head| head.starts_with(MAGIC.as_bytes()) };
 
 /// What a state file says of itself, before its payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,7 +82,8 @@ pub fn encode(state: &WorldState, scenario: &Validated, replication: u32) -> Res
         payload_bytes: payload.len() as u64,
         scenario: scenario_toml(scenario)?,
     };
-    let mut rest = serde_json::to_vec(&header).map_err(|e| Error::Run(format!("cannot write a header: {e}")))?;
+    let mut rest =
+        serde_json::to_vec(&header).map_err(|e| Error::Run(format!("cannot write a header: {e}")))?;
     rest.push(b'\n');
     rest.extend_from_slice(&payload);
     let mut bytes = format!("{MAGIC}{FORMAT}\nchecksum {:016x}\n", fnv(&rest)).into_bytes();
@@ -119,7 +121,8 @@ pub fn save(dir: &Path, state: &WorldState, scenario: &Validated, replication: u
 /// A state file's header and world, checked as the module says (but not yet against a scenario).
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, WorldState)> {
     let refuse = |message: String| Error::input(Location::file(path.display().to_string()), None, message);
-    let damaged = |what: &str| refuse(format!("{what}: the file is damaged or cut short; save the world again"));
+    let damaged =
+        |what: &str| refuse(format!("{what}: the file is damaged or cut short; save the world again"));
     let Some(rest) = bytes.strip_prefix(MAGIC.as_bytes()) else {
         return Err(refuse("this is not an olika state file (it does not begin `olika state`)".into()));
     };
@@ -197,7 +200,8 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 /// The parameters fixed at set-up ([`SET_UP`], but the seed, which each run's seed checks) that
 /// `now` sets otherwise than the scenario a state was saved under (`saved`, as TOML).
 pub fn set_up_changes(saved: &str, now: &Validated) -> Result<Vec<String>> {
-    let saved: toml::Table = saved.parse().map_err(|e| Error::Run(format!("a saved scenario is unreadable: {e}")))?;
+    let saved: toml::Table =
+        saved.parse().map_err(|e| Error::Run(format!("a saved scenario is unreadable: {e}")))?;
     let now = toml::Table::try_from(&**now)
         .map_err(|e| Error::Run(format!("cannot write the scenario as TOML: {e}")))?;
     let at = |table: &toml::Table, path: &str| {
@@ -208,7 +212,11 @@ pub fn set_up_changes(saved: &str, now: &Validated) -> Result<Vec<String>> {
         }
         Some(value.clone())
     };
-    Ok(SET_UP.iter().filter(|p| **p != "seed" && at(&saved, p) != at(&now, p)).map(|p| p.to_string()).collect())
+    Ok(SET_UP
+        .iter()
+        .filter(|p| **p != "seed" && at(&saved, p) != at(&now, p))
+        .map(|p| p.to_string())
+        .collect())
 }
 
 /// The saved worlds of a results folder that the runs of a plan go on from, each replication its
@@ -231,11 +239,15 @@ impl Saved {
     /// the file or the parameter and what differs.
     pub fn open(folder: &Path, plan: &Plan) -> Result<Saved> {
         let dir = folder.join(FOLDER);
-        let at = |path: &Path, message: String| Error::input(Location::file(path.display().to_string()), None, message);
+        let at = |path: &Path, message: String| {
+            Error::input(Location::file(path.display().to_string()), None, message)
+        };
         if !dir.is_dir() {
             return Err(at(
                 folder,
-                format!("no saved worlds here (no {FOLDER}/ folder): save them with `olika run … --save-state`"),
+                format!(
+                    "no saved worlds here (no {FOLDER}/ folder): save them with `olika run … --save-state`"
+                ),
             ));
         }
         let scenarios: Vec<Arc<Validated>> =
@@ -260,7 +272,13 @@ impl Saved {
             identity.bytes(&bytes[..bytes.len().min(64)]);
             let run = plan.run(u64::from(r));
             if header.replication != r {
-                return Err(at(&path, format!("holds the world of replication {}, not {r}: the file was renamed", header.replication)));
+                return Err(at(
+                    &path,
+                    format!(
+                        "holds the world of replication {}, not {r}: the file was renamed",
+                        header.replication
+                    ),
+                ));
             }
             if header.seed != run.seed {
                 return Err(at(
@@ -274,7 +292,11 @@ impl Saved {
             if *step.get_or_insert(header.step) != header.step {
                 return Err(at(
                     &path,
-                    format!("saved at step {}, the other worlds at step {}: they come from different runs", header.step, step.unwrap_or(0)),
+                    format!(
+                        "saved at step {}, the other worlds at step {}: they come from different runs",
+                        header.step,
+                        step.unwrap_or(0)
+                    ),
                 ));
             }
             for scenario in &scenarios {
@@ -290,7 +312,9 @@ impl Saved {
                         ),
                     ));
                 }
-                state.fits(scenario).map_err(|e| at(&path, format!("{} cannot go on from this world: {e}", scenario.name)))?;
+                state
+                    .fits(scenario)
+                    .map_err(|e| at(&path, format!("{} cannot go on from this world: {e}", scenario.name)))?;
                 if scenario.steps <= header.step {
                     return Err(at(
                         &path,

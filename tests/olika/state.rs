@@ -98,7 +98,10 @@ fn a_world_saved_at_its_first_or_last_step_or_resumed_twice_is_still_the_same_ru
     let first = observe::simulate(&at(20), seed, recording).state.unwrap();
     let second = observe::resume(&at(40), *first, recording).unwrap().state.unwrap();
     let third = observe::resume(&at(60), *second, recording).unwrap();
-    assert_eq!((third.metrics, third.innovations, third.state), (whole.metrics, whole.innovations, whole.state));
+    assert_eq!(
+        (third.metrics, third.innovations, third.state),
+        (whole.metrics, whole.innovations, whole.state)
+    );
 }
 
 /// A warm-up of the baseline, 3 replications of 6 steps, its worlds saved in `dir`/warm.
@@ -169,14 +172,23 @@ fn a_saved_world_of_another_city_or_plan_is_refused_naming_what_differs() {
         refused(tmp.path(), &args)
     };
     for (extra, words) in [
-        (&["--replications", "3", "--set", "steps=12", "--set", "populations.public.count=31"][..], "`populations`"),
+        (
+            &["--replications", "3", "--set", "steps=12", "--set", "populations.public.count=31"][..],
+            "`populations`",
+        ),
         (&["--replications", "3", "--set", "steps=12", "--set", "features=6"][..], "`features`"),
         (&["--replications", "3", "--set", "steps=12", "--set", "traits=9"][..], "`traits`"),
-        (&["--replications", "3", "--set", "steps=12", "--set", "diffusion.seed_innovations=2"][..], "`diffusion.seed_innovations`"),
+        (
+            &["--replications", "3", "--set", "steps=12", "--set", "diffusion.seed_innovations=2"][..],
+            "`diffusion.seed_innovations`",
+        ),
         (&["--replications", "3", "--set", "steps=12", "--seed", "5"][..], "seed"),
         (&["--set", "steps=12"][..], "no saved world of replication 3"),
         (&["--set", "steps=6", "--replications", "3"][..], "set more steps"),
-        (&["--set", "steps=12", "--replications", "3", "--set", "venues.procurement.kind=\"open\""][..], "cannot change its kind"),
+        (
+            &["--set", "steps=12", "--replications", "3", "--set", "venues.procurement.kind=\"open\""][..],
+            "cannot change its kind",
+        ),
     ] {
         let (code, said) = go_on(extra);
         assert_eq!(code, Some(2), "{extra:?}: {said}");
@@ -215,7 +227,18 @@ fn saving_writes_only_into_a_results_folder_of_its_own() {
     std::fs::write(mine.join("notes.txt"), "my notes").unwrap();
     let (code, said) = refused(
         tmp.path(),
-        &["run", "baseline", "--set", "steps=3", "--replications", "2", "--save-state", "-o", "mine", "--force"],
+        &[
+            "run",
+            "baseline",
+            "--set",
+            "steps=3",
+            "--replications",
+            "2",
+            "--save-state",
+            "-o",
+            "mine",
+            "--force",
+        ],
     );
     assert_eq!(code, Some(2), "{said}");
     assert_eq!(std::fs::read_to_string(mine.join("notes.txt")).unwrap(), "my notes");
@@ -260,4 +283,44 @@ fn branches_from_one_present_change_only_what_their_strategy_changes() {
     olika(tmp.path()).args(["plot", "cmp"]).assert().success();
     let manifest = std::fs::read_to_string(tmp.path().join("cmp/manifest.json")).unwrap();
     assert!(manifest.contains("\"from\"") && manifest.contains("\"step\": 6"), "{manifest}");
+}
+
+#[test]
+fn the_command_line_goes_on_from_saved_worlds_to_the_byte() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let record =
+        ["--innovations", "--partnerships", "--network-every", "4", "--every", "3", "-q", "--no-plots"];
+    let run = |args: &[&str]| {
+        olika(tmp.path())
+            .args(["run", "hub", "--replications", "3"])
+            .args(args)
+            .args(record)
+            .assert()
+            .success();
+    };
+    run(&["--set", "steps=24", "-o", "whole"]);
+    run(&["--set", "steps=10", "--save-state", "-o", "warm"]);
+    run(&["--set", "steps=24", "--from", "warm", "-o", "resumed"]);
+    let read =
+        |folder: &str, file: &str| std::fs::read_to_string(tmp.path().join(folder).join(file)).unwrap();
+    for file in
+        ["runs.csv", "venues.csv", "innovations.csv", "partnerships.csv", "network_nodes.csv", "summary.csv"]
+    {
+        assert!(read("whole", file) == read("resumed", file), "{file} differs");
+    }
+    // The series and the network's snapshots from step 10 on: the saved step, then the same rows.
+    let after = |folder: &str, file: &str, from: u32| -> Vec<String> {
+        read(folder, file)
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').nth(3).unwrap().parse::<u32>().unwrap() > from)
+            .map(String::from)
+            .collect()
+    };
+    for file in ["series.csv", "network_edges.csv"] {
+        assert_eq!(after("whole", file, 10), after("resumed", file, 10), "{file}");
+    }
+    let starts =
+        read("resumed", "series.csv").lines().skip(1).filter(|l| l.split(',').nth(3) == Some("10")).count();
+    assert_eq!(starts, 3, "each run's series starts at the saved step");
 }
