@@ -2,7 +2,8 @@
 //! organisations (`olika::scenario::scaled`), run for 60 of its 120 steps, then its world saved
 //! to a state file and read back, as `olika run --save-state` and `--from` do. Prints, per city,
 //! the file's size against the memory estimate of a run (`experiment::budget`, what `--max-memory`
-//! is checked against), the seconds to save (the world's state, encoded, checksummed, written) and
+//! is checked against), the seconds to save (the world given up for its state, as a run does at its
+//! end, encoded, checksummed, written and synced) and
 //! to load (read, checksummed, decoded, checked against the scenario, resumed), and the seconds per
 //! step of steps 61–120 resumed and never stopped.
 //!
@@ -39,8 +40,9 @@ fn main() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
 
+        let ties = world.ties().len();
         let start = Instant::now();
-        let path = state::save(&dir, &world.state(), &city, 0).unwrap();
+        let path = state::save(&dir, &world.into_state(), &city, 0).unwrap();
         let save = start.elapsed().as_secs_f64();
         let bytes = std::fs::metadata(&path).unwrap().len();
 
@@ -70,7 +72,7 @@ fn main() {
         let estimate = budget::run_bytes(&later, Recording::default());
         println!(
             "| {n} | {} | {:.1} MB | {:.1} MB | {save:.3} s | {load:.3} s | {:.2} ms | {:.2} ms |",
-            world.ties().len(),
+            ties,
             bytes as f64 / 1e6,
             estimate as f64 / 1e6,
             step_resumed * 1e3,

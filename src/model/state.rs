@@ -224,6 +224,39 @@ fn check(holds: bool, what: &'static str) -> Result<(), &'static str> {
 }
 
 impl World {
+    /// The world's state now, between two steps, the world given up for it: nothing is copied
+    /// (what a run saves at its end).
+    pub fn into_state(self) -> WorldState {
+        let open = self.venues.into_iter().map(|v| SavedVenue {
+            name: v.name,
+            kind: v.spec.kind.name.to_string(),
+            stats: v.stats,
+            open: true,
+        });
+        let closed = self.closed.into_iter().map(|c| SavedVenue {
+            name: c.name,
+            kind: c.kind,
+            stats: c.stats,
+            open: false,
+        });
+        WorldState {
+            seed: self.seed,
+            t: self.t,
+            stable: self.stable,
+            own: self.own.position(),
+            agents: self.agents,
+            knowledge: self.knowledge,
+            ties: self.ties,
+            venues: open.chain(closed).collect(),
+            direct: self.direct,
+            innovations: self.innovations,
+            diffusion: self.diffusion,
+            boosted: self.boosted,
+            counters: self.counters,
+            partnership_log: self.partnership_log,
+        }
+    }
+
     /// The world's state now, between two steps.
     pub fn state(&self) -> WorldState {
         let open = self.venues.iter().map(|v| SavedVenue {

@@ -120,7 +120,7 @@ fn run_world(mut world: World, recording: Recording, recorder: &mut dyn Recorder
         output.replay = Some(r);
     }
     if recording.state {
-        output.state = Some(Box::new(world.state()));
+        output.state = Some(Box::new(world.into_state()));
     }
     output
 }

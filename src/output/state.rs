@@ -200,10 +200,17 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 /// The parameters fixed at set-up ([`SET_UP`], but the seed, which each run's seed checks) that
 /// `now` sets otherwise than the scenario a state was saved under (`saved`, as TOML).
 pub fn set_up_changes(saved: &str, now: &Validated) -> Result<Vec<String>> {
-    let saved: toml::Table =
-        saved.parse().map_err(|e| Error::Run(format!("a saved scenario is unreadable: {e}")))?;
     let now = toml::Table::try_from(&**now)
         .map_err(|e| Error::Run(format!("cannot write the scenario as TOML: {e}")))?;
+    changes(&parse(saved)?, &now)
+}
+
+fn parse(saved: &str) -> Result<toml::Table> {
+    saved.parse().map_err(|e| Error::Run(format!("a saved scenario is unreadable: {e}")))
+}
+
+/// The paths of [`SET_UP`] but the seed at which two scenarios, as TOML tables, differ.
+fn changes(saved: &toml::Table, now: &toml::Table) -> Result<Vec<String>> {
     let at = |table: &toml::Table, path: &str| {
         let mut parts = path.split('.');
         let mut value = table.get(parts.next()?)?;
@@ -212,11 +219,7 @@ pub fn set_up_changes(saved: &str, now: &Validated) -> Result<Vec<String>> {
         }
         Some(value.clone())
     };
-    Ok(SET_UP
-        .iter()
-        .filter(|p| **p != "seed" && at(&saved, p) != at(&now, p))
-        .map(|p| p.to_string())
-        .collect())
+    Ok(SET_UP.iter().filter(|p| **p != "seed" && at(saved, p) != at(now, p)).map(|p| p.to_string()).collect())
 }
 
 /// The saved worlds of a results folder that the runs of a plan go on from, each replication its
@@ -252,6 +255,13 @@ impl Saved {
         }
         let scenarios: Vec<Arc<Validated>> =
             (0..plan.points.len() as u32).map(|p| plan.scenario(p)).collect::<Result<_>>()?;
+        let tables: Vec<toml::Table> = scenarios
+            .iter()
+            .map(|s| toml::Table::try_from(&***s))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::Run(format!("cannot write a scenario as TOML: {e}")))?;
+        // The scenario the worlds were saved under, compared once: every file of a warm-up has it.
+        let mut compared: Option<String> = None;
         let mut identity = Fnv::default();
         let mut step = None;
         for r in 0..plan.replications {
@@ -299,8 +309,16 @@ impl Saved {
                     ),
                 ));
             }
-            for scenario in &scenarios {
-                let changed = set_up_changes(&header.scenario, scenario)?;
+            let saved = match &compared {
+                Some(text) if *text == header.scenario => None,
+                _ => Some(parse(&header.scenario)?),
+            };
+            compared = Some(header.scenario.clone());
+            for (scenario, now) in scenarios.iter().zip(&tables) {
+                let changed = match &saved {
+                    Some(saved) => changes(saved, now)?,
+                    None => Vec::new(),
+                };
                 if !changed.is_empty() {
                     return Err(at(
                         &path,
