@@ -102,6 +102,10 @@ fn a_world_saved_at_its_first_or_last_step_or_resumed_twice_is_still_the_same_ru
         (third.metrics, third.innovations, third.state),
         (whole.metrics, whole.innovations, whole.state)
     );
+    // A world's state taken by copy is the state it gives up at a run's end.
+    let mut world = olika::model::World::new(&at(20), seed);
+    world.run();
+    assert_eq!(world.state(), world.clone().into_state());
 }
 
 /// A warm-up of the baseline, 3 replications of 6 steps, its worlds saved in `dir`/warm.
