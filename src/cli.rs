@@ -222,7 +222,26 @@ impl Execution {
             network: self.network,
             charts: (!self.no_plots).then(|| self.format.format()),
             command_line: std::env::args().collect(),
+            save_state: false,
+            from: None,
         }
+    }
+}
+
+/// Where the runs start: new worlds, or the worlds a run saved.
+#[derive(Debug, Args)]
+pub struct Branch {
+    /// Go on from the worlds saved in this results folder (`olika run … --save-state`): replication
+    /// r resumes the world of the warm-up's replication r, under this scenario from the step it was
+    /// saved at (set steps beyond it; what is fixed at set-up, such as the populations, cannot change)
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+}
+
+impl Branch {
+    /// `execution` with where its runs start, and whether they save their worlds at the end.
+    pub fn asked(&self, execution: options::Execution, save_state: bool) -> options::Execution {
+        options::Execution { from: self.from.clone(), save_state, ..execution }
     }
 }
 
@@ -252,6 +271,12 @@ pub struct RunArgs {
     pub overrides: Overrides,
     #[command(flatten)]
     pub execution: Execution,
+    /// Save each replication's world at its end in the results folder's states/, to go on from
+    /// with --from (docs/state.md)
+    #[arg(long)]
+    pub save_state: bool,
+    #[command(flatten)]
+    pub branch: Branch,
 }
 
 #[derive(Debug, Args)]
@@ -332,6 +357,8 @@ pub struct CompareArgs {
     pub overrides: Overrides,
     #[command(flatten)]
     pub execution: Execution,
+    #[command(flatten)]
+    pub branch: Branch,
 }
 
 /// What `olika compare` ranks strategies by.

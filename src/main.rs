@@ -50,7 +50,8 @@ impl Say for Terminal {
 fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
     match command {
         Command::Run(a) => {
-            commands::run::command(a.scenario.as_deref(), &a.overrides.asked(), &a.execution.asked(), say)
+            let execution = a.branch.asked(a.execution.asked(), a.save_state);
+            commands::run::command(a.scenario.as_deref(), &a.overrides.asked(), &execution, say)
         }
         Command::Sweep(a) => commands::sweep::command(
             &a.scenario,
@@ -64,7 +65,7 @@ fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
         Command::Compare(a) => commands::compare::command(
             commands::compare::Asked { strategies: &a.scenarios, posterior: a.posterior.as_deref() },
             &a.overrides.asked(),
-            &a.execution.asked(),
+            &a.branch.asked(a.execution.asked(), false),
             a.by.metric(),
             say,
         ),

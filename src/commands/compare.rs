@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::options::Execution;
 use super::terminal::{self, Say};
-use super::{check_memory, execute_into, manifest_for, plot, Ended, Report, RunOptions};
+use super::{check_memory, execute_into, from_saved, manifest_for, plot, Ended, Report, RunOptions};
 use crate::error::Error;
 use crate::error::Result;
 use crate::experiment::compare::CompareRow;
@@ -86,11 +86,14 @@ pub fn compare_under(
         plan = plan.with_posterior(calibration::posterior(dir)?);
         plan.check_posterior()?;
     }
+    let (plan, options, from) = from_saved(plan, options)?;
+    let options = &options;
     check_memory(&plan, options, &strategies[0].sources[0])?;
     let folder = ResultsFolder::create(options.output.as_deref(), "compare", options.force)?;
     let dir = folder.work();
     let mut manifest = manifest_for(Command::Compare, strategies, &plan, plan.runs(), None, options);
     manifest.posterior = posterior.map(|p| p.display().to_string());
+    manifest.from = from;
     if let Some(source) = posterior {
         // The folder keeps the posterior it drew from, so that it is read (and checked) alone.
         let (from, to) = (Table::Posterior.path(source), Table::Posterior.path(dir));

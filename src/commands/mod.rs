@@ -34,7 +34,7 @@ use crate::observe::Recording;
 use crate::output::folder::FolderLock;
 use crate::output::series::SeriesRows;
 use crate::output::tables::{self, Tables};
-use crate::output::{checksum, folder, manifest, summary, Command, Manifest};
+use crate::output::{checksum, folder, manifest, state, summary, Command, Manifest};
 use crate::scenario::Resolved;
 
 /// How a running command runs, what it records and where it writes.
@@ -56,6 +56,26 @@ pub struct RunOptions {
     pub charts: Option<crate::plot::Format>,
     /// Bytes the runs in flight may need at most (`--max-memory`); see [`default_memory_budget`].
     pub max_memory: u64,
+    /// `--from DIR`: the results folder whose saved worlds the runs go on from (`None`: new worlds).
+    pub from: Option<PathBuf>,
+}
+
+/// `plan` going on from the worlds saved in `options.from`, when it names a folder: each
+/// replication of every point resumes its own saved world (checked whole first, see
+/// `output::state::Saved`), the runs' series start at the step they were saved at, and the plan's
+/// hash covers them. Returns the options with that start, and what the manifest says of it.
+fn from_saved(plan: Plan, options: &RunOptions) -> Result<(Plan, RunOptions, Option<manifest::Branch>)> {
+    let Some(folder) = &options.from else { return Ok((plan, options.clone(), None)) };
+    let saved = state::Saved::open(folder, &plan)?;
+    let mut options = options.clone();
+    options.recording.start = saved.step;
+    let branch = manifest::Branch {
+        folder: folder.display().to_string(),
+        step: saved.step,
+        states: saved.identity.clone(),
+    };
+    let plan = plan.with_states(std::sync::Arc::new(saved), &branch.states);
+    Ok((plan, options, Some(branch)))
 }
 
 /// The default memory budget: half of this machine's memory (from /proc/meminfo), or 8 GiB where
@@ -215,6 +235,7 @@ fn manifest_for(
         checksums: Default::default(),
         scenarios: resolved.iter().map(|r| r.toml.clone()).collect(),
         posterior: None,
+        from: None,
         joined: None,
     }
 }
@@ -255,6 +276,11 @@ fn execute_into(
         recorder,
         |run, outcome, rows| {
             tables.write(run, &plan.point(run.point), &outcome, Some(rows))?;
+            if let Ok(output) = &outcome {
+                if let Some(world) = &output.state {
+                    state::save(dir, world, &*plan.scenario(run.point)?, run.replication)?;
+                }
+            }
             bar.inc(1);
             if tables.failed > 0 {
                 bar.set_message(format!("{} failed", tables.failed));

@@ -83,6 +83,10 @@ pub struct Execution {
     pub charts: Option<Format>,
     /// The command line, for the manifest.
     pub command_line: Vec<String>,
+    /// `--save-state`: save each run's world at its end in the results folder's `states/`.
+    pub save_state: bool,
+    /// `--from DIR`: go on from the worlds saved in this results folder.
+    pub from: Option<PathBuf>,
 }
 
 impl Execution {
@@ -107,11 +111,15 @@ impl Execution {
                 network_every: self.network_every.unwrap_or(0),
                 // The first run's replay, for `olika animate`.
                 replay: true,
+                state: self.save_state,
+                // Set by the command once it has read the saved worlds.
+                start: 0,
             },
             charts: self.charts,
             command_line: self.command_line.clone(),
             progress: !self.out.quiet,
             max_memory,
+            from: self.from.clone(),
         })
     }
 }

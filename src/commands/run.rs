@@ -5,7 +5,9 @@ use std::path::Path;
 
 use super::options::Execution;
 use super::terminal::{self, Say};
-use super::{check_memory, execute_into, manifest_for, plot, point_zero_summary, Ended, Report, RunOptions};
+use super::{
+    check_memory, execute_into, from_saved, manifest_for, plot, point_zero_summary, Ended, Report, RunOptions,
+};
 use crate::error::Result;
 use crate::experiment::Plan;
 use crate::output::format::cost_unit;
@@ -56,12 +58,14 @@ pub fn run(resolved: &Resolved, options: &RunOptions) -> Result<Report> {
 /// [`run`], calling `started` once the plan is known to fit in memory and the folder is taken:
 /// a folder that will be refused is refused before anything is said to run.
 fn started_run(resolved: &Resolved, options: &RunOptions, started: impl FnOnce()) -> Result<Report> {
-    let plan = Plan::replications(resolved);
+    let (plan, options, from) = from_saved(Plan::replications(resolved), options)?;
+    let options = &options;
     check_memory(&plan, options, &resolved.sources[0])?;
     let folder = ResultsFolder::create(options.output.as_deref(), &resolved.scenario.name, options.force)?;
     started();
-    let manifest =
+    let mut manifest =
         manifest_for(Command::Run, std::slice::from_ref(resolved), &plan, plan.runs(), None, options);
+    manifest.from = from;
     let report = execute_into(folder.work(), &plan, plan.runs(), manifest, options, false)?;
     let summaries = point_zero_summary(folder.work(), &plan.columns)?;
     plot::plot(folder.work(), options.charts)?;
@@ -97,6 +101,7 @@ mod tests {
             progress: false,
             charts: None,
             max_memory: crate::commands::default_memory_budget(),
+            from: None,
         };
         let report = run(&resolved, &options).unwrap();
         assert_eq!((report.failed, report.completed), (4, 0));

@@ -57,6 +57,16 @@ pub(crate) fn run_parts(scenario: &Scenario, recording: Recording) -> Vec<Part> 
                 + TRAIT_BYTES * scenario.features as u64,
         ),
     }];
+    if recording.state {
+        // The world kept at the end to be saved (`--save-state`) is a copy of what the run holds,
+        // its lists at their length rather than their room: counted as much again.
+        let world = parts[0].bytes;
+        parts.push(Part {
+            key: parts[0].key.clone(),
+            what: format!("{organisations} organisations' world kept to be saved"),
+            bytes: world,
+        });
+    }
     for (name, venue) in &scenario.venues {
         if let Some((key, what, bytes)) = (venue.kind.build)(venue).memory() {
             parts.push(Part { key: format!("venues.{name}.{key}"), what, bytes });

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Location, Result};
 use crate::model::hash::{splitmix64, Fnv, GOLDEN};
-use crate::model::Validated;
+use crate::model::{Validated, WorldState};
 use crate::observe::{self, Recorder, Recording, RunOutput};
 use crate::scenario::{self, Resolved, Value};
 use design::{Point, Points};
@@ -67,6 +67,15 @@ pub struct Plan {
     /// A calibration's posterior each replication draws its parameters from (`olika compare
     /// --posterior`), or none.
     posterior: Option<Arc<posterior::Posterior>>,
+    /// The saved worlds the runs go on from (`--from`), or none: new worlds.
+    states: Option<Arc<dyn States>>,
+}
+
+/// Saved worlds to go on from, one per replication: replication r of every point resumes the
+/// same world (each strategy branches from the same present).
+pub trait States: Send + Sync + std::fmt::Debug {
+    /// The world replication `replication` goes on from, or why it cannot be had.
+    fn state(&self, replication: u32) -> std::result::Result<WorldState, String>;
 }
 
 /// Some runs of a plan, in order: every `step`-th run id from `first`, `len` of them (all runs, or
@@ -210,6 +219,7 @@ impl Plan {
             independent,
             source,
             posterior: None,
+            states: None,
         }
     }
 
@@ -218,6 +228,19 @@ impl Plan {
     pub fn with_posterior(self, posterior: posterior::Posterior) -> Plan {
         let hash = plan_hash(&format!("{}\nposterior {}", self.hash, posterior.hash()));
         Plan { hash, posterior: Some(Arc::new(posterior)), ..self }
+    }
+
+    /// The plan with every run going on from a saved world (`States::state` of its replication)
+    /// rather than a new one; its hash covers `identity`, which names the saved worlds (their
+    /// checksums).
+    pub fn with_states(self, states: Arc<dyn States>, identity: &str) -> Plan {
+        Plan { hash: self.hash_from(identity), states: Some(states), ..self }
+    }
+
+    /// The hash of this plan going on from the saved worlds named by `identity` (a checked folder
+    /// remakes it from its manifest, without the worlds).
+    pub fn hash_from(&self, identity: &str) -> String {
+        plan_hash(&format!("{}\nfrom {identity}", self.hash))
     }
 
     /// Refuses a posterior whose parameters some point cannot take (a venue the strategy does not
@@ -419,7 +442,7 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
             }
             let scenario = plan.run_scenario(&run, &current.as_ref().expect("set above").1)?;
             let mut record = recorder(&run);
-            let outcome = run_one(&scenario, &run, recording, &mut record);
+            let outcome = run_one(&scenario, &run, recording, plan.states.as_deref(), &mut record);
             sink(&run, outcome, record)?;
         }
         return Ok(());
@@ -445,9 +468,10 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
                 }
                 let scenario = plan.run_scenario(&run, &current.as_ref().expect("set above").1)?;
                 let (sender, index) = (sender.clone(), spawned);
+                let states = plan.states.clone();
                 scope.spawn(move |_| {
                     let mut record = recorder(&run);
-                    let outcome = run_one(&scenario, &run, recording, &mut record);
+                    let outcome = run_one(&scenario, &run, recording, states.as_deref(), &mut record);
                     // The receiver outlives every run: a failed send only means the writer stopped.
                     let _ = sender.send((index, outcome, record));
                 });
@@ -469,18 +493,34 @@ fn run_one(
     scenario: &Validated,
     run: &RunSpec,
     recording: Recording,
+    states: Option<&dyn States>,
     recorder: &mut dyn Recorder,
 ) -> Outcome {
     // A replay of the plan's first run only: one is enough to watch, and each costs memory.
     let recording = Recording { replay: recording.replay && run.run_id == 0, ..recording };
-    catch_unwind(AssertUnwindSafe(|| observe::simulate_into(scenario, run.seed, recording, recorder)))
-        .map_err(|panic| {
-            panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "the run panicked".into())
-        })
+    catch_unwind(AssertUnwindSafe(|| match states {
+        None => Ok(observe::simulate_into(scenario, run.seed, recording, recorder)),
+        Some(states) => {
+            let state = states.state(run.replication)?;
+            if state.seed() != run.seed {
+                return Err(format!(
+                    "the saved world of replication {} was made with seed {}, this run has seed {}",
+                    run.replication,
+                    state.seed(),
+                    run.seed
+                ));
+            }
+            observe::resume_into(scenario, state, recording, recorder)
+        }
+    }))
+    .map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the run panicked".into())
+    })
+    .and_then(|outcome| outcome)
 }
 
 #[cfg(test)]

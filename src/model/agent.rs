@@ -51,7 +51,7 @@ pub fn composition(a: Sector, b: Sector) -> usize {
 }
 
 /// Every agent's state, one vector per field (MODEL.md §2).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Agents {
     /// Sector, from the agent's population.
     pub sector: Vec<Sector>,

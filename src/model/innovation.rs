@@ -5,7 +5,7 @@ use super::tie::Origin;
 
 /// An innovation: a new trait value on one feature, with its creators, value and diffusion so far
 /// (MODEL.md §2).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Innovation {
     /// Its index among the run's innovations, from 0.
     pub id: u32,

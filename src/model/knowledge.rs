@@ -13,7 +13,7 @@ pub(crate) const INVENTIONS: usize = 16;
 /// feature (innovations invent values never used before: "new games") and how many agents hold
 /// each invented value. The initial values are 0..q; every value from q up was invented, so an
 /// invented value is an innovation and its holders are the innovation's holders (MODEL.md §4).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Knowledge {
     /// Number of features F.
     pub features: usize,
@@ -148,6 +148,31 @@ impl Knowledge {
     /// Number of agents holding the invented `value` on `feature` (0 for an initial value).
     pub fn holders(&self, feature: usize, value: u32) -> u32 {
         value.checked_sub(self.first_invented).map_or(0, |v| self.holders[feature][v as usize])
+    }
+
+    /// The first invented value, q: the number of initial values per feature.
+    pub(crate) fn first_invented(&self) -> u32 {
+        self.first_invented
+    }
+
+    /// Whether knowledge read from a saved world is whole for `n` organisations: every vector and
+    /// list of its length, every value initial or invented on its feature, the holders counted.
+    pub(crate) fn fits(&self, n: usize) -> bool {
+        let f = self.features;
+        if f == 0 || self.traits.len() != n * f || self.hashes.len() != n || self.holders.len() != f {
+            return false;
+        }
+        let mut counted: Vec<Vec<u32>> = self.holders.iter().map(|h| vec![0; h.len()]).collect();
+        for (k, &value) in self.traits.iter().enumerate() {
+            if let Some(v) = value.checked_sub(self.first_invented) {
+                match counted[k % f].get_mut(v as usize) {
+                    Some(c) => *c += 1,
+                    None => return false,
+                }
+            }
+        }
+        let hashes = self.traits.chunks(f).map(zobrist).eq(self.hashes.iter().copied());
+        counted == self.holders && hashes
     }
 
     /// The number of agents.

@@ -11,6 +11,7 @@ mod knowledge;
 pub mod parameters;
 mod partnership;
 mod sampling;
+mod state;
 mod streams;
 mod tie;
 pub mod venue;
@@ -30,6 +31,7 @@ pub use parameters::{
     Scenario, Setting, TraitDist, TrustParams, Validated, VenueSpec,
 };
 pub use partnership::{innovation_probability, phi};
+pub use state::{WorldState, SET_UP};
 pub use streams::{stream, Stream, Streams};
 pub(crate) use tie::PEAK_BYTES_PER_AGENT as TIE_BYTES_PER_ORGANISATION;
 pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work};
@@ -43,7 +45,7 @@ const FORGOTTEN: f64 = 0.01;
 const APPROACH_DRAWS: usize = 8;
 
 /// Running totals of a run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tallies {
     /// Innovations invented (seeded ones not counted).
     pub innovations: u64,
@@ -107,12 +109,18 @@ struct Scratch {
 #[derive(Debug, Clone)]
 pub struct World {
     scenario: Scenario,
+    /// The run's seed, from which `streams` are cut.
+    seed: u64,
     /// Steps completed; during a step, the 1-based number of the step being taken.
     t: u32,
     agents: Agents,
     knowledge: Knowledge,
     ties: Ties,
     venues: Vec<Venue>,
+    /// Venues of the world this one was resumed from that its scenario no longer has: they never
+    /// meet, but ties that began at them still count toward them (`Origin::Venue` numbers them
+    /// after `venues`).
+    closed: Vec<state::Closed>,
     /// Encounters from direct approaches, counted like a venue.
     direct: VenueStats,
     innovations: Vec<Innovation>,
@@ -169,6 +177,16 @@ impl World {
             &sectors,
             &mut population_rng,
         );
+        let mut world = World::of(scenario, seed, agents, knowledge);
+        world.seed_innovations();
+        world
+    }
+
+    /// A world of these organisations with this knowledge at step 0: what follows from them (the
+    /// organisations by sector, the pools, the cumulative visibility), the scenario's venues set
+    /// up (their members drawn from each venue's stream at step 0), no ties and no innovations.
+    fn of(scenario: &Validated, seed: u64, agents: Agents, knowledge: Knowledge) -> World {
+        let streams = Streams::new(seed);
         let n = agents.len();
         let mut by_sector: [Vec<u32>; 3] = Default::default();
         for (a, s) in agents.sector.iter().enumerate() {
@@ -196,11 +214,13 @@ impl World {
             diffusion::Diffusion::new(n, scenario.features, &by_sector[Sector::Public.index()], market_key);
         let mut world = World {
             scenario: Scenario::clone(scenario),
+            seed,
             t: 0,
             agents,
             knowledge,
             ties: Ties::new(n),
             venues,
+            closed: Vec::new(),
             direct: VenueStats::default(),
             innovations: Vec::new(),
             diffusion,
@@ -226,7 +246,6 @@ impl World {
         };
         world.tabulate();
         world.set_up_venues();
-        world.seed_innovations();
         world
     }
 
@@ -439,6 +458,11 @@ impl World {
     /// The scenario the world runs.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// Steps completed.

@@ -188,6 +188,17 @@ impl Keyed {
         mix(u64::from(a) << 32 | u64::from(b))
     }
 
+    /// Where the draws are: the state of the sequence (saved with a world, as a draw outside any
+    /// event — Axelrod's cultural events — goes on from the last event's sequence).
+    pub(crate) fn position(&self) -> u64 {
+        self.state
+    }
+
+    /// The draws at `position`.
+    pub(crate) fn at(position: u64) -> Keyed {
+        Keyed { state: position }
+    }
+
     /// `event` from the pair's part of the key.
     pub(crate) fn of_pair(stage_key: u64, pair: u64, n: u32) -> Keyed {
         Keyed { state: mix(stage_key ^ pair ^ u64::from(n)) }

@@ -4,8 +4,10 @@
 //! baseline), and a tie without it is 40 bytes instead of 72, which is what a city of 10⁵
 //! organisations holds most of.
 
+use serde::{Deserialize, Serialize};
+
 /// Where a tie began: a venue (by index) or a direct approach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
     /// A venue, by its index among the world's venues.
     Venue(u16),
@@ -14,7 +16,7 @@ pub enum Origin {
 }
 
 /// What a tie is: an acquaintance, or a partnership, informal or formal (MODEL.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     /// They know each other, but do not work together.
     Acquaintance,
@@ -41,7 +43,7 @@ impl Status {
 }
 
 /// How a partnership ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Ending {
     /// Trust fell below `trust.dissolve`.
     Dissolved,
@@ -63,7 +65,7 @@ impl Ending {
 }
 
 /// One partnership from its start to its end (or the end of the run).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnershipRecord {
     /// One partner (an agent's index).
     pub a: u32,
@@ -97,7 +99,7 @@ impl PartnershipRecord {
 }
 
 /// A relationship between two organisations (MODEL.md §2).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tie {
     /// One end (an agent's index).
     pub a: u32,
@@ -125,7 +127,7 @@ pub struct Tie {
 }
 
 /// The state of a running partnership.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Work {
     /// Step it began.
     pub since: u32,
@@ -198,7 +200,7 @@ pub(crate) const PEAK_BYTES_PER_AGENT: u64 = (std::mem::size_of::<Vec<(u32, u32)
 /// All ties: a slab of slots (ids are reused), and each agent's list of its ties. Whole-population
 /// passes walk the slab in order, so that they read memory sequentially. The running partnerships'
 /// states are a second slab, its slots reused too.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ties {
     slots: Vec<Tie>,
     works: Vec<Work>,
@@ -354,6 +356,56 @@ impl Ties {
         }
         for &id in forgotten.iter() {
             self.remove(id);
+        }
+    }
+
+    /// Whether ties read from a saved world are whole for `n` organisations: every slot's ends
+    /// and partnership state within bounds, each live tie in both ends' lists, the counts right,
+    /// and every origin one that `origin` takes.
+    pub(crate) fn fits(&self, n: usize, origin: impl Fn(Origin) -> bool) -> bool {
+        let slots = self.slots.len();
+        let live = self.alive.iter().filter(|&&a| a).count();
+        let partnerships = self.iter().filter(|t| t.status.is_partnership()).count();
+        self.alive.len() == slots
+            && self.by_agent.len() == n
+            && self.count == live
+            && self.free.len() == slots - live
+            && self.free.iter().all(|&id| (id as usize) < slots && !self.alive[id as usize])
+            && self.free_works.iter().all(|&w| (w as usize) < self.works.len())
+            && self.works.len() == partnerships + self.free_works.len()
+            && self.iter().all(|t| {
+                (t.a as usize) < n
+                    && (t.b as usize) < n
+                    && t.a != t.b
+                    && origin(t.origin)
+                    && (!t.status.is_partnership() || (t.state as usize) < self.works.len())
+                    && t.pair == super::Keyed::pair(t.a, t.b)
+            })
+            && self.by_agent.iter().map(Vec::len).sum::<usize>() == 2 * live
+            && self.by_agent.iter().enumerate().all(|(a, list)| {
+                list.iter().all(|&(b, id)| {
+                    (id as usize) < slots && self.alive[id as usize] && {
+                        let t = &self.slots[id as usize];
+                        (t.a as usize, t.b) == (a, b) || (t.b as usize, t.a) == (a, b)
+                    }
+                })
+            })
+    }
+
+    /// Numbers every tie's venue of origin anew (a resumed world's venues are in its scenario's
+    /// order).
+    pub(crate) fn renumber_origins(&mut self, mut renumber: impl FnMut(&mut Origin)) {
+        self.slots.iter_mut().for_each(|t| renumber(&mut t.origin));
+    }
+
+    /// Room for as many ties as `Ties::new` makes for `agents` organisations and their lists, so
+    /// that a resumed world's steps grow them no more often than a new world's.
+    pub(crate) fn reserve_for(&mut self, agents: usize) {
+        let room = (agents * TIES_PER_AGENT).saturating_sub(self.slots.len());
+        self.slots.reserve(room);
+        self.alive.reserve(room);
+        for list in &mut self.by_agent {
+            list.reserve(DEGREE.saturating_sub(list.len()));
         }
     }
 

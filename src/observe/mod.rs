@@ -18,5 +18,5 @@ pub(crate) use metrics::HEADLINE;
 pub use metrics::{headline, Metric, RunMetrics, StepMetrics};
 pub use recording::Recording;
 pub use rows::{edges, EdgeRow, InnovationRow, Network, NodeRow, PartnershipRow, VenueRow};
-pub use run::{collect, simulate, Recorder, RunOutput};
-pub(crate) use run::{simulate_into, SERIES_IN_MEMORY};
+pub use run::{collect, resume, simulate, Recorder, RunOutput};
+pub(crate) use run::{resume_into, simulate_into, SERIES_IN_MEMORY};

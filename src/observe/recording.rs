@@ -21,6 +21,21 @@ pub struct Recording {
     /// first run only. Absent in the manifests of earlier versions, whose folders stay readable.
     #[serde(default)]
     pub replay: bool,
+    /// Keep each run's world at its end, to be saved (`olika run --save-state`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub state: bool,
+    /// The step the runs start from: 0 for new worlds, the step of the saved worlds they go on from
+    /// (`--from`), whose series start there.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub start: u32,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Recording {
@@ -50,15 +65,23 @@ impl Recording {
     /// How many steps of a run of `steps` steps are recorded at most (step 0 and the last
     /// included).
     pub fn rows(&self, scenario: &Scenario) -> u64 {
-        self.recorded_through(scenario, u64::from(scenario.steps)) + 2
+        let start = u64::from(self.start);
+        self.recorded_through(scenario, u64::from(scenario.steps).max(start))
+            - self.recorded_through(scenario, start)
+            + 2
     }
 
     /// The rows of `series.csv` of a run that took `steps` steps: step 0, the steps before the last
     /// that `records` keeps, and the last.
+    /// From a saved world at step `start`: that step, then those after it.
     pub(crate) fn rows_of_run(&self, scenario: &Scenario, steps: u32) -> u64 {
         match steps {
-            0 => 1,
-            s => self.recorded_through(scenario, u64::from(s) - 1) + 2,
+            s if s <= self.start => 1,
+            s => {
+                self.recorded_through(scenario, u64::from(s) - 1)
+                    - self.recorded_through(scenario, u64::from(self.start))
+                    + 2
+            }
         }
     }
 

@@ -146,7 +146,7 @@ pub(crate) fn nodes(world: &World) -> Vec<NodeRow> {
 /// The name of where a tie began.
 pub(crate) fn origin_name(world: &World, origin: Option<Origin>) -> String {
     match origin {
-        Some(Origin::Venue(v)) => world.venues()[v as usize].name.clone(),
+        Some(Origin::Venue(v)) => world.venue_name(v).to_string(),
         Some(Origin::Direct) => "(direct)".into(),
         None => "(seeded)".into(),
     }

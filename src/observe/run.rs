@@ -6,7 +6,7 @@ use super::{
     edges, replay, InnovationRow, Network, Observer, PartnershipRow, Recording, RunMetrics, StepMetrics,
     VenueRow,
 };
-use crate::model::{Validated, World};
+use crate::model::{Validated, World, WorldState};
 
 /// Everything one run produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +25,8 @@ pub struct RunOutput {
     pub network: Option<Network>,
     /// The run step by step, if recorded.
     pub replay: Option<replay::Replay>,
+    /// The world at the end, if recorded (`Recording::state`), to be saved and resumed.
+    pub state: Option<Box<WorldState>>,
 }
 
 /// Where a run's recorded steps go as they are measured: kept in the run's output (a `Vec`), or
@@ -61,18 +63,46 @@ pub(crate) fn simulate_into(
     recording: Recording,
     recorder: &mut dyn Recorder,
 ) -> RunOutput {
-    let mut world = World::new(scenario, seed);
+    run_world(World::new(scenario, seed), recording, recorder)
+}
+
+/// Resumes a saved world under `scenario` (its own, or one that changes only what may change after
+/// set-up), runs it to the end and records it as `simulate` does from the step it was saved at:
+/// the series starts with that step. Refused, with what differs, when the state does not fit the
+/// scenario.
+pub fn resume(scenario: &Validated, state: WorldState, recording: Recording) -> Result<RunOutput, String> {
+    let mut series = Vec::new();
+    let mut output = resume_into(scenario, state, recording, &mut series)?;
+    output.series = series;
+    Ok(output)
+}
+
+/// [`resume`], handing each recorded step to `recorder`.
+pub(crate) fn resume_into(
+    scenario: &Validated,
+    state: WorldState,
+    recording: Recording,
+    recorder: &mut dyn Recorder,
+) -> Result<RunOutput, String> {
+    Ok(run_world(World::resume(scenario, state)?, recording, recorder))
+}
+
+/// Runs a world from where it is to the end, recording it: its present step first, then the steps
+/// `recording` asks for and the last; the network, the replay and the final state if asked.
+fn run_world(mut world: World, recording: Recording, recorder: &mut dyn Recorder) -> RunOutput {
+    let seed = world.seed();
     let mut observer = Observer::new(&world, seed);
     let mut last = observer.measure(&world);
-    recorder.record(0, &last);
+    recorder.record(world.t(), &last);
     let mut snapshots = Vec::new();
     let mut replay = if recording.replay { replay::Replay::start(&world, seed) } else { None };
+    let scenario = world.scenario().clone();
     while !world.finished() {
         world.step();
         if let Some(r) = &mut replay {
             r.step(&world);
         }
-        if recording.records(scenario, world.t()) || world.finished() {
+        if recording.records(&scenario, world.t()) || world.finished() {
             last = observer.measure(&world);
             recorder.record(world.t(), &last);
         }
@@ -88,6 +118,9 @@ pub(crate) fn simulate_into(
     if let Some(mut r) = replay {
         r.finish(&world);
         output.replay = Some(r);
+    }
+    if recording.state {
+        output.state = Some(Box::new(world.into_state()));
     }
     output
 }
@@ -127,5 +160,14 @@ pub fn collect(world: &World, last: StepMetrics, recording: Recording) -> RunOut
     } else {
         Vec::new()
     };
-    RunOutput { series: Vec::new(), metrics, venues, innovations, partnerships, network: None, replay: None }
+    RunOutput {
+        series: Vec::new(),
+        metrics,
+        venues,
+        innovations,
+        partnerships,
+        network: None,
+        replay: None,
+        state: None,
+    }
 }

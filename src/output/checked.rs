@@ -94,7 +94,7 @@ fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Opt
             format!("a {} folder has one scenario", manifest.command.name()),
         )),
     };
-    Ok(Some(match manifest.command {
+    let plan = match manifest.command {
         Command::Run => Plan::replications(single()?),
         Command::Sweep | Command::Merge => Plan::sweep(single()?).map_err(|e| {
             at_manifest(dir, "scenarios", format!("the folder's sweep cannot be planned: {e}"))
@@ -106,7 +106,13 @@ fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Opt
             None => Plan::strategies(resolved),
         },
         Command::Optimize | Command::Calibrate => return Ok(None),
-    }))
+    };
+    // Runs that went on from saved worlds: the plan's hash covers them.
+    let mut plan = plan;
+    if let Some(from) = &manifest.from {
+        plan.hash = plan.hash_from(&from.states);
+    }
+    Ok(Some(plan))
 }
 
 /// The manifest's counts are the plan's.

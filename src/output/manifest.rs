@@ -95,9 +95,23 @@ pub struct Manifest {
     /// compare --posterior`); its posterior.csv is copied into the folder, which reads the copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posterior: Option<String>,
+    /// The saved worlds the runs went on from (`--from`), if they did not start new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Branch>,
     /// The scenarios as earlier versions wrote them; moved into `scenarios` when read.
     #[serde(default, rename = "resolved_scenario", skip_serializing)]
     pub(crate) joined: Option<String>,
+}
+
+/// Where the runs of a folder went on from: the saved worlds of another results folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Branch {
+    /// The results folder whose `states/` they were, as given to `--from`.
+    pub folder: String,
+    /// The step they were saved at: each run's series starts there.
+    pub step: u32,
+    /// What names the saved worlds (a hash of their checksums), which the plan's hash covers.
+    pub states: String,
 }
 
 impl Manifest {

@@ -18,6 +18,7 @@ pub mod rows;
 pub mod runs;
 pub mod sensitivity;
 pub mod series;
+pub mod state;
 pub mod summary;
 pub mod tables;
 pub mod venues;

@@ -24,4 +24,5 @@ mod patterns;
 mod power;
 mod safety;
 mod sensitivity;
+mod state;
 mod sweep;

@@ -57,6 +57,7 @@ fn options(out: &Path, threads: usize) -> RunOptions {
         progress: false,
         charts: None,
         max_memory: 8 << 30,
+        from: None,
     }
 }
 

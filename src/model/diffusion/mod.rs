@@ -45,7 +45,7 @@ fn rule(mixing: Mixing) -> &'static dyn Rule {
 const NONE: u32 = u32::MAX;
 
 /// The state of diffusion beyond the innovations themselves.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Diffusion {
     /// Key of the hash that fixes U_ij for the run.
     market_key: u64,
@@ -74,6 +74,22 @@ impl Diffusion {
             adoptions: Vec::new(),
             mandates: Vec::new(),
         }
+    }
+}
+
+impl Diffusion {
+    /// Whether diffusion read from a saved world is whole for `n` organisations, `features`
+    /// features and `innovations` innovations.
+    pub(crate) fn fits(&self, n: usize, features: usize, innovations: usize) -> bool {
+        let innovation = |&i: &u32| (i as usize) < innovations;
+        self.choice.len() == n
+            && self.choice.iter().all(|&i| i == NONE || (i as usize) < innovations)
+            && self.by_value.len() == features
+            && self.by_value.iter().flatten().all(innovation)
+            && self.by_value.iter().map(Vec::len).sum::<usize>() == innovations
+            && self.alive.iter().all(innovation)
+            && self.public.iter().all(|&j| (j as usize) < n)
+            && self.adoptions.iter().chain(&self.mandates).all(|&(j, i)| (j as usize) < n && innovation(&i))
     }
 }
 

@@ -162,7 +162,7 @@ const MINGLE: Param = Param::venue_key(
 );
 
 /// What a venue (or the direct approaches) produced over a run.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VenueStats {
     /// Meetings held.
     pub meetings: u64,
@@ -320,7 +320,8 @@ impl World {
     /// The stats a tie's origin counts toward.
     pub(crate) fn origin_stats(&mut self, origin: Origin) -> &mut VenueStats {
         match origin {
-            Origin::Venue(v) => &mut self.venues[v as usize].stats,
+            Origin::Venue(v) if (v as usize) < self.venues.len() => &mut self.venues[v as usize].stats,
+            Origin::Venue(v) => &mut self.closed[v as usize - self.venues.len()].stats,
             Origin::Direct => &mut self.direct,
         }
     }
