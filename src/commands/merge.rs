@@ -47,7 +47,7 @@ pub fn merge(
     let work = folder.work();
     merge_tables(dirs, first, work)?;
     copy_run_files(dirs, work)?;
-    let merged = Manifest {
+    let mut merged = Manifest {
         command: Command::Merge,
         command_line,
         shard: None,
@@ -57,9 +57,9 @@ pub fn merge(
         started: manifest::timestamp(SystemTime::now()),
         finished: manifest::timestamp(SystemTime::now()),
         host: manifest::host(),
-        checksums: checksum::of_tables(work, &tables::written(first.recording))?,
         ..first.clone()
     };
+    checksum::seal(work, &mut merged, &tables::written(first.recording), &[])?;
     merged.write(work)?;
     super::analyze::write_if_any(work)?;
     plot::plot(work, Some(Format::Both))?;

@@ -213,6 +213,7 @@ fn manifest_for(
         started: now.clone(),
         finished: String::new(),
         checksums: Default::default(),
+        sha256: Default::default(),
         scenarios: resolved.iter().map(|r| r.toml.clone()).collect(),
         posterior: None,
         joined: None,
@@ -266,7 +267,7 @@ fn execute_into(
     let (completed, failed) = (tables.completed, tables.failed);
     drop(tables);
     summary::write(dir, &plan.columns, &manifest.headline(dir)?)?;
-    manifest.checksums = checksum::of_tables(dir, &tables::written(options.recording))?;
+    checksum::seal(dir, &mut manifest, &tables::written(options.recording), &[])?;
     manifest.failed_runs = failed;
     manifest.complete = true;
     manifest.finished = manifest::timestamp(SystemTime::now());
