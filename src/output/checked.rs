@@ -145,7 +145,8 @@ fn agrees(dir: &Path, manifest: &Manifest, plan: &Plan) -> Result<()> {
             format!("{:?}", plan.columns),
         );
     }
-    if !manifest.complete && !(manifest.checksums.is_empty() && manifest.sha256.is_empty()) {
+    let sealed = !manifest.checksums.is_empty() || !manifest.sha256.is_empty();
+    if !manifest.complete && sealed {
         return Err(at_manifest(
             dir,
             "complete",
