@@ -59,6 +59,7 @@ pub fn merge(
         host: manifest::host(),
         ..first.clone()
     };
+    crate::output::store(work, first.recording.tables, &tables::written(first.recording))?;
     checksum::seal(work, &mut merged, &tables::written(first.recording), &[])?;
     merged.write(work)?;
     super::analyze::write_if_any(work)?;
@@ -113,7 +114,7 @@ fn mismatch(m: &Manifest, first: &Manifest, first_dir: &Path) -> Option<(&'stati
             ),
         ))
     } else if m.recording != first.recording {
-        Some(("recording", format!("this shard was recorded with {:?}, the first with {:?}: only shards run with the same --every, --innovations, --partnerships and --network merge", m.recording, first.recording)))
+        Some(("recording", format!("this shard was recorded with {:?}, the first with {:?}: only shards run with the same --every, --innovations, --partnerships, --network and --tables merge", m.recording, first.recording)))
     } else if !m.complete {
         Some(("complete", "this shard did not finish; run it again with --resume, then merge".to_string()))
     } else {

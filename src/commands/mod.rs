@@ -267,6 +267,7 @@ fn execute_into(
     let (completed, failed) = (tables.completed, tables.failed);
     drop(tables);
     summary::write(dir, &plan.columns, &manifest.headline(dir)?)?;
+    crate::output::store(dir, options.recording.tables, &tables::written(options.recording))?;
     checksum::seal(dir, &mut manifest, &tables::written(options.recording), &[])?;
     manifest.failed_runs = failed;
     manifest.complete = true;

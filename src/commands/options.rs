@@ -79,6 +79,8 @@ pub struct Execution {
     pub partnerships: bool,
     /// `--network`.
     pub network: bool,
+    /// `--tables`: how the tables are stored.
+    pub tables: crate::observe::TableFormat,
     /// Chart files to draw (`None`: `--no-plots`).
     pub charts: Option<Format>,
     /// The command line, for the manifest.
@@ -94,6 +96,10 @@ impl Execution {
         if self.network_every == Some(0) {
             return Err(flag("--network-every", "--network-every must be at least 1"));
         }
+        #[cfg(not(feature = "parquet"))]
+        if self.tables.parquet() {
+            return Err(flag("--tables", &crate::output::no_parquet().to_string()));
+        }
         let (threads, max_memory) = self.limits.apply(self.out.quiet, say)?;
         Ok(RunOptions {
             threads,
@@ -107,6 +113,7 @@ impl Execution {
                 network_every: self.network_every.unwrap_or(0),
                 // The first run's replay, for `olika animate`.
                 replay: true,
+                tables: self.tables,
             },
             charts: self.charts,
             command_line: self.command_line.clone(),

@@ -21,6 +21,40 @@ pub struct Recording {
     /// first run only. Absent in the manifests of earlier versions, whose folders stay readable.
     #[serde(default)]
     pub replay: bool,
+    /// How the tables are stored (`--tables`): CSV, Parquet, or both. Absent (CSV) in the manifests
+    /// of earlier versions and of CSV folders.
+    #[serde(default, skip_serializing_if = "TableFormat::is_csv")]
+    pub tables: TableFormat,
+}
+
+/// How a results folder stores its tables (`--tables`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableFormat {
+    /// CSV only (the default).
+    #[default]
+    Csv,
+    /// Parquet only: the CSV is converted when the command finishes, and removed.
+    Parquet,
+    /// CSV and Parquet side by side.
+    Both,
+}
+
+impl TableFormat {
+    /// CSV only.
+    pub fn is_csv(&self) -> bool {
+        *self == TableFormat::Csv
+    }
+
+    /// Whether the folder keeps its CSV tables.
+    pub fn csv(self) -> bool {
+        self != TableFormat::Parquet
+    }
+
+    /// Whether the folder has Parquet tables.
+    pub fn parquet(self) -> bool {
+        self != TableFormat::Csv
+    }
 }
 
 impl Recording {

@@ -46,9 +46,11 @@ pub(crate) fn seal(dir: &Path, manifest: &mut Manifest, tables: &[Table], files:
     manifest.checksums.clear();
     manifest.sha256.clear();
     let replay = dir.join(super::replay::FILE).is_file().then_some(super::replay::FILE);
-    let names = tables.iter().map(|t| t.file()).chain(replay).chain(files.iter().copied());
-    for name in names {
-        add(dir, manifest, name)?;
+    let format = manifest.recording.tables;
+    let names = tables.iter().flat_map(|t| t.files(format));
+    let names = names.chain(replay.into_iter().chain(files.iter().copied()).map(String::from));
+    for name in names.collect::<Vec<_>>() {
+        add(dir, manifest, &name)?;
     }
     Ok(())
 }
