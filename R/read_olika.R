@@ -113,9 +113,12 @@ olika_read_file <- function(dir, file) {
       olika_stop(path, ": a Parquet table needs the R package arrow (install.packages(\"arrow\")); ",
                  "or write the folder with --tables csv")
     }
-    table <- tryCatch(as.data.frame(arrow::read_parquet(path)),
-                      error = function(e) olika_stop(path, ": damaged Parquet table: ", conditionMessage(e)))
-    if ("seed" %in% names(table)) table$seed <- format(table$seed, scientific = FALSE, trim = TRUE)
+    # The seed (unsigned 64 bits) cast to text inside Arrow, exactly, before R sees it as a double.
+    table <- tryCatch({
+      arrow_table <- arrow::read_parquet(path, as_data_frame = FALSE)
+      if ("seed" %in% names(arrow_table)) arrow_table$seed <- arrow_table$seed$cast(arrow::utf8())
+      as.data.frame(arrow_table)
+    }, error = function(e) olika_stop(path, ": damaged Parquet table: ", conditionMessage(e)))
     return(table)
   }
   head <- tryCatch(
