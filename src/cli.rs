@@ -201,6 +201,10 @@ pub struct Execution {
     /// Also write the network every k-th step (implies --network)
     #[arg(long, value_name = "K")]
     pub network_every: Option<u32>,
+    /// Store the tables as CSV, as Parquet (converted when the command finishes; the CSV removed),
+    /// or both
+    #[arg(long, value_enum, default_value_t = TablesArg::Csv)]
+    pub tables: TablesArg,
     /// Draw no charts (report.html is still written)
     #[arg(long)]
     pub no_plots: bool,
@@ -220,6 +224,7 @@ impl Execution {
             innovations: self.innovations,
             partnerships: self.partnerships,
             network: self.network,
+            tables: self.tables.format(),
             charts: (!self.no_plots).then(|| self.format.format()),
             command_line: std::env::args().collect(),
             save_state: false,
@@ -242,6 +247,23 @@ impl Branch {
     /// `execution` with where its runs start, and whether they save their worlds at the end.
     pub fn asked(&self, execution: options::Execution, save_state: bool) -> options::Execution {
         options::Execution { from: self.from.clone(), save_state, ..execution }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TablesArg {
+    Csv,
+    Parquet,
+    Both,
+}
+
+impl TablesArg {
+    pub fn format(self) -> olika::observe::TableFormat {
+        match self {
+            TablesArg::Csv => olika::observe::TableFormat::Csv,
+            TablesArg::Parquet => olika::observe::TableFormat::Parquet,
+            TablesArg::Both => olika::observe::TableFormat::Both,
+        }
     }
 }
 

@@ -94,7 +94,10 @@ fn write(dir: &Path, manifest: &Manifest, spec: &SweepSpec, metrics: &[String]) 
         rows.extend(sensitivity::analyze(spec, metric, &runs, &x).unwrap_or_default());
     }
     output::sensitivity::write(dir, &rows)?;
-    checksum::record(dir, &[Table::Sensitivity.file()])
+    let format = manifest.recording.tables;
+    output::store(dir, format, &[Table::Sensitivity])?;
+    let files = Table::Sensitivity.files(format);
+    checksum::record(dir, &files.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// The `[sweep]` section of the scenario a folder ran, checked again.

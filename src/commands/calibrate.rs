@@ -57,8 +57,8 @@ pub fn calibrate(resolved: &Resolved, options: &RunOptions) -> Result<(std::path
     let words = findings(&found.spec, &written, resolved);
     std::fs::write(dir.join(FINDINGS), &words).map_err(|e| crate::error::Error::io(dir.join(FINDINGS), e))?;
     manifest.folder_runs = 0;
-    manifest.checksums = checksum::of_tables(dir, &[Table::Particles, Table::Posterior, Table::Generations])?;
-    manifest.checksums.insert(FINDINGS.to_string(), checksum::of_file(&dir.join(FINDINGS))?);
+    let tables = [Table::Particles, Table::Posterior, Table::Generations];
+    checksum::seal(dir, &mut manifest, &tables, &[FINDINGS])?;
     manifest.complete = true;
     manifest.finished = manifest::timestamp(SystemTime::now());
     manifest.write(dir)?;

@@ -102,7 +102,9 @@ pub fn compare_under(
     let report = execute_into(dir, &plan, plan.runs(), manifest, options, false)?;
     let rows = compare::from_runs(dir, strategies.len(), plan.replications)?;
     compare::write(dir, &rows)?;
-    let mut recorded = vec![Table::Compare.file()];
+    crate::output::store(dir, options.recording.tables, &[Table::Compare])?;
+    let compare_files = Table::Compare.files(options.recording.tables);
+    let mut recorded: Vec<&str> = compare_files.iter().map(String::as_str).collect();
     let decision = match posterior {
         None => None,
         Some(_) => {

@@ -47,7 +47,7 @@ pub fn merge(
     let work = folder.work();
     merge_tables(dirs, first, work)?;
     copy_run_files(dirs, work)?;
-    let merged = Manifest {
+    let mut merged = Manifest {
         command: Command::Merge,
         command_line,
         shard: None,
@@ -57,9 +57,10 @@ pub fn merge(
         started: manifest::timestamp(SystemTime::now()),
         finished: manifest::timestamp(SystemTime::now()),
         host: manifest::host(),
-        checksums: checksum::of_tables(work, &tables::written(first.recording))?,
         ..first.clone()
     };
+    crate::output::store(work, first.recording.tables, &tables::written(first.recording))?;
+    checksum::seal(work, &mut merged, &tables::written(first.recording), &[])?;
     merged.write(work)?;
     super::analyze::write_if_any(work)?;
     plot::plot(work, Some(Format::Both))?;
@@ -113,7 +114,7 @@ fn mismatch(m: &Manifest, first: &Manifest, first_dir: &Path) -> Option<(&'stati
             ),
         ))
     } else if m.recording != first.recording {
-        Some(("recording", format!("this shard was recorded with {:?}, the first with {:?}: only shards run with the same --every, --innovations, --partnerships and --network merge", m.recording, first.recording)))
+        Some(("recording", format!("this shard was recorded with {:?}, the first with {:?}: only shards run with the same --every, --innovations, --partnerships, --network and --tables merge", m.recording, first.recording)))
     } else if !m.complete {
         Some(("complete", "this shard did not finish; run it again with --resume, then merge".to_string()))
     } else {

@@ -233,6 +233,7 @@ fn manifest_for(
         started: now.clone(),
         finished: String::new(),
         checksums: Default::default(),
+        sha256: Default::default(),
         scenarios: resolved.iter().map(|r| r.toml.clone()).collect(),
         posterior: None,
         from: None,
@@ -292,7 +293,8 @@ fn execute_into(
     let (completed, failed) = (tables.completed, tables.failed);
     drop(tables);
     summary::write(dir, &plan.columns, &manifest.headline(dir)?)?;
-    manifest.checksums = checksum::of_tables(dir, &tables::written(options.recording))?;
+    crate::output::store(dir, options.recording.tables, &tables::written(options.recording))?;
+    checksum::seal(dir, &mut manifest, &tables::written(options.recording), &[])?;
     manifest.failed_runs = failed;
     manifest.complete = true;
     manifest.finished = manifest::timestamp(SystemTime::now());

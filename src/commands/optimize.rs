@@ -96,8 +96,7 @@ pub fn optimize(resolved: &Resolved, budget: Option<f64>, options: &RunOptions) 
     tables::write_curve(dir, &space.settings, &curve)?;
     let runs = found.evaluations.runs();
     manifest.folder_runs = runs as usize;
-    manifest.checksums =
-        checksum::of_tables(dir, &[Table::Portfolios, Table::BudgetCurve, Table::Evaluations])?;
+    checksum::seal(dir, &mut manifest, &[Table::Portfolios, Table::BudgetCurve, Table::Evaluations], &[])?;
     manifest.complete = true;
     manifest.finished = manifest::timestamp(SystemTime::now());
     manifest.write(dir)?;

@@ -79,6 +79,8 @@ pub struct Execution {
     pub partnerships: bool,
     /// `--network`.
     pub network: bool,
+    /// `--tables`: how the tables are stored.
+    pub tables: crate::observe::TableFormat,
     /// Chart files to draw (`None`: `--no-plots`).
     pub charts: Option<Format>,
     /// The command line, for the manifest.
@@ -98,6 +100,10 @@ impl Execution {
         if self.network_every == Some(0) {
             return Err(flag("--network-every", "--network-every must be at least 1"));
         }
+        #[cfg(not(feature = "parquet"))]
+        if self.tables.parquet() {
+            return Err(flag("--tables", &crate::output::no_parquet().to_string()));
+        }
         let (threads, max_memory) = self.limits.apply(self.out.quiet, say)?;
         Ok(RunOptions {
             threads,
@@ -114,6 +120,7 @@ impl Execution {
                 state: self.save_state,
                 // Set by the command once it has read the saved worlds.
                 start: 0,
+                tables: self.tables,
             },
             charts: self.charts,
             command_line: self.command_line.clone(),

@@ -16,7 +16,7 @@ pub mod words;
 pub use measure::Observer;
 pub(crate) use metrics::HEADLINE;
 pub use metrics::{headline, Metric, RunMetrics, StepMetrics};
-pub use recording::Recording;
+pub use recording::{Recording, TableFormat};
 pub use rows::{edges, EdgeRow, InnovationRow, Network, NodeRow, PartnershipRow, VenueRow};
 pub use run::{collect, resume, simulate, Recorder, RunOutput};
 pub(crate) use run::{resume_into, simulate_into, SERIES_IN_MEMORY};

@@ -28,6 +28,10 @@ pub struct Recording {
     /// (`--from`), whose series start there.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub start: u32,
+    /// How the tables are stored (`--tables`): CSV, Parquet, or both. Absent (CSV) in the manifests
+    /// of earlier versions and of CSV folders.
+    #[serde(default, skip_serializing_if = "TableFormat::is_csv")]
+    pub tables: TableFormat,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -36,6 +40,36 @@ fn is_false(b: &bool) -> bool {
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+/// How a results folder stores its tables (`--tables`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableFormat {
+    /// CSV only (the default).
+    #[default]
+    Csv,
+    /// Parquet only: the CSV is converted when the command finishes, and removed.
+    Parquet,
+    /// CSV and Parquet side by side.
+    Both,
+}
+
+impl TableFormat {
+    /// CSV only.
+    pub fn is_csv(&self) -> bool {
+        *self == TableFormat::Csv
+    }
+
+    /// Whether the folder keeps its CSV tables.
+    pub fn csv(self) -> bool {
+        self != TableFormat::Parquet
+    }
+
+    /// Whether the folder has Parquet tables.
+    pub fn parquet(self) -> bool {
+        self != TableFormat::Csv
+    }
 }
 
 impl Recording {

@@ -151,7 +151,8 @@ fn agrees(dir: &Path, manifest: &Manifest, plan: &Plan) -> Result<()> {
             format!("{:?}", plan.columns),
         );
     }
-    if !manifest.complete && !manifest.checksums.is_empty() {
+    let sealed = !manifest.checksums.is_empty() || !manifest.sha256.is_empty();
+    if !manifest.complete && sealed {
         return Err(at_manifest(
             dir,
             "complete",
@@ -171,36 +172,39 @@ fn folder_runs(manifest: &Manifest, plan: &Plan) -> crate::experiment::Runs {
 
 /// Every file a finished folder holds that its readers read has a checksum, and each matches.
 fn files(dir: &Path, manifest: &Manifest) -> Result<()> {
-    let mut wanted: BTreeSet<&str> = match manifest.command {
+    let format = manifest.recording.tables;
+    let stored = |tables: &[Table]| tables.iter().flat_map(|t| t.files(format)).collect::<Vec<String>>();
+    let mut wanted: BTreeSet<String> = match manifest.command {
         Command::Optimize => {
-            [Table::Portfolios, Table::BudgetCurve, Table::Evaluations].map(Table::file).into()
+            stored(&[Table::Portfolios, Table::BudgetCurve, Table::Evaluations]).into_iter().collect()
         }
         Command::Calibrate => {
-            let tables = [Table::Particles, Table::Posterior, Table::Generations].map(Table::file);
-            tables.into_iter().chain([super::calibration::FINDINGS]).collect()
+            let tables = stored(&[Table::Particles, Table::Posterior, Table::Generations]);
+            tables.into_iter().chain([super::calibration::FINDINGS.to_string()]).collect()
         }
-        _ => tables::written(manifest.recording).into_iter().map(Table::file).collect(),
+        _ => stored(&tables::written(manifest.recording)).into_iter().collect(),
     };
     if manifest.command == Command::Compare {
-        wanted.insert(Table::Compare.file());
+        wanted.extend(stored(&[Table::Compare]));
         if manifest.posterior.is_some() {
-            wanted.extend([Table::Posterior.file(), super::calibration::FINDINGS]);
+            wanted.extend([Table::Posterior.file().to_string(), super::calibration::FINDINGS.to_string()]);
         }
     }
     // A comparison's findings.md (written since issue 25; a folder made before has none): wanted
     // where it is, and where the manifest has its checksum, `verify` notices it gone.
     if manifest.command == Command::Compare && dir.join(super::calibration::FINDINGS).exists() {
-        wanted.insert(super::calibration::FINDINGS);
+        wanted.insert(super::calibration::FINDINGS.to_string());
     }
     // Files not every folder has (a shard without run 0 has no replay) are wanted where they are;
     // indices, which `olika analyze` makes again, may also have been removed.
-    for file in [Table::Sensitivity.file(), replay::FILE] {
+    let sensitivity = Table::Sensitivity.files(format);
+    for file in sensitivity.iter().map(String::as_str).chain([replay::FILE]) {
         if dir.join(file).exists() {
-            wanted.insert(file);
+            wanted.insert(file.to_string());
         }
     }
-    let optional = [Table::Sensitivity.file()];
-    if let Some(missing) = wanted.iter().find(|f| !manifest.checksums.contains_key(**f)) {
+    let optional: Vec<&str> = sensitivity.iter().map(String::as_str).collect();
+    if let Some(missing) = wanted.iter().find(|f| !manifest.checksums.contains_key(*f)) {
         return Err(at_manifest(
             dir,
             "checksums",
@@ -309,8 +313,8 @@ fn per_run(
     complete: bool,
 ) -> Result<()> {
     let path = table.path(dir);
-    let shown = path.display().to_string();
-    let mut reader = BufReader::new(read::open_regular(&path, u64::MAX)?);
+    let parquet = dir.join(table.parquet_file());
+    let shown = if path.exists() || !parquet.exists() { &path } else { &parquet }.display().to_string();
     let error = |line: usize, message: String| {
         Error::input(
             Location { file: shown.clone(), line: Some(line), column: None },
@@ -319,6 +323,22 @@ fn per_run(
         )
     };
     let mut tally = Tally { expected, column, complete, at: None, next: 0 };
+    if !path.exists() && parquet.exists() {
+        // A Parquet table (of a finished folder: tables are converted when a command finishes),
+        // read row by row; its rows are numbered as the CSV's lines were.
+        let mut reader = read::TableReader::open(&path)?;
+        let mut row = read::Row::default();
+        let mut number = 1usize;
+        while reader.read(&mut row)? {
+            number += 1;
+            let Ok(id) = row.text(0).parse::<u64>() else {
+                return Err(error(number, "a row without a run id".into()));
+            };
+            tally.row(id).map_err(|m| error(number, m))?;
+        }
+        return tally.finish().map_err(|m| error(number, m));
+    }
+    let mut reader = BufReader::new(read::open_regular(&path, u64::MAX)?);
     let mut line = Vec::new();
     let mut number = 0usize;
     loop {

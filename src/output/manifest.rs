@@ -86,6 +86,10 @@ pub struct Manifest {
     /// (`merge` and `--resume` check them; empty while a command is writing).
     #[serde(default)]
     pub checksums: std::collections::BTreeMap<String, String>,
+    /// SHA-256 checksums of the same files, by file name, for readers in other languages (R).
+    /// Absent in folders of earlier versions.
+    #[serde(default)]
+    pub sha256: std::collections::BTreeMap<String, String>,
     /// The fully resolved scenario as TOML, one for each strategy of a comparison: `olika run` on
     /// one reproduces its results. Folders of earlier versions held them joined by `---` in
     /// `resolved_scenario`, which `read` still takes.

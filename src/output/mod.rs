@@ -12,6 +12,8 @@ pub mod format;
 pub mod manifest;
 pub mod network;
 pub mod optimize;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod read;
 pub mod replay;
 pub mod rows;
@@ -77,6 +79,44 @@ pub(crate) fn csv_err(path: &Path) -> impl Fn(csv::Error) -> crate::error::Error
     move |e| crate::error::Error::Run(format!("cannot write {}: {e}", path.display()))
 }
 
+/// Stores the CSV `tables` of `dir` as `format` asks, when a command has finished writing them:
+/// each converted to Parquet, and its CSV removed for `parquet` alone. CSV tables stay as they are.
+pub(crate) fn store(
+    dir: &Path,
+    format: crate::observe::TableFormat,
+    tables: &[Table],
+) -> crate::error::Result<()> {
+    if !format.parquet() {
+        return Ok(());
+    }
+    convert(dir, format, tables)
+}
+
+#[cfg(feature = "parquet")]
+fn convert(dir: &Path, format: crate::observe::TableFormat, tables: &[Table]) -> crate::error::Result<()> {
+    for table in tables {
+        let csv = table.path(dir);
+        parquet::from_csv(&csv, &dir.join(table.parquet_file()))?;
+        if !format.csv() {
+            std::fs::remove_file(&csv).map_err(|e| crate::error::Error::io(&csv, e))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "parquet"))]
+fn convert(_: &Path, _: crate::observe::TableFormat, _: &[Table]) -> crate::error::Result<()> {
+    Err(no_parquet())
+}
+
+/// The error of a build without Parquet asked for it.
+#[cfg(not(feature = "parquet"))]
+pub(crate) fn no_parquet() -> crate::error::Error {
+    crate::error::Error::Run(
+        "this olika was built without Parquet (cargo's feature `parquet`): build it with `--features parquet`, or write CSV tables".into(),
+    )
+}
+
 impl Table {
     /// The file name in the results folder.
     pub fn file(self) -> &'static str {
@@ -103,6 +143,17 @@ impl Table {
     /// Its path in a results folder.
     pub fn path(self, dir: &Path) -> PathBuf {
         dir.join(self.file())
+    }
+
+    /// The file name of its Parquet form (`runs.parquet`).
+    pub fn parquet_file(self) -> String {
+        format!("{}.parquet", self.file().trim_end_matches(".csv"))
+    }
+
+    /// The files it is stored as in a folder whose tables are `format`.
+    pub fn files(self, format: crate::observe::TableFormat) -> Vec<String> {
+        let csv = format.csv().then(|| self.file().to_string());
+        csv.into_iter().chain(format.parquet().then(|| self.parquet_file())).collect()
     }
 
     /// Opens it for reading by column name.

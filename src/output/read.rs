@@ -13,8 +13,15 @@ use crate::error::{Error, Location, Result};
 /// A table of a results folder, read row by row.
 pub struct TableReader {
     file: String,
-    reader: csv::Reader<std::io::Take<File>>,
+    reader: Source,
     head: Vec<String>,
+}
+
+/// Where a table's rows come from: its CSV, or its Parquet file read back as the same text.
+enum Source {
+    Csv(csv::Reader<std::io::Take<File>>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<super::parquet::Rows>),
 }
 
 /// One row of a table, with the line it came from.
@@ -110,9 +117,29 @@ pub(crate) fn open_regular(path: &Path, most: u64) -> Result<File> {
 }
 
 impl TableReader {
-    /// Opens a table and reads its header.
+    /// Opens a table and reads its header: the CSV file at `path`, or where there is none, the
+    /// Parquet file beside it (`runs.parquet` for `runs.csv`).
     pub fn open(path: &Path) -> Result<Self> {
+        if path.extension().is_some_and(|e| e == "parquet") {
+            return Self::parquet(path);
+        }
+        let parquet = path.with_extension("parquet");
+        if !path.exists() && parquet.exists() {
+            return Self::parquet(&parquet);
+        }
         Self::with(path, open_regular(path, u64::MAX)?, u64::MAX)
+    }
+
+    #[cfg(feature = "parquet")]
+    fn parquet(path: &Path) -> Result<Self> {
+        let rows = super::parquet::Rows::open(path)?;
+        let head = rows.head().to_vec();
+        Ok(TableReader { file: path.display().to_string(), reader: Source::Parquet(Box::new(rows)), head })
+    }
+
+    #[cfg(not(feature = "parquet"))]
+    fn parquet(path: &Path) -> Result<Self> {
+        Err(Error::input(Location::file(path.display().to_string()), None, super::no_parquet().to_string()))
     }
 
     /// Opens a table that may still be being written, up to its last whole line: what a killed
@@ -132,7 +159,7 @@ impl TableReader {
         let handle = handle.take(bytes);
         let mut reader = csv::ReaderBuilder::new().from_reader(handle);
         let head = reader.headers().map_err(|e| damaged(&file, &e))?.iter().map(String::from).collect();
-        Ok(TableReader { file, reader, head })
+        Ok(TableReader { file, reader: Source::Csv(reader), head })
     }
 
     /// The column names, in file order.
@@ -162,7 +189,11 @@ impl TableReader {
     /// Reads the next row into `row`; false at the end of the table.
     pub fn read(&mut self, row: &mut Row) -> Result<bool> {
         // A line with more or fewer fields than the header is an error of the CSV reader.
-        self.reader.read_record(&mut row.record).map_err(|e| damaged(&self.file, &e))
+        match &mut self.reader {
+            Source::Csv(reader) => reader.read_record(&mut row.record).map_err(|e| damaged(&self.file, &e)),
+            #[cfg(feature = "parquet")]
+            Source::Parquet(rows) => rows.read(&mut row.record),
+        }
     }
 
     /// The value of a cell of `row`, parsed as its type.

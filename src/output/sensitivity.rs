@@ -63,7 +63,7 @@ pub fn write(dir: &Path, rows: &[IndexRow]) -> Result<()> {
 
 /// The rows of a folder's `sensitivity.csv`; `None` when it has none.
 pub fn read(dir: &Path) -> Result<Option<Vec<IndexRow>>> {
-    if !Table::Sensitivity.path(dir).exists() {
+    if !Table::Sensitivity.path(dir).exists() && !dir.join(Table::Sensitivity.parquet_file()).exists() {
         return Ok(None);
     }
     let mut table = Table::Sensitivity.open(dir)?;

@@ -612,3 +612,16 @@ fn a_ranking_by_cost_per_innovation_leaves_out_a_strategy_that_buys_nothing_and_
         report.contains("all strategies on the same seeds. Left out: no_venues, whose venues cost nothing.")
     );
 }
+
+/// Without the cargo feature `parquet`, `--tables parquet` is refused before anything runs, saying
+/// how to build an olika that writes it.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_tables_without_the_feature_are_refused_at_once() {
+    let dir = TempDir::new().unwrap();
+    let out = olika(dir.path()).args(["run", "-q", "--tables", "parquet", "-o", "out"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--tables") && stderr.contains("--features parquet"), "{stderr}");
+    assert!(!dir.path().join("out").exists());
+}

@@ -172,6 +172,7 @@ fn resume_refuses_a_table_cut_short_or_deleted() {
         copy(&dir.join("whole"), &folder);
         edit_manifest(&folder, "complete", "false");
         edit_manifest(&folder, "checksums", "{}");
+        edit_manifest(&folder, "sha256", "{}");
         folder
     };
     // As a kill leaves it, it resumes to the same tables.

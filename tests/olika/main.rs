@@ -20,6 +20,8 @@ mod invariants;
 mod lab;
 mod limits;
 mod optimize;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod patterns;
 mod power;
 mod safety;
