@@ -22,6 +22,8 @@ import time
 import mesa
 
 SECTORS = ("public", "private", "civil")
+COMPOSITIONS = ("public_public", "public_private", "public_civil", "private_private",
+                "private_civil", "civil_civil")
 F, Q_TRAITS = 8, 10  # features, initial traits per feature
 SECTOR_DISTANCE, VARIATION = 0.5, 0.05
 HOMOPHILY, LEARNING, FOLLOW_UP, EQUITY, STALE_AFTER = 1.0, 0.1, 0.05, 1.0, 36
@@ -189,22 +191,28 @@ class City(mesa.Model):
                            partnerships_exhausted=0, adoptions=0, mandated=0, scaled_up=0,
                            venue_cost=0.0)
         self.first_innovation_step = None
-        self.datacollector = mesa.DataCollector(model_reporters={
-            "innovations": lambda m: m.counts["innovations"],
-            "social_value": lambda m: m.counts["social_value"],
-            "economic_value": lambda m: m.counts["economic_value"],
-            "partnerships": lambda m: m.partnership_count(),
-            "cross_sector_share": lambda m: m.cross_sector_share(),
-            "partnerships_begun": lambda m: m.counts["partnerships_begun"],
-            "ties": lambda m: len(m.ties),
-            "trust_within": lambda m: m.mean_trust(False),
-            "trust_across": lambda m: m.mean_trust(True),
-            "knowledge_diversity": lambda m: m.knowledge_diversity(),
-            "adoptions": lambda m: m.counts["adoptions"],
-            "scaled_up": lambda m: m.counts["scaled_up"],
-            "innovations_in_use": lambda m: m.in_use(),
-            "venue_cost": lambda m: m.counts["venue_cost"],
-        })
+        # Every step records olika's step metrics (series.csv), so that both do the same work.
+        self.counts.update(new_innovations=0, partnership_steps=0,
+                           **{"innovations_" + c: 0 for c in COMPOSITIONS})
+        reporters = {name: (lambda m, name=name: m.counts[name]) for name in (
+            "new_innovations", "innovations", *("innovations_" + c for c in COMPOSITIONS),
+            "social_value", "economic_value", "partnerships_begun", "partnerships_dissolved",
+            "partnerships_exhausted", "partnership_steps", "adoptions", "mandated", "scaled_up",
+            "venue_cost")}
+        reporters.update(
+            partnerships=lambda m: m.partnership_count(),
+            informal_partnerships=lambda m: m.partnership_count("informal"),
+            formal_partnerships=lambda m: m.partnership_count("formal"),
+            cross_sector_share=lambda m: m.cross_sector_share(),
+            partnership_distance=lambda m: m.partnership_distance(),
+            ties=lambda m: len(m.ties),
+            trust_within=lambda m: m.mean_trust(False),
+            trust_across=lambda m: m.mean_trust(True),
+            knowledge_diversity=lambda m: m.knowledge_diversity(),
+            distinct_vectors=lambda m: len({tuple(o.knowledge) for o in m.orgs}),
+            innovations_in_use=lambda m: m.in_use(),
+        )
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
 
     # --- attendance -------------------------------------------------------------------------
@@ -382,6 +390,7 @@ class City(mesa.Model):
         rng = self.random
         self.t += 1
         t = self.t
+        self.counts["new_innovations"] = 0
         for o in self.orgs:
             o.boost = 1.0
         # 1. Venues meet, in random order.
@@ -433,6 +442,7 @@ class City(mesa.Model):
 
     def work(self, tie):
         rng = self.random
+        self.counts["partnership_steps"] += 1
         a, b = tie.a, tie.b
         d = a.distance(b)
         c = complementarity(a, b)
@@ -451,6 +461,9 @@ class City(mesa.Model):
             self.counts["social_value"] += quality * need * w
             self.counts["economic_value"] += quality * capital * (1 - w)
             self.counts["innovations"] += 1
+            self.counts["new_innovations"] += 1
+            pair = sorted((a.sector, b.sector), key=SECTORS.index)
+            self.counts["innovations_" + "_".join(pair)] += 1
             if self.first_innovation_step is None:
                 self.first_innovation_step = self.t
             market_u = [rng.random() for _ in self.orgs]
@@ -540,16 +553,22 @@ class City(mesa.Model):
 
     # --- observation ------------------------------------------------------------------------
 
-    def partnership_count(self):
-        return sum(1 for tie in self.ties if tie.status is not None)
+    def partnership_count(self, status=None):
+        if status is None:
+            return sum(1 for tie in self.ties if tie.status is not None)
+        return sum(1 for tie in self.ties if tie.status == status)
 
     def cross_sector_share(self):
         ps = [tie for tie in self.ties if tie.status is not None]
-        return sum(1 for tie in ps if tie.cross) / len(ps) if ps else 0.0
+        return sum(1 for tie in ps if tie.cross) / len(ps) if ps else None
+
+    def partnership_distance(self):
+        ps = [tie for tie in self.ties if tie.status is not None]
+        return sum(tie.a.distance(tie.b) for tie in ps) / len(ps) if ps else None
 
     def mean_trust(self, cross):
         ts = [tie.trust for tie in self.ties if tie.cross == cross]
-        return sum(ts) / len(ts) if ts else 0.0
+        return sum(ts) / len(ts) if ts else None
 
     def knowledge_diversity(self):
         return sum(a.distance(b) for a, b in self.sample_pairs) / len(self.sample_pairs)
@@ -558,9 +577,9 @@ class City(mesa.Model):
         return sum(1 for inn in self.innovations if inn.retired is None)
 
     def headline(self):
-        row = dict(self.datacollector.get_model_vars_dataframe().iloc[-1])
-        row.update(self.counts)
+        row = {k: v[-1] for k, v in self.datacollector.model_vars.items()}
         row["first_innovation_step"] = self.first_innovation_step
+        row["partnerships_dissolved"] = self.counts["partnerships_dissolved"]
         return row
 
 
@@ -589,7 +608,7 @@ def main():
             model.step()
         seconds = time.perf_counter() - start
         row = model.headline()
-        cells = [str(r)] + ["" if row[c] is None else repr(float(row[c])) for c in COLUMNS]
+        cells = [str(r)] + ["" if row[c] is None else repr(row[c]) for c in COLUMNS]
         if args.time:
             cells.append(f"{seconds:.6f}")
         out.write(",".join(cells) + "\n")
