@@ -2,8 +2,10 @@
 
 A same-work peer (issue 28, item 3): the rules are those of docs/model.md sections 2-7, read as a
 Mesa user would read them, without looking at olika's source. Where the description left a choice
-open, the choice made here is marked GUESS in a comment (benches/README.md lists them, and
-docs/model.md now says what olika does). The random numbers are Mesa's own (the model's
+open, the choice made here is marked GUESS in a comment (benches/README.md lists them; every one
+turned out to be what olika does, and docs/model.md now says so). The one change made after
+reading olika's source: a direct approach that draws the approacher redraws at most 8 times (the
+port redrew until it found another), a rule docs/model.md did not state. The random numbers are Mesa's own (the model's
 `random.Random`), so runs match olika's in distribution, not draw for draw.
 
     python city.py --runs 100 --seed 1 > mesa.csv     # one CSV row per run, the headline metrics
@@ -15,6 +17,7 @@ point; 120 steps, every step observed by a DataCollector.
 """
 
 import argparse
+import itertools
 import math
 import sys
 import time
@@ -184,6 +187,7 @@ class City(mesa.Model):
                 for (x, y), o in where.items():
                     v.neighbours[o] = [where[c] for c in ((x - 1, y), (x + 1, y), (x, y - 1),
                                                           (x, y + 1)) if c in where]
+        self.visibility_cdf = list(itertools.accumulate(o.visibility for o in self.orgs))
         # Observation: a fixed sample of 256 pairs for knowledge diversity.
         self.sample_pairs = [tuple(rng.sample(self.orgs, 2)) for _ in range(256)]
         self.counts = dict(innovations=0, social_value=0.0, economic_value=0.0,
@@ -226,7 +230,7 @@ class City(mesa.Model):
                 quota[i] += 1
             out = []
             for g, k in zip(groups, quota):
-                out += self.fill(k, g)
+                out += self.fill(k, g)  # GUESS: seats a sector cannot fill stay empty
             return out
         return self.fill(seats, pool)
 
@@ -332,6 +336,7 @@ class City(mesa.Model):
                     if rng.random() < s.visibility:
                         supplier = s
                         break
+                # GUESS: a contract does not wait for the pair's rest to end
                 if supplier is None or not supplier.free():
                     continue
                 tie = buyer.ties.get(supplier)
@@ -371,7 +376,7 @@ class City(mesa.Model):
             pairs = [(a, b) for i, a in enumerate(people) for b in people[i + 1:]
                      if a.sector != b.sector]
             rng.shuffle(pairs)
-            pairs.sort(key=lambda p: -complementarity(*p))
+            pairs.sort(key=lambda p: -complementarity(*p))  # GUESS: the highest C first
             taken, matched = set(), []
             for a, b in pairs:
                 if a not in taken and b not in taken:
@@ -399,14 +404,15 @@ class City(mesa.Model):
         for v in venues:
             self.meet(v)
         # 2. Direct approaches: who approaches whom is drawn before any encounter.
-        weights = [o.visibility for o in self.orgs]
+        cumulative = self.visibility_cdf
         approaches = []
         for o in self.orgs:
             if rng.random() < o.initiative:
-                other = o
-                while other is o:  # GUESS: nobody approaches itself; redraw
-                    other = rng.choices(self.orgs, weights)[0]
-                approaches.append((o, other))
+                for _ in range(8):  # a draw of itself is drawn again, at most 8 times
+                    other = rng.choices(self.orgs, cum_weights=cumulative)[0]
+                    if other is not o:
+                        approaches.append((o, other))
+                        break
         for a, b in approaches:
             self.encounter(a, b, 0.0, "(direct)")
         # 3. Follow-ups, in random order.
@@ -415,13 +421,13 @@ class City(mesa.Model):
         for tie in ties:
             if tie.last != t and rng.random() < FOLLOW_UP * tie.trust:
                 self.encounter(tie.a, tie.b, 0.0, tie.venue)
-        # 4. Partnership work, in random order.
+        # 4. Partnership work, in random order. GUESS: those begun this step work too.
         partnerships = [tie for tie in self.ties if tie.status is not None]
         rng.shuffle(partnerships)
         for tie in partnerships:
             self.work(tie)
         # 5. Diffusion and scale-up.
-        self.diffuse()
+        self.diffuse()  # GUESS: decisions on the stage's starting knowledge, applied together
         # 6. Decay and endings.
         for tie in list(self.ties):
             if tie.status is not None:
@@ -568,7 +574,7 @@ class City(mesa.Model):
 
     def mean_trust(self, cross):
         ts = [tie.trust for tie in self.ties if tie.cross == cross]
-        return sum(ts) / len(ts) if ts else None
+        return sum(ts) / len(ts) if ts else None  # GUESS: partnerships' ties included
 
     def knowledge_diversity(self):
         return sum(a.distance(b) for a, b in self.sample_pairs) / len(self.sample_pairs)
