@@ -416,11 +416,13 @@ class City(mesa.Model):
         for a, b in approaches:
             self.encounter(a, b, 0.0, "(direct)")
         # 3. Follow-ups, in random order.
-        ties = [tie for tie in self.ties if tie.status is None and tie.last != t]
+        # Whether a tie is followed up depends on nothing another follow-up changes, so it is
+        # drawn first and only the ties that follow up are shuffled.
+        ties = [tie for tie in self.ties if tie.status is None and tie.last != t
+                and rng.random() < FOLLOW_UP * tie.trust]
         rng.shuffle(ties)
         for tie in ties:
-            if tie.last != t and rng.random() < FOLLOW_UP * tie.trust:
-                self.encounter(tie.a, tie.b, 0.0, tie.venue)
+            self.encounter(tie.a, tie.b, 0.0, tie.venue)
         # 4. Partnership work, in random order. GUESS: those begun this step work too.
         partnerships = [tie for tie in self.ties if tie.status is not None]
         rng.shuffle(partnerships)
