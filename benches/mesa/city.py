@@ -3,10 +3,11 @@
 A same-work peer (issue 28, item 3): the rules are those of docs/model.md sections 2-7, read as a
 Mesa user would read them, without looking at olika's source. Where the description left a choice
 open, the choice made here is marked GUESS in a comment (benches/README.md lists them; every one
-turned out to be what olika does, and docs/model.md now says so). The one change made after
-reading olika's source: a direct approach that draws the approacher redraws at most 8 times (the
-port redrew until it found another), a rule docs/model.md did not state. The random numbers are Mesa's own (the model's
-`random.Random`), so runs match olika's in distribution, not draw for draw.
+turned out to be what olika does, and docs/model.md now says so). Changed after reading olika's
+source: a direct approach that draws the approacher draws again, at most 8 draws in all (the port
+redrew until it found another; docs/model.md did not say), and the follow-ups are decided before
+only those that happen are shuffled (the same rule, fewer shuffles). The random numbers are Mesa's
+own (the model's `random.Random`), so runs match olika's in distribution, not draw for draw.
 
     python city.py --runs 100 --seed 1 > mesa.csv     # one CSV row per run, the headline metrics
     python city.py --runs 20 --seed 1 --time          # seconds per run, last column
@@ -408,7 +409,7 @@ class City(mesa.Model):
         approaches = []
         for o in self.orgs:
             if rng.random() < o.initiative:
-                for _ in range(8):  # a draw of itself is drawn again, at most 8 times
+                for _ in range(8):  # a draw of itself is drawn again, 8 draws in all
                     other = rng.choices(self.orgs, cum_weights=cumulative)[0]
                     if other is not o:
                         approaches.append((o, other))
