@@ -9,7 +9,7 @@ Markdown table: metric, olika mean [95 % CI], Mesa mean [95 % CI] (all seeds poo
 (Mesa - olika, % of olika's mean), the largest |t| of a plain difference test over the seeds, the
 TOST at each seed, the same TOST on all seeds' runs pooled (added after the first results showed
 that 100 runs a side cannot resolve ±10 % for the metrics whose coefficient of variation is above
-about a third), verdict (by the per-seed criterion). Standard library only.
+about a quarter), verdict (by the per-seed criterion). Standard library only.
 """
 
 import csv
