@@ -201,7 +201,7 @@ pub struct VenueSpec {
     pub enabled: bool,
     /// Steps between meetings.
     pub every: u32,
-    /// A meeting happens when (t - offset) % every == 0.
+    /// Meets in step t (1-based) when t - 1 ≥ offset and (t - 1 - offset) % every == 0.
     pub offset: u32,
     /// Seats per meeting (hub: members; neighbourhood: residents; procurement: buyers).
     pub capacity: usize,

@@ -199,7 +199,7 @@ static OWN: &[Param] = &[
     Param { path: "calibrate.targets.*", domain: Domain::Target, default: DefaultValue::Note("none"), unit: "", symbol: "", claim: "", doc: "an observed target by its metric: a metric of runs.csv with { value, sd }, or a step metric of series.csv with { file = \"observed.csv\", sd } (columns step and the metric, and sd unless given); its distance is |simulated mean − value| / sd", venue_kinds: &[] },
     Param::venue_key("venues.*.enabled", Domain::Bool, "true", "", "", "false switches the venue off (useful in strategies and sweeps)"),
     Param::venue_key("venues.*.every", int(1, 1_000_000), "12", "steps", "", "period between meetings"),
-    Param::venue_key("venues.*.offset", int(0, 1_000_000), "0", "steps", "", "a meeting happens when (t - offset) % every == 0"),
+    Param::venue_key("venues.*.offset", int(0, 1_000_000), "0", "steps", "", "meets in step t when t - 1 ≥ offset and (t - 1 - offset) % every == 0 (offset 0: the first step)"),
     Param::venue_key("venues.*.capacity", int(0, 10_000_000), "30", "organisations", "", "seats per meeting (hub: members; neighbourhood: residents; procurement: buyers)"),
     Param::venue_key("venues.*.mix", Domain::Mix, "\"open\"", "", "", "who attends: open (self-selection by openness), balanced (equal quotas per sector), { only = [sectors] }"),
     Param::venue_key("venues.*.facilitation", UNIT, "0.0", "", "f", "lowers the barrier of difference: p = f + (1 - f)(1 - d)^h"),
