@@ -428,6 +428,7 @@ fn page_series(events: &[(String, serde_json::Value)]) -> Vec<u64> {
 /// skips some of those; its charts must still have every step. Each frame carries the points
 /// since the frame before, and a tab that skipped one gets the whole history first.
 #[test]
+#[ignore = "a city of 300 000 (about 20 s and 1 GB): .ci/run runs it with the lab's other measurements"]
 fn a_tab_that_skips_frames_still_charts_every_step() {
     // A city whose setup (7 MB) more than fills the socket of a tab that reads nothing.
     let mut overrides = city(300_000).to_vec();
