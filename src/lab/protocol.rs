@@ -256,7 +256,7 @@ impl Lab {
         match command {
             Command::Step { steps } => {
                 if self.world.finished() {
-                    return Ok("the run is over: reset to start again".into());
+                    return Ok("the run is over: Setup starts again".into());
                 }
                 let n = steps.unwrap_or(1).clamp(1, 10_000);
                 let left = self.resolved.scenario.steps.saturating_sub(self.world.t());
@@ -265,7 +265,7 @@ impl Lab {
             }
             Command::Run => {
                 self.running = !self.world.finished();
-                Ok(if self.running { "running" } else { "the run is over: reset to start again" }.into())
+                Ok(if self.running { "running" } else { "the run is over: Setup starts again" }.into())
             }
             Command::Pause => {
                 (self.running, self.to_step) = (false, 0);

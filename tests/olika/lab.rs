@@ -1018,17 +1018,21 @@ fn the_exported_lab_runs_in_a_browser_from_a_file() {
     let download = browser.script("return transport.scenario()");
     assert!(download[0].as_str().unwrap().ends_with("-lab.toml"), "{download}");
     assert!(download[1].as_str().unwrap().contains("olika run"), "{download}");
-    // Determinism: the baseline stepped 30 steps in the page draws what it draws natively.
-    browser.script("send({ command: 'preset', name: 'baseline' })");
-    browser.until("the baseline", "return document.getElementById('title').textContent.endsWith('baseline') && document.querySelector('#monitor-step b').textContent.startsWith('0 /')");
-    browser.script("send({ command: 'step', steps: 30 })");
-    browser.until("step 30", "return document.getElementById('state').textContent === 'paused at step 30'");
-    let in_page = browser.script("return transport.digest()");
-    let mut native = Lab::new(Source::Named("baseline".into()), vec![]).unwrap();
-    native.command(olika::lab::Command::Step { steps: Some(30) }).unwrap();
-    while native.work() {}
-    println!("the baseline after 30 steps: digest {in_page} in the page, {} natively", native.digest());
-    assert_eq!(in_page, native.digest(), "the page's world is not the native one");
+    // Determinism: a world stepped 30 steps in the page draws what it draws natively — the city,
+    // Axelrod's lattice and Bass's diffusion.
+    for preset in ["baseline", "axelrod", "bass"] {
+        browser.script(&format!("send({{ command: 'preset', name: '{preset}' }})"));
+        browser.until(preset, &format!("return document.getElementById('title').textContent.endsWith('{preset}') && document.querySelector('#monitor-step b').textContent.startsWith('0 ')"));
+        browser.script("send({ command: 'step', steps: 30 })");
+        browser
+            .until("step 30", "return document.getElementById('state').textContent === 'paused at step 30'");
+        let in_page = browser.script("return transport.digest()");
+        let mut native = Lab::new(Source::Named(preset.into()), vec![]).unwrap();
+        native.command(olika::lab::Command::Step { steps: Some(30) }).unwrap();
+        while native.work() {}
+        println!("{preset} after 30 steps: digest {in_page} in the page, {} natively", native.digest());
+        assert_eq!(in_page, native.digest(), "{preset}: the page's world is not the native one");
+    }
     assert_eq!(requests(&browser), serde_json::json!([]), "the page made network requests");
 }
 
