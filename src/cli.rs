@@ -334,6 +334,14 @@ pub struct LabArgs {
     /// Open the lab in this machine's browser
     #[arg(long)]
     pub open: bool,
+    /// Write the lab as one self-contained HTML file instead of serving it: the model runs in the
+    /// page as WebAssembly, nothing is fetched (needs --wasm; `scripts/lab-html.sh` does both)
+    #[arg(long, value_name = "FILE", requires = "wasm")]
+    pub export: Option<PathBuf>,
+    /// The WebAssembly module the exported file runs: the olika-web crate built for
+    /// wasm32-unknown-unknown
+    #[arg(long, value_name = "MODULE", requires = "export")]
+    pub wasm: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: Overrides,
 }

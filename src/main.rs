@@ -87,6 +87,10 @@ fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
         }
         Command::Lab(a) => {
             let overrides = a.overrides.asked();
+            if let (Some(file), Some(wasm)) = (&a.export, &a.wasm) {
+                commands::lab::export(a.scenario.as_deref(), &overrides, file, wasm, say)?;
+                return Ok(Ended::Done);
+            }
             commands::lab::command(a.scenario, &overrides, &a.host, a.port, a.open, say)?;
             Ok(Ended::Done)
         }

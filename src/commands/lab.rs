@@ -36,6 +36,58 @@ pub fn command(
     Ok(())
 }
 
+/// `olika lab --export FILE --wasm MODULE`: the lab as one self-contained HTML file that runs
+/// `MODULE` (the olika-web crate built for wasm32-unknown-unknown) in the page, starting from a
+/// shipped scenario with the overrides. The file says which sources it was built from (those of
+/// this checkout, when the binary was built from one).
+pub fn export(
+    scenario: Option<&std::path::Path>,
+    overrides: &Overrides,
+    file: &std::path::Path,
+    wasm: &std::path::Path,
+    say: &mut dyn Say,
+) -> Result<()> {
+    use crate::error::Error;
+    let name = match scenario {
+        None => None,
+        Some(path) => {
+            let text = path.to_string_lossy();
+            match crate::scenario::library::find(&text) {
+                Some(_) if !path.exists() => Some(text.trim_end_matches(".toml").rsplit('/').next().unwrap_or(&text).to_string()),
+                _ => {
+                    return Err(Error::Run(format!(
+                        "the exported lab starts from a shipped scenario (`olika scenarios`), not from {}: a page opened from a USB stick reads no files",
+                        path.display()
+                    )))
+                }
+            }
+        }
+    };
+    let overrides = overrides.assignments(None);
+    // The settings are checked here as the page would check them, so a bad one is said now.
+    let source = name.as_ref().map_or(Source::Baseline, |n| Source::Named(n.into()));
+    Lab::new(source, overrides.clone())?;
+    let module = std::fs::read(wasm).map_err(|e| {
+        Error::Run(format!(
+            "cannot read the WebAssembly module {}: {e}; build it with scripts/lab-html.sh",
+            wasm.display()
+        ))
+    })?;
+    if !module.starts_with(b"\0asm") {
+        return Err(Error::Run(format!("{} is not a WebAssembly module", wasm.display())));
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = crate::lab::standalone::sources_digest(root).unwrap_or_else(|_| "unknown".into());
+    let html = crate::lab::standalone::html(&module, name.as_deref(), &overrides, &sources);
+    std::fs::write(file, &html).map_err(|e| Error::Run(format!("cannot write {}: {e}", file.display())))?;
+    say.out(&format!(
+        "olika lab: wrote {} ({:.1} MB): open it in any browser, no server or network needed\n",
+        file.display(),
+        html.len() as f64 / 1e6
+    ));
+    Ok(())
+}
+
 /// Starts the lab on `source` with the command line's overrides, listening on `host:port`
 /// (port 0: a free one).
 fn lab(source: Source, overrides: Vec<String>, host: &str, port: u16) -> Result<LabServer> {

@@ -16,9 +16,11 @@
 //! The files: `protocol` (the commands and the [`Lab`] that carries them out), `view` (what the
 //! page is sent: the setup's parts, frames, the charts' points), `settings` (the sliders and which
 //! settings apply now), `export` (the downloaded scenario file), `memory` (the guard on a world's
-//! size), `layout` (where each organisation is drawn) and `server`.
+//! size), `layout` (what kind of world is shown, and where each organisation is drawn), `server`,
+//! `inpage` (the lab inside the page, through WebAssembly) and `standalone` (the one-file lab).
 
 mod export;
+pub mod inpage;
 mod layout;
 mod memory;
 mod protocol;
@@ -28,6 +30,13 @@ mod view;
 
 pub(crate) use protocol::MOST_FRAMES_PER_SECOND;
 pub use protocol::{Command, Lab, Source, MOST_POINTS};
+pub mod standalone;
+
+/// The file name a downloaded scenario gets: the scenario's name, `-lab.toml`.
+pub(crate) fn download_name(lab: &Lab) -> String {
+    let name = &lab.world().scenario().name;
+    format!("{}-lab.toml", name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_"))
+}
 // The server writes a setup's two parts as one object without copying them.
 use view::joined;
 

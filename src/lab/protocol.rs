@@ -3,12 +3,13 @@
 //! for steps that [`Lab::work`] then takes one at a time, so whoever drives the lab (the server's
 //! runner) can answer between any two steps.
 
+use std::cell::Cell;
 use std::path::PathBuf;
 
 use serde::Deserialize;
 
 use super::export::Noted;
-use super::layout;
+use super::layout::{self, Shown};
 use super::memory::fits;
 use super::settings::is_live;
 use super::view::Point;
@@ -92,6 +93,11 @@ pub struct Lab {
     pub(super) world: World,
     observer: Observer,
     pub(super) places: Vec<[f32; 2]>,
+    /// What kind of world it is: the view, monitors, charts and sliders fit it.
+    pub(super) shown: Shown,
+    /// The step of the last frame made (none since a new world): the next frame carries the
+    /// charts' points after it.
+    pub(super) framed: Cell<Option<u32>>,
     /// The charts' values at every `stride`-th step so far (at most `MOST_POINTS`).
     history: Vec<Point>,
     /// Steps between two points of `history`: a power of two, doubled at each thinning.
@@ -131,6 +137,8 @@ impl Lab {
             overrides,
             resolved,
             places: layout::places(&world),
+            shown: Shown::of(&world),
+            framed: Cell::new(None),
             world,
             observer,
             history: vec![now.clone()],
@@ -169,6 +177,43 @@ impl Lab {
             points.push(&self.now);
         }
         points
+    }
+
+    /// The kept points after step `since` (all of them without one), and the point now: what a
+    /// page that has the history up to `since` lacks.
+    pub(super) fn points_since(&self, since: Option<u32>) -> Vec<&Point> {
+        let mut points: Vec<&Point> =
+            self.history.iter().filter(|p| since.is_none_or(|since| p.t > since)).collect();
+        if points.last().is_none_or(|p| p.t != self.now.t) {
+            points.push(&self.now);
+        }
+        points
+    }
+
+    /// Steps between two kept points of the history.
+    pub(super) fn stride(&self) -> u32 {
+        self.stride
+    }
+
+    /// What the world is doing, as the page's status says it: stepping, running, paused, or why
+    /// the run is over.
+    pub(super) fn status(&self) -> String {
+        let (t, s) = (self.world.t(), &self.resolved.scenario);
+        if self.world.finished() {
+            if s.until_stable && t < s.steps {
+                format!("stable at step {t}: nothing can change any more. Setup starts again")
+            } else {
+                format!("the run is over at step {t} of {}. Setup starts again", s.steps)
+            }
+        } else if self.running {
+            "running".into()
+        } else if self.to_step > 0 {
+            "stepping".into()
+        } else if t == 0 {
+            "ready: Step or Run".into()
+        } else {
+            format!("paused at step {t}")
+        }
     }
 
     /// The world shown.
@@ -211,7 +256,7 @@ impl Lab {
         match command {
             Command::Step { steps } => {
                 if self.world.finished() {
-                    return Ok("the run is over: reset to start again".into());
+                    return Ok("the run is over: Setup starts again".into());
                 }
                 let n = steps.unwrap_or(1).clamp(1, 10_000);
                 let left = self.resolved.scenario.steps.saturating_sub(self.world.t());
@@ -220,7 +265,7 @@ impl Lab {
             }
             Command::Run => {
                 self.running = !self.world.finished();
-                Ok(if self.running { "running" } else { "the run is over: reset to start again" }.into())
+                Ok(if self.running { "running" } else { "the run is over: Setup starts again" }.into())
             }
             Command::Pause => {
                 (self.running, self.to_step) = (false, 0);
@@ -305,6 +350,8 @@ impl Lab {
         self.world = World::new(&self.resolved.scenario, seed);
         self.observer = Observer::new(&self.world, seed);
         self.places = layout::places(&self.world);
+        self.shown = Shown::of(&self.world);
+        self.framed.set(None);
         self.history.clear();
         self.stride = 1;
         self.pending.clear();
@@ -381,7 +428,7 @@ mod tests {
         let mut lab = lab();
         lab.command(command(r#"{"command":"step","steps":3}"#)).unwrap();
         settle(&mut lab);
-        let before = lab.frame();
+        let before = lab.digest();
         let refused =
             lab.command(command(r#"{"command":"set","path":"homophily","value":"-2"}"#)).unwrap_err();
         assert!(refused.contains("homophily"), "{refused}");
@@ -398,7 +445,7 @@ mod tests {
             .command(command(r#"{"command":"set","path":"populations.civil.count","value":"9000000"}"#))
             .unwrap_err();
         assert!(huge.contains("populations.civil.count") && huge.contains("memory"), "{huge}");
-        assert_eq!(lab.frame(), before);
+        assert_eq!(lab.digest(), before);
         // Unknown commands and fields do not parse at all (the server answers 400).
         assert!(serde_json::from_str::<Command>(r#"{"command":"explode"}"#).is_err());
         assert!(serde_json::from_str::<Command>(r#"{"command":"step","stepz":2}"#).is_err());

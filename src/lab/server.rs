@@ -6,7 +6,7 @@
 //! | request | answer |
 //! |---|---|
 //! | `GET /` | the page |
-//! | `GET /events` | `event: setup` (the city, the controls, the history), then `event: frame` as the world moves |
+//! | `GET /events` | `event: setup` (the city, the controls, the history), then `event: frame` as the world moves (each with the charts' points since the frame before), and `event: history` (the whole history) before the next frame when a slow tab skipped one |
 //! | `GET /frame` | the newest frame (JSON) |
 //! | `POST /command` | a [`super::Command`] as JSON (`Content-Type: application/json`): 200 `{"ok": "…"}`, or 400 `{"error": "…"}` (or a refusal below) |
 //! | `GET /scenario.toml` | the settings as a scenario file (`olika run` reproduces the world) |
@@ -109,10 +109,13 @@ type Message = (u64, Arc<str>);
 /// frame (`Lab::setup_world`, `Lab::setup_now`).
 type Setup = [Message; 2];
 
-/// What a tab has not yet been sent: a setup (when it opens, and after a reset) and the newest frame.
+/// What a tab has not yet been sent: a setup (when it opens, and after a reset), the rest of the
+/// setup with the whole history (when it skipped a frame, whose points its charts then lack) and
+/// the newest frame.
 #[derive(Default)]
 struct Mailbox {
     setup: Option<Setup>,
+    history: Option<Message>,
     frame: Option<Message>,
     closed: bool,
 }
@@ -206,11 +209,18 @@ impl Shared {
             let mut mailbox = s.mailbox();
             if new_world {
                 mailbox.setup = Some(hub.setup.clone());
+                mailbox.history = None;
             } else if let Some(setup) = &mut mailbox.setup {
                 setup[1] = hub.setup[1].clone();
             }
-            if mailbox.frame.replace(hub.frame.clone()).is_some() {
+            // A frame skipped takes its charts' points with it: the tab gets the whole history
+            // before the next frame (unless a setup brings it).
+            let skipped = mailbox.frame.replace(hub.frame.clone()).is_some();
+            if skipped {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+            if (skipped || mailbox.history.is_some()) && mailbox.setup.is_none() {
+                mailbox.history = Some(hub.setup[1].clone());
             }
             s.mail.notify_one();
         }
@@ -382,10 +392,7 @@ impl LabServer {
     }
 }
 
-fn download_name(lab: &Lab) -> String {
-    let name = &lab.world().scenario().name;
-    format!("{}-lab.toml", name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_"))
-}
+use super::download_name;
 
 /// The runner: the only thread that touches the world. It carries out each command as it comes,
 /// between two steps, and while the world runs or has steps asked for it takes one step at a time,
@@ -791,18 +798,22 @@ fn feed(shared: &Shared, subscriber: &Subscriber, socket: &mut TcpStream) -> std
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
     write_within(socket, &mut [IoSlice::new(head.as_bytes())], time)?;
     while !shared.stop.load(Ordering::Relaxed) {
-        let (setup, frame) = {
+        let (setup, history, frame) = {
             let mut mailbox = subscriber.mailbox();
-            if mailbox.setup.is_none() && mailbox.frame.is_none() && !mailbox.closed {
+            if mailbox.setup.is_none()
+                && mailbox.history.is_none()
+                && mailbox.frame.is_none()
+                && !mailbox.closed
+            {
                 mailbox =
                     subscriber.mail.wait_timeout(mailbox, KEEP_ALIVE).unwrap_or_else(|p| p.into_inner()).0;
             }
             if mailbox.closed {
                 return Ok(());
             }
-            (mailbox.setup.take(), mailbox.frame.take())
+            (mailbox.setup.take(), mailbox.history.take(), mailbox.frame.take())
         };
-        if setup.is_none() && frame.is_none() {
+        if setup.is_none() && history.is_none() && frame.is_none() {
             // A comment keeps the connection alive and tells a closed one apart.
             write_within(socket, &mut [IoSlice::new(b": still here\n\n")], time)?;
         }
@@ -811,6 +822,14 @@ fn feed(shared: &Shared, subscriber: &Subscriber, socket: &mut TcpStream) -> std
             parts.extend(super::joined(&[&world.1, &now.1]).iter().map(|p| IoSlice::new(p.as_bytes())));
             parts.push(IoSlice::new(b"\n\n"));
             write_message(subscriber, [world.0, now.0], socket, &mut parts, time)?;
+        }
+        if let Some((number, json)) = &history {
+            let mut parts = [
+                IoSlice::new(b"event: history\ndata: "),
+                IoSlice::new(json.as_bytes()),
+                IoSlice::new(b"\n\n"),
+            ];
+            write_message(subscriber, [*number, 0], socket, &mut parts, time)?;
         }
         if let Some((number, json)) = &frame {
             let mut parts =

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::layout::Shown;
 use crate::model::{Scenario, VenueSpec};
 use crate::scenario::params;
 
@@ -26,7 +27,14 @@ struct Control {
     /// Smallest value, largest value and step.
     range: [f64; 3],
     field: Field,
+    /// The worlds it does something in: Axelrod's lattice reads only the pull toward the similar
+    /// and its venue's rhythm and facilitation; a Bass diffusion only p and q.
+    shown: &'static [Shown],
 }
+
+const CITY: &[Shown] = &[Shown::City];
+const CITY_AND_LATTICE: &[Shown] = &[Shown::City, Shown::Lattice];
+const CITY_AND_DIFFUSION: &[Shown] = &[Shown::City, Shown::Diffusion];
 
 /// The settings a teacher moves, as sliders.
 const SLIDERS: &[Control] = &[
@@ -35,54 +43,70 @@ const SLIDERS: &[Control] = &[
         label: "homophily h: the pull toward the similar",
         range: [0.0, 4.0, 0.1],
         field: Field::Scenario(|s| s.homophily),
+        shown: CITY_AND_LATTICE,
     },
     Control {
         path: "sector_distance",
         label: "sector distance δ: how different the sectors start",
         range: [0.0, 1.0, 0.05],
         field: Field::Scenario(|s| s.sector_distance),
+        shown: CITY,
     },
     Control {
         path: "learning",
         label: "learning λ: copying a trait at an interaction",
         range: [0.0, 1.0, 0.01],
         field: Field::Scenario(|s| s.learning),
+        shown: CITY,
     },
     Control {
         path: "trust.gain",
         label: "trust gain γ per interaction",
         range: [0.0, 1.0, 0.01],
         field: Field::Scenario(|s| s.trust.gain),
+        shown: CITY,
     },
     Control {
         path: "equity",
         label: "equity e of partnerships (1: equal)",
         range: [0.0, 1.0, 0.05],
         field: Field::Scenario(|s| s.equity),
+        shown: CITY,
     },
     Control {
         path: "innovation.rate",
         label: "innovation rate ρ",
         range: [0.0, 1.0, 0.01],
         field: Field::Scenario(|s| s.innovation.rate),
+        shown: CITY,
+    },
+    Control {
+        path: "diffusion.external",
+        label: "innovating from outside p",
+        range: [0.0, 0.2, 0.005],
+        field: Field::Scenario(|s| s.diffusion.external),
+        shown: &[Shown::Diffusion],
     },
     Control {
         path: "diffusion.imitation",
         label: "imitation q of innovations",
         range: [0.0, 1.0, 0.01],
         field: Field::Scenario(|s| s.diffusion.imitation),
+        shown: CITY_AND_DIFFUSION,
     },
     Control {
         path: "venues.*.every",
         label: "meets every … months",
         range: [1.0, 24.0, 1.0],
         field: Field::Venue(|v| f64::from(v.every)),
+        shown: CITY_AND_LATTICE,
     },
     Control {
         path: "venues.*.facilitation",
         label: "facilitation f",
         range: [0.0, 1.0, 0.05],
         field: Field::Venue(|v| v.facilitation),
+        shown: CITY_AND_LATTICE,
     },
 ];
 
@@ -120,10 +144,14 @@ pub(super) struct Slider {
     live: bool,
 }
 
-/// The sliders of a scenario, in the order of `SLIDERS`, a venue's in the order of its venues.
-pub(super) fn sliders(s: &Scenario) -> Vec<Slider> {
+/// The sliders of a scenario shown as `shown`, in the order of `SLIDERS`, a venue's in the order
+/// of its venues: only those that do something in such a world.
+pub(super) fn sliders(s: &Scenario, shown: Shown) -> Vec<Slider> {
     let mut sliders = Vec::new();
-    for &Control { path: pattern, label, range: [min, max, step], field } in SLIDERS {
+    for &Control { path: pattern, label, range: [min, max, step], field, shown: within } in SLIDERS {
+        if !within.contains(&shown) {
+            continue;
+        }
         let each: Vec<(String, String, f64)> = match field {
             Field::Scenario(read) => vec![(pattern.to_string(), label.to_string(), read(s))],
             Field::Venue(read) => s
@@ -203,14 +231,78 @@ mod tests {
     fn every_slider_reads_the_value_of_its_path_in_every_shipped_scenario() {
         for (file, _) in library::SCENARIOS {
             let resolved = crate::scenario::load_shipped(file, &[]).unwrap();
-            let sliders = sliders(&resolved.scenario);
-            for slider in &sliders {
-                assert_eq!(slider.value, number_at(&resolved.base, &slider.path), "{file}: {}", slider.path);
+            for shown in [Shown::City, Shown::Lattice, Shown::Diffusion] {
+                let sliders = sliders(&resolved.scenario, shown);
+                for slider in &sliders {
+                    assert_eq!(
+                        slider.value,
+                        number_at(&resolved.base, &slider.path),
+                        "{file}: {}",
+                        slider.path
+                    );
+                }
+                // Every slider of the scenario's own keys, and one per venue of the venues' keys.
+                let offered: Vec<&Control> = SLIDERS.iter().filter(|c| c.shown.contains(&shown)).collect();
+                let venue_keys = offered.iter().filter(|c| matches!(c.field, Field::Venue(_))).count();
+                let expected = offered.len() - venue_keys + venue_keys * resolved.scenario.venues.len();
+                assert_eq!(sliders.len(), expected, "{file}");
             }
-            // Every slider of the scenario's own keys, and one per venue of the venues' keys.
-            let venue_keys = SLIDERS.iter().filter(|c| matches!(c.field, Field::Venue(_))).count();
-            let expected = SLIDERS.len() - venue_keys + venue_keys * resolved.scenario.venues.len();
-            assert_eq!(sliders.len(), expected, "{file}");
+        }
+    }
+
+    /// A world stepped `steps` steps after a slider that applies now moved, at step 0, to the far
+    /// end of its range from where it is: what the page would draw, as a digest.
+    fn moved(preset: &str, path: Option<&str>, steps: u32) -> String {
+        use super::super::{Command, Lab, Source};
+        let mut lab = Lab::new(Source::Named(preset.into()), vec![]).unwrap();
+        if let Some(path) = path {
+            let control =
+                SLIDERS.iter().find(|c| params::matches(c.path, &path.split('.').collect::<Vec<_>>()));
+            let [min, max, step] = control.unwrap().range;
+            let now = sliders(&lab.world().scenario().clone(), Shown::City)
+                .into_iter()
+                .chain(sliders(lab.world().scenario(), Shown::Diffusion))
+                .find(|s| s.path == path)
+                .unwrap()
+                .value;
+            let far = if now - min > max - now { min } else { max };
+            // Half way there when the far end is refused (p + q may not pass 1).
+            let half = now + ((far - now) / 2.0 / step).round() * step;
+            if lab.command(Command::Set { path: path.into(), value: far.to_string() }).is_err() {
+                lab.command(Command::Set { path: path.into(), value: half.to_string() }).unwrap();
+            }
+        }
+        lab.command(Command::Step { steps: Some(steps) }).unwrap();
+        while lab.work() {}
+        lab.digest()
+    }
+
+    #[test]
+    fn a_classic_offers_the_sliders_that_change_it_and_no_others() {
+        // Every slider the city offers that applies now, in Axelrod's lattice and in Bass's
+        // diffusion: those offered change the world; those left out change nothing. (A setting
+        // that waits for a reset makes a new world, whose random draws differ whatever it is: the
+        // one the city offers, the sector distance, means nothing where there is one sector.)
+        for (preset, shown, steps) in [("axelrod", Shown::Lattice, 30), ("bass", Shown::Diffusion, 12)] {
+            let unmoved = moved(preset, None, steps);
+            let resolved = crate::scenario::load_named(std::path::Path::new(preset), &[]).unwrap();
+            let offered: Vec<String> =
+                sliders(&resolved.scenario, shown).into_iter().map(|s| s.path).collect();
+            assert!(!offered.is_empty(), "{preset} offers no slider");
+            let every: Vec<String> = sliders(&resolved.scenario, Shown::City)
+                .into_iter()
+                .chain(sliders(&resolved.scenario, Shown::Diffusion))
+                .filter(|s| s.live)
+                .map(|s| s.path)
+                .collect();
+            for path in &every {
+                let changed = moved(preset, Some(path), steps) != unmoved;
+                let is_offered = offered.contains(path);
+                assert_eq!(
+                    changed, is_offered,
+                    "{preset}: the slider {path} is offered: {is_offered}, changes the world: {changed}"
+                );
+            }
         }
     }
 }
