@@ -77,7 +77,7 @@ pub struct WorldState {
     /// Where the draws of the last event are (`World::own`): Axelrod's cultural events draw on
     /// from them.
     own: u64,
-    agents: Agents,
+    pub(super) agents: Agents,
     knowledge: Knowledge,
     ties: Ties,
     /// The world's venues in their order, then its closed ones: `Origin::Venue` numbers them so.

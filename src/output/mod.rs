@@ -12,6 +12,7 @@ pub mod format;
 pub mod manifest;
 pub mod network;
 pub mod optimize;
+pub mod present;
 pub mod read;
 pub mod replay;
 pub mod rows;

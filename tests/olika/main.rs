@@ -22,6 +22,7 @@ mod limits;
 mod optimize;
 mod patterns;
 mod power;
+mod present;
 mod safety;
 mod sensitivity;
 mod state;
