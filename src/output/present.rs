@@ -241,6 +241,20 @@ pub fn read(organisations: &File, ties: &File, populations: &[(String, Sector)])
         let trust = table.unit(line, row, "trust")?.ok_or_else(|| table.error(line, "no trust".into()))?;
         relations.push(Relation { a, b, status, trust });
     }
+    let mut partnerships = vec![0u32; given.len()];
+    for r in relations.iter().filter(|r| r.status.is_partnership()) {
+        partnerships[r.a as usize] += 1;
+        partnerships[r.b as usize] += 1;
+    }
+    for ((_, name, line, o), &count) in given.iter().zip(&partnerships) {
+        if let Some(most) = o.max_partners.filter(|&most| most < count) {
+            return Err(Error::input(
+                Location { file: organisations.name.clone(), line: Some(*line), column: None },
+                None,
+                format!("`{name}` has max_partners {most} and {count} partnerships in {}", ties.name),
+            ));
+        }
+    }
     let names = given.iter().map(|(_, name, ..)| name.clone()).collect();
     let organisations = given.into_iter().map(|(.., o)| o).collect();
     Ok(Present { names, organisations, relations, counts })

@@ -200,5 +200,5 @@ fn an_unknown_status_a_second_tie_and_too_many_partners_are_refused() {
     refused(ORGS, &TIES.replace("formal", "married"), "ties.csv:2: unknown status `married`");
     refused(ORGS, &format!("{TIES}Bakery,Town hall,informal,0.5\n"), "ties.csv:4: a second tie between");
     let most = "name,sector,max_partners\nTown hall,public,0\nBakery,private,\nChoir,civil,\n";
-    refused(most, TIES, "is given 1 partnerships and max_partners 0");
+    refused(most, TIES, "organisations.csv:2: `Town hall` has max_partners 0 and 1 partnerships");
 }
