@@ -71,15 +71,23 @@ pub fn present(
     let populations: Vec<(String, Sector)> =
         first.scenario.populations.iter().map(|(name, p)| (name.clone(), p.sector)).collect();
     let (organisations, ties) = files(present)?;
-    let present = present::read(&organisations, &ties, &populations)?;
+    let venues: Vec<(String, bool)> =
+        first.scenario.venues.iter().map(|(name, v)| (name.clone(), v.kind.members)).collect();
+    let present = present::read(&organisations, &ties, &populations, &venues)?;
     let sets = present.assignments();
     assignments.extend(sets.iter().cloned());
     let resolved = load(&assignments)?;
     let s = &resolved.scenario;
     let folder = ResultsFolder::create(Some(output), &s.name, false)?;
     for r in 0..s.replications {
-        let world = World::present(s, run_seed(s.seed, r), &present.organisations, &present.relations)
-            .map_err(|e| Error::input(Location::file(organisations.name.clone()), None, e))?;
+        let world = World::present(
+            s,
+            run_seed(s.seed, r),
+            &present.organisations,
+            &present.relations,
+            &present.members,
+        )
+        .map_err(|e| Error::input(Location::file(organisations.name.clone()), None, e))?;
         state::save(folder.work(), &world.into_state(), s, r)?;
     }
     present::write_names(folder.work(), &present, &populations)?;

@@ -40,7 +40,8 @@ impl World {
     /// The world at step 0 of `scenario` with seed `seed` whose organisations are `organisations`
     /// (in the world's order: the scenario's populations one after another, each with its count)
     /// and whose ties are `relations` (each begun by a direct approach before step 1; a
-    /// partnership's work begins at step 0). A trait not given is the one `World::new` draws for
+    /// partnership's work begins at step 0), and the venues of `members` (of kinds with fixed
+    /// members: a hub, a neighbourhood) have those members instead of drawn ones. A trait not given is the one `World::new` draws for
     /// that organisation; an organisation's `max_partners` not given is raised, if need be, to the
     /// partnerships it is given. Refused, with what is wrong, when the organisations do not make
     /// the scenario's populations, a tie is not between two organisations, a pair has two ties, a
@@ -51,6 +52,7 @@ impl World {
         seed: u64,
         organisations: &[Organisation],
         relations: &[Relation],
+        members: &[(String, Vec<u32>)],
     ) -> Result<World, String> {
         let n = organisations.len();
         let mut state = World::new(scenario, seed).into_state();
@@ -113,6 +115,22 @@ impl World {
             };
         }
         let mut world = World::resume(scenario, state)?;
+        for (name, given) in members {
+            let Some(v) = world.venues.iter().position(|v| v.name == *name) else {
+                return Err(format!("venue `{name}` is not in the scenario"));
+            };
+            if !world.venues[v].spec.kind.members {
+                return Err(format!(
+                    "venue `{name}` is a {}, which has no fixed members",
+                    world.venues[v].spec.kind.name
+                ));
+            }
+            let mut seen = vec![false; n];
+            if given.iter().any(|&a| (a as usize) >= n || std::mem::replace(&mut seen[a as usize], true)) {
+                return Err(format!("venue `{name}`'s members are not organisations, once each"));
+            }
+            world.set_up_given(v, given.clone());
+        }
         for (k, r) in relations.iter().enumerate() {
             if world.ties.find(r.a, r.b).is_some() {
                 return Err(format!("tie {k} joins two organisations that another tie joins already"));

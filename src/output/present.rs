@@ -13,7 +13,7 @@ use crate::model::{Organisation, Relation, Sector, Status, TRAITS};
 const MOST_BYTES: u64 = 1 << 30;
 
 /// The organisations' file's columns that may be left out.
-const OPTIONAL: [&str; 9] = [
+const OPTIONAL: [&str; 10] = [
     "need",
     "capital",
     "reach",
@@ -23,6 +23,7 @@ const OPTIONAL: [&str; 9] = [
     "social_weight",
     "initiative",
     "max_partners",
+    "venues",
 ];
 
 /// A present as read: the organisations in the world's order (the scenario's populations one
@@ -37,6 +38,8 @@ pub struct Present {
     pub relations: Vec<Relation>,
     /// Each population of the scenario and its organisations in the files.
     pub counts: Vec<(String, usize)>,
+    /// The venues with fixed members that the file gives members, with them (by index).
+    pub members: Vec<(String, Vec<u32>)>,
 }
 
 impl Present {
@@ -154,8 +157,14 @@ pub fn files(dir: &Path) -> Result<(File, File)> {
 
 /// Reads the organisations in `organisations` and the ties in `ties` for a scenario whose
 /// populations are `populations` (name and sector, in the scenario's order): each organisation
-/// joins the first population of its sector.
-pub fn read(organisations: &File, ties: &File, populations: &[(String, Sector)]) -> Result<Present> {
+/// joins the first population of its sector. `venues` are the scenario's venues, each with
+/// whether its kind has fixed members (only those may be named in the `venues` column).
+pub fn read(
+    organisations: &File,
+    ties: &File,
+    populations: &[(String, Sector)],
+    venues: &[(String, bool)],
+) -> Result<Present> {
     let table = Table::read(organisations, &["name", "sector"], &OPTIONAL)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut given = Vec::new();
@@ -190,7 +199,38 @@ pub fn read(organisations: &File, ties: &File, populations: &[(String, Sector)])
                 table.error(line, format!("max_partners is `{most}`, not a whole number of 0 or more"))
             })?)
         };
-        given.push((population, name.to_string(), line, Organisation { sector, traits, max_partners }));
+        let mut belongs = Vec::new();
+        for venue in table.cell(row, "venues").split(';').map(str::trim).filter(|v| !v.is_empty()) {
+            match venues.iter().find(|(v, _)| v == venue) {
+                None => {
+                    let names: Vec<&str> = venues.iter().filter(|v| v.1).map(|v| v.0.as_str()).collect();
+                    return Err(table.error(
+                        line,
+                        format!(
+                            "venue `{venue}` of `{name}` is not in the scenario; its venues with members are: {}",
+                            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                        ),
+                    ));
+                }
+                Some((_, false)) => {
+                    return Err(table.error(
+                        line,
+                        format!("venue `{venue}` of `{name}` has no fixed members: only a hub's or a neighbourhood's members can be given"),
+                    ))
+                }
+                Some(_) if belongs.contains(&venue.to_string()) => {
+                    return Err(table.error(line, format!("venue `{venue}` twice for `{name}`")))
+                }
+                Some(_) => belongs.push(venue.to_string()),
+            }
+        }
+        given.push((
+            population,
+            name.to_string(),
+            line,
+            belongs,
+            Organisation { sector, traits, max_partners },
+        ));
     }
     // The world's order: population by population, each in the file's order.
     given.sort_by_key(|(population, ..)| *population);
@@ -246,7 +286,7 @@ pub fn read(organisations: &File, ties: &File, populations: &[(String, Sector)])
         partnerships[r.a as usize] += 1;
         partnerships[r.b as usize] += 1;
     }
-    for ((_, name, line, o), &count) in given.iter().zip(&partnerships) {
+    for ((_, name, line, _, o), &count) in given.iter().zip(&partnerships) {
         if let Some(most) = o.max_partners.filter(|&most| most < count) {
             return Err(Error::input(
                 Location { file: organisations.name.clone(), line: Some(*line), column: None },
@@ -255,9 +295,18 @@ pub fn read(organisations: &File, ties: &File, populations: &[(String, Sector)])
             ));
         }
     }
+    let members = venues
+        .iter()
+        .map(|(venue, _)| {
+            let of: Vec<u32> =
+                (0..given.len() as u32).filter(|&k| given[k as usize].3.contains(venue)).collect();
+            (venue.clone(), of)
+        })
+        .filter(|(_, of)| !of.is_empty())
+        .collect();
     let names = given.iter().map(|(_, name, ..)| name.clone()).collect();
     let organisations = given.into_iter().map(|(.., o)| o).collect();
-    Ok(Present { names, organisations, relations, counts })
+    Ok(Present { names, organisations, relations, counts, members })
 }
 
 /// The file of a folder of saved worlds made from a present that names its organisations by

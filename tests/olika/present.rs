@@ -36,14 +36,23 @@ fn trait_of(agents: &Agents, name: &str, a: usize) -> f64 {
 
 /// The worlds saved in `dir`, resumed under the scenario they were made under.
 fn worlds(dir: &Path) -> Vec<World> {
-    let s = scenario::load(&dir.join("scenario.toml"), &[]).unwrap().scenario;
+    worlds_under(dir, &dir.join("scenario.toml"), 0)
+}
+
+/// The worlds saved in `dir` at step `step`, resumed under `scenario` with more steps.
+fn worlds_under(dir: &Path, scenario: &Path, step: u32) -> Vec<World> {
+    let s = scenario::load(scenario, &[format!("steps={}", step + 1)]).unwrap().scenario;
     (0..s.replications)
         .map(|r| {
             let (_, saved) = state::read(&dir.join("states").join(state::file_name(r))).unwrap();
-            assert_eq!(saved.t(), 0);
+            assert_eq!(saved.t(), step);
             World::resume(&s, saved).unwrap()
         })
         .collect()
+}
+
+fn meeting_point(world: &World) -> Vec<u32> {
+    world.venues().iter().find(|v| v.name == "meeting_point").unwrap().members.clone()
 }
 
 #[test]
@@ -96,6 +105,13 @@ fn the_shipped_town_starts_with_exactly_its_organisations_traits_and_ties() {
             }
         }
         assert_eq!(agents.partners, partners);
+        // The town's meeting point has the residents the file gives it, not drawn ones.
+        let mut listed: Vec<u32> =
+            orgs.iter().filter(|o| o["venues"] == "meeting_point").map(|o| ids[&o["name"]] as u32).collect();
+        let venue = world.venues().iter().find(|v| v.name == "meeting_point").unwrap();
+        let mut members = venue.members.clone();
+        (listed.sort(), members.sort());
+        assert_eq!((listed.len(), members), (12, listed));
         assert!(agents.partners.iter().zip(&agents.max_partners).all(|(p, m)| p <= m));
     }
     // What the files leave out is drawn, each replication its own: the health centre has no traits.
@@ -109,9 +125,28 @@ fn the_shipped_town_starts_with_exactly_its_organisations_traits_and_ties() {
         assert_eq!(file("now"), file("again"));
     }
     olika(tmp.path())
-        .args(["run", "now/scenario.toml", "--from", "now", "--set", "steps=6", "-o", "run", "--quiet"])
+        .args([
+            "run",
+            "now/scenario.toml",
+            "--from",
+            "now",
+            "--set",
+            "steps=6",
+            "-o",
+            "run",
+            "--quiet",
+            "--save-state",
+        ])
         .assert()
         .success();
+    // Given members are saved with the world: the run's saved worlds keep them.
+    let before: Vec<Vec<u32>> = worlds.iter().map(|w| meeting_point(w)).collect();
+    let after: Vec<Vec<u32>> =
+        worlds_under(&tmp.path().join("run"), &tmp.path().join("now/scenario.toml"), 6)
+            .iter()
+            .map(meeting_point)
+            .collect();
+    assert_eq!(before, after);
     let nodes = fs::read_to_string(tmp.path().join("run/runs.csv")).unwrap();
     assert_eq!(nodes.lines().count(), 4);
 }
@@ -201,4 +236,32 @@ fn an_unknown_status_a_second_tie_and_too_many_partners_are_refused() {
     refused(ORGS, &format!("{TIES}Bakery,Town hall,informal,0.5\n"), "ties.csv:4: a second tie between");
     let most = "name,sector,max_partners\nTown hall,public,0\nBakery,private,\nChoir,civil,\n";
     refused(most, TIES, "organisations.csv:2: `Town hall` has max_partners 0 and 1 partnerships");
+}
+
+#[test]
+fn a_venue_not_in_the_scenario_or_without_fixed_members_is_refused_with_its_line() {
+    let with = |venue: &str| {
+        format!("name,sector,venues\nTown hall,public,\nBakery,private,meeting_point\nChoir,civil,{venue}\n")
+    };
+    refused(
+        &with("town_square"),
+        TIES,
+        "organisations.csv:4: venue `town_square` of `Choir` is not in the scenario",
+    );
+    refused(
+        &with("round_tables"),
+        TIES,
+        "organisations.csv:4: venue `round_tables` of `Choir` has no fixed members",
+    );
+    // The same file with a venue that has members is made.
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("city");
+    fs::create_dir(&dir).unwrap();
+    fs::write(dir.join("organisations.csv"), with("meeting_point")).unwrap();
+    fs::write(dir.join("ties.csv"), TIES).unwrap();
+    olika(tmp.path()).args(["present", "city", "-o", "now", "--replications", "1"]).assert().success();
+    let mut members = meeting_point(&worlds(&tmp.path().join("now"))[0]);
+    members.sort();
+    // Civil first (populations in the scenario's order): the choir is 0, the bakery 1.
+    assert_eq!(members, [0, 1]);
 }
