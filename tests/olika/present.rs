@@ -110,7 +110,8 @@ fn the_shipped_town_starts_with_exactly_its_organisations_traits_and_ties() {
             orgs.iter().filter(|o| o["venues"] == "meeting_point").map(|o| ids[&o["name"]] as u32).collect();
         let venue = world.venues().iter().find(|v| v.name == "meeting_point").unwrap();
         let mut members = venue.members.clone();
-        (listed.sort(), members.sort());
+        listed.sort();
+        members.sort();
         assert_eq!((listed.len(), members), (12, listed));
         assert!(agents.partners.iter().zip(&agents.max_partners).all(|(p, m)| p <= m));
     }
@@ -140,7 +141,7 @@ fn the_shipped_town_starts_with_exactly_its_organisations_traits_and_ties() {
         .assert()
         .success();
     // Given members are saved with the world: the run's saved worlds keep them.
-    let before: Vec<Vec<u32>> = worlds.iter().map(|w| meeting_point(w)).collect();
+    let before: Vec<Vec<u32>> = worlds.iter().map(meeting_point).collect();
     let after: Vec<Vec<u32>> =
         worlds_under(&tmp.path().join("run"), &tmp.path().join("now/scenario.toml"), 6)
             .iter()
