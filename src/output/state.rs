@@ -320,10 +320,22 @@ impl Saved {
                     None => Vec::new(),
                 };
                 if !changed.is_empty() {
+                    // A present's populations are its files' counts, which `olika present` printed.
+                    let present = folder.join(super::present::NAMES).is_file()
+                        && changed.iter().any(|p| p == "populations");
+                    let hint = if present {
+                        format!(
+                            "; these worlds are a real present (olika present): go on with its {}, or set each population's count to its organisations' (--set populations.NAME.count=N, as `olika present` printed; {} lists them)",
+                            folder.join("scenario.toml").display(),
+                            folder.join(super::present::NAMES).display()
+                        )
+                    } else {
+                        String::new()
+                    };
                     return Err(at(
                         &path,
                         format!(
-                            "{} sets {} otherwise than the scenario the world was saved under ({}); what is fixed at set-up cannot change in a saved world (docs/state.md)",
+                            "{} sets {} otherwise than the scenario the world was saved under ({}); what is fixed at set-up cannot change in a saved world (docs/state.md){hint}",
                             scenario.name,
                             changed.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
                             header.scenario_name

@@ -140,6 +140,11 @@ fn the_shipped_town_starts_with_exactly_its_organisations_traits_and_ties() {
         ])
         .assert()
         .success();
+    // A strategy of the baseline's own populations is refused, saying how to go on.
+    let out = olika(tmp.path()).args(["run", "baseline", "--from", "now", "-o", "refused"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sets `populations` otherwise") && stderr.contains("a real present"), "{stderr}");
     // Given members are saved with the world: the run's saved worlds keep them.
     let before: Vec<Vec<u32>> = worlds.iter().map(meeting_point).collect();
     let after: Vec<Vec<u32>> =
