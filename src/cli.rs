@@ -49,6 +49,23 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Make the worlds of a real present from a CSV file of organisations and one of ties, to go
+    /// on from with `olika run --from` or `olika compare --from` (docs/present.md)
+    Present {
+        /// A folder with organisations.csv (name, sector, and any of need, capital, reach,
+        /// openness, visibility, rule_orientation, social_weight, initiative, max_partners) and
+        /// ties.csv (a, b, status: acquaintance, informal or formal, trust); or `town`, the
+        /// shipped example
+        present: PathBuf,
+        /// The scenario whose populations draw what the files leave out (default: the baseline)
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        overrides: Overrides,
+        /// The folder of the saved worlds (new, or empty)
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+    },
     /// Redraw the charts and report of a results folder from its CSV files
     Plot {
         /// The results folder

@@ -100,6 +100,26 @@ fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
             println!("{frames} frames written to {}", path.display());
             Ok(Ended::Done)
         }
+        Command::Present { present, scenario, overrides, output } => {
+            let made =
+                commands::present::present(scenario.as_deref(), &overrides.asked(), &present, &output)?;
+            let scenario = scenario.map_or_else(|| "baseline".to_string(), |s| s.display().to_string());
+            println!(
+                "{} organisations and {} ties: {} worlds at step 0 in {}",
+                made.present.names.len(),
+                made.present.relations.len(),
+                made.replications,
+                made.folder.display()
+            );
+            let sets: Vec<String> = made.sets.iter().map(|s| format!("--set {s}")).collect();
+            let folder = made.folder.display();
+            println!(
+                "go on from them with: olika run {folder}/{} --from {folder}\nor any strategy: olika compare {scenario} hub --from {folder} {}",
+                commands::present::SCENARIO,
+                sets.join(" ")
+            );
+            Ok(Ended::Done)
+        }
         Command::Plot { dir, format } => {
             let files = commands::plot::replot(&dir, format.format())?;
             println!("{} files written in {}", files.len(), dir.display());

@@ -63,6 +63,9 @@ fn execution(
         tables: format(tables)?,
         charts: plots.then_some(olika::plot::Format::Png),
         command_line: vec!["olika (Python)".into()],
+        // Saving and branching worlds (`--save-state`, `--from`) are the command line's for now.
+        save_state: false,
+        from: None,
     })
 }
 

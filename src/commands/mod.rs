@@ -18,6 +18,7 @@ pub mod optimize;
 pub mod options;
 pub mod params;
 pub mod plot;
+pub mod present;
 pub mod run;
 pub mod scenarios;
 pub mod sweep;

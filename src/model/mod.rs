@@ -10,6 +10,7 @@ mod innovation;
 mod knowledge;
 pub mod parameters;
 mod partnership;
+mod present;
 mod sampling;
 mod state;
 mod streams;
@@ -31,6 +32,7 @@ pub use parameters::{
     Scenario, Setting, TraitDist, TrustParams, Validated, VenueSpec,
 };
 pub use partnership::{innovation_probability, phi};
+pub use present::{Organisation, Relation, TRAITS};
 pub use state::{WorldState, SET_UP};
 pub use streams::{stream, Stream, Streams};
 pub(crate) use tie::PEAK_BYTES_PER_AGENT as TIE_BYTES_PER_ORGANISATION;

@@ -13,7 +13,8 @@
 //! - **What set-up made from the organisations**: the organisations by sector, the pools venues
 //!   draw from, the cumulative visibility, and each venue's members and lattice, drawn from the
 //!   venue's own stream at step 0 — the same draws from the same organisations give the same
-//!   members. A venue the resumed scenario adds is set up the same way, as if it had been there
+//!   members (members given by a real present, `World::present`, are saved with the venue and
+//!   set up again from them). A venue the resumed scenario adds is set up the same way, as if it had been there
 //!   from the start; one it drops is closed (it meets no more, but ties that began there keep it
 //!   as their origin).
 //! - **Buffers** of the step loop and the tables of the equations' powers. (Not the draws of
@@ -66,6 +67,8 @@ struct SavedVenue {
     stats: VenueStats,
     /// Whether it still met (a closed venue of a resumed world is saved too, after the others).
     open: bool,
+    /// Its members when they were given (a real present) rather than drawn at set-up.
+    members: Option<Vec<u32>>,
 }
 
 /// A world between two steps: everything its steps have made (see the module's words).
@@ -77,7 +80,7 @@ pub struct WorldState {
     /// Where the draws of the last event are (`World::own`): Axelrod's cultural events draw on
     /// from them.
     own: u64,
-    agents: Agents,
+    pub(super) agents: Agents,
     knowledge: Knowledge,
     ties: Ties,
     /// The world's venues in their order, then its closed ones: `Origin::Venue` numbers them so.
@@ -190,6 +193,13 @@ impl WorldState {
         check(fields.iter().all(|&len| len == n), "organisations' fields")?;
         check(self.knowledge.fits(n), "knowledge")?;
         check(self.venues.len() <= usize::from(u16::MAX), "venues")?;
+        check(
+            self.venues.iter().filter_map(|v| v.members.as_ref()).all(|m| {
+                let mut seen = vec![false; n];
+                m.iter().all(|&a| (a as usize) < n && !std::mem::replace(&mut seen[a as usize], true))
+            }),
+            "venues' members",
+        )?;
         let venues = self.venues.len() as u16;
         let origin = |o: Origin| match o {
             Origin::Venue(v) => v < venues,
@@ -232,12 +242,14 @@ impl World {
             kind: v.spec.kind.name.to_string(),
             stats: v.stats,
             open: true,
+            members: v.given.then_some(v.members),
         });
         let closed = self.closed.into_iter().map(|c| SavedVenue {
             name: c.name,
             kind: c.kind,
             stats: c.stats,
             open: false,
+            members: None,
         });
         WorldState {
             seed: self.seed,
@@ -264,12 +276,14 @@ impl World {
             kind: v.spec.kind.name.to_string(),
             stats: v.stats.clone(),
             open: true,
+            members: v.given.then(|| v.members.clone()),
         });
         let closed = self.closed.iter().map(|c| SavedVenue {
             name: c.name.clone(),
             kind: c.kind.clone(),
             stats: c.stats.clone(),
             open: false,
+            members: None,
         });
         WorldState {
             seed: self.seed,
@@ -319,6 +333,10 @@ impl World {
             match world.venues.iter().position(|v| v.name == venue.name) {
                 Some(v) => {
                     world.venues[v].stats = venue.stats;
+                    // Given members stay the venue's while it keeps a kind with members.
+                    if let Some(members) = venue.members.filter(|_| world.venues[v].spec.kind.members) {
+                        world.set_up_given(v, members);
+                    }
                     number.push(v as u16);
                 }
                 None => {

@@ -14,6 +14,7 @@ pub mod network;
 pub mod optimize;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+pub mod present;
 pub mod read;
 pub mod replay;
 pub mod rows;

@@ -2,7 +2,7 @@
 //! (`--from`). docs/state.md describes the format; in short:
 //!
 //! ```text
-//! olika state 1                        the kind and the format's version
+//! olika state 2                        the kind and the format's version
 //! checksum 0123456789abcdef            FNV-1a of every byte after this line
 //! {"olika":"0.1.0", …}                 the header, one line of JSON (`Header`)
 //! <payload>                            the model's `WorldState` in postcard
@@ -30,7 +30,8 @@ use crate::model::{Validated, WorldState, SET_UP};
 const MAGIC: &str = "olika state ";
 
 /// The version of the layout of state files this olika writes and reads.
-pub const FORMAT: u32 = 1;
+/// 2: a venue may hold the members a present gave it.
+pub const FORMAT: u32 = 2;
 
 /// The folder of a results folder that holds its runs' saved worlds.
 pub const FOLDER: &str = "states";
@@ -320,10 +321,22 @@ impl Saved {
                     None => Vec::new(),
                 };
                 if !changed.is_empty() {
+                    // A present's populations are its files' counts, which `olika present` printed.
+                    let present = folder.join(super::present::NAMES).is_file()
+                        && changed.iter().any(|p| p == "populations");
+                    let hint = if present {
+                        format!(
+                            "; these worlds are a real present (olika present): go on with its {}, or set each population's count to its organisations' (--set populations.NAME.count=N, as `olika present` printed; {} lists them)",
+                            folder.join("scenario.toml").display(),
+                            folder.join(super::present::NAMES).display()
+                        )
+                    } else {
+                        String::new()
+                    };
                     return Err(at(
                         &path,
                         format!(
-                            "{} sets {} otherwise than the scenario the world was saved under ({}); what is fixed at set-up cannot change in a saved world (docs/state.md)",
+                            "{} sets {} otherwise than the scenario the world was saved under ({}); what is fixed at set-up cannot change in a saved world (docs/state.md){hint}",
                             scenario.name,
                             changed.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
                             header.scenario_name

@@ -19,10 +19,15 @@ pub(super) fn point_zero(table: Table, dir: &Path) -> Result<(TableReader, Vec<R
 /// A mean line and its (x, low, high) band.
 pub(super) type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 
-/// Hands each run's rows of point 0 of series.csv to `f` in turn, as (step, values of `columns`) in
+/// Hands each run's rows of point `of_point` of series.csv to `f` in turn, as (step, values of `columns`) in
 /// order of step. The table holds each run's rows together, runs in increasing order of id (as olika
 /// writes and merges it), so one run is in memory at a time, however many runs the folder holds.
-fn each_run(dir: &Path, columns: &[&str], mut f: impl FnMut(&[(u64, Vec<Option<f64>>)])) -> Result<()> {
+fn each_run(
+    dir: &Path,
+    of_point: u32,
+    columns: &[&str],
+    mut f: impl FnMut(&[(u64, Vec<Option<f64>>)]),
+) -> Result<()> {
     let mut table = Table::Series.open(dir)?;
     let (point, run, step) = (table.column("point")?, table.column("run_id")?, table.column("step")?);
     let columns: Vec<usize> = columns.iter().map(|c| table.column(c)).collect::<Result<_>>()?;
@@ -30,7 +35,7 @@ fn each_run(dir: &Path, columns: &[&str], mut f: impl FnMut(&[(u64, Vec<Option<f
     let mut current = None;
     let mut row = Row::default();
     while table.read(&mut row)? {
-        if table.get::<u32>(&row, point)? != 0 {
+        if table.get::<u32>(&row, point)? != of_point {
             continue;
         }
         let id: u64 = table.get(&row, run)?;
@@ -70,16 +75,21 @@ fn each_run(dir: &Path, columns: &[&str], mut f: impl FnMut(&[(u64, Vec<Option<f
 /// second adds each run's values to one accumulator per metric and step, runs in order of id —
 /// memory bounded by the length of a run, not by the number of runs.
 pub(super) fn series_bands(dir: &Path, metrics: &[&str]) -> Result<Vec<Option<Band>>> {
+    point_bands(dir, 0, metrics)
+}
+
+/// [`series_bands`] of the runs of point `point` (a strategy of a comparison).
+pub(super) fn point_bands(dir: &Path, point: u32, metrics: &[&str]) -> Result<Vec<Option<Band>>> {
     // The last of the longest runs, as the runs come in order of id.
     let (mut steps, mut last) = (Vec::new(), None);
-    each_run(dir, &[], |rows| {
+    each_run(dir, point, &[], |rows| {
         if rows.last().map(|r| r.0) >= last {
             last = rows.last().map(|r| r.0);
             steps = rows.iter().map(|r| r.0).collect();
         }
     })?;
     let mut sums = vec![vec![Accumulator::default(); steps.len()]; metrics.len()];
-    each_run(dir, metrics, |rows| {
+    each_run(dir, point, metrics, |rows| {
         for (p, &t) in steps.iter().enumerate() {
             let at = match rows.binary_search_by_key(&t, |r| r.0) {
                 Ok(i) => i,

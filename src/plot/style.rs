@@ -28,6 +28,9 @@ pub(crate) const LEGEND_BORDER: RGBColor = RGBColor(200, 200, 200);
 /// The grey of dashed reference lines: zero on a dot chart, the efficient frontier on the plane.
 pub(crate) const REFERENCE: RGBColor = RGBColor(120, 120, 120);
 
+/// The light grey of a warm-up's lines, before the step the runs went on from (`--from`).
+pub(crate) const WARM_UP: RGBColor = RGBColor(175, 175, 175);
+
 /// The colour of venue bars (a venue is named on its axis; colour sets direct approaches,
 /// drawn grey, apart).
 pub(crate) const VENUE: RGBColor = SERIES[1];

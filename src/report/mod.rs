@@ -41,6 +41,7 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
     let manifest = &folder.manifest;
     let mut sections = String::new();
     results::opening(&mut sections, &folder);
+    branch(&mut sections, manifest);
     scenario::question(&mut sections, &folder.scenarios);
     scenario::section(&mut sections, manifest, &folder.scenarios, &folder.cost_unit);
     results::section(&mut sections, &folder);
@@ -117,6 +118,28 @@ fn chart_section(html: &mut String, charts: &Charts, svgs: &[String]) {
             escape(&chart.caption)
         );
     }
+}
+
+/// Where the runs of a branched folder (`--from`) went on from: the folder of saved worlds and
+/// the step.
+fn branch(html: &mut String, manifest: &Manifest) {
+    let Some(from) = &manifest.from else { return };
+    let start = if from.step == 0 {
+        "at step 0 (worlds made by <code>olika present</code> or saved before any step)".to_string()
+    } else {
+        format!(
+            "at month {}: months 1–{} are the warm-up's, drawn in grey on the charts over time, and what is run here begins at month {}",
+            from.step,
+            from.step,
+            from.step + 1
+        )
+    };
+    let _ = writeln!(
+        html,
+        "<p class=\"lead\">These runs went on from the worlds saved in <code>{}</code> {start}; replication r of every run went on from the world of its replication r (saved worlds <code>{}</code>).</p>",
+        escape(&from.folder),
+        escape(&from.states)
+    );
 }
 
 fn method(html: &mut String, manifest: &Manifest) {

@@ -35,6 +35,14 @@ pub static SCENARIOS: &[(&str, &str)] = &[
     ("calibrations/patterns.toml", include_str!("../../scenarios/calibrations/patterns.toml")),
 ];
 
+/// Every shipped present (`olika present town`): its name, and the texts of its
+/// `organisations.csv` and `ties.csv` (under `scenarios/presents/NAME/`).
+pub static PRESENTS: &[(&str, &str, &str)] = &[(
+    "town",
+    include_str!("../../scenarios/presents/town/organisations.csv"),
+    include_str!("../../scenarios/presents/town/ties.csv"),
+)];
+
 /// The library's path of a scenario a user named: its path under `scenarios/` (`strategies/hub.toml`)
 /// or its name (`hub`).
 pub fn find(name: &str) -> Option<&'static str> {

@@ -24,6 +24,7 @@ mod optimize;
 mod parquet;
 mod patterns;
 mod power;
+mod present;
 mod safety;
 mod sensitivity;
 mod state;

@@ -159,7 +159,7 @@ fn a_state_file_that_is_not_whole_or_not_this_olikas_is_refused_with_what_differ
     // Another version of olika, or of the format.
     let version = format!("\"olika\":\"{}\"", env!("CARGO_PKG_VERSION"));
     expect(&replaced(&version, "\"olika\":\"0.0.1\""), "saved by olika 0.0.1");
-    expect(&replaced("olika state 1", "olika state 2"), "format 2");
+    expect(&replaced("olika state 2", "olika state 3"), "format 3");
     // Not a state file at all.
     expect(b"name,sector\nlibrary,public\n", "not an olika state file");
     // Whole again, it is read.
@@ -327,4 +327,36 @@ fn the_command_line_goes_on_from_saved_worlds_to_the_byte() {
     let starts =
         read("resumed", "series.csv").lines().skip(1).filter(|l| l.split(',').nth(3) == Some("10")).count();
     assert_eq!(starts, 3, "each run's series starts at the saved step");
+}
+
+/// The report of a branched run says from which folder and step it went on, and its charts over
+/// time draw the warm-up in grey up to that step; a comparison's too, by strategy. A run that
+/// did not branch draws no warm-up; one whose warm-up folder has gone says so.
+#[test]
+fn a_branched_report_names_its_state_and_step_and_draws_the_warm_up_in_grey() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let run = |args: &[&str]| olika(tmp.path()).args(args).assert().success();
+    let quick = ["--replications", "2", "--quiet"];
+    run(&[&["run", "baseline", "--set", "steps=12", "--save-state", "-o", "warm"], &quick[..]].concat());
+    run(&[&["run", "baseline", "--from", "warm", "--set", "steps=24", "-o", "branch"], &quick[..]].concat());
+    run(&[&["compare", "baseline", "hub", "--from", "warm", "--set", "steps=24", "-o", "both"], &quick[..]]
+        .concat());
+    run(&[&["run", "baseline", "--set", "steps=24", "-o", "plain"], &quick[..]].concat());
+    let read = |path: &str| std::fs::read_to_string(tmp.path().join(path)).unwrap();
+    let report = read("branch/report.html");
+    assert!(report.contains("went on from the worlds saved in <code>warm</code> at month 12"), "{report}");
+    let grey = "stroke=\"#AFAFAF\"";
+    let svg = read("branch/time_innovations.svg");
+    assert!(svg.contains("warm-up") && svg.contains(grey));
+    let chart = read("both/compare_time_innovations.svg");
+    assert!(chart.contains("warm-up") && chart.contains(grey) && chart.contains("hub"));
+    assert!(read("both/report.html").contains("at month 12"));
+    let plain = read("plain/time_innovations.svg");
+    assert!(!plain.contains("warm-up") && !plain.contains(grey));
+    assert!(!read("plain/report.html").contains("went on from the worlds"));
+    // The warm-up's folder gone: the charts say so and draw the runs' own months.
+    std::fs::rename(tmp.path().join("warm"), tmp.path().join("gone")).unwrap();
+    olika(tmp.path()).args(["plot", "branch"]).assert().success();
+    assert!(read("branch/report.html").contains("is not where the manifest says"));
+    assert!(!read("branch/time_innovations.svg").contains("warm-up"));
 }

@@ -193,6 +193,9 @@ pub struct Venue {
     pub members: Vec<u32>,
     /// How its meetings run; taken out while a meeting runs.
     meeting: Option<Box<dyn Meeting>>,
+    /// Whether its `members` were given (a real present, `World::present`) rather than drawn:
+    /// a saved world keeps given members, and drawn ones are drawn again.
+    pub(crate) given: bool,
     /// The random stream of its set-up and meetings, named after it.
     pub(crate) stream: super::Stream,
     /// The pools attendance is drawn from, as sector masks (see `pool_mask`): one per sector for a
@@ -228,6 +231,7 @@ impl Venue {
             spec: spec.clone(),
             stats: VenueStats::default(),
             members: Vec::new(),
+            given: false,
             meeting: Some((spec.kind.build)(spec)),
             stream: super::Stream::venue(name),
             pools,
@@ -372,6 +376,18 @@ impl World {
             self.venues[v].meeting = Some(meeting);
             self.venues[v].members = members;
         }
+    }
+
+    /// Sets venue v (of a kind with fixed members) up again with `members` given instead of
+    /// drawn (a real present, or a saved world's given members): the kind's own set-up (a
+    /// neighbourhood's lattice) from the venue's stream at step 0, as for drawn members.
+    pub(crate) fn set_up_given(&mut self, v: usize, mut members: Vec<u32>) {
+        self.draw_from(self.venues[v].stream);
+        let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
+        meeting.set_up(&mut Gathering::new(self, v), &mut members);
+        self.venues[v].meeting = Some(meeting);
+        self.venues[v].members = members;
+        self.venues[v].given = true;
     }
 
     /// One meeting of venue v.

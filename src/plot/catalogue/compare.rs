@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use super::{Charts, Folder};
+use super::{warm_up, warm_up_line, Charts, Folder};
 use crate::error::Result;
 use crate::output::compare::{self, CompareRow};
-use crate::plot::chart::{Chart, Dots, Estimate, Plane};
+use crate::plot::aggregate::point_bands;
+use crate::plot::chart::{Chart, Dots, Estimate, Line, Lines, Plane};
 use crate::plot::style;
 use crate::plot::words::said;
 
@@ -46,7 +47,35 @@ pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()
         }
     }
     out.charts.extend(planes(&rows, cost_unit, &folder.span));
+    if folder.manifest.from.is_some() {
+        out.charts.extend(branched(dir, folder, &names, &mut out.notes)?);
+    }
     Ok(())
+}
+
+/// Of a comparison that went on from saved worlds (`--from`): innovations so far over time, the
+/// warm-up in grey up to the step the strategies went on from, then each strategy's mean.
+fn branched(dir: &Path, folder: &Folder, names: &[&str], notes: &mut Vec<String>) -> Result<Option<Chart>> {
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(Some((points, _))) =
+        warm_up(dir, folder, &["innovations"], notes).and_then(|b| b.into_iter().next())
+    {
+        lines.push(warm_up_line("innovations", true, points));
+    }
+    for (k, name) in names.iter().enumerate() {
+        if let Some(Some((points, _))) = point_bands(dir, k as u32, &["innovations"])?.into_iter().next() {
+            lines.push(Line { name: said(name), color: style::series(k), points, band: None });
+        }
+    }
+    let step = folder.manifest.from.as_ref().map_or(0, |f| f.step);
+    Ok(Some(Chart {
+        file: "compare_time_innovations".into(),
+        title: "Innovations so far, by strategy".into(),
+        x_label: "step (month)".into(),
+        y_label: "innovations (mean over replications)".into(),
+        caption: format!("Cumulative innovations, mean over replications: in grey the warm-up every strategy went on from (its worlds saved at month {step}), then each strategy from that month on."),
+        kind: Lines { lines }.into(),
+    }))
 }
 
 /// Each strategy's estimate of one metric, as `pick` reads its value and interval from its row,

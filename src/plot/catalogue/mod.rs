@@ -17,6 +17,7 @@ use std::path::Path;
 
 pub(crate) use optimize::objective;
 
+use super::aggregate::{point_bands, Band};
 use super::Charts;
 use crate::error::Result;
 use crate::output::{Command, Manifest};
@@ -45,6 +46,67 @@ pub fn build(dir: &Path) -> Result<Charts> {
         Command::Calibrate => calibrate::charts(dir, &folder, &mut out)?,
     }
     Ok(out)
+}
+
+/// The warm-up of a folder whose runs went on from saved worlds (`--from`): each metric's mean
+/// over the warm-up's runs up to the step they went on from, to draw in grey before the runs' own
+/// lines. `None`, with a note saying why, when the folder did not go on from saved worlds that
+/// have a series beside them (worlds of `olika present` have none: they begin at step 0), or the
+/// warm-up's folder is no longer where the manifest says.
+fn warm_up(
+    dir: &Path,
+    folder: &Folder,
+    metrics: &[&str],
+    notes: &mut Vec<String>,
+) -> Option<Vec<Option<Band>>> {
+    let from = folder.manifest.from.as_ref()?;
+    if from.step == 0 {
+        return None;
+    }
+    // As given to --from: from where the command ran, or beside this folder.
+    let given = Path::new(&from.folder);
+    let beside = dir.parent().map(|p| p.join(given));
+    let found = std::iter::once(given.to_path_buf()).chain(beside).find(|p| p.join("series.csv").is_file());
+    let Some(warm) = found else {
+        notes.push(format!(
+            "The warm-up's folder ({}) is not where the manifest says, so the charts over time show only the months from {} on.",
+            from.folder,
+            from.step + 1
+        ));
+        return None;
+    };
+    match point_bands(&warm, 0, metrics) {
+        Ok(bands) => Some(
+            bands
+                .into_iter()
+                .map(|band| {
+                    band.map(|(points, band)| {
+                        let before = |x: f64| x <= f64::from(from.step);
+                        (
+                            points.into_iter().filter(|p| before(p.0)).collect(),
+                            band.into_iter().filter(|b| before(b.0)).collect(),
+                        )
+                    })
+                })
+                .collect(),
+        ),
+        Err(e) => {
+            notes.push(format!(
+                "The warm-up's series could not be read ({e}), so the charts over time leave it out."
+            ));
+            None
+        }
+    }
+}
+
+/// The grey line of the warm-up of a line named `name` (the chart's only line when `alone`).
+fn warm_up_line(name: &str, alone: bool, points: Vec<(f64, f64)>) -> crate::plot::chart::Line {
+    crate::plot::chart::Line {
+        name: if alone { "warm-up".into() } else { format!("{name}, warm-up") },
+        color: crate::plot::style::WARM_UP,
+        points,
+        band: None,
+    }
 }
 
 /// A results folder as its charts read it: the manifest, its (first) scenario typed, the unit of

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{network, Charts, Folder};
+use super::{network, warm_up, warm_up_line, Charts, Folder};
 use crate::error::Result;
 use crate::model::COMPOSITIONS;
 use crate::output::venues;
@@ -18,7 +18,7 @@ use crate::plot::words::{said, thousand};
 pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()> {
     // A chart of a quantity that stays zero in every run (innovations in Axelrod's
     // classic) says nothing: it is left out, and the report says so.
-    let mut charts = time_charts(dir, folder)?;
+    let mut charts = time_charts(dir, folder, &mut out.notes)?;
     charts.extend(venue_charts(dir, folder)?);
     let (shown, flat): (Vec<Chart>, Vec<Chart>) = charts.into_iter().partition(|c| !c.is_flat());
     out.charts.extend(shown);
@@ -54,7 +54,7 @@ type TimeChart =
 
 /// Each metric of series.csv over time, a chart per quantity (mean line and 95 % band over
 /// replications), and innovations stacked by team composition.
-fn time_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
+fn time_charts(dir: &Path, folder: &Folder, notes: &mut Vec<String>) -> Result<Vec<Chart>> {
     // A step of the model is a month; a classic run until stable counts bare steps (Axelrod's
     // events per resident), and its lines carry each stopped run at its final state.
     let until_stable = folder.first.scenario.until_stable;
@@ -77,6 +77,13 @@ fn time_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
     let mut bands: BTreeMap<&str, Option<Band>> =
         metrics.iter().copied().zip(series_bands(dir, &metrics)?).collect();
     let mut band = |metric: &str| bands.get_mut(metric).and_then(Option::take);
+    // Branched runs (`--from`): the warm-up's months in grey, joined to the runs' own lines at
+    // the step they went on from.
+    let warm_metrics: Vec<&str> = specs.iter().flat_map(|s| s.4.iter().map(|m| m.0)).collect();
+    let mut warm: BTreeMap<&str, Option<Band>> = warm_up(dir, folder, &warm_metrics, notes)
+        .map(|bands| warm_metrics.iter().copied().zip(bands).collect())
+        .unwrap_or_default();
+    let grey = !warm.is_empty();
     for (file, title, y, caption, metrics) in specs {
         // A quantity with no value at any step (trust within sectors where no two organisations
         // of one sector ever met) draws no line and names none in the legend.
@@ -92,7 +99,24 @@ fn time_charts(dir: &Path, folder: &Folder) -> Result<Vec<Chart>> {
                 })
             })
             .collect();
-        charts.extend(lines_chart(file, title, [step, y], &format!("{caption}{stopped}"), lines));
+        let mut greys: Vec<Line> = metrics
+            .iter()
+            .filter_map(|&(m, name)| {
+                warm.get_mut(m)
+                    .and_then(Option::take)
+                    .filter(|(points, _)| !points.is_empty())
+                    .map(|(points, _)| warm_up_line(name, metrics.len() == 1, points))
+            })
+            .collect();
+        let caption = if grey && !lines.is_empty() {
+            format!("{caption}{stopped} In grey, the mean of the warm-up the runs went on from, up to the month they went on from.")
+        } else {
+            format!("{caption}{stopped}")
+        };
+        // The warm-up under the runs' own lines.
+        greys.extend(lines);
+        let lines = if greys.iter().any(|l| l.color != style::WARM_UP) { greys } else { Vec::new() };
+        charts.extend(lines_chart(file, title, [step, y], &caption, lines));
     }
     let mut layers: Vec<Line> = Vec::new();
     for (c, metric) in COMPOSITIONS.iter().zip(&teams) {
