@@ -547,3 +547,40 @@ impl World {
         &self.counters
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{merge_sorted, Origin, Tie, World};
+
+    #[test]
+    fn a_partnership_that_a_follow_up_begins_works_in_that_step() {
+        // Two alike organisations that approach nobody, with a tie whose follow-up (chance
+        // follow_up · τ = 0.79) interacts for sure and lifts trust past `trust.formal`.
+        let text = "individual_variation = 0.0\nfollow_up = 1.0\n[populations.civil]\ncount = 2\n\
+                    initiative = { mean = 0.0, sd = 0.0 }\n";
+        let s = crate::scenario::load_str("pair.toml", text, &[]).unwrap().scenario;
+        let mut begun = 0;
+        for seed in 0..20 {
+            let mut w = World::new(&s, seed);
+            let id = w.ties.insert(Tie::new(0, 1, true, 0.79, Origin::Direct, 0));
+            w.step();
+            if w.tallies().partnerships_begun == 1 {
+                begun += 1;
+                assert!(w.ties.get(id).status.is_partnership());
+                assert_eq!(w.tallies().partnership_steps, 1, "seed {seed}: it worked in stage 4");
+            }
+        }
+        assert!(begun >= 5, "{begun} of 20 seeds followed the tie up");
+    }
+
+    #[test]
+    fn merging_keeps_both_lists_in_increasing_order() {
+        let mut into = vec![99];
+        merge_sorted(&[2, 5, 9], [1, 6, 7, 12].into_iter(), &mut into);
+        assert_eq!(into, [1, 2, 5, 6, 7, 9, 12]);
+        merge_sorted(&[], [3].into_iter(), &mut into);
+        assert_eq!(into, [3]);
+        merge_sorted(&[4, 8], std::iter::empty(), &mut into);
+        assert_eq!(into, [4, 8]);
+    }
+}
