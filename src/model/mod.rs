@@ -36,7 +36,7 @@ pub use present::{Organisation, Relation, TRAITS};
 pub use state::{WorldState, SET_UP};
 pub use streams::{stream, Stream, Streams};
 pub(crate) use tie::PEAK_BYTES_PER_AGENT as TIE_BYTES_PER_ORGANISATION;
-pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, Ties, Work};
+pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, TieTotals, Ties, Work};
 pub use venue::{Lattice, Venue, VenueKind, VenueStats, KINDS};
 
 /// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
@@ -103,8 +103,25 @@ struct Scratch {
     unsettled: Vec<usize>,
     attendees: Vec<u32>,
     pairs: Vec<(u32, u32)>,
+    /// The partnerships found by stage 3's pass over the ties, and the ties it followed up (both in
+    /// slab order).
+    working: Vec<u32>,
+    followed: Vec<u32>,
     /// A meeting's own (`Gathering::buffers`).
     meeting: venue::MeetingBuffers,
+}
+
+/// Merges two increasing lists of ids into `into` (cleared first), increasing.
+fn merge_sorted(a: &[u32], b: impl Iterator<Item = u32>, into: &mut Vec<u32>) {
+    into.clear();
+    let mut rest = a;
+    for id in b {
+        let before = rest.partition_point(|&x| x < id);
+        into.extend_from_slice(&rest[..before]);
+        into.push(id);
+        rest = &rest[before..];
+    }
+    into.extend_from_slice(rest);
 }
 
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
@@ -159,6 +176,9 @@ pub struct World {
     phi: Vec<f64>,
     /// Whether the lattices were stable at the end of the last step (checked with `until_stable`).
     stable: bool,
+    /// The ties' totals as the last step's decay left them, with that step: observation reads
+    /// them instead of passing over the ties again (`World::tie_totals`).
+    totals: Option<(u32, TieTotals)>,
 }
 
 impl World {
@@ -243,6 +263,7 @@ impl World {
             stamp: 0,
             scratch: Scratch::default(),
             stable: false,
+            totals: None,
             sameness: Vec::new(),
             phi: Vec::new(),
         };
@@ -371,27 +392,34 @@ impl World {
         order.clear();
         // Whether a tie is followed up is drawn for the pair, not from a sequence over the ties:
         // two strategies share the decision for every tie they share. The draw is the first of
-        // the pair's follow-up event, whose later draws play it out.
+        // the pair's follow-up event, whose later draws play it out. The same pass over the slab
+        // finds the partnerships that will work in stage 4.
+        let mut working = std::mem::take(&mut self.scratch.working);
+        working.clear();
         let (ties, t, key) = (&self.ties, self.t, self.stage_key);
         let follow_up = self.scenario.follow_up;
-        order.extend(
-            ties.with_ids()
-                .filter(|(_, tie)| {
-                    !tie.status.is_partnership()
-                        && tie.last != t
-                        && chance(&mut Keyed::of_pair(key, tie.pair, 0), follow_up * tie.trust)
-                })
-                .map(|(id, _)| id),
-        );
+        for (id, tie) in ties.with_ids() {
+            if tie.status.is_partnership() {
+                working.push(id);
+            } else if tie.last != t && chance(&mut Keyed::of_pair(key, tie.pair, 0), follow_up * tie.trust) {
+                order.push(id);
+            }
+        }
+        self.scratch.followed.clear();
+        self.scratch.followed.extend_from_slice(&order);
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.follow_up(id);
         }
 
-        // 4. Partnership work.
+        // 4. Partnership work: those of stage 3's pass, and those that a follow-up began — each in
+        // its place in slab order, so that the order shuffled is the slab's.
         self.draw_from(Stream::Work);
         order.clear();
-        order.extend(self.ties.with_ids().filter(|(_, tie)| tie.status.is_partnership()).map(|(id, _)| id));
+        let began =
+            self.scratch.followed.iter().copied().filter(|&id| self.ties.get(id).status.is_partnership());
+        merge_sorted(&working, began, &mut order);
+        self.scratch.working = working;
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.work(id);
@@ -402,7 +430,10 @@ impl World {
 
         // 6. Decay of ties that did not interact; dead ties and exhausted partnerships end.
         self.end_partnerships(&order);
-        self.ties.decay(self.t, self.scenario.trust.decay, FORGOTTEN, &mut order);
+        let knowledge = &self.knowledge;
+        let distance = |a, b| knowledge.distance(a, b);
+        let totals = self.ties.decay(self.t, self.scenario.trust.decay, FORGOTTEN, distance, &mut order);
+        self.totals = Some((self.t, totals));
         self.scratch.order = order;
         if self.scenario.until_stable {
             self.stable = self.lattices_stable();
@@ -502,8 +533,54 @@ impl World {
         &self.innovations
     }
 
+    /// The live ties' totals that observation reports: those the last step's decay took, or, in a
+    /// world that has not stepped since it was made or resumed, a pass over the ties.
+    pub fn tie_totals(&self) -> TieTotals {
+        match self.totals {
+            Some((t, totals)) if t == self.t => totals,
+            _ => self.ties.totals(|a, b| self.knowledge.distance(a, b)),
+        }
+    }
+
     /// The running totals of the run.
     pub fn tallies(&self) -> &Tallies {
         &self.counters
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{merge_sorted, Origin, Tie, World};
+
+    #[test]
+    fn a_partnership_that_a_follow_up_begins_works_in_that_step() {
+        // Two alike organisations that approach nobody, with a tie whose follow-up (chance
+        // follow_up · τ = 0.79) interacts for sure and lifts trust past `trust.formal`.
+        let text = "individual_variation = 0.0\nfollow_up = 1.0\n[populations.civil]\ncount = 2\n\
+                    initiative = { mean = 0.0, sd = 0.0 }\n";
+        let s = crate::scenario::load_str("pair.toml", text, &[]).unwrap().scenario;
+        let mut begun = 0;
+        for seed in 0..20 {
+            let mut w = World::new(&s, seed);
+            let id = w.ties.insert(Tie::new(0, 1, true, 0.79, Origin::Direct, 0));
+            w.step();
+            if w.tallies().partnerships_begun == 1 {
+                begun += 1;
+                assert!(w.ties.get(id).status.is_partnership());
+                assert_eq!(w.tallies().partnership_steps, 1, "seed {seed}: it worked in stage 4");
+            }
+        }
+        assert!(begun >= 5, "{begun} of 20 seeds followed the tie up");
+    }
+
+    #[test]
+    fn merging_keeps_both_lists_in_increasing_order() {
+        let mut into = vec![99];
+        merge_sorted(&[2, 5, 9], [1, 6, 7, 12].into_iter(), &mut into);
+        assert_eq!(into, [1, 2, 5, 6, 7, 9, 12]);
+        merge_sorted(&[], [3].into_iter(), &mut into);
+        assert_eq!(into, [3]);
+        merge_sorted(&[4, 8], std::iter::empty(), &mut into);
+        assert_eq!(into, [4, 8]);
     }
 }

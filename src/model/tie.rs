@@ -179,6 +179,46 @@ impl Tie {
     }
 }
 
+/// What observation reports of the live ties (docs/model.md §7): trust summed within and across
+/// sectors, the partnerships by status, and the partners' distances summed. Taken where a
+/// pass over the slab already reads every tie — decay, at the end of a step — rather than by a
+/// pass of its own: that pass was a sixth of a baseline run, most of it the branch on the sector.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TieTotals {
+    /// Trust summed over the ties within one sector, and their number.
+    pub trust_within: (f64, u64),
+    /// Trust summed over the ties across sectors, and their number.
+    pub trust_across: (f64, u64),
+    /// Informal partnerships.
+    pub informal: u64,
+    /// Formal partnerships.
+    pub formal: u64,
+    /// Partnerships across sectors.
+    pub cross: u64,
+    /// The partners' distance d summed over the partnerships (as floats, in slab order: a sum of
+    /// whole numbers of features divided afterwards would differ from it in the last bits).
+    pub distance: f64,
+}
+
+impl TieTotals {
+    /// Adds one tie. The sums take every tie in turn, a tie's trust added as 0 to the sum it is
+    /// not in (x + 0 = x exactly), without a branch that the sectors' mix makes unpredictable.
+    #[inline]
+    fn add(&mut self, tie: &Tie, distance: impl Fn(u32, u32) -> f64) {
+        let same = tie.same_sector;
+        self.trust_within.0 += if same { tie.trust } else { 0.0 };
+        self.trust_across.0 += if same { 0.0 } else { tie.trust };
+        self.trust_within.1 += u64::from(same);
+        self.trust_across.1 += u64::from(!same);
+        if tie.status.is_partnership() {
+            self.informal += u64::from(tie.status == Status::Informal);
+            self.formal += u64::from(tie.status == Status::Formal);
+            self.cross += u64::from(!same);
+            self.distance += distance(tie.a, tie.b);
+        }
+    }
+}
+
 /// Ties an agent's list has room for from the start. The baseline's organisations have 15 on
 /// average once their networks have formed (about 1 150 ties among 150), but the degrees are
 /// skewed: with room for 16, lists grew 270 times a run; with 32, about 50 (and a city of 10⁵
@@ -343,20 +383,46 @@ impl Ties {
 
     /// Trust decays by `amount` on every tie that did not interact in step t (MODEL.md §6,
     /// Ending); acquaintances whose trust falls below `forget_below` are removed, in slab order.
-    /// One sequential pass over the slab; `forgotten` is scratch.
-    pub(crate) fn decay(&mut self, t: u32, amount: f64, forget_below: f64, forgotten: &mut Vec<u32>) {
+    /// One sequential pass over the slab, which also returns the totals of the ties that remain
+    /// (observation's, in the slab order that [`Ties::totals`] sums them in, so that the two are
+    /// equal to the bit); `distance` gives two organisations' distance d,
+    /// `forgotten` is scratch.
+    pub(crate) fn decay(
+        &mut self,
+        t: u32,
+        amount: f64,
+        forget_below: f64,
+        distance: impl Fn(u32, u32) -> f64,
+        forgotten: &mut Vec<u32>,
+    ) -> TieTotals {
         forgotten.clear();
+        let mut totals = TieTotals::default();
         for ((tie, &alive), id) in self.slots.iter_mut().zip(&self.alive).zip(0..) {
-            if alive && tie.last != t {
+            if !alive {
+                continue;
+            }
+            if tie.last != t {
                 tie.trust = (tie.trust - amount).max(0.0);
                 if !tie.status.is_partnership() && tie.trust < forget_below {
                     forgotten.push(id);
+                    continue;
                 }
             }
+            totals.add(tie, &distance);
         }
         for &id in forgotten.iter() {
             self.remove(id);
         }
+        totals
+    }
+
+    /// The totals of the live ties now, by one pass over the slab.
+    pub(crate) fn totals(&self, distance: impl Fn(u32, u32) -> f64) -> TieTotals {
+        let mut totals = TieTotals::default();
+        for tie in self.iter() {
+            totals.add(tie, &distance);
+        }
+        totals
     }
 
     /// Whether ties read from a saved world are whole for `n` organisations: every slot's ends

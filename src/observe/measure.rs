@@ -1,10 +1,10 @@
 //! Measuring a world at a step: the step metrics of `observe::metrics`, each computed here from
-//! the world as it is (one pass over the ties, the diversity sample's pairs).
+//! the world as it is (the ties' totals its last step took, the diversity sample's pairs).
 
 use rand::Rng;
 
 use super::StepMetrics;
-use crate::model::{self, Status, World};
+use crate::model::{self, World};
 
 /// Measures a world. The diversity sample is a fixed set of agent pairs drawn once per run.
 pub struct Observer {
@@ -43,22 +43,11 @@ impl Observer {
     pub fn measure(&mut self, world: &World) -> StepMetrics {
         let tallies = world.tallies();
         let knowledge = world.knowledge();
-        let mut within = Mean::default();
-        let mut across = Mean::default();
-        let mut distance = Mean::default();
-        let mut cross = Mean::default();
-        let (mut informal, mut formal) = (0u64, 0u64);
-        for tie in world.ties().iter() {
-            let same = tie.same_sector;
-            if same { &mut within } else { &mut across }.add(tie.trust);
-            match tie.status {
-                Status::Informal => informal += 1,
-                Status::Formal => formal += 1,
-                Status::Acquaintance => continue,
-            }
-            distance.add(knowledge.distance(tie.a, tie.b));
-            cross.add(if same { 0.0 } else { 1.0 });
-        }
+        // Summed in the pass that decays the ties (`World::tie_totals`).
+        let ties = world.tie_totals();
+        let mean = |(sum, n): (f64, u64)| (n > 0).then(|| sum / n as f64);
+        let (informal, formal) = (ties.informal, ties.formal);
+        let partnerships = informal + formal;
         let mut diversity = Mean::default();
         for &(a, b) in &self.pairs {
             diversity.add(knowledge.distance(a, b));
@@ -79,15 +68,15 @@ impl Observer {
             partnerships: c(informal + formal),
             informal_partnerships: c(informal),
             formal_partnerships: c(formal),
-            cross_sector_share: cross.get(),
+            cross_sector_share: mean((ties.cross as f64, partnerships)),
             partnerships_begun: c(tallies.partnerships_begun),
             partnerships_dissolved: c(tallies.partnerships_dissolved),
             partnerships_exhausted: c(tallies.partnerships_exhausted),
             partnership_steps: c(tallies.partnership_steps),
-            partnership_distance: distance.get(),
+            partnership_distance: mean((ties.distance, partnerships)),
             ties: c(world.ties().len() as u64),
-            trust_within: within.get(),
-            trust_across: across.get(),
+            trust_within: mean(ties.trust_within),
+            trust_across: mean(ties.trust_across),
             knowledge_diversity: diversity.get(),
             distinct_vectors: c(knowledge.distinct(&mut self.scratch) as u64),
             adoptions: c(tallies.adoptions),

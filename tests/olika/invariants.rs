@@ -1,7 +1,7 @@
 //! Invariants over many randomly drawn valid scenarios: trust in [0, 1], no NaN or infinity,
 //! partnerships within capacity, composition counts adding up, innovations held as trait values, adoption events adding up.
 
-use olika::model::{Domain, World, COMPOSITIONS, KINDS};
+use olika::model::{Domain, Status, TieTotals, World, COMPOSITIONS, KINDS};
 use olika::observe::{Observer, StepMetrics};
 use olika::scenario;
 use proptest::prelude::*;
@@ -89,6 +89,21 @@ proptest! {
                 }
             }
             prop_assert_eq!(&partners, &agents.partners, "partner counts");
+            // The totals the step took in its decay pass are those of the ties that remain, summed
+            // in slab order as a pass of their own would (to the bit: observation reports them).
+            let mut expected = TieTotals::default();
+            for tie in world.ties().iter() {
+                let sums = if tie.same_sector { &mut expected.trust_within } else { &mut expected.trust_across };
+                sums.0 += tie.trust;
+                sums.1 += 1;
+                if tie.status.is_partnership() {
+                    expected.informal += u64::from(tie.status == Status::Informal);
+                    expected.formal += u64::from(tie.status == Status::Formal);
+                    expected.cross += u64::from(!tie.same_sector);
+                    expected.distance += world.knowledge().distance(tie.a, tie.b);
+                }
+            }
+            prop_assert_eq!(world.tie_totals(), expected, "the step's tie totals");
             for (have, most) in agents.partners.iter().zip(&agents.max_partners) {
                 prop_assert!(have <= most);
             }
