@@ -29,6 +29,7 @@ mod settings;
 mod state;
 mod view;
 
+pub use memory::MOST_STATE_FILE_BYTES;
 pub(crate) use protocol::MOST_FRAMES_PER_SECOND;
 pub use protocol::{Command, Lab, Source, MOST_POINTS};
 pub use state::{Loaded, Snapshot};

@@ -19,25 +19,39 @@ fn http(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
 /// One HTTP/1.1 request with these headers: (status, body). Enough for the lab and for
 /// chromedriver, which may keep the connection open: the body is read by its length (or its chunks).
 fn request(address: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    let (status, _, body) = exchange(address, method, path, headers, body.as_bytes());
+    (status, String::from_utf8_lossy(&body).to_string())
+}
+
+/// One HTTP/1.1 request of any bytes: (status, the headers' lines, body).
+fn exchange(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<String>, Vec<u8>) {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut text = format!("{method} {path} HTTP/1.1\r\n");
     for (name, value) in headers {
         text.push_str(&format!("{name}: {value}\r\n"));
     }
-    text.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()));
+    text.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
     stream.write_all(text.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
     let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let (mut length, mut chunked) = (None, false);
+    let (mut length, mut chunked, mut said) = (None, false, Vec::new());
     loop {
         line.clear();
         if reader.read_line(&mut line).unwrap() == 0 || line.trim().is_empty() {
             break;
         }
         let lower = line.to_ascii_lowercase();
+        said.push(line.trim().to_string());
         if let Some(n) = lower.strip_prefix("content-length:") {
             length = n.trim().parse::<usize>().ok();
         }
@@ -62,7 +76,7 @@ fn request(address: &str, method: &str, path: &str, headers: &[(&str, &str)], bo
     } else {
         reader.read_to_end(&mut out).unwrap();
     }
-    (status, String::from_utf8_lossy(&out).to_string())
+    (status, said, out)
 }
 
 fn address(server: &LabServer) -> String {
@@ -206,6 +220,140 @@ fn the_server_takes_commands_and_two_tabs_see_one_world() {
     let (status, file) = http(&at, "GET", "/scenario.toml", "");
     assert_eq!(status, 200);
     assert!(file.contains("steps = 40"), "{file}");
+    server.stop();
+}
+
+/// Posts a world file as the page does.
+fn post_world(at: &str, name: &str, bytes: &[u8]) -> (u16, String) {
+    let headers = [("Host", at), ("Content-Type", "application/octet-stream"), ("X-Olika-File", name)];
+    let (status, _, body) = exchange(at, "POST", "/world", &headers, bytes);
+    (status, String::from_utf8_lossy(&body).to_string())
+}
+
+/// Sends a request's head (with `headers`) and none of its body: the connection, to read the answer.
+fn head_only(at: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> TcpStream {
+    let mut stream = TcpStream::connect(at).unwrap();
+    let mut text = format!("{method} {path} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    stream.write_all(text.as_bytes()).unwrap();
+    stream
+}
+
+#[test]
+fn the_served_lab_saves_its_world_and_loads_one_back_within_bounds() {
+    let server = lab(&["steps=60"]);
+    let at = address(&server);
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"step","steps":12}"#).0, 200);
+    until_step(&at, 12);
+    // Save world: the state file `olika run --save-state` writes, byte for byte the one the same
+    // world saves as a plain call, offered under the scenario's name and month.
+    let (status, headers, saved) = exchange(&at, "GET", "/world.state", &[("Host", &at)], b"");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&saved));
+    assert!(
+        headers.iter().any(|h| h == "Content-Disposition: attachment; filename=\"baseline-month-012.state\""),
+        "{headers:?}"
+    );
+    let mut native = Lab::new(Source::Baseline, vec!["steps=60".into()]).unwrap();
+    native.command(olika::lab::Command::Step { steps: Some(12) }).unwrap();
+    while native.work() {}
+    assert!(saved == native.save().unwrap().1, "the served lab's file is not the world's");
+    // Load world: the lab goes back to month 12 and steps on from there as the world never saved.
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"step","steps":8}"#).0, 200);
+    until_step(&at, 20);
+    let (status, said) = post_world(&at, "baseline-month-012.state", &saved);
+    assert_eq!(
+        (status, said.as_str()),
+        (200, r#"{"ok":"loaded the world of month 12 from baseline-month-012.state"}"#)
+    );
+    assert_eq!(step_now(&at), 12);
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"step","steps":5}"#).0, 200);
+    until_step(&at, 17);
+    native.command(olika::lab::Command::Step { steps: Some(5) }).unwrap();
+    while native.work() {}
+    let (_, frame) = http(&at, "GET", "/frame", "");
+    let frame: serde_json::Value = serde_json::from_str(&frame).unwrap();
+    let native_frame: serde_json::Value = serde_json::from_str(&native.frame()).unwrap();
+    assert_eq!(frame["monitors"], native_frame["monitors"]);
+    assert_eq!(frame["ties"], native_frame["ties"]);
+    // Bad files are refused with the command line's words, and the world on screen is kept.
+    for (bytes, words) in [
+        (&saved[..saved.len() / 2], "cut short"),
+        (&b"olika state 9\nchecksum 0\n"[..], "format 9"),
+        (&b"GIF89a"[..], "not an olika state file"),
+        (&b""[..], "not an olika state file"),
+    ] {
+        let (status, said) = post_world(&at, "../../etc/x.state", bytes);
+        assert_eq!(status, 400, "{said}");
+        assert!(said.contains(words) && said.contains("x.state") && !said.contains("etc"), "{said}");
+    }
+    let mut edited = saved.clone();
+    let last = edited.len() - 1;
+    edited[last] ^= 0x40;
+    let (status, said) = post_world(&at, "edited.state", &edited);
+    assert!(status == 400 && said.contains("checksum"), "{said}");
+    assert_eq!(step_now(&at), 17);
+    // Only as a file, only from the lab's page, and no larger than the cap, said before a byte of
+    // the body is read: the answers come to requests that send none.
+    let json = [("Host", at.as_str()), ("Content-Type", "application/json")];
+    assert_eq!(exchange(&at, "POST", "/world", &json, &saved).0, 415);
+    let too_long = (olika::lab::MOST_STATE_FILE_BYTES + 1).to_string();
+    let cap =
+        [("Host", at.as_str()), ("Content-Type", "application/octet-stream"), ("Content-Length", &too_long)];
+    let (answer, ended) =
+        read_to_end_within(&mut head_only(&at, "POST", "/world", &cap), Duration::from_secs(10));
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        ended
+            && answer.starts_with("HTTP/1.1 413")
+            && answer.contains(&format!("at most {} bytes", olika::lab::MOST_STATE_FILE_BYTES)),
+        "{answer}"
+    );
+    let elsewhere = [
+        ("Host", at.as_str()),
+        ("Origin", "http://evil.example"),
+        ("Content-Type", "application/octet-stream"),
+        ("Content-Length", &too_long),
+    ];
+    let (answer, _) =
+        read_to_end_within(&mut head_only(&at, "POST", "/world", &elsewhere), Duration::from_secs(10));
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 403"));
+    let rebound = [("Host", "evil.example"), ("Content-Type", "application/octet-stream")];
+    assert_eq!(exchange(&at, "POST", "/world", &rebound, &saved).0, 403);
+    assert_eq!(exchange(&at, "GET", "/world.state", &[("Host", "evil.example:80")], b"").0, 403);
+    assert_eq!(http(&at, "GET", "/world", "").0, 405);
+    // One world file at a time: while one comes slowly, another is refused at once — and the
+    // world answers and steps meanwhile (nothing of the lab waits for a file).
+    let length = saved.len().to_string();
+    let slow =
+        [("Host", at.as_str()), ("Content-Type", "application/octet-stream"), ("Content-Length", &length)];
+    let mut coming = head_only(&at, "POST", "/world", &slow);
+    coming.write_all(&saved[..100]).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, said) = http(&at, "GET", "/world.state", "");
+        if status == 503 {
+            assert!(said.contains("another world file"), "{said}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "a second world file was not refused while one came");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(http(&at, "POST", "/command", r#"{"command":"step","steps":2}"#).0, 200);
+    until_step(&at, 19);
+    coming.write_all(&saved[100..]).unwrap();
+    let (answer, _) = read_to_end_within(&mut coming, Duration::from_secs(20));
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("month 12"), "{answer}");
+    assert_eq!(step_now(&at), 12);
+    // A world with settings waiting for Setup is not saved: they would not be its own.
+    let (status, _) =
+        http(&at, "POST", "/command", r#"{"command":"set","path":"sector_distance","value":"0.9"}"#);
+    assert_eq!(status, 200);
+    let (status, said) = http(&at, "GET", "/world.state", "");
+    assert!(status == 409 && said.contains("Setup"), "{status} {said}");
     server.stop();
 }
 
