@@ -7,12 +7,14 @@ window.olikaInPage = on => {
   const STEPPING_MS = 8, FRAME_MS = 1000 / 30;
   const encoder = new TextEncoder(), decoder = new TextDecoder();
   let wasm = null, lastFrame = -Infinity, nextStep = 0, stopped = null;
-  const give = text => {
-    const bytes = encoder.encode(text), ptr = wasm.olika_alloc(bytes.length);
+  const giveBytes = bytes => {
+    const ptr = wasm.olika_alloc(bytes.length);
     new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
     return [ptr, bytes.length];
   };
-  const out = () => decoder.decode(new Uint8Array(wasm.memory.buffer, wasm.olika_out_ptr(), wasm.olika_out_len()));
+  const give = text => giveBytes(encoder.encode(text));
+  const outBytes = () => new Uint8Array(wasm.memory.buffer, wasm.olika_out_ptr(), wasm.olika_out_len());
+  const out = () => decoder.decode(outBytes());
   const setup = () => { wasm.olika_setup(); on.setup(JSON.parse(out())); };
   const frame = () => {
     const started = performance.now();
@@ -71,6 +73,26 @@ window.olikaInPage = on => {
         const [ptr, len] = give(JSON.stringify(command));
         const newWorld = wasm.olika_command(ptr, len), answer = JSON.parse(out());
         if (answer.error == null) { if (newWorld) setup(); frame(); nextStep = performance.now(); }
+        return answer;
+      } catch (e) { fail(e); return { error: stopped }; }
+    },
+    // Save world: the module writes the state file; the page gets { name, blob } (or { error }).
+    saveWorld: async () => {
+      await ready;
+      if (stopped) return { error: stopped };
+      const saved = wasm.olika_save(), bytes = outBytes();
+      if (!saved) return { error: decoder.decode(bytes) };
+      const newline = bytes.indexOf(10);
+      return { name: decoder.decode(bytes.subarray(0, newline)), blob: new Blob([bytes.slice(newline + 1)], { type: "application/octet-stream" }) };
+    },
+    // Load world: the file's bytes to the module, which checks them and shows its world.
+    loadWorld: async (name, buffer) => {
+      await ready;
+      if (stopped) return { error: stopped };
+      try {
+        const [namePtr, nameLen] = give(name), [ptr, len] = giveBytes(new Uint8Array(buffer));
+        const loaded = wasm.olika_load(namePtr, nameLen, ptr, len), answer = JSON.parse(out());
+        if (loaded) { setup(); frame(); nextStep = performance.now(); }
         return answer;
       } catch (e) { fail(e); return { error: stopped }; }
     },

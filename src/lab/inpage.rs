@@ -81,6 +81,20 @@ impl InPage {
         serde_json::json!([super::download_name(&self.lab), self.lab.scenario_file()]).to_string()
     }
 
+    /// Save world: the world on screen as a state file, its name and bytes; or why not.
+    pub fn save(&self) -> Result<(String, Vec<u8>), String> {
+        self.lab.save()
+    }
+
+    /// Load world: the state file `file` of these bytes shown, as `{"ok": …}` or `{"error": …}`,
+    /// and whether it was (the page then needs the setup again).
+    pub fn load(&mut self, file: &str, bytes: &[u8]) -> (String, bool) {
+        match self.lab.load(file, bytes) {
+            Ok(said) => (serde_json::json!({ "ok": said }).to_string(), true),
+            Err(why) => (serde_json::json!({ "error": why }).to_string(), false),
+        }
+    }
+
     /// The digest of what a frame draws of the world now (`Lab::digest`).
     pub fn digest(&self) -> String {
         self.lab.digest()

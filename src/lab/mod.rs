@@ -16,7 +16,7 @@
 //! The files: `protocol` (the commands and the [`Lab`] that carries them out), `view` (what the
 //! page is sent: the setup's parts, frames, the charts' points), `settings` (the sliders and which
 //! settings apply now), `export` (the downloaded scenario file), `memory` (the guard on a world's
-//! size), `layout` (what kind of world is shown, and where each organisation is drawn), `server`,
+//! size), `state` (Save world and Load world: the world on screen as a state file, and back), `layout` (what kind of world is shown, and where each organisation is drawn), `server`,
 //! `inpage` (the lab inside the page, through WebAssembly) and `standalone` (the one-file lab).
 
 mod export;
@@ -26,10 +26,13 @@ mod memory;
 mod protocol;
 pub mod server;
 mod settings;
+mod state;
 mod view;
 
+pub use memory::MOST_STATE_FILE_BYTES;
 pub(crate) use protocol::MOST_FRAMES_PER_SECOND;
 pub use protocol::{Command, Lab, Source, MOST_POINTS};
+pub use state::{Loaded, Snapshot};
 pub mod standalone;
 
 /// The file name a downloaded scenario gets: the scenario's name, `-lab.toml`.

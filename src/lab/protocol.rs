@@ -12,6 +12,7 @@ use super::export::Noted;
 use super::layout::{self, Shown};
 use super::memory::fits;
 use super::settings::is_live;
+use super::state::Loaded;
 use super::view::Point;
 use crate::experiment::run_seed;
 use crate::model::World;
@@ -25,6 +26,13 @@ pub enum Source {
     Baseline,
     /// A file, or the name of a shipped scenario.
     Named(PathBuf),
+    /// The scenario a loaded world was saved under, as its state file keeps it (resolved TOML).
+    Saved {
+        /// Its name.
+        name: String,
+        /// The resolved scenario as TOML.
+        toml: String,
+    },
 }
 
 /// A command from the page, as the JSON body of `POST /command`.
@@ -346,9 +354,23 @@ impl Lab {
     }
 
     fn reset(&mut self) {
-        let seed = run_seed(self.resolved.scenario.seed, 0);
-        self.world = World::new(&self.resolved.scenario, seed);
-        self.observer = Observer::new(&self.world, seed);
+        self.show(World::new(&self.resolved.scenario, run_seed(self.resolved.scenario.seed, 0)));
+    }
+
+    /// Shows a loaded world, going on under the scenario it was saved under (`super::state`):
+    /// the charts start at its month. What to tell the user.
+    pub(super) fn show_loaded(&mut self, loaded: Loaded) -> String {
+        self.source = loaded.source();
+        self.overrides.clear();
+        self.resolved = loaded.resolved;
+        self.show(loaded.world);
+        format!("loaded the world of month {} from {}", self.world.t(), loaded.file)
+    }
+
+    /// Shows `world`, at whatever step it is, from scratch: its layout, and charts from its step on.
+    fn show(&mut self, world: World) {
+        self.world = world;
+        self.observer = Observer::new(&self.world, self.world.seed());
         self.places = layout::places(&self.world);
         self.shown = Shown::of(&self.world);
         self.framed.set(None);
@@ -365,6 +387,7 @@ fn load(source: &Source, overrides: &[String]) -> crate::error::Result<Resolved>
     match source {
         Source::Baseline => scenario::baseline(overrides),
         Source::Named(path) => scenario::load_named(path, overrides),
+        Source::Saved { name, toml } => scenario::load_str(name, toml, overrides),
     }
 }
 

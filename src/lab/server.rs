@@ -10,6 +10,8 @@
 //! | `GET /frame` | the newest frame (JSON) |
 //! | `POST /command` | a [`super::Command`] as JSON (`Content-Type: application/json`): 200 `{"ok": "…"}`, or 400 `{"error": "…"}` (or a refusal below) |
 //! | `GET /scenario.toml` | the settings as a scenario file (`olika run` reproduces the world) |
+//! | `GET /world.state` | the world on screen as a state file (Save world; `files`) |
+//! | `POST /world` | a state file's bytes (`Content-Type: application/octet-stream`, its name in `X-Olika-File`): the lab shows that world (Load world; `files`) |
 //!
 //! No web page can drive or exhaust it:
 //!
@@ -46,7 +48,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::{Command, Lab, MOST_FRAMES_PER_SECOND};
+use super::{Command, Lab, Loaded, Snapshot, MOST_FRAMES_PER_SECOND};
+
+mod files;
 use crate::error::{Error, Result};
 
 /// The page: hand-written HTML, CSS and JavaScript, nothing fetched from anywhere.
@@ -157,8 +161,13 @@ struct Hub {
     older: VecDeque<(u64, usize, Weak<str>)>,
 }
 
-/// A command for the runner and where its answer goes.
-type Order = (Command, SyncSender<std::result::Result<String, String>>);
+/// What the runner is asked to do, and where its answer goes: a command, a copy of the world to
+/// save, or a loaded world to show (`files`).
+enum Order {
+    Command(Command, SyncSender<std::result::Result<String, String>>),
+    Snapshot(SyncSender<std::result::Result<Snapshot, String>>),
+    Load(Box<Loaded>, SyncSender<String>),
+}
 
 /// What the server's threads share.
 struct Shared {
@@ -169,6 +178,8 @@ struct Shared {
     host: String,
     port: u16,
     stop: AtomicBool,
+    /// A world file is being saved or loaded (`files`): one at a time.
+    moving: AtomicBool,
     complaints: Complaints,
     /// Frames replaced in a mailbox before they were sent: frames a slow browser skipped.
     dropped: AtomicU64,
@@ -312,6 +323,7 @@ impl LabServer {
             host: host.to_ascii_lowercase(),
             port: address.port(),
             stop: AtomicBool::new(false),
+            moving: AtomicBool::new(false),
             complaints: Complaints { last: Mutex::new((None, 0)) },
             dropped: AtomicU64::new(0),
             sent: AtomicU64::new(0),
@@ -413,7 +425,7 @@ fn run_loop(shared: &Shared, mut lab: Lab, orders: &Receiver<Order>) {
     while !shared.stop.load(Ordering::Relaxed) {
         let wait = if lab.busy() { next_step.saturating_duration_since(Instant::now()) } else { IDLE_POLL };
         match orders.recv_timeout(wait) {
-            Ok((command, answer)) => {
+            Ok(Order::Command(command, answer)) => {
                 let new_world =
                     matches!(command, Command::Reset | Command::Seed { .. } | Command::Preset { .. });
                 let said = lab.command(command);
@@ -423,6 +435,17 @@ fn run_loop(shared: &Shared, mut lab: Lab, orders: &Receiver<Order>) {
                     next_step = Instant::now();
                 }
                 // A worker that gave up waiting is no error of the runner's.
+                let _ = answer.send(said);
+                continue;
+            }
+            Ok(Order::Snapshot(answer)) => {
+                let _ = answer.send(lab.snapshot());
+                continue;
+            }
+            Ok(Order::Load(loaded, answer)) => {
+                let said = lab.show_loaded(*loaded);
+                gap = publish(&lab, true);
+                (last_frame, next_step) = (Instant::now(), Instant::now());
                 let _ = answer.send(said);
                 continue;
             }
@@ -507,11 +530,13 @@ fn work(shared: &Arc<Shared>, waiting: &Mutex<Receiver<TcpStream>>) {
     }
 }
 
-/// A request as read: method, path (without its query), headers with lower-case names, and body.
+/// A request as read: method, path (without its query), headers with lower-case names, the length
+/// its body says it has, and its body (what came with the head until `read_body`).
 struct Request {
     method: String,
     path: String,
     headers: Vec<(String, String)>,
+    length: usize,
     body: Vec<u8>,
 }
 
@@ -527,7 +552,7 @@ type Refusal = (u16, String);
 fn serve(shared: &Arc<Shared>, mut socket: TcpStream) {
     let _ = socket.set_nodelay(true);
     let deadline = Instant::now() + shared.limits.request_time;
-    let request = match read_request(&mut socket, deadline) {
+    let mut request = match read_request(&mut socket, deadline) {
         Ok(Some(request)) => request,
         // Gone before it asked anything.
         Ok(None) => return,
@@ -536,6 +561,15 @@ fn serve(shared: &Arc<Shared>, mut socket: TcpStream) {
     if let Err(message) = same_origin(shared, &socket, &request) {
         shared.complaints.say(format_args!("refused a request: {message}"));
         return answer_error(shared, &mut socket, 403, &message);
+    }
+    // A body is read only from the lab's own page; a world file's by `files::load`, within its cap.
+    if request.path != "/world" {
+        let too_long = |_| format!("a command may have {MOST_COMMAND_BYTES} bytes");
+        if let Err((status, message)) =
+            read_body(&mut socket, &mut request, MOST_COMMAND_BYTES, too_long, deadline)
+        {
+            return answer_error(shared, &mut socket, status, &message);
+        }
     }
     let json = "application/json; charset=utf-8";
     match (request.method.as_str(), request.path.as_str()) {
@@ -557,6 +591,8 @@ fn serve(shared: &Arc<Shared>, mut socket: TcpStream) {
             let extra = [("Content-Disposition", disposition.as_str())];
             answer(shared, &mut socket, 200, "application/toml; charset=utf-8", &extra, scenario.as_bytes());
         }
+        ("GET", "/world.state") => files::save(shared, &mut socket),
+        ("POST", "/world") => files::load(shared, &mut socket, request, deadline),
         ("POST", "/command") => match command(shared, &request) {
             Ok(note) => {
                 let body = serde_json::json!({ "ok": note }).to_string();
@@ -564,7 +600,7 @@ fn serve(shared: &Arc<Shared>, mut socket: TcpStream) {
             }
             Err((status, message)) => answer_error(shared, &mut socket, status, &message),
         },
-        (_, "/" | "/events" | "/frame" | "/scenario.toml") => {
+        (_, "/" | "/events" | "/frame" | "/scenario.toml" | "/world.state" | "/world") => {
             answer_error(
                 shared,
                 &mut socket,
@@ -577,8 +613,9 @@ fn serve(shared: &Arc<Shared>, mut socket: TcpStream) {
     }
 }
 
-/// Reads one request within `deadline`, its head at most `MOST_HEAD_BYTES` and its body at most
-/// `MOST_COMMAND_BYTES`; `None` when the client closed without a word.
+/// Reads one request's head within `deadline`, at most `MOST_HEAD_BYTES` (its body is read by
+/// `read_body`, once the request is known to come from the lab's page); `None` when the client
+/// closed without a word.
 fn read_request(socket: &mut TcpStream, deadline: Instant) -> std::result::Result<Option<Request>, Refusal> {
     let mut bytes = Vec::with_capacity(1024);
     // Where to look for the blank line next: a client that sends a byte at a time costs no more.
@@ -617,17 +654,31 @@ fn read_request(socket: &mut TcpStream, deadline: Instant) -> std::result::Resul
         method: method.to_string(),
         path: target.split('?').next().unwrap_or_default().to_string(),
         headers,
+        length: 0,
         body: bytes[end + 4..].to_vec(),
     };
     if request.header("transfer-encoding").is_some() {
         return Err((501, "send a body with Content-Length".into()));
     }
-    let length = match request.header("content-length") {
+    request.length = match request.header("content-length") {
         None => 0,
         Some(n) => n.parse::<usize>().map_err(|_| (400, format!("Content-Length: {n} is not a length")))?,
     };
-    if length > MOST_COMMAND_BYTES {
-        return Err((413, format!("a command may have {MOST_COMMAND_BYTES} bytes")));
+    Ok(Some(request))
+}
+
+/// Reads the request's body within `deadline`: at most `most` bytes, else 413 with what
+/// `too_long` says of the length.
+fn read_body(
+    socket: &mut TcpStream,
+    request: &mut Request,
+    most: usize,
+    too_long: impl Fn(usize) -> String,
+    deadline: Instant,
+) -> std::result::Result<(), Refusal> {
+    let length = request.length;
+    if length > most {
+        return Err((413, too_long(length)));
     }
     if request.body.len() < length
         && request.header("expect").is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
@@ -646,7 +697,7 @@ fn read_request(socket: &mut TcpStream, deadline: Instant) -> std::result::Resul
         }
     }
     request.body.truncate(length);
-    Ok(Some(request))
+    Ok(())
 }
 
 /// Reads at most `room` bytes onto `into`, waiting no later than `deadline`.
@@ -729,7 +780,7 @@ fn command(shared: &Shared, request: &Request) -> std::result::Result<String, Re
         serde_json::from_str(body).map_err(|e| (400, format!("not a command the lab knows: {e}")))?;
     let (answer, said) = mpsc::sync_channel(1);
     let gone = || (503, "the lab's world has stopped: see the terminal that runs olika lab".to_string());
-    shared.orders.send((command, answer)).map_err(|_| gone())?;
+    shared.orders.send(Order::Command(command, answer)).map_err(|_| gone())?;
     said.recv().map_err(|_| gone())?.map_err(|message| (400, message))
 }
 
@@ -888,10 +939,12 @@ fn head(status: u16, content_type: &str, length: usize, extra: &[(&str, &str)]) 
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
         408 => "Request Timeout",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
         431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
         501 => "Not Implemented",
         503 => "Service Unavailable",
         505 => "HTTP Version Not Supported",

@@ -223,6 +223,19 @@ fn changes(saved: &toml::Table, now: &toml::Table) -> Result<Vec<String>> {
     Ok(SET_UP.iter().filter(|p| **p != "seed" && at(saved, p) != at(now, p)).map(|p| p.to_string()).collect())
 }
 
+/// Whether a world of `scenario` can go on from the saved world `state` of the file at `path`
+/// (`WorldState::fits`); else the refusal that names the file and what differs — the same words
+/// for `olika run --from` and the lab's Load world.
+pub fn fits(path: &Path, state: &WorldState, scenario: &Validated) -> Result<()> {
+    state.fits(scenario).map_err(|e| {
+        Error::input(
+            Location::file(path.display().to_string()),
+            None,
+            format!("{} cannot go on from this world: {e}", scenario.name),
+        )
+    })
+}
+
 /// The saved worlds of a results folder that the runs of a plan go on from, each replication its
 /// own; checked whole when opened.
 #[derive(Debug)]
@@ -343,9 +356,7 @@ impl Saved {
                         ),
                     ));
                 }
-                state
-                    .fits(scenario)
-                    .map_err(|e| at(&path, format!("{} cannot go on from this world: {e}", scenario.name)))?;
+                fits(&path, &state, scenario)?;
                 if scenario.steps <= header.step {
                     return Err(at(
                         &path,

@@ -360,3 +360,25 @@ fn a_branched_report_names_its_state_and_step_and_draws_the_warm_up_in_grey() {
     assert!(read("branch/report.html").contains("is not where the manifest says"));
     assert!(!read("branch/time_innovations.svg").contains("warm-up"));
 }
+
+/// A world saved in the lab is the lab's scenario's replication 0 at its month: as that
+/// replication's saved world, `olika run --from` goes on from it as the run that never stopped.
+#[test]
+fn a_world_saved_in_the_lab_goes_on_on_the_command_line_as_if_never_saved() {
+    use olika::lab::{Command, Lab, Source};
+    let tmp = tempfile::TempDir::new().unwrap();
+    let mut lab = Lab::new(Source::Baseline, vec!["steps=30".into()]).unwrap();
+    lab.command(Command::Step { steps: Some(12) }).unwrap();
+    while lab.work() {}
+    let (name, bytes) = lab.save().unwrap();
+    assert_eq!(name, "baseline-month-012.state");
+    std::fs::create_dir_all(tmp.path().join("lab/states")).unwrap();
+    std::fs::write(tmp.path().join("lab/states").join(state::file_name(0)), bytes).unwrap();
+    let run = ["run", "--set", "steps=30", "--replications", "1", "-q", "--no-plots", "-o"];
+    olika(tmp.path()).args(run).arg("whole").assert().success();
+    olika(tmp.path()).args(run).args(["branched", "--from", "lab"]).assert().success();
+    for table in ["runs.csv", "venues.csv", "summary.csv"] {
+        let read = |dir: &str| std::fs::read(tmp.path().join(dir).join(table)).unwrap();
+        assert!(read("whole") == read("branched"), "{table} differs");
+    }
+}

@@ -2,7 +2,7 @@
 //! wasm-bindgen, so no tool beyond cargo builds it. Strings cross as UTF-8 bytes in the module's
 //! linear memory: the page asks [`olika_alloc`] for room, writes a command there and passes
 //! pointer and length; an answer is left in one buffer whose pointer and length the page reads
-//! with [`olika_out_ptr`] and [`olika_out_len`]. One lab a page (the module is single-threaded).
+//! with [`olika_out_ptr`] and [`olika_out_len`] — text, or a saved world's bytes. One lab a page (the module is single-threaded).
 //!
 //! On other targets the functions exist too (and are tested as plain calls).
 
@@ -12,12 +12,12 @@ use olika::lab::inpage::InPage;
 
 thread_local! {
     static LAB: RefCell<Option<InPage>> = const { RefCell::new(None) };
-    static OUT: RefCell<String> = const { RefCell::new(String::new()) };
+    static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Leaves `text` as the answer the page reads next.
 fn answer(text: String) {
-    OUT.with(|o| *o.borrow_mut() = text);
+    OUT.with(|o| *o.borrow_mut() = text.into_bytes());
 }
 
 /// The bytes the page wrote at `ptr` (room from `olika_alloc`, given back here), as text.
@@ -25,8 +25,15 @@ fn answer(text: String) {
 /// # Safety
 /// `ptr` and `len` are what `olika_alloc(len)` returned and was asked for.
 unsafe fn taken(ptr: *mut u8, len: usize) -> String {
-    let bytes = unsafe { Vec::from_raw_parts(ptr, len, len) };
-    String::from_utf8_lossy(&bytes).into_owned()
+    String::from_utf8_lossy(&unsafe { taken_bytes(ptr, len) }).into_owned()
+}
+
+/// The bytes the page wrote at `ptr` (room from `olika_alloc`, given back here).
+///
+/// # Safety
+/// As [`taken`].
+unsafe fn taken_bytes(ptr: *mut u8, len: usize) -> Vec<u8> {
+    unsafe { Vec::from_raw_parts(ptr, len, len) }
 }
 
 fn with_lab<T>(f: impl FnOnce(&mut InPage) -> T, otherwise: T) -> T {
@@ -167,6 +174,42 @@ pub extern "C" fn olika_scenario() {
     answer(with_lab(|lab| lab.scenario(), String::new()));
 }
 
+/// Save world: 1 with the answer the file's name, a newline and its bytes (a state file, which the
+/// page hands the browser as a Blob); 0 with the reason.
+#[no_mangle]
+pub extern "C" fn olika_save() -> u32 {
+    match with_lab(|lab| lab.save(), Err("the lab was not started".into())) {
+        Ok((name, bytes)) => {
+            OUT.with(|o| {
+                let mut out = o.borrow_mut();
+                out.clear();
+                out.extend_from_slice(name.as_bytes());
+                out.push(b'\n');
+                out.extend_from_slice(&bytes);
+            });
+            1
+        }
+        Err(why) => {
+            answer(why);
+            0
+        }
+    }
+}
+
+/// Load world: the state file named at `name`, of the bytes at `ptr`; the answer is `{"ok": …}` or
+/// `{"error": …}`. Returns 1 when it showed the file's world (the page then takes the setup again).
+///
+/// # Safety
+/// Each pointer and length come from `olika_alloc(len)`.
+#[no_mangle]
+pub unsafe extern "C" fn olika_load(name: *mut u8, name_len: usize, ptr: *mut u8, len: usize) -> u32 {
+    let (name, bytes) = unsafe { (taken(name, name_len), taken_bytes(ptr, len)) };
+    let (said, loaded) =
+        with_lab(|lab| lab.load(&name, &bytes), (r#"{"error":"the lab was not started"}"#.into(), false));
+    answer(said);
+    u32::from(loaded)
+}
+
 /// The digest of what a frame draws of the world now, as the answer.
 #[no_mangle]
 pub extern "C" fn olika_digest() {
@@ -183,9 +226,12 @@ mod tests {
         (ptr, text.len())
     }
 
+    fn out_bytes() -> Vec<u8> {
+        unsafe { std::slice::from_raw_parts(olika_out_ptr(), olika_out_len()) }.to_vec()
+    }
+
     fn out() -> String {
-        let bytes = unsafe { std::slice::from_raw_parts(olika_out_ptr(), olika_out_len()) };
-        String::from_utf8(bytes.to_vec()).unwrap()
+        String::from_utf8(out_bytes()).unwrap()
     }
 
     #[test]
@@ -204,6 +250,35 @@ mod tests {
         assert_eq!(unsafe { olika_command(p, n) }, 1);
         olika_setup();
         assert!(out().contains("\"shown\":\"lattice\""));
+        // Save world, step on, and Load world: back at the saved step, the same world.
+        let (p, n) = give(r#"{"command":"step","steps":4}"#);
+        unsafe { olika_command(p, n) };
+        olika_work_many(100);
+        olika_digest();
+        let digest = out();
+        assert_eq!(olika_save(), 1);
+        let saved = out_bytes();
+        let newline = saved.iter().position(|&b| b == b'\n').unwrap();
+        assert_eq!(&saved[..newline], b"axelrod-month-004.state");
+        assert!(saved[newline + 1..].starts_with(b"olika state "));
+        let (p, n) = give(r#"{"command":"step","steps":3}"#);
+        unsafe { olika_command(p, n) };
+        olika_work_many(100);
+        assert_eq!(olika_t(), 7);
+        let file = &saved[newline + 1..];
+        let load = |file: &[u8]| {
+            let (name, name_len) = give("axelrod-month-004.state");
+            let ptr = olika_alloc(file.len());
+            unsafe { std::ptr::copy_nonoverlapping(file.as_ptr(), ptr, file.len()) };
+            unsafe { olika_load(name, name_len, ptr, file.len()) }
+        };
+        assert_eq!(load(&file[..file.len() - 1]), 0);
+        assert!(out().contains("cut short"), "{}", out());
+        assert_eq!(olika_t(), 7);
+        assert_eq!(load(file), 1);
+        assert_eq!(out(), r#"{"ok":"loaded the world of month 4 from axelrod-month-004.state"}"#);
+        olika_digest();
+        assert_eq!((olika_t(), out()), (4, digest));
         let (p, n) = give(r#"{"scenario":"nowhere"}"#);
         assert_eq!(unsafe { olika_start(p, n) }, 0);
         assert!(out().contains("nowhere"), "{}", out());
