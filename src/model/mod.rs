@@ -13,6 +13,7 @@ mod partnership;
 mod present;
 mod sampling;
 mod state;
+pub mod steering;
 mod streams;
 mod tie;
 pub mod venue;
@@ -159,6 +160,8 @@ pub struct World {
     phi: Vec<f64>,
     /// Whether the lattices were stable at the end of the last step (checked with `until_stable`).
     stable: bool,
+    /// Choices made from outside for the next step (`steering`), forgotten when it ends.
+    steering: Option<Box<steering::Steering>>,
 }
 
 impl World {
@@ -243,6 +246,7 @@ impl World {
             stamp: 0,
             scratch: Scratch::default(),
             stable: false,
+            steering: None,
             sameness: Vec::new(),
             phi: Vec::new(),
         };
@@ -407,6 +411,7 @@ impl World {
         if self.scenario.until_stable {
             self.stable = self.lattices_stable();
         }
+        self.steering = None;
     }
 
     /// Begins the stage that draws from `stream`, at the current step.
