@@ -111,9 +111,7 @@ impl World {
     pub fn may_attend(&self, a: u32, v: usize, t: u32) -> bool {
         let Some(venue) = self.venues.get(v) else { return false };
         let sector = self.agents.sector[a as usize];
-        venue.meets(t)
-            && !venue.spec.kind.members
-            && venue.admits(sector)
+        venue.meets(t) && !venue.spec.kind.members && venue.admits(sector)
     }
 
     /// The steered attendance of venue v's meeting (none without steering).
@@ -141,9 +139,9 @@ impl World {
 
     /// Whether a partnership of a and b that would begin now is declined by either.
     pub(crate) fn declined(&self, a: u32, b: u32) -> bool {
-        self.steering.as_ref().is_some_and(|s| {
-            [a, b].iter().any(|&x| s.of(x).is_some_and(|c| c.accept == Some(false)))
-        })
+        self.steering
+            .as_ref()
+            .is_some_and(|s| [a, b].iter().any(|&x| s.of(x).is_some_and(|c| c.accept == Some(false))))
     }
 }
 
