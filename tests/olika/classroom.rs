@@ -422,7 +422,7 @@ fn a_teacher_and_two_students_play_in_chromium() {
     let students: Vec<Browser> = ["Ada", "<b>Bo</b>"]
         .iter()
         .map(|name| {
-            let phone = Browser::sized(360, 740);
+            let phone = Browser::phone(360, 740);
             phone.call("POST", "/url", json!({"url": server.url()}));
             phone.until("the join form", "return document.getElementById('code') !== null");
             phone.script(&format!(
@@ -445,8 +445,13 @@ fn a_teacher_and_two_students_play_in_chromium() {
     }
     teacher_window.until("two choices", "return window.classState.students.every(s => s.chosen)");
     // The phone fits 360 px: nothing wider than the window.
-    let width = students[0].script("return document.documentElement.scrollWidth");
-    assert!(width.as_u64().unwrap() <= 360, "the student's page is {width} px wide at 360");
+    let width = students[0].script("return [window.innerWidth, document.documentElement.scrollWidth]");
+    assert_eq!(width[0], json!(360), "the phone's page is not 360 px wide");
+    let wide = students[0].script("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5).join(' ')");
+    assert!(
+        width[1].as_u64() <= width[0].as_u64(),
+        "the student's page is wider than the phone ([inside, page] {width}): {wide}"
+    );
     if let Ok(dir) = std::env::var("OLIKA_LAB_SCREENSHOTS") {
         std::fs::write(std::path::Path::new(&dir).join("class-student.png"), students[0].screenshot())
             .unwrap();
@@ -459,6 +464,9 @@ fn a_teacher_and_two_students_play_in_chromium() {
             "return document.getElementById('month-title').textContent.includes('month 2')",
         );
     }
+    // Five seconds a month, set on the page; nobody chooses, so the model plays both students.
+    teacher_window.script("const s = document.getElementById('seconds'); s.value = 5; s.dispatchEvent(new Event('change')); return true");
+    teacher_window.until("5 s a month", "return window.classState.round_seconds === 5");
     teacher_window.click("#run");
     teacher_window.until("month 3", "return window.classState.month >= 3");
     teacher_window.click("#pause");

@@ -588,6 +588,18 @@ impl Browser {
 
     /// A browser whose window is `width` × `height` pixels.
     pub(crate) fn sized(width: u32, height: u32) -> Browser {
+        Browser::launch(width, height, serde_json::json!({}))
+    }
+
+    /// A phone's browser: a page `width` CSS pixels wide, as Chromium's device emulation makes
+    /// it (a headless window is never narrower than 500 px).
+    pub(crate) fn phone(width: u32, height: u32) -> Browser {
+        let metrics = serde_json::json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0, "touch": true}});
+        Browser::launch(width.max(500), height, serde_json::json!({"mobileEmulation": metrics}))
+    }
+
+    /// A browser with these chromeOptions beside the usual.
+    fn launch(width: u32, height: u32, options: serde_json::Value) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let driver = std::process::Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -604,6 +616,10 @@ impl Browser {
         let capabilities = serde_json::json!({"capabilities": {"alwaysMatch": {"browserName": "chrome",
             "goog:chromeOptions": {"args": ["--headless=new", "--no-sandbox", "--disable-gpu", &format!("--window-size={width},{height}"),
                 "--disable-dev-shm-usage", "--no-first-run"]}}}});
+        let mut capabilities = capabilities;
+        for (key, value) in options.as_object().unwrap() {
+            capabilities["capabilities"]["alwaysMatch"]["goog:chromeOptions"][key] = value.clone();
+        }
         let (status, body) = http(&at, "POST", "/session", &capabilities.to_string());
         assert_eq!(status, 200, "{body}");
         let session = serde_json::from_str::<serde_json::Value>(&body).unwrap()["value"]["sessionId"]
