@@ -173,14 +173,21 @@ mod tests {
         assert_eq!(saved(&a), saved(&b));
     }
 
-    #[test]
-    fn a_chosen_venue_is_attended_in_that_step_only() {
+    /// The baseline just before a step with a meeting that draws its attendance: the world, that
+    /// step, the venue and an organisation it admits.
+    fn before_a_meeting() -> (World, u32, usize, u32) {
         let mut w = world();
         while w.venues().iter().all(|v| !v.meets(w.t() + 1) || v.spec.kind.members) {
             w.step();
         }
         let t = w.t() + 1;
         let (v, a) = open_venue(&w, t);
+        (w, t, v, a)
+    }
+
+    #[test]
+    fn a_chosen_venue_is_attended_in_that_step_only() {
+        let (mut w, t, v, a) = before_a_meeting();
         let mut s = Steering::default();
         s.choose(a, Choice { venue: Some(Going::To(v)), ..Choice::default() });
         w.steer(s).unwrap();
@@ -232,12 +239,7 @@ mod tests {
 
     #[test]
     fn an_approach_at_a_meeting_is_an_encounter_there() {
-        let mut w = world();
-        while w.venues().iter().all(|v| !v.meets(w.t() + 1) || v.spec.kind.members) {
-            w.step();
-        }
-        let t = w.t() + 1;
-        let (v, a) = open_venue(&w, t);
+        let (mut w, t, v, a) = before_a_meeting();
         let b = (0..w.agents().len() as u32).find(|&b| b != a && w.may_attend(b, v, t)).unwrap();
         let before = w.clone();
         let mut s = Steering::default();

@@ -394,12 +394,9 @@ impl Room {
 
     /// A student's request: the code checked first, then the token, then what was asked.
     fn student(&self, request: &Request, ip: IpAddr) -> Route {
-        if let Err(refused) = json_body(request, self.limits.most_body) {
-            return Answer::refused(refused);
-        }
-        let body: StudentBody = match serde_json::from_slice(&request.body) {
+        let body: StudentBody = match self.read(request) {
             Ok(body) => body,
-            Err(e) => return Answer::refused((400, format!("not a request the class knows: {e}"))),
+            Err(refused) => return Answer::refused(refused),
         };
         let mut class = self.class();
         if body.code.trim() != class.code {
@@ -437,14 +434,22 @@ impl Room {
         }
     }
 
+    /// A request's body: JSON of at most `most_body` bytes, of the type asked for; else why not.
+    fn read<T: serde::de::DeserializeOwned>(&self, request: &Request) -> Result<T, (u16, String)> {
+        super::server::is_json(request)?;
+        let most = self.limits.most_body;
+        if request.body.len() > most {
+            return Err((413, format!("a class's request may have {most} bytes")));
+        }
+        serde_json::from_slice(&request.body)
+            .map_err(|e| (400, format!("not a request the class knows: {e}")))
+    }
+
     /// The teacher's settings: seconds a month, how organisations are given out.
     fn settings(&self, request: &Request) -> Route {
-        if let Err(refused) = json_body(request, self.limits.most_body) {
-            return Answer::refused(refused);
-        }
-        let settings: Settings = match serde_json::from_slice(&request.body) {
-            Ok(s) => s,
-            Err(e) => return Answer::refused((400, format!("not a setting the class knows: {e}"))),
+        let settings: Settings = match self.read(request) {
+            Ok(settings) => settings,
+            Err(refused) => return Answer::refused(refused),
         };
         let mut class = self.class();
         if let Some(seconds) = settings.round_seconds {
@@ -486,15 +491,6 @@ impl Room {
     pub(super) fn refresh(&self, lab: &Lab) {
         self.class().refresh(lab.world(), lab.running);
     }
-}
-
-/// Whether a request's body is JSON of at most `most` bytes; else why not.
-fn json_body(request: &Request, most: usize) -> Result<(), (u16, String)> {
-    super::server::is_json(request)?;
-    if request.body.len() > most {
-        return Err((413, format!("a class's request may have {most} bytes")));
-    }
-    Ok(())
 }
 
 /// The address students open: the `--host` given, or this machine's address on the network its
