@@ -480,3 +480,36 @@ fn a_teacher_and_two_students_play_in_chromium() {
     drop(teacher_window);
     server.stop();
 }
+
+/// `olika lab --classroom` as a teacher starts it: a warning that it listens beyond this machine
+/// (on every interface: the default 127.0.0.1 would keep the students out), the students' address
+/// and code, and the teacher's address, which gives the teacher's cookie.
+#[test]
+fn the_command_line_warns_and_prints_the_join_address_the_code_and_the_teachers_address() {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_olika"))
+        .args(["lab", "--classroom", "--set", "steps=5"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (mut students, mut teacher_line) = (String::new(), String::new());
+    out.read_line(&mut students).unwrap();
+    out.read_line(&mut teacher_line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut warning = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_to_string(&mut warning).unwrap();
+    assert!(warning.contains("warning: listening on 0.0.0.0 for a class"), "{warning}");
+    let code = students.split("the code ").nth(1).map(str::trim).unwrap_or_default();
+    assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{students}");
+    // A machine on no network says so; else students are sent to its address on the network.
+    if olika::lab::classroom::network_address("0.0.0.0").is_some() {
+        assert!(!students.contains("127.0.0.1"), "students are sent to this machine's loopback: {students}");
+    } else {
+        assert!(warning.contains("no network address"), "{warning}");
+    }
+    let url = teacher_line.split("open ").nth(1).unwrap_or_default().trim();
+    assert!(url.starts_with("http://127.0.0.1:") && url.contains("/teacher/"), "{teacher_line}");
+}
