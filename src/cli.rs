@@ -351,6 +351,11 @@ pub struct LabArgs {
     /// Open the lab in this machine's browser
     #[arg(long)]
     pub open: bool,
+    /// Play it as a class: students join from their phones on this network (listening on every
+    /// interface unless --host says one), each steering an organisation; the teacher's page is
+    /// the address printed with the teacher's key (docs/teaching.md)
+    #[arg(long, conflicts_with = "export")]
+    pub classroom: bool,
     /// Write the lab as one self-contained HTML file instead of serving it: the model runs in the
     /// page as WebAssembly, nothing is fetched (needs --wasm; `scripts/lab-html.sh` does both)
     #[arg(long, value_name = "FILE", requires = "wasm")]

@@ -91,7 +91,7 @@ fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
                 commands::lab::export(a.scenario.as_deref(), &overrides, file, wasm, say)?;
                 return Ok(Ended::Done);
             }
-            commands::lab::command(a.scenario, &overrides, &a.host, a.port, a.open, say)?;
+            commands::lab::command(a.scenario, &overrides, &a.host, a.port, a.open, a.classroom, say)?;
             Ok(Ended::Done)
         }
         Command::Animate { dir, output, size, fps, every, force } => {

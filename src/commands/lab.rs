@@ -18,12 +18,16 @@ pub fn command(
     host: &str,
     port: u16,
     open: bool,
+    classroom: bool,
     say: &mut dyn Say,
 ) -> Result<()> {
     let source = match scenario {
         Some(path) => Source::Named(path),
         None => Source::Baseline,
     };
+    if classroom {
+        return class(source, overrides.assignments(None), host, port, open, say);
+    }
     if !is_local(host) {
         say.note(&format!("warning: listening on {host}: anyone who can reach this machine on that network can watch and change the lab; use it on a classroom network you trust"));
     }
@@ -92,6 +96,46 @@ pub fn export(
 /// (port 0: a free one).
 fn lab(source: Source, overrides: Vec<String>, host: &str, port: u16) -> Result<LabServer> {
     LabServer::start(Lab::new(source, overrides)?, host, port)
+}
+
+/// `olika lab --classroom`: the lab for a class, on every interface unless `host` names one (the
+/// default 127.0.0.1 would keep the students out), with the warning, the students' address and
+/// code, and the teacher's address said.
+fn class(
+    source: Source,
+    overrides: Vec<String>,
+    host: &str,
+    port: u16,
+    open: bool,
+    say: &mut dyn Say,
+) -> Result<()> {
+    use crate::lab::classroom::{network_address, ClassLimits, MOST_ORGANISATIONS};
+    use crate::lab::server::Limits;
+    let lab = Lab::new(source, overrides)?;
+    let n = lab.world().agents().len();
+    if n > MOST_ORGANISATIONS {
+        return Err(crate::error::Error::Run(format!(
+            "a class plays a city of at most {MOST_ORGANISATIONS} organisations, and this one has {n}: lower populations.*.count with --set"
+        )));
+    }
+    let host = if is_local(host) { "0.0.0.0" } else { host };
+    say.note(&format!("warning: listening on {host} for a class: anyone on this network can open the join address, and whoever has the code on the screen can join and steer an organisation; use it on a classroom network you trust, and stop it (Ctrl-C) after the lesson"));
+    if network_address(host).is_none() {
+        say.note("note: this machine has no network address: connect it to the classroom's network and start again, or students cannot reach it");
+    }
+    let server = LabServer::start_class(lab, host, port, Limits::default(), ClassLimits::default())?;
+    let room = server.room().expect("a class's server has its room");
+    let teacher = server.teacher_url().unwrap_or_default();
+    say.out(&format!(
+        "olika lab --classroom: students open {} and type the code {}\nteacher (this machine only, keep it to yourself): open {teacher}\n(Ctrl-C stops it)\n",
+        room.join_url(),
+        room.code()
+    ));
+    if open && !open_browser(&teacher) {
+        say.note(&format!("note: no browser could be started here; open {teacher} by hand"));
+    }
+    server.wait();
+    Ok(())
 }
 
 /// Whether `host` is reachable only from this machine.

@@ -19,6 +19,7 @@
 //! size), `state` (Save world and Load world: the world on screen as a state file, and back), `layout` (what kind of world is shown, and where each organisation is drawn), `server`,
 //! `inpage` (the lab inside the page, through WebAssembly) and `standalone` (the one-file lab).
 
+pub mod classroom;
 mod export;
 pub mod inpage;
 mod layout;

@@ -48,6 +48,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use super::classroom::{ClassLimits, Room, Route};
 use super::{Command, Lab, Loaded, Snapshot, MOST_FRAMES_PER_SECOND};
 
 mod files;
@@ -185,6 +186,8 @@ struct Shared {
     dropped: AtomicU64,
     /// Frames sent.
     sent: AtomicU64,
+    /// The class, with `--classroom`.
+    room: Option<Room>,
 }
 
 impl Shared {
@@ -294,18 +297,38 @@ impl LabServer {
 
     /// Starts the server on `host:port` for `lab` within `limits`.
     pub fn start_with(lab: Lab, host: &str, port: u16, limits: Limits) -> Result<LabServer> {
+        LabServer::start_inner(lab, host, port, limits, None)
+    }
+
+    /// Starts the server for a class (`olika lab --classroom`): students join at this machine's
+    /// network address, the teacher at [`LabServer::teacher_url`].
+    pub fn start_class(
+        lab: Lab,
+        host: &str,
+        port: u16,
+        limits: Limits,
+        class: ClassLimits,
+    ) -> Result<LabServer> {
+        LabServer::start_inner(lab, host, port, limits, Some(class))
+    }
+
+    fn start_inner(
+        lab: Lab,
+        host: &str,
+        port: u16,
+        limits: Limits,
+        class: Option<ClassLimits>,
+    ) -> Result<LabServer> {
         let listener = TcpListener::bind((host, port))
             .map_err(|e| Error::Run(format!("cannot listen on {host}:{port}: {e}; choose another --port")))?;
         let address =
             listener.local_addr().map_err(|e| Error::Run(format!("the server has no address: {e}")))?;
-        let shown =
-            if address.ip().is_unspecified() { "127.0.0.1".to_string() } else { address.ip().to_string() };
-        let url = match address.ip() {
-            IpAddr::V6(_) if !address.ip().is_unspecified() => {
-                format!("http://[{shown}]:{}/", address.port())
-            }
-            _ => format!("http://{shown}:{}/", address.port()),
-        };
+        let url = url_of(address);
+        let room = class.map(|class| {
+            let ip =
+                super::classroom::network_address(host).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+            Room::new(&lab, url_of(SocketAddr::new(ip, address.port())), class)
+        });
         let (orders, inbox) = mpsc::sync_channel(limits.workers.max(1));
         let (queue, waiting) = mpsc::sync_channel::<TcpStream>(limits.queue);
         let hub = Hub {
@@ -327,6 +350,7 @@ impl LabServer {
             complaints: Complaints { last: Mutex::new((None, 0)) },
             dropped: AtomicU64::new(0),
             sent: AtomicU64::new(0),
+            room,
             limits,
         });
         let mut server = LabServer { shared: shared.clone(), threads: Vec::new(), address, url };
@@ -365,6 +389,16 @@ impl LabServer {
     /// The address to open.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The class, with `--classroom`.
+    pub fn room(&self) -> Option<&Room> {
+        self.shared.room.as_ref()
+    }
+
+    /// The teacher's address with `--classroom`: it gives the teacher's browser the teacher's key.
+    pub fn teacher_url(&self) -> Option<String> {
+        self.room().map(|room| format!("{}teacher/{}", self.url, room.teacher_key()))
     }
 
     /// Frames sent to tabs, and frames skipped because a tab was not ready for them.
@@ -406,6 +440,15 @@ impl LabServer {
 
 use super::download_name;
 
+/// The address of the lab listening at `address`, for a browser (unspecified: 127.0.0.1).
+fn url_of(address: SocketAddr) -> String {
+    match address.ip() {
+        IpAddr::V6(ip) if !ip.is_unspecified() => format!("http://[{ip}]:{}/", address.port()),
+        ip if ip.is_unspecified() => format!("http://127.0.0.1:{}/", address.port()),
+        ip => format!("http://{ip}:{}/", address.port()),
+    }
+}
+
 /// The runner: the only thread that touches the world. It carries out each command as it comes,
 /// between two steps, and while the world runs or has steps asked for it takes one step at a time,
 /// with the pause the speed asks for; a frame every `draw_every` steps, but at most
@@ -422,13 +465,22 @@ fn run_loop(shared: &Shared, mut lab: Lab, orders: &Receiver<Order>) {
         least_gap.max(2 * started.elapsed())
     };
     let mut next_step = Instant::now();
+    // With a class, running waits for the month's choices or its time (`Room::ready`).
+    let ready = |lab: &Lab| shared.room.as_ref().is_none_or(|room| room.ready(lab));
     while !shared.stop.load(Ordering::Relaxed) {
-        let wait = if lab.busy() { next_step.saturating_duration_since(Instant::now()) } else { IDLE_POLL };
+        let wait = if lab.busy() && ready(&lab) {
+            next_step.saturating_duration_since(Instant::now())
+        } else {
+            IDLE_POLL
+        };
         match orders.recv_timeout(wait) {
             Ok(Order::Command(command, answer)) => {
                 let new_world =
                     matches!(command, Command::Reset | Command::Seed { .. } | Command::Preset { .. });
                 let said = lab.command(command);
+                if let Some(room) = &shared.room {
+                    room.refresh(&lab);
+                }
                 if said.is_ok() {
                     gap = publish(&lab, new_world);
                     last_frame = Instant::now();
@@ -452,10 +504,16 @@ fn run_loop(shared: &Shared, mut lab: Lab, orders: &Receiver<Order>) {
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        if !lab.busy() {
+        if !lab.busy() || !ready(&lab) {
             continue;
         }
+        if let Some(room) = &shared.room {
+            room.before_step(&mut lab);
+        }
         let stepped = lab.work();
+        if let Some(room) = &shared.room {
+            room.refresh(&lab);
+        }
         next_step = Instant::now()
             + if lab.running { Duration::from_millis(u64::from(lab.delay_ms)) } else { Duration::ZERO };
         let due = !stepped || lab.world().t().is_multiple_of(lab.draw_every) || !lab.busy();
@@ -475,9 +533,14 @@ fn listen(shared: &Shared, listener: &TcpListener, queue: SyncSender<TcpStream>)
             break;
         }
         match connection {
+            Ok(socket) if !admitted(shared, &socket) => {
+                shared.complaints.say(format_args!("refused a connection: too many from one address"));
+                refuse_at_once(socket);
+            }
             Ok(socket) => match queue.try_send(socket) {
                 Ok(()) => {}
                 Err(TrySendError::Full(socket)) => {
+                    left(shared, &socket);
                     let limits = &shared.limits;
                     shared.complaints.say(format_args!(
                         "the lab is full: refused a connection ({} waiting for {} workers)",
@@ -492,6 +555,22 @@ fn listen(shared: &Shared, listener: &TcpListener, queue: SyncSender<TcpStream>)
                 std::thread::sleep(Duration::from_millis(50));
             }
         }
+    }
+}
+
+/// Whether a class admits one more connection from the socket's address (always without one).
+fn admitted(shared: &Shared, socket: &TcpStream) -> bool {
+    match (&shared.room, socket.peer_addr()) {
+        (Some(room), Ok(peer)) => room.enter(peer.ip().to_canonical()),
+        (Some(_), Err(_)) => false,
+        (None, _) => true,
+    }
+}
+
+/// A connection a class admitted is closed.
+fn left(shared: &Shared, socket: &TcpStream) {
+    if let (Some(room), Ok(peer)) = (&shared.room, socket.peer_addr()) {
+        room.leave(peer.ip().to_canonical());
     }
 }
 
@@ -522,7 +601,11 @@ fn work(shared: &Arc<Shared>, waiting: &Mutex<Receiver<TcpStream>>) {
                 if shared.stop.load(Ordering::Relaxed) {
                     break;
                 }
+                let peer = socket.peer_addr();
                 serve(shared, socket);
+                if let (Some(room), Ok(peer)) = (&shared.room, peer) {
+                    room.leave(peer.ip().to_canonical());
+                }
             }
             Err(RecvTimeoutError::Timeout) if !shared.stop.load(Ordering::Relaxed) => {}
             Err(_) => break,
@@ -532,16 +615,16 @@ fn work(shared: &Arc<Shared>, waiting: &Mutex<Receiver<TcpStream>>) {
 
 /// A request as read: method, path (without its query), headers with lower-case names, the length
 /// its body says it has, and its body (what came with the head until `read_body`).
-struct Request {
-    method: String,
-    path: String,
+pub(super) struct Request {
+    pub(super) method: String,
+    pub(super) path: String,
     headers: Vec<(String, String)>,
     length: usize,
-    body: Vec<u8>,
+    pub(super) body: Vec<u8>,
 }
 
 impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
@@ -563,12 +646,24 @@ fn serve(shared: &Arc<Shared>, mut socket: TcpStream) {
         return answer_error(shared, &mut socket, 403, &message);
     }
     // A body is read only from the lab's own page; a world file's by `files::load`, within its cap.
+    // A class's student may send no more than the class allows, checked before a byte is read.
     if request.path != "/world" {
-        let too_long = |_| format!("a command may have {MOST_COMMAND_BYTES} bytes");
-        if let Err((status, message)) =
-            read_body(&mut socket, &mut request, MOST_COMMAND_BYTES, too_long, deadline)
-        {
+        let most = match &shared.room {
+            Some(room) if !room.is_teacher(&request) => room.most_body(),
+            _ => MOST_COMMAND_BYTES,
+        };
+        let too_long = |_| match most {
+            MOST_COMMAND_BYTES => format!("a command may have {most} bytes"),
+            _ => format!("a student's request may have {most} bytes"),
+        };
+        if let Err((status, message)) = read_body(&mut socket, &mut request, most, too_long, deadline) {
             return answer_error(shared, &mut socket, status, &message);
+        }
+    }
+    if let (Some(room), Ok(peer)) = (&shared.room, socket.peer_addr()) {
+        if let Route::Answer(a) = room.route(&request, peer.ip().to_canonical()) {
+            let extra: Vec<(&str, &str)> = a.extra.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            return answer(shared, &mut socket, a.status, a.content_type, &extra, &a.body);
         }
     }
     let json = "application/json; charset=utf-8";
@@ -768,12 +863,19 @@ fn split_authority(authority: &str) -> (&str, Option<u16>) {
     (name, port.map_or(Some(80), |p| p.parse().ok()))
 }
 
-/// Carries out a command through the runner: its answer, or why it was refused.
-fn command(shared: &Shared, request: &Request) -> std::result::Result<String, Refusal> {
+/// Whether a request says `Content-Type: application/json`, which no form of another site can
+/// send without the browser asking first; 415 if not.
+pub(super) fn is_json(request: &Request) -> std::result::Result<(), Refusal> {
     let media = request.header("content-type").unwrap_or_default();
     if !media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json") {
         return Err((415, "send a command as Content-Type: application/json".into()));
     }
+    Ok(())
+}
+
+/// Carries out a command through the runner: its answer, or why it was refused.
+fn command(shared: &Shared, request: &Request) -> std::result::Result<String, Refusal> {
+    is_json(request)?;
     let body =
         std::str::from_utf8(&request.body).map_err(|_| (400, "a command is UTF-8 JSON".to_string()))?;
     let command: Command =
@@ -935,6 +1037,7 @@ fn write_within(socket: &mut TcpStream, parts: &mut [IoSlice], time: Duration) -
 fn head(status: u16, content_type: &str, length: usize, extra: &[(&str, &str)]) -> String {
     let reason = match status {
         200 => "OK",
+        303 => "See Other",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
@@ -943,6 +1046,7 @@ fn head(status: u16, content_type: &str, length: usize, extra: &[(&str, &str)]) 
         408 => "Request Timeout",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         501 => "Not Implemented",

@@ -109,7 +109,8 @@ impl World {
                 if trust >= trust_params.partner
                     && tie.rest_until() <= self.t
                     && self.agents.has_capacity(a)
-                    && self.agents.has_capacity(b) =>
+                    && self.agents.has_capacity(b)
+                    && !self.declined(a, b) =>
             {
                 let (formal, partner) = (trust_params.formal, trust_params.partner);
                 // The permission check is drawn anew at each interaction, and only when it matters.

@@ -13,6 +13,7 @@ mod partnership;
 mod present;
 mod sampling;
 mod state;
+pub mod steering;
 mod streams;
 mod tie;
 pub mod venue;
@@ -179,6 +180,8 @@ pub struct World {
     /// The ties' totals as the last step's decay left them, with that step: observation reads
     /// them instead of passing over the ties again (`World::tie_totals`).
     totals: Option<(u32, TieTotals)>,
+    /// Choices made from outside for the next step (`steering`), forgotten when it ends.
+    steering: Option<Box<steering::Steering>>,
 }
 
 impl World {
@@ -264,6 +267,7 @@ impl World {
             scratch: Scratch::default(),
             stable: false,
             totals: None,
+            steering: None,
             sameness: Vec::new(),
             phi: Vec::new(),
         };
@@ -438,6 +442,7 @@ impl World {
         if self.scenario.until_stable {
             self.stable = self.lattices_stable();
         }
+        self.steering = None;
     }
 
     /// Begins the stage that draws from `stream`, at the current step.

@@ -12,13 +12,19 @@ use olika::lab::server::{LabServer, Limits, PAGE};
 use olika::lab::{Lab, Source, MOST_POINTS};
 
 /// One HTTP/1.1 request as the lab's own page sends it: (status, body).
-fn http(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+pub(crate) fn http(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     request(address, method, path, &[("Host", address), ("Content-Type", "application/json")], body)
 }
 
 /// One HTTP/1.1 request with these headers: (status, body). Enough for the lab and for
 /// chromedriver, which may keep the connection open: the body is read by its length (or its chunks).
-fn request(address: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+pub(crate) fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
     let (status, _, body) = exchange(address, method, path, headers, body.as_bytes());
     (status, String::from_utf8_lossy(&body).to_string())
 }
@@ -79,7 +85,7 @@ fn exchange(
     (status, said, out)
 }
 
-fn address(server: &LabServer) -> String {
+pub(crate) fn address(server: &LabServer) -> String {
     server.url().trim_start_matches("http://").trim_end_matches('/').to_string()
 }
 
@@ -615,7 +621,7 @@ fn a_tab_that_skips_frames_still_charts_every_step() {
 }
 
 /// This process's resident memory (VmRSS), in bytes.
-fn resident_bytes() -> u64 {
+pub(crate) fn resident_bytes() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).unwrap();
     kb.trim().trim_end_matches("kB").trim().parse::<u64>().unwrap() * 1024
@@ -717,7 +723,7 @@ fn a_frame_comes_within_a_second_while_a_million_organisations_step() {
 
 // --- The browser ---------------------------------------------------------------------------
 
-struct Browser {
+pub(crate) struct Browser {
     driver: std::process::Child,
     at: String,
     session: String,
@@ -731,7 +737,19 @@ impl Browser {
     }
 
     /// A browser whose window is `width` × `height` pixels.
-    fn sized(width: u32, height: u32) -> Browser {
+    pub(crate) fn sized(width: u32, height: u32) -> Browser {
+        Browser::launch(width, height, serde_json::json!({}))
+    }
+
+    /// A phone's browser: a page `width` CSS pixels wide, as Chromium's device emulation makes
+    /// it (a headless window is never narrower than 500 px).
+    pub(crate) fn phone(width: u32, height: u32) -> Browser {
+        let metrics = serde_json::json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0, "touch": true}});
+        Browser::launch(width.max(500), height, serde_json::json!({"mobileEmulation": metrics}))
+    }
+
+    /// A browser with these chromeOptions beside the usual.
+    fn launch(width: u32, height: u32, options: serde_json::Value) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let driver = std::process::Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -751,6 +769,10 @@ impl Browser {
             "goog:chromeOptions": {"args": ["--headless=new", "--no-sandbox", "--disable-gpu", &format!("--window-size={width},{height}"),
                 "--disable-dev-shm-usage", "--no-first-run"],
             "prefs": {"download.default_directory": downloads.display().to_string(), "download.prompt_for_download": false}}}}});
+        let mut capabilities = capabilities;
+        for (key, value) in options.as_object().unwrap() {
+            capabilities["capabilities"]["alwaysMatch"]["goog:chromeOptions"][key] = value.clone();
+        }
         let (status, body) = http(&at, "POST", "/session", &capabilities.to_string());
         assert_eq!(status, 200, "{body}");
         let session = serde_json::from_str::<serde_json::Value>(&body).unwrap()["value"]["sessionId"]
@@ -760,14 +782,14 @@ impl Browser {
         Browser { driver, at, session, downloads }
     }
 
-    fn call(&self, method: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
+    pub(crate) fn call(&self, method: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
         let body = if body.is_null() { String::new() } else { body.to_string() };
         let (status, text) = http(&self.at, method, &format!("/session/{}{path}", self.session), &body);
         assert_eq!(status, 200, "{method} {path}: {text}");
         serde_json::from_str::<serde_json::Value>(&text).unwrap()["value"].clone()
     }
 
-    fn script(&self, code: &str) -> serde_json::Value {
+    pub(crate) fn script(&self, code: &str) -> serde_json::Value {
         self.call("POST", "/execute/sync", serde_json::json!({"script": code, "args": []}))
     }
 
@@ -776,7 +798,7 @@ impl Browser {
         found.as_object().unwrap().values().next().unwrap().as_str().unwrap().to_string()
     }
 
-    fn click(&self, css: &str) {
+    pub(crate) fn click(&self, css: &str) {
         let id = self.element(css);
         self.call("POST", &format!("/element/{id}/click"), serde_json::json!({}));
     }
@@ -792,7 +814,7 @@ impl Browser {
     }
 
     /// Waits until a script returns true.
-    fn until(&self, what: &str, code: &str) {
+    pub(crate) fn until(&self, what: &str, code: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.script(code) != serde_json::Value::Bool(true) {
             if Instant::now() >= deadline {
@@ -803,7 +825,7 @@ impl Browser {
         }
     }
 
-    fn screenshot(&self) -> Vec<u8> {
+    pub(crate) fn screenshot(&self) -> Vec<u8> {
         decode_base64(self.call("GET", "/screenshot", serde_json::Value::Null).as_str().unwrap())
     }
 }

@@ -9,6 +9,7 @@ mod browser;
 mod calibrate;
 mod charts;
 mod classics;
+mod classroom;
 mod cli;
 mod common;
 mod common_random_numbers;

@@ -258,6 +258,11 @@ impl Venue {
     pub fn lattice(&self) -> Option<&Lattice> {
         self.meeting.as_ref().and_then(|m| m.lattice())
     }
+
+    /// Whether its attendance may be drawn from this sector.
+    pub(crate) fn admits(&self, sector: Sector) -> bool {
+        self.pools.iter().any(|&mask| mask & pool_mask(&[sector]) != 0)
+    }
 }
 
 /// Self-selection: each member of the pool volunteers with probability equal to its openness, and
@@ -398,10 +403,12 @@ impl World {
             people.extend_from_slice(&self.venues[v].members);
         } else {
             self.attendance(v, &mut people);
+            self.steer_attendance(v, &mut people);
         }
         let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
         let encounters = meeting.meet(&mut Gathering::new(self, v), &mut people);
         self.venues[v].meeting = Some(meeting);
+        let encounters = encounters + self.steered_approaches(v, &people);
         let venue = &mut self.venues[v];
         venue.present.clear();
         venue.present.extend_from_slice(&people);

@@ -1,0 +1,271 @@
+//! Steering: choices made from outside the model for some organisations, for one step — what a
+//! class does when each student plays an organisation (`olika lab --classroom`). A participatory
+//! variant of the model, not a claim about organisations: docs/model.md, "Steering".
+//!
+//! For a steered organisation the caller may fix, for the next step only, (1) which venue it goes
+//! to — one whose meeting is that step and whose mix admits its sector — or that it goes to none,
+//! (2) whom it approaches at that venue's meeting, and (3) whether it accepts the partnerships
+//! that would begin this step. Whatever is not given is the model's default: attendance drawn by
+//! openness, encounters as the venue's kind makes them, a partnership begun when trust and
+//! capacity allow. A world with no steering takes exactly the draws it always took.
+//!
+//! Same seed and same choices give the same world: the choices are kept in the order of the
+//! organisations, and an approach is an encounter keyed like any other (`World::play_out`).
+
+use std::collections::BTreeMap;
+
+use super::tie::Origin;
+use super::World;
+
+/// Where a steered organisation goes this step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Going {
+    /// To the venue of this index (`World::venues`).
+    To(usize),
+    /// To no venue.
+    Nowhere,
+}
+
+/// One organisation's choices for one step; `None` leaves that choice to the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Choice {
+    /// Which venue it goes to, or none.
+    pub venue: Option<Going>,
+    /// Whom it approaches at its venue's meeting (an extra encounter there, if they both came).
+    pub approach: Option<u32>,
+    /// Whether it accepts a partnership that would begin this step.
+    pub accept: Option<bool>,
+}
+
+/// The choices for one step, by organisation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Steering {
+    choices: BTreeMap<u32, Choice>,
+}
+
+impl Steering {
+    /// Sets organisation a's choices, replacing any earlier ones.
+    pub fn choose(&mut self, a: u32, choice: Choice) {
+        self.choices.insert(a, choice);
+    }
+
+    /// Whether no organisation is steered.
+    pub fn is_empty(&self) -> bool {
+        self.choices.is_empty()
+    }
+
+    /// Organisation a's choices, if it is steered.
+    pub fn of(&self, a: u32) -> Option<&Choice> {
+        self.choices.get(&a)
+    }
+
+    /// The attendance of venue v's meeting as the steered organisations chose it: those who chose
+    /// another venue or none leave, those who chose v come, taking the seats of the last drawn
+    /// who did not choose when the venue is full.
+    fn seat(&self, v: usize, seats: usize, people: &mut Vec<u32>) {
+        let chose = |a: u32| self.of(a).and_then(|c| c.venue);
+        people.retain(|&a| chose(a).is_none_or(|g| g == Going::To(v)));
+        for (&a, _) in self.choices.iter().filter(|(_, c)| c.venue == Some(Going::To(v))) {
+            if people.contains(&a) {
+                continue;
+            }
+            if people.len() >= seats {
+                match people.iter().rposition(|&p| chose(p).is_none()) {
+                    Some(k) => {
+                        people.remove(k);
+                    }
+                    None => continue,
+                }
+            }
+            people.push(a);
+        }
+    }
+}
+
+impl World {
+    /// Sets the choices the next step takes; the step forgets them when it ends, so a choice is
+    /// applied in the step it was made for and no other. Choices of organisations or venues the
+    /// world does not have are refused, with what is allowed.
+    pub fn steer(&mut self, steering: Steering) -> Result<(), String> {
+        let n = self.agents.len() as u32;
+        let t = self.t + 1;
+        for (&a, c) in &steering.choices {
+            if a >= n {
+                return Err(format!("organisation {a}: the city has organisations 0 to {}", n - 1));
+            }
+            if let Some(Going::To(v)) = c.venue {
+                if !self.may_attend(a, v, t) {
+                    return Err(format!("organisation {a} cannot go to venue {v} in step {t}"));
+                }
+            }
+            if c.approach.is_some_and(|b| b >= n || b == a) {
+                return Err(format!("organisation {a} cannot approach that organisation"));
+            }
+        }
+        self.steering = (!steering.is_empty()).then(|| Box::new(steering));
+        Ok(())
+    }
+
+    /// Whether organisation a may choose venue v for step t: it meets then, draws its attendance
+    /// (no fixed members, whose meetings a choice does not change) and admits a's sector.
+    pub fn may_attend(&self, a: u32, v: usize, t: u32) -> bool {
+        let Some(venue) = self.venues.get(v) else { return false };
+        let sector = self.agents.sector[a as usize];
+        venue.meets(t) && !venue.spec.kind.members && venue.admits(sector)
+    }
+
+    /// The steered attendance of venue v's meeting (none without steering).
+    pub(crate) fn steer_attendance(&self, v: usize, people: &mut Vec<u32>) {
+        if let Some(steering) = &self.steering {
+            steering.seat(v, self.venues[v].spec.capacity, people);
+        }
+    }
+
+    /// After venue v's meeting with `people`: each steered attendee approaches the one it chose,
+    /// if that one came too — an encounter at the venue, with its facilitation. Returns how many.
+    pub(crate) fn steered_approaches(&mut self, v: usize, people: &[u32]) -> u64 {
+        let Some(steering) = self.steering.take() else { return 0 };
+        let f = self.venues[v].spec.facilitation;
+        let mut encounters = 0;
+        for (&a, c) in &steering.choices {
+            if let Some(b) = c.approach.filter(|b| people.contains(&a) && people.contains(b)) {
+                self.encounter(a, b, f, Origin::Venue(v as u16));
+                encounters += 1;
+            }
+        }
+        self.steering = Some(steering);
+        encounters
+    }
+
+    /// Whether a partnership of a and b that would begin now is declined by either.
+    pub(crate) fn declined(&self, a: u32, b: u32) -> bool {
+        self.steering
+            .as_ref()
+            .is_some_and(|s| [a, b].iter().any(|&x| s.of(x).is_some_and(|c| c.accept == Some(false))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+
+    fn world() -> World {
+        let s = crate::scenario::baseline(&["steps=40".into()]).unwrap().scenario;
+        World::new(&s, 7)
+    }
+
+    /// A venue that meets in step t and draws its attendance, and an organisation it admits.
+    fn open_venue(w: &World, t: u32) -> (usize, u32) {
+        (0..w.venues().len())
+            .find_map(|v| (0..w.agents().len() as u32).find(|&a| w.may_attend(a, v, t)).map(|a| (v, a)))
+            .expect("the baseline has a venue that meets")
+    }
+
+    #[test]
+    fn no_steering_changes_nothing() {
+        let (mut a, mut b) = (world(), world());
+        for _ in 0..20 {
+            a.step();
+            b.steer(Steering::default()).unwrap();
+            b.step();
+        }
+        assert_eq!(saved(&a), saved(&b));
+    }
+
+    /// The baseline just before a step with a meeting that draws its attendance: the world, that
+    /// step, the venue and an organisation it admits.
+    fn before_a_meeting() -> (World, u32, usize, u32) {
+        let mut w = world();
+        while w.venues().iter().all(|v| !v.meets(w.t() + 1) || v.spec.kind.members) {
+            w.step();
+        }
+        let t = w.t() + 1;
+        let (v, a) = open_venue(&w, t);
+        (w, t, v, a)
+    }
+
+    #[test]
+    fn a_chosen_venue_is_attended_in_that_step_only() {
+        let (mut w, t, v, a) = before_a_meeting();
+        let mut s = Steering::default();
+        s.choose(a, Choice { venue: Some(Going::To(v)), ..Choice::default() });
+        w.steer(s).unwrap();
+        w.step();
+        assert!(w.venues()[v].present(t).contains(&a), "{a} chose venue {v} for step {t}");
+        for (u, venue) in w.venues().iter().enumerate().filter(|(u, _)| *u != v) {
+            assert!(!venue.present(t).contains(&a) || venue.spec.kind.members, "{a} also at {u}");
+        }
+        // Nowhere: absent from every venue that draws its attendance.
+        let mut w2 = world();
+        let mut s = Steering::default();
+        let everyone: Vec<u32> = (0..w2.agents().len() as u32).collect();
+        for &a in &everyone {
+            s.choose(a, Choice { venue: Some(Going::Nowhere), ..Choice::default() });
+        }
+        w2.steer(s).unwrap();
+        w2.step();
+        for venue in w2.venues().iter().filter(|v| !v.spec.kind.members) {
+            assert!(venue.present(1).is_empty(), "{} met with someone who chose none", venue.name);
+        }
+        // The next step forgets the choices.
+        assert!(w2.steering.is_none());
+    }
+
+    #[test]
+    fn a_declined_partnership_does_not_begin_and_the_same_choices_give_the_same_world() {
+        let mut free = world();
+        free.run();
+        assert!(free.tallies().partnerships_begun > 0);
+        let everyone = free.agents().len() as u32;
+        let declining = |w: &mut World| {
+            while !w.finished() {
+                let mut s = Steering::default();
+                for a in 0..everyone {
+                    s.choose(a, Choice { accept: Some(false), ..Choice::default() });
+                }
+                w.steer(s).unwrap();
+                w.step();
+            }
+        };
+        let (mut a, mut b) = (world(), world());
+        declining(&mut a);
+        declining(&mut b);
+        // Procurement's contracts are the buyer's, not a proposal: only those begin.
+        assert!(a.ties().iter().filter(|t| t.status.is_partnership()).all(|t| t.status == Status::Formal));
+        assert!(a.partnerships().iter().all(|p| p.procurement), "a declined partnership began");
+        assert_eq!(saved(&a), saved(&b));
+    }
+
+    #[test]
+    fn an_approach_at_a_meeting_is_an_encounter_there() {
+        let (mut w, t, v, a) = before_a_meeting();
+        let b = (0..w.agents().len() as u32).find(|&b| b != a && w.may_attend(b, v, t)).unwrap();
+        let before = w.clone();
+        let mut s = Steering::default();
+        s.choose(a, Choice { venue: Some(Going::To(v)), approach: Some(b), accept: None });
+        s.choose(b, Choice { venue: Some(Going::To(v)), ..Choice::default() });
+        w.steer(s.clone()).unwrap();
+        w.step();
+        let mut without = before;
+        s.choose(a, Choice { venue: Some(Going::To(v)), ..Choice::default() });
+        without.steer(s).unwrap();
+        without.step();
+        assert_eq!(w.venues()[v].stats.encounters, without.venues()[v].stats.encounters + 1);
+        // Refusals: an organisation or a venue the world does not have.
+        assert!(w.steer(steered(u32::MAX, Choice::default())).is_err());
+        let far = Choice { venue: Some(Going::To(999)), ..Choice::default() };
+        assert!(w.steer(steered(0, far)).is_err());
+    }
+
+    /// The world's whole state, as a saved world has it.
+    fn saved(w: &World) -> String {
+        serde_json::to_string(&w.state()).unwrap()
+    }
+
+    fn steered(a: u32, c: Choice) -> Steering {
+        let mut s = Steering::default();
+        s.choose(a, c);
+        s
+    }
+}
