@@ -16,9 +16,24 @@ pub(crate) fn number_into(out: &mut Vec<u8>, value: Option<f64>) {
     // Writing into a Vec cannot fail.
     let _ = match value {
         None => Ok(()),
-        Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 => write!(out, "{}", v as i64),
+        Some(v) if is_whole(v) => write!(out, "{}", v as i64),
         Some(v) => write!(out, "{v}"),
     };
+}
+
+/// Whether `number_into` writes v as an integer.
+fn is_whole(v: f64) -> bool {
+    v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15
+}
+
+/// The number that reading back what `number_into` wrote of v gives: v itself (Rust writes the
+/// shortest text that reads back as the same number), but a negative zero written as `0`.
+pub(crate) fn as_written(v: f64) -> f64 {
+    if is_whole(v) {
+        v as i64 as f64
+    } else {
+        v
+    }
 }
 
 /// A name (of a venue, a population, a strategy) as a CSV cell. A cell that a spreadsheet would

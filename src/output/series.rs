@@ -7,10 +7,13 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::format::number_into;
+use std::sync::Arc;
+
+use super::format::{as_written, number_into};
 use crate::error::{Error, Result};
 use crate::experiment::RunSpec;
 use crate::observe::{Recorder, StepMetrics, SERIES_IN_MEMORY};
+use crate::plot::RunSeries;
 
 /// The `series.csv` rows of one run, as they are recorded.
 #[derive(Debug)]
@@ -25,12 +28,25 @@ pub struct SeriesRows {
     on_disk: bool,
     /// The first error of the scratch file, reported when the rows are appended.
     failed: Option<io::Error>,
+    /// The values of the metrics at `keep` (indices into `StepMetrics::COLUMNS`) at every step,
+    /// for the charts' bands (`plot::SeriesBands`), while the rows are in memory: `None` once
+    /// they spill (the charts then read series.csv back) or when nothing is kept.
+    kept: Option<RunSeries>,
+    keep: Arc<[usize]>,
 }
 
 impl SeriesRows {
     /// Empty rows of `run`, spilling into `dir`.
     pub fn new(dir: &Path, run: &RunSpec) -> SeriesRows {
+        SeriesRows::keeping(dir, run, Arc::new([]))
+    }
+
+    /// [`SeriesRows::new`], keeping also the numbers of the columns `keep` of `StepMetrics`
+    /// (`take_kept`).
+    pub fn keeping(dir: &Path, run: &RunSpec, keep: Arc<[usize]>) -> SeriesRows {
         SeriesRows {
+            kept: (!keep.is_empty()).then(RunSeries::default),
+            keep,
             ids: format!("{},{},{},", run.run_id, run.point, run.replication),
             rows: Vec::new(),
             spill: dir.join(format!(".series-{}.part", run.run_id)),
@@ -38,6 +54,12 @@ impl SeriesRows {
             on_disk: false,
             failed: None,
         }
+    }
+
+    /// The values kept of every recorded step, unless the rows outgrew memory (or none were
+    /// asked for).
+    pub fn take_kept(&mut self) -> Option<RunSeries> {
+        self.kept.take()
     }
 
     /// Appends the rows, in the order recorded, to `out` (the `series.csv` being written).
@@ -90,6 +112,15 @@ impl Recorder for SeriesRows {
             number_into(&mut self.rows, value);
         }
         self.rows.push(b'\n');
+        if let Some(kept) = &mut self.kept {
+            // The numbers as series.csv gives them back (`number_into`): whole ones as integers.
+            let values = metrics.values();
+            kept.steps.push(u64::from(step));
+            kept.values.extend(self.keep.iter().map(|&k| values[k].map(as_written)));
+        }
+        if self.rows.len() >= SERIES_IN_MEMORY {
+            self.kept = None;
+        }
         if self.rows.len() >= SERIES_IN_MEMORY && self.failed.is_none() {
             if let Err(e) = self.spill() {
                 self.failed = Some(e);

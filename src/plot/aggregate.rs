@@ -103,22 +103,134 @@ pub(super) fn point_bands(dir: &Path, point: u32, metrics: &[&str]) -> Result<Ve
             }
         }
     })?;
-    Ok(sums
-        .iter()
-        .map(|sum| {
-            (last.is_some()).then(|| {
-                let mut points = Vec::new();
-                let mut band = Vec::new();
-                for (&t, s) in steps.iter().zip(sum) {
-                    let s = s.summary();
-                    let Some(mean) = s.mean else { continue };
-                    points.push((t as f64, mean));
-                    // Every quantity these charts show is a count, a mean trust or a distance:
-                    // never below zero, so neither is its band.
-                    band.push((t as f64, s.ci_low.unwrap_or(mean).max(0.0), s.ci_high.unwrap_or(mean)));
-                }
-                (points, band)
-            })
+    Ok(sums.iter().map(|sum| last.is_some().then(|| band(steps.iter().copied().zip(sum)))).collect())
+}
+
+/// The mean line and 95 % band of one metric from its accumulator at each step.
+fn band<'a>(at: impl Iterator<Item = (u64, &'a Accumulator)>) -> Band {
+    let mut points = Vec::new();
+    let mut band = Vec::new();
+    for (t, s) in at {
+        let s = s.summary();
+        let Some(mean) = s.mean else { continue };
+        points.push((t as f64, mean));
+        // Every quantity these charts show is a count, a mean trust or a distance:
+        // never below zero, so neither is its band.
+        band.push((t as f64, s.ci_low.unwrap_or(mean).max(0.0), s.ci_high.unwrap_or(mean)));
+    }
+    (points, band)
+}
+
+/// One run's values of some series.csv metrics at its recorded steps, kept in memory as they
+/// are recorded (`output::series::SeriesRows`), for [`SeriesBands`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSeries {
+    /// The recorded steps, in order.
+    pub steps: Vec<u64>,
+    /// The metrics' values at each step, one step after the other.
+    pub values: Vec<Option<f64>>,
+}
+
+impl RunSeries {
+    /// The values at the `i`-th recorded step.
+    fn row(&self, i: usize, metrics: usize) -> &[Option<f64>] {
+        &self.values[i * metrics..(i + 1) * metrics]
+    }
+}
+
+/// [`series_bands`] made as the runs finish, from the values each run kept while its rows were
+/// formatted (issue 28): the charts of `olika run` then need not read series.csv back, which was
+/// the one part of a command after its runs that grew with them. Runs are added in order of id,
+/// as series.csv holds them, and each accumulator gets its values in that order: the bands are
+/// equal, bit for bit, to those read back.
+///
+/// `series_bands` takes the steps of the last of the longest runs. Here those are the steps of
+/// the last longest run so far, each kept with its accumulators when a later longest run records
+/// it too, and made anew (every earlier run adding its value) when it first appears. An earlier
+/// run adds at such a step only if the step is at or after its end (it counts with its final
+/// state), which is every case where recording depends on the step alone (`Recording::records`);
+/// were an earlier run still going at a newly seen step, it might have recorded it, and the
+/// bands give up (`finish` is `None`) so that the charts read the table instead.
+#[derive(Debug, Clone)]
+pub struct SeriesBands {
+    metrics: usize,
+    /// The steps of the last longest run so far, each with an accumulator per metric.
+    steps: Vec<(u64, Vec<Accumulator>)>,
+    /// Each run so far: its last step and its values there.
+    ends: Vec<(u64, Vec<Option<f64>>)>,
+    /// False once a run could not be added as `series_bands` would count it.
+    exact: bool,
+}
+
+impl SeriesBands {
+    /// No runs yet, of `metrics` metrics.
+    pub fn new(metrics: usize) -> SeriesBands {
+        SeriesBands { metrics, steps: Vec::new(), ends: Vec::new(), exact: true }
+    }
+
+    /// Adds the next run (in order of id) of the point, or says that one of its runs kept no
+    /// values (`None`: its rows outgrew memory), after which the bands are to be read back.
+    pub fn add(&mut self, run: Option<&RunSeries>) {
+        let Some(run) = run else {
+            self.exact = false;
+            return;
+        };
+        let m = self.metrics;
+        let Some(&end) = run.steps.last() else { return };
+        if run.values.len() != run.steps.len() * m {
+            self.exact = false;
+            return;
+        }
+        if self.ends.iter().all(|&(e, _)| end >= e) {
+            // The last longest run so far: its steps are the lines' steps.
+            let mut old = std::mem::take(&mut self.steps).into_iter().peekable();
+            for &t in &run.steps {
+                while old.next_if(|(s, _)| *s < t).is_some() {}
+                let sums = match old.next_if(|(s, _)| *s == t) {
+                    Some((_, sums)) => sums,
+                    None => {
+                        let mut sums = vec![Accumulator::default(); m];
+                        for (e, last) in &self.ends {
+                            if t < *e {
+                                self.exact = false;
+                            }
+                            add(&mut sums, last);
+                        }
+                        sums
+                    }
+                };
+                self.steps.push((t, sums));
+            }
+        }
+        for (t, sums) in &mut self.steps {
+            let at = match run.steps.binary_search(t) {
+                Ok(i) => i,
+                Err(i) if i == run.steps.len() => i - 1,
+                Err(_) => continue,
+            };
+            add(sums, run.row(at, m));
+        }
+        self.ends.push((end, run.row(run.steps.len() - 1, m).to_vec()));
+    }
+
+    /// Each metric's line and band, as [`series_bands`] gives them; `None` if they could not be
+    /// made here.
+    pub(crate) fn finish(&self) -> Option<Vec<Option<Band>>> {
+        self.exact.then(|| {
+            (0..self.metrics)
+                .map(|k| {
+                    (!self.ends.is_empty()).then(|| band(self.steps.iter().map(|(t, sums)| (*t, &sums[k]))))
+                })
+                .collect()
         })
-        .collect())
+    }
+}
+
+/// Adds each value that is there to its metric's accumulator.
+fn add(sums: &mut [Accumulator], values: &[Option<f64>]) {
+    for (sum, value) in sums.iter_mut().zip(values) {
+        if let Some(v) = value {
+            sum.add(*v);
+        }
+    }
 }
