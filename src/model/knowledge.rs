@@ -443,4 +443,37 @@ mod tests {
         forged.hashes[b as usize] = forged.hashes[a as usize];
         assert_eq!(forged.distinct(&mut scratch), vectors.len());
     }
+
+    #[test]
+    fn packed_vectors_compare_as_the_traits_do() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        // Eight features of 256 values: every byte of the word, and values with the top bit set.
+        let mut k = Knowledge::initial(8, 256, 0.5, 0.5, &[0, 1, 2, 0, 1, 2], &mut rng);
+        assert_eq!(k.packed.len(), 6);
+        let mut plain = k.clone();
+        plain.packed = Vec::new();
+        for _ in 0..2000 {
+            let (a, b, f) = (rng.random_range(0..6), rng.random_range(0..6), rng.random_range(0..8));
+            let value = if rng.random_bool(0.5) { k.of(b)[f] } else { rng.random_range(0..256) };
+            k.set(a, f, value);
+            plain.set(a, f, value);
+            let n = k.differing(a, b);
+            assert_eq!(n, plain.differing(a, b));
+            for i in 0..n {
+                assert_eq!(k.nth_difference(a, b, i), plain.nth_difference(a, b, i));
+            }
+        }
+        // Read back from a state file, the vectors are packed again.
+        let read: Knowledge = serde_json::from_str(&serde_json::to_string(&k).unwrap()).unwrap();
+        assert_eq!(read, k);
+        assert!(serde_json::to_string(&k).unwrap() == serde_json::to_string(&plain).unwrap());
+        // A value that needs a second byte ends packing; comparisons go on from the traits.
+        let mut k = Knowledge::initial(3, 250, 0.5, 0.5, &[0, 1], &mut rng);
+        while k.invent(1) < 255 {}
+        assert!(!k.packed.is_empty());
+        let v = k.invent(1);
+        assert!(v == 256 && k.packed.is_empty());
+        k.set(0, 1, v);
+        assert_eq!(k.differing(0, 1), (0..3).filter(|&f| k.of(0)[f] != k.of(1)[f]).count());
+    }
 }

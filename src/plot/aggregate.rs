@@ -234,3 +234,76 @@ fn add(sums: &mut [Accumulator], values: &[Option<f64>]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs of point 0 as (steps, values of two metrics at each step), written as series.csv
+    /// would hold them (with a run of point 1 between, which neither counts).
+    fn folder(runs: &[(Vec<u64>, Vec<Option<f64>>)]) -> tempfile::TempDir {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut text = String::from("run_id,point,replication,step,a,b\n");
+        let cell = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        for (id, (steps, values)) in runs.iter().enumerate() {
+            for (i, t) in steps.iter().enumerate() {
+                let (a, b) = (cell(values[2 * i]), cell(values[2 * i + 1]));
+                text.push_str(&format!("{},0,{id},{t},{a},{b}\n", 2 * id));
+            }
+            text.push_str(&format!("{},1,{id},0,99,99\n", 2 * id + 1));
+        }
+        std::fs::write(dir.path().join("series.csv"), text).unwrap();
+        dir
+    }
+
+    fn made(runs: &[(Vec<u64>, Vec<Option<f64>>)]) -> Option<Vec<Option<Band>>> {
+        let mut bands = SeriesBands::new(2);
+        for (steps, values) in runs {
+            bands.add(Some(&RunSeries { steps: steps.clone(), values: values.clone() }));
+        }
+        bands.finish()
+    }
+
+    /// A run recorded at `steps` (the recording's steps up to its end, and its end), its values
+    /// drawn from `x` so that no two runs agree.
+    fn run(steps: &[u64], x: f64) -> (Vec<u64>, Vec<Option<f64>>) {
+        let values = steps
+            .iter()
+            .flat_map(|&t| [Some(x * (t as f64 + 1.0).sqrt()), (t % 3 != 1).then(|| x / (t as f64 + 2.0))])
+            .collect();
+        (steps.to_vec(), values)
+    }
+
+    #[test]
+    fn bands_made_as_runs_finish_are_those_read_back() {
+        // Runs until stable, recorded at 0-3, 5 and 8 and at their end: shorter ones count with
+        // their final state, a longer one brings steps nobody had, ties of length take the last.
+        let runs = vec![
+            run(&[0, 1, 2, 3, 4], 1.3),
+            run(&[0, 1, 2], 0.7),
+            run(&[0, 1, 2, 3, 5, 7], 2.1),
+            run(&[0, 1, 2, 3, 5, 8, 9], 1.1),
+            run(&[0, 1, 2, 3, 5, 8, 9], 0.2),
+            run(&[0, 1, 3], 3.3),
+            run(&[0, 1, 2, 3, 5, 6], 0.9),
+        ];
+        let read = series_bands(folder(&runs).path(), &["a", "b"]).unwrap();
+        // The longest runs' seven steps; b has no value at step 1 in any run, so no point there.
+        let points = |k: usize| read[k].as_ref().map(|(points, _)| points.len());
+        assert_eq!((points(0), points(1)), (Some(7), Some(6)));
+        assert_eq!(made(&runs), Some(read));
+        // No runs: no lines, as read back.
+        assert_eq!(made(&[]), Some(vec![None, None]));
+    }
+
+    #[test]
+    fn bands_give_up_where_an_earlier_run_may_have_recorded_a_step_first_seen_later() {
+        // The second run is the longest and records step 1, inside the first run, which did
+        // not: read back, the first run is left out at step 1; here it could not be known.
+        let runs = vec![run(&[0, 2, 4], 1.0), run(&[0, 1, 5], 2.0)];
+        assert_eq!(made(&runs), None);
+        let mut bands = SeriesBands::new(2);
+        bands.add(None);
+        assert_eq!(bands.finish(), None, "a run that kept nothing");
+    }
+}
