@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::error::Result;
 use crate::experiment::stats::Accumulator;
 use crate::output::read::{Row, TableReader};
+use crate::output::series::RunSeries;
 use crate::output::Table;
 
 /// The rows of point 0 of a per-run table (what the charts of a run show).
@@ -119,23 +120,6 @@ fn band<'a>(at: impl Iterator<Item = (u64, &'a Accumulator)>) -> Band {
         band.push((t as f64, s.ci_low.unwrap_or(mean).max(0.0), s.ci_high.unwrap_or(mean)));
     }
     (points, band)
-}
-
-/// One run's values of some series.csv metrics at its recorded steps, kept in memory as they
-/// are recorded (`output::series::SeriesRows`), for [`SeriesBands`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RunSeries {
-    /// The recorded steps, in order.
-    pub steps: Vec<u64>,
-    /// The metrics' values at each step, one step after the other.
-    pub values: Vec<Option<f64>>,
-}
-
-impl RunSeries {
-    /// The values at the `i`-th recorded step.
-    fn row(&self, i: usize, metrics: usize) -> &[Option<f64>] {
-        &self.values[i * metrics..(i + 1) * metrics]
-    }
 }
 
 /// [`series_bands`] made as the runs finish, from the values each run kept while its rows were

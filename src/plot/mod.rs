@@ -16,7 +16,7 @@ mod words;
 
 use std::path::{Path, PathBuf};
 
-pub(crate) use aggregate::{RunSeries, SeriesBands};
+pub(crate) use aggregate::SeriesBands;
 pub use catalogue::build;
 pub(crate) use catalogue::objective;
 pub(crate) use catalogue::{band_columns, build_with};
