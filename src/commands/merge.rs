@@ -74,6 +74,7 @@ pub fn merge(
         completed: first.plan_runs as u64 - failed,
         failed,
         summaries,
+        bands: None,
     })
 }
 

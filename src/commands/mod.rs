@@ -36,6 +36,7 @@ use crate::output::folder::FolderLock;
 use crate::output::series::SeriesRows;
 use crate::output::tables::{self, Tables};
 use crate::output::{checksum, folder, manifest, state, summary, Command, Manifest};
+use crate::plot::SeriesBands;
 use crate::scenario::Resolved;
 
 /// How a running command runs, what it records and where it writes.
@@ -116,6 +117,9 @@ pub struct Report {
     /// The rows of `summary.csv` of point 0, for `run` and `merge` (a sweep can have too many
     /// points to hold: read its summary.csv).
     pub summaries: Vec<summary::SummaryRow>,
+    /// The bands of point 0's series for the charts, made as its runs finished (`None` for a
+    /// command that continued a folder, whose earlier runs were not seen).
+    pub(crate) bands: Option<SeriesBands>,
 }
 
 /// How a command that ran to its end ended, for the exit code (a command that could not run
@@ -268,15 +272,24 @@ fn execute_into(
         (Tables::create(dir, options.recording, &plan.columns)?, runs)
     };
     let bar = terminal::progress_bar(todo.len() as u64, options.progress);
-    // Each run's series is made on its own thread as its steps are measured, and streamed.
-    let recorder = |run: &RunSpec| SeriesRows::new(dir, run);
+    // Each run's series is made on its own thread as its steps are measured, and streamed; the
+    // runs of point 0 keep also the numbers of the charts' bands, added up here as they finish
+    // (in order of id), so that the charts need not read series.csv back.
+    let keep = crate::plot::band_columns();
+    let mut bands = SeriesBands::new(keep.len());
+    let recorder = |run: &RunSpec| {
+        SeriesRows::keeping(dir, run, if run.point == 0 { keep.clone() } else { std::sync::Arc::new([]) })
+    };
     experiment::execute_recording(
         plan,
         todo,
         options.recording,
         options.threads,
         recorder,
-        |run, outcome, rows| {
+        |run, outcome, mut rows| {
+            if run.point == 0 && outcome.is_ok() {
+                bands.add(rows.take_kept().as_ref());
+            }
             tables.write(run, &plan.point(run.point), &outcome, Some(rows))?;
             if let Ok(output) = &outcome {
                 if let Some(world) = &output.state {
@@ -307,6 +320,7 @@ fn execute_into(
         completed,
         failed,
         summaries: Vec::new(),
+        bands: (!resume).then_some(bands),
     })
 }
 

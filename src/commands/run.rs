@@ -68,9 +68,9 @@ fn started_run(resolved: &Resolved, options: &RunOptions, started: impl FnOnce()
     manifest.from = from;
     let report = execute_into(folder.work(), &plan, plan.runs(), manifest, options, false)?;
     let summaries = point_zero_summary(folder.work(), &plan.columns)?;
-    plot::plot(folder.work(), options.charts)?;
+    plot::plot_with(folder.work(), options.charts, report.bands.as_ref())?;
     let path = folder.commit()?;
-    Ok(Report { folder: path, summaries, ..report })
+    Ok(Report { folder: path, summaries, bands: None, ..report })
 }
 
 /// Failure isolation: a run that panics is recorded as failed, with its message, and the others go

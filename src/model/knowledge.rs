@@ -14,6 +14,7 @@ pub(crate) const INVENTIONS: usize = 16;
 /// each invented value. The initial values are 0..q; every value from q up was invented, so an
 /// invented value is an innovation and its holders are the innovation's holders (MODEL.md §4).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "Stored", into = "Stored")]
 pub struct Knowledge {
     /// Number of features F.
     pub features: usize,
@@ -25,6 +26,65 @@ pub struct Knowledge {
     /// Each agent's vector hashed (`zobrist`), kept up to date by `set`: counting distinct
     /// vectors, which the observer does every step, then hashes nothing.
     hashes: Vec<u64>,
+    /// Each agent's vector again, one byte a feature in one word, while every vector fits (at
+    /// most 8 features, every value below 256; empty otherwise): comparing two vectors is then a
+    /// few word operations (`differences`) instead of a loop over the features — the inner
+    /// step of Axelrod's classic, of the encounter and of observation. Kept by `set`, given up
+    /// by `invent` once a value needs more than a byte; not saved (made again when read).
+    packed: Vec<u64>,
+}
+
+/// Knowledge as saved in a state file: without `packed`, which is made again from the traits.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    features: usize,
+    traits: Vec<u32>,
+    first_invented: u32,
+    holders: Vec<Vec<u32>>,
+    hashes: Vec<u64>,
+}
+
+impl From<Stored> for Knowledge {
+    fn from(s: Stored) -> Knowledge {
+        let Stored { features, traits, first_invented, holders, hashes } = s;
+        let packed = pack(features, first_invented, &holders, &traits);
+        Knowledge { features, traits, first_invented, holders, hashes, packed }
+    }
+}
+
+impl From<Knowledge> for Stored {
+    fn from(k: Knowledge) -> Stored {
+        let Knowledge { features, traits, first_invented, holders, hashes, packed: _ } = k;
+        Stored { features, traits, first_invented, holders, hashes }
+    }
+}
+
+/// The packed vectors (`Knowledge::packed`) of `traits`, or none if some vector does not fit: more
+/// than 8 features, or values (initial or invented) of 256 or more. An empty feature list packs
+/// nothing.
+fn pack(features: usize, first_invented: u32, holders: &[Vec<u32>], traits: &[u32]) -> Vec<u64> {
+    let largest = holders.iter().map(|h| first_invented as usize + h.len()).max().unwrap_or(0);
+    if features == 0 || features > 8 || largest > 256 || traits.iter().any(|&v| v > 255) {
+        return Vec::new();
+    }
+    traits.chunks(features).map(|v| v.iter().rev().fold(0, |word, &x| word << 8 | u64::from(x))).collect()
+}
+
+/// The bytes of `word` that are not zero, as their top bits (bit 8f + 7 for byte f): without a
+/// branch or a loop, the low seven bits of each byte added to 0x7F carry into its top bit exactly
+/// when one of them is set.
+#[inline]
+fn nonzero_bytes(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    (((word & LOW) + LOW) | word) & !LOW
+}
+
+/// How many top bits of bytes `mask` (of `nonzero_bytes`) has: each moved to its byte's lowest
+/// bit, then all eight bytes summed into the top one by one multiplication (a portable build has
+/// no population-count instruction).
+#[inline]
+fn bytes_set(mask: u64) -> usize {
+    ((mask >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
 }
 
 impl Knowledge {
@@ -67,8 +127,9 @@ impl Knowledge {
             }
         }
         let hashes = traits.chunks(features).map(zobrist).collect();
-        let holders = (0..features).map(|_| Vec::with_capacity(INVENTIONS)).collect();
-        Knowledge { features, traits, first_invented: q, holders, hashes }
+        let holders: Vec<Vec<u32>> = (0..features).map(|_| Vec::with_capacity(INVENTIONS)).collect();
+        let packed = pack(features, q, &holders, &traits);
+        Knowledge { features, traits, first_invented: q, holders, hashes, packed }
     }
 
     /// Agent `a`'s trait vector.
@@ -78,8 +139,21 @@ impl Knowledge {
     }
 
     /// Number of features on which two agents differ.
+    #[inline]
     pub(crate) fn differing(&self, a: u32, b: u32) -> usize {
-        self.of(a).iter().zip(self.of(b)).filter(|(x, y)| x != y).count()
+        match self.differences(a, b) {
+            Some(mask) => bytes_set(mask),
+            None => self.of(a).iter().zip(self.of(b)).filter(|(x, y)| x != y).count(),
+        }
+    }
+
+    /// The features on which two agents differ, when vectors are packed: the top bit of byte f
+    /// for feature f. One comparison of two words gives both how many (`count`) and which
+    /// (`nth`), where `differing` then `nth_difference` take two loops over the features.
+    #[inline]
+    pub(crate) fn differences(&self, a: u32, b: u32) -> Option<u64> {
+        let (x, y) = (self.packed.get(a as usize)?, self.packed.get(b as usize)?);
+        Some(nonzero_bytes(x ^ y))
     }
 
     /// Cognitive distance d(a, b) = differing features / F, in [0, 1].
@@ -98,6 +172,9 @@ impl Knowledge {
 
     /// The n-th feature (from 0) on which a and b differ; n must be below `differing(a, b)`.
     pub(crate) fn nth_difference(&self, a: u32, b: u32, n: usize) -> usize {
+        if let Some(mask) = self.differences(a, b) {
+            return nth_differing(mask, n);
+        }
         let mut differing = self.of(a).iter().zip(self.of(b)).enumerate().filter(|(_, (x, y))| x != y);
         differing.nth(n).map_or(self.features, |(f, _)| f)
     }
@@ -110,6 +187,7 @@ impl Knowledge {
     }
 
     /// `learner` takes `teacher`'s trait on `feature`.
+    #[inline]
     pub fn copy(&mut self, learner: u32, teacher: u32, feature: usize) {
         let value = self.of(teacher)[feature];
         self.set(learner, feature, value);
@@ -118,10 +196,16 @@ impl Knowledge {
     /// Sets agent `a`'s trait on `feature` to `value`. Every change of knowledge passes here, so
     /// the holders of invented values are counted exactly whoever changes it (learning, Axelrod's
     /// update, innovation, adoption).
+    #[inline]
     pub fn set(&mut self, a: u32, feature: usize, value: u32) {
         let slot = &mut self.traits[a as usize * self.features + feature];
         let old = std::mem::replace(slot, value);
         if old != value {
+            if let Some(word) = self.packed.get_mut(a as usize) {
+                // `invent` gave up packing before any value of a second byte existed.
+                let shift = 8 * feature;
+                *word = *word & !(0xFF << shift) | u64::from(value) << shift;
+            }
             self.hashes[a as usize] ^= word(feature, old) ^ word(feature, value);
             let q = self.first_invented;
             if old >= q {
@@ -137,7 +221,11 @@ impl Knowledge {
     pub fn invent(&mut self, feature: usize) -> u32 {
         let invented = &mut self.holders[feature];
         invented.push(0);
-        self.first_invented + invented.len() as u32 - 1
+        let value = self.first_invented + invented.len() as u32 - 1;
+        if value > 255 {
+            self.packed = Vec::new();
+        }
+        value
     }
 
     /// Whether `value` was invented (an innovation) rather than one of the initial q values.
@@ -240,6 +328,22 @@ impl Knowledge {
     }
 }
 
+/// The feature of the n-th (from 0) top bit of a byte in `mask` (of `nonzero_bytes`), which must
+/// have more than n: the n lowest cleared, then the lowest left.
+#[inline]
+pub(crate) fn nth_differing(mut mask: u64, n: usize) -> usize {
+    for _ in 0..n {
+        mask &= mask - 1;
+    }
+    mask.trailing_zeros() as usize / 8
+}
+
+/// The number of features of `differences`' mask.
+#[inline]
+pub(crate) fn count(mask: u64) -> usize {
+    bytes_set(mask)
+}
+
 /// A vector's Zobrist hash (Zobrist 1970): the XOR of a random-looking word per (feature, value),
 /// so that changing one feature changes the hash by two XORs.
 fn zobrist(values: &[u32]) -> u64 {
@@ -338,5 +442,38 @@ mod tests {
         let mut forged = k.clone();
         forged.hashes[b as usize] = forged.hashes[a as usize];
         assert_eq!(forged.distinct(&mut scratch), vectors.len());
+    }
+
+    #[test]
+    fn packed_vectors_compare_as_the_traits_do() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        // Eight features of 256 values: every byte of the word, and values with the top bit set.
+        let mut k = Knowledge::initial(8, 256, 0.5, 0.5, &[0, 1, 2, 0, 1, 2], &mut rng);
+        assert_eq!(k.packed.len(), 6);
+        let mut plain = k.clone();
+        plain.packed = Vec::new();
+        for _ in 0..2000 {
+            let (a, b, f) = (rng.random_range(0..6), rng.random_range(0..6), rng.random_range(0..8));
+            let value = if rng.random_bool(0.5) { k.of(b)[f] } else { rng.random_range(0..256) };
+            k.set(a, f, value);
+            plain.set(a, f, value);
+            let n = k.differing(a, b);
+            assert_eq!(n, plain.differing(a, b));
+            for i in 0..n {
+                assert_eq!(k.nth_difference(a, b, i), plain.nth_difference(a, b, i));
+            }
+        }
+        // Read back from a state file, the vectors are packed again.
+        let read: Knowledge = serde_json::from_str(&serde_json::to_string(&k).unwrap()).unwrap();
+        assert_eq!(read, k);
+        assert!(serde_json::to_string(&k).unwrap() == serde_json::to_string(&plain).unwrap());
+        // A value that needs a second byte ends packing; comparisons go on from the traits.
+        let mut k = Knowledge::initial(3, 250, 0.5, 0.5, &[0, 1], &mut rng);
+        while k.invent(1) < 255 {}
+        assert!(!k.packed.is_empty());
+        let v = k.invent(1);
+        assert!(v == 256 && k.packed.is_empty());
+        k.set(0, 1, v);
+        assert_eq!(k.differing(0, 1), (0..3).filter(|&f| k.of(0)[f] != k.of(1)[f]).count());
     }
 }

@@ -146,6 +146,13 @@ impl StageRng {
         self.rng.as_mut().expect("cut above")
     }
 
+    /// The stream itself, cut if it was not yet: for a loop of many draws, which then does not
+    /// ask each time whether it was.
+    #[inline]
+    pub(crate) fn stream(&mut self) -> &mut ChaCha8Rng {
+        self.rng()
+    }
+
     #[cold]
     #[inline(never)]
     fn cut(&mut self) {

@@ -16,9 +16,48 @@ pub(crate) fn number_into(out: &mut Vec<u8>, value: Option<f64>) {
     // Writing into a Vec cannot fail.
     let _ = match value {
         None => Ok(()),
-        Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 => write!(out, "{}", v as i64),
+        Some(v) if is_whole(v) => {
+            integer_into(out, v as i64);
+            Ok(())
+        }
         Some(v) => write!(out, "{v}"),
     };
+}
+
+/// The decimal digits of i, as `write!(out, "{i}")` gives them, without the formatting machinery:
+/// most cells of series.csv are whole numbers (counts, and the zeros of what a scenario lacks),
+/// and formatting them was a tenth of an Axelrod run's instructions.
+fn integer_into(out: &mut Vec<u8>, i: i64) {
+    if i < 0 {
+        out.push(b'-');
+    }
+    let mut n = i.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Whether `number_into` writes v as an integer.
+fn is_whole(v: f64) -> bool {
+    v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15
+}
+
+/// The number that reading back what `number_into` wrote of v gives: v itself (Rust writes the
+/// shortest text that reads back as the same number), but a negative zero written as `0`.
+pub(crate) fn as_written(v: f64) -> f64 {
+    if is_whole(v) {
+        v as i64 as f64
+    } else {
+        v
+    }
 }
 
 /// A name (of a venue, a population, a strategy) as a CSV cell. A cell that a spreadsheet would
@@ -117,6 +156,15 @@ mod tests {
         assert_eq!(number(Some(-0.0)), "0");
         assert_eq!(number(Some(0.25)), "0.25");
         assert_eq!(number(Some(1.0 / 3.0)), "0.3333333333333333");
+        // Whole numbers are written digit by digit, as the formatter would.
+        for v in [0.0, 7.0, 10.0, -1.0, -120.0, 4400.0, 999_999_999_999_999.0, -999_999_999_999_999.0] {
+            assert_eq!(number(Some(v)), format!("{}", v as i64));
+        }
+        assert_eq!(number(Some(1e15)), "1000000000000000");
+        // What the series keeps for the charts is what reading its text back gives.
+        for v in [-0.0, 3.0, 0.1 + 0.2, 1e15, 1.0 / 3.0] {
+            assert_eq!(as_written(v).to_bits(), number(Some(v)).parse::<f64>().unwrap().to_bits());
+        }
     }
 
     #[test]

@@ -7,10 +7,29 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::format::number_into;
+use std::sync::Arc;
+
+use super::format::{as_written, number_into};
 use crate::error::{Error, Result};
 use crate::experiment::RunSpec;
 use crate::observe::{Recorder, StepMetrics, SERIES_IN_MEMORY};
+
+/// One run's values of some series.csv metrics at its recorded steps, kept in memory as they
+/// are recorded (`output::series::SeriesRows`), for the charts' bands (`plot::SeriesBands`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSeries {
+    /// The recorded steps, in order.
+    pub steps: Vec<u64>,
+    /// The metrics' values at each step, one step after the other.
+    pub values: Vec<Option<f64>>,
+}
+
+impl RunSeries {
+    /// The values at the `i`-th recorded step.
+    pub(crate) fn row(&self, i: usize, metrics: usize) -> &[Option<f64>] {
+        &self.values[i * metrics..(i + 1) * metrics]
+    }
+}
 
 /// The `series.csv` rows of one run, as they are recorded.
 #[derive(Debug)]
@@ -25,12 +44,25 @@ pub struct SeriesRows {
     on_disk: bool,
     /// The first error of the scratch file, reported when the rows are appended.
     failed: Option<io::Error>,
+    /// The values of the metrics at `keep` (indices into `StepMetrics::COLUMNS`) at every step,
+    /// for the charts' bands (`plot::SeriesBands`), while the rows are in memory: `None` once
+    /// they spill (the charts then read series.csv back) or when nothing is kept.
+    kept: Option<RunSeries>,
+    keep: Arc<[usize]>,
 }
 
 impl SeriesRows {
     /// Empty rows of `run`, spilling into `dir`.
     pub fn new(dir: &Path, run: &RunSpec) -> SeriesRows {
+        SeriesRows::keeping(dir, run, Arc::new([]))
+    }
+
+    /// [`SeriesRows::new`], keeping also the numbers of the columns `keep` of `StepMetrics`
+    /// (`take_kept`).
+    pub fn keeping(dir: &Path, run: &RunSpec, keep: Arc<[usize]>) -> SeriesRows {
         SeriesRows {
+            kept: (!keep.is_empty()).then(RunSeries::default),
+            keep,
             ids: format!("{},{},{},", run.run_id, run.point, run.replication),
             rows: Vec::new(),
             spill: dir.join(format!(".series-{}.part", run.run_id)),
@@ -38,6 +70,12 @@ impl SeriesRows {
             on_disk: false,
             failed: None,
         }
+    }
+
+    /// The values kept of every recorded step, unless the rows outgrew memory (or none were
+    /// asked for).
+    pub fn take_kept(&mut self) -> Option<RunSeries> {
+        self.kept.take()
     }
 
     /// Appends the rows, in the order recorded, to `out` (the `series.csv` being written).
@@ -90,6 +128,19 @@ impl Recorder for SeriesRows {
             number_into(&mut self.rows, value);
         }
         self.rows.push(b'\n');
+        if let Some(kept) = &mut self.kept {
+            // The numbers as series.csv gives them back (`number_into`): whole ones as integers.
+            let values = metrics.values();
+            kept.steps.push(u64::from(step));
+            kept.values.extend(self.keep.iter().map(|&k| values[k].map(as_written)));
+        }
+        // The kept numbers stay within SERIES_IN_MEMORY bytes too, so that rows and numbers
+        // together hold no more than the memory budget counts for a run's series
+        // (`experiment::budget`: two SERIES_IN_MEMORY at most).
+        let kept_bytes = self.kept.as_ref().map_or(0, |k| k.values.len() * 16 + k.steps.len() * 8);
+        if self.rows.len() >= SERIES_IN_MEMORY || kept_bytes >= SERIES_IN_MEMORY {
+            self.kept = None;
+        }
         if self.rows.len() >= SERIES_IN_MEMORY && self.failed.is_none() {
             if let Err(e) = self.spill() {
                 self.failed = Some(e);
@@ -104,5 +155,38 @@ impl Drop for SeriesRows {
         if self.on_disk {
             let _ = fs::remove_file(&self.spill);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_keeps_the_numbers_of_its_rows_while_they_fit_in_memory() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let run = RunSpec { run_id: 3, point: 0, replication: 3, seed: 1 };
+        let keep: Arc<[usize]> = Arc::new([0, 5]);
+        let mut rows = SeriesRows::keeping(dir.path(), &run, keep);
+        let metrics = |t: u32| StepMetrics { new_innovations: Some(f64::from(t)), ..StepMetrics::default() };
+        for t in [0, 1, 4] {
+            rows.record(t, &metrics(t));
+        }
+        let kept = rows.take_kept().unwrap();
+        let at = |t: u32| metrics(t).values();
+        assert_eq!(kept.steps, [0, 1, 4]);
+        assert_eq!(kept.values, [at(0)[0], at(0)[5], at(1)[0], at(1)[5], at(4)[0], at(4)[5]]);
+        // Nothing kept when nothing is asked.
+        assert!(SeriesRows::new(dir.path(), &run).take_kept().is_none());
+        // A long run keeps its numbers only up to SERIES_IN_MEMORY bytes: then the charts read
+        // series.csv back instead.
+        // (Thirteen numbers a step, as the charts keep: they reach the bound long before the rows'
+        // text does.)
+        let mut rows = SeriesRows::keeping(dir.path(), &run, (0..13).collect());
+        let per_step = 13 * 16 + 8;
+        for t in 0..(SERIES_IN_MEMORY / per_step) as u32 + 1 {
+            rows.record(t, &metrics(t));
+        }
+        assert!(rows.take_kept().is_none());
     }
 }

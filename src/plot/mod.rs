@@ -16,8 +16,10 @@ mod words;
 
 use std::path::{Path, PathBuf};
 
+pub(crate) use aggregate::SeriesBands;
 pub use catalogue::build;
 pub(crate) use catalogue::objective;
+pub(crate) use catalogue::{band_columns, build_with};
 pub use chart::{Chart, Estimate, Format, Kind, Line, Panel};
 
 use crate::error::Result;

@@ -6,9 +6,10 @@
 //! these methods.
 
 use super::super::agent::{Agents, Sector};
-use super::super::streams::{pick, StageRng};
+use super::super::knowledge::{count, nth_differing};
+use super::super::streams::StageRng;
 use super::super::tie::{Origin, Status, Tie};
-use super::super::{chance, World};
+use super::super::{chance, pick, World};
 use super::MeetingBuffers;
 
 /// One meeting of one venue (or its set-up), as the venue's kind sees the world.
@@ -64,20 +65,43 @@ impl<'w> Gathering<'w> {
         *slot = (t, boost);
     }
 
-    /// Axelrod's (1997) cultural event between neighbours a and b: they interact with the
-    /// encounter's probability f + (1 - f)(1 - d)^h (`World::interacts`, with the differing
-    /// features counted once for both the probability and the copy), and then a copies one trait
-    /// of b on which they differ. No tie is kept: this is the culture model.
-    pub(crate) fn culture(&mut self, a: u32, b: u32) {
+    /// One step of Axelrod's (1997) culture model on a lattice: as many events as `people`; each
+    /// picks a random resident and a random neighbour of it (`near` of the resident's index), who
+    /// interact with the encounter's probability f + (1 - f)(1 - d)^h (as `World::interacts`, the
+    /// differing features counted once for both the probability and the copy), and then the
+    /// resident copies one trait of the neighbour on which they differ. No tie is kept: this is
+    /// the culture model. Returns the number of events with a neighbour.
+    ///
+    /// The loop is here, not in the kind, so that the world's parts it touches every event — the
+    /// venue's stream, the event's own draws, knowledge — are reached once a step rather than
+    /// once an event (issue 28: an event is a few dozen instructions, and each such look-up
+    /// counted).
+    pub(crate) fn cultures<'n>(&mut self, people: &[u32], near: impl Fn(usize) -> &'n [u32]) -> u64 {
         let f = self.world.venues[self.venue].spec.facilitation;
         let world = &mut *self.world;
-        let k = world.knowledge.differing(a, b);
-        let p = f + (1.0 - f) * world.sameness[k];
-        // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
-        if chance(&mut world.own, p) && k > 0 {
-            let feature = world.knowledge.nth_difference(a, b, pick(&mut world.rng, k));
-            world.knowledge.copy(a, b, feature);
+        let (rng, own, knowledge, sameness) =
+            (world.rng.stream(), &mut world.own, &mut world.knowledge, &world.sameness[..]);
+        let mut events = 0;
+        for _ in 0..people.len() {
+            let idx = pick(rng, people.len());
+            let near = near(idx);
+            if near.is_empty() {
+                continue;
+            }
+            let (a, b) = (people[idx], near[pick(rng, near.len())]);
+            events += 1;
+            let differences = knowledge.differences(a, b);
+            let k = differences.map_or_else(|| knowledge.differing(a, b), count);
+            let p = f + (1.0 - f) * sameness[k];
+            // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
+            if chance(own, p) && k > 0 {
+                let n = pick(rng, k);
+                let feature =
+                    differences.map_or_else(|| knowledge.nth_difference(a, b, n), |d| nth_differing(d, n));
+                knowledge.copy(a, b, feature);
+            }
         }
+        events
     }
 
     /// A procurement contract (C5): buyer and supplier become a formal partnership at once,

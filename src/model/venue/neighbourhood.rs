@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::{Checked, Gathering, Meeting, Param, VenueKind};
-use crate::model::{chance, pick};
+use crate::model::chance;
 use crate::model::knowledge::Knowledge;
 use crate::model::parameters::{Domain, VenueSpec};
 
@@ -107,21 +107,9 @@ impl Meeting for Neighbourhood {
             gathering.buffers().shuffled = order;
             return encounters;
         }
-        // Axelrod (1997): as many events as residents; each picks a random resident and a random
-        // neighbour, who interact with the encounter's probability (1 - d with h = 1, f = 0: their
-        // similarity); then the resident copies one trait on which they differ. No ties are kept:
-        // this is the culture model.
-        for _ in 0..people.len() {
-            let idx = pick(gathering.rng(), people.len());
-            let near = lattice.near(idx);
-            if near.is_empty() {
-                continue;
-            }
-            let b = near[pick(gathering.rng(), near.len())];
-            encounters += 1;
-            gathering.culture(people[idx], b);
-        }
-        encounters
+        // Axelrod (1997): as many events as residents, each a random resident and a random
+        // neighbour (`Gathering::cultures`).
+        gathering.cultures(people, |idx| lattice.near(idx))
     }
 
     fn lattice(&self) -> Option<&Lattice> {

@@ -17,13 +17,22 @@ use std::path::Path;
 
 pub(crate) use optimize::objective;
 
-use super::aggregate::{point_bands, Band};
+pub(crate) use run::band_columns;
+
+use super::aggregate::{point_bands, Band, SeriesBands};
 use super::Charts;
 use crate::error::Result;
 use crate::output::{Command, Manifest};
 
 /// The charts that fit the command that wrote the folder.
 pub fn build(dir: &Path) -> Result<Charts> {
+    build_with(dir, None)
+}
+
+/// [`build`], with the bands of point 0's series (of the metrics of [`band_columns`]) made as
+/// the runs finished, when the command that wrote the folder has them: then series.csv is not
+/// read back for them.
+pub(crate) fn build_with(dir: &Path, bands: Option<&SeriesBands>) -> Result<Charts> {
     let manifest = Manifest::read(dir)?;
     let first = manifest.first(dir)?;
     let cost_unit = crate::output::format::cost_unit(&first.scenario.currency).to_string();
@@ -36,7 +45,7 @@ pub fn build(dir: &Path) -> Result<Charts> {
     let folder = Folder { manifest, first, cost_unit, span };
     let mut out = Charts { charts: Vec::new(), notes: Vec::new() };
     match folder.manifest.command {
-        Command::Run => run::charts(dir, &folder, &mut out)?,
+        Command::Run => run::charts(dir, &folder, bands, &mut out)?,
         Command::Compare => compare::charts(dir, &folder, &mut out)?,
         Command::Sweep | Command::Merge => {
             sweep::charts(dir, &folder, &mut out)?;

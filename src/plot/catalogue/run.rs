@@ -4,21 +4,28 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{network, warm_up, warm_up_line, Charts, Folder};
 use crate::error::Result;
 use crate::model::COMPOSITIONS;
+use crate::observe::StepMetrics;
 use crate::output::venues;
-use crate::plot::aggregate::{series_bands, Band};
+use crate::plot::aggregate::{series_bands, Band, SeriesBands};
 use crate::plot::chart::{Bars, Chart, Line, Lines, Stacked};
 use crate::plot::style;
 use crate::plot::words::{said, thousand};
 
 /// A run's charts: over time, by venue, and its network.
-pub(super) fn charts(dir: &Path, folder: &Folder, out: &mut Charts) -> Result<()> {
+pub(super) fn charts(
+    dir: &Path,
+    folder: &Folder,
+    bands: Option<&SeriesBands>,
+    out: &mut Charts,
+) -> Result<()> {
     // A chart of a quantity that stays zero in every run (innovations in Axelrod's
     // classic) says nothing: it is left out, and the report says so.
-    let mut charts = time_charts(dir, folder, &mut out.notes)?;
+    let mut charts = time_charts(dir, folder, bands, &mut out.notes)?;
     charts.extend(venue_charts(dir, folder)?);
     let (shown, flat): (Vec<Chart>, Vec<Chart>) = charts.into_iter().partition(|c| !c.is_flat());
     out.charts.extend(shown);
@@ -52,9 +59,41 @@ fn lines_chart(file: &str, title: &str, axes: [&str; 2], caption: &str, lines: V
 type TimeChart =
     (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
 
+const TIME_CHARTS: [TimeChart; 6] = [
+    ("time_innovations", "Innovations so far", "innovations", "Cumulative innovations over the run: mean over replications with its 95 % confidence band.", &[("innovations", "innovations")]),
+    ("time_partnerships", "Partnerships: informal and formal", "partnerships", "Current informal and formal partnerships: informal ones start on trust (\"just ask\"), formal ones on a contract.", &[("informal_partnerships", "informal"), ("formal_partnerships", "formal")]),
+    ("time_trust", "Mean trust within and across sectors", "trust (0–1)", "Mean trust of ties within a sector and across sectors, with 95 % bands.", &[("trust_within", "within sectors"), ("trust_across", "across sectors")]),
+    ("time_diversity", "Knowledge diversity", "mean distance (fraction of features)", "How different organisations' knowledge is: mean cognitive distance over a fixed sample of pairs.", &[("knowledge_diversity", "diversity")]),
+    ("time_adoptions", "Adoptions of innovations", "adoptions", "Cumulative adoptions of innovations by organisations other than their creators.", &[("adoptions", "adoptions")]),
+    ("time_scaled_up", "Innovations scaled up by the public sector", "innovations", "Cumulative innovations scaled up: mandated to public organisations (diffusion.scale_up_reach) after a public organisation adopted them.", &[("scaled_up", "scaled up")]),
+];
+
+/// The series.csv metrics whose bands the charts of a run draw: those of `TIME_CHARTS`, then
+/// innovations by team composition.
+fn band_metrics() -> Vec<&'static str> {
+    let teams = COMPOSITIONS.iter().filter_map(|c| {
+        StepMetrics::COLUMNS.iter().map(|m| m.name).find(|name| name.strip_prefix("innovations_") == Some(c))
+    });
+    TIME_CHARTS.iter().flat_map(|s| s.4.iter().map(|m| m.0)).chain(teams).collect()
+}
+
+/// Where the metrics of `band_metrics` are in `StepMetrics::COLUMNS`: what each run keeps of its
+/// rows for the bands made as runs finish (`SeriesBands`).
+pub(crate) fn band_columns() -> Arc<[usize]> {
+    band_metrics()
+        .iter()
+        .filter_map(|&name| StepMetrics::COLUMNS.iter().position(|m| m.name == name))
+        .collect()
+}
+
 /// Each metric of series.csv over time, a chart per quantity (mean line and 95 % band over
 /// replications), and innovations stacked by team composition.
-fn time_charts(dir: &Path, folder: &Folder, notes: &mut Vec<String>) -> Result<Vec<Chart>> {
+fn time_charts(
+    dir: &Path,
+    folder: &Folder,
+    known: Option<&SeriesBands>,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Chart>> {
     // A step of the model is a month; a classic run until stable counts bare steps (Axelrod's
     // events per resident), and its lines carry each stopped run at its final state.
     let until_stable = folder.first.scenario.until_stable;
@@ -62,29 +101,23 @@ fn time_charts(dir: &Path, folder: &Folder, notes: &mut Vec<String>) -> Result<V
     let stopped =
         if until_stable { " Runs that stopped when stable count with their final state." } else { "" };
     let mut charts = Vec::new();
-    let specs: [TimeChart; 6] = [
-        ("time_innovations", "Innovations so far", "innovations", "Cumulative innovations over the run: mean over replications with its 95 % confidence band.", &[("innovations", "innovations")]),
-        ("time_partnerships", "Partnerships: informal and formal", "partnerships", "Current informal and formal partnerships: informal ones start on trust (\"just ask\"), formal ones on a contract.", &[("informal_partnerships", "informal"), ("formal_partnerships", "formal")]),
-        ("time_trust", "Mean trust within and across sectors", "trust (0–1)", "Mean trust of ties within a sector and across sectors, with 95 % bands.", &[("trust_within", "within sectors"), ("trust_across", "across sectors")]),
-        ("time_diversity", "Knowledge diversity", "mean distance (fraction of features)", "How different organisations' knowledge is: mean cognitive distance over a fixed sample of pairs.", &[("knowledge_diversity", "diversity")]),
-        ("time_adoptions", "Adoptions of innovations", "adoptions", "Cumulative adoptions of innovations by organisations other than their creators.", &[("adoptions", "adoptions")]),
-        ("time_scaled_up", "Innovations scaled up by the public sector", "innovations", "Cumulative innovations scaled up: mandated to public organisations (diffusion.scale_up_reach) after a public organisation adopted them.", &[("scaled_up", "scaled up")]),
-    ];
-    // Every band of every chart, in two passes over the table.
-    let teams: Vec<String> = COMPOSITIONS.iter().map(|c| format!("innovations_{c}")).collect();
-    let metrics: Vec<&str> =
-        specs.iter().flat_map(|s| s.4.iter().map(|m| m.0)).chain(teams.iter().map(String::as_str)).collect();
-    let mut bands: BTreeMap<&str, Option<Band>> =
-        metrics.iter().copied().zip(series_bands(dir, &metrics)?).collect();
+    // Every band of every chart: made as the runs finished, or else in two passes over the table.
+    let metrics = band_metrics();
+    let teams = &metrics[metrics.len() - COMPOSITIONS.len()..];
+    let made = match known.and_then(SeriesBands::finish) {
+        Some(made) => made,
+        None => series_bands(dir, &metrics)?,
+    };
+    let mut bands: BTreeMap<&str, Option<Band>> = metrics.iter().copied().zip(made).collect();
     let mut band = |metric: &str| bands.get_mut(metric).and_then(Option::take);
     // Branched runs (`--from`): the warm-up's months in grey, joined to the runs' own lines at
     // the step they went on from.
-    let warm_metrics: Vec<&str> = specs.iter().flat_map(|s| s.4.iter().map(|m| m.0)).collect();
+    let warm_metrics: Vec<&str> = TIME_CHARTS.iter().flat_map(|s| s.4.iter().map(|m| m.0)).collect();
     let mut warm: BTreeMap<&str, Option<Band>> = warm_up(dir, folder, &warm_metrics, notes)
         .map(|bands| warm_metrics.iter().copied().zip(bands).collect())
         .unwrap_or_default();
     let grey = !warm.is_empty();
-    for (file, title, y, caption, metrics) in specs {
+    for (file, title, y, caption, metrics) in TIME_CHARTS {
         // A quantity with no value at any step (trust within sectors where no two organisations
         // of one sector ever met) draws no line and names none in the legend.
         let lines: Vec<Line> = metrics
@@ -119,7 +152,7 @@ fn time_charts(dir: &Path, folder: &Folder, notes: &mut Vec<String>) -> Result<V
         charts.extend(lines_chart(file, title, [step, y], &caption, lines));
     }
     let mut layers: Vec<Line> = Vec::new();
-    for (c, metric) in COMPOSITIONS.iter().zip(&teams) {
+    for (c, metric) in COMPOSITIONS.iter().zip(teams) {
         // A team that never innovated in any run would only crowd the legend.
         if let Some((points, _)) = band(metric).filter(|(points, _)| points.iter().any(|&(_, y)| y > 0.0)) {
             layers
