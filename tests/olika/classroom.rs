@@ -21,7 +21,13 @@ fn class(steps: u32, limits: ClassLimits) -> LabServer {
 
 /// Limits that let one address (the test's, 127.0.0.1) play a whole class.
 fn one_address_plays_all() -> ClassLimits {
-    ClassLimits { per_address: 64, per_second: 10_000.0, burst: 10_000.0, ..ClassLimits::default() }
+    ClassLimits {
+        per_address: 64,
+        per_second: 10_000.0,
+        burst: 10_000.0,
+        joins_per_address: u32::MAX,
+        ..ClassLimits::default()
+    }
 }
 
 /// A student's request: (status, JSON answer).
@@ -317,13 +323,7 @@ fn a_student_acts_only_for_their_own_organisation_and_the_lab_is_the_teachers() 
 /// connections from one address, requests a second from one address, a request's size.
 #[test]
 fn the_caps_hold_against_a_full_class_a_scanner_and_a_flood() {
-    let limits = ClassLimits {
-        students: 3,
-        per_address: 64,
-        per_second: 10_000.0,
-        burst: 10_000.0,
-        ..ClassLimits::default()
-    };
+    let limits = ClassLimits { students: 3, ..one_address_plays_all() };
     let server = class(10, limits);
     let at = address(&server);
     let code = server.room().unwrap().code();
@@ -368,6 +368,44 @@ fn the_caps_hold_against_a_full_class_a_scanner_and_a_flood() {
     assert!(statuses[4..].contains(&429), "{statuses:?}");
     // The teacher is not the flood's.
     assert_eq!(teacher(&server, "GET", "/class/state", "").0, 200);
+    server.stop();
+}
+
+/// One device cannot take the class's seats (it may join again, as after a closed tab, but only
+/// `joins_per_address` times); wrong tries lock an address out only when they come in a row, so a
+/// student who mistypes now and then is never locked out; a name that turns the text's direction
+/// is refused.
+#[test]
+fn one_device_cannot_fill_the_class_and_a_mistyped_code_now_and_then_is_forgiven() {
+    let limits = ClassLimits { joins_per_address: 3, ..one_address_plays_all() };
+    let server = class(10, limits);
+    let at = address(&server);
+    let code = server.room().unwrap().code();
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let (token, _) = join(&server, "Alva");
+    // Four wrong codes, a right request, four more: nine wrong in all, never five in a row.
+    for _ in 0..2 {
+        for _ in 0..4 {
+            assert_eq!(student(&at, "/class/me", &json!({"code": wrong, "token": token})).0, 403);
+        }
+        me(&server, &token);
+    }
+    join(&server, "Bo");
+    join(&server, "Cleo");
+    let (status, said) = student(&at, "/class/join", &json!({"code": code, "name": "Bot"}));
+    assert_eq!(status, 429, "{said}");
+    assert!(said.to_string().contains("joined 3 times"), "{said}");
+    assert_eq!(state(&server)["students"].as_array().unwrap().len(), 3);
+    server.stop();
+
+    let server = class(10, one_address_plays_all());
+    let at = address(&server);
+    let code = server.room().unwrap().code();
+    for name in ["Eve\u{202e}live", "Eve\u{2066}x", "Eve\u{200f}"] {
+        let (status, said) = student(&at, "/class/join", &json!({"code": code, "name": name}));
+        assert_eq!(status, 400, "{name:?}: {said}");
+    }
+    join(&server, "Åsa-Märta");
     server.stop();
 }
 

@@ -196,7 +196,13 @@ impl Class {
     /// A student joins: their token and organisation, or why not.
     pub(crate) fn join(&mut self, name: &str, sector: Option<&str>) -> Result<(String, u32), Refused> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > MOST_NAME_CHARS || name.chars().any(char::is_control) {
+        // Control characters, and the marks that turn text's direction (which would let a name
+        // show as other text on the projector and in the report), are no part of a first name.
+        let bidi = |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if name.is_empty()
+            || name.chars().count() > MOST_NAME_CHARS
+            || name.chars().any(|c| c.is_control() || bidi(c))
+        {
             return Err((400, format!("type a first name of 1 to {MOST_NAME_CHARS} letters")));
         }
         if self.students.len() >= self.most_students {

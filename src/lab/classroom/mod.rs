@@ -85,11 +85,15 @@ pub struct ClassLimits {
     pub lockout: Duration,
     /// Bytes of a student's request body.
     pub most_body: usize,
+    /// Students one address may join as: a device that joins again (a closed tab loses its
+    /// token) or a pair sharing a laptop, but not one device taking every seat of the class.
+    pub joins_per_address: u32,
 }
 
 impl Default for ClassLimits {
     /// A class of 60: 8 connections an address (a browser opens 6 at most), 5 requests a second
-    /// (a student's page asks every 2 s), bursts of 20, 5 wrong tries then a minute out, 2 KiB.
+    /// (a student's page asks every 2 s), bursts of 20, 5 wrong tries in a row then a minute out,
+    /// 2 KiB, 3 joins an address.
     fn default() -> ClassLimits {
         ClassLimits {
             students: 60,
@@ -99,6 +103,7 @@ impl Default for ClassLimits {
             wrong_tries: 5,
             lockout: Duration::from_secs(60),
             most_body: 2048,
+            joins_per_address: 3,
         }
     }
 }
@@ -109,8 +114,18 @@ struct Peer {
     /// Requests it may make now (a bucket refilled at `per_second`).
     allowance: f64,
     seen: Instant,
+    /// Wrong codes or tokens since its last right one.
     wrong: u32,
     locked_until: Option<Instant>,
+    /// Students it joined as.
+    joined: u32,
+}
+
+impl Peer {
+    /// An address first seen `now`, with a full bucket of `burst` requests.
+    fn new(now: Instant, burst: f64) -> Peer {
+        Peer { open: 0, allowance: burst, seen: now, wrong: 0, locked_until: None, joined: 0 }
+    }
 }
 
 /// What the server does with a request after the room saw it.
@@ -258,13 +273,7 @@ impl Room {
             }
         }
         let burst = self.limits.burst;
-        let peer = peers.entry(ip).or_insert(Peer {
-            open: 0,
-            allowance: burst,
-            seen: now,
-            wrong: 0,
-            locked_until: None,
-        });
+        let peer = peers.entry(ip).or_insert_with(|| Peer::new(now, burst));
         if peer.open >= self.limits.per_address {
             return false;
         }
@@ -284,13 +293,7 @@ impl Room {
         let mut peers = self.peers();
         let now = Instant::now();
         let limits = &self.limits;
-        let peer = peers.entry(ip).or_insert(Peer {
-            open: 0,
-            allowance: limits.burst,
-            seen: now,
-            wrong: 0,
-            locked_until: None,
-        });
+        let peer = peers.entry(ip).or_insert_with(|| Peer::new(now, limits.burst));
         if let Some(until) = peer.locked_until {
             if until > now {
                 let seconds = until.duration_since(now).as_secs() + 1;
@@ -322,12 +325,34 @@ impl Room {
         }
     }
 
-    /// Whether the request carries the teacher's key.
+    /// A right code and token from `ip`: its wrong tries start again from none, so a mistyped
+    /// code now and then never adds up to a lockout.
+    fn right(&self, ip: IpAddr) {
+        if let Some(peer) = self.peers().get_mut(&ip) {
+            peer.wrong = 0;
+        }
+    }
+
+    /// Whether `ip` may join as one more student (`ClassLimits::joins_per_address`).
+    fn may_join(&self, ip: IpAddr) -> Result<(), (u16, String)> {
+        let joined = self.peers().get(&ip).map_or(0, |peer| peer.joined);
+        if joined >= self.limits.joins_per_address {
+            return Err((
+                429,
+                format!(
+                    "this device has joined {joined} times already: ask the teacher, who sees the class list"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Bytes a student's request body may have (`ClassLimits::most_body`).
     pub(super) fn most_body(&self) -> usize {
         self.limits.most_body
     }
 
+    /// Whether the request carries the teacher's key.
     pub(super) fn is_teacher(&self, request: &Request) -> bool {
         let key = self.teacher_key();
         request.header("cookie").is_some_and(|cookies| {
@@ -410,9 +435,17 @@ impl Room {
             return Answer::refused((403, "that is not the class's code: check the screen".into()));
         }
         if request.path == "/class/join" {
+            if let Err(refused) = self.may_join(ip) {
+                return Answer::refused(refused);
+            }
             let name = body.name.unwrap_or_default();
             return match class.join(&name, body.sector.as_deref()) {
                 Ok((token, organisation)) => {
+                    drop(class);
+                    self.right(ip);
+                    if let Some(peer) = self.peers().get_mut(&ip) {
+                        peer.joined += 1;
+                    }
                     Answer::json(200, &json!({"token": token, "organisation": organisation}))
                 }
                 Err(refused) => Answer::refused(refused),
@@ -424,6 +457,7 @@ impl Room {
             self.wrong(ip);
             return Answer::refused((403, "this device has not joined the class: join again".into()));
         }
+        self.right(ip);
         if request.path == "/class/me" {
             return match class.view(&token) {
                 Some(view) => Answer::json(200, &view),
