@@ -424,10 +424,15 @@ fn running_waits_for_the_class_or_the_clock() {
         assert_eq!(student(&at, "/class/choose", &body).0, 200);
     };
     choose(&tokens[0], 1);
+    // Paused, the month waits for the teacher: no clock runs down on the phones.
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(me(&server, &tokens[1])["seconds_left"], Value::Null, "a clock runs while paused");
     let started = Instant::now();
     assert_eq!(teacher(&server, "POST", "/command", r#"{"command":"run"}"#).0, 200);
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(state(&server)["month"], 0, "one student has not chosen, and the time is not up");
+    let left = me(&server, &tokens[1])["seconds_left"].as_u64().expect("running, the phones count down");
+    assert!(left <= 4, "{left} s left 1.5 s into a month of 5");
     until_month(&server, 1);
     let waited = started.elapsed();
     assert!(waited >= Duration::from_millis(4500), "month 1 came after {waited:?}, before its 5 s");

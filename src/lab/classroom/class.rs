@@ -245,7 +245,14 @@ impl Class {
             return Err((403, format!("you play organisation {a}: you can choose for it alone")));
         }
         let month = self.world.t() + 1;
-        if chosen.month != month || self.world.finished() {
+        if self.world.finished() {
+            let t = self.world.t();
+            return Err((
+                409,
+                format!("the lesson's city has finished at month {t}: there is nothing more to choose"),
+            ));
+        }
+        if chosen.month != month {
             return Err((409, format!("month {} is not open: choose for month {month}", chosen.month)));
         }
         let venue = match chosen.venue.as_deref() {
@@ -309,10 +316,12 @@ impl Class {
         steering
     }
 
-    /// Seconds left to choose this month.
-    fn seconds_left(&self) -> u64 {
+    /// Seconds left to choose this month while the world runs; none while it is paused, when
+    /// months come only as the teacher steps (a clock that ran down then would tell a class it
+    /// had no time left when it has all it needs).
+    fn seconds_left(&self) -> Option<u64> {
         let elapsed = self.round_started.elapsed().as_secs();
-        u64::from(self.round_seconds).saturating_sub(elapsed)
+        self.running.then(|| u64::from(self.round_seconds).saturating_sub(elapsed))
     }
 
     /// The name of the student playing organisation a.
