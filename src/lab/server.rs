@@ -648,14 +648,11 @@ fn serve(shared: &Arc<Shared>, mut socket: TcpStream) {
     // A body is read only from the lab's own page; a world file's by `files::load`, within its cap.
     // A class's student may send no more than the class allows, checked before a byte is read.
     if request.path != "/world" {
-        let most = match &shared.room {
-            Some(room) if !room.is_teacher(&request) => room.most_body(),
-            _ => MOST_COMMAND_BYTES,
+        let (most, what) = match &shared.room {
+            Some(room) if !room.is_teacher(&request) => (room.most_body(), "a student's request"),
+            _ => (MOST_COMMAND_BYTES, "a command"),
         };
-        let too_long = |_| match most {
-            MOST_COMMAND_BYTES => format!("a command may have {most} bytes"),
-            _ => format!("a student's request may have {most} bytes"),
-        };
+        let too_long = |_| format!("{what} may have {most} bytes");
         if let Err((status, message)) = read_body(&mut socket, &mut request, most, too_long, deadline) {
             return answer_error(shared, &mut socket, status, &message);
         }

@@ -269,38 +269,10 @@ impl World {
         }
     }
 
-    /// The world's state now, between two steps.
+    /// The world's state now, between two steps: `into_state` of a copy, so that what a state
+    /// holds is said in one place.
     pub fn state(&self) -> WorldState {
-        let open = self.venues.iter().map(|v| SavedVenue {
-            name: v.name.clone(),
-            kind: v.spec.kind.name.to_string(),
-            stats: v.stats.clone(),
-            open: true,
-            members: v.given.then(|| v.members.clone()),
-        });
-        let closed = self.closed.iter().map(|c| SavedVenue {
-            name: c.name.clone(),
-            kind: c.kind.clone(),
-            stats: c.stats.clone(),
-            open: false,
-            members: None,
-        });
-        WorldState {
-            seed: self.seed,
-            t: self.t,
-            stable: self.stable,
-            own: self.own.position(),
-            agents: self.agents.clone(),
-            knowledge: self.knowledge.clone(),
-            ties: self.ties.clone(),
-            venues: open.chain(closed).collect(),
-            direct: self.direct.clone(),
-            innovations: self.innovations.clone(),
-            diffusion: self.diffusion.clone(),
-            boosted: self.boosted.clone(),
-            counters: self.counters.clone(),
-            partnership_log: self.partnership_log.clone(),
-        }
+        self.clone().into_state()
     }
 
     /// The world of `state`, going on under `scenario` — the scenario it was saved under, or one
