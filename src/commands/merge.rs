@@ -75,6 +75,7 @@ pub fn merge(
         failed,
         summaries,
         bands: None,
+        replay: None,
     })
 }
 

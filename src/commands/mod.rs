@@ -31,6 +31,7 @@ use std::time::SystemTime;
 
 use crate::error::{Error, Location, Result};
 use crate::experiment::{self, budget, Plan, RunSpec, Runs};
+use crate::observe::replay::Replay;
 use crate::observe::Recording;
 use crate::output::folder::FolderLock;
 use crate::output::series::SeriesRows;
@@ -120,6 +121,9 @@ pub struct Report {
     /// The bands of point 0's series for the charts, made as its runs finished (`None` for a
     /// command that continued a folder, whose earlier runs were not seen).
     pub(crate) bands: Option<SeriesBands>,
+    /// The first run's replay, as written to `replay.json`, for the report (`None` where this
+    /// command did not run the first run, or it kept none).
+    pub(crate) replay: Option<Replay>,
 }
 
 /// How a command that ran to its end ended, for the exit code (a command that could not run
@@ -277,6 +281,7 @@ fn execute_into(
     // (in order of id), so that the charts need not read series.csv back.
     let keep = crate::plot::band_columns();
     let mut bands = SeriesBands::new(keep.len());
+    let mut replay = None;
     let recorder = |run: &RunSpec| {
         SeriesRows::keeping(dir, run, if run.point == 0 { keep.clone() } else { std::sync::Arc::new([]) })
     };
@@ -286,14 +291,18 @@ fn execute_into(
         options.recording,
         options.threads,
         recorder,
-        |run, outcome, mut rows| {
+        |run, mut outcome, mut rows| {
             if run.point == 0 && outcome.is_ok() {
                 bands.add(rows.take_kept().as_ref());
             }
             tables.write(run, &plan.point(run.point), &outcome, Some(rows))?;
-            if let Ok(output) = &outcome {
+            if let Ok(output) = &mut outcome {
                 if let Some(world) = &output.state {
                     state::save(dir, world, &*plan.scenario(run.point)?, run.replication)?;
+                }
+                // Kept for the report, which need not read replay.json back.
+                if let Some(first) = output.replay.take() {
+                    replay = Some(first);
                 }
             }
             bar.inc(1);
@@ -305,10 +314,16 @@ fn execute_into(
     )?;
     bar.finish_and_clear();
     let (completed, failed) = (tables.completed, tables.failed);
-    drop(tables);
-    summary::write(dir, &plan.columns, &manifest.headline(dir)?)?;
+    let written = tables.finish()?;
+    // The headline as the plan holds it, where it does: the manifest's scenario is the same
+    // scenario, but typing it again from its text is a millisecond of the command's serial tail.
+    let headline = match plan.headline() {
+        Some(headline) => headline.to_vec(),
+        None => manifest.headline(dir)?,
+    };
+    summary::write(dir, &plan.columns, &headline)?;
     crate::output::store(dir, options.recording.tables, &tables::written(options.recording))?;
-    checksum::seal(dir, &mut manifest, &tables::written(options.recording), &[])?;
+    checksum::seal_written(dir, &mut manifest, &tables::written(options.recording), &[], &written)?;
     manifest.failed_runs = failed;
     manifest.complete = true;
     manifest.finished = manifest::timestamp(SystemTime::now());
@@ -321,6 +336,7 @@ fn execute_into(
         failed,
         summaries: Vec::new(),
         bands: (!resume).then_some(bands),
+        replay,
     })
 }
 

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::observe::replay::Replay;
 use crate::plot::{Format, SeriesBands};
 
 /// `olika plot`: checks a results folder (`output::checked`), then draws its charts and report
@@ -15,18 +16,29 @@ pub fn replot(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
 /// Draws the charts of a results folder a command has just written (unless `format` is `None`)
 /// and writes its report; returns the files written.
 pub fn plot(dir: &Path, format: Option<Format>) -> Result<Vec<PathBuf>> {
-    plot_with(dir, format, None)
+    plot_with(dir, format, None, None)
 }
 
-/// [`plot`], with the bands of the runs' series made as they finished (`olika run`).
+/// [`plot`], with what `olika run` still holds of the folder it has just written, so that it is
+/// not read back: the bands of the runs' series, made as they finished, and the first run's
+/// replay. The charts are built and drawn while the report's part of the folder is read: neither
+/// needs the other until the page is put together.
 pub(crate) fn plot_with(
     dir: &Path,
     format: Option<Format>,
     bands: Option<&SeriesBands>,
+    replay: Option<Replay>,
 ) -> Result<Vec<PathBuf>> {
-    let charts = crate::plot::build_with(dir, bands)?;
-    let drawn = charts.save(dir, format)?;
+    let (drawn, folder) = rayon::join(
+        || {
+            let charts = crate::plot::build_with(dir, bands)?;
+            let drawn = charts.save(dir, format)?;
+            Ok::<_, crate::error::Error>((charts, drawn))
+        },
+        || crate::report::read(dir, replay),
+    );
+    let (charts, drawn) = drawn?;
     let mut written = drawn.files;
-    written.push(crate::report::write(dir, &charts, &drawn.svgs)?);
+    written.push(crate::report::write_read(dir, folder?, &charts, &drawn.svgs)?);
     Ok(written)
 }

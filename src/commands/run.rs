@@ -66,11 +66,11 @@ fn started_run(resolved: &Resolved, options: &RunOptions, started: impl FnOnce()
     let mut manifest =
         manifest_for(Command::Run, std::slice::from_ref(resolved), &plan, plan.runs(), None, options);
     manifest.from = from;
-    let report = execute_into(folder.work(), &plan, plan.runs(), manifest, options, false)?;
+    let mut report = execute_into(folder.work(), &plan, plan.runs(), manifest, options, false)?;
     let summaries = point_zero_summary(folder.work(), &plan.columns)?;
-    plot::plot_with(folder.work(), options.charts, report.bands.as_ref())?;
+    plot::plot_with(folder.work(), options.charts, report.bands.take().as_ref(), report.replay.take())?;
     let path = folder.commit()?;
-    Ok(Report { folder: path, summaries, bands: None, ..report })
+    Ok(Report { folder: path, summaries, ..report })
 }
 
 /// Failure isolation: a run that panics is recorded as failed, with its message, and the others go

@@ -338,6 +338,16 @@ impl Plan {
         }
     }
 
+    /// The headline metrics of the plan's (first) scenario, where it holds the scenario typed: not
+    /// for a sweep, whose base is the file's table (read them from the manifest then).
+    pub(crate) fn headline(&self) -> Option<&[String]> {
+        match &self.source {
+            Source::One(s) => Some(&s.headline),
+            Source::Strategies(list) => list.first().map(|s| &s.headline[..]),
+            Source::Sweep { .. } => None,
+        }
+    }
+
     /// The runs of shard i of n: every n-th run, starting at i.
     pub fn shard(&self, i: u64, n: u64) -> Runs {
         let all = self.runs().len as u64;

@@ -241,12 +241,20 @@ pub(crate) fn chance(rng: &mut impl Rng, p: f64) -> bool {
     f64::from(rng.next_u32()) < p * 4_294_967_296.0
 }
 
-/// A uniform index in 0..n from one 64-bit draw, by multiply-and-shift (as `Draws::below`): no
-/// rejection loop and no division, with a bias below n / 2⁶⁴. `Rng::random_range` is exact but
-/// cost ~60 instructions a call, a third of an Axelrod run, whose every event picks three indices.
+/// A uniform index in 0..n from a 64-bit `word` by multiply-and-shift (as `Draws::below`), leaving
+/// in `word` what is left of it for the next index: `word` · n = i · 2⁶⁴ + rest, i the index and
+/// rest the new word. No rejection loop and no division, with a bias below n / 2⁶⁴
+/// (`Rng::random_range` is exact but cost ~60 instructions a call, a third of an Axelrod run).
+/// Indices in 0..n, then 0..m taken so from one word are exactly the digits of the one index in
+/// 0..n·m that multiply-and-shift would give (`i · m + j`), so each is uniform and they are
+/// independent while the 64 bits last: an Axelrod event takes its resident, neighbour and
+/// feature from one ChaCha draw where it took two or three (issue 28: the draws were a third of an
+/// event's instructions).
 #[inline]
-pub(crate) fn pick(rng: &mut impl RngCore, n: usize) -> usize {
-    ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
+pub(crate) fn pick_in(word: &mut u64, n: usize) -> usize {
+    let wide = u128::from(*word) * n as u128;
+    *word = wide as u64;
+    (wide >> 64) as usize
 }
 
 /// A fixed number of 64-bit draws taken at once, for a decision whose later draws are needed only
@@ -275,6 +283,22 @@ impl<const K: usize> Draws<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Indices taken one after the other from one word (`pick_in`) are the mixed-radix digits of
+    /// one index over the product of their ranges: uniform and independent as that one is.
+    #[test]
+    fn indices_from_one_word_are_the_digits_of_one_index() {
+        let mut rng = ChaCha8Rng::seed_from_u64(28);
+        for _ in 0..10_000 {
+            let word = rng.next_u64();
+            let (n, m, k) = (100, 1 + (word % 4) as usize, 1 + (word % 5) as usize);
+            let mut left = word;
+            let (i, j, f) = (pick_in(&mut left, n), pick_in(&mut left, m), pick_in(&mut left, k));
+            let whole = ((u128::from(word) * (n * m * k) as u128) >> 64) as usize;
+            assert_eq!((i * m + j) * k + f, whole, "word {word:#x}");
+            assert!(i < n && j < m && f < k);
+        }
+    }
 
     #[test]
     fn streams_are_positioned_by_step_and_separated_by_purpose() {

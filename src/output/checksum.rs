@@ -5,7 +5,7 @@
 //! with what they have at hand (R's `digest` or `openssl`, Python's `hashlib`). Both are checks
 //! against accidents, not against forgery: whoever can edit a table can edit the manifest.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use sha2::Digest;
@@ -22,27 +22,112 @@ pub(crate) struct Sums {
     pub sha256: String,
 }
 
+/// The two checksums of bytes fed piece by piece: the same as of the pieces joined.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Summing {
+    fnv: crate::model::hash::Fnv,
+    sha: sha2::Sha256,
+}
+
+impl Summing {
+    /// Takes the next bytes in.
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        self.fnv.bytes(bytes);
+        self.sha.update(bytes);
+    }
+
+    /// The checksums of every byte taken in.
+    pub(crate) fn sums(self) -> Sums {
+        let sha256 = self.sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Sums { fnv: format!("{:016x}", self.fnv.value()), sha256 }
+    }
+}
+
+/// The checksums of `bytes`.
+pub(crate) fn of_bytes(bytes: &[u8]) -> Sums {
+    let mut summing = Summing::default();
+    summing.update(bytes);
+    summing.sums()
+}
+
 /// The checksums of a file's bytes.
 pub(crate) fn of_file(path: &Path) -> Result<Sums> {
     let mut file = super::read::open_regular(path, u64::MAX)?;
-    let mut fnv = crate::model::hash::Fnv::default();
-    let mut sha = sha2::Sha256::new();
+    let mut summing = Summing::default();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
         let read = file.read(&mut buffer).map_err(|e| Error::io(path, e))?;
         if read == 0 {
             break;
         }
-        fnv.bytes(&buffer[..read]);
-        sha.update(&buffer[..read]);
+        summing.update(&buffer[..read]);
     }
-    let sha256 = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Sums { fnv: format!("{:016x}", fnv.value()), sha256 })
+    Ok(summing.sums())
+}
+
+/// The checksums of the files a command wrote whole in one go, by name in the folder, taken as
+/// their bytes were written (`Summed`), so that sealing the folder need not read them back.
+pub(crate) type Written = std::collections::BTreeMap<String, Sums>;
+
+/// A file being written whose checksums are taken as its bytes go out: what [`of_file`] would
+/// give of the file once written, without reading it back. Written through a shared reference
+/// too (`&Summed`), as a CSV writer's inner file is reached.
+#[derive(Debug)]
+pub(crate) struct Summed<W> {
+    inner: std::cell::RefCell<(W, Summing)>,
+}
+
+impl<W: Write> Summed<W> {
+    /// `inner`, empty so far.
+    pub(crate) fn new(inner: W) -> Summed<W> {
+        Summed { inner: std::cell::RefCell::new((inner, Summing::default())) }
+    }
+
+    /// The checksums of every byte written.
+    pub(crate) fn sums(&self) -> Sums {
+        self.inner.borrow().1.clone().sums()
+    }
+}
+
+impl<W: Write> Write for &Summed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let (inner, summing) = &mut *self.inner.borrow_mut();
+        // Only what was written counts: a short write leaves the rest for the next call.
+        let written = inner.write(bytes)?;
+        summing.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.borrow_mut().0.flush()
+    }
+}
+
+impl<W: Write> Write for Summed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        (&*self).write(bytes)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        (&*self).flush()
+    }
 }
 
 /// Sets the checksums of `manifest` to those of these tables of `dir`, and of its replay when it
 /// has one, and of the other `files` (such as `findings.md`).
 pub(crate) fn seal(dir: &Path, manifest: &mut Manifest, tables: &[Table], files: &[&str]) -> Result<()> {
+    seal_written(dir, manifest, tables, files, &Written::new())
+}
+
+/// [`seal`], taking the checksums of the files in `written` as they are (taken as the files were
+/// written) and reading only the others back.
+pub(crate) fn seal_written(
+    dir: &Path,
+    manifest: &mut Manifest,
+    tables: &[Table],
+    files: &[&str],
+    written: &Written,
+) -> Result<()> {
     manifest.checksums.clear();
     manifest.sha256.clear();
     let replay = dir.join(super::replay::FILE).is_file().then_some(super::replay::FILE);
@@ -50,15 +135,21 @@ pub(crate) fn seal(dir: &Path, manifest: &mut Manifest, tables: &[Table], files:
     let names = tables.iter().flat_map(|t| t.files(format));
     let names = names.chain(replay.into_iter().chain(files.iter().copied()).map(String::from));
     for name in names.collect::<Vec<_>>() {
-        add(dir, manifest, &name)?;
+        match written.get(&name) {
+            Some(sums) => insert(manifest, &name, sums.clone()),
+            None => add(dir, manifest, &name)?,
+        }
     }
     Ok(())
 }
 
-fn add(dir: &Path, manifest: &mut Manifest, name: &str) -> Result<()> {
-    let sums = of_file(&dir.join(name))?;
+fn insert(manifest: &mut Manifest, name: &str, sums: Sums) {
     manifest.checksums.insert(name.to_string(), sums.fnv);
     manifest.sha256.insert(name.to_string(), sums.sha256);
+}
+
+fn add(dir: &Path, manifest: &mut Manifest, name: &str) -> Result<()> {
+    insert(manifest, name, of_file(&dir.join(name))?);
     Ok(())
 }
 
@@ -116,6 +207,36 @@ pub(crate) fn verify(dir: &Path, manifest: &Manifest, optional: &[&str]) -> Resu
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
+    /// A file that takes at most three bytes a call, as a writer may.
+    struct Trickle(Vec<u8>);
+
+    impl Write for Trickle {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let n = bytes.len().min(3);
+            self.0.extend_from_slice(&bytes[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn checksums_taken_as_bytes_go_out_are_those_of_what_was_written() {
+        let summed = super::Summed::new(Trickle(Vec::new()));
+        (&summed).write_all(b"run_id,point\n0,0\n").unwrap();
+        let mut owned = summed;
+        owned.write_all(b"1,0\nand more than three bytes").unwrap();
+        let sums = owned.sums();
+        let written = owned.inner.into_inner().0 .0;
+        assert_eq!(written, b"run_id,point\n0,0\n1,0\nand more than three bytes");
+        assert_eq!(sums, super::of_bytes(&written));
+        assert_ne!(sums, super::of_bytes(b""));
+    }
+
     #[test]
     fn sha256_is_the_standard_one() {
         let dir = tempfile::TempDir::new().unwrap();

@@ -13,14 +13,16 @@ pub const FILE: &str = "replay.json";
 /// (`observe::replay`) stay well below it; the baseline's is about 1.3 MB.
 pub(crate) const MOST_BYTES: u64 = 1 << 30;
 
-/// Writes the replay into `dir` (under a temporary name, then renamed: whole or absent).
-pub fn write(dir: &Path, replay: &Replay) -> Result<()> {
+/// Writes the replay into `dir` (under a temporary name, then renamed: whole or absent); returns
+/// the file's checksums, taken from the bytes written.
+pub(crate) fn write(dir: &Path, replay: &Replay) -> Result<super::checksum::Sums> {
     let path = dir.join(FILE);
     let part = dir.join(format!("{FILE}.part"));
     let text =
         serde_json::to_string(replay).map_err(|e| Error::Run(format!("cannot write the replay: {e}")))?;
-    std::fs::write(&part, text).map_err(|e| Error::io(&part, e))?;
-    std::fs::rename(&part, &path).map_err(|e| Error::io(&path, e))
+    std::fs::write(&part, &text).map_err(|e| Error::io(&part, e))?;
+    std::fs::rename(&part, &path).map_err(|e| Error::io(&path, e))?;
+    Ok(super::checksum::of_bytes(text.as_bytes()))
 }
 
 /// Reads the replay of a results folder.

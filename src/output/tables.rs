@@ -12,6 +12,7 @@ use std::path::Path;
 
 use super::format::{number, text};
 
+use super::checksum::{Summed, Written};
 use super::read::{Row, TableReader};
 use super::rows::{EdgeAt, TableRow};
 use super::runs::{RunRow, RunsReader, IDS};
@@ -24,7 +25,8 @@ use crate::observe::{
 };
 use crate::scenario::{Assignment, Value};
 
-type Writer = csv::Writer<BufWriter<File>>;
+/// A table's CSV writer, its checksums taken as its bytes go out (`checksum::Summed`).
+type Writer = csv::Writer<Summed<BufWriter<File>>>;
 
 /// A point's parameter value as CSV text: text as it is (guarded against formulas), a real
 /// number as every number of the tables, anything else as the scenario file writes it.
@@ -96,6 +98,11 @@ pub struct Tables {
     pub failed: u64,
     /// Runs written that completed.
     pub completed: u64,
+    /// Whether every table was written from its first byte here (not resumed): then the
+    /// checksums taken as they were written are those of the whole files.
+    whole: bool,
+    /// The checksums of the files written whole beside the tables (the replay).
+    written: Written,
 }
 
 impl Tables {
@@ -105,12 +112,19 @@ impl Tables {
         for table in table_names(recording) {
             let path = table.path(dir);
             let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
-            let mut writer = csv::Writer::from_writer(BufWriter::new(file));
+            let mut writer = csv::Writer::from_writer(Summed::new(BufWriter::new(file)));
             writer.write_record(header(table, columns)).map_err(csv_error)?;
             writer.flush().map_err(|e| Error::io(&path, e))?;
             writers.push((table, writer));
         }
-        Ok(Tables { dir: dir.to_path_buf(), writers, failed: 0, completed: 0 })
+        Ok(Tables {
+            dir: dir.to_path_buf(),
+            writers,
+            failed: 0,
+            completed: 0,
+            whole: true,
+            written: Written::new(),
+        })
     }
 
     /// Reopens the tables of an interrupted run for appending: every table is cut after the last
@@ -131,10 +145,31 @@ impl Tables {
             let path = table.path(dir);
             truncate_tail(&path, |id| last.is_some_and(|l| id <= l))?;
             let file = OpenOptions::new().append(true).open(&path).map_err(|e| Error::io(&path, e))?;
-            writers.push((table, csv::Writer::from_writer(BufWriter::new(file))));
+            writers.push((table, csv::Writer::from_writer(Summed::new(BufWriter::new(file)))));
         }
         let completed = done.len() as u64 - failed;
-        Ok((Tables { dir: dir.to_path_buf(), writers, failed, completed }, done))
+        let tables = Tables {
+            dir: dir.to_path_buf(),
+            writers,
+            failed,
+            completed,
+            whole: false,
+            written: Written::new(),
+        };
+        Ok((tables, done))
+    }
+
+    /// Flushes and closes the tables; returns the checksums of the files written whole here,
+    /// taken as they were written: every table of a folder written from its start, and the
+    /// replay (`checksum::seal_written` reads the others back).
+    pub(crate) fn finish(mut self) -> Result<Written> {
+        for (table, writer) in &mut self.writers {
+            writer.flush().map_err(|e| Error::Run(format!("cannot write {}: {e}", table.file())))?;
+            if self.whole {
+                self.written.insert(table.file().to_string(), writer.get_ref().sums());
+            }
+        }
+        Ok(self.written)
     }
 
     fn writer(&mut self, table: Table) -> Option<&mut Writer> {
@@ -168,7 +203,7 @@ impl Tables {
                 if let (Some(rows), Some(w)) = (series, self.writer(Table::Series)) {
                     // Flushed, the writer's buffers are empty: the rows go straight to the file.
                     w.flush().map_err(|e| Error::Run(format!("cannot write series.csv: {e}")))?;
-                    rows.append_to(&mut w.get_ref().get_ref())?;
+                    rows.append_to(&mut w.get_ref())?;
                 }
                 self.write_details(&ids, output)?;
                 row.metrics = output.metrics.values();
@@ -212,7 +247,8 @@ impl Tables {
             }
         }
         if let Some(replay) = &output.replay {
-            super::replay::write(&self.dir, replay)?;
+            let sums = super::replay::write(&self.dir, replay)?;
+            self.written.insert(super::replay::FILE.to_string(), sums);
         }
         self.write_rows(Table::Partnerships, ids, output.partnerships.iter())
     }

@@ -20,6 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::observe::replay::Replay;
 use crate::output::network::escape;
 use crate::output::{Command, Manifest};
 use crate::plot::Charts;
@@ -37,18 +38,46 @@ const MODEL: &str = include_str!("../../docs/model.md");
 /// Writes `report.html` into a results folder, from its files and its charts (`svgs`: each
 /// chart drawn as SVG, in order, as `Charts::save` returns them).
 pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
-    let folder = read::Folder::read(dir)?;
+    write_read(dir, read(dir, None)?, charts, svgs)
+}
+
+/// A results folder read for its report ([`read`]), and every section of the page but the
+/// charts, which are yet to come.
+pub(crate) struct Read {
+    folder: read::Folder,
+    /// The sections before the charts.
+    before: String,
+    /// The sections after them.
+    after: String,
+    /// The model's description, escaped.
+    model: String,
+}
+
+/// Reads what the report of the folder `dir` shows, and makes every section but the charts; the
+/// first run's `replay`, where the command that wrote the folder still holds it, instead of
+/// reading `replay.json` back (the same replay: the file is written from it).
+pub(crate) fn read(dir: &Path, replay: Option<Replay>) -> Result<Read> {
+    let folder = read::Folder::read(dir, replay)?;
     let manifest = &folder.manifest;
-    let mut sections = String::new();
-    results::opening(&mut sections, &folder);
-    branch(&mut sections, manifest);
-    scenario::question(&mut sections, &folder.scenarios);
-    scenario::section(&mut sections, manifest, &folder.scenarios, &folder.cost_unit);
-    results::section(&mut sections, &folder);
+    let mut before = String::new();
+    results::opening(&mut before, &folder);
+    branch(&mut before, manifest);
+    scenario::question(&mut before, &folder.scenarios);
+    scenario::section(&mut before, manifest, &folder.scenarios, &folder.cost_unit);
+    results::section(&mut before, &folder);
+    let mut after = String::new();
+    replay::section(&mut after, folder.replay.as_ref());
+    results::venues(&mut after, &folder);
+    method(&mut after, manifest);
+    Ok(Read { folder, before, after, model: escape(MODEL) })
+}
+
+/// [`write`], from the folder as [`read`] read it.
+pub(crate) fn write_read(dir: &Path, read: Read, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
+    let Read { folder, before: mut sections, after, model } = read;
+    let manifest = &folder.manifest;
     chart_section(&mut sections, charts, svgs);
-    replay::section(&mut sections, folder.replay.as_ref());
-    results::venues(&mut sections, &folder);
-    method(&mut sections, manifest);
+    sections.push_str(&after);
     let title = escape(&match manifest.command {
         Command::Compare => format!("Comparison: {}", manifest.scenario),
         Command::Optimize => format!("Search: {}", manifest.scenario),
@@ -66,7 +95,7 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
             ("finished", &escape(&manifest.finished)),
             ("sections", &sections),
             // The model description travels with the report, so that the page stands alone.
-            ("model", &escape(MODEL)),
+            ("model", &model),
         ],
     );
     let path = dir.join("report.html");

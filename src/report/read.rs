@@ -71,8 +71,9 @@ pub(super) struct Search {
 
 impl Folder {
     /// Reads the folder: its manifest and scenarios (one that cannot be read is an error, not an
-    /// empty section), the table of its command, its replay and its venues.
-    pub(super) fn read(dir: &Path) -> Result<Folder> {
+    /// empty section), the table of its command, its replay (unless `replay` is given: the one
+    /// the folder's replay.json was written from) and its venues.
+    pub(super) fn read(dir: &Path, replay: Option<Replay>) -> Result<Folder> {
         let manifest = Manifest::read(dir)?;
         let scenarios = manifest.resolved(dir)?;
         let cost_unit = crate::output::format::cost_unit(&scenarios[0].scenario.currency).to_string();
@@ -114,9 +115,12 @@ impl Folder {
                 })?)
             }
         };
-        let replay = match dir.join(crate::output::replay::FILE).exists() {
-            true => Some(crate::output::replay::read(dir)?.1),
-            false => None,
+        let replay = match replay {
+            Some(replay) => Some(replay),
+            None if dir.join(crate::output::replay::FILE).exists() => {
+                Some(crate::output::replay::read(dir)?.1)
+            }
+            None => None,
         };
         let venues = match manifest.command {
             Command::Run => venues::means(dir)?,

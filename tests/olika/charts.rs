@@ -128,6 +128,38 @@ fn plot_redraws_from_the_csv_files_and_formats_are_chosen() {
     assert!(!dir.join("network.png").exists(), "no network files, no network picture");
 }
 
+/// What `olika run` draws from what it still holds (the bands made as runs finished, the first
+/// run's replay, the checksums taken as the tables were written) is what `olika plot` draws again
+/// from the folder's files alone: every chart and the report byte for byte, and the checksums
+/// match the files (`plot` checks them first). A lattice world too, whose replay carries cultures.
+#[test]
+fn a_run_writes_what_plot_redraws_from_its_files() {
+    let tmp = TempDir::new().unwrap();
+    for (out, scenario) in [("city", None), ("lattice", Some(scenarios().join("classics/axelrod.toml")))] {
+        let mut run = olika(tmp.path());
+        run.args(["run", "-q", "-o", out, "--replications", "3", "--threads", "2"]);
+        match &scenario {
+            Some(path) => run.arg(path).args(["--set", "traits=15"]),
+            None => run.args(["--set", "steps=30"]),
+        };
+        run.assert().success();
+        let dir = tmp.path().join(out);
+        assert!(dir.join("replay.json").exists(), "{out}: the first run's replay is written");
+        let drawn: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".png") || name.ends_with(".svg") || name == "report.html")
+            .map(|name| (name.clone(), fs::read(dir.join(&name)).unwrap()))
+            .collect();
+        assert!(drawn.iter().any(|(name, _)| name == "report.html"), "{out}: no report");
+        assert!(drawn.iter().any(|(name, _)| name.ends_with(".png")), "{out}: no chart");
+        olika(tmp.path()).args(["plot", out]).assert().success();
+        for (name, bytes) in &drawn {
+            assert!(fs::read(dir.join(name)).unwrap() == *bytes, "{out}: plot redraws {name} differently");
+        }
+    }
+}
+
 #[test]
 fn charts_read_series_one_run_at_a_time_and_refuse_a_table_out_of_run_order() {
     let tmp = TempDir::new().unwrap();

@@ -27,6 +27,22 @@ fn one_and_two_threads_write_identical_files() {
         assert!(a.len() > 100, "{file} is too small to prove anything");
         assert!(a == b, "{file} differs between 1 and 2 threads");
     }
+    // The charts (drawn in parallel beside the report) and the checksums (taken as the tables were
+    // written) are the same too.
+    for file in ["time_innovations.png", "time_trust.svg", "venue_partnerships.png", "replay.json"] {
+        let a = fs::read(tmp.path().join("one").join(file)).unwrap();
+        assert!(
+            a == fs::read(tmp.path().join("two").join(file)).unwrap(),
+            "{file} differs between 1 and 2 threads"
+        );
+    }
+    let sums = |dir: &str| {
+        let text = fs::read_to_string(tmp.path().join(dir).join("manifest.json")).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+        (manifest["checksums"].clone(), manifest["sha256"].clone())
+    };
+    assert_eq!(sums("one"), sums("two"));
+    assert!(sums("one").0.as_object().is_some_and(|c| c.len() >= 6), "{:?}", sums("one"));
     // A different seed gives different results: the files are not constant.
     Command::cargo_bin("olika")
         .unwrap()

@@ -9,8 +9,9 @@ use super::super::agent::{Agents, Sector};
 use super::super::knowledge::{count, nth_differing};
 use super::super::streams::StageRng;
 use super::super::tie::{Origin, Status, Tie};
-use super::super::{chance, pick, World};
+use super::super::{chance, pick_in, World};
 use super::MeetingBuffers;
+use rand::RngCore;
 
 /// One meeting of one venue (or its set-up), as the venue's kind sees the world.
 pub struct Gathering<'w> {
@@ -69,8 +70,9 @@ impl<'w> Gathering<'w> {
     /// picks a random resident and a random neighbour of it (`near` of the resident's index), who
     /// interact with the encounter's probability f + (1 - f)(1 - d)^h (as `World::interacts`, the
     /// differing features counted once for both the probability and the copy), and then the
-    /// resident copies one trait of the neighbour on which they differ. No tie is kept: this is
-    /// the culture model. Returns the number of events with a neighbour.
+    /// resident copies one trait of the neighbour on which they differ. Resident, neighbour and
+    /// feature are taken from one 64-bit draw of the venue's stream (`pick_in`). No tie is kept:
+    /// this is the culture model. Returns the number of events with a neighbour.
     ///
     /// The loop is here, not in the kind, so that the world's parts it touches every event — the
     /// venue's stream, the event's own draws, knowledge — are reached once a step rather than
@@ -83,19 +85,22 @@ impl<'w> Gathering<'w> {
             (world.rng.stream(), &mut world.own, &mut world.knowledge, &world.sameness[..]);
         let mut events = 0;
         for _ in 0..people.len() {
-            let idx = pick(rng, people.len());
+            // One draw of the venue's stream an event: the resident, the neighbour and the
+            // feature copied are indices taken one after the other from its 64 bits (`pick_in`).
+            let mut word = rng.next_u64();
+            let idx = pick_in(&mut word, people.len());
             let near = near(idx);
             if near.is_empty() {
                 continue;
             }
-            let (a, b) = (people[idx], near[pick(rng, near.len())]);
+            let (a, b) = (people[idx], near[pick_in(&mut word, near.len())]);
             events += 1;
             let differences = knowledge.differences(a, b);
             let k = differences.map_or_else(|| knowledge.differing(a, b), count);
             let p = f + (1.0 - f) * sameness[k];
             // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
             if chance(own, p) && k > 0 {
-                let n = pick(rng, k);
+                let n = pick_in(&mut word, k);
                 let feature =
                     differences.map_or_else(|| knowledge.nth_difference(a, b, n), |d| nth_differing(d, n));
                 knowledge.copy(a, b, feature);
