@@ -8,6 +8,7 @@
 //! (`player.js`) are files of their own, embedded when olika is built.
 
 mod calibration;
+mod class;
 mod findings;
 mod read;
 mod replay;
@@ -42,6 +43,10 @@ pub fn write(dir: &Path, charts: &Charts, svgs: &[String]) -> Result<PathBuf> {
     let mut sections = String::new();
     results::opening(&mut sections, &folder);
     branch(&mut sections, manifest);
+    if manifest.lesson.is_some() {
+        let months = folder.scenarios.first().map_or(0, |s| s.scenario.steps);
+        class::section(&mut sections, dir, months)?;
+    }
     scenario::question(&mut sections, &folder.scenarios);
     scenario::section(&mut sections, manifest, &folder.scenarios, &folder.cost_unit);
     results::section(&mut sections, &folder);
