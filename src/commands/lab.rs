@@ -109,10 +109,9 @@ fn class(
     open: bool,
     say: &mut dyn Say,
 ) -> Result<()> {
-    use crate::lab::classroom::{network_address, ClassLimits, MOST_ORGANISATIONS};
+    use crate::lab::classroom::{network_address, ClassLimits};
     use crate::lab::server::Limits;
-    let mut lab = Lab::new(source, overrides)?;
-    lab.classroom(MOST_ORGANISATIONS)?;
+    let lab = Lab::new(source, overrides)?;
     let host = if is_local(host) { "0.0.0.0" } else { host };
     say.note(&format!("warning: listening on {host} for a class: anyone on this network can open the join address, and whoever has the code on the screen can join and steer an organisation; use it on a classroom network you trust, and stop it (Ctrl-C) after the lesson"));
     if network_address(host).is_none() {

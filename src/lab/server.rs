@@ -301,14 +301,16 @@ impl LabServer {
     }
 
     /// Starts the server for a class (`olika lab --classroom`): students join at this machine's
-    /// network address, the teacher at [`LabServer::teacher_url`].
+    /// network address, the teacher at [`LabServer::teacher_url`]; the lab is a class's
+    /// (`Lab::classroom`: at most `classroom::MOST_ORGANISATIONS`, settings at Setup).
     pub fn start_class(
-        lab: Lab,
+        mut lab: Lab,
         host: &str,
         port: u16,
         limits: Limits,
         class: ClassLimits,
     ) -> Result<LabServer> {
+        lab.classroom(super::classroom::MOST_ORGANISATIONS)?;
         LabServer::start_inner(lab, host, port, limits, Some(class))
     }
 
