@@ -593,3 +593,248 @@ fn the_command_line_warns_and_prints_the_join_address_the_code_and_the_teachers_
     // The key in the fragment, which no browser sends.
     assert!(url.starts_with("http://127.0.0.1:") && url.contains("/class#"), "{teacher_line}");
 }
+
+/// A student's choice for `month`: (status, answer).
+fn choose(server: &LabServer, token: &str, choice: Value) -> (u16, Value) {
+    let code = server.room().unwrap().code();
+    student(&address(server), "/class/choose", &json!({"code": code, "token": token, "choice": choice}))
+}
+
+/// Steps the class one month, the teacher's way.
+fn step(server: &LabServer) {
+    let month = state(server)["month"].as_u64().unwrap();
+    assert_eq!(teacher(server, "POST", "/command", r#"{"command":"step"}"#).0, 200);
+    until_month(server, month + 1);
+}
+
+/// The lesson: a class of three plays six months — a venue, an approach, every acquaintance's
+/// proposal declined — and after each month every student's page says what became of the
+/// approach and of each proposal; then "Download the lesson" gives a file that `olika run
+/// --lesson` replays into an ordinary results folder (one run, students.csv naming the three,
+/// report.html with "The class"), and the report button gives that same report.
+#[test]
+fn a_lesson_is_downloaded_replayed_and_reported_like_any_run() {
+    let server = class(30, one_address_plays_all());
+    let students: Vec<(String, u64)> = ["Anna", "Bo", "<b>Cleo</b>"].iter().map(|n| join(&server, n)).collect();
+    let (mut approaches, mut proposals, mut declined_seen) = (0, 0, 0);
+    for month in 1..=6u64 {
+        let mut approached = Vec::new();
+        for (k, (token, _)) in students.iter().enumerate() {
+            let view = me(&server, token);
+            let acquaintances: Vec<u64> = view["people"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|o| o["acquaintance"] == true)
+                .map(|o| o["id"].as_u64().unwrap())
+                .collect();
+            let venue = view["venues"].as_array().unwrap().first().map(|v| v["name"].clone());
+            let other = students[(k + 1) % 3].1;
+            let mut choice = json!({"month": month, "approach": other});
+            if let Some(v) = venue {
+                choice["venue"] = v;
+            }
+            // Anna declines every acquaintance's proposal; the others leave it to the model.
+            if k == 0 {
+                choice["declined"] = json!(acquaintances);
+            }
+            let (status, said) = choose(&server, token, choice);
+            assert_eq!(status, 200, "{said}");
+            approached.push((token.clone(), other, acquaintances));
+        }
+        step(&server);
+        for (k, (token, other, declined)) in approached.iter().enumerate() {
+            let view = me(&server, token);
+            let last = &view["last"];
+            assert_eq!(last["month"].as_u64(), Some(month), "{view}");
+            // The approach: met (then both were at that venue) or why not.
+            let approach = &last["approach"];
+            assert_eq!(approach["whom"]["id"].as_u64(), Some(*other));
+            let said = approach["said"].as_str().unwrap();
+            if approach["met"] == true {
+                let venue = said.trim_start_matches("at ");
+                assert!(view["was_at"].as_array().unwrap().iter().any(|v| v == venue), "{view}");
+                approaches += 1;
+            } else {
+                assert!(["they did not come", "you went to no meeting", "you were not at the same meeting"].contains(&said), "{said}");
+            }
+            for p in last["proposals"].as_array().unwrap() {
+                proposals += 1;
+                let with = p["with"]["id"].as_u64().unwrap();
+                let outcome = p["outcome"].as_str().unwrap();
+                if k == 0 && declined.contains(&with) {
+                    assert_eq!(outcome, "you declined", "{p}");
+                    declined_seen += 1;
+                }
+                let partner = view["people"].as_array().unwrap().iter().any(|o| o["id"] == with && o["partner"] == true);
+                assert_eq!(outcome == "began", partner, "a proposal {outcome} and the page says partner {partner}: {p}");
+            }
+        }
+    }
+    println!("{approaches} approaches met, {proposals} proposals, {declined_seen} declined by Anna");
+    assert!(approaches > 0, "no approach of six months took place");
+
+    // The lesson file, replayed by the command line.
+    let (status, lesson) = teacher(&server, "GET", "/class/lesson", "");
+    assert_eq!(status, 200, "{lesson}");
+    assert!(lesson.starts_with("# olika lesson 1\n# checksum "), "{lesson}");
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("lesson.olika.toml");
+    std::fs::write(&file, &lesson).unwrap();
+    let out = crate::common::olika(dir.path())
+        .args(["run", "--lesson", "lesson.olika.toml", "-o", "replayed", "--no-plots"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let folder = dir.path().join("replayed");
+    let students_csv = std::fs::read_to_string(folder.join("students.csv")).unwrap();
+    let mut rows: Vec<&str> = students_csv.lines().skip(1).collect();
+    rows.sort();
+    let mut expected: Vec<String> = students
+        .iter()
+        .zip(["Anna", "Bo", "<b>Cleo</b>"])
+        .map(|((_, a), name)| {
+            let sector = state(&server)["students"].as_array().unwrap().iter().find(|s| s["id"] == *a).unwrap()["sector"].as_str().unwrap().to_string();
+            format!("{a},{sector},{name}")
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(rows, expected, "{students_csv}");
+    let runs = std::fs::read_to_string(folder.join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 2, "one run: {runs}");
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["checksums"]["students.csv"].is_string(), "students.csv is sealed");
+    assert!(manifest["lesson"].is_string());
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(report.contains("<h2 id=\"class\">The class</h2>") && report.contains("&lt;b&gt;Cleo&lt;/b&gt;"));
+    // `olika plot` reads the folder as any other (checked: the plan's hash remade with the
+    // lesson, every checksum, students.csv's too).
+    let checked = crate::common::olika(dir.path()).args(["plot", "replayed", "--format", "svg"]).output().unwrap();
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    // The report button gives the same report (but its times and command line).
+    let (status, served) = teacher(&server, "GET", "/class/report.html", "");
+    assert_eq!(status, 200);
+    let runs_of = |html: &str| html.split("id=\"class\"").nth(1).map(|r| r[..r.len().min(600)].to_string());
+    assert_eq!(runs_of(&served), runs_of(&report));
+    server.stop();
+}
+
+/// A lesson file that is not the class's is refused with what is wrong and exit code 2: edited,
+/// cut short, of another format, its scenario unknown to olika, a choice of a venue the scenario
+/// does not have, or a lesson with `--set`.
+#[test]
+fn a_bad_lesson_file_is_refused_with_exit_code_2() {
+    let server = class(10, one_address_plays_all());
+    let (token, _) = join(&server, "Anna");
+    assert_eq!(choose(&server, &token, json!({"month": 1, "venue": "none"})).0, 200);
+    step(&server);
+    let (_, lesson) = teacher(&server, "GET", "/class/lesson", "");
+    server.stop();
+    let dir = tempfile::TempDir::new().unwrap();
+    let good: olika::output::lesson::Lesson =
+        olika::output::lesson::Lesson::decode(std::path::Path::new("x"), lesson.as_bytes()).unwrap();
+    let remade = |edit: &dyn Fn(&mut olika::output::lesson::Lesson)| {
+        let mut l = good.clone();
+        edit(&mut l);
+        l.encode().unwrap()
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("edited", lesson.replacen("months = 1", "months = 2", 1), "checksum"),
+        ("cut short", lesson[..lesson.len() / 2].to_string(), "checksum"),
+        ("another format", lesson.replacen("# olika lesson 1", "# olika lesson 9", 1), "format 9"),
+        ("not a lesson", "seed = 1\n".to_string(), "not an olika lesson file"),
+        ("an unknown key", remade(&|l| l.scenario = format!("nonsense = 1\n{}", l.scenario)), "nonsense"),
+        (
+            "an unknown venue",
+            remade(&|l| l.choices[0].venue = Some("the moon".into())),
+            "no venue \"the moon\"",
+        ),
+        ("another world", remade(&|l| l.digest = "0".repeat(16)), "another world"),
+        ("another version", remade(&|l| l.olika = "0.0.1".into()), "olika 0.0.1"),
+    ];
+    assert!(lesson.contains("months = 1"), "{lesson}");
+    for (what, text, said) in cases {
+        let file = dir.path().join(format!("{}.toml", what.replace(' ', "_")));
+        std::fs::write(&file, text).unwrap();
+        let out = crate::common::olika(dir.path())
+            .args(["run", "--lesson", file.to_str().unwrap(), "-o", "out", "--no-plots"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+        assert!(stderr.contains(said), "{what}: {stderr}");
+        assert!(!dir.path().join("out").exists(), "{what}: a folder was left");
+    }
+    let file = dir.path().join("good.toml");
+    std::fs::write(&file, &lesson).unwrap();
+    let out = crate::common::olika(dir.path())
+        .args(["run", "--lesson", "good.toml", "--set", "homophily=1", "-o", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The walkthrough's leftovers: a second Anna is "Anna 2"; the teacher removes a student (their
+/// token stops working, their organisation is the model's again, their name stays with the
+/// lesson); a student with no request for two months is away and Run does not wait for them,
+/// until they ask again; a city past the class's cap is refused at Setup; the terminal hears of
+/// joins and removals, and of a flood of wrong codes once a minute.
+#[test]
+fn names_are_unique_students_can_be_removed_the_away_are_not_waited_for_and_the_city_stays_small() {
+    let server = class(30, ClassLimits { wrong_tries: 1000, ..one_address_plays_all() });
+    let at = address(&server);
+    let code = server.room().unwrap().code();
+    let (anna, _) = join(&server, "Anna");
+    let (status, second) = student(&at, "/class/join", &json!({"code": code, "name": "anna"}));
+    assert_eq!((status, second["name"].as_str()), (200, Some("anna 2")), "{second}");
+    let (bo, bo_org) = join(&server, "Bo");
+    // Removed: the token is refused, the class has two, the lesson keeps Bo once Bo played.
+    assert_eq!(choose(&server, &bo, json!({"month": 1, "venue": "none"})).0, 200);
+    step(&server);
+    let (status, said) = teacher(&server, "POST", "/class/remove", &json!({"organisation": bo_org}).to_string());
+    assert_eq!(status, 200, "{said}");
+    assert_eq!(student(&at, "/class/me", &json!({"code": code, "token": bo})).0, 403);
+    let names: Vec<String> =
+        state(&server)["students"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().into()).collect();
+    assert_eq!(names, ["Anna", "anna 2"]);
+    let (_, lesson) = teacher(&server, "GET", "/class/lesson", "");
+    assert!(lesson.contains("name = \"Bo\""), "{lesson}");
+    assert_eq!(teacher(&server, "POST", "/class/remove", &json!({"organisation": bo_org}).to_string()).0, 404);
+    // Away: "anna 2" asks nothing for two months (the teacher steps them); then, running with a
+    // month of 600 s, Anna's choice alone plays the month.
+    step(&server);
+    me(&server, &anna);
+    step(&server);
+    me(&server, &anna);
+    let away: Vec<bool> =
+        state(&server)["students"].as_array().unwrap().iter().map(|s| s["away"].as_bool().unwrap()).collect();
+    assert_eq!(away, [false, true], "anna 2 asked nothing since month 1");
+    assert_eq!(teacher(&server, "POST", "/class/settings", r#"{"round_seconds":600}"#).0, 200);
+    assert_eq!(teacher(&server, "POST", "/command", r#"{"command":"speed","delay":0}"#).0, 200);
+    assert_eq!(choose(&server, &anna, json!({"month": 4})).0, 200);
+    assert_eq!(teacher(&server, "POST", "/command", r#"{"command":"run"}"#).0, 200);
+    until_month(&server, 4);
+    // Back by any request: then Run waits for them again.
+    me(&server, second["token"].as_str().unwrap());
+    assert_eq!(state(&server)["students"][1]["away"], false);
+    assert_eq!(choose(&server, &anna, json!({"month": 5})).0, 200);
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(state(&server)["month"], 4, "Run did not wait for a student who is back");
+    assert_eq!(teacher(&server, "POST", "/command", r#"{"command":"pause"}"#).0, 200);
+    // The class's cap at Setup: a larger city is refused, and a setting waits for Setup.
+    let (status, said) =
+        teacher(&server, "POST", "/command", r#"{"command":"set","path":"populations.civil.count","value":"6000"}"#);
+    assert_eq!(status, 400, "{said}");
+    assert!(said.contains("at most 5000 organisations"), "{said}");
+    let (status, said) = teacher(&server, "POST", "/command", r#"{"command":"set","path":"homophily","value":"1"}"#);
+    assert!(status == 200 && said.contains("applies at Setup"), "{status} {said}");
+    // The terminal: joins and the removal; twenty wrong codes from one address, one line.
+    for _ in 0..20 {
+        student(&at, "/class/me", &json!({"code": "x", "token": anna}));
+    }
+    let notes = server.room().unwrap().notes();
+    assert!(notes.iter().any(|n| n.starts_with("Anna joined from 127.0.0.1")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("Bo (organisation") && n.contains("removed")), "{notes:?}");
+    assert_eq!(notes.iter().filter(|n| n.contains("wrong code")).count(), 1, "{notes:?}");
+    server.stop();
+}
