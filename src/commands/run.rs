@@ -55,7 +55,12 @@ pub fn command(
 
 /// `olika run --lesson FILE` as the command line asks it: the class's lesson replayed (no `--set`,
 /// `--seed` or `--replications`: the class's world is what it was), then the headline table.
-pub fn lesson_command(file: &Path, overrides: &Overrides, asked: &Execution, say: &mut dyn Say) -> Result<Ended> {
+pub fn lesson_command(
+    file: &Path,
+    overrides: &Overrides,
+    asked: &Execution,
+    say: &mut dyn Say,
+) -> Result<Ended> {
     if !overrides.assignments(None).is_empty() {
         return Err(Error::input(
             Location::file(file.display().to_string()),
@@ -117,8 +122,11 @@ impl Private {
     fn new() -> std::io::Result<Private> {
         use std::sync::atomic::{AtomicU64, Ordering};
         static MADE: AtomicU64 = AtomicU64::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let name = format!("olika-lesson-{}-{}-{nanos}", std::process::id(), MADE.fetch_add(1, Ordering::Relaxed));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name =
+            format!("olika-lesson-{}-{}-{nanos}", std::process::id(), MADE.fetch_add(1, Ordering::Relaxed));
         let path = std::env::temp_dir().join(name);
         std::fs::create_dir(&path)?;
         Ok(Private(path))
@@ -187,6 +195,63 @@ mod tests {
     use crate::commands::RunOptions;
     use crate::observe::Recording;
     use crate::scenario;
+
+    /// A class's lesson made in code — three organisations steered for eight months: a venue or
+    /// none, an approach, every other's proposal declined — is replayed by `lesson` into a
+    /// folder whose one run ends in the class's world, byte for byte (its saved world), with
+    /// the students in students.csv. (Mutant tried: the plan's steering not handed to the run —
+    /// the saved world differs.)
+    #[test]
+    fn a_lesson_replays_to_the_class_world() {
+        use crate::model::steering::{Choice, Going, Log, Steering};
+        use crate::output::lesson::Lesson;
+        let s = scenario::baseline(&["steps=20".into()]).unwrap().scenario;
+        let mut world = crate::model::World::new(&s, crate::experiment::run_seed(s.seed, 0));
+        let n = world.agents().len() as u32;
+        let mut log = Log::default();
+        for month in 1..=8u32 {
+            let mut steering = Steering::default();
+            for (k, a) in [3u32, 17, 40].into_iter().enumerate() {
+                let venue = (0..world.venues().len()).find(|&v| world.may_attend(a, v, month)).map(Going::To);
+                let mut c = Choice {
+                    venue: if k == 1 { Some(Going::Nowhere) } else { venue },
+                    approach: Some((a + 1) % n),
+                    declined: Vec::new(),
+                };
+                if k == 2 {
+                    c.decline((0..n).filter(|&b| b != a));
+                }
+                steering.choose(a, c);
+            }
+            world.steer(steering.clone()).unwrap();
+            log.keep(month, &steering);
+            world.step();
+        }
+        let lesson = Lesson::of(&world, &log, &[(3, "Anna".into()), (17, "Bo".into())]).unwrap();
+        let tmp = tempfile::TempDir::new().unwrap();
+        let file = tmp.path().join("lesson.toml");
+        std::fs::write(&file, lesson.encode().unwrap()).unwrap();
+        let options = RunOptions {
+            threads: 2,
+            output: Some(tmp.path().join("out")),
+            force: false,
+            recording: Recording { state: true, ..Recording::default() },
+            command_line: vec!["test".into()],
+            progress: false,
+            charts: None,
+            max_memory: crate::commands::default_memory_budget(),
+            from: None,
+        };
+        let report = super::lesson(&file, &options).unwrap();
+        assert_eq!((report.runs, report.completed), (1, 1));
+        let (_, saved) =
+            crate::output::state::read(&report.folder.join("states/replication-00000.state")).unwrap();
+        let bytes = |state: &crate::model::WorldState| postcard::to_stdvec(state).unwrap();
+        assert!(bytes(&saved) == bytes(&world.state()), "the replay's world is not the class's");
+        let students = crate::output::students::read(&report.folder).unwrap();
+        let named: Vec<(u32, &str)> = students.iter().map(|s| (s.organisation, s.name.as_str())).collect();
+        assert_eq!(named, [(3, "Anna"), (17, "Bo")]);
+    }
 
     #[test]
     fn panicking_runs_are_recorded_with_their_message() {

@@ -4,9 +4,10 @@
 //!
 //! For a steered organisation the caller may fix, for the next step only, (1) which venue it goes
 //! to — one whose meeting is that step and whose mix admits its sector — or that it goes to none,
-//! (2) whom it approaches at that venue's meeting, and (3) which of its acquaintances' proposals
-//! of a partnership it declines this step (a proposal: an interaction on an acquaintance tie with
-//! trust ≥ τ_partner, both sides rested and with capacity — `try_partnership`). Whatever is not
+//! (2) whom it approaches at that venue's meeting, and (3) whose proposals of a partnership it
+//! declines this step (a proposal: an interaction on an acquaintance tie with trust ≥ τ_partner,
+//! both sides rested and with capacity — `try_partnership`; mostly an acquaintance's from before
+//! the step, but a tie made in the step may propose in it too). Whatever is not
 //! given is the model's default: attendance drawn by openness, encounters as the venue's kind
 //! makes them, a partnership begun when trust and capacity allow. A world with no steering takes
 //! exactly the draws it always took, and so does a steered organisation that chose nothing.
@@ -346,14 +347,14 @@ mod tests {
         free.run();
         assert!(free.tallies().partnerships_begun > 0);
         let everyone = free.agents().len() as u32;
-        // Every organisation declines every acquaintance it has before the step: no proposal
-        // comes from a tie made in the step itself, which is an encounter's first interaction.
+        // Every organisation declines every other's proposal (a tie met in the step itself may
+        // propose in that step too).
         let declining = |w: &mut World| {
             while !w.finished() {
                 let mut s = Steering::default();
                 for a in 0..everyone {
                     let mut c = Choice::default();
-                    c.decline(w.ties().of(a).iter().map(|&(b, _)| b));
+                    c.decline((0..everyone).filter(|&b| b != a));
                     s.choose(a, c);
                 }
                 w.steer(s).unwrap();
@@ -367,6 +368,60 @@ mod tests {
         assert!(a.ties().iter().filter(|t| t.status.is_partnership()).all(|t| t.status == Status::Formal));
         assert!(a.partnerships().iter().all(|p| p.procurement), "a declined partnership began");
         assert_eq!(saved(&a), saved(&b));
+    }
+
+    /// Every organisation steered, half declining every acquaintance: each step notes every
+    /// proposal; a declined one never begins, every partnership begun (but the buyer's contracts)
+    /// was a proposal noted and not declined, and declining is what the steering asked.
+    #[test]
+    fn proposals_are_noted_with_what_became_of_them() {
+        let mut w = world();
+        let n = w.agents().len() as u32;
+        let (mut began, mut declined) = (0, 0);
+        while !w.finished() {
+            let mut s = Steering::default();
+            for a in 0..n {
+                let mut c = Choice::default();
+                if a % 2 == 0 {
+                    c.decline(w.ties().of(a).iter().map(|&(b, _)| b));
+                }
+                s.choose(a, c);
+            }
+            let asked = s.clone();
+            w.steer(s).unwrap();
+            w.step();
+            let t = w.t();
+            let steered = w.steered().expect("the step was steered");
+            let pair = |a: u32, b: u32| (a.min(b), a.max(b));
+            let begun: Vec<(u32, u32)> = w
+                .partnerships()
+                .iter()
+                .filter(|p| p.start == t && !p.procurement)
+                .map(|p| pair(p.a, p.b))
+                .collect();
+            let noted: Vec<(u32, u32, bool)> = steered
+                .proposals()
+                .iter()
+                .map(|p| (pair(p.a, p.b).0, pair(p.a, p.b).1, p.declined))
+                .collect();
+            for &(a, b, no) in &noted {
+                let by = |x: u32, y: u32| asked.of(x).is_some_and(|c| c.declines(y));
+                assert_eq!(no, by(a, b) || by(b, a), "step {t}: {a} and {b}");
+                if no {
+                    assert!(
+                        !begun.contains(&(a, b)),
+                        "step {t}: a declined partnership of {a} and {b} began"
+                    );
+                    declined += 1;
+                }
+            }
+            for &(a, b) in &begun {
+                assert!(noted.contains(&(a, b, false)), "step {t}: {a} and {b} began with no proposal noted");
+                began += 1;
+            }
+        }
+        assert!(began > 0 && declined > 0, "{began} began, {declined} declined");
+        assert!(w.steered().is_some_and(|s| s.choices().count() == n as usize));
     }
 
     #[test]
@@ -384,6 +439,9 @@ mod tests {
         without.steer(s).unwrap();
         without.step();
         assert_eq!(w.venues()[v].stats.encounters, without.venues()[v].stats.encounters + 1);
+        // What became of it: the approach took place there.
+        assert_eq!(w.steered().unwrap().met(), [(a, b, v)]);
+        assert!(without.steered().unwrap().met().is_empty());
         // Refusals: an organisation or a venue the world does not have.
         assert!(w.steer(steered(u32::MAX, Choice::default())).is_err());
         let far = Choice { venue: Some(Going::To(999)), ..Choice::default() };

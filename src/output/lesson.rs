@@ -44,7 +44,8 @@ pub const FORMAT: u32 = 1;
 pub const MOST_BYTES: u64 = 16 << 20;
 
 /// A lesson file, for `output::file`: recognised by its first line.
-pub const KIND: Kind = Kind { what: "an olika lesson file", is_own: |head| head.starts_with(MAGIC.as_bytes()) };
+pub const KIND: Kind =
+    Kind { what: "an olika lesson file", is_own: |head| head.starts_with(MAGIC.as_bytes()) };
 
 /// One organisation's choices for one month, as the file has them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,12 +159,15 @@ impl Lesson {
 
     /// A lesson file's lesson, checked as the module says (but not yet replayed).
     pub fn decode(path: &Path, bytes: &[u8]) -> Result<Lesson> {
-        let refuse = |message: String| Error::input(Location::file(path.display().to_string()), None, message);
+        let refuse =
+            |message: String| Error::input(Location::file(path.display().to_string()), None, message);
         let damaged = |what: &str| {
             refuse(format!("{what}: the file is damaged or cut short; download the lesson again"))
         };
         let Some(rest) = bytes.strip_prefix(MAGIC.as_bytes()) else {
-            return Err(refuse("this is not an olika lesson file (it does not begin `# olika lesson`)".into()));
+            return Err(refuse(
+                "this is not an olika lesson file (it does not begin `# olika lesson`)".into(),
+            ));
         };
         let (format, rest) = line(rest).ok_or_else(|| damaged("no format line"))?;
         match format.parse::<u32>() {
@@ -209,7 +213,9 @@ impl Lesson {
     pub fn read(path: &Path) -> Result<Lesson> {
         use std::io::Read;
         let mut bytes = Vec::new();
-        super::read::open_regular(path, MOST_BYTES)?.read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+        super::read::open_regular(path, MOST_BYTES)?
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
         Lesson::decode(path, &bytes)
     }
 
@@ -264,7 +270,8 @@ impl Lesson {
     /// The steering log of the file's choices, venues found by name in `world`.
     fn log(&self, world: &World) -> std::result::Result<Log, String> {
         let n = world.agents().len() as u32;
-        let mut months: std::collections::BTreeMap<u32, crate::model::steering::Steering> = Default::default();
+        let mut months: std::collections::BTreeMap<u32, crate::model::steering::Steering> =
+            Default::default();
         for row in &self.choices {
             let (m, a) = (row.month, row.organisation);
             if m == 0 || m > self.months || a >= n {
@@ -277,11 +284,11 @@ impl Lesson {
             let venue = match row.venue.as_deref() {
                 None => None,
                 Some("none") => Some(Going::Nowhere),
-                Some(name) => Some(Going::To(
-                    world.venues().iter().position(|v| v.name == name).ok_or_else(|| {
+                Some(name) => {
+                    Some(Going::To(world.venues().iter().position(|v| v.name == name).ok_or_else(|| {
                         format!("month {m}, organisation {a}: the scenario has no venue \"{name}\"")
-                    })?,
-                )),
+                    })?))
+                }
             };
             let mut choice = Choice { venue, approach: row.approach, declined: Vec::new() };
             choice.decline(row.declined.iter().copied());

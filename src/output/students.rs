@@ -50,7 +50,11 @@ pub fn read(dir: &Path) -> Result<Vec<StudentRow>> {
         let word: String = table.get(&row, sector)?;
         let sector = Sector::parse(&word)
             .ok_or_else(|| table.error_at(&row, sector, "a sector is public, private or civil"))?;
-        rows.push(StudentRow { organisation: table.get(&row, organisation)?, sector, name: table.get(&row, name)? });
+        rows.push(StudentRow {
+            organisation: table.get(&row, organisation)?,
+            sector,
+            name: table.get(&row, name)?,
+        });
     }
     Ok(rows)
 }

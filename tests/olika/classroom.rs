@@ -294,13 +294,20 @@ fn a_student_acts_only_for_their_own_organisation_and_the_lab_is_the_teachers() 
     // A forged key, in the header or in the full lab's path; and the right key as a cookie,
     // which the class no longer reads (a cookie of 127.0.0.1 goes to every port of it).
     let key = server.room().unwrap().teacher_key();
-    let header = |k: &str| [("Host", at.clone()), ("Content-Type", "application/json".into()), ("X-Olika-Teacher", k.to_string())];
+    let header = |k: &str| {
+        [
+            ("Host", at.clone()),
+            ("Content-Type", "application/json".into()),
+            ("X-Olika-Teacher", k.to_string()),
+        ]
+    };
     let forged = header("0123");
     let forged: Vec<(&str, &str)> = forged.iter().map(|(n, v)| (*n, v.as_str())).collect();
     assert_eq!(request(&at, "POST", "/command", &forged, r#"{"command":"step"}"#).0, 403);
     assert_eq!(request(&at, "GET", "/class/state", &forged, "").0, 403);
     let cookie = format!("olika_teacher={key}");
-    let with_cookie = [("Host", at.as_str()), ("Content-Type", "application/json"), ("Cookie", cookie.as_str())];
+    let with_cookie =
+        [("Host", at.as_str()), ("Content-Type", "application/json"), ("Cookie", cookie.as_str())];
     assert_eq!(request(&at, "POST", "/command", &with_cookie, r#"{"command":"step"}"#).0, 403);
     assert_eq!(request(&at, "GET", "/teacher/0123/frame", &plain, "").0, 403);
     assert_eq!(request(&at, "POST", "/teacher/0123/command", &plain, r#"{"command":"step"}"#).0, 403);
@@ -349,7 +356,10 @@ fn a_student_acts_only_for_their_own_organisation_and_the_lab_is_the_teachers() 
         report.contains("&lt;img src=x onerror=1&gt;") && !report.contains("<img"),
         "the name is markup in the report"
     );
-    assert!(report.contains("<h2 id=\"class\">The class</h2>") && report.contains(">Anna<"), "the report names the students");
+    assert!(
+        report.contains("<h2 id=\"class\">The class</h2>") && report.contains(">Anna<"),
+        "the report names the students"
+    );
     assert!(!olika::lab::classroom::TEACHER_PAGE.contains("innerHTML = state.students"), "names as markup");
     assert!(!olika::lab::classroom::STUDENT_PAGE.contains("innerHTML"), "the student's page writes markup");
     server.stop();
@@ -615,9 +625,10 @@ fn step(server: &LabServer) {
 #[test]
 fn a_lesson_is_downloaded_replayed_and_reported_like_any_run() {
     let server = class(30, one_address_plays_all());
-    let students: Vec<(String, u64)> = ["Anna", "Bo", "<b>Cleo</b>"].iter().map(|n| join(&server, n)).collect();
+    let names = ["Anna", "Bo", "<b>Cleo</b>", "Dan", "Eli", "Fay", "Gus", "Hal", "Ivy"];
+    let students: Vec<(String, u64)> = names.iter().map(|n| join(&server, n)).collect();
     let (mut approaches, mut proposals, mut declined_seen) = (0, 0, 0);
-    for month in 1..=6u64 {
+    for month in 1..=16u64 {
         let mut approached = Vec::new();
         for (k, (token, _)) in students.iter().enumerate() {
             let view = me(&server, token);
@@ -629,13 +640,14 @@ fn a_lesson_is_downloaded_replayed_and_reported_like_any_run() {
                 .map(|o| o["id"].as_u64().unwrap())
                 .collect();
             let venue = view["venues"].as_array().unwrap().first().map(|v| v["name"].clone());
-            let other = students[(k + 1) % 3].1;
+            let other = students[(k + 1) % students.len()].1;
             let mut choice = json!({"month": month, "approach": other});
             if let Some(v) = venue {
                 choice["venue"] = v;
             }
-            // Anna declines every acquaintance's proposal; the others leave it to the model.
-            if k == 0 {
+            // Every other student declines every acquaintance's proposal; the others leave it to
+            // the model.
+            if k % 2 == 0 {
                 choice["declined"] = json!(acquaintances);
             }
             let (status, said) = choose(&server, token, choice);
@@ -656,23 +668,32 @@ fn a_lesson_is_downloaded_replayed_and_reported_like_any_run() {
                 assert!(view["was_at"].as_array().unwrap().iter().any(|v| v == venue), "{view}");
                 approaches += 1;
             } else {
-                assert!(["they did not come", "you went to no meeting", "you were not at the same meeting"].contains(&said), "{said}");
+                assert!(
+                    ["they did not come", "you went to no meeting", "you were not at the same meeting"]
+                        .contains(&said),
+                    "{said}"
+                );
             }
             for p in last["proposals"].as_array().unwrap() {
                 proposals += 1;
                 let with = p["with"]["id"].as_u64().unwrap();
                 let outcome = p["outcome"].as_str().unwrap();
-                if k == 0 && declined.contains(&with) {
+                if k % 2 == 0 && declined.contains(&with) {
                     assert_eq!(outcome, "you declined", "{p}");
                     declined_seen += 1;
                 }
-                let partner = view["people"].as_array().unwrap().iter().any(|o| o["id"] == with && o["partner"] == true);
-                assert_eq!(outcome == "began", partner, "a proposal {outcome} and the page says partner {partner}: {p}");
+                let partner = view["people"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|o| o["id"] == with && o["partner"] == true);
+                assert!(outcome != "began" || partner, "a proposal began and the page says no partner: {p}");
             }
         }
     }
-    println!("{approaches} approaches met, {proposals} proposals, {declined_seen} declined by Anna");
-    assert!(approaches > 0, "no approach of six months took place");
+    println!("{approaches} approaches met, {proposals} proposals, {declined_seen} declined");
+    assert!(approaches > 0, "no approach of sixteen months took place");
+    assert!(proposals > 0 && declined_seen > 0, "{proposals} proposals, {declined_seen} declined");
 
     // The lesson file, replayed by the command line.
     let (status, lesson) = teacher(&server, "GET", "/class/lesson", "");
@@ -692,9 +713,14 @@ fn a_lesson_is_downloaded_replayed_and_reported_like_any_run() {
     rows.sort();
     let mut expected: Vec<String> = students
         .iter()
-        .zip(["Anna", "Bo", "<b>Cleo</b>"])
+        .zip(names)
         .map(|((_, a), name)| {
-            let sector = state(&server)["students"].as_array().unwrap().iter().find(|s| s["id"] == *a).unwrap()["sector"].as_str().unwrap().to_string();
+            let sector =
+                state(&server)["students"].as_array().unwrap().iter().find(|s| s["id"] == *a).unwrap()
+                    ["sector"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
             format!("{a},{sector},{name}")
         })
         .collect();
@@ -702,14 +728,16 @@ fn a_lesson_is_downloaded_replayed_and_reported_like_any_run() {
     assert_eq!(rows, expected, "{students_csv}");
     let runs = std::fs::read_to_string(folder.join("runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 2, "one run: {runs}");
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest["checksums"]["students.csv"].is_string(), "students.csv is sealed");
     assert!(manifest["lesson"].is_string());
     let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
     assert!(report.contains("<h2 id=\"class\">The class</h2>") && report.contains("&lt;b&gt;Cleo&lt;/b&gt;"));
     // `olika plot` reads the folder as any other (checked: the plan's hash remade with the
     // lesson, every checksum, students.csv's too).
-    let checked = crate::common::olika(dir.path()).args(["plot", "replayed", "--format", "svg"]).output().unwrap();
+    let checked =
+        crate::common::olika(dir.path()).args(["plot", "replayed", "--format", "svg"]).output().unwrap();
     assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
     // The report button gives the same report (but its times and command line).
     let (status, served) = teacher(&server, "GET", "/class/report.html", "");
@@ -791,15 +819,23 @@ fn names_are_unique_students_can_be_removed_the_away_are_not_waited_for_and_the_
     // Removed: the token is refused, the class has two, the lesson keeps Bo once Bo played.
     assert_eq!(choose(&server, &bo, json!({"month": 1, "venue": "none"})).0, 200);
     step(&server);
-    let (status, said) = teacher(&server, "POST", "/class/remove", &json!({"organisation": bo_org}).to_string());
+    let (status, said) =
+        teacher(&server, "POST", "/class/remove", &json!({"organisation": bo_org}).to_string());
     assert_eq!(status, 200, "{said}");
     assert_eq!(student(&at, "/class/me", &json!({"code": code, "token": bo})).0, 403);
-    let names: Vec<String> =
-        state(&server)["students"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().into()).collect();
+    let names: Vec<String> = state(&server)["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().into())
+        .collect();
     assert_eq!(names, ["Anna", "anna 2"]);
     let (_, lesson) = teacher(&server, "GET", "/class/lesson", "");
     assert!(lesson.contains("name = \"Bo\""), "{lesson}");
-    assert_eq!(teacher(&server, "POST", "/class/remove", &json!({"organisation": bo_org}).to_string()).0, 404);
+    assert_eq!(
+        teacher(&server, "POST", "/class/remove", &json!({"organisation": bo_org}).to_string()).0,
+        404
+    );
     // Away: "anna 2" asks nothing for two months (the teacher steps them); then, running with a
     // month of 600 s, Anna's choice alone plays the month.
     step(&server);
@@ -822,11 +858,16 @@ fn names_are_unique_students_can_be_removed_the_away_are_not_waited_for_and_the_
     assert_eq!(state(&server)["month"], 4, "Run did not wait for a student who is back");
     assert_eq!(teacher(&server, "POST", "/command", r#"{"command":"pause"}"#).0, 200);
     // The class's cap at Setup: a larger city is refused, and a setting waits for Setup.
-    let (status, said) =
-        teacher(&server, "POST", "/command", r#"{"command":"set","path":"populations.civil.count","value":"6000"}"#);
+    let (status, said) = teacher(
+        &server,
+        "POST",
+        "/command",
+        r#"{"command":"set","path":"populations.civil.count","value":"6000"}"#,
+    );
     assert_eq!(status, 400, "{said}");
     assert!(said.contains("at most 5000 organisations"), "{said}");
-    let (status, said) = teacher(&server, "POST", "/command", r#"{"command":"set","path":"homophily","value":"1"}"#);
+    let (status, said) =
+        teacher(&server, "POST", "/command", r#"{"command":"set","path":"homophily","value":"1"}"#);
     assert!(status == 200 && said.contains("applies at Setup"), "{status} {said}");
     // The terminal: joins and the removal; twenty wrong codes from one address, one line.
     for _ in 0..20 {

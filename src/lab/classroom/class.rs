@@ -25,6 +25,9 @@ const MOST_NAME_CHARS: usize = 24;
 /// The most acquaintances a student's page lists: those with the most trust.
 const MOST_PEOPLE: usize = 24;
 
+/// The most organisations a student may decline in a month.
+const MOST_DECLINED: usize = 64;
+
 /// How the organisations are given out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Picking {
@@ -210,7 +213,11 @@ impl Class {
     }
 
     /// A student joins: their token and organisation, or why not.
-    pub(crate) fn join(&mut self, name: &str, sector: Option<&str>) -> Result<(String, u32, String), Refused> {
+    pub(crate) fn join(
+        &mut self,
+        name: &str,
+        sector: Option<&str>,
+    ) -> Result<(String, u32, String), Refused> {
         let name = name.trim();
         // Control characters, and the marks that turn text's direction (which would let a name
         // show as other text on the projector and in the report), are no part of a first name.
@@ -351,11 +358,14 @@ impl Class {
         if chosen.approach.is_some_and(|b| b >= n || b == a) {
             return Err((400, format!("approach another organisation, from 0 to {}", n - 1)));
         }
-        // Only an acquaintance can propose a partnership (a follow-up or a meeting turns that
-        // tie into one): declining anyone else means nothing, and is refused so the page knows.
-        let acquaintances = self.acquaintances(a);
-        if let Some(b) = chosen.declined.iter().find(|b| !acquaintances.contains(b)) {
-            return Err((400, format!("organisation {b} is not one of your acquaintances: only they can propose")));
+        // The page offers the acquaintances (most proposals come from them: a follow-up or a
+        // meeting turns that tie into a partnership), but anyone met may propose: any other
+        // organisation may be declined, a bounded number of them.
+        if chosen.declined.len() > MOST_DECLINED || chosen.declined.iter().any(|&b| b >= n || b == a) {
+            return Err((
+                400,
+                format!("decline at most {MOST_DECLINED} other organisations, from 0 to {}", n - 1),
+            ));
         }
         let mut choice = Choice { venue, approach: chosen.approach, declined: Vec::new() };
         choice.decline(chosen.declined.iter().copied());
@@ -404,13 +414,6 @@ impl Class {
         names.extend(self.students.iter().map(|s| (s.organisation, s.name.clone())));
         names.sort();
         crate::output::lesson::Lesson::of(&self.world, &self.log, &names)
-    }
-
-    /// Organisation a's acquaintances: its ties that a follow-up or a meeting could turn into a
-    /// partnership.
-    fn acquaintances(&self, a: u32) -> Vec<u32> {
-        let w = &self.world;
-        w.ties().of(a).iter().filter(|&&(_, id)| w.ties().get(id).status == Status::Acquaintance).map(|&(b, _)| b).collect()
     }
 
     /// Seconds left to choose this month while the world runs; none while it is paused, when
@@ -542,19 +545,25 @@ impl Class {
             };
             json!({"whom": self.organisation(b), "met": happened, "said": said})
         });
-        let began = |b: u32| w.partnerships().iter().any(|p| p.start == t && ((p.a == a && p.b == b) || (p.a == b && p.b == a)));
+        let began = |b: u32| {
+            w.partnerships()
+                .iter()
+                .any(|p| p.start == t && !p.procurement && ((p.a == a && p.b == b) || (p.a == b && p.b == a)))
+        };
         let proposals: Vec<Value> = steered
             .proposals()
             .iter()
             .filter(|p| p.a == a || p.b == a)
             .map(|p| {
                 let b = if p.a == a { p.b } else { p.a };
-                let outcome = if began(b) {
-                    "began"
-                } else if choice.declines(b) {
+                // A declined proposal did not begin (a public buyer's contract with the same
+                // organisation may have: that is no proposal).
+                let outcome = if choice.declines(b) {
                     "you declined"
                 } else if p.declined {
                     "they declined"
+                } else if began(b) {
+                    "began"
                 } else {
                     "held back by the rules of one of you"
                 };
@@ -652,5 +661,4 @@ impl Class {
     pub(crate) fn waiting(&self) -> usize {
         self.choices.len()
     }
-
 }

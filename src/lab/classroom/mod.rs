@@ -411,7 +411,13 @@ impl Room {
                 peer.locked_until = Some(Instant::now() + self.limits.lockout);
                 let seconds = self.limits.lockout.as_secs();
                 drop(peers);
-                self.note(None, &format!("{ip} locked out for {seconds} s: {} wrong codes or keys", self.limits.wrong_tries));
+                self.note(
+                    None,
+                    &format!(
+                        "{ip} locked out for {seconds} s: {} wrong codes or keys",
+                        self.limits.wrong_tries
+                    ),
+                );
             }
         }
     }
@@ -474,7 +480,10 @@ impl Room {
         let (method, path) = (request.method.as_str(), request.path.as_str());
         if !teacher && (path.starts_with("/teacher/") || request.header(KEY_HEADER).is_some()) {
             self.wrong(ip);
-            return Answer::refused((403, "not the teacher's key: open the address olika lab printed".into()));
+            return Answer::refused((
+                403,
+                "not the teacher's key: open the address olika lab printed".into(),
+            ));
         }
         match (teacher, method, path) {
             (false, "GET", "/") => Answer::page(STUDENT_PAGE),
@@ -539,7 +548,12 @@ impl Room {
                     if let Some(peer) = self.peers().get_mut(&ip) {
                         peer.joined += 1;
                     }
-                    self.note(None, &format!("{name} joined from {ip} as organisation {organisation} ({joined} students)"));
+                    self.note(
+                        None,
+                        &format!(
+                            "{name} joined from {ip} as organisation {organisation} ({joined} students)"
+                        ),
+                    );
                     Answer::json(200, &json!({"token": token, "organisation": organisation, "name": name}))
                 }
                 Err(refused) => {
@@ -622,7 +636,10 @@ impl Room {
         match removed {
             Some(name) => {
                 self.note(None, &format!("{name} (organisation {a}) removed by the teacher"));
-                Answer::json(200, &json!({ "ok": format!("{name} was removed: organisation {a} is the model's again") }))
+                Answer::json(
+                    200,
+                    &json!({ "ok": format!("{name} was removed: organisation {a} is the model's again") }),
+                )
             }
             None => Answer::refused((404, format!("no student plays organisation {a}"))),
         }
@@ -649,11 +666,16 @@ impl Room {
     /// one report at a time.
     fn report(&self) -> Route {
         let Some(reporter) = self.reporter.get() else {
-            return Answer::refused((501, "this lab makes no report: run `olika run --lesson` on the downloaded lesson".into()));
+            return Answer::refused((
+                501,
+                "this lab makes no report: run `olika run --lesson` on the downloaded lesson".into(),
+            ));
         };
         let lesson = match self.class().lesson() {
             Ok(lesson) if lesson.months > 0 => lesson,
-            Ok(_) => return Answer::refused((409, "the class has played no month yet: step a month first".into())),
+            Ok(_) => {
+                return Answer::refused((409, "the class has played no month yet: step a month first".into()))
+            }
             Err(e) => return Answer::refused((500, e)),
         };
         if self.reporting.swap(true, Ordering::AcqRel) {
