@@ -508,6 +508,9 @@ fn a_teacher_and_two_students_play_in_chromium() {
     );
     let shown = teacher_window.script("return document.getElementById('code').textContent");
     assert_eq!(shown, json!(code));
+    // The key came in the address's fragment and is out of the address bar (the projector).
+    let address = teacher_window.script("return location.href");
+    assert!(!address.as_str().unwrap().contains('#'), "the teacher's key is on the projector: {address}");
     let students: Vec<Browser> = ["Ada", "<b>Bo</b>"]
         .iter()
         .map(|name| {
@@ -553,11 +556,25 @@ fn a_teacher_and_two_students_play_in_chromium() {
             "return document.getElementById('month-title').textContent.includes('month 2')",
         );
     }
+    // Month 2: each approaches the other and declines whatever acquaintance the page offers;
+    // after the month, each phone says what became of the approach.
+    for phone in &students {
+        phone.script("const a = document.getElementById('approach'); const o = [...a.options].find(o => o.text.includes('Ada') || o.text.includes('<b>Bo</b>')); if (o) a.value = o.value; document.querySelectorAll('select.proposal').forEach(s => s.value = 'decline'); document.getElementById('send').click(); return true");
+        phone.until("the choice sent", "return document.getElementById('sent').textContent.includes('Sent')");
+    }
+    teacher_window.click("#step");
+    teacher_window.until("month 2", "return window.classState.month === 2");
+    for phone in &students {
+        phone.until(
+            "what became of the approach",
+            "const l = document.getElementById('last'); return !l.hidden && /You met|You did not meet/.test(l.textContent) && l.textContent.includes('Month 2')",
+        );
+    }
     // Five seconds a month, set on the page; nobody chooses, so the model plays both students.
     teacher_window.script("const s = document.getElementById('seconds'); s.value = 5; s.dispatchEvent(new Event('change')); return true");
     teacher_window.until("5 s a month", "return window.classState.round_seconds === 5");
     teacher_window.click("#run");
-    teacher_window.until("month 3", "return window.classState.month >= 3");
+    teacher_window.until("month 4", "return window.classState.month >= 4");
     teacher_window.click("#pause");
     teacher_window.click("#reveal");
     teacher_window.until("the reveal", "return !document.getElementById('reveal-box').hidden && document.getElementById('reveal-text').textContent.length > 0");
