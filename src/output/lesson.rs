@@ -27,6 +27,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::file::Kind;
+use super::state::line;
 use super::students::StudentRow;
 use crate::error::{Error, Location, Result};
 use crate::model::hash::Fnv;
@@ -338,10 +339,4 @@ struct ChoiceRows<'a> {
 /// FNV-1a of bytes.
 fn fnv(bytes: &[u8]) -> u64 {
     Fnv::default().bytes(bytes).value()
-}
-
-/// The text up to the next newline, and what follows it.
-fn line(bytes: &[u8]) -> Option<(&str, &[u8])> {
-    let end = bytes.iter().take(1 << 10).position(|&b| b == b'\n')?;
-    Some((std::str::from_utf8(&bytes[..end]).ok()?, &bytes[end + 1..]))
 }
