@@ -155,7 +155,16 @@ impl Lesson {
         let rest = format!(
             "# A class's lesson: `olika run --lesson THIS_FILE -o DIR` replays it into a results folder.\n# Edit nothing: the checksum covers every byte after its line.\n{rest}"
         );
-        Ok(format!("{MAGIC}{FORMAT}\n# checksum {:016x}\n{rest}", fnv(rest.as_bytes())))
+        let text = format!("{MAGIC}{FORMAT}\n# checksum {:016x}\n{rest}", fnv(rest.as_bytes()));
+        // A file written is a file olika can read back.
+        if text.len() as u64 > MOST_BYTES {
+            return Err(Error::Run(format!(
+                "the lesson's choices take {} MiB, more than a lesson file may hold ({} MiB): a class plays a few dozen months",
+                text.len() >> 20,
+                MOST_BYTES >> 20
+            )));
+        }
+        Ok(text)
     }
 
     /// A lesson file's lesson, checked as the module says (but not yet replayed).
