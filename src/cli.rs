@@ -316,6 +316,11 @@ pub struct RunArgs {
     pub save_state: bool,
     #[command(flatten)]
     pub branch: Branch,
+    /// Replay a class's lesson (the file "Download the lesson" of `olika lab --classroom` gives):
+    /// its world as the class played it, one replication, the students named in students.csv and
+    /// the report
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "save_state", "from"])]
+    pub lesson: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -51,7 +51,10 @@ fn execute(command: Command, say: &mut Terminal) -> Result<Ended, Error> {
     match command {
         Command::Run(a) => {
             let execution = a.branch.asked(a.execution.asked(), a.save_state);
-            commands::run::command(a.scenario.as_deref(), &a.overrides.asked(), &execution, say)
+            match &a.lesson {
+                Some(file) => commands::run::lesson_command(file, &a.overrides.asked(), &execution, say),
+                None => commands::run::command(a.scenario.as_deref(), &a.overrides.asked(), &execution, say),
+            }
         }
         Command::Sweep(a) => commands::sweep::command(
             &a.scenario,

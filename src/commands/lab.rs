@@ -109,15 +109,9 @@ fn class(
     open: bool,
     say: &mut dyn Say,
 ) -> Result<()> {
-    use crate::lab::classroom::{network_address, ClassLimits, MOST_ORGANISATIONS};
+    use crate::lab::classroom::{network_address, ClassLimits};
     use crate::lab::server::Limits;
     let lab = Lab::new(source, overrides)?;
-    let n = lab.world().agents().len();
-    if n > MOST_ORGANISATIONS {
-        return Err(crate::error::Error::Run(format!(
-            "a class plays a city of at most {MOST_ORGANISATIONS} organisations, and this one has {n}: lower populations.*.count with --set"
-        )));
-    }
     let host = if is_local(host) { "0.0.0.0" } else { host };
     say.note(&format!("warning: listening on {host} for a class: anyone on this network can open the join address, and whoever has the code on the screen can join and steer an organisation; use it on a classroom network you trust, and stop it (Ctrl-C) after the lesson"));
     if network_address(host).is_none() {
@@ -125,6 +119,7 @@ fn class(
     }
     let server = LabServer::start_class(lab, host, port, Limits::default(), ClassLimits::default())?;
     let room = server.room().expect("a class's server has its room");
+    room.report_with(Box::new(super::run::lesson_report));
     let teacher = server.teacher_url().unwrap_or_default();
     say.out(&format!(
         "olika lab --classroom: students open {} and type the code {}\nteacher (this machine only, keep it to yourself): open {teacher}\n(Ctrl-C stops it)\n",

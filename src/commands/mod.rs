@@ -246,6 +246,7 @@ fn manifest_for(
         scenarios: resolved.iter().map(|r| r.toml.clone()).collect(),
         posterior: None,
         from: None,
+        lesson: None,
         joined: None,
     }
 }

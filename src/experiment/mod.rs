@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Location, Result};
 use crate::model::hash::{splitmix64, Fnv, GOLDEN};
+use crate::model::steering::Log;
 use crate::model::{Validated, WorldState};
 use crate::observe::{self, Recorder, Recording, RunOutput};
 use crate::scenario::{self, Resolved, Value};
@@ -69,6 +70,8 @@ pub struct Plan {
     posterior: Option<Arc<posterior::Posterior>>,
     /// The saved worlds the runs go on from (`--from`), or none: new worlds.
     states: Option<Arc<dyn States>>,
+    /// The steering of every step of every run (`olika run --lesson`), or none.
+    steering: Option<Arc<Log>>,
 }
 
 /// Saved worlds to go on from, one per replication: replication r of every point resumes the
@@ -220,6 +223,7 @@ impl Plan {
             source,
             posterior: None,
             states: None,
+            steering: None,
         }
     }
 
@@ -235,6 +239,18 @@ impl Plan {
     /// checksums).
     pub fn with_states(self, states: Arc<dyn States>, identity: &str) -> Plan {
         Plan { hash: self.hash_from(identity), states: Some(states), ..self }
+    }
+
+    /// The plan with every step of every run steered as `log` has it (a class's lesson, `olika
+    /// run --lesson`); its hash covers `identity`, which names the log (its file's checksum).
+    pub fn with_steering(self, log: Arc<Log>, identity: &str) -> Plan {
+        Plan { hash: self.hash_steered(identity), steering: Some(log), ..self }
+    }
+
+    /// The hash of this plan steered by the log named by `identity` (a checked folder remakes
+    /// it from its manifest, without the log).
+    pub fn hash_steered(&self, identity: &str) -> String {
+        plan_hash(&format!("{}\nsteered by {identity}", self.hash))
     }
 
     /// The hash of this plan going on from the saved worlds named by `identity` (a checked folder
@@ -452,7 +468,7 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
             }
             let scenario = plan.run_scenario(&run, &current.as_ref().expect("set above").1)?;
             let mut record = recorder(&run);
-            let outcome = run_one(&scenario, &run, recording, plan.states.as_deref(), &mut record);
+            let outcome = run_one(&scenario, &run, recording, plan.starts(), &mut record);
             sink(&run, outcome, record)?;
         }
         return Ok(());
@@ -478,10 +494,11 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
                 }
                 let scenario = plan.run_scenario(&run, &current.as_ref().expect("set above").1)?;
                 let (sender, index) = (sender.clone(), spawned);
-                let states = plan.states.clone();
+                let starts = (plan.states.clone(), plan.steering.clone());
                 scope.spawn(move |_| {
                     let mut record = recorder(&run);
-                    let outcome = run_one(&scenario, &run, recording, states.as_deref(), &mut record);
+                    let starts = (starts.0.as_deref(), starts.1.as_deref());
+                    let outcome = run_one(&scenario, &run, recording, starts, &mut record);
                     // The receiver outlives every run: a failed send only means the writer stopped.
                     let _ = sender.send((index, outcome, record));
                 });
@@ -499,17 +516,27 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
     })
 }
 
+impl Plan {
+    /// What a run starts from besides its scenario and seed: a saved world, a steering log.
+    fn starts(&self) -> (Option<&dyn States>, Option<&Log>) {
+        (self.states.as_deref(), self.steering.as_deref())
+    }
+}
+
 fn run_one(
     scenario: &Validated,
     run: &RunSpec,
     recording: Recording,
-    states: Option<&dyn States>,
+    (states, steering): (Option<&dyn States>, Option<&Log>),
     recorder: &mut dyn Recorder,
 ) -> Outcome {
     // A replay of the plan's first run only: one is enough to watch, and each costs memory.
     let recording = Recording { replay: recording.replay && run.run_id == 0, ..recording };
     catch_unwind(AssertUnwindSafe(|| match states {
-        None => Ok(observe::simulate_into(scenario, run.seed, recording, recorder)),
+        None => match steering {
+            None => Ok(observe::simulate_into(scenario, run.seed, recording, recorder)),
+            Some(log) => observe::steered_into(scenario, run.seed, recording, recorder, log),
+        },
         Some(states) => {
             let state = states.state(run.replication)?;
             if state.seed() != run.seed {

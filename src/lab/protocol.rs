@@ -124,6 +124,8 @@ pub struct Lab {
     pub delay_ms: u32,
     /// Steps between frames.
     pub draw_every: u32,
+    /// In a class (`Lab::classroom`): the most organisations a city may have.
+    class_cap: Option<usize>,
 }
 
 impl Lab {
@@ -159,7 +161,28 @@ impl Lab {
             // As the page's speed slider starts.
             delay_ms: 160,
             draw_every: 1,
+            class_cap: None,
         })
+    }
+
+    /// Makes this the lab of a class (`olika lab --classroom`): a city of at most `most`
+    /// organisations (the teacher's Setup, a setting or a preset that would make a larger one is
+    /// refused, as the city now is), and every setting waits for Setup — a setting applied to a
+    /// running world would make the class's lesson one that `olika run --lesson` cannot replay.
+    pub fn classroom(&mut self, most: usize) -> crate::error::Result<()> {
+        self.class_cap = Some(most);
+        self.fits_class(&self.resolved).map_err(crate::error::Error::Run)
+    }
+
+    /// Refuses, in a class, a scenario of more organisations than it may have.
+    fn fits_class(&self, resolved: &Resolved) -> Result<(), String> {
+        let n: u64 = resolved.scenario.populations.values().map(|p| p.count as u64).sum();
+        match self.class_cap {
+            Some(most) if n > most as u64 => Err(format!(
+                "a class plays a city of at most {most} organisations, and this one would have {n}: lower populations.*.count"
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Measures the world now; keeps the point in the history at every `stride`-th step, thinning
@@ -319,6 +342,7 @@ impl Lab {
         }
         let source = Source::Named(PathBuf::from(name));
         let resolved = load(&source, &[]).map_err(|e| e.to_string())?;
+        self.fits_class(&resolved)?;
         self.source = source;
         self.overrides.clear();
         self.resolved = resolved;
@@ -337,8 +361,17 @@ impl Lab {
         overrides.push(format!("{path}={}", value.trim()));
         let resolved = load(&self.source, &overrides).map_err(|e| e.to_string())?;
         fits(&resolved)?;
+        self.fits_class(&resolved)?;
         self.overrides = overrides;
         self.resolved = resolved;
+        if self.class_cap.is_some() {
+            self.pending.retain(|p| p != path);
+            self.pending.push(path.to_string());
+            return Ok(format!(
+                "{path} = {}: applies at Setup (in a class every setting waits for a new world, so that the lesson can be replayed)",
+                value.trim()
+            ));
+        }
         if is_live(path) {
             self.world.retune(&self.resolved.scenario);
             let t = self.world.t();

@@ -301,14 +301,16 @@ impl LabServer {
     }
 
     /// Starts the server for a class (`olika lab --classroom`): students join at this machine's
-    /// network address, the teacher at [`LabServer::teacher_url`].
+    /// network address, the teacher at [`LabServer::teacher_url`]; the lab is a class's
+    /// (`Lab::classroom`: at most `classroom::MOST_ORGANISATIONS`, settings at Setup).
     pub fn start_class(
-        lab: Lab,
+        mut lab: Lab,
         host: &str,
         port: u16,
         limits: Limits,
         class: ClassLimits,
     ) -> Result<LabServer> {
+        lab.classroom(super::classroom::MOST_ORGANISATIONS)?;
         LabServer::start_inner(lab, host, port, limits, Some(class))
     }
 
@@ -396,9 +398,10 @@ impl LabServer {
         self.shared.room.as_ref()
     }
 
-    /// The teacher's address with `--classroom`: it gives the teacher's browser the teacher's key.
+    /// The teacher's address with `--classroom`: the projector's page, the teacher's key in the
+    /// address's fragment (which no browser sends; the page keeps it, `classroom`).
     pub fn teacher_url(&self) -> Option<String> {
-        self.room().map(|room| format!("{}teacher/{}", self.url, room.teacher_key()))
+        self.room().map(|room| format!("{}class#{}", self.url, room.teacher_key()))
     }
 
     /// Frames sent to tabs, and frames skipped because a tab was not ready for them.
@@ -479,7 +482,7 @@ fn run_loop(shared: &Shared, mut lab: Lab, orders: &Receiver<Order>) {
                     matches!(command, Command::Reset | Command::Seed { .. } | Command::Preset { .. });
                 let said = lab.command(command);
                 if let Some(room) = &shared.room {
-                    room.refresh(&lab);
+                    room.refresh(&lab, new_world);
                 }
                 if said.is_ok() {
                     gap = publish(&lab, new_world);
@@ -512,7 +515,7 @@ fn run_loop(shared: &Shared, mut lab: Lab, orders: &Receiver<Order>) {
         }
         let stepped = lab.work();
         if let Some(room) = &shared.room {
-            room.refresh(&lab);
+            room.refresh(&lab, false);
         }
         next_step = Instant::now()
             + if lab.running { Duration::from_millis(u64::from(lab.delay_ms)) } else { Duration::ZERO };
@@ -621,6 +624,8 @@ pub(super) struct Request {
     headers: Vec<(String, String)>,
     length: usize,
     pub(super) body: Vec<u8>,
+    /// Asked under the teacher's prefix of a class (`classroom::Room::claim`).
+    pub(super) teacher: bool,
 }
 
 impl Request {
@@ -644,6 +649,9 @@ fn serve(shared: &Arc<Shared>, mut socket: TcpStream) {
     if let Err(message) = same_origin(shared, &socket, &request) {
         shared.complaints.say(format_args!("refused a request: {message}"));
         return answer_error(shared, &mut socket, 403, &message);
+    }
+    if let Some(room) = &shared.room {
+        room.claim(&mut request);
     }
     // A body is read only from the lab's own page; a world file's by `files::load`, within its cap.
     // A class's student may send no more than the class allows, checked before a byte is read.
@@ -748,6 +756,7 @@ fn read_request(socket: &mut TcpStream, deadline: Instant) -> std::result::Resul
         headers,
         length: 0,
         body: bytes[end + 4..].to_vec(),
+        teacher: false,
     };
     if request.header("transfer-encoding").is_some() {
         return Err((501, "send a body with Content-Length".into()));

@@ -101,18 +101,17 @@ impl World {
     /// Partnership formation and formalisation after an interaction.
     fn try_partnership(&mut self, id: u32) {
         let tie = self.ties.get(id);
-        let (a, b, trust, status) = (tie.a, tie.b, tie.trust, tie.status);
-        let trust_params = &self.scenario.trust;
+        let (a, b, trust, status, rested) = (tie.a, tie.b, tie.trust, tie.status, tie.rest_until() <= self.t);
+        let (formal, partner) = (self.scenario.trust.formal, self.scenario.trust.partner);
         match status {
-            Status::Informal if trust >= trust_params.formal => self.ties.get_mut(id).status = Status::Formal,
+            Status::Informal if trust >= formal => self.ties.get_mut(id).status = Status::Formal,
             Status::Acquaintance
-                if trust >= trust_params.partner
-                    && tie.rest_until() <= self.t
+                if trust >= partner
+                    && rested
                     && self.agents.has_capacity(a)
                     && self.agents.has_capacity(b)
-                    && !self.declined(a, b) =>
+                    && self.accepted(a, b) =>
             {
-                let (formal, partner) = (trust_params.formal, trust_params.partner);
                 // The permission check is drawn anew at each interaction, and only when it matters.
                 let passes = trust < formal && {
                     let pa = chance(&mut self.own, 1.0 - self.agents.rule_orientation[a as usize]);

@@ -182,6 +182,9 @@ pub struct World {
     totals: Option<(u32, TieTotals)>,
     /// Choices made from outside for the next step (`steering`), forgotten when it ends.
     steering: Option<Box<steering::Steering>>,
+    /// The last step's steering with what became of it (`World::steered`); no state of the
+    /// world: nothing reads it but the caller that steered.
+    steered: Option<Box<steering::Steering>>,
 }
 
 impl World {
@@ -268,6 +271,7 @@ impl World {
             stable: false,
             totals: None,
             steering: None,
+            steered: None,
             sameness: Vec::new(),
             phi: Vec::new(),
         };
@@ -442,7 +446,7 @@ impl World {
         if self.scenario.until_stable {
             self.stable = self.lattices_stable();
         }
-        self.steering = None;
+        self.end_steering();
     }
 
     /// Begins the stage that draws from `stream`, at the current step.

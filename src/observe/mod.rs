@@ -19,4 +19,4 @@ pub use metrics::{headline, Metric, RunMetrics, StepMetrics};
 pub use recording::{Recording, TableFormat};
 pub use rows::{edges, EdgeRow, InnovationRow, Network, NodeRow, PartnershipRow, VenueRow};
 pub use run::{collect, resume, simulate, Recorder, RunOutput};
-pub(crate) use run::{resume_into, simulate_into, SERIES_IN_MEMORY};
+pub(crate) use run::{resume_into, simulate_into, steered_into, SERIES_IN_MEMORY};

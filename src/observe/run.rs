@@ -6,6 +6,7 @@ use super::{
     edges, replay, InnovationRow, Network, Observer, PartnershipRow, Recording, RunMetrics, StepMetrics,
     VenueRow,
 };
+use crate::model::steering::Log;
 use crate::model::{Validated, World, WorldState};
 
 /// Everything one run produced.
@@ -63,7 +64,19 @@ pub(crate) fn simulate_into(
     recording: Recording,
     recorder: &mut dyn Recorder,
 ) -> RunOutput {
-    run_world(World::new(scenario, seed), recording, recorder)
+    run_world(World::new(scenario, seed), recording, recorder, None).unwrap_or_else(|e| unreachable!("{e}"))
+}
+
+/// [`simulate_into`], each step steered as `log` has it (`olika run --lesson`); refused, with the
+/// step, when the log has a choice the world cannot take.
+pub(crate) fn steered_into(
+    scenario: &Validated,
+    seed: u64,
+    recording: Recording,
+    recorder: &mut dyn Recorder,
+    log: &Log,
+) -> Result<RunOutput, String> {
+    run_world(World::new(scenario, seed), recording, recorder, Some(log))
 }
 
 /// Resumes a saved world under `scenario` (its own, or one that changes only what may change after
@@ -84,12 +97,18 @@ pub(crate) fn resume_into(
     recording: Recording,
     recorder: &mut dyn Recorder,
 ) -> Result<RunOutput, String> {
-    Ok(run_world(World::resume(scenario, state)?, recording, recorder))
+    run_world(World::resume(scenario, state)?, recording, recorder, None)
 }
 
 /// Runs a world from where it is to the end, recording it: its present step first, then the steps
-/// `recording` asks for and the last; the network, the replay and the final state if asked.
-fn run_world(mut world: World, recording: Recording, recorder: &mut dyn Recorder) -> RunOutput {
+/// `recording` asks for and the last; the network, the replay and the final state if asked. Each
+/// step is steered as `log` has it, if one is given (no run is steered but a lesson's).
+fn run_world(
+    mut world: World,
+    recording: Recording,
+    recorder: &mut dyn Recorder,
+    log: Option<&Log>,
+) -> Result<RunOutput, String> {
     let seed = world.seed();
     let mut observer = Observer::new(&world, seed);
     let mut last = observer.measure(&world);
@@ -98,6 +117,9 @@ fn run_world(mut world: World, recording: Recording, recorder: &mut dyn Recorder
     let mut replay = if recording.replay { replay::Replay::start(&world, seed) } else { None };
     let scenario = world.scenario().clone();
     while !world.finished() {
+        if let Some(log) = log {
+            world.steer_by(log)?;
+        }
         world.step();
         if let Some(r) = &mut replay {
             r.step(&world);
@@ -122,7 +144,7 @@ fn run_world(mut world: World, recording: Recording, recorder: &mut dyn Recorder
     if recording.state {
         output.state = Some(Box::new(world.into_state()));
     }
-    output
+    Ok(output)
 }
 
 /// The run's results from its final world and the metrics of its last recorded step.

@@ -112,6 +112,10 @@ fn plan_of(dir: &Path, manifest: &Manifest, resolved: &[Resolved]) -> Result<Opt
     if let Some(from) = &manifest.from {
         plan.hash = plan.hash_from(&from.states);
     }
+    // A class's lesson: every step steered as its log has it.
+    if let Some(lesson) = &manifest.lesson {
+        plan.hash = plan.hash_steered(lesson);
+    }
     Ok(Some(plan))
 }
 

@@ -102,6 +102,10 @@ pub struct Manifest {
     /// The saved worlds the runs went on from (`--from`), if they did not start new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<Branch>,
+    /// What names the class's lesson every step of the run was steered by (`olika run --lesson`,
+    /// `output::lesson::Lesson::identity`), which the plan's hash covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<String>,
     /// The scenarios as earlier versions wrote them; moved into `scenarios` when read.
     #[serde(default, rename = "resolved_scenario", skip_serializing)]
     pub(crate) joined: Option<String>,

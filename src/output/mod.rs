@@ -9,6 +9,7 @@ pub mod compare;
 pub mod file;
 pub mod folder;
 pub mod format;
+pub mod lesson;
 pub mod manifest;
 pub mod network;
 pub mod optimize;
@@ -22,6 +23,7 @@ pub mod runs;
 pub mod sensitivity;
 pub mod series;
 pub mod state;
+pub mod students;
 pub mod summary;
 pub mod tables;
 pub mod venues;
@@ -67,6 +69,8 @@ pub enum Table {
     Posterior,
     /// One row per generation of a calibration (`olika calibrate`).
     Generations,
+    /// One row per student of a class's lesson (`olika run --lesson`).
+    Students,
 }
 
 /// A CSV writer of a new table file.
@@ -138,6 +142,7 @@ impl Table {
             Table::Particles => "particles.csv",
             Table::Posterior => "posterior.csv",
             Table::Generations => "generations.csv",
+            Table::Students => "students.csv",
         }
     }
 

@@ -51,6 +51,12 @@ columns! { VenueRow, |v| {
     "cost_per_innovation" => number((v.stats.innovations > 0).then(|| v.stats.cost / v.stats.innovations as f64)),
 }}
 
+columns! { super::students::StudentRow, |s| {
+    "organisation" => s.organisation.to_string(),
+    "sector" => s.sector.name().to_string(),
+    "name" => text(&s.name),
+}}
+
 columns! { InnovationRow, |i| {
     "id" => i.id.to_string(),
     "step" => i.step.to_string(),

@@ -178,8 +178,8 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, WorldState)> {
     Ok((header, state))
 }
 
-/// The text up to the next newline, and what follows it.
-fn line(bytes: &[u8]) -> Option<(&str, &[u8])> {
+/// The text up to the next newline (within the first MiB), and what follows it.
+pub(super) fn line(bytes: &[u8]) -> Option<(&str, &[u8])> {
     let end = bytes.iter().take(1 << 20).position(|&b| b == b'\n')?;
     Some((std::str::from_utf8(&bytes[..end]).ok()?, &bytes[end + 1..]))
 }

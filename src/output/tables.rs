@@ -82,7 +82,8 @@ fn header(table: Table, columns: &[String]) -> Vec<String> {
         | Table::Sensitivity
         | Table::Particles
         | Table::Posterior
-        | Table::Generations => {
+        | Table::Generations
+        | Table::Students => {
             unreachable!("not a per-run table of a run, sweep or comparison")
         }
     };

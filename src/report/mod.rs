@@ -8,6 +8,7 @@
 //! (`player.js`) are files of their own, embedded when olika is built.
 
 mod calibration;
+mod class;
 mod findings;
 mod read;
 mod replay;
@@ -62,6 +63,10 @@ pub(crate) fn read(dir: &Path, replay: Option<Replay>) -> Result<Read> {
     let mut before = String::new();
     results::opening(&mut before, &folder);
     branch(&mut before, manifest);
+    if manifest.lesson.is_some() {
+        let months = folder.scenarios.first().map_or(0, |s| s.scenario.steps);
+        class::section(&mut before, dir, months)?;
+    }
     scenario::question(&mut before, &folder.scenarios);
     scenario::section(&mut before, manifest, &folder.scenarios, &folder.cost_unit);
     results::section(&mut before, &folder);

@@ -4,7 +4,7 @@
 //! touches the world itself — it reads the copy it was last given, so a student's request never
 //! waits for a step.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,8 +13,8 @@ use rand::{Rng, SeedableRng};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::model::steering::{Choice, Going, Steering};
-use crate::model::{Sector, World};
+use crate::model::steering::{Choice, Going, Log, Steering};
+use crate::model::{Sector, Status, World};
 
 /// A refusal: the HTTP status and what to do.
 pub(crate) type Refused = (u16, String);
@@ -24,6 +24,9 @@ const MOST_NAME_CHARS: usize = 24;
 
 /// The most acquaintances a student's page lists: those with the most trust.
 const MOST_PEOPLE: usize = 24;
+
+/// The most organisations a student may decline in a month.
+const MOST_DECLINED: usize = 64;
 
 /// How the organisations are given out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,12 +57,17 @@ impl Picking {
     }
 }
 
-/// A student: a first name as typed and the organisation played (`Class::by_token` finds a
-/// student by the token their page sends with every request).
+/// A student: a first name (as typed, or made unique: "Anna 2"), the organisation played, the
+/// token their page sends with every request, and the month of their last request.
 struct Student {
     name: String,
     organisation: u32,
+    token: String,
+    seen: u32,
 }
+
+/// Months without a request after which a student is away: Run stops waiting for their choice.
+pub(crate) const AWAY_MONTHS: u32 = 2;
 
 /// A student's choices for a month, as the page sends them: a venue's name or "none" (absent: the
 /// model's default), an organisation to approach, whether to accept.
@@ -74,9 +82,10 @@ pub(crate) struct Chosen {
     /// The organisation to approach there.
     #[serde(default)]
     pub approach: Option<u32>,
-    /// Whether to accept a partnership this month; absent: accept as the model does.
+    /// The acquaintances whose proposal of a partnership to decline this month; any other
+    /// proposal goes as the model has it.
     #[serde(default)]
-    pub accept: Option<bool>,
+    pub declined: Vec<u32>,
     /// The organisation the choice is for: if given, it must be the student's own.
     #[serde(default)]
     pub organisation: Option<u32>,
@@ -89,7 +98,11 @@ pub(crate) struct Class {
     /// The teacher's key: the teacher's page holds it as a cookie.
     pub(crate) teacher_key: String,
     students: Vec<Student>,
-    by_token: HashMap<String, usize>,
+    /// Students removed by the teacher, as (organisation, name), for the lesson (at most
+    /// `most_students`, the earliest forgotten).
+    gone: Vec<(u32, String)>,
+    /// The choices applied month by month since the world began: the lesson's steering log.
+    log: Log,
     pub(crate) picking: Picking,
     /// Each steered organisation's choices and the month they are for.
     choices: BTreeMap<u32, (u32, Choice)>,
@@ -134,7 +147,8 @@ impl Class {
             code: format!("{:06}", rng.random_range(0..1_000_000u32)),
             teacher_key: secret(&mut rng),
             students: Vec::new(),
-            by_token: HashMap::new(),
+            gone: Vec::new(),
+            log: Log::default(),
             picking: Picking::Even,
             choices: BTreeMap::new(),
             round_seconds: 30,
@@ -151,9 +165,10 @@ impl Class {
         &self.world
     }
 
-    /// Takes the world after a step or a command. A new month restarts the round's clock; a new world (an
-    /// earlier step) drops the choices, and gives students whose organisation it lacks another.
-    pub(crate) fn refresh(&mut self, world: &World, running: bool) {
+    /// Takes the world after a step or a command. A new month restarts the round's clock; a new
+    /// world (`new_world`, or an earlier step) drops the choices and the lesson's log, and gives
+    /// students whose organisation it lacks another.
+    pub(crate) fn refresh(&mut self, world: &World, running: bool, new_world: bool) {
         // The month's clock starts again when the world starts running: a class that talked
         // while it was paused still has its seconds to choose.
         if running && !self.running {
@@ -161,7 +176,7 @@ impl Class {
         }
         self.running = running;
         let (before, now) = (self.world.t(), world.t());
-        if now == before && world.agents().len() == self.world.agents().len() && now > 0 {
+        if !new_world && now == before && world.agents().len() == self.world.agents().len() && now > 0 {
             // Same month: only the clock of a paused world; nothing to copy.
             return;
         }
@@ -169,8 +184,12 @@ impl Class {
         if now != before {
             self.round_started = Instant::now();
         }
-        if now < before {
+        if new_world || now < before {
             self.choices.clear();
+            self.log.clear();
+            for s in &mut self.students {
+                s.seen = now;
+            }
         }
         let n = world.agents().len() as u32;
         for k in 0..self.students.len() {
@@ -194,7 +213,11 @@ impl Class {
     }
 
     /// A student joins: their token and organisation, or why not.
-    pub(crate) fn join(&mut self, name: &str, sector: Option<&str>) -> Result<(String, u32), Refused> {
+    pub(crate) fn join(
+        &mut self,
+        name: &str,
+        sector: Option<&str>,
+    ) -> Result<(String, u32, String), Refused> {
         let name = name.trim();
         // Control characters, and the marks that turn text's direction (which would let a name
         // show as other text on the projector and in the report), are no part of a first name.
@@ -208,6 +231,7 @@ impl Class {
         if self.students.len() >= self.most_students {
             return Err((503, format!("the class is full: {} students have joined", self.most_students)));
         }
+        let name = self.unique(name);
         let sector = match (self.picking, sector) {
             (Picking::Students, Some(word)) => Sector::parse(word)
                 .ok_or_else(|| (400, "choose a sector: public, private or civil".to_string()))?,
@@ -221,19 +245,62 @@ impl Class {
             .free_organisation(sector)
             .ok_or_else(|| (503, "every organisation of the city is played already".to_string()))?;
         let token = secret(&mut self.rng);
-        self.by_token.insert(token.clone(), self.students.len());
-        self.students.push(Student { name: name.to_string(), organisation });
-        Ok((token, organisation))
+        let seen = self.world.t();
+        self.students.push(Student { name: name.clone(), organisation, token: token.clone(), seen });
+        Ok((token, organisation, name))
+    }
+
+    /// A first name no student of the class has (letter case aside): the name itself, or with
+    /// the first number that makes it so ("Anna 2"). Two Annas in a class are common; asking one
+    /// to type a surname would put it on the projector, so the class numbers them instead.
+    fn unique(&self, name: &str) -> String {
+        let taken = |n: &str| self.students.iter().any(|s| s.name.to_lowercase() == n.to_lowercase());
+        let mut unique = name.to_string();
+        let mut k = 2;
+        while taken(&unique) {
+            unique = format!("{name} {k}");
+            k += 1;
+        }
+        unique
     }
 
     /// The student holding this token.
     fn student(&self, token: &str) -> Option<&Student> {
-        self.by_token.get(token).map(|&k| &self.students[k])
+        self.students.iter().find(|s| s.token == token)
     }
 
-    /// Whether a token is a student's.
-    pub(crate) fn knows(&self, token: &str) -> bool {
-        self.by_token.contains_key(token)
+    /// Whether a token is a student's; a student's request counts as seen this month (a student
+    /// who was away is back).
+    pub(crate) fn knows(&mut self, token: &str) -> bool {
+        let t = self.world.t();
+        match self.students.iter_mut().find(|s| s.token == token) {
+            Some(s) => {
+                s.seen = t;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether a student is away: no request from them for `AWAY_MONTHS` months.
+    fn away(&self, s: &Student) -> bool {
+        self.world.t() >= s.seen + AWAY_MONTHS
+    }
+
+    /// The teacher removes the student playing organisation a: it goes back to the model, their
+    /// choices are dropped and their token stops working. Their name, if they played, stays with
+    /// the lesson. Returns the name.
+    pub(crate) fn remove(&mut self, a: u32) -> Option<String> {
+        let k = self.students.iter().position(|s| s.organisation == a)?;
+        let student = self.students.remove(k);
+        self.choices.remove(&a);
+        if self.world.t() > 0 {
+            if self.gone.len() >= self.most_students {
+                self.gone.remove(0);
+            }
+            self.gone.push((a, student.name.clone()));
+        }
+        Some(student.name)
     }
 
     /// A student's choices for the coming month, checked against the world now: only for their
@@ -276,7 +343,7 @@ impl Class {
             let taken = self
                 .choices
                 .iter()
-                .filter(|(&b, &(m, c))| b != a && m == month && c.venue == Some(Going::To(v)))
+                .filter(|(&b, (m, c))| b != a && *m == month && c.venue == Some(Going::To(v)))
                 .count();
             let seats = self.world.venues()[v].spec.capacity;
             if taken >= seats {
@@ -291,7 +358,17 @@ impl Class {
         if chosen.approach.is_some_and(|b| b >= n || b == a) {
             return Err((400, format!("approach another organisation, from 0 to {}", n - 1)));
         }
-        let choice = Choice { venue, approach: chosen.approach, accept: chosen.accept };
+        // The page offers the acquaintances (most proposals come from them: a follow-up or a
+        // meeting turns that tie into a partnership), but anyone met may propose: any other
+        // organisation may be declined, a bounded number of them.
+        if chosen.declined.len() > MOST_DECLINED || chosen.declined.iter().any(|&b| b >= n || b == a) {
+            return Err((
+                400,
+                format!("decline at most {MOST_DECLINED} other organisations, from 0 to {}", n - 1),
+            ));
+        }
+        let mut choice = Choice { venue, approach: chosen.approach, declined: Vec::new() };
+        choice.decline(chosen.declined.iter().copied());
         self.choices.insert(a, (month, choice));
         Ok(format!("your choices for month {month} are in"))
     }
@@ -299,21 +376,44 @@ impl Class {
     /// Whether the month may be played: every student has chosen for it, or its time is up.
     pub(crate) fn due(&self, now: Instant) -> bool {
         let month = self.world.t() + 1;
-        let all =
-            self.students.iter().all(|s| self.choices.get(&s.organisation).is_some_and(|c| c.0 == month));
+        let all = self
+            .students
+            .iter()
+            .filter(|s| !self.away(s))
+            .all(|s| self.choices.get(&s.organisation).is_some_and(|c| c.0 == month));
         all || now.duration_since(self.round_started) >= Duration::from_secs(self.round_seconds.into())
     }
 
-    /// The steering of month `month`: the students' choices for it, which are then forgotten.
+    /// The steering of month `month`: the students' choices for it, which are then forgotten,
+    /// and the model's default for every student who did not choose (which changes nothing, but
+    /// notes their proposals for their page: `World::steered`).
     pub(crate) fn steering(&mut self, month: u32) -> Steering {
         let mut steering = Steering::default();
-        for (&a, &(m, choice)) in &self.choices {
-            if m == month {
-                steering.choose(a, choice);
+        for s in &self.students {
+            steering.choose(s.organisation, Choice::default());
+        }
+        for (&a, (m, choice)) in &self.choices {
+            if *m == month {
+                steering.choose(a, choice.clone());
             }
         }
         self.choices.retain(|_, (m, _)| *m > month);
         steering
+    }
+
+    /// Month `month` was played with `steering`: the lesson's log keeps it.
+    pub(crate) fn played(&mut self, month: u32, steering: &Steering) {
+        self.log.cut_after(month - 1);
+        self.log.keep(month, steering);
+    }
+
+    /// The lesson so far: the world's scenario and seed, the choices applied, and every student
+    /// who played (those removed too).
+    pub(crate) fn lesson(&self) -> Result<crate::output::lesson::Lesson, String> {
+        let mut names: Vec<(u32, String)> = self.gone.clone();
+        names.extend(self.students.iter().map(|s| (s.organisation, s.name.clone())));
+        names.sort();
+        crate::output::lesson::Lesson::of(&self.world, &self.log, &names)
     }
 
     /// Seconds left to choose this month while the world runs; none while it is paused, when
@@ -357,6 +457,7 @@ impl Class {
                 o["trust"] = json!((tie.trust * 100.0).round() / 100.0);
                 o["partner"] = json!(tie.status.is_partnership());
                 o["differ"] = json!(w.knowledge().distance(a, b));
+                o["acquaintance"] = json!(tie.status == Status::Acquaintance);
                 (tie.trust, o)
             })
             .collect();
@@ -399,9 +500,10 @@ impl Class {
                     Going::Nowhere => "none".into(),
                 }),
                 "approach": c.approach,
-                "accept": c.accept,
+                "declined": c.declined,
             })
         });
+        let last = self.last_month(a);
         let mut me = self.organisation(a);
         me["name"] = json!(student.name);
         me["partners"] = json!(w.agents().partners[a as usize]);
@@ -419,7 +521,56 @@ impl Class {
             "classmates": classmates,
             "innovations": innovations,
             "chosen": chosen,
+            "last": last,
         }))
+    }
+
+    /// What became of organisation a's last month (the step the world just took): whether the
+    /// approach it chose took place, and the proposals of a partnership it had — begun, declined
+    /// by it or by the other, or held back by the model's rules (the permission check). None
+    /// before the first month, or when the world was not steered then.
+    fn last_month(&self, a: u32) -> Option<Value> {
+        let w = &*self.world;
+        let t = w.t();
+        let steered = w.steered()?;
+        let choice = steered.of(a)?;
+        let at = |b: u32| w.venues().iter().position(|v| v.present(t).contains(&b));
+        let approach = choice.approach.map(|b| {
+            let met = steered.met().iter().find(|m| m.0 == a && m.1 == b);
+            let (said, happened) = match (met, at(a), at(b)) {
+                (Some(&(_, _, v)), _, _) => (format!("at {}", w.venues()[v].name), true),
+                (None, None, _) => ("you went to no meeting".to_string(), false),
+                (None, Some(_), None) => ("they did not come".to_string(), false),
+                (None, Some(_), Some(_)) => ("you were not at the same meeting".to_string(), false),
+            };
+            json!({"whom": self.organisation(b), "met": happened, "said": said})
+        });
+        let began = |b: u32| {
+            w.partnerships()
+                .iter()
+                .any(|p| p.start == t && !p.procurement && ((p.a == a && p.b == b) || (p.a == b && p.b == a)))
+        };
+        let proposals: Vec<Value> = steered
+            .proposals()
+            .iter()
+            .filter(|p| p.a == a || p.b == a)
+            .map(|p| {
+                let b = if p.a == a { p.b } else { p.a };
+                // A declined proposal did not begin (a public buyer's contract with the same
+                // organisation may have: that is no proposal).
+                let outcome = if choice.declines(b) {
+                    "you declined"
+                } else if p.declined {
+                    "they declined"
+                } else if began(b) {
+                    "began"
+                } else {
+                    "held back by the rules of one of you"
+                };
+                json!({"with": self.organisation(b), "outcome": outcome})
+            })
+            .collect();
+        Some(json!({"month": t, "approach": approach, "proposals": proposals}))
     }
 
     /// What the teacher's page shows: the class, the clock, the city's partnerships (each with
@@ -437,6 +588,7 @@ impl Class {
                     "id": a,
                     "sector": w.agents().sector[a as usize].name(),
                     "chosen": self.choices.get(&a).is_some_and(|c| c.0 == month),
+                    "away": self.away(s),
                     "partners": w.agents().partners[a as usize],
                     "innovations": w.innovations().iter().filter(|i| i.composition.is_some() && i.creators.contains(&a)).count(),
                 })
@@ -451,6 +603,7 @@ impl Class {
         json!({
             "code": self.code,
             "month": w.t(),
+            "months_logged": self.log.steps().count(),
             "steps": w.scenario().steps,
             "finished": w.finished(),
             "seconds_left": self.seconds_left(),
@@ -507,10 +660,5 @@ impl Class {
     /// Choices waiting for their month.
     pub(crate) fn waiting(&self) -> usize {
         self.choices.len()
-    }
-
-    /// The students' names by organisation, for the report.
-    pub(crate) fn names(&self) -> Vec<(u32, &str)> {
-        self.students.iter().map(|s| (s.organisation, s.name.as_str())).collect()
     }
 }

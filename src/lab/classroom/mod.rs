@@ -7,21 +7,28 @@
 //! | request | who | answer |
 //! |---|---|---|
 //! | `GET /` | a student | the student's page (`student.html`); the teacher gets the lab's page |
-//! | `GET /teacher/KEY` | whoever holds the key printed in the terminal | the teacher's cookie, and on to `/class` |
-//! | `GET /class` | the teacher | the projector's page (`teacher.html`): join address, code, QR, class, controls, reveal |
+//! | `GET /class` | anyone (a page with no secret in it) | the projector's page (`teacher.html`): join address, code, QR, class, controls, reveal |
 //! | `GET /class/state` | the teacher | the class and the city now (JSON) |
 //! | `POST /class/settings` | the teacher | seconds a month, how organisations are given out |
-//! | `GET /class/report.html` | the teacher | the class's world as a page, students' organisations named |
+//! | `POST /class/remove` | the teacher | a student removed: their organisation back to the model |
+//! | `GET /class/lesson` | the teacher | the lesson file (`output::lesson`), for `olika run --lesson` |
+//! | `GET /class/report.html` | the teacher | that lesson replayed, as `olika run --lesson` writes it, its report.html |
 //! | `POST /class/join` | with the code | a student's token and organisation |
 //! | `POST /class/me` | with the code and a token | the student's view (JSON) |
 //! | `POST /class/choose` | with the code and a token | the student's choices for the coming month |
-//! | the lab's own (`/events`, `/command`, …) | the teacher | as in `olika lab` |
+//! | `/teacher/KEY/…`: the lab's own (`/`, `/events`, `/command`, …) | the teacher | as in `olika lab` |
 //!
 //! Who is the teacher: whoever holds the teacher's key — 128 random bits, printed in the terminal
-//! that started the lab, given to the teacher's browser as an HttpOnly, SameSite=Strict cookie
-//! when it opens `/teacher/KEY`. Not "whoever connects from this machine": that would make every
-//! tab of the teacher's laptop a teacher (and a student trying the class on it), and it would
-//! break behind any proxy; a key goes where the teacher takes it and nowhere else.
+//! that started the lab as the address `/class#KEY`. The key is in the address's fragment, which
+//! a browser never sends: the projector's page keeps it in its tab's sessionStorage, takes it
+//! out of the address bar (the projector shows no key) and sends it as the `X-Olika-Teacher`
+//! header of its requests. No cookie: a browser sends a cookie of 127.0.0.1 to every port of
+//! it, so another program's page on this laptop would have been the teacher too. The full lab,
+//! whose page (shared with `olika lab`) asks with relative addresses and an event stream that
+//! cannot carry a header, is served under `/teacher/KEY/`: every request it makes carries the
+//! key in its path, and the server takes the prefix off before it answers (`Room::claim`). Not
+//! "whoever connects from this machine": that would make every tab of the teacher's laptop a
+//! teacher, and it would break behind any proxy; a key goes where the teacher takes it.
 //!
 //! Who is a student: whoever knows the join code (six digits, on the projector) and joined; each
 //! request then carries the code and the student's token (128 random bits), which is bound to one
@@ -35,13 +42,20 @@
 //! that guesses codes gets a few guesses a minute among a million codes. The addresses
 //! remembered are at most [`MOST_ADDRESSES`]. Nothing on the teacher's disk is served: every page
 //! is a text compiled into olika.
+//!
+//! The terminal hears of the class (`Room::note`): joins, removals, a full class, lockouts and
+//! floods — each refusal at most once a minute per address, with how many were not said.
+//!
+//! A class's world is a lesson that can be replayed (`olika run --lesson`): in class mode the lab
+//! applies a setting only at Setup (`Lab::classroom`), refuses a city of more than
+//! [`MOST_ORGANISATIONS`] and a loaded world, and the class keeps the choices applied each month.
 
 mod class;
-mod report;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -65,8 +79,15 @@ pub const MOST_ORGANISATIONS: usize = 5_000;
 /// forgotten are those quiet for a minute, and a new address is refused while none is.
 pub const MOST_ADDRESSES: usize = 4_096;
 
-/// The cookie that holds the teacher's key.
-const COOKIE: &str = "olika_teacher";
+/// The header the teacher's page sends the teacher's key in.
+const KEY_HEADER: &str = "x-olika-teacher";
+
+/// Lines of the terminal's notes the room keeps for `Room::notes`.
+const KEPT_NOTES: usize = 64;
+
+/// What makes a lesson's report.html: the lesson replayed as `olika run --lesson` does, into a
+/// private folder (the binary wires `commands::run::lesson`; the lab sits below the commands).
+pub type Reporter = Box<dyn Fn(&crate::output::lesson::Lesson) -> Result<Vec<u8>, String> + Send + Sync>;
 
 /// What a class allows itself.
 #[derive(Debug, Clone)]
@@ -119,12 +140,24 @@ struct Peer {
     locked_until: Option<Instant>,
     /// Students it joined as.
     joined: u32,
+    /// When a refusal of it was last said in the terminal, and refusals not said since.
+    said: Option<Instant>,
+    unsaid: u32,
 }
 
 impl Peer {
     /// An address first seen `now`, with a full bucket of `burst` requests.
     fn new(now: Instant, burst: f64) -> Peer {
-        Peer { open: 0, allowance: burst, seen: now, wrong: 0, locked_until: None, joined: 0 }
+        Peer {
+            open: 0,
+            allowance: burst,
+            seen: now,
+            wrong: 0,
+            locked_until: None,
+            joined: 0,
+            said: None,
+            unsaid: 0,
+        }
     }
 }
 
@@ -181,6 +214,19 @@ pub struct Room {
     /// The address students open, and its QR code as SVG.
     join: String,
     qr: String,
+    /// What makes the lesson's report, once the binary has given it (`Room::report_with`).
+    reporter: OnceLock<Reporter>,
+    /// A report is being made: one at a time.
+    reporting: AtomicBool,
+    /// The terminal's last notes, for tests.
+    notes: Mutex<VecDeque<String>>,
+}
+
+/// The teacher removes a student.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Removal {
+    organisation: u32,
 }
 
 /// A student's request: the join code, and the token once joined.
@@ -224,7 +270,45 @@ impl Room {
             limits,
             join,
             qr,
+            reporter: OnceLock::new(),
+            reporting: AtomicBool::new(false),
+            notes: Mutex::new(VecDeque::new()),
         }
+    }
+
+    /// Gives the room what makes the lesson's report (once; later calls change nothing).
+    pub fn report_with(&self, reporter: Reporter) {
+        let _ = self.reporter.set(reporter);
+    }
+
+    /// Says a line in the terminal (and keeps it for `notes`). A refusal (`from` an address) is
+    /// said at most once a minute per address, with how many were not: a flood is a line a minute.
+    fn note(&self, from: Option<IpAddr>, line: &str) {
+        let mut line = line.to_string();
+        if let Some(ip) = from {
+            let mut peers = self.peers();
+            let Some(peer) = peers.get_mut(&ip) else { return };
+            let now = Instant::now();
+            if peer.said.is_some_and(|at| now.duration_since(at) < Duration::from_secs(60)) {
+                peer.unsaid += 1;
+                return;
+            }
+            if peer.unsaid > 0 {
+                line = format!("{line} ({} more refusals of {ip} in the minute before)", peer.unsaid);
+            }
+            (peer.said, peer.unsaid) = (Some(now), 0);
+        }
+        eprintln!("olika lab: {line}");
+        let mut notes = self.notes.lock().unwrap_or_else(|p| p.into_inner());
+        if notes.len() >= KEPT_NOTES {
+            notes.pop_front();
+        }
+        notes.push_back(line);
+    }
+
+    /// The terminal's last notes of the class, oldest first.
+    pub fn notes(&self) -> Vec<String> {
+        self.notes.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
     }
 
     fn class(&self) -> MutexGuard<'_, Class> {
@@ -297,6 +381,8 @@ impl Room {
         if let Some(until) = peer.locked_until {
             if until > now {
                 let seconds = until.duration_since(now).as_secs() + 1;
+                drop(peers);
+                self.note(Some(ip), &format!("{ip} is locked out for {seconds} s more after wrong codes"));
                 return Err((
                     429,
                     format!("too many wrong codes: wait {seconds} s and check the code on the screen"),
@@ -308,6 +394,8 @@ impl Room {
         peer.allowance = (peer.allowance + refill).min(limits.burst);
         peer.seen = now;
         if peer.allowance < 1.0 {
+            drop(peers);
+            self.note(Some(ip), &format!("{ip} sends too many requests: refused"));
             return Err((429, "too many requests from this device: slow down".into()));
         }
         peer.allowance -= 1.0;
@@ -319,8 +407,17 @@ impl Room {
         let mut peers = self.peers();
         if let Some(peer) = peers.get_mut(&ip) {
             peer.wrong += 1;
-            if peer.wrong >= self.limits.wrong_tries {
+            if peer.wrong >= self.limits.wrong_tries && peer.locked_until.is_none() {
                 peer.locked_until = Some(Instant::now() + self.limits.lockout);
+                let seconds = self.limits.lockout.as_secs();
+                drop(peers);
+                self.note(
+                    None,
+                    &format!(
+                        "{ip} locked out for {seconds} s: {} wrong codes or keys",
+                        self.limits.wrong_tries
+                    ),
+                );
             }
         }
     }
@@ -352,12 +449,23 @@ impl Room {
         self.limits.most_body
     }
 
-    /// Whether the request carries the teacher's key.
+    /// Whether the request carries the teacher's key: in its header, or in its path's prefix
+    /// (taken off by `claim`).
     pub(super) fn is_teacher(&self, request: &Request) -> bool {
+        request.teacher || request.header(KEY_HEADER).is_some_and(|k| k == self.teacher_key())
+    }
+
+    /// Takes the full lab's prefix `/teacher/KEY` off a request's path when the key is the
+    /// teacher's, marking it the teacher's. A wrong key is left for `route` to refuse.
+    pub(super) fn claim(&self, request: &mut Request) {
         let key = self.teacher_key();
-        request.header("cookie").is_some_and(|cookies| {
-            cookies.split(';').filter_map(|c| c.trim().split_once('=')).any(|(n, v)| n == COOKIE && v == key)
-        })
+        let prefix = format!("/teacher/{key}");
+        if let Some(rest) = request.path.strip_prefix(&prefix) {
+            if rest.is_empty() || rest.starts_with('/') {
+                request.path = if rest.is_empty() { "/".into() } else { rest.to_string() };
+                request.teacher = true;
+            }
+        }
     }
 
     /// Answers the class's requests, refuses the lab's to anyone but the teacher, and passes the
@@ -370,25 +478,23 @@ impl Room {
             }
         }
         let (method, path) = (request.method.as_str(), request.path.as_str());
-        if let Some(key) = path.strip_prefix("/teacher/") {
-            if method != "GET" {
-                return Answer::refused((405, "open the teacher's address with GET".into()));
-            }
-            if key != self.teacher_key() {
-                self.wrong(ip);
-                return Answer::refused((
-                    403,
-                    "not the teacher's key: copy the address olika lab printed".into(),
-                ));
-            }
-            let cookie = format!("{COOKIE}={key}; Path=/; HttpOnly; SameSite=Strict");
-            let extra = vec![("Set-Cookie", cookie), ("Location", "/class".into())];
-            return Route::Answer(Answer { status: 303, content_type: HTML, extra, body: Vec::new() });
+        if !teacher && (path.starts_with("/teacher/") || request.header(KEY_HEADER).is_some()) {
+            self.wrong(ip);
+            return Answer::refused((
+                403,
+                "not the teacher's key: open the address olika lab printed".into(),
+            ));
         }
         match (teacher, method, path) {
             (false, "GET", "/") => Answer::page(STUDENT_PAGE),
             (_, "POST", "/class/join" | "/class/me" | "/class/choose") => self.student(request, ip),
-            (true, "GET", "/class") => Answer::page(TEACHER_PAGE),
+            (_, "GET", "/class") => Answer::page(TEACHER_PAGE),
+            (true, "POST", "/class/remove") => self.remove(request),
+            (true, "GET", "/class/lesson") => self.lesson(),
+            (true, "POST", "/world") => Answer::refused((
+                409,
+                "a class's world is a lesson replayed from its month 0: a loaded world cannot be; choose a scenario and press Setup".into(),
+            )),
             (true, "GET", "/class/state") => {
                 let class = self.class();
                 let places = super::layout::places(class.world());
@@ -399,21 +505,13 @@ impl Room {
                 Answer::json(200, &state)
             }
             (true, "POST", "/class/settings") => self.settings(request),
-            (true, "GET", "/class/report.html") => {
-                let class = self.class();
-                let html = report::page(class.world(), &class.names(), &class.reveal());
-                let extra = vec![
-                    ("Content-Disposition", "attachment; filename=\"report.html\"".to_string()),
-                    ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'".to_string()),
-                ];
-                Route::Answer(Answer { status: 200, content_type: HTML, extra, body: html.into_bytes() })
-            }
+            (true, "GET", "/class/report.html") => self.report(),
             (true, _, _) => Route::Lab,
             (
                 false,
                 _,
-                "/class" | "/class/state" | "/class/settings" | "/class/report.html" | "/events" | "/frame"
-                | "/command" | "/scenario.toml",
+                "/class/state" | "/class/settings" | "/class/report.html" | "/class/lesson" | "/class/remove"
+                | "/events" | "/frame" | "/command" | "/scenario.toml" | "/world" | "/world.state",
             ) => Answer::refused((
                 403,
                 "this is the teacher's: students open the join address and type the code".into(),
@@ -432,23 +530,39 @@ impl Room {
         if body.code.trim() != class.code {
             drop(class);
             self.wrong(ip);
+            self.note(Some(ip), &format!("{ip} sent a wrong code"));
             return Answer::refused((403, "that is not the class's code: check the screen".into()));
         }
         if request.path == "/class/join" {
             if let Err(refused) = self.may_join(ip) {
+                drop(class);
+                self.note(Some(ip), &format!("{ip} refused: joined too often"));
                 return Answer::refused(refused);
             }
             let name = body.name.unwrap_or_default();
             return match class.join(&name, body.sector.as_deref()) {
-                Ok((token, organisation)) => {
+                Ok((token, organisation, name)) => {
+                    let joined = class.students();
                     drop(class);
                     self.right(ip);
                     if let Some(peer) = self.peers().get_mut(&ip) {
                         peer.joined += 1;
                     }
-                    Answer::json(200, &json!({"token": token, "organisation": organisation}))
+                    self.note(
+                        None,
+                        &format!(
+                            "{name} joined from {ip} as organisation {organisation} ({joined} students)"
+                        ),
+                    );
+                    Answer::json(200, &json!({"token": token, "organisation": organisation, "name": name}))
                 }
-                Err(refused) => Answer::refused(refused),
+                Err(refused) => {
+                    drop(class);
+                    if refused.0 == 503 {
+                        self.note(Some(ip), &format!("{ip} refused: {}", refused.1));
+                    }
+                    Answer::refused(refused)
+                }
             };
         }
         let token = body.token.unwrap_or_default();
@@ -511,24 +625,101 @@ impl Room {
         Answer::json(200, &json!({ "ok": "saved" }))
     }
 
+    /// The teacher removes a student: their organisation goes back to the model.
+    fn remove(&self, request: &Request) -> Route {
+        let removal: Removal = match self.read(request) {
+            Ok(removal) => removal,
+            Err(refused) => return Answer::refused(refused),
+        };
+        let a = removal.organisation;
+        let removed = self.class().remove(a);
+        match removed {
+            Some(name) => {
+                self.note(None, &format!("{name} (organisation {a}) removed by the teacher"));
+                Answer::json(
+                    200,
+                    &json!({ "ok": format!("{name} was removed: organisation {a} is the model's again") }),
+                )
+            }
+            None => Answer::refused((404, format!("no student plays organisation {a}"))),
+        }
+    }
+
+    /// The lesson file, as a download.
+    fn lesson(&self) -> Route {
+        let lesson = self.class().lesson();
+        let text = match lesson.and_then(|l| l.encode().map_err(|e| e.to_string())) {
+            Ok(text) => text,
+            Err(e) => return Answer::refused((500, format!("the lesson cannot be written: {e}"))),
+        };
+        let extra = vec![("Content-Disposition", "attachment; filename=\"lesson.olika.toml\"".to_string())];
+        Route::Answer(Answer {
+            status: 200,
+            content_type: "application/toml; charset=utf-8",
+            extra,
+            body: text.into_bytes(),
+        })
+    }
+
+    /// The lesson's report.html: the lesson replayed as `olika run --lesson` does, on this worker
+    /// (never the runner, and without the class's lock, which is held only to copy the lesson),
+    /// one report at a time.
+    fn report(&self) -> Route {
+        let Some(reporter) = self.reporter.get() else {
+            return Answer::refused((
+                501,
+                "this lab makes no report: run `olika run --lesson` on the downloaded lesson".into(),
+            ));
+        };
+        let lesson = match self.class().lesson() {
+            Ok(lesson) if lesson.months > 0 => lesson,
+            Ok(_) => {
+                return Answer::refused((409, "the class has played no month yet: step a month first".into()))
+            }
+            Err(e) => return Answer::refused((500, e)),
+        };
+        if self.reporting.swap(true, Ordering::AcqRel) {
+            return Answer::refused((503, "a report is being made: try again in a moment".into()));
+        }
+        let made = reporter(&lesson);
+        self.reporting.store(false, Ordering::Release);
+        match made {
+            Ok(html) => {
+                let extra = vec![
+                    ("Content-Disposition", "attachment; filename=\"report.html\"".to_string()),
+                    ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'".to_string()),
+                ];
+                Route::Answer(Answer { status: 200, content_type: HTML, extra, body: html })
+            }
+            Err(e) => Answer::refused((500, format!("the report could not be made: {e}"))),
+        }
+    }
+
     /// Whether the runner may take the next step: stepping asked for by the teacher is taken at
     /// once; running waits for the month's choices or its time.
     pub(super) fn ready(&self, lab: &Lab) -> bool {
         !lab.running || self.class().due(Instant::now())
     }
 
-    /// Before a step: the students' choices for it steer the world.
+    /// Before a step: the students' choices for it steer the world, and the lesson's log keeps
+    /// what was applied.
     pub(super) fn before_step(&self, lab: &mut Lab) {
         let month = lab.world().t() + 1;
         let steering = self.class().steering(month);
-        if let Err(e) = lab.world.steer(steering) {
-            eprintln!("olika lab: month {month} played without the class's choices: {e}");
-        }
+        let applied = match lab.world.steer(steering.clone()) {
+            Ok(()) => steering,
+            Err(e) => {
+                self.note(None, &format!("month {month} played without the class's choices: {e}"));
+                Default::default()
+            }
+        };
+        self.class().played(month, &applied);
     }
 
-    /// After a step or a command: the class sees the world now.
-    pub(super) fn refresh(&self, lab: &Lab) {
-        self.class().refresh(lab.world(), lab.running);
+    /// After a step or a command (`new_world`: one that made a new world): the class sees the
+    /// world now.
+    pub(super) fn refresh(&self, lab: &Lab, new_world: bool) {
+        self.class().refresh(lab.world(), lab.running, new_world);
     }
 }
 
