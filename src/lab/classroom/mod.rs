@@ -551,7 +551,8 @@ impl Room {
                     self.note(
                         None,
                         &format!(
-                            "{name} joined from {ip} as organisation {organisation} ({joined} students)"
+                            "{name} joined from {ip} as organisation {organisation} ({joined} {})",
+                            if joined == 1 { "student" } else { "students" }
                         ),
                     );
                     Answer::json(200, &json!({"token": token, "organisation": organisation, "name": name}))
