@@ -147,6 +147,7 @@ impl World {
         );
         self.agents.partners[a as usize] += 1;
         self.agents.partners[b as usize] += 1;
+        self.scratch.begun.push(id);
         self.counters.partnerships_begun += 1;
         self.origin_stats(origin).partnerships_begun += 1;
     }
