@@ -21,7 +21,7 @@ pub mod venue;
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 use sampling::thin;
-pub(crate) use streams::{chance, pick, Draws, Keyed, StageRng};
+pub(crate) use streams::{below, chance, pick, Draws, Keyed, StageRng};
 
 pub use agent::{composition, Agents, Sector, COMPOSITIONS};
 pub use diffusion::appeal;
@@ -130,10 +130,10 @@ fn merge_sorted(a: &[u32], b: impl Iterator<Item = u32>, into: &mut Vec<u32>) {
 }
 
 /// Whether the tie is followed up in the stage whose events have key `stage_key`: with chance
-/// follow_up · τ, drawn as the first draw of the pair's follow-up event (`World::follow_up`).
+/// follow_up · τ, from the pair's decision draw in that stage (`Keyed::decision`).
 #[inline]
 fn follows_up(stage_key: u64, tie: &Tie, follow_up: f64) -> bool {
-    chance(&mut Keyed::of_pair(stage_key, tie.pair, 0), follow_up * tie.trust)
+    below(Keyed::decision(stage_key, tie.pair), follow_up * tie.trust)
 }
 
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
@@ -429,8 +429,8 @@ impl World {
         self.draw_from(Stream::FollowUps);
         order.clear();
         // Whether a tie is followed up is drawn for the pair, not from a sequence over the ties:
-        // two strategies share the decision for every tie they share. The draw is the first of
-        // the pair's follow-up event, whose later draws play it out. The last step's decay pass
+        // two strategies share the decision for every tie they share. The draw is the pair's
+        // decision draw of the stage; the follow-up's own event plays it out. The last step's decay pass
         // drew it (`Prepared`); without that pass, one pass over the slab here draws it and finds
         // the partnerships that will work in stage 4.
         let mut working = std::mem::take(&mut self.scratch.working);
@@ -637,6 +637,23 @@ mod tests {
     }
 
     #[test]
+    fn the_decisions_drawn_by_decay_are_those_stage_3_would_draw() {
+        // The baseline city stepped as usual, and a copy that forgets each step what its decay
+        // pass prepared (as a world just resumed does), so that stage 3 draws the follow-ups and
+        // lists the partnerships from the slab: the two stay the same world.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let mut prepared = World::new(&s, 11);
+        let mut drawn = prepared.clone();
+        for _ in 0..60 {
+            prepared.step();
+            drawn.prepared = None;
+            drawn.step();
+            assert_eq!(prepared.state(), drawn.state(), "step {}", prepared.t());
+        }
+        assert!(prepared.tallies().partnerships_begun > 10 && prepared.ties().len() > 500);
+    }
+
+    #[test]
     fn merging_keeps_both_lists_in_increasing_order() {
         let mut into = vec![99];
         merge_sorted(&[2, 5, 9], [1, 6, 7, 12].into_iter(), &mut into);
@@ -645,5 +662,8 @@ mod tests {
         assert_eq!(into, [3]);
         merge_sorted(&[4, 8], std::iter::empty(), &mut into);
         assert_eq!(into, [4, 8]);
+        // An id in both is taken once.
+        merge_sorted(&[2, 5, 9], [5, 9, 10].into_iter(), &mut into);
+        assert_eq!(into, [2, 5, 9, 10]);
     }
 }

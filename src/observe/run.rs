@@ -91,7 +91,7 @@ pub(crate) fn resume_into(
 /// `recording` asks for and the last; the network, the replay and the final state if asked.
 fn run_world(mut world: World, recording: Recording, recorder: &mut dyn Recorder) -> RunOutput {
     let seed = world.seed();
-    let mut observer = Observer::new(&world, seed);
+    let mut observer = Observer::new();
     let mut last = observer.measure(&world);
     recorder.record(world.t(), &last);
     let mut snapshots = Vec::new();
