@@ -50,7 +50,7 @@ fn count<T>(f: impl FnOnce() -> T) -> (T, u64) {
 fn phases(s: &olika::scenario::Validated, seed: u64) -> [u64; 4] {
     let ((mut world, mut observer, mut series), setup) = count(|| {
         let world = World::new(s, seed);
-        let mut observer = Observer::new(&world, seed);
+        let mut observer = Observer::new();
         let first = observer.measure(&world);
         (world, observer, vec![(0, first)])
     });

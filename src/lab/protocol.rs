@@ -140,7 +140,7 @@ impl Lab {
             ));
         }
         let world = World::new(&resolved.scenario, run_seed(resolved.scenario.seed, 0));
-        let mut observer = Observer::new(&world, run_seed(resolved.scenario.seed, 0));
+        let mut observer = Observer::new();
         let now = Point::of(0, &observer.measure(&world), &world);
         Ok(Lab {
             source,
@@ -403,7 +403,7 @@ impl Lab {
     /// Shows `world`, at whatever step it is, from scratch: its layout, and charts from its step on.
     fn show(&mut self, world: World) {
         self.world = world;
-        self.observer = Observer::new(&self.world, self.world.seed());
+        self.observer = Observer::new();
         self.places = layout::places(&self.world);
         self.shown = Shown::of(&self.world);
         self.framed.set(None);

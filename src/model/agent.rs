@@ -150,8 +150,23 @@ impl Agents {
     /// Complementarity of a team, C = (max n · max c · max s)^(1/3) (C7: a team is as strong as
     /// the best of each capability it holds).
     pub(crate) fn complementarity(&self, a: u32, b: u32) -> f64 {
+        let (n, c, s) = self.team_best(a, b);
+        complementarity(n, c, s)
+    }
+
+    /// C³ = max n · max c · max s, the product under `complementarity`'s cube root (multiplied in
+    /// the same order, so the root of this is C to the bit): it ranks teams as C does, since
+    /// the root is increasing and equal products give equal C, without the root's cost —
+    /// matchmaking ranks every pair of a day's attendees by it.
+    pub(crate) fn complementarity_cubed(&self, a: u32, b: u32) -> f64 {
+        let (n, c, s) = self.team_best(a, b);
+        n * c * s
+    }
+
+    /// A team's best need insight, capital and reach.
+    fn team_best(&self, a: u32, b: u32) -> (f64, f64, f64) {
         let (a, b) = (a as usize, b as usize);
-        complementarity(
+        (
             self.need[a].max(self.need[b]),
             self.capital[a].max(self.capital[b]),
             self.reach[a].max(self.reach[b]),

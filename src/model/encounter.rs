@@ -2,7 +2,6 @@
 //! formation").
 
 use super::tie::{Origin, Status, Tie, Work};
-use rand::RngCore;
 
 use super::{chance, World};
 
@@ -60,8 +59,6 @@ impl World {
     pub(crate) fn follow_up(&mut self, id: u32) {
         let (a, b) = (self.ties.get(id).a, self.ties.get(id).b);
         self.play_out_once(a, b);
-        // The event's first draw decided that the follow-up happens (`World::step`).
-        self.own.next_u32();
         if self.interacts(a, b, 0.0) {
             self.interact(id, 0.0);
         }
@@ -146,6 +143,7 @@ impl World {
         );
         self.agents.partners[a as usize] += 1;
         self.agents.partners[b as usize] += 1;
+        self.scratch.begun.push(id);
         self.counters.partnerships_begun += 1;
         self.origin_stats(origin).partnerships_begun += 1;
     }

@@ -32,6 +32,13 @@ pub struct Knowledge {
     /// step of Axelrod's classic, of the encounter and of observation. Kept by `set`, given up
     /// by `invent` once a value needs more than a byte; not saved (made again when read).
     packed: Vec<u64>,
+    /// Per feature, the number of agents holding each initial value (index feature · q + value):
+    /// with `holders`, every value's count. Not saved (counted again when read).
+    initial_holders: Vec<u32>,
+    /// Σ over the features and their values of c (c − 1), c the value's holders: the ordered
+    /// pairs of two different agents that agree on a feature, summed over the features, which
+    /// `diversity` reads. Kept by `set`; not saved.
+    agreeing: u64,
 }
 
 /// Knowledge as saved in a state file: without `packed`, which is made again from the traits.
@@ -48,13 +55,14 @@ impl From<Stored> for Knowledge {
     fn from(s: Stored) -> Knowledge {
         let Stored { features, traits, first_invented, holders, hashes } = s;
         let packed = pack(features, first_invented, &holders, &traits);
-        Knowledge { features, traits, first_invented, holders, hashes, packed }
+        let (initial_holders, agreeing) = agreement(features, first_invented, &holders, &traits);
+        Knowledge { features, traits, first_invented, holders, hashes, packed, initial_holders, agreeing }
     }
 }
 
 impl From<Knowledge> for Stored {
     fn from(k: Knowledge) -> Stored {
-        let Knowledge { features, traits, first_invented, holders, hashes, packed: _ } = k;
+        let Knowledge { features, traits, first_invented, holders, hashes, .. } = k;
         Stored { features, traits, first_invented, holders, hashes }
     }
 }
@@ -68,6 +76,22 @@ fn pack(features: usize, first_invented: u32, holders: &[Vec<u32>], traits: &[u3
         return Vec::new();
     }
     traits.chunks(features).map(|v| v.iter().rev().fold(0, |word, &x| word << 8 | u64::from(x))).collect()
+}
+
+/// The holders of each initial value (`Knowledge::initial_holders`) and the agreeing pairs
+/// (`Knowledge::agreeing`) of `traits`. A value that is neither initial nor invented counts
+/// nowhere (a saved world with one is refused by `Knowledge::fits`).
+fn agreement(features: usize, first_invented: u32, holders: &[Vec<u32>], traits: &[u32]) -> (Vec<u32>, u64) {
+    let q = first_invented as usize;
+    let mut initial = vec![0u32; features * q];
+    for (k, &v) in traits.iter().enumerate() {
+        if (v as usize) < q {
+            initial[k % features * q + v as usize] += 1;
+        }
+    }
+    let pairs = |c: &u32| u64::from(*c) * u64::from(c.saturating_sub(1));
+    let agreeing = initial.iter().chain(holders.iter().flatten()).map(pairs).sum();
+    (initial, agreeing)
 }
 
 /// The bytes of `word` that are not zero, as their top bits (bit 8f + 7 for byte f): without a
@@ -129,7 +153,8 @@ impl Knowledge {
         let hashes = traits.chunks(features).map(zobrist).collect();
         let holders: Vec<Vec<u32>> = (0..features).map(|_| Vec::with_capacity(INVENTIONS)).collect();
         let packed = pack(features, q, &holders, &traits);
-        Knowledge { features, traits, first_invented: q, holders, hashes, packed }
+        let (initial_holders, agreeing) = agreement(features, q, &holders, &traits);
+        Knowledge { features, traits, first_invented: q, holders, hashes, packed, initial_holders, agreeing }
     }
 
     /// Agent `a`'s trait vector.
@@ -207,13 +232,25 @@ impl Knowledge {
                 *word = *word & !(0xFF << shift) | u64::from(value) << shift;
             }
             self.hashes[a as usize] ^= word(feature, old) ^ word(feature, value);
-            let q = self.first_invented;
-            if old >= q {
-                self.holders[feature][(old - q) as usize] -= 1;
-            }
-            if value >= q {
-                self.holders[feature][(value - q) as usize] += 1;
-            }
+            // One holder fewer of `old` loses its c − 1 agreeing partners, both ways; one more of
+            // `value` gains c.
+            let before = self.holders_mut(feature, old);
+            *before -= 1;
+            let lost = u64::from(*before);
+            let after = self.holders_mut(feature, value);
+            let gained = u64::from(*after);
+            *after += 1;
+            self.agreeing = self.agreeing + 2 * gained - 2 * lost;
+        }
+    }
+
+    /// The number of agents holding `value` on `feature`, to change it.
+    #[inline]
+    fn holders_mut(&mut self, feature: usize, value: u32) -> &mut u32 {
+        let q = self.first_invented;
+        match value.checked_sub(q) {
+            Some(v) => &mut self.holders[feature][v as usize],
+            None => &mut self.initial_holders[feature * q as usize + value as usize],
         }
     }
 
@@ -261,6 +298,18 @@ impl Knowledge {
         }
         let hashes = self.traits.chunks(f).map(zobrist).eq(self.hashes.iter().copied());
         counted == self.holders && hashes
+    }
+
+    /// Knowledge diversity (docs/model.md §7): the mean distance d over all pairs of two different
+    /// organisations, exactly, from how many organisations hold each value of each feature. Two
+    /// different organisations drawn at random agree on feature f with probability
+    /// Σ_v c_fv (c_fv − 1) / (n (n − 1)), where c_fv hold value v, so the mean of d is
+    /// 1 − Σ_f Σ_v c_fv (c_fv − 1) / (F n (n − 1)), whose sum `set` keeps as knowledge changes:
+    /// nothing to count when measured, where a sample of pairs took a distance each. `None` with
+    /// fewer than two organisations.
+    pub(crate) fn diversity(&self) -> Option<f64> {
+        let n = self.agents() as u64;
+        (n >= 2).then(|| 1.0 - self.agreeing as f64 / (self.features as u64 * n * (n - 1)) as f64)
     }
 
     /// The number of agents.
@@ -442,6 +491,30 @@ mod tests {
         let mut forged = k.clone();
         forged.hashes[b as usize] = forged.hashes[a as usize];
         assert_eq!(forged.distinct(&mut scratch), vectors.len());
+    }
+
+    #[test]
+    fn diversity_is_the_mean_distance_over_all_pairs() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, &[0, 1, 2, 0, 1, 2, 0], &mut rng);
+        // Every pair of two different organisations, each distance counted once per order.
+        let brute = |k: &Knowledge| {
+            let n = k.agents() as u32;
+            let pairs = (0..n).flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)));
+            pairs.clone().map(|(a, b)| k.distance(a, b)).sum::<f64>() / pairs.count() as f64
+        };
+        for _ in 0..300 {
+            let (a, f) = (rng.random_range(0..7), rng.random_range(0..4));
+            let value = if rng.random_bool(0.1) { k.invent(f) } else { rng.random_range(0..3) };
+            k.set(a, f, value);
+            let (kept, counted) = (k.diversity().unwrap(), brute(&k));
+            assert!((kept - counted).abs() < 1e-12, "{kept} against {counted}");
+        }
+        // Read back from a state file, the agreement is counted again.
+        let read: Knowledge = serde_json::from_str(&serde_json::to_string(&k).unwrap()).unwrap();
+        assert_eq!(read.diversity(), k.diversity());
+        // One organisation has no pair.
+        assert_eq!(Knowledge::initial(4, 3, 0.5, 0.5, &[0], &mut rng).diversity(), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub mod venue;
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 use sampling::thin;
-pub(crate) use streams::{chance, pick_in, Draws, Keyed, StageRng};
+pub(crate) use streams::{below, chance, pick_in, Draws, Keyed, StageRng};
 
 pub use agent::{composition, Agents, Sector, COMPOSITIONS};
 pub use diffusion::appeal;
@@ -104,15 +104,16 @@ struct Scratch {
     unsettled: Vec<usize>,
     attendees: Vec<u32>,
     pairs: Vec<(u32, u32)>,
-    /// The partnerships found by stage 3's pass over the ties, and the ties it followed up (both in
-    /// slab order).
+    /// The partnerships that work in stage 4 but did not begin in this step (slab order), and
+    /// those begun in this step (in the order they began).
     working: Vec<u32>,
-    followed: Vec<u32>,
+    begun: Vec<u32>,
     /// A meeting's own (`Gathering::buffers`).
     meeting: venue::MeetingBuffers,
 }
 
-/// Merges two increasing lists of ids into `into` (cleared first), increasing.
+/// The union of two increasing lists of ids into `into` (cleared first), increasing: an id in
+/// both is taken once.
 fn merge_sorted(a: &[u32], b: impl Iterator<Item = u32>, into: &mut Vec<u32>) {
     into.clear();
     let mut rest = a;
@@ -121,8 +122,18 @@ fn merge_sorted(a: &[u32], b: impl Iterator<Item = u32>, into: &mut Vec<u32>) {
         into.extend_from_slice(&rest[..before]);
         into.push(id);
         rest = &rest[before..];
+        if rest.first() == Some(&id) {
+            rest = &rest[1..];
+        }
     }
     into.extend_from_slice(rest);
+}
+
+/// Whether the tie is followed up in the stage whose events have key `stage_key`: with chance
+/// follow_up · τ, from the pair's decision draw in that stage (`Keyed::decision`).
+#[inline]
+fn follows_up(stage_key: u64, tie: &Tie, follow_up: f64) -> bool {
+    below(Keyed::decision(stage_key, tie.pair), follow_up * tie.trust)
 }
 
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
@@ -185,6 +196,27 @@ pub struct World {
     /// The last step's steering with what became of it (`World::steered`); no state of the
     /// world: nothing reads it but the caller that steered.
     steered: Option<Box<steering::Steering>>,
+    /// Stage 3's decisions for the next step, drawn by this step's decay pass (`Prepared`).
+    prepared: Option<Prepared>,
+}
+
+/// What the decay pass at the end of step t − 1 knows of stage 3 in step t, so that stage 3 need
+/// not pass over the slab again: the ties that stay acquaintances, with their follow-up drawn for
+/// step t, and the running partnerships, both in slab order. Nothing before stage 3 removes a
+/// tie, and every change of trust before it (an interaction, a contract) also sets the tie's
+/// `last` to t, which excludes the tie from the follow-ups; so the decisions are those that a
+/// pass at stage 3 would draw. A world that has not stepped since it was made, resumed or
+/// retuned to another `follow_up` draws them in stage 3 instead.
+#[derive(Debug, Clone, Default)]
+struct Prepared {
+    /// The step the decisions are for.
+    t: u32,
+    /// The `follow_up` they were drawn with.
+    follow_up: f64,
+    /// Acquaintances whose follow-up came out true, if they do not interact before stage 3.
+    follow_ups: Vec<u32>,
+    /// Partnerships running at the end of step t − 1.
+    partnerships: Vec<u32>,
 }
 
 impl World {
@@ -272,6 +304,7 @@ impl World {
             totals: None,
             steering: None,
             steered: None,
+            prepared: None,
             sameness: Vec::new(),
             phi: Vec::new(),
         };
@@ -361,6 +394,7 @@ impl World {
     pub fn step(&mut self) {
         self.t += 1;
         self.counters.new_innovations = 0;
+        self.scratch.begun.clear();
         let mut order = std::mem::take(&mut self.scratch.order);
 
         // 1. Venues meet, each drawing from its own stream.
@@ -399,34 +433,41 @@ impl World {
         self.draw_from(Stream::FollowUps);
         order.clear();
         // Whether a tie is followed up is drawn for the pair, not from a sequence over the ties:
-        // two strategies share the decision for every tie they share. The draw is the first of
-        // the pair's follow-up event, whose later draws play it out. The same pass over the slab
-        // finds the partnerships that will work in stage 4.
+        // two strategies share the decision for every tie they share. The draw is the pair's
+        // decision draw of the stage; the follow-up's own event plays it out. The last step's decay pass
+        // drew it (`Prepared`); without that pass, one pass over the slab here draws it and finds
+        // the partnerships that will work in stage 4.
         let mut working = std::mem::take(&mut self.scratch.working);
         working.clear();
         let (ties, t, key) = (&self.ties, self.t, self.stage_key);
         let follow_up = self.scenario.follow_up;
-        for (id, tie) in ties.with_ids() {
-            if tie.status.is_partnership() {
-                working.push(id);
-            } else if tie.last != t && chance(&mut Keyed::of_pair(key, tie.pair, 0), follow_up * tie.trust) {
-                order.push(id);
+        match self.prepared.take() {
+            Some(prepared) if prepared.t == t && prepared.follow_up.to_bits() == follow_up.to_bits() => {
+                order.extend(prepared.follow_ups.iter().copied().filter(|&id| ties.get(id).last != t));
+                working.extend_from_slice(&prepared.partnerships);
+                self.prepared = Some(prepared);
+            }
+            stale => {
+                self.prepared = stale;
+                for (id, tie) in ties.with_ids() {
+                    if tie.status.is_partnership() {
+                        working.push(id);
+                    } else if tie.last != t && follows_up(key, tie, follow_up) {
+                        order.push(id);
+                    }
+                }
             }
         }
-        self.scratch.followed.clear();
-        self.scratch.followed.extend_from_slice(&order);
         order.shuffle(&mut self.rng);
         for &id in &order {
             self.follow_up(id);
         }
 
-        // 4. Partnership work: those of stage 3's pass, and those that a follow-up began — each in
-        // its place in slab order, so that the order shuffled is the slab's.
+        // 4. Partnership work: those running before this step and those begun in it (before or
+        // in stage 3) — in slab order, so that the order shuffled is the slab's.
         self.draw_from(Stream::Work);
-        order.clear();
-        let began =
-            self.scratch.followed.iter().copied().filter(|&id| self.ties.get(id).status.is_partnership());
-        merge_sorted(&working, began, &mut order);
+        self.scratch.begun.sort_unstable();
+        merge_sorted(&working, self.scratch.begun.iter().copied(), &mut order);
         self.scratch.working = working;
         order.shuffle(&mut self.rng);
         for &id in &order {
@@ -438,9 +479,26 @@ impl World {
 
         // 6. Decay of ties that did not interact; dead ties and exhausted partnerships end.
         self.end_partnerships(&order);
+        // The same pass draws the next step's follow-ups (`Prepared`).
+        let mut prepared = self.prepared.take().unwrap_or_default();
+        prepared.t = self.t + 1;
+        prepared.follow_up = self.scenario.follow_up;
+        let next_key = self.streams.stage_key(Stream::FollowUps, prepared.t);
+        let Prepared { follow_up, follow_ups, partnerships, .. } = &mut prepared;
+        follow_ups.clear();
+        partnerships.clear();
         let knowledge = &self.knowledge;
         let distance = |a, b| knowledge.distance(a, b);
-        let totals = self.ties.decay(self.t, self.scenario.trust.decay, FORGOTTEN, distance, &mut order);
+        let kept = |id, tie: &Tie| {
+            if tie.status.is_partnership() {
+                partnerships.push(id);
+            } else if follows_up(next_key, tie, *follow_up) {
+                follow_ups.push(id);
+            }
+        };
+        let totals =
+            self.ties.decay(self.t, self.scenario.trust.decay, FORGOTTEN, distance, kept, &mut order);
+        self.prepared = Some(prepared);
         self.totals = Some((self.t, totals));
         self.scratch.order = order;
         if self.scenario.until_stable {
@@ -583,6 +641,23 @@ mod tests {
     }
 
     #[test]
+    fn the_decisions_drawn_by_decay_are_those_stage_3_would_draw() {
+        // The baseline city stepped as usual, and a copy that forgets each step what its decay
+        // pass prepared (as a world just resumed does), so that stage 3 draws the follow-ups and
+        // lists the partnerships from the slab: the two stay the same world.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let mut prepared = World::new(&s, 11);
+        let mut drawn = prepared.clone();
+        for _ in 0..60 {
+            prepared.step();
+            drawn.prepared = None;
+            drawn.step();
+            assert_eq!(prepared.state(), drawn.state(), "step {}", prepared.t());
+        }
+        assert!(prepared.tallies().partnerships_begun > 10 && prepared.ties().len() > 500);
+    }
+
+    #[test]
     fn merging_keeps_both_lists_in_increasing_order() {
         let mut into = vec![99];
         merge_sorted(&[2, 5, 9], [1, 6, 7, 12].into_iter(), &mut into);
@@ -591,5 +666,8 @@ mod tests {
         assert_eq!(into, [3]);
         merge_sorted(&[4, 8], std::iter::empty(), &mut into);
         assert_eq!(into, [4, 8]);
+        // An id in both is taken once.
+        merge_sorted(&[2, 5, 9], [5, 9, 10].into_iter(), &mut into);
+        assert_eq!(into, [2, 5, 9, 10]);
     }
 }

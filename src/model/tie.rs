@@ -385,14 +385,15 @@ impl Ties {
     /// Ending); acquaintances whose trust falls below `forget_below` are removed, in slab order.
     /// One sequential pass over the slab, which also returns the totals of the ties that remain
     /// (observation's, in the slab order that [`Ties::totals`] sums them in, so that the two are
-    /// equal to the bit); `distance` gives two organisations' distance d,
-    /// `forgotten` is scratch.
+    /// equal to the bit); `distance` gives two organisations' distance d, `kept` is shown each
+    /// tie that remains (with its id, in slab order), `forgotten` is scratch.
     pub(crate) fn decay(
         &mut self,
         t: u32,
         amount: f64,
         forget_below: f64,
         distance: impl Fn(u32, u32) -> f64,
+        mut kept: impl FnMut(u32, &Tie),
         forgotten: &mut Vec<u32>,
     ) -> TieTotals {
         forgotten.clear();
@@ -409,6 +410,7 @@ impl Ties {
                 }
             }
             totals.add(tie, &distance);
+            kept(id, tie);
         }
         for &id in forgotten.iter() {
             self.remove(id);

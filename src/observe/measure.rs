@@ -1,42 +1,19 @@
 //! Measuring a world at a step: the step metrics of `observe::metrics`, each computed here from
-//! the world as it is (the ties' totals its last step took, the diversity sample's pairs).
-
-use rand::Rng;
+//! the world as it is (the ties' totals its last step took, the agreement its knowledge keeps).
 
 use super::StepMetrics;
-use crate::model::{self, World};
+use crate::model::World;
 
-/// Measures a world. The diversity sample is a fixed set of agent pairs drawn once per run.
+/// Measures a world, with buffers kept from step to step so that measuring does not allocate.
+#[derive(Debug, Default)]
 pub struct Observer {
-    pairs: Vec<(u32, u32)>,
     scratch: Vec<(u64, u32)>,
 }
 
-/// Size of the diversity sample (pairs of agents), or every pair if there are fewer.
-pub(crate) const DIVERSITY_PAIRS: usize = 256;
-
 impl Observer {
-    /// An observer of `world`, with its diversity sample drawn from the observation stream of
-    /// `seed`.
-    pub fn new(world: &World, seed: u64) -> Self {
-        let n = world.agents().len() as u32;
-        let mut pairs = Vec::new();
-        if (n as usize) * (n as usize).saturating_sub(1) / 2 <= DIVERSITY_PAIRS {
-            for a in 0..n {
-                for b in a + 1..n {
-                    pairs.push((a, b));
-                }
-            }
-        } else {
-            let mut rng = model::stream(seed, model::Stream::Observation);
-            while pairs.len() < DIVERSITY_PAIRS {
-                let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
-                if a != b {
-                    pairs.push((a, b));
-                }
-            }
-        }
-        Observer { pairs, scratch: Vec::new() }
+    /// An observer of any world.
+    pub fn new() -> Self {
+        Observer::default()
     }
 
     /// The metrics of the world now.
@@ -48,10 +25,6 @@ impl Observer {
         let mean = |(sum, n): (f64, u64)| (n > 0).then(|| sum / n as f64);
         let (informal, formal) = (ties.informal, ties.formal);
         let partnerships = informal + formal;
-        let mut diversity = Mean::default();
-        for &(a, b) in &self.pairs {
-            diversity.add(knowledge.distance(a, b));
-        }
         let c = |x: u64| Some(x as f64);
         let by = tallies.by_composition;
         StepMetrics {
@@ -77,7 +50,7 @@ impl Observer {
             ties: c(world.ties().len() as u64),
             trust_within: mean(ties.trust_within),
             trust_across: mean(ties.trust_across),
-            knowledge_diversity: diversity.get(),
+            knowledge_diversity: knowledge.diversity(),
             distinct_vectors: c(knowledge.distinct(&mut self.scratch) as u64),
             adoptions: c(tallies.adoptions),
             mandated: c(tallies.mandated),
@@ -85,22 +58,5 @@ impl Observer {
             innovations_in_use: c(world.innovations_in_use() as u64),
             venue_cost: Some(tallies.venue_cost),
         }
-    }
-}
-
-#[derive(Default)]
-struct Mean {
-    sum: f64,
-    n: u64,
-}
-
-impl Mean {
-    fn add(&mut self, x: f64) {
-        self.sum += x;
-        self.n += 1;
-    }
-
-    fn get(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.sum / self.n as f64)
     }
 }

@@ -158,7 +158,7 @@ metrics! {
         trust_within: "trust", "mean trust of ties within a sector";
         trust_across: "trust", "mean trust of ties across sectors"
             => "trust across sectors", "mean trust across sectors {mean} ({low}–{high})";
-        knowledge_diversity: "fraction of features", "mean cognitive distance over a fixed sample of agent pairs";
+        knowledge_diversity: "fraction of features", "mean cognitive distance over all pairs of organisations";
         distinct_vectors: "vectors", "number of distinct knowledge vectors";
         adoptions: "adoptions", "adoption events so far, through the channels and by mandate (creators and seeds excluded); an organisation that takes an innovation, loses it to another on the same feature and takes it again counts twice"
             => "adoptions", "{mean} adoptions ({low}–{high})";

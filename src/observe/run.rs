@@ -110,7 +110,7 @@ fn run_world(
     log: Option<&Log>,
 ) -> Result<RunOutput, String> {
     let seed = world.seed();
-    let mut observer = Observer::new(&world, seed);
+    let mut observer = Observer::new();
     let mut last = observer.measure(&world);
     recorder.record(world.t(), &last);
     let mut snapshots = Vec::new();

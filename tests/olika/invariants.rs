@@ -74,7 +74,7 @@ proptest! {
     fn invariants_hold_every_step(text in scenario_text(), seed in any::<u64>()) {
         let resolved = scenario::load_str("random.toml", &text, &[]).unwrap();
         let mut world = World::new(&resolved.scenario, seed);
-        let mut observer = Observer::new(&world, seed);
+        let mut observer = Observer::new();
         let n = world.agents().len();
         while !world.finished() {
             world.step();

@@ -45,22 +45,26 @@ fn match_across_sectors(gathering: &mut Gathering, people: &[u32], pairs: &mut V
     let mut candidates = std::mem::take(&mut gathering.buffers().scored);
     candidates.clear();
     let agents = gathering.agents();
+    // Ranked by C³, which orders pairs as C does — equal C³ exactly where C is equal (pairs whose
+    // best capabilities are the same organisation's) — at a fraction of the cost of C's cube
+    // root. C³ ≥ 0, whose bits order as its values: the key is their complement, so that an
+    // ascending sort puts the highest first.
     for (i, &a) in people.iter().enumerate() {
         for &b in &people[i + 1..] {
             if agents.sector[a as usize] != agents.sector[b as usize] {
-                candidates.push((agents.complementarity(a, b), a, b, 0));
+                let cubed = agents.complementarity_cubed(a, b);
+                debug_assert!(cubed >= 0.0 && cubed.is_sign_positive());
+                candidates.push((!cubed.to_bits(), a, b, 0));
             }
         }
     }
     candidates.shuffle(gathering.rng());
-    // A stable sort by complementarity, highest first, done in place: the shuffled place breaks
-    // ties. C ≥ 0, whose bits order as its values, so one integer key says both.
+    // A stable sort by rank, done in place: the shuffled place breaks ties. Comparing the place
+    // only when the ranks are equal (seldom) is cheaper than one 128-bit key of both.
     for (place, c) in candidates.iter_mut().enumerate() {
         c.3 = place as u32;
     }
-    let key = |c: &(f64, u32, u32, u32)| (u128::from(!c.0.to_bits()) << 32) | u128::from(c.3);
-    debug_assert!(candidates.iter().all(|c| c.0 >= 0.0 && c.0.is_sign_positive()));
-    candidates.sort_unstable_by_key(key);
+    candidates.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.3.cmp(&y.3)));
     let mut left = std::mem::take(&mut gathering.buffers().shuffled);
     let (seen, stamp) = gathering.marks();
     pairs.clear();

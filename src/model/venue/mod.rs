@@ -22,8 +22,8 @@ pub use neighbourhood::Lattice;
 pub(crate) struct MeetingBuffers {
     /// Attendees in an order of the meeting's own, or some of them.
     pub(crate) shuffled: Vec<u32>,
-    /// Scored pairs of attendees (matchmaking's candidates).
-    pub(crate) scored: Vec<(f64, u32, u32, u32)>,
+    /// Ranked pairs of attendees (matchmaking's candidates: rank, a, b, shuffled place).
+    pub(crate) scored: Vec<(u64, u32, u32, u32)>,
     /// Pairs of attendees.
     pub(crate) pairs: Vec<(u32, u32)>,
 }

@@ -63,7 +63,7 @@ const TIME_CHARTS: [TimeChart; 6] = [
     ("time_innovations", "Innovations so far", "innovations", "Cumulative innovations over the run: mean over replications with its 95 % confidence band.", &[("innovations", "innovations")]),
     ("time_partnerships", "Partnerships: informal and formal", "partnerships", "Current informal and formal partnerships: informal ones start on trust (\"just ask\"), formal ones on a contract.", &[("informal_partnerships", "informal"), ("formal_partnerships", "formal")]),
     ("time_trust", "Mean trust within and across sectors", "trust (0–1)", "Mean trust of ties within a sector and across sectors, with 95 % bands.", &[("trust_within", "within sectors"), ("trust_across", "across sectors")]),
-    ("time_diversity", "Knowledge diversity", "mean distance (fraction of features)", "How different organisations' knowledge is: mean cognitive distance over a fixed sample of pairs.", &[("knowledge_diversity", "diversity")]),
+    ("time_diversity", "Knowledge diversity", "mean distance (fraction of features)", "How different organisations' knowledge is: mean cognitive distance over all pairs of organisations.", &[("knowledge_diversity", "diversity")]),
     ("time_adoptions", "Adoptions of innovations", "adoptions", "Cumulative adoptions of innovations by organisations other than their creators.", &[("adoptions", "adoptions")]),
     ("time_scaled_up", "Innovations scaled up by the public sector", "innovations", "Cumulative innovations scaled up: mandated to public organisations (diffusion.scale_up_reach) after a public organisation adopted them.", &[("scaled_up", "scaled up")]),
 ];
