@@ -128,9 +128,16 @@ olika_read_file <- function(dir, file) {
   classes <- if ("seed" %in% head) c(seed = "character") else NA
   table <- tryCatch(
     if (getOption("read_olika.data.table", TRUE) && requireNamespace("data.table", quietly = TRUE)) {
-      as.data.frame(data.table::fread(path, colClasses = if (anyNA(classes)) NULL else classes, na.strings = "",
-                                      integer64 = "character", check.names = FALSE,
-                                      showProgress = FALSE))
+      # fread splits the file fast, but its own number parser can miss the nearest double in the
+      # last bit (it read 0.003359182446748863 as 0.0033591824467488628): it reads text, and the
+      # numbers are made as read.csv makes them (type.convert, R's correctly rounded strtod), so
+      # both engines give the same data frame.
+      text <- as.data.frame(data.table::fread(path, colClasses = "character", na.strings = "",
+                                              check.names = FALSE, showProgress = FALSE))
+      for (column in setdiff(names(text), "seed")) {
+        text[[column]] <- utils::type.convert(text[[column]], as.is = TRUE, na.strings = "")
+      }
+      text
     } else {
       utils::read.csv(path, colClasses = classes, na.strings = "", check.names = FALSE,
                       stringsAsFactors = FALSE)
