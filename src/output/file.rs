@@ -60,6 +60,72 @@ pub fn write(path: &Path, bytes: &[u8], kind: Kind, force: bool) -> Result<PathB
     Ok(path.to_path_buf())
 }
 
+/// The opening of a versioned file that olika reads back whole (a state file, a lesson): a line
+/// naming the kind with the format's version, then a line with the checksum of what follows.
+pub(crate) struct Opening {
+    /// The first line up to the version: "olika state ".
+    pub magic: &'static str,
+    /// What it is, for messages, after "a": "state file".
+    pub what: &'static str,
+    /// The checksum line's words before the hash: "checksum ".
+    pub checksum: &'static str,
+    /// The format this olika reads.
+    pub format: u32,
+    /// What to do about a damaged file: "save the world again".
+    pub again: &'static str,
+    /// What to do about a file of another format.
+    pub other_format: &'static str,
+}
+
+impl Opening {
+    /// Checks the kind and format lines and reads the checksum line: the checksum the file states,
+    /// and the bytes after its line (which the caller hashes when it has read what it needs first).
+    pub fn read<'a>(&self, path: &Path, bytes: &'a [u8]) -> Result<(u64, &'a [u8])> {
+        let Some(rest) = bytes.strip_prefix(self.magic.as_bytes()) else {
+            return Err(self.refuse(
+                path,
+                format!("this is not an olika {} (it does not begin `{}`)", self.what, self.magic.trim_end()),
+            ));
+        };
+        let (format, rest) = line(rest).ok_or_else(|| self.damaged(path, "no format line"))?;
+        match format.parse::<u32>() {
+            Ok(found) if found == self.format => {}
+            Ok(other) => {
+                return Err(self.refuse(
+                    path,
+                    format!(
+                        "a {} of format {other}; this olika reads format {}: {}",
+                        self.what, self.format, self.other_format
+                    ),
+                ))
+            }
+            Err(_) => return Err(self.damaged(path, "the format line is no number")),
+        }
+        let (checksum, rest) = line(rest).ok_or_else(|| self.damaged(path, "no checksum line"))?;
+        let checksum = checksum
+            .strip_prefix(self.checksum)
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
+            .ok_or_else(|| self.damaged(path, "the checksum line is unreadable"))?;
+        Ok((checksum, rest))
+    }
+
+    /// A refusal of the file at `path` (an input error: exit code 2).
+    pub fn refuse(&self, path: &Path, message: String) -> Error {
+        Error::input(Location::file(path.display().to_string()), None, message)
+    }
+
+    /// A refusal of a file that is damaged or cut short, saying what to do.
+    pub fn damaged(&self, path: &Path, what: &str) -> Error {
+        self.refuse(path, format!("{what}: the file is damaged or cut short; {}", self.again))
+    }
+}
+
+/// The text up to the next newline (within the first MiB), and what follows it.
+pub(crate) fn line(bytes: &[u8]) -> Option<(&str, &[u8])> {
+    let end = bytes.iter().take(1 << 20).position(|&b| b == b'\n')?;
+    Some((std::str::from_utf8(&bytes[..end]).ok()?, &bytes[end + 1..]))
+}
+
 /// Whether the regular file at `path` begins as a file of `kind` that olika wrote.
 fn starts_as_own(path: &Path, kind: Kind) -> Result<bool> {
     let mut head = Vec::with_capacity(HEAD);

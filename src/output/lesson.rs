@@ -26,8 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::file::Kind;
-use super::state::line;
+use super::file::{Kind, Opening};
 use super::students::StudentRow;
 use crate::error::{Error, Location, Result};
 use crate::model::hash::Fnv;
@@ -43,6 +42,16 @@ pub const FORMAT: u32 = 1;
 
 /// The most bytes a lesson file may have: 60 students' choices for a thousand months.
 pub const MOST_BYTES: u64 = 16 << 20;
+
+/// How a lesson file opens.
+const OPENING: Opening = Opening {
+    magic: MAGIC,
+    what: "lesson file",
+    checksum: "# checksum ",
+    format: FORMAT,
+    again: "download the lesson again",
+    other_format: "replay it with the olika that wrote it",
+};
 
 /// A lesson file, for `output::file`: recognised by its first line.
 pub const KIND: Kind =
@@ -169,31 +178,9 @@ impl Lesson {
 
     /// A lesson file's lesson, checked as the module says (but not yet replayed).
     pub fn decode(path: &Path, bytes: &[u8]) -> Result<Lesson> {
-        let refuse =
-            |message: String| Error::input(Location::file(path.display().to_string()), None, message);
-        let damaged = |what: &str| {
-            refuse(format!("{what}: the file is damaged or cut short; download the lesson again"))
-        };
-        let Some(rest) = bytes.strip_prefix(MAGIC.as_bytes()) else {
-            return Err(refuse(
-                "this is not an olika lesson file (it does not begin `# olika lesson`)".into(),
-            ));
-        };
-        let (format, rest) = line(rest).ok_or_else(|| damaged("no format line"))?;
-        match format.parse::<u32>() {
-            Ok(FORMAT) => {}
-            Ok(other) => {
-                return Err(refuse(format!(
-                    "a lesson file of format {other}; this olika reads format {FORMAT}: replay it with the olika that wrote it"
-                )))
-            }
-            Err(_) => return Err(damaged("the format line is no number")),
-        }
-        let (checksum, rest) = line(rest).ok_or_else(|| damaged("no checksum line"))?;
-        let checksum = checksum
-            .strip_prefix("# checksum ")
-            .and_then(|h| u64::from_str_radix(h, 16).ok())
-            .ok_or_else(|| damaged("the checksum line is unreadable"))?;
+        let refuse = |message: String| OPENING.refuse(path, message);
+        let damaged = |what: &str| OPENING.damaged(path, what);
+        let (checksum, rest) = OPENING.read(path, bytes)?;
         let found = fnv(rest);
         if found != checksum {
             return Err(refuse(format!(

@@ -119,30 +119,22 @@ pub fn save(dir: &Path, state: &WorldState, scenario: &Validated, replication: u
     file::write(&folder.join(file_name(replication)), &bytes, KIND, false)
 }
 
+/// How a state file opens.
+const OPENING: file::Opening = file::Opening {
+    magic: MAGIC,
+    what: "state file",
+    checksum: "checksum ",
+    format: FORMAT,
+    again: "save the world again",
+    other_format: "save the world again with this olika",
+};
+
 /// A state file's header and world, checked as the module says (but not yet against a scenario).
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, WorldState)> {
-    let refuse = |message: String| Error::input(Location::file(path.display().to_string()), None, message);
-    let damaged =
-        |what: &str| refuse(format!("{what}: the file is damaged or cut short; save the world again"));
-    let Some(rest) = bytes.strip_prefix(MAGIC.as_bytes()) else {
-        return Err(refuse("this is not an olika state file (it does not begin `olika state`)".into()));
-    };
-    let (format, rest) = line(rest).ok_or_else(|| damaged("no format line"))?;
-    match format.parse::<u32>() {
-        Ok(FORMAT) => {}
-        Ok(other) => {
-            return Err(refuse(format!(
-                "a state file of format {other}; this olika reads format {FORMAT}: save the world again with this olika"
-            )))
-        }
-        Err(_) => return Err(damaged("the format line is no number")),
-    }
-    let (checksum, rest) = line(rest).ok_or_else(|| damaged("no checksum line"))?;
-    let checksum = checksum
-        .strip_prefix("checksum ")
-        .and_then(|h| u64::from_str_radix(h, 16).ok())
-        .ok_or_else(|| damaged("the checksum line is unreadable"))?;
-    let (header, payload) = line(rest).ok_or_else(|| damaged("no header"))?;
+    let refuse = |message: String| OPENING.refuse(path, message);
+    let damaged = |what: &str| OPENING.damaged(path, what);
+    let (checksum, rest) = OPENING.read(path, bytes)?;
+    let (header, payload) = file::line(rest).ok_or_else(|| damaged("no header"))?;
     let header: Header =
         serde_json::from_str(header).map_err(|e| damaged(&format!("the header is unreadable ({e})")))?;
     let version = env!("CARGO_PKG_VERSION");
@@ -176,12 +168,6 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, WorldState)> {
         )));
     }
     Ok((header, state))
-}
-
-/// The text up to the next newline (within the first MiB), and what follows it.
-pub(super) fn line(bytes: &[u8]) -> Option<(&str, &[u8])> {
-    let end = bytes.iter().take(1 << 20).position(|&b| b == b'\n')?;
-    Some((std::str::from_utf8(&bytes[..end]).ok()?, &bytes[end + 1..]))
 }
 
 /// Reads and decodes the state file at `path`.
