@@ -277,10 +277,11 @@ class City(mesa.Model):
             self.ties[tie] = None
         tie.trust = min(1.0, tie.trust + GAIN * (1 + f) * (1 - tie.trust))
         tie.last = self.t
+        # Learning in the tie's order, whoever began this encounter (docs/model.md §6, Encounter).
         if self.random.random() < LEARNING:
-            a.learn_from(b)
+            tie.a.learn_from(tie.b)
         if self.random.random() < LEARNING:
-            b.learn_from(a)
+            tie.b.learn_from(tie.a)
         self.try_partnership(tie, a, b)
 
     def try_partnership(self, tie, a, b):
