@@ -8,7 +8,9 @@ source: a direct approach that draws the approacher draws again, at most 8 draws
 redrew until it found another; docs/model.md did not say), and the follow-ups are decided before
 only those that happen are shuffled (the same rule, fewer shuffles). Changed when docs/model.md
 changed (issue 28): knowledge diversity is the exact mean distance over all pairs (§7), no longer a
-sample of 256 pairs. The random numbers are Mesa's own (the model's `random.Random`), so runs match
+sample of 256 pairs; and learning in an encounter goes in the tie's order, whoever began the
+encounter (§6 said "first a then b"; a reviewer reading olika's source found it learns in the tie's
+order, and §6 now says so). The random numbers are Mesa's own (the model's `random.Random`), so runs match
 olika's in distribution, not draw for draw: where olika draws from a key of the event (§4,
 Stochasticity: an encounter's luck, a follow-up's decision, a step of work) the port draws the same
 chance from its one stream, in the order the port meets the events.
