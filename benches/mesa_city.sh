@@ -4,6 +4,8 @@
 #
 #   bash benches/mesa_city.sh                # time only: 3 repeats, medians, the ratio
 #   DOCK=1 bash benches/mesa_city.sh         # first dock: seeds 1, 2, 3 × 100 runs each, the table
+#   DOCK=only bash benches/mesa_city.sh      # the docking table alone, no timing
+#   DOCK=only SEEDS="1 2 3 4 5 6" KEEP=dir bash benches/mesa_city.sh   # other seeds; runs kept in dir
 #   RUNS=20 REPEATS=3 bash benches/mesa_city.sh
 #
 # The port, benches/mesa/city.py, is scenarios/baseline.toml written in Mesa 3.3.1 from
@@ -28,16 +30,22 @@ olika=$PWD/target/release/olika
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+seeds=${SEEDS:-1 2 3}
 if [ -n "${DOCK:-}" ]; then
   o=() m=()
-  for s in 1 2 3; do
+  for s in $seeds; do
     "$olika" run scenarios/baseline.toml --replications 100 --seed "$s" -q --force --no-plots -o "$work/o$s"
     "$py" benches/mesa/city.py --runs 100 --seed "$s" > "$work/m$s.csv"
     o+=("$work/o$s/runs.csv") m+=("$work/m$s.csv")
   done
-  echo "docking: seeds 1, 2, 3 × 100 runs each"
+  echo "docking: seeds ${seeds// /, } × 100 runs each"
   "$py" benches/mesa/dock.py "$(IFS=,; echo "${o[*]}")" "$(IFS=,; echo "${m[*]}")"
   echo
+  if [ -n "${KEEP:-}" ]; then
+    mkdir -p "$KEEP"
+    for s in $seeds; do cp "$work/o$s/runs.csv" "$KEEP/olika-$s.csv"; cp "$work/m$s.csv" "$KEEP/mesa-$s.csv"; done
+  fi
+  [ "$DOCK" = only ] && exit 0
 fi
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

@@ -6,8 +6,14 @@ open, the choice made here is marked GUESS in a comment (benches/README.md lists
 turned out to be what olika does, and docs/model.md now says so). Changed after reading olika's
 source: a direct approach that draws the approacher draws again, at most 8 draws in all (the port
 redrew until it found another; docs/model.md did not say), and the follow-ups are decided before
-only those that happen are shuffled (the same rule, fewer shuffles). The random numbers are Mesa's
-own (the model's `random.Random`), so runs match olika's in distribution, not draw for draw.
+only those that happen are shuffled (the same rule, fewer shuffles). Changed when docs/model.md
+changed (issue 28): knowledge diversity is the exact mean distance over all pairs (§7), no longer a
+sample of 256 pairs; and learning in an encounter goes in the tie's order, whoever began the
+encounter (§6 said "first a then b"; a reviewer reading olika's source found it learns in the tie's
+order, and §6 now says so). The random numbers are Mesa's own (the model's `random.Random`), so runs match
+olika's in distribution, not draw for draw: where olika draws from a key of the event (§4,
+Stochasticity: an encounter's luck, a follow-up's decision, a step of work) the port draws the same
+chance from its one stream, in the order the port meets the events.
 
     python city.py --runs 100 --seed 1 > mesa.csv     # one CSV row per run, the headline metrics
     python city.py --runs 20 --seed 1 --time          # seconds per run, last column
@@ -18,6 +24,7 @@ point; 120 steps, every step observed by a DataCollector.
 """
 
 import argparse
+import collections
 import itertools
 import math
 import sys
@@ -189,8 +196,6 @@ class City(mesa.Model):
                     v.neighbours[o] = [where[c] for c in ((x - 1, y), (x + 1, y), (x, y - 1),
                                                           (x, y + 1)) if c in where]
         self.visibility_cdf = list(itertools.accumulate(o.visibility for o in self.orgs))
-        # Observation: a fixed sample of 256 pairs for knowledge diversity.
-        self.sample_pairs = [tuple(rng.sample(self.orgs, 2)) for _ in range(256)]
         self.counts = dict(innovations=0, social_value=0.0, economic_value=0.0,
                            partnerships_begun=0, partnerships_dissolved=0,
                            partnerships_exhausted=0, adoptions=0, mandated=0, scaled_up=0,
@@ -274,10 +279,11 @@ class City(mesa.Model):
             self.ties[tie] = None
         tie.trust = min(1.0, tie.trust + GAIN * (1 + f) * (1 - tie.trust))
         tie.last = self.t
+        # Learning in the tie's order, whoever began this encounter (docs/model.md §6, Encounter).
         if self.random.random() < LEARNING:
-            a.learn_from(b)
+            tie.a.learn_from(tie.b)
         if self.random.random() < LEARNING:
-            b.learn_from(a)
+            tie.b.learn_from(tie.a)
         self.try_partnership(tie, a, b)
 
     def try_partnership(self, tie, a, b):
@@ -418,7 +424,11 @@ class City(mesa.Model):
             self.encounter(a, b, 0.0, "(direct)")
         # 3. Follow-ups, in random order.
         # Whether a tie is followed up depends on nothing another follow-up changes, so it is
-        # drawn first and only the ties that follow up are shuffled.
+        # drawn first and only the ties that follow up are shuffled. docs/model.md §4: one draw
+        # for the pair and the step, u < follow_up · τ, independent of every other tie and step,
+        # with τ as the last step's decay left it (unchanged since, as the tie did not interact).
+        # olika takes u from a hash of (step, pair) in that decay pass; the port takes it here
+        # from Mesa's stream: the same chance, not the same number.
         ties = [tie for tie in self.ties if tie.status is None and tie.last != t
                 and rng.random() < FOLLOW_UP * tie.trust]
         rng.shuffle(ties)
@@ -580,7 +590,14 @@ class City(mesa.Model):
         return sum(ts) / len(ts) if ts else None  # GUESS: partnerships' ties included
 
     def knowledge_diversity(self):
-        return sum(a.distance(b) for a, b in self.sample_pairs) / len(self.sample_pairs)
+        """The mean distance d over all pairs of two different organisations (docs/model.md §7):
+        1 − Σ_f Σ_v c_fv (c_fv − 1) / (F n (n − 1)), c_fv the organisations holding v on f."""
+        n = len(self.orgs)
+        if n < 2:
+            return None  # a mean over nothing is empty
+        agreeing = sum(c * (c - 1) for f in range(F)
+                       for c in collections.Counter(o.knowledge[f] for o in self.orgs).values())
+        return 1 - agreeing / (F * n * (n - 1))
 
     def in_use(self):
         return sum(1 for inn in self.innovations if inn.retired is None)
