@@ -1,6 +1,7 @@
 //! What a run records (MODEL.md §5): the metrics of each recorded step, the venues at the end, and
-//! optionally every innovation. Observation reads the world; it never changes it and draws its own
-//! random numbers (the diversity sample) from the observation stream.
+//! optionally every innovation. Observation reads the world; it never changes it and draws no
+//! random numbers (knowledge diversity is exact, kept up to date by `Knowledge::set`), so how often
+//! a run is recorded never changes the run.
 //!
 //! `metrics` declares every metric once; `measure` computes the step metrics from a world; `rows`
 //! makes the other tables' rows; `recording` says what is recorded when; `run` drives one run.
