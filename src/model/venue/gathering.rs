@@ -88,6 +88,8 @@ impl<'w> Gathering<'w> {
         let thresholds = &mut world.scratch.meeting.thresholds;
         thresholds.clear();
         thresholds.extend(world.sameness.iter().map(|&same| threshold(f + (1.0 - f) * same)));
+        // The event draws' sequence, held here for the loop and handed back after it.
+        let mut draws = own.clone();
         let mut events = 0;
         for _ in 0..people.len() {
             // One draw of the venue's stream an event: the resident, the neighbour and the
@@ -103,7 +105,7 @@ impl<'w> Gathering<'w> {
             let differences = knowledge.differences(a, b);
             let k = differences.map_or_else(|| knowledge.differing(a, b), count);
             // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
-            let draw = own.next_u32();
+            let draw = draws.next_u32();
             if k > 0 && u64::from(draw) < thresholds[k] {
                 let n = pick_in(&mut word, k);
                 let feature =
@@ -111,6 +113,7 @@ impl<'w> Gathering<'w> {
                 knowledge.copy(a, b, feature);
             }
         }
+        *own = draws;
         events
     }
 
