@@ -17,7 +17,7 @@ pub(crate) fn number_into(out: &mut Vec<u8>, value: Option<f64>) {
     let _ = match value {
         None => Ok(()),
         // Most cells of a classic's rows are the zeros of what it lacks (−0 is written 0 too).
-        Some(v) if v == 0.0 => {
+        Some(0.0) => {
             out.push(b'0');
             Ok(())
         }
