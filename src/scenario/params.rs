@@ -255,7 +255,7 @@ fn begins(pattern: &[&str], path: &[&str]) -> bool {
 
 /// Each parameter's path (those of `all`, in order) split at its dots, once per process: a
 /// scenario's every key and table is looked up in the registry, and splitting every path for
-/// each look-up was most of what reading a scenario cost — which a command does at its start,
+/// each look-up was half of what reading a scenario cost — which a command does at its start,
 /// and again for its charts and its report (issue 28: the serial part of a command).
 fn split_paths() -> &'static [Vec<&'static str>] {
     static SPLIT: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
