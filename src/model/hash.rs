@@ -50,7 +50,7 @@ pub fn fnv(bytes: &[u8]) -> u64 {
 
 /// SplitMix64's finaliser: a bijection of 64-bit words whose every output bit depends on every
 /// input bit.
-pub fn mix(mut z: u64) -> u64 {
+pub const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)

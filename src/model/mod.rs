@@ -21,7 +21,7 @@ pub mod venue;
 use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 use sampling::thin;
-pub(crate) use streams::{below, chance, pick_in, Draws, Keyed, StageRng};
+pub(crate) use streams::{below, chance, pick_in, threshold, Draws, Keyed, StageRng};
 
 pub use agent::{composition, Agents, Sector, COMPOSITIONS};
 pub use diffusion::appeal;

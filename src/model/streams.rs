@@ -253,6 +253,22 @@ pub(crate) fn below(word: u32, p: f64) -> bool {
     f64::from(word) < p * 4_294_967_296.0
 }
 
+/// The whole number below which a uniform 32-bit draw falls exactly when `below(draw, p)`: a
+/// draw w, a whole number, is below the real x = p · 2³² exactly when it is below ⌈x⌉. A loop that
+/// decides many draws with the same few probabilities (Axelrod's events, one p for each number of
+/// differing features) takes them once, then compares whole numbers: no conversion to a float and
+/// no multiplication an event, and the same decisions.
+pub(crate) fn threshold(p: f64) -> u64 {
+    let x = p * 4_294_967_296.0;
+    if x.is_nan() || x <= 0.0 {
+        0
+    } else if x >= 4_294_967_296.0 {
+        1 << 32
+    } else {
+        x.ceil() as u64
+    }
+}
+
 /// A uniform index in 0..n from a 64-bit `word` by multiply-and-shift (as `Draws::below`), leaving
 /// in `word` what is left of it for the next index: `word` · n = i · 2⁶⁴ + rest, i the index and
 /// rest the new word. No rejection loop and no division, with a bias below n / 2⁶⁴
@@ -295,6 +311,26 @@ impl<const K: usize> Draws<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `threshold` decides every draw as `below` does: at the edges of each threshold, for
+    /// probabilities whose x = p · 2³² is whole, not whole, at 0, 1 and beyond, and NaN.
+    #[test]
+    fn a_threshold_decides_as_below() {
+        let half_way = 0.5 + 0.25 / 4_294_967_296.0;
+        let ps = [0.0, -0.5, 1.0, 1.5, f64::NAN, 0.5, half_way, 1.0 / 3.0, 0.2, 1e-12, 1.0 - 1e-12, 0.75];
+        for p in ps {
+            let t = threshold(p);
+            let edges = [0, 1, t.saturating_sub(2), t.saturating_sub(1), t, t + 1, u64::from(u32::MAX)];
+            for w in edges.into_iter().filter_map(|w| u32::try_from(w).ok()) {
+                assert_eq!(u64::from(w) < t, below(w, p), "p = {p}, draw {w}, threshold {t}");
+            }
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(36);
+        for _ in 0..10_000 {
+            let (p, w) = (rng.random::<f64>(), rng.next_u32());
+            assert_eq!(u64::from(w) < threshold(p), below(w, p));
+        }
+    }
 
     /// Indices taken one after the other from one word (`pick_in`) are the mixed-radix digits of
     /// one index over the product of their ranges: uniform and independent as that one is.

@@ -16,6 +16,11 @@ pub(crate) fn number_into(out: &mut Vec<u8>, value: Option<f64>) {
     // Writing into a Vec cannot fail.
     let _ = match value {
         None => Ok(()),
+        // Most cells of a classic's rows are the zeros of what it lacks (−0 is written 0 too).
+        Some(0.0) => {
+            out.push(b'0');
+            Ok(())
+        }
         Some(v) if is_whole(v) => {
             integer_into(out, v as i64);
             Ok(())

@@ -240,28 +240,37 @@ pub fn all() -> &'static [Param] {
 
 /// Does a concrete dotted path match a registry path with `*` wildcards?
 pub fn matches(pattern: &str, path: &[&str]) -> bool {
-    let mut parts = pattern.split('.');
-    for key in path {
-        match parts.next() {
-            Some("*") => {}
-            Some(p) if p == *key => {}
-            _ => return false,
-        }
-    }
-    parts.next().is_none()
+    matches_parts(&pattern.split('.').collect::<Vec<_>>(), path)
+}
+
+/// `matches`, the pattern split at its dots.
+fn matches_parts(pattern: &[&str], path: &[&str]) -> bool {
+    pattern.len() == path.len() && begins(pattern, path)
+}
+
+/// Whether the first parts of `pattern` match `path`, part by part (`*` matches any key).
+fn begins(pattern: &[&str], path: &[&str]) -> bool {
+    pattern.iter().zip(path).all(|(pat, key)| *pat == "*" || pat == key)
+}
+
+/// Each parameter's path (those of `all`, in order) split at its dots, once per process: a
+/// scenario's every key and table is looked up in the registry, and splitting every path for
+/// each look-up was half of what reading a scenario cost — which a command does at its start,
+/// and again for its charts and its report (issue 28: the serial part of a command).
+fn split_paths() -> &'static [Vec<&'static str>] {
+    static SPLIT: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    SPLIT.get_or_init(|| all().iter().map(|p| p.path.split('.').collect()).collect())
 }
 
 /// The registry entry for a concrete path, if it is a leaf parameter.
 pub(crate) fn lookup(path: &[&str]) -> Option<&'static Param> {
-    all().iter().find(|p| matches(p.path, path))
+    all().iter().zip(split_paths()).find(|(_, parts)| matches_parts(parts, path)).map(|(p, _)| p)
 }
 
 /// The keys allowed directly under a table path (`*` for a population or venue name).
 fn child_keys<'a>(path: &'a [&'a str]) -> impl Iterator<Item = &'static str> + 'a {
-    all().iter().filter_map(move |p| {
-        let parts: Vec<&'static str> = p.path.split('.').collect();
-        let under =
-            parts.len() > path.len() && parts.iter().zip(path).all(|(pat, key)| *pat == "*" || pat == key);
+    split_paths().iter().filter_map(move |parts| {
+        let under = parts.len() > path.len() && begins(parts, path);
         under.then(|| parts[path.len()])
     })
 }

@@ -9,7 +9,7 @@ use super::super::agent::{Agents, Sector};
 use super::super::knowledge::{count, nth_differing};
 use super::super::streams::StageRng;
 use super::super::tie::{Origin, Status, Tie};
-use super::super::{chance, pick_in, World};
+use super::super::{pick_in, threshold, World};
 use super::MeetingBuffers;
 use rand::RngCore;
 
@@ -81,8 +81,15 @@ impl<'w> Gathering<'w> {
     pub(crate) fn cultures<'n>(&mut self, people: &[u32], near: impl Fn(usize) -> &'n [u32]) -> u64 {
         let f = self.world.venues[self.venue].spec.facilitation;
         let world = &mut *self.world;
-        let (rng, own, knowledge, sameness) =
-            (world.rng.stream(), &mut world.own, &mut world.knowledge, &world.sameness[..]);
+        let (rng, own, knowledge) = (world.rng.stream(), &mut world.own, &mut world.knowledge);
+        // p = f + (1 - f)(1 - d)^h for each number k of differing features, as the whole number a
+        // 32-bit draw must be below (`threshold`): the same decisions as `chance`, with no float
+        // arithmetic an event.
+        let thresholds = &mut world.scratch.meeting.thresholds;
+        thresholds.clear();
+        thresholds.extend(world.sameness.iter().map(|&same| threshold(f + (1.0 - f) * same)));
+        // The event draws' sequence, held here for the loop and handed back after it.
+        let mut draws = own.clone();
         let mut events = 0;
         for _ in 0..people.len() {
             // One draw of the venue's stream an event: the resident, the neighbour and the
@@ -97,15 +104,16 @@ impl<'w> Gathering<'w> {
             events += 1;
             let differences = knowledge.differences(a, b);
             let k = differences.map_or_else(|| knowledge.differing(a, b), count);
-            let p = f + (1.0 - f) * sameness[k];
             // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
-            if chance(own, p) && k > 0 {
+            let draw = draws.next_u32();
+            if k > 0 && u64::from(draw) < thresholds[k] {
                 let n = pick_in(&mut word, k);
                 let feature =
                     differences.map_or_else(|| knowledge.nth_difference(a, b, n), |d| nth_differing(d, n));
                 knowledge.copy(a, b, feature);
             }
         }
+        *own = draws;
         events
     }
 

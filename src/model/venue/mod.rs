@@ -26,6 +26,9 @@ pub(crate) struct MeetingBuffers {
     pub(crate) scored: Vec<(u64, u32, u32, u32)>,
     /// Pairs of attendees.
     pub(crate) pairs: Vec<(u32, u32)>,
+    /// Whole-number thresholds of a decision by the number of differing features
+    /// (`streams::threshold`: Axelrod's events).
+    pub(crate) thresholds: Vec<u64>,
 }
 
 use super::agent::Sector;
