@@ -18,10 +18,11 @@ mod streams;
 mod tie;
 pub mod venue;
 
-use rand::seq::SliceRandom;
 use rand::{Rng, RngCore};
 use sampling::thin;
-pub(crate) use streams::{below, chance, pick_in, threshold, Draws, Keyed, StageRng};
+pub(crate) use streams::{
+    below, chance, pick_in, shuffle, shuffle_first, threshold, Draws, Indices, Keyed, StageRng,
+};
 
 pub use agent::{composition, Agents, Sector, COMPOSITIONS};
 pub use diffusion::appeal;
@@ -401,7 +402,7 @@ impl World {
         self.draw_from(Stream::Venues);
         order.clear();
         order.extend((0..self.venues.len() as u32).filter(|&v| self.venues[v as usize].meets(self.t)));
-        order.shuffle(&mut self.rng);
+        shuffle(&mut order, &mut self.rng);
         for &v in &order {
             self.draw_from(self.venues[v as usize].stream);
             self.meet(v as usize);
@@ -418,7 +419,7 @@ impl World {
         order.clear();
         let initiative = &self.agents.initiative;
         thin(&mut self.rng, initiative.len(), self.max_initiative, |a| initiative[a], &mut order);
-        order.shuffle(&mut self.rng);
+        shuffle(&mut order, &mut self.rng);
         let mut pairs = std::mem::take(&mut self.scratch.pairs);
         pairs.clear();
         pairs.extend(order.iter().filter_map(|&a| Some((a, self.find_by_visibility(a)?))));
@@ -458,7 +459,7 @@ impl World {
                 }
             }
         }
-        order.shuffle(&mut self.rng);
+        shuffle(&mut order, &mut self.rng);
         for &id in &order {
             self.follow_up(id);
         }
@@ -469,7 +470,7 @@ impl World {
         self.scratch.begun.sort_unstable();
         merge_sorted(&working, self.scratch.begun.iter().copied(), &mut order);
         self.scratch.working = working;
-        order.shuffle(&mut self.rng);
+        shuffle(&mut order, &mut self.rng);
         for &id in &order {
             self.work(id);
         }

@@ -18,14 +18,13 @@
 mod full;
 mod ties;
 
-use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::agent::Sector;
 use super::innovation::Innovation;
 use super::parameters::Mixing;
 use super::tie::Ties;
-use super::{chance, Draws, Keyed, Stream, World};
+use super::{chance, shuffle, Draws, Keyed, Stream, World};
 
 /// Whom an organisation imitates.
 trait Rule {
@@ -249,7 +248,7 @@ impl World {
         // the same adoption share the decision. Channel
         // adoptions never collide (one per organisation), so their own order does not matter.
         self.draw_from(Stream::ScaleUp);
-        adoptions.shuffle(&mut self.rng);
+        shuffle(&mut adoptions, &mut self.rng);
         let mut mandates = std::mem::take(&mut self.diffusion.mandates);
         mandates.clear();
         let (sigma, reach) = (self.scenario.diffusion.scale_up, self.scenario.diffusion.scale_up_reach);

@@ -1,9 +1,8 @@
 //! Matchmaking days: attendees are paired across sectors to maximise complementarity C, so that
 //! large firms that cannot find partners meet those who complement them.
 
-use rand::seq::SliceRandom;
-
 use super::{Gathering, Meeting, VenueKind};
+use crate::model::shuffle;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "matchmaking",
@@ -58,7 +57,7 @@ fn match_across_sectors(gathering: &mut Gathering, people: &[u32], pairs: &mut V
             }
         }
     }
-    candidates.shuffle(gathering.rng());
+    shuffle(&mut candidates, gathering.rng());
     // A stable sort by rank, done in place: the shuffled place breaks ties. Comparing the place
     // only when the ranks are equal (seldom) is cheaper than one 128-bit key of both.
     for (place, c) in candidates.iter_mut().enumerate() {
@@ -78,7 +77,7 @@ fn match_across_sectors(gathering: &mut Gathering, people: &[u32], pairs: &mut V
     left.clear();
     left.extend(people.iter().copied().filter(|&a| seen[a as usize] != stamp));
     gathering.buffers().scored = candidates;
-    left.shuffle(gathering.rng());
+    shuffle(&mut left, gathering.rng());
     pairs.extend(left.chunks_exact(2).map(|p| (p[0], p[1])));
     gathering.buffers().shuffled = left;
 }

@@ -9,7 +9,6 @@
 
 use std::fmt;
 
-use rand::seq::SliceRandom;
 use rand::Rng;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -34,7 +33,7 @@ pub(crate) struct MeetingBuffers {
 use super::agent::Sector;
 use super::parameters::{Domain, Mix, Param, VenueSpec};
 use super::tie::Origin;
-use super::{chance, World};
+use super::{below, chance, pick_in, shuffle, shuffle_first, Indices, World};
 
 /// Declares each kind's module (its file in this folder) and registers its `KIND` in [`KINDS`].
 macro_rules! kinds {
@@ -291,7 +290,7 @@ fn draw_attendance(
         let start = out.len();
         out.extend(pool.iter().copied().filter(|&a| chance(rng, openness[a as usize])));
         if out.len() - start > seats {
-            out[start..].shuffle(rng);
+            shuffle_first(&mut out[start..], seats, rng);
             out.truncate(start + seats);
         }
         return;
@@ -300,8 +299,11 @@ fn draw_attendance(
     let mut tries = 0;
     while taken < seats && tries < TRIES_PER_SEAT * seats {
         tries += 1;
-        let a = pool[rng.random_range(0..pool.len())];
-        if seen[a as usize] != stamp && chance(rng, openness[a as usize]) {
+        // One 64-bit draw a try: the organisation by multiply-and-shift (`pick_in`), then the
+        // top 32 bits of what is left of the word for its acceptance (`below`).
+        let mut word = rng.next_u64();
+        let a = pool[pick_in(&mut word, pool.len())];
+        if seen[a as usize] != stamp && below((word >> 32) as u32, openness[a as usize]) {
             seen[a as usize] = stamp;
             out.push(a);
             taken += 1;
@@ -315,9 +317,11 @@ fn mingle(gathering: &mut Gathering, people: &[u32], rounds: u32) -> u64 {
     if people.len() < 2 {
         return 0;
     }
+    // The others are drawn several from a word of the venue's stream (`Indices`).
+    let mut indices = Indices::default();
     for idx in 0..people.len() {
         for _ in 0..rounds {
-            let mut other = gathering.rng().random_range(0..people.len() - 1);
+            let mut other = indices.below(gathering.rng(), people.len() - 1);
             if other >= idx {
                 other += 1;
             }
@@ -351,7 +355,7 @@ impl World {
         let n = pools.len();
         let mut quotas = [seats / n.max(1); Sector::ALL.len()];
         let mut order: [usize; Sector::ALL.len()] = std::array::from_fn(|k| k);
-        order[..n].shuffle(&mut self.rng);
+        shuffle(&mut order[..n], &mut self.rng);
         for &k in order[..n].iter().take(seats % n.max(1)) {
             quotas[k] += 1;
         }

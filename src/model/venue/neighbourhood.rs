@@ -3,10 +3,10 @@
 //! von Neumann neighbour; with `update = "axelrod"` the lattice runs Axelrod's culture model.
 
 use rand::seq::SliceRandom;
-use rand::Rng;
+use rand::RngCore;
 
 use super::{Checked, Gathering, Meeting, Param, VenueKind};
-use crate::model::chance;
+use crate::model::{below, pick_in, shuffle};
 use crate::model::knowledge::Knowledge;
 use crate::model::parameters::{Domain, VenueSpec};
 
@@ -90,16 +90,19 @@ impl Meeting for Neighbourhood {
             let mut order = std::mem::take(&mut gathering.buffers().shuffled);
             order.clear();
             order.extend(0..people.len() as u32);
-            order.shuffle(gathering.rng());
+            shuffle(&mut order, gathering.rng());
             for &idx in &order {
                 let idx = idx as usize;
                 let a = people[idx];
+                // One 64-bit draw a resident: its top 32 bits decide whether it is active (as
+                // `chance`), what is left of it picks the neighbour (`pick_in`).
+                let mut word = gathering.rng().next_u64();
                 let openness = gathering.agents().openness[a as usize];
-                if !chance(gathering.rng(), openness) {
+                if !below(pick_in(&mut word, 1 << 32) as u32, openness) {
                     continue;
                 }
                 let near = lattice.near(idx);
-                if let Some(&b) = near.get(gathering.rng().random_range(0..near.len().max(1))) {
+                if let Some(&b) = near.get(pick_in(&mut word, near.len())) {
                     gathering.encounter(a, b);
                     encounters += 1;
                 }

@@ -1,8 +1,7 @@
 //! Open meetings: `mingle` rounds of random pairs among the attendees (teaching; the Bass classic).
 
-use rand::seq::SliceRandom;
-
 use super::{Gathering, Meeting, VenueKind, MINGLE};
+use crate::model::shuffle;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "open",
@@ -25,7 +24,7 @@ impl Meeting for Open {
     fn meet(&mut self, gathering: &mut Gathering, people: &mut Vec<u32>) -> u64 {
         let mut encounters = 0;
         for _ in 0..self.rounds {
-            people.shuffle(gathering.rng());
+            shuffle(people, gathering.rng());
             for pair in people.chunks_exact(2) {
                 gathering.encounter(pair[0], pair[1]);
                 encounters += 1;

@@ -1,10 +1,9 @@
 //! Workshops: attendees sit at round tables of `group_size`, and every pair at a table has an
 //! encounter (the round-table conversations of the seed document).
 
-use rand::seq::SliceRandom;
-
 use super::{Gathering, Meeting, Param, VenueKind};
 use crate::model::parameters::Domain;
+use crate::model::shuffle;
 
 pub(super) static KIND: VenueKind = VenueKind {
     name: "workshop",
@@ -49,7 +48,7 @@ struct Workshop {
 
 impl Meeting for Workshop {
     fn meet(&mut self, gathering: &mut Gathering, people: &mut Vec<u32>) -> u64 {
-        people.shuffle(gathering.rng());
+        shuffle(people, gathering.rng());
         if self.mixed {
             people.sort_by_key(|&a| gathering.agents().sector[a as usize]);
         }
