@@ -343,26 +343,36 @@ pub(crate) fn shuffle<T>(items: &mut [T], rng: &mut impl RngCore) {
     shuffle_first(items, items.len(), rng);
 }
 
-/// A fixed number of 64-bit draws taken at once, for a decision whose later draws are needed only
-/// on some branches: taking them all keeps the stream aligned for whoever decides next.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Draws<const K: usize>([u64; K]);
+/// The draws of one organisation's adoption decision in a step: a SplitMix64 sequence keyed by
+/// the stage, the step and the organisation ([`Draws::of`]), read in order — a uniform number for
+/// the channel, then the picks the channel needs. Keyed, not taken from a stream: one
+/// organisation's decision never shifts another's, and one that needs no pick draws one word, not
+/// three (issue 28: three ChaCha8 words for each of 150 organisations every step were a twentieth
+/// of a baseline replication).
+#[derive(Debug, Clone)]
+pub(crate) struct Draws(Keyed);
 
-impl<const K: usize> Draws<K> {
-    /// The next K words of `rng`.
-    pub(crate) fn take(rng: &mut impl RngCore) -> Self {
-        Draws(std::array::from_fn(|_| rng.next_u64()))
+impl Draws {
+    /// The draws of organisation j in the stage whose key is `stage_key`: the SplitMix64 sequence
+    /// from the state `stage_key` ⊕ j · 2³² (the stage key is a hash of the run, the stage and the
+    /// step, so the sequences of two organisations, or two steps, are unrelated).
+    #[inline]
+    pub(crate) fn of(stage_key: u64, j: u32) -> Self {
+        Draws(Keyed::at(stage_key ^ u64::from(j) << 32))
     }
 
-    /// Draw k as a uniform number in [0, 1), with 53 random bits.
-    pub(crate) fn uniform(&self, k: usize) -> f64 {
-        (self.0[k] >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    /// The next draw as a uniform number in [0, 1), with 53 random bits.
+    #[inline]
+    pub(crate) fn uniform(&mut self) -> f64 {
+        (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// Draw k as an index in 0..n by multiply-and-shift: no rejection, so always one word, with a
-    /// bias below n / 2⁶⁴ — far under anything a run could detect.
-    pub(crate) fn below(&self, k: usize, n: usize) -> usize {
-        ((u128::from(self.0[k]) * n as u128) >> 64) as usize
+    /// The next draw as an index in 0..n by multiply-and-shift: no rejection, so always one word,
+    /// with a bias below n / 2⁶⁴ — far under anything a run could detect.
+    #[inline]
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        let mut word = self.0.next_u64();
+        pick_in(&mut word, n)
     }
 }
 
@@ -475,18 +485,78 @@ mod tests {
     }
 
     #[test]
-    fn fixed_draws_are_uniform_and_in_range() {
-        let mut rng = stream(1, Stream::Adoption);
-        let n = 50_000;
-        let (mut sum, mut low) = (0.0, [0usize; 7]);
-        for _ in 0..n {
-            let d = Draws::<2>::take(&mut rng);
-            let u = d.uniform(0);
+    fn an_organisations_draws_are_uniform_in_range_and_its_own() {
+        let streams = Streams::new(1);
+        let key = |t| streams.stage_key(Stream::Adoption, t);
+        // Keyed by the stage, the step and the organisation alone.
+        assert_eq!(Draws::of(key(3), 7).uniform(), Draws::of(key(3), 7).uniform());
+        assert_ne!(Draws::of(key(3), 7).uniform(), Draws::of(key(3), 8).uniform());
+        assert_ne!(Draws::of(key(3), 7).uniform(), Draws::of(key(4), 7).uniform());
+        let n = 50_000u32;
+        let (mut sum, mut low, mut pairs) = (0.0, [0usize; 7], [[0usize; 3]; 2]);
+        for k in 0..n {
+            let mut d = Draws::of(key(k / 150), k % 150);
+            let u = d.uniform();
             assert!((0.0..1.0).contains(&u));
             sum += u;
-            low[d.below(1, 7)] += 1;
+            low[d.below(7)] += 1;
+            // The draws after the first are independent of it.
+            pairs[usize::from(u < 0.5)][d.below(3)] += 1;
         }
-        assert!((sum / n as f64 - 0.5).abs() < 0.01);
-        assert!(low.iter().all(|&c| (c as f64 / n as f64 - 1.0 / 7.0).abs() < 0.01), "{low:?}");
+        assert!((sum / f64::from(n) - 0.5).abs() < 0.01);
+        assert!(low.iter().all(|&c| (c as f64 / f64::from(n) - 1.0 / 7.0).abs() < 0.01), "{low:?}");
+        for half in pairs {
+            let total: usize = half.iter().sum();
+            assert!(half.iter().all(|&c| (c as f64 / total as f64 - 1.0 / 3.0).abs() < 0.015), "{pairs:?}");
+        }
+    }
+
+    /// Each of the 24 orders of four items comes out of `shuffle` about as often, and each choice
+    /// of two of five (in each order) out of `shuffle_first`: the draws several to a word are a
+    /// Fisher–Yates shuffle's.
+    #[test]
+    fn shuffles_from_shared_words_are_uniform() {
+        let mut rng = ChaCha8Rng::seed_from_u64(28);
+        let rounds = 48_000;
+        let mut orders = std::collections::HashMap::new();
+        let mut firsts = std::collections::HashMap::new();
+        for _ in 0..rounds {
+            let mut items = [0, 1, 2, 3];
+            shuffle(&mut items, &mut rng);
+            *orders.entry(items).or_insert(0usize) += 1;
+            let mut five = [0, 1, 2, 3, 4];
+            shuffle_first(&mut five, 2, &mut rng);
+            let mut rest = five[2..].to_vec();
+            rest.sort_unstable();
+            assert!(rest.iter().all(|x| !five[..2].contains(x)), "{five:?}");
+            *firsts.entry((five[0], five[1])).or_insert(0usize) += 1;
+        }
+        let near = |count: usize, kinds: usize| {
+            let expected = rounds as f64 / kinds as f64;
+            (count as f64 - expected).abs() < 5.0 * expected.sqrt()
+        };
+        assert_eq!(orders.len(), 24);
+        assert!(orders.values().all(|&c| near(c, 24)), "{orders:?}");
+        assert_eq!(firsts.len(), 20);
+        assert!(firsts.values().all(|&c| near(c, 20)), "{firsts:?}");
+    }
+
+    /// `Indices` takes a new word only when the ranges taken from the current one would multiply
+    /// past 2³², and its indices are in range and uniform.
+    #[test]
+    fn indices_share_a_word_while_their_ranges_fit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut counting = rng.clone();
+        let mut indices = Indices::default();
+        // 1000³ < 2³² < 1000⁴: four indices in 0..1000 take two words.
+        let first: Vec<usize> = (0..4).map(|_| indices.below(&mut rng, 1000)).collect();
+        counting.next_u64();
+        counting.next_u64();
+        assert_eq!(rng.next_u64(), counting.next_u64(), "{first:?}");
+        let mut counts = [0usize; 10];
+        for _ in 0..50_000 {
+            counts[indices.below(&mut rng, 10)] += 1;
+        }
+        assert!(counts.iter().all(|&c| (c as f64 / 50_000.0 - 0.1).abs() < 0.01), "{counts:?}");
     }
 }

@@ -9,7 +9,7 @@ use crate::model::Draws;
 pub(super) struct FullMixing;
 
 impl Rule for FullMixing {
-    fn imitated(&self, _ties: &Ties, n: u32, _j: u32, draws: &Draws<3>) -> Option<u32> {
-        Some(draws.below(1, n as usize) as u32)
+    fn imitated(&self, _ties: &Ties, n: u32, _j: u32, draws: &mut Draws) -> Option<u32> {
+        Some(draws.below(n as usize) as u32)
     }
 }

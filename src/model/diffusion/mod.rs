@@ -5,7 +5,8 @@
 //! on the same feature replaces an earlier one. Innovations nobody holds are retired.
 //!
 //! Each step every organisation j makes at most one adoption decision (attention). It draws one
-//! uniform u (from a fixed set of draws per organisation, so decisions line up between strategies): below p · b_j its candidate is a uniformly drawn alive innovation (the external
+//! uniform u (from draws keyed by the step and the organisation, so decisions line up between
+//! strategies): below p · b_j its candidate is a uniformly drawn alive innovation (the external
 //! channel); below p · b_j + q it looks at one organisation k it imitates — whom is a [`Rule`],
 //! one file each: `ties.rs` and `full.rs` — and its candidate is one innovation k holds and it does
 //! not. It adopts the candidate if it belongs to the candidate's market (Bass's m): U_ij <
@@ -29,7 +30,7 @@ use super::{chance, shuffle, Draws, Keyed, Stream, World};
 /// Whom an organisation imitates.
 trait Rule {
     /// The organisation j looks at this step, if any (`n` organisations in all).
-    fn imitated(&self, ties: &Ties, n: u32, j: u32, draws: &Draws<3>) -> Option<u32>;
+    fn imitated(&self, ties: &Ties, n: u32, j: u32, draws: &mut Draws) -> Option<u32>;
 }
 
 /// The rule of a scenario's `diffusion.mixing`.
@@ -191,15 +192,15 @@ impl World {
         });
     }
 
-    /// One innovation that k holds and j does not, drawn uniformly (with draw 2), if there is one.
-    fn candidate_from(&self, k: u32, j: u32, draws: &Draws<3>) -> Option<u32> {
+    /// One innovation that k holds and j does not, drawn uniformly (with j's next draw), if there is one.
+    fn candidate_from(&self, k: u32, j: u32, draws: &mut Draws) -> Option<u32> {
         let (mine, theirs) = (self.knowledge.of(j), self.knowledge.of(k));
         let differs = |f: usize| theirs[f] != mine[f] && self.knowledge.is_invented(theirs[f]);
         let count = (0..theirs.len()).filter(|&f| differs(f)).count();
         if count == 0 {
             return None;
         }
-        let pick = draws.below(2, count);
+        let pick = draws.below(count);
         let f = (0..theirs.len()).filter(|&f| differs(f)).nth(pick)?;
         Some(self.innovation_of(f, theirs[f]))
     }
@@ -214,21 +215,22 @@ impl World {
         let mut adoptions = std::mem::take(&mut self.diffusion.adoptions);
         adoptions.clear();
         if p > 0.0 || q > 0.0 {
-            // Each organisation takes three draws whatever it does with them — the channel, then
-            // the picks of an imitation (the contact, then the innovation) or of the external
-            // channel — so its decision never shifts the next one's draws.
+            // Each organisation's draws are keyed by the stage, the step and itself (`Draws`): the
+            // channel, then the picks of an imitation (the contact, then the innovation) or of the
+            // external channel, so its decision never shifts another's.
             self.draw_from(Stream::Adoption);
             for j in 0..n {
-                let draws = Draws::<3>::take(&mut self.rng);
-                let u = draws.uniform(0);
+                let mut draws = Draws::of(self.stage_key, j);
+                let u = draws.uniform();
                 let external = p * self.boost(j);
                 let candidate = if u < external {
                     let alive = &self.diffusion.alive;
                     (!alive.is_empty())
-                        .then(|| alive[draws.below(1, alive.len())])
+                        .then(|| alive[draws.below(alive.len())])
                         .filter(|&i| !self.holds(j, i))
                 } else if u < external + q {
-                    rule.imitated(&self.ties, n, j, &draws).and_then(|k| self.candidate_from(k, j, &draws))
+                    rule.imitated(&self.ties, n, j, &mut draws)
+                        .and_then(|k| self.candidate_from(k, j, &mut draws))
                 } else {
                     None
                 };

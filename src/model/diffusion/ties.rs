@@ -9,8 +9,8 @@ use crate::model::Draws;
 pub(super) struct ThroughTies;
 
 impl Rule for ThroughTies {
-    fn imitated(&self, ties: &Ties, _n: u32, j: u32, draws: &Draws<3>) -> Option<u32> {
+    fn imitated(&self, ties: &Ties, _n: u32, j: u32, draws: &mut Draws) -> Option<u32> {
         let mine = ties.of(j);
-        (!mine.is_empty()).then(|| mine[draws.below(1, mine.len())].0)
+        (!mine.is_empty()).then(|| mine[draws.below(mine.len())].0)
     }
 }
