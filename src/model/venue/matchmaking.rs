@@ -53,21 +53,23 @@ fn match_across_sectors(gathering: &mut Gathering, people: &[u32], pairs: &mut V
             if agents.sector[a as usize] != agents.sector[b as usize] {
                 let cubed = agents.complementarity_cubed(a, b);
                 debug_assert!(cubed >= 0.0 && cubed.is_sign_positive());
-                candidates.push((!cubed.to_bits(), a, b, 0));
+                candidates.push((!cubed.to_bits(), a, b));
             }
         }
     }
     shuffle(&mut candidates, gathering.rng());
-    // A stable sort by rank, done in place: the shuffled place breaks ties. Comparing the place
-    // only when the ranks are equal (seldom) is cheaper than one 128-bit key of both.
-    for (place, c) in candidates.iter_mut().enumerate() {
-        c.3 = place as u32;
-    }
-    candidates.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.3.cmp(&y.3)));
+    // A stable sort by rank: the shuffled place breaks ties. One 128-bit key, the rank above the
+    // place, sorted as a number, takes a third fewer instructions than sorting the candidates by
+    // rank and then place (issue 28), and leaves them where they are.
+    let mut keys = std::mem::take(&mut gathering.buffers().keys);
+    keys.clear();
+    keys.extend(candidates.iter().enumerate().map(|(place, c)| u128::from(c.0) << 64 | place as u128));
+    keys.sort_unstable();
     let mut left = std::mem::take(&mut gathering.buffers().shuffled);
     let (seen, stamp) = gathering.marks();
     pairs.clear();
-    for &(_, a, b, _) in &candidates {
+    for &key in &keys {
+        let (_, a, b) = candidates[key as u32 as usize];
         if seen[a as usize] != stamp && seen[b as usize] != stamp {
             seen[a as usize] = stamp;
             seen[b as usize] = stamp;
@@ -77,6 +79,7 @@ fn match_across_sectors(gathering: &mut Gathering, people: &[u32], pairs: &mut V
     left.clear();
     left.extend(people.iter().copied().filter(|&a| seen[a as usize] != stamp));
     gathering.buffers().scored = candidates;
+    gathering.buffers().keys = keys;
     shuffle(&mut left, gathering.rng());
     pairs.extend(left.chunks_exact(2).map(|p| (p[0], p[1])));
     gathering.buffers().shuffled = left;

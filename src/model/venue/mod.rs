@@ -21,13 +21,15 @@ pub use neighbourhood::Lattice;
 pub(crate) struct MeetingBuffers {
     /// Attendees in an order of the meeting's own, or some of them.
     pub(crate) shuffled: Vec<u32>,
-    /// Ranked pairs of attendees (matchmaking's candidates: rank, a, b, shuffled place).
-    pub(crate) scored: Vec<(u64, u32, u32, u32)>,
+    /// Ranked pairs of attendees (matchmaking's candidates: rank, a, b).
+    pub(crate) scored: Vec<(u64, u32, u32)>,
     /// Pairs of attendees.
     pub(crate) pairs: Vec<(u32, u32)>,
     /// Whole-number thresholds of a decision by the number of differing features
     /// (`streams::threshold`: Axelrod's events).
     pub(crate) thresholds: Vec<u64>,
+    /// Sort keys (matchmaking's: rank, then shuffled place).
+    pub(crate) keys: Vec<u128>,
 }
 
 use super::agent::Sector;
