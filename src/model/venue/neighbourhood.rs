@@ -95,10 +95,14 @@ impl Meeting for Neighbourhood {
                 let idx = idx as usize;
                 let a = people[idx];
                 // One 64-bit draw a resident: its top 32 bits decide whether it is active (as
-                // `chance`), what is left of it picks the neighbour (`pick_in`).
+                // `chance`), what is left of it picks the neighbour (`pick_in`). Taking the top
+                // 32 bits and shifting the rest up is `pick_in(word, 2³²)`, written out so that
+                // it also compiles where a `usize` has 32 bits (the lab in the browser).
                 let mut word = gathering.rng().next_u64();
                 let openness = gathering.agents().openness[a as usize];
-                if !below(pick_in(&mut word, 1 << 32) as u32, openness) {
+                let active = (word >> 32) as u32;
+                word <<= 32;
+                if !below(active, openness) {
                     continue;
                 }
                 let near = lattice.near(idx);
