@@ -127,12 +127,12 @@ pub const NOOTEBOOM: Validation = Validation {
 };
 
 /// What the power pilot found for the Nooteboom classic's parts (tests/olika/power.rs; see
-/// `patterns` for the rule): d = 2.6321, 2.5183, 2.5090 for both (the peak inside over 0, both
-/// ends lower over 3); 99 % power needs 1 and ((3 + 2.326) / 2.509)² = 5 runs. The judgement runs
+/// `patterns` for the rule): d = 2.6646, 2.4218, 2.5761 for both (the peak inside over 0, both
+/// ends lower over 3); 99 % power needs 1 and ((3 + 2.326) / 2.4218)² = 5 runs. The judgement runs
 /// the scenario's own replications (40), which has them.
 #[cfg(test)]
 const NOOTEBOOM_PILOT: [Pilot; 2] =
-    [Pilot { critical: 0.0, per_run: 2.5090 }, Pilot { critical: 3.0, per_run: 2.5090 }];
+    [Pilot { critical: 0.0, per_run: 2.4218 }, Pilot { critical: 3.0, per_run: 2.4218 }];
 
 /// The sector distances the Nooteboom classic sweeps.
 const NOOTEBOOM_DISTANCES: [f64; 6] = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
