@@ -285,6 +285,16 @@ pub(crate) fn pick_in(word: &mut u64, n: usize) -> usize {
     (wide >> 64) as usize
 }
 
+/// A uniform 32-bit draw from a 64-bit `word`, leaving the rest of it for later indices: the
+/// word's top 32 bits, the rest shifted up — `pick_in(word, 2³²)`, written for any width of
+/// `usize` (2³² is no `usize` in the browser's 32-bit lab).
+#[inline]
+pub(crate) fn take_u32(word: &mut u64) -> u32 {
+    let top = (*word >> 32) as u32;
+    *word <<= 32;
+    top
+}
+
 /// The most that the ranges of the indices taken from one 64-bit word may multiply to ([`Indices`]):
 /// 2³², so that the bias of each index stays below 2⁻³² — the resolution of [`chance`].
 const INDICES_PER_WORD: u64 = 1 << 32;
@@ -379,6 +389,19 @@ impl Draws {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `take_u32` is `pick_in` over 2³²: the same draw, and the same word left.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_32_bit_draw_is_a_pick_over_two_to_the_32() {
+        let mut rng = ChaCha8Rng::seed_from_u64(32);
+        for _ in 0..1_000 {
+            let word = rng.next_u64();
+            let (mut taken, mut picked) = (word, word);
+            assert_eq!(u64::from(take_u32(&mut taken)), pick_in(&mut picked, 1 << 32) as u64);
+            assert_eq!(taken, picked);
+        }
+    }
 
     /// `threshold` decides every draw as `below` does: at the edges of each threshold, for
     /// probabilities whose x = p · 2³² is whole, not whole, at 0, 1 and beyond, and NaN.

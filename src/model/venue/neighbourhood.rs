@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use rand::RngCore;
 
 use super::{Checked, Gathering, Meeting, Param, VenueKind};
-use crate::model::{below, pick_in, shuffle};
+use crate::model::{below, pick_in, shuffle, take_u32};
 use crate::model::knowledge::Knowledge;
 use crate::model::parameters::{Domain, VenueSpec};
 
@@ -94,15 +94,11 @@ impl Meeting for Neighbourhood {
             for &idx in &order {
                 let idx = idx as usize;
                 let a = people[idx];
-                // One 64-bit draw a resident: its top 32 bits decide whether it is active (as
-                // `chance`), what is left of it picks the neighbour (`pick_in`). Taking the top
-                // 32 bits and shifting the rest up is `pick_in(word, 2³²)`, written out so that
-                // it also compiles where a `usize` has 32 bits (the lab in the browser).
+                // One 64-bit draw a resident: 32 bits of it decide whether it is active (as
+                // `chance`), what is left of it picks the neighbour (`pick_in`).
                 let mut word = gathering.rng().next_u64();
                 let openness = gathering.agents().openness[a as usize];
-                let active = (word >> 32) as u32;
-                word <<= 32;
-                if !below(active, openness) {
+                if !below(take_u32(&mut word), openness) {
                     continue;
                 }
                 let near = lattice.near(idx);
