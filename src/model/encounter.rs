@@ -74,12 +74,9 @@ impl World {
 
     /// An interaction on an existing tie: trust grows, both sides may learn, a partnership may start.
     pub(crate) fn interact(&mut self, id: u32, facilitation: f64) {
-        let (a, b) = {
-            let tie = self.ties.get_mut(id);
-            tie.trust = trust_after_interaction(tie.trust, self.scenario.trust.gain, facilitation);
-            tie.last = self.t;
-            (tie.a, tie.b)
-        };
+        let trust = trust_after_interaction(self.ties.trust_of(id), self.scenario.trust.gain, facilitation);
+        self.ties.interact(id, self.t, trust);
+        let (a, b) = (self.ties.get(id).a, self.ties.get(id).b);
         self.learn(a, b);
         self.try_partnership(id);
     }
@@ -98,7 +95,8 @@ impl World {
     /// Partnership formation and formalisation after an interaction.
     fn try_partnership(&mut self, id: u32) {
         let tie = self.ties.get(id);
-        let (a, b, trust, status, rested) = (tie.a, tie.b, tie.trust, tie.status, tie.rest_until() <= self.t);
+        let (a, b, status, rested) = (tie.a, tie.b, tie.status, tie.rest_until() <= self.t);
+        let trust = self.ties.trust(tie);
         let (formal, partner) = (self.scenario.trust.formal, self.scenario.trust.partner);
         match status {
             Status::Informal if trust >= formal => self.ties.get_mut(id).status = Status::Formal,
@@ -143,7 +141,6 @@ impl World {
         );
         self.agents.partners[a as usize] += 1;
         self.agents.partners[b as usize] += 1;
-        self.scratch.begun.push(id);
         self.counters.partnerships_begun += 1;
         self.origin_stats(origin).partnerships_begun += 1;
     }
@@ -205,7 +202,7 @@ mod tests {
         assert_eq!(w.ties.get(id).status, Status::Informal);
         assert_eq!(w.agents.partners, [1, 1]);
         // 0.76 + 0.2 · 0.24 = 0.808 ≥ trust.formal: it becomes formal.
-        w.ties.get_mut(id).trust = 0.76;
+        w.ties.interact(id, w.t, 0.76);
         w.interact(id, 0.0);
         assert_eq!(w.ties.get(id).status, Status::Formal);
         assert_eq!(w.agents.partners, [1, 1], "formalising is not a second partnership");
@@ -217,7 +214,7 @@ mod tests {
         let id = w.ties.insert(Tie::new(0, 1, false, 0.45, Origin::Direct, 1));
         w.interact(id, 0.0);
         assert_eq!(w.ties.get(id).status, Status::Acquaintance, "r = 1 never passes the permission check");
-        w.ties.get_mut(id).trust = 0.76;
+        w.ties.interact(id, w.t, 0.76);
         w.interact(id, 0.0);
         assert_eq!(w.ties.get(id).status, Status::Formal, "at trust.formal the contract is signed");
     }

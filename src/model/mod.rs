@@ -3,6 +3,7 @@
 //! `step` until `finished`, and read its state through the accessors.
 
 mod agent;
+mod calendar;
 mod diffusion;
 mod encounter;
 pub mod hash;
@@ -41,8 +42,6 @@ pub(crate) use tie::PEAK_BYTES_PER_AGENT as TIE_BYTES_PER_ORGANISATION;
 pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, TieTotals, Ties, Work};
 pub use venue::{Lattice, Venue, VenueKind, VenueStats, KINDS};
 
-/// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
-const FORGOTTEN: f64 = 0.01;
 
 /// Draws of someone to approach before giving up: only an organisation that is nearly the only
 /// visible one keeps drawing itself.
@@ -105,36 +104,8 @@ struct Scratch {
     unsettled: Vec<usize>,
     attendees: Vec<u32>,
     pairs: Vec<(u32, u32)>,
-    /// The partnerships that work in stage 4 but did not begin in this step (slab order), and
-    /// those begun in this step (in the order they began).
-    working: Vec<u32>,
-    begun: Vec<u32>,
     /// A meeting's own (`Gathering::buffers`).
     meeting: venue::MeetingBuffers,
-}
-
-/// The union of two increasing lists of ids into `into` (cleared first), increasing: an id in
-/// both is taken once.
-fn merge_sorted(a: &[u32], b: impl Iterator<Item = u32>, into: &mut Vec<u32>) {
-    into.clear();
-    let mut rest = a;
-    for id in b {
-        let before = rest.partition_point(|&x| x < id);
-        into.extend_from_slice(&rest[..before]);
-        into.push(id);
-        rest = &rest[before..];
-        if rest.first() == Some(&id) {
-            rest = &rest[1..];
-        }
-    }
-    into.extend_from_slice(rest);
-}
-
-/// Whether the tie is followed up in the stage whose events have key `stage_key`: with chance
-/// follow_up · τ, from the pair's decision draw in that stage (`Keyed::decision`).
-#[inline]
-fn follows_up(stage_key: u64, tie: &Tie, follow_up: f64) -> bool {
-    below(Keyed::decision(stage_key, tie.pair), follow_up * tie.trust)
 }
 
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
@@ -189,35 +160,11 @@ pub struct World {
     phi: Vec<f64>,
     /// Whether the lattices were stable at the end of the last step (checked with `until_stable`).
     stable: bool,
-    /// The ties' totals as the last step's decay left them, with that step: observation reads
-    /// them instead of passing over the ties again (`World::tie_totals`).
-    totals: Option<(u32, TieTotals)>,
     /// Choices made from outside for the next step (`steering`), forgotten when it ends.
     steering: Option<Box<steering::Steering>>,
     /// The last step's steering with what became of it (`World::steered`); no state of the
     /// world: nothing reads it but the caller that steered.
     steered: Option<Box<steering::Steering>>,
-    /// Stage 3's decisions for the next step, drawn by this step's decay pass (`Prepared`).
-    prepared: Option<Prepared>,
-}
-
-/// What the decay pass at the end of step t − 1 knows of stage 3 in step t, so that stage 3 need
-/// not pass over the slab again: the ties that stay acquaintances, with their follow-up drawn for
-/// step t, and the running partnerships, both in slab order. Nothing before stage 3 removes a
-/// tie, and every change of trust before it (an interaction, a contract) also sets the tie's
-/// `last` to t, which excludes the tie from the follow-ups; so the decisions are those that a
-/// pass at stage 3 would draw. A world that has not stepped since it was made, resumed or
-/// retuned to another `follow_up` draws them in stage 3 instead.
-#[derive(Debug, Clone, Default)]
-struct Prepared {
-    /// The step the decisions are for.
-    t: u32,
-    /// The `follow_up` they were drawn with.
-    follow_up: f64,
-    /// Acquaintances whose follow-up came out true, if they do not interact before stage 3.
-    follow_ups: Vec<u32>,
-    /// Partnerships running at the end of step t − 1.
-    partnerships: Vec<u32>,
 }
 
 impl World {
@@ -279,7 +226,7 @@ impl World {
             t: 0,
             agents,
             knowledge,
-            ties: Ties::new(n),
+            ties: Ties::new(n, scenario.trust.decay, scenario.follow_up),
             venues,
             closed: Vec::new(),
             direct: VenueStats::default(),
@@ -302,10 +249,8 @@ impl World {
             stamp: 0,
             scratch: Scratch::default(),
             stable: false,
-            totals: None,
             steering: None,
             steered: None,
-            prepared: None,
             sameness: Vec::new(),
             phi: Vec::new(),
         };
@@ -395,7 +340,10 @@ impl World {
     pub fn step(&mut self) {
         self.t += 1;
         self.counters.new_innovations = 0;
-        self.scratch.begun.clear();
+        // A decay or follow_up changed since the last step (a retuned or resumed world) takes
+        // effect from now; the calendar of the ties is made if it is not.
+        let now_key = self.streams.stage_key(Stream::FollowUps, self.t - 1);
+        self.ties.prepare(self.scenario.trust.decay, self.scenario.follow_up, now_key);
         let mut order = std::mem::take(&mut self.scratch.order);
 
         // 1. Venues meet, each drawing from its own stream.
@@ -430,35 +378,12 @@ impl World {
         self.scratch.pairs = pairs;
 
         // 3. Follow-ups, with probability follow_up · τ, of ties that are no partnership and did
-        // not interact this step.
+        // not interact this step: those the ties' calendar has at a candidate step (`calendar`).
+        // Whether a tie is followed up is drawn from the pair's word of the step, not from a
+        // sequence over the ties; the follow-up's own event plays it out.
         self.draw_from(Stream::FollowUps);
         order.clear();
-        // Whether a tie is followed up is drawn for the pair, not from a sequence over the ties:
-        // two strategies share the decision for every tie they share. The draw is the pair's
-        // decision draw of the stage; the follow-up's own event plays it out. The last step's decay pass
-        // drew it (`Prepared`); without that pass, one pass over the slab here draws it and finds
-        // the partnerships that will work in stage 4.
-        let mut working = std::mem::take(&mut self.scratch.working);
-        working.clear();
-        let (ties, t, key) = (&self.ties, self.t, self.stage_key);
-        let follow_up = self.scenario.follow_up;
-        match self.prepared.take() {
-            Some(prepared) if prepared.t == t && prepared.follow_up.to_bits() == follow_up.to_bits() => {
-                order.extend(prepared.follow_ups.iter().copied().filter(|&id| ties.get(id).last != t));
-                working.extend_from_slice(&prepared.partnerships);
-                self.prepared = Some(prepared);
-            }
-            stale => {
-                self.prepared = stale;
-                for (id, tie) in ties.with_ids() {
-                    if tie.status.is_partnership() {
-                        working.push(id);
-                    } else if tie.last != t && follows_up(key, tie, follow_up) {
-                        order.push(id);
-                    }
-                }
-            }
-        }
+        self.ties.follow_ups(self.t, self.stage_key, &mut order);
         shuffle(&mut order, &mut self.rng);
         for &id in &order {
             self.follow_up(id);
@@ -467,9 +392,8 @@ impl World {
         // 4. Partnership work: those running before this step and those begun in it (before or
         // in stage 3) — in slab order, so that the order shuffled is the slab's.
         self.draw_from(Stream::Work);
-        self.scratch.begun.sort_unstable();
-        merge_sorted(&working, self.scratch.begun.iter().copied(), &mut order);
-        self.scratch.working = working;
+        order.clear();
+        order.extend_from_slice(self.ties.partnerships());
         shuffle(&mut order, &mut self.rng);
         for &id in &order {
             self.work(id);
@@ -480,27 +404,8 @@ impl World {
 
         // 6. Decay of ties that did not interact; dead ties and exhausted partnerships end.
         self.end_partnerships(&order);
-        // The same pass draws the next step's follow-ups (`Prepared`).
-        let mut prepared = self.prepared.take().unwrap_or_default();
-        prepared.t = self.t + 1;
-        prepared.follow_up = self.scenario.follow_up;
-        let next_key = self.streams.stage_key(Stream::FollowUps, prepared.t);
-        let Prepared { follow_up, follow_ups, partnerships, .. } = &mut prepared;
-        follow_ups.clear();
-        partnerships.clear();
-        let knowledge = &self.knowledge;
-        let distance = |a, b| knowledge.distance(a, b);
-        let kept = |id, tie: &Tie| {
-            if tie.status.is_partnership() {
-                partnerships.push(id);
-            } else if follows_up(next_key, tie, *follow_up) {
-                follow_ups.push(id);
-            }
-        };
-        let totals =
-            self.ties.decay(self.t, self.scenario.trust.decay, FORGOTTEN, distance, kept, &mut order);
-        self.prepared = Some(prepared);
-        self.totals = Some((self.t, totals));
+        let key = self.streams.stage_key(Stream::FollowUps, self.t);
+        self.ties.settle(self.t, key, &mut order);
         self.scratch.order = order;
         if self.scenario.until_stable {
             self.stable = self.lattices_stable();
@@ -601,13 +506,9 @@ impl World {
         &self.innovations
     }
 
-    /// The live ties' totals that observation reports: those the last step's decay took, or, in a
-    /// world that has not stepped since it was made or resumed, a pass over the ties.
+    /// The live ties' totals that observation reports.
     pub fn tie_totals(&self) -> TieTotals {
-        match self.totals {
-            Some((t, totals)) if t == self.t => totals,
-            _ => self.ties.totals(|a, b| self.knowledge.distance(a, b)),
-        }
+        self.ties.totals(|a, b| self.knowledge.distance(a, b))
     }
 
     /// The running totals of the run.
@@ -618,7 +519,7 @@ impl World {
 
 #[cfg(test)]
 mod tests {
-    use super::{merge_sorted, Origin, Tie, World};
+    use super::{Origin, Tie, World};
 
     #[test]
     fn a_partnership_that_a_follow_up_begins_works_in_that_step() {
@@ -642,33 +543,90 @@ mod tests {
     }
 
     #[test]
-    fn the_decisions_drawn_by_decay_are_those_stage_3_would_draw() {
-        // The baseline city stepped as usual, and a copy that forgets each step what its decay
-        // pass prepared (as a world just resumed does), so that stage 3 draws the follow-ups and
-        // lists the partnerships from the slab: the two stay the same world.
+    fn a_calendar_made_anew_before_every_step_keeps_the_world_the_same() {
+        // The baseline city stepped as usual, and a copy whose ties' calendar is made anew from
+        // the ties before every step, as a resumed world's is: if the calendar kept as the steps
+        // go missed a tie's due step (a follow-up, a forgetting) or kept a stale one, the two
+        // would part.
         let s = crate::scenario::baseline(&[]).unwrap().scenario;
-        let mut prepared = World::new(&s, 11);
-        let mut drawn = prepared.clone();
+        let mut kept = World::new(&s, 11);
+        let mut made = kept.clone();
         for _ in 0..60 {
-            prepared.step();
-            drawn.prepared = None;
-            drawn.step();
-            assert_eq!(prepared.state(), drawn.state(), "step {}", prepared.t());
+            kept.step();
+            made.ties.restore();
+            made.step();
+            assert_eq!(kept.state(), made.state(), "step {}", kept.t());
+            assert_eq!(kept.tie_totals(), made.tie_totals(), "step {}", kept.t());
         }
-        assert!(prepared.tallies().partnerships_begun > 10 && prepared.ties().len() > 500);
+        assert!(kept.tallies().partnerships_begun > 10 && kept.ties().len() > 500);
     }
 
     #[test]
-    fn merging_keeps_both_lists_in_increasing_order() {
-        let mut into = vec![99];
-        merge_sorted(&[2, 5, 9], [1, 6, 7, 12].into_iter(), &mut into);
-        assert_eq!(into, [1, 2, 5, 6, 7, 9, 12]);
-        merge_sorted(&[], [3].into_iter(), &mut into);
-        assert_eq!(into, [3]);
-        merge_sorted(&[4, 8], std::iter::empty(), &mut into);
-        assert_eq!(into, [4, 8]);
-        // An id in both is taken once.
-        merge_sorted(&[2, 5, 9], [5, 9, 10].into_iter(), &mut into);
-        assert_eq!(into, [2, 5, 9, 10]);
+    fn lazy_trust_and_its_totals_are_those_of_a_decay_pass_over_every_tie() {
+        // Each step, every live tie's trust as read now must be its trust one step ago less the
+        // decay (or what an interaction left, with `last` = t), no live acquaintance that did
+        // not interact may be below the forgetting threshold, and every tie that was removed must
+        // have fallen below it; the totals must be those summed tie by tie.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let decay = s.trust.decay;
+        let mut w = World::new(&s, 5);
+        let mut removed = 0;
+        for _ in 0..80 {
+            let before: std::collections::HashMap<(u32, u32), f64> =
+                w.ties.iter().map(|tie| ((tie.a, tie.b), w.ties.trust(tie))).collect();
+            w.step();
+            let t = w.t();
+            for tie in w.ties.iter() {
+                let now = w.ties.trust(tie);
+                if tie.last != t {
+                    let was = before[&(tie.a, tie.b)];
+                    assert!((now - (was - decay).max(0.0)).abs() < 1e-12, "step {t}: {was} → {now}");
+                    assert!(tie.status.is_partnership() || now >= super::tie::FORGOTTEN);
+                }
+            }
+            for (&(a, b), &was) in &before {
+                if w.ties.find(a, b).is_none() {
+                    removed += 1;
+                    assert!(was - decay < super::tie::FORGOTTEN + 1e-12, "step {t}: forgot a tie at {was}");
+                }
+            }
+            let totals = w.tie_totals();
+            let (mut within, mut across) = ((0.0, 0), (0.0, 0));
+            for tie in w.ties.iter() {
+                let sum = if tie.same_sector { &mut within } else { &mut across };
+                sum.0 += w.ties.trust(tie);
+                sum.1 += 1;
+            }
+            assert_eq!((totals.trust_within.1, totals.trust_across.1), (within.1, across.1));
+            assert!((totals.trust_within.0 - within.0).abs() < 1e-9 * within.0.max(1.0), "step {t}");
+            assert!((totals.trust_across.0 - across.0).abs() < 1e-9 * across.0.max(1.0), "step {t}");
+        }
+        assert!(removed > 100, "{removed} ties forgotten");
+    }
+
+    #[test]
+    fn a_change_of_decay_takes_effect_from_the_step_it_is_made() {
+        // Retuned to a faster decay after 30 steps: every tie's trust of that moment is kept, and
+        // from then on falls by the new decay a step.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let faster = crate::scenario::baseline(&["trust.decay=0.03".into()]).unwrap().scenario;
+        let mut w = World::new(&s, 3);
+        for _ in 0..30 {
+            w.step();
+        }
+        let before: Vec<((u32, u32), f64)> = w.ties.iter().map(|t| ((t.a, t.b), w.ties.trust(t))).collect();
+        w.retune(&faster);
+        w.step();
+        let mut checked = 0;
+        for ((a, b), was) in before {
+            if let Some(id) = w.ties.find(a, b) {
+                let tie = w.ties.get(id);
+                if tie.last != w.t() {
+                    assert!((w.ties.trust(tie) - (was - 0.03)).abs() < 1e-12);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 }

@@ -44,7 +44,7 @@ impl World {
         self.counters.partnership_steps += 1;
         let s = &self.scenario;
         let tie = self.ties.get(id);
-        let (a, b, trust) = (tie.a, tie.b, tie.trust);
+        let (a, b, trust) = (tie.a, tie.b, self.ties.trust(tie));
         let work = self.ties.work(id);
         let m = if work.procurement { s.innovation.procurement_factor } else { 1.0 };
         let k = self.knowledge.differing(a, b);
@@ -59,10 +59,10 @@ impl World {
         let s = &self.scenario;
         let (work_gain, equity, formal) = (s.trust.work_gain, s.equity, s.trust.formal);
         let t = self.t;
+        let trust = trust_after_work(self.ties.trust_of(id), work_gain, equity);
+        self.ties.interact(id, t, trust);
         let tie = self.ties.get_mut(id);
-        tie.trust = trust_after_work(tie.trust, work_gain, equity);
-        tie.last = t;
-        if tie.status == Status::Informal && tie.trust >= formal {
+        if tie.status == Status::Informal && trust >= formal {
             tie.status = Status::Formal;
         }
         self.learn(a, b);
@@ -127,7 +127,7 @@ impl World {
             if !tie.status.is_partnership() {
                 continue;
             }
-            let ending = if tie.trust < dissolve {
+            let ending = if self.ties.trust(tie) < dissolve {
                 Ending::Dissolved
             } else if self.t - self.ties.work(id).last_innovation >= stale {
                 Ending::Exhausted

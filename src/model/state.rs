@@ -205,7 +205,7 @@ impl WorldState {
             Origin::Venue(v) => v < venues,
             Origin::Direct => true,
         };
-        check(self.ties.fits(n, origin), "ties")?;
+        check(self.ties.fits(n, self.t, origin), "ties")?;
         let innovations = self.innovations.len();
         check(
             self.innovations.iter().enumerate().all(|(k, i)| {
@@ -327,6 +327,7 @@ impl World {
         partnership_log.iter_mut().for_each(|p| renumber(&mut p.origin));
         world.ties = ties;
         world.ties.reserve_for(world.agents.len());
+        world.ties.restore();
         world.innovations = innovations;
         world.partnership_log = partnership_log;
         world.diffusion = diffusion;

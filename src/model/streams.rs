@@ -207,15 +207,6 @@ impl Keyed {
     pub(crate) fn of_pair(stage_key: u64, pair: u64, n: u32) -> Keyed {
         Keyed { state: mix(stage_key ^ pair ^ u64::from(n)) }
     }
-
-    /// One 32-bit draw for a pair in a stage, apart from its events' sequences: the top half of
-    /// mix(stage key ⊕ pair key ⊕ 2⁶³). One mix, where an event's first draw takes two (its
-    /// start, then its first step): stage 3 draws this for nearly every tie every step. The top
-    /// bit keeps the key off every event's (whose `n` is a 32-bit number).
-    #[inline]
-    pub(crate) fn decision(stage_key: u64, pair: u64) -> u32 {
-        (mix(stage_key ^ pair ^ (1 << 63)) >> 32) as u32
-    }
 }
 
 impl RngCore for Keyed {
@@ -484,27 +475,6 @@ mod tests {
         }
         let share = below as f64 / (2 * n) as f64;
         assert!((share - 0.25).abs() < 0.01, "share {share}");
-    }
-
-    #[test]
-    fn decisions_are_uniform_keyed_and_apart_from_events() {
-        let streams = Streams::new(5);
-        let key = |t| streams.stage_key(Stream::FollowUps, t);
-        let pair = Keyed::pair(1, 2);
-        assert_eq!(Keyed::decision(key(3), pair), Keyed::decision(key(3), pair));
-        assert_ne!(Keyed::decision(key(3), pair), Keyed::decision(key(4), pair));
-        assert_ne!(Keyed::decision(key(3), pair), Keyed::decision(key(3), Keyed::pair(2, 1)));
-        // Not the pair's event's start or first draw.
-        let event = Keyed::of_pair(key(3), pair, 0);
-        let decision = u64::from(Keyed::decision(key(3), pair));
-        assert_ne!(decision, event.position() >> 32);
-        assert_ne!(decision, event.clone().next_u64() >> 32);
-        // below(decision, p) is true for a share p of pairs and steps.
-        let (n, p) = (40_000u32, 0.03);
-        let hits =
-            (0..n).filter(|&k| below(Keyed::decision(key(k / 400), Keyed::pair(k % 400, 7)), p)).count();
-        let share = hits as f64 / f64::from(n);
-        assert!((share - p).abs() < 4.0 * (p * (1.0 - p) / f64::from(n)).sqrt(), "share {share}");
     }
 
     #[test]

@@ -6,6 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::calendar::{later_turn, word, Calendar, Gaps, NEVER, WAKE};
+use super::{below, Keyed};
+
+/// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
+pub(crate) const FORGOTTEN: f64 = 0.01;
+
 /// Where a tie began: a venue (by index) or a direct approach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
@@ -105,8 +111,10 @@ pub struct Tie {
     pub a: u32,
     /// The other end.
     pub b: u32,
-    /// Trust τ, in [0, 1].
-    pub trust: f64,
+    /// Trust τ at the end of step `last`, from which it decays: what it is now is
+    /// [`Ties::trust`]. (After a change of `trust.decay` it is the base that gives the trust
+    /// of that moment under the new decay, and may exceed 1.)
+    trust: f64,
     /// Whether both ends are of one sector (kept: observation sorts every tie by it every step).
     pub same_sector: bool,
     /// Acquaintance or partnership: a tie becomes a partnership and ceases to be one through
@@ -121,9 +129,10 @@ pub struct Tie {
     /// rests for `stale_after` steps; 0 for one that never was a partnership). One word for the
     /// two keeps a tie at 40 bytes.
     state: u32,
-    /// The pair's part of the key of its keyed draws (`Keyed::pair(a, b)`), made once: every
-    /// step draws a follow-up decision for most ties.
-    pub(crate) pair: u64,
+    /// While an acquaintance, the next step at which it may be followed up (a candidate; see
+    /// `calendar`), or, marked `WAKE`, at which it draws that step again; `NEVER` while a
+    /// partnership or before it is drawn.
+    next: u32,
 }
 
 /// The state of a running partnership.
@@ -156,7 +165,7 @@ impl Tie {
             origin,
             last: t,
             state: 0,
-            pair: super::Keyed::pair(a, b),
+            next: NEVER,
         }
     }
 
@@ -180,9 +189,9 @@ impl Tie {
 }
 
 /// What observation reports of the live ties (docs/model.md §7): trust summed within and across
-/// sectors, the partnerships by status, and the partners' distances summed. Taken where a
-/// pass over the slab already reads every tie — decay, at the end of a step — rather than by a
-/// pass of its own: that pass was a sixth of a baseline run, most of it the branch on the sector.
+/// sectors, the partnerships by status, and the partners' distances summed. The trust sums are
+/// kept as trust changes (`Sum`), the rest is taken from the few partnerships: no pass over
+/// the slab.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TieTotals {
     /// Trust summed over the ties within one sector, and their number.
@@ -200,22 +209,35 @@ pub struct TieTotals {
     pub distance: f64,
 }
 
-impl TieTotals {
-    /// Adds one tie. The sums take every tie in turn, a tie's trust added as 0 to the sum it is
-    /// not in (x + 0 = x exactly), without a branch that the sectors' mix makes unpredictable.
-    #[inline]
-    fn add(&mut self, tie: &Tie, distance: impl Fn(u32, u32) -> f64) {
-        let same = tie.same_sector;
-        self.trust_within.0 += if same { tie.trust } else { 0.0 };
-        self.trust_across.0 += if same { 0.0 } else { tie.trust };
-        self.trust_within.1 += u64::from(same);
-        self.trust_across.1 += u64::from(!same);
-        if tie.status.is_partnership() {
-            self.informal += u64::from(tie.status == Status::Informal);
-            self.formal += u64::from(tie.status == Status::Formal);
-            self.cross += u64::from(!same);
-            self.distance += distance(tie.a, tie.b);
-        }
+/// Trust summed over the live ties of one kind (within one sector, or across), kept as ties
+/// begin, interact and end so that observation need not pass over them. At the end of step t a
+/// tie's trust is τ_L − decay · (t − L) (no live tie has decayed to the floor of 0: an
+/// acquaintance is forgotten below `FORGOTTEN`, a partnership works every step), so the sum is
+/// Σ τ_L − decay · (t · n − Σ L). The bases are summed as whole numbers of 2⁻⁵² so that the sum
+/// does not depend on the order ties came and went in: a resumed world sums them afresh to the
+/// same bits.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sum {
+    bases: i128,
+    lasts: i128,
+    count: u64,
+}
+
+/// 2⁵², the scale of `Sum::bases`.
+const SCALE: f64 = 4_503_599_627_370_496.0;
+
+impl Sum {
+    fn add(&mut self, tie: &Tie, sign: i128) {
+        // Truncated to a whole number in 64 bits (τ_L < 2, so it fits), then summed in 128.
+        self.bases += sign * i128::from((tie.trust * SCALE) as i64);
+        self.lasts += sign * i128::from(tie.last);
+        self.count = (self.count as i128 + sign) as u64;
+    }
+
+    /// (Σ τ, n) at the end of step `now`.
+    fn at(&self, now: u32, decay: f64) -> (f64, u64) {
+        let ages = i128::from(now) * self.count as i128 - self.lasts;
+        (self.bases as f64 / SCALE - decay * ages as f64, self.count)
     }
 }
 
@@ -230,16 +252,18 @@ const DEGREE: usize = 32;
 const TIES_PER_AGENT: usize = 8;
 
 /// Bytes the ties of one organisation may hold at their peak: its list with room for `DEGREE`,
-/// and its share of the slab with room for `TIES_PER_AGENT` — counted twice, since a slab that
-/// outgrows its room is copied into one twice as large, and both are held while it is copied.
+/// and its share of the slab (a tie, whether it is alive, its due step) with room for
+/// `TIES_PER_AGENT` — counted twice, since a slab that outgrows its room is copied into one twice
+/// as large, and both are held while it is copied — and of the calendar (an id a tie, twice for
+/// the stale entries it holds).
 pub(crate) const PEAK_BYTES_PER_AGENT: u64 = (std::mem::size_of::<Vec<(u32, u32)>>()
     + DEGREE * std::mem::size_of::<(u32, u32)>()
-    + 2 * TIES_PER_AGENT * (std::mem::size_of::<Tie>() + std::mem::size_of::<bool>()))
-    as u64;
+    + 2 * TIES_PER_AGENT * (std::mem::size_of::<Tie>() + std::mem::size_of::<bool>() + 4)
+    + 2 * TIES_PER_AGENT * 4) as u64;
 
-/// All ties: a slab of slots (ids are reused), and each agent's list of its ties. Whole-population
-/// passes walk the slab in order, so that they read memory sequentially. The running partnerships'
-/// states are a second slab, its slots reused too.
+/// All ties: a slab of slots (ids are reused), and each agent's list of its ties. The running
+/// partnerships' states are a second slab, its slots reused too. Trust decays lazily (see
+/// [`Ties::trust`]), and a step visits only the ties that the calendar has due in it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ties {
     slots: Vec<Tie>,
@@ -250,16 +274,60 @@ pub struct Ties {
     count: usize,
     /// Each agent's (other end, tie id) pairs.
     by_agent: Vec<Vec<(u32, u32)>>,
+    /// The decays applied: t − 1 during step t, t once it has ended.
+    now: u32,
+    /// The `trust.decay` the ties' trust decays by, and the `follow_up` their next candidates
+    /// were drawn with: a world resumed or retuned with others goes on from the trust of the
+    /// moment (`Ties::prepare`).
+    decay: f64,
+    follow_up: f64,
+    /// What is kept from the ties so that a step need not pass over them: made again from them
+    /// when a saved world is read.
+    #[serde(skip)]
+    kept: Kept,
+}
+
+/// What `Ties` keeps from its ties (`Ties::restore` makes it again from them): nothing in it is
+/// state of the world, so two `Ties` with the same ties are equal whatever it holds.
+#[derive(Debug, Clone, Default)]
+struct Kept {
+    /// The trust sums across sectors [0] and within one [1].
+    sums: [Sum; 2],
+    /// The ties that are partnerships, in slab order.
+    partnerships: Vec<u32>,
+    /// Whether the calendar holds every acquaintance (not in a world just read, nor after a
+    /// change of `decay` or `follow_up`: `Ties::prepare` makes it).
+    scheduled: bool,
+    /// Each slot's due step: the earlier of its next candidate and the step at whose end its
+    /// trust falls below `FORGOTTEN` (`NEVER` for a partnership or a free slot). An entry of the
+    /// calendar counts only while it agrees with this.
+    due: Vec<u32>,
+    calendar: Calendar,
+    gaps: Gaps,
+    /// Ties due at the end of this step: their trust may fall below `FORGOTTEN` then.
+    ending: Vec<u32>,
+    /// Ties that began in this step, or became acquaintances again: they enter the calendar at
+    /// its end.
+    touched: Vec<u32>,
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, _: &Kept) -> bool {
+        true
+    }
 }
 
 impl Ties {
     /// No ties among `agents` organisations, the slab and each agent's list made at set-up with
-    /// room for `TIES_PER_AGENT` and `DEGREE` ties, so that the steps seldom grow them.
-    pub fn new(agents: usize) -> Self {
+    /// room for `TIES_PER_AGENT` and `DEGREE` ties, so that the steps seldom grow them; trust
+    /// decays by `decay` a step, and ties are followed up at `follow_up`.
+    pub fn new(agents: usize, decay: f64, follow_up: f64) -> Self {
         Ties {
             slots: Vec::with_capacity(agents * TIES_PER_AGENT),
             alive: Vec::with_capacity(agents * TIES_PER_AGENT),
             by_agent: (0..agents).map(|_| Vec::with_capacity(DEGREE)).collect(),
+            decay,
+            follow_up,
             ..Default::default()
         }
     }
@@ -284,25 +352,43 @@ impl Ties {
         &self.slots[id as usize]
     }
 
-    /// The tie with this id, to change it.
+    /// The tie with this id, to change its status or origin (trust changes by `interact`).
     pub(crate) fn get_mut(&mut self, id: u32) -> &mut Tie {
         &mut self.slots[id as usize]
+    }
+
+    /// A tie's trust now: τ = max(0, τ_L − decay · (now − L)) after its last interaction in step
+    /// L (MODEL.md §6: trust decays by `decay` at the end of every step without an interaction),
+    /// worked out when it is read instead of by a pass over every tie every step.
+    #[inline]
+    pub fn trust(&self, tie: &Tie) -> f64 {
+        if self.now > tie.last {
+            (tie.trust - self.decay * f64::from(self.now - tie.last)).max(0.0)
+        } else {
+            tie.trust
+        }
+    }
+
+    /// The trust of tie `id` now.
+    pub(crate) fn trust_of(&self, id: u32) -> f64 {
+        self.trust(&self.slots[id as usize])
+    }
+
+    /// An interaction on tie `id` in step t that leaves its trust at `trust`. An acquaintance's
+    /// interaction never lowers its trust, so its forgetting moves later, never earlier: it stays
+    /// where it is in the calendar, and is put where it belongs when that step comes.
+    pub(crate) fn interact(&mut self, id: u32, t: u32, trust: f64) {
+        debug_assert!(self.slots[id as usize].status.is_partnership() || trust >= self.trust_of(id));
+        let tie = &mut self.slots[id as usize];
+        self.kept.sums[usize::from(tie.same_sector)].add(tie, -1);
+        tie.trust = trust;
+        tie.last = t;
+        self.kept.sums[usize::from(tie.same_sector)].add(tie, 1);
     }
 
     /// The live ties, in slab order.
     pub fn iter(&self) -> impl Iterator<Item = &Tie> {
         self.slots.iter().zip(&self.alive).filter(|(_, &alive)| alive).map(|(tie, _)| tie)
-    }
-
-    /// The live ties with their ids, in slab order: one sequential pass, without looking each id
-    /// up again.
-    pub(crate) fn with_ids(&self) -> impl Iterator<Item = (u32, &Tie)> {
-        self.slots
-            .iter()
-            .zip(&self.alive)
-            .zip(0..)
-            .filter(|((_, &alive), _)| alive)
-            .map(|((tie, _), id)| (id, tie))
     }
 
     /// (other end, tie id) of each tie of one agent.
@@ -333,7 +419,12 @@ impl Ties {
         &mut self.works[self.slots[id as usize].state as usize]
     }
 
-    /// Makes tie `id` a partnership of `status` with state `work`.
+    /// The ties that are partnerships, in slab order.
+    pub(crate) fn partnerships(&self) -> &[u32] {
+        &self.kept.partnerships
+    }
+
+    /// Makes tie `id` a partnership of `status` with state `work`; it leaves the calendar.
     pub(crate) fn begin_partnership(&mut self, id: u32, status: Status, work: Work) {
         debug_assert!(status.is_partnership() && !self.slots[id as usize].status.is_partnership());
         let slot = match self.free_works.pop() {
@@ -349,20 +440,31 @@ impl Ties {
         let tie = &mut self.slots[id as usize];
         tie.status = status;
         tie.state = slot;
+        tie.next = NEVER;
+        if let Some(due) = self.kept.due.get_mut(id as usize) {
+            *due = NEVER;
+        }
+        let at = self.kept.partnerships.partition_point(|&p| p < id);
+        self.kept.partnerships.insert(at, id);
     }
 
     /// Makes the partnership on tie `id` an acquaintance again, freeing its state's slot; the pair
-    /// may not begin another before step `rest_until`.
+    /// may not begin another before step `rest_until`. It enters the calendar at the step's end.
     pub(crate) fn end_partnership(&mut self, id: u32, rest_until: u32) {
         let tie = &mut self.slots[id as usize];
         debug_assert!(tie.status.is_partnership());
         tie.status = Status::Acquaintance;
         self.free_works.push(std::mem::replace(&mut tie.state, rest_until));
+        if let Ok(at) = self.kept.partnerships.binary_search(&id) {
+            self.kept.partnerships.remove(at);
+        }
+        self.kept.touched.push(id);
     }
 
     /// Adds a tie, reusing a free slot if there is one; returns its id.
     pub fn insert(&mut self, tie: Tie) -> u32 {
         let (a, b) = (tie.a, tie.b);
+        self.kept.sums[usize::from(tie.same_sector)].add(&tie, 1);
         let id = match self.free.pop() {
             Some(id) => {
                 self.slots[id as usize] = tie;
@@ -378,63 +480,246 @@ impl Ties {
         self.count += 1;
         self.by_agent[a as usize].push((b, id));
         self.by_agent[b as usize].push((a, id));
+        self.kept.touched.push(id);
         id
     }
 
-    /// Trust decays by `amount` on every tie that did not interact in step t (MODEL.md §6,
-    /// Ending); acquaintances whose trust falls below `forget_below` are removed, in slab order.
-    /// One sequential pass over the slab, which also returns the totals of the ties that remain
-    /// (observation's, in the slab order that [`Ties::totals`] sums them in, so that the two are
-    /// equal to the bit); `distance` gives two organisations' distance d, `kept` is shown each
-    /// tie that remains (with its id, in slab order), `forgotten` is scratch.
-    pub(crate) fn decay(
-        &mut self,
-        t: u32,
-        amount: f64,
-        forget_below: f64,
-        distance: impl Fn(u32, u32) -> f64,
-        mut kept: impl FnMut(u32, &Tie),
-        forgotten: &mut Vec<u32>,
-    ) -> TieTotals {
-        forgotten.clear();
-        let mut totals = TieTotals::default();
-        for ((tie, &alive), id) in self.slots.iter_mut().zip(&self.alive).zip(0..) {
-            if !alive {
-                continue;
-            }
-            if tie.last != t {
-                tie.trust = (tie.trust - amount).max(0.0);
-                if !tie.status.is_partnership() && tie.trust < forget_below {
-                    forgotten.push(id);
-                    continue;
+    /// Before a step: a `trust.decay` or `follow_up` other than the ties were made with (a
+    /// retuned or resumed world) takes effect from now — each tie's trust of the moment decays
+    /// by the new decay, each acquaintance's next candidate is drawn anew with the new
+    /// follow_up — and the calendar is made if it is not (`key` is the follow-ups' stage key of
+    /// step `now`, which such draws are keyed by).
+    pub(crate) fn prepare(&mut self, decay: f64, follow_up: f64, key: u64) {
+        let refold = decay.to_bits() != self.decay.to_bits();
+        if refold {
+            // τ_now = τ_L − decay_old · (now − L) = τ'_L − decay_new · (now − L).
+            for id in 0..self.slots.len() {
+                if self.alive[id] {
+                    let now = self.trust(&self.slots[id]);
+                    let tie = &mut self.slots[id];
+                    tie.trust = now + decay * f64::from(self.now.saturating_sub(tie.last));
                 }
             }
-            totals.add(tie, &distance);
-            kept(id, tie);
+            self.decay = decay;
+            self.restore();
         }
+        let redraw = follow_up.to_bits() != self.follow_up.to_bits();
+        if redraw {
+            self.follow_up = follow_up;
+            self.slots.iter_mut().for_each(|tie| tie.next = NEVER);
+            self.kept.scheduled = false;
+        }
+        if !self.kept.scheduled {
+            self.schedule(key);
+        }
+    }
+
+    /// Makes the calendar from the ties: each acquaintance due at its next candidate (drawn from
+    /// step `now` with `key` where it has none) or at its forgetting, if earlier.
+    fn schedule(&mut self, key: u64) {
+        let kept = &mut self.kept;
+        kept.gaps = Gaps::new(self.follow_up);
+        kept.calendar.clear();
+        kept.ending.clear();
+        kept.touched.clear();
+        kept.due.clear();
+        kept.due.resize(self.slots.len(), NEVER);
+        for id in 0..self.slots.len() as u32 {
+            let tie = &self.slots[id as usize];
+            if self.alive[id as usize] && !tie.status.is_partnership() {
+                if tie.next == NEVER {
+                    let w = word(key, Keyed::pair(tie.a, tie.b)) as u32;
+                    self.slots[id as usize].next = self.kept.gaps.next(self.now, w);
+                }
+                self.reschedule(id);
+            }
+        }
+        self.kept.scheduled = true;
+    }
+
+    /// Stage 3 of step t (`key`: its stage key): the ties due at a candidate step are drawn for,
+    /// and those followed up (trust τ now, no interaction yet in this step: probability τ at a
+    /// candidate, follow_up · τ in all) put in `out`, in slab order; each draws its next
+    /// candidate from the same word.
+    pub(crate) fn follow_ups(&mut self, t: u32, key: u64, out: &mut Vec<u32>) {
+        let mut ids = self.kept.calendar.take(t);
+        let mut later = 0;
+        for i in 0..ids.len() {
+            let id = ids[i];
+            let due = self.kept.due[id as usize];
+            if due != t {
+                if later_turn(due, t) {
+                    ids[later] = id;
+                    later += 1;
+                }
+                continue;
+            }
+            let tie = &self.slots[id as usize];
+            if tie.next & !WAKE == t {
+                let w = word(key, Keyed::pair(tie.a, tie.b));
+                if tie.next == t && tie.last != t && below((w >> 32) as u32, self.trust(tie)) {
+                    out.push(id);
+                }
+                self.slots[id as usize].next = self.kept.gaps.next(t, w as u32);
+            }
+            let due = self.due(id);
+            if due == t {
+                self.kept.ending.push(id);
+            } else if later_turn(due, t) {
+                self.kept.due[id as usize] = due;
+                ids[later] = id;
+                later += 1;
+            } else {
+                self.kept.due[id as usize] = due;
+                self.kept.calendar.add(due, id);
+            }
+        }
+        ids.truncate(later);
+        self.kept.calendar.put_back(t, ids);
+        // The calendar's order is its history's: a resumed world's differs. Slab order is not.
+        out.sort_unstable();
+    }
+
+    /// The end of step t (`key`: the follow-ups' stage key of step t): trust has decayed once
+    /// more on every tie that did not interact in it, and the acquaintances whose trust fell below
+    /// `FORGOTTEN` are removed, in slab order (MODEL.md §6, Ending); the ties that began in it, or
+    /// became acquaintances again, enter the calendar. `forgotten` is scratch.
+    pub(crate) fn settle(&mut self, t: u32, key: u64, forgotten: &mut Vec<u32>) {
+        self.now = t;
+        forgotten.clear();
+        let mut ending = std::mem::take(&mut self.kept.ending);
+        ending.sort_unstable();
+        ending.dedup();
+        for &id in &ending {
+            if self.kept.due[id as usize] != t {
+                continue;
+            }
+            let tie = &self.slots[id as usize];
+            if !tie.status.is_partnership() && tie.last != t && self.trust(tie) < FORGOTTEN {
+                forgotten.push(id);
+            } else {
+                self.reschedule(id);
+            }
+        }
+        self.kept.ending = ending;
+        self.kept.ending.clear();
+        let mut touched = std::mem::take(&mut self.kept.touched);
+        touched.sort_unstable();
+        touched.dedup();
+        for &id in &touched {
+            let tie = &self.slots[id as usize];
+            if self.alive[id as usize] && !tie.status.is_partnership() {
+                if tie.next == NEVER {
+                    let w = word(key, Keyed::pair(tie.a, tie.b)) as u32;
+                    self.slots[id as usize].next = self.kept.gaps.next(t, w);
+                }
+                self.reschedule(id);
+            }
+        }
+        touched.clear();
+        self.kept.touched = touched;
         for &id in forgotten.iter() {
             self.remove(id);
         }
-        totals
     }
 
-    /// The totals of the live ties now, by one pass over the slab.
+    /// The step tie `id` (an acquaintance) is next due in: its next candidate or wake-up, or the
+    /// step at whose end its trust falls below `FORGOTTEN`, whichever comes first.
+    fn due(&self, id: u32) -> u32 {
+        let tie = &self.slots[id as usize];
+        let next = if tie.next == NEVER { NEVER } else { tie.next & !WAKE };
+        next.min(self.forgotten_at(tie))
+    }
+
+    /// Puts tie `id` in the calendar at its due step, unless it is there already.
+    fn reschedule(&mut self, id: u32) {
+        let due = if self.slots[id as usize].status.is_partnership() { NEVER } else { self.due(id) };
+        if self.kept.due.len() <= id as usize {
+            self.kept.due.resize(self.slots.len(), NEVER);
+        }
+        if self.kept.due[id as usize] != due {
+            self.kept.due[id as usize] = due;
+            self.kept.calendar.add(due, id);
+        }
+    }
+
+    /// The first step after the tie's last interaction L (and after now) at whose end its
+    /// trust, τ_L − decay · n after n steps, is below `FORGOTTEN`: L + the least such n, found
+    /// from (τ_L − FORGOTTEN) / decay and made exact against the very expression `trust` reads.
+    fn forgotten_at(&self, tie: &Tie) -> u32 {
+        let (base, decay) = (tie.trust, self.decay);
+        let fallen = |n: u32| (base - decay * f64::from(n)).max(0.0) < FORGOTTEN;
+        let n = if decay > 0.0 {
+            // A first guess (the cast truncates, and takes a negative to 0), made exact below; past
+            // 2·10⁹ steps (a run has at most 10⁶), never.
+            let guess = (base - FORGOTTEN) / decay;
+            if guess >= 2e9 {
+                return NEVER;
+            }
+            let mut n = guess as u32 + 1;
+            while n > 1 && fallen(n - 1) {
+                n -= 1;
+            }
+            while !fallen(n) {
+                n += 1;
+            }
+            n
+        } else if fallen(1) {
+            1
+        } else {
+            return NEVER;
+        };
+        tie.last.saturating_add(n).max(self.now + 1)
+    }
+
+    /// The totals of the live ties at the end of step `now` (observation's; see [`Sum`] for the
+    /// trust, and the partnerships in slab order for the rest).
     pub(crate) fn totals(&self, distance: impl Fn(u32, u32) -> f64) -> TieTotals {
-        let mut totals = TieTotals::default();
-        for tie in self.iter() {
-            totals.add(tie, &distance);
+        let [across, within] = self.kept.sums;
+        let mut totals = TieTotals {
+            trust_within: within.at(self.now, self.decay),
+            trust_across: across.at(self.now, self.decay),
+            ..TieTotals::default()
+        };
+        for &id in &self.kept.partnerships {
+            let tie = &self.slots[id as usize];
+            totals.informal += u64::from(tie.status == Status::Informal);
+            totals.formal += u64::from(tie.status == Status::Formal);
+            totals.cross += u64::from(!tie.same_sector);
+            totals.distance += distance(tie.a, tie.b);
         }
         totals
     }
 
-    /// Whether ties read from a saved world are whole for `n` organisations: every slot's ends
-    /// and partnership state within bounds, each live tie in both ends' lists, the counts right,
-    /// and every origin one that `origin` takes.
-    pub(crate) fn fits(&self, n: usize, origin: impl Fn(Origin) -> bool) -> bool {
+    /// Makes again what `Ties` keeps from its ties (after a saved world is read, or a change of
+    /// decay): the trust sums and the partnerships; the calendar at the next `prepare`.
+    pub(crate) fn restore(&mut self) {
+        let mut sums = [Sum::default(); 2];
+        let mut partnerships = Vec::new();
+        for (id, tie) in self.slots.iter().enumerate().filter(|&(id, _)| self.alive[id]) {
+            sums[usize::from(tie.same_sector)].add(tie, 1);
+            if tie.status.is_partnership() {
+                partnerships.push(id as u32);
+            }
+        }
+        self.kept.sums = sums;
+        self.kept.partnerships = partnerships;
+        self.kept.scheduled = false;
+    }
+
+    /// Whether ties read from a saved world are whole for `n` organisations at step `t`: every
+    /// slot's ends and partnership state within bounds, each live tie in both ends' lists, the
+    /// counts right, every origin one that `origin` takes, trust and the decay's parameters
+    /// within their bounds.
+    pub(crate) fn fits(&self, n: usize, t: u32, origin: impl Fn(Origin) -> bool) -> bool {
         let slots = self.slots.len();
         let live = self.alive.iter().filter(|&&a| a).count();
         let partnerships = self.iter().filter(|t| t.status.is_partnership()).count();
+        let unit = |x: f64| (0.0..=1.0).contains(&x);
         self.alive.len() == slots
+            && self.now == t
+            && unit(self.decay)
+            && unit(self.follow_up)
             && self.by_agent.len() == n
             && self.count == live
             && self.free.len() == slots - live
@@ -447,7 +732,9 @@ impl Ties {
                     && t.a != t.b
                     && origin(t.origin)
                     && (!t.status.is_partnership() || (t.state as usize) < self.works.len())
-                    && t.pair == super::Keyed::pair(t.a, t.b)
+                    && t.trust.is_finite()
+                    && (0.0..=2.0).contains(&t.trust)
+                    && t.last <= self.now
             })
             && self.by_agent.iter().map(Vec::len).sum::<usize>() == 2 * live
             && self.by_agent.iter().enumerate().all(|(a, list)| {
@@ -480,12 +767,17 @@ impl Ties {
     /// Removes tie `id` (an acquaintance: partnerships end first) and frees its slot for reuse.
     pub fn remove(&mut self, id: u32) {
         debug_assert!(!self.slots[id as usize].status.is_partnership());
-        let (a, b) = (self.slots[id as usize].a, self.slots[id as usize].b);
+        let tie = &self.slots[id as usize];
+        let (a, b) = (tie.a, tie.b);
+        self.kept.sums[usize::from(tie.same_sector)].add(tie, -1);
         for agent in [a, b] {
             let list = &mut self.by_agent[agent as usize];
             if let Some(i) = list.iter().position(|&(_, t)| t == id) {
                 list.swap_remove(i);
             }
+        }
+        if let Some(due) = self.kept.due.get_mut(id as usize) {
+            *due = NEVER;
         }
         self.alive[id as usize] = false;
         self.count -= 1;
@@ -503,7 +795,7 @@ mod tests {
 
     #[test]
     fn insert_find_remove_keep_lists_consistent() {
-        let mut ties = Ties::new(4);
+        let mut ties = Ties::new(4, 0.01, 0.05);
         let t01 = ties.insert(tie(0, 1));
         let t12 = ties.insert(tie(1, 2));
         let t23 = ties.insert(tie(2, 3));
@@ -522,7 +814,7 @@ mod tests {
 
     #[test]
     fn partnership_states_live_in_their_own_reused_slots() {
-        let mut ties = Ties::new(4);
+        let mut ties = Ties::new(4, 0.01, 0.05);
         let (t01, t23) = (ties.insert(tie(0, 1)), ties.insert(tie(2, 3)));
         let work = |since| Work { since, ..Work::default() };
         ties.begin_partnership(t01, Status::Informal, work(3));

@@ -139,7 +139,7 @@ fn frame(world: &World, lattice: bool) -> Frame {
             crate::model::Status::Informal => 1,
             crate::model::Status::Formal => 2,
         };
-        ties.extend([tie.a, tie.b, status, (tie.trust * 10.0).round() as u32]);
+        ties.extend([tie.a, tie.b, status, (world.ties().trust(tie) * 10.0).round() as u32]);
     }
     let born = world
         .innovations()

@@ -121,7 +121,7 @@ pub fn edges(world: &World) -> Vec<EdgeRow> {
         .map(|t| EdgeRow {
             source: t.a,
             target: t.b,
-            trust: t.trust,
+            trust: world.ties().trust(t),
             status: t.status.name(),
             venue: origin_name(world, Some(t.origin)),
         })

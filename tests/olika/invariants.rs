@@ -81,7 +81,8 @@ proptest! {
             let agents = world.agents();
             let mut partners = vec![0u32; n];
             for tie in world.ties().iter() {
-                prop_assert!((0.0..=1.0).contains(&tie.trust), "trust {}", tie.trust);
+                let trust = world.ties().trust(tie);
+                prop_assert!((0.0..=1.0).contains(&trust), "trust {}", trust);
                 prop_assert!(tie.a != tie.b);
                 if tie.status.is_partnership() {
                     partners[tie.a as usize] += 1;
@@ -89,12 +90,13 @@ proptest! {
                 }
             }
             prop_assert_eq!(&partners, &agents.partners, "partner counts");
-            // The totals the step took in its decay pass are those of the ties that remain, summed
-            // in slab order as a pass of their own would (to the bit: observation reports them).
+            // The totals kept as trust changes are those of the ties that remain, summed tie by tie:
+            // the counts and the partners' distances (summed in slab order) to the bit, the trust
+            // sums (kept in whole numbers of 2⁻⁵²) to within rounding.
             let mut expected = TieTotals::default();
             for tie in world.ties().iter() {
                 let sums = if tie.same_sector { &mut expected.trust_within } else { &mut expected.trust_across };
-                sums.0 += tie.trust;
+                sums.0 += world.ties().trust(tie);
                 sums.1 += 1;
                 if tie.status.is_partnership() {
                     expected.informal += u64::from(tie.status == Status::Informal);
@@ -103,7 +105,13 @@ proptest! {
                     expected.distance += world.knowledge().distance(tie.a, tie.b);
                 }
             }
-            prop_assert_eq!(world.tie_totals(), expected, "the step's tie totals");
+            let kept = world.tie_totals();
+            for (have, want) in [(kept.trust_within, expected.trust_within), (kept.trust_across, expected.trust_across)] {
+                prop_assert_eq!(have.1, want.1);
+                prop_assert!((have.0 - want.0).abs() <= 1e-9 * want.0.max(1.0), "trust sums {} {}", have.0, want.0);
+            }
+            let counts = |t: &TieTotals| (t.informal, t.formal, t.cross, t.distance.to_bits());
+            prop_assert_eq!(counts(&kept), counts(&expected), "the step's partnership totals");
             for (have, most) in agents.partners.iter().zip(&agents.max_partners) {
                 prop_assert!(have <= most);
             }

@@ -98,7 +98,7 @@ fn the_shipped_town_starts_with_exactly_its_organisations_traits_and_ties() {
             let id = world.ties().find(a, b).unwrap_or_else(|| panic!("{} – {}", tie["a"], tie["b"]));
             let found = world.ties().get(id);
             assert_eq!(found.status.name(), tie["status"]);
-            assert_eq!(found.trust, tie["trust"].parse::<f64>().unwrap());
+            assert_eq!(world.ties().trust(found), tie["trust"].parse::<f64>().unwrap());
             if found.status.is_partnership() {
                 partners[a as usize] += 1;
                 partners[b as usize] += 1;

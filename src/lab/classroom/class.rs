@@ -454,11 +454,11 @@ impl Class {
             .map(|&(b, id)| {
                 let tie = w.ties().get(id);
                 let mut o = self.organisation(b);
-                o["trust"] = json!((tie.trust * 100.0).round() / 100.0);
+                o["trust"] = json!((w.ties().trust(tie) * 100.0).round() / 100.0);
                 o["partner"] = json!(tie.status.is_partnership());
                 o["differ"] = json!(w.knowledge().distance(a, b));
                 o["acquaintance"] = json!(tie.status == Status::Acquaintance);
-                (tie.trust, o)
+                (w.ties().trust(tie), o)
             })
             .collect();
         people.sort_by(|x, y| y.0.total_cmp(&x.0));

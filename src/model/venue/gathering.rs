@@ -134,10 +134,9 @@ impl<'w> Gathering<'w> {
             }
         };
         let floor = world.scenario.trust.partner;
-        let tie = world.ties.get_mut(id);
-        tie.trust = tie.trust.max(floor);
-        tie.last = world.t;
-        tie.origin = Origin::Venue(v as u16);
+        let trust = world.ties.trust_of(id).max(floor);
+        world.ties.interact(id, world.t, trust);
+        world.ties.get_mut(id).origin = Origin::Venue(v as u16);
         world.begin_partnership(id, Status::Formal, true);
         true
     }
