@@ -165,9 +165,9 @@ mod tests {
         *edited.last_mut().unwrap() ^= 1;
         assert!(refused(&edited).contains("checksum"), "{}", refused(&edited));
         assert_eq!(refused(&edited), cli(&edited));
-        let other = String::from_utf8_lossy(&bytes).replacen("olika state 2\n", "olika state 1\n", 1);
+        let other = String::from_utf8_lossy(&bytes).replacen("olika state 3\n", "olika state 2\n", 1);
         let other = other.as_bytes();
-        assert!(refused(other).contains("format 1"), "{}", refused(other));
+        assert!(refused(other).contains("format 2"), "{}", refused(other));
         assert!(refused(b"name = \"baseline\"\n").contains("not an olika state file"));
         assert!(refused(b"").starts_with(&file));
         // A checked file whose world does not fit the scenario it names: `WorldState::fits`' words.

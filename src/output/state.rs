@@ -2,7 +2,7 @@
 //! (`--from`). docs/state.md describes the format; in short:
 //!
 //! ```text
-//! olika state 2                        the kind and the format's version
+//! olika state 3                        the kind and the format's version
 //! checksum 0123456789abcdef            FNV-1a of every byte after this line
 //! {"olika":"0.1.0", …}                 the header, one line of JSON (`Header`)
 //! <payload>                            the model's `WorldState` in postcard
@@ -31,7 +31,7 @@ const MAGIC: &str = "olika state ";
 
 /// The version of the layout of state files this olika writes and reads.
 /// 2: a venue may hold the members a present gave it.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// The folder of a results folder that holds its runs' saved worlds.
 pub const FOLDER: &str = "states";

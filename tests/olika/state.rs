@@ -159,7 +159,7 @@ fn a_state_file_that_is_not_whole_or_not_this_olikas_is_refused_with_what_differ
     // Another version of olika, or of the format.
     let version = format!("\"olika\":\"{}\"", env!("CARGO_PKG_VERSION"));
     expect(&replaced(&version, "\"olika\":\"0.0.1\""), "saved by olika 0.0.1");
-    expect(&replaced("olika state 2", "olika state 3"), "format 3");
+    expect(&replaced("olika state 3", "olika state 4"), "format 4");
     // Not a state file at all.
     expect(b"name,sector\nlibrary,public\n", "not an olika state file");
     // Whole again, it is read.
