@@ -813,6 +813,42 @@ mod tests {
     }
 
     #[test]
+    fn each_tie_is_followed_up_with_probability_follow_up_times_trust_each_step() {
+        // 400 acquaintances at trust 0.6 that never decay or interact, 500 steps: the share of
+        // tie-steps followed up is follow_up · τ, and a tie followed up in one step is followed up
+        // in the next at the same rate (the steps are independent).
+        let (p, trust, n, steps) = (0.2, 0.6, 400u32, 500u32);
+        let streams = crate::model::Streams::new(9);
+        let key = |t| streams.stage_key(crate::model::Stream::FollowUps, t);
+        let mut ties = Ties::new(2 * n as usize, 0.0, p);
+        for k in 0..n {
+            ties.insert(Tie::new(2 * k, 2 * k + 1, false, trust, Origin::Direct, 0));
+        }
+        ties.prepare(0.0, p, key(0));
+        let (mut out, mut scratch) = (Vec::new(), Vec::new());
+        let (mut hits, mut again, mut before) = (0u32, 0u32, vec![false; n as usize]);
+        for t in 1..=steps {
+            out.clear();
+            ties.follow_ups(t, key(t), &mut out);
+            ties.settle(t, key(t), &mut scratch);
+            assert!(out.windows(2).all(|w| w[0] < w[1]), "in slab order, each once");
+            let mut now = vec![false; n as usize];
+            out.iter().for_each(|&id| now[id as usize] = true);
+            hits += out.len() as u32;
+            again += now.iter().zip(&before).filter(|(a, b)| **a && **b).count() as u32;
+            before = now;
+        }
+        let q = p * trust;
+        let tie_steps = f64::from(n * steps);
+        let share = f64::from(hits) / tie_steps;
+        assert!((share - q).abs() < 4.0 * (q * (1.0 - q) / tie_steps).sqrt(), "share {share}, want {q}");
+        let pairs = f64::from(n * (steps - 1));
+        let both = f64::from(again) / pairs;
+        assert!((both - q * q).abs() < 4.0 * (q * q / pairs).sqrt(), "two steps running {both}, want {}", q * q);
+        assert_eq!(ties.len(), n as usize, "no decay, nothing forgotten");
+    }
+
+    #[test]
     fn partnership_states_live_in_their_own_reused_slots() {
         let mut ties = Ties::new(4, 0.01, 0.05);
         let (t01, t23) = (ties.insert(tie(0, 1)), ties.insert(tie(2, 3)));
