@@ -125,6 +125,24 @@ impl Agents {
             pop.initiative,
         ]
         .map(TraitSampler::new);
+        // Room for the whole population at once, rather than each vector grown push by push.
+        let count = pop.count;
+        self.sector.reserve(count);
+        self.population.reserve(count);
+        for v in [
+            &mut self.need,
+            &mut self.capital,
+            &mut self.reach,
+            &mut self.openness,
+            &mut self.visibility,
+            &mut self.rule_orientation,
+            &mut self.social_weight,
+            &mut self.initiative,
+        ] {
+            v.reserve(count);
+        }
+        self.max_partners.reserve(count);
+        self.partners.reserve(count);
         for _ in 0..pop.count {
             self.sector.push(pop.sector);
             self.population.push(index);
