@@ -466,6 +466,20 @@ mod tests {
         assert_eq!(stream(7, Stream::Population).next_u64(), old.next_u64());
     }
 
+    /// A stage's stream, cut where it stays when it first draws, draws what `Streams::at` does.
+    #[test]
+    fn a_stage_draws_its_stream_at_its_step() {
+        let streams = Streams::new(19);
+        for (which, t) in
+            [(Stream::Venues, 1), (Stream::Work, 40), (Stream::venue("fair"), 7), (Stream::Setup, 0)]
+        {
+            let (mut stage, mut at) = (StageRng::new(&streams, which, t), streams.at(which, t));
+            for _ in 0..100 {
+                assert_eq!(stage.next_u64(), at.next_u64(), "{which:?} at step {t}");
+            }
+        }
+    }
+
     #[test]
     fn keyed_draws_depend_on_every_key_and_are_uniform() {
         let streams = Streams::new(5);
