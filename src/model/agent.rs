@@ -125,6 +125,24 @@ impl Agents {
             pop.initiative,
         ]
         .map(TraitSampler::new);
+        // Room for the whole population at once, rather than each vector grown push by push.
+        let count = pop.count;
+        self.sector.reserve(count);
+        self.population.reserve(count);
+        for v in [
+            &mut self.need,
+            &mut self.capital,
+            &mut self.reach,
+            &mut self.openness,
+            &mut self.visibility,
+            &mut self.rule_orientation,
+            &mut self.social_weight,
+            &mut self.initiative,
+        ] {
+            v.reserve(count);
+        }
+        self.max_partners.reserve(count);
+        self.partners.reserve(count);
         for _ in 0..pop.count {
             self.sector.push(pop.sector);
             self.population.push(index);
@@ -150,28 +168,31 @@ impl Agents {
     /// Complementarity of a team, C = (max n · max c · max s)^(1/3) (C7: a team is as strong as
     /// the best of each capability it holds).
     pub(crate) fn complementarity(&self, a: u32, b: u32) -> f64 {
-        let (n, c, s) = self.team_best(a, b);
+        let [n, c, s] = team_best(self.capabilities(a), self.capabilities(b));
         complementarity(n, c, s)
     }
 
-    /// C³ = max n · max c · max s, the product under `complementarity`'s cube root (multiplied in
-    /// the same order, so the root of this is C to the bit): it ranks teams as C does, since
-    /// the root is increasing and equal products give equal C, without the root's cost —
-    /// matchmaking ranks every pair of a day's attendees by it.
-    pub(crate) fn complementarity_cubed(&self, a: u32, b: u32) -> f64 {
-        let (n, c, s) = self.team_best(a, b);
-        n * c * s
+    /// Organisation a's capabilities: need insight n, capital c and reach s, the three of which
+    /// a team's complementarity takes the best.
+    pub(crate) fn capabilities(&self, a: u32) -> [f64; 3] {
+        let a = a as usize;
+        [self.need[a], self.capital[a], self.reach[a]]
     }
+}
 
-    /// A team's best need insight, capital and reach.
-    fn team_best(&self, a: u32, b: u32) -> (f64, f64, f64) {
-        let (a, b) = (a as usize, b as usize);
-        (
-            self.need[a].max(self.need[b]),
-            self.capital[a].max(self.capital[b]),
-            self.reach[a].max(self.reach[b]),
-        )
-    }
+/// The best of each capability of a team whose members have capabilities x and y.
+fn team_best(x: [f64; 3], y: [f64; 3]) -> [f64; 3] {
+    [x[0].max(y[0]), x[1].max(y[1]), x[2].max(y[2])]
+}
+
+/// C³ = max n · max c · max s of a team whose members have capabilities x and y
+/// (`Agents::capabilities`), the product under `complementarity`'s cube root (multiplied in the
+/// same order, so the root of this is C to the bit): it ranks teams as C does, since the root is
+/// increasing and equal products give equal C, without the root's cost — matchmaking ranks every
+/// pair of a day's attendees by it, from their capabilities taken once a meeting.
+pub(crate) fn complementarity_cubed(x: [f64; 3], y: [f64; 3]) -> f64 {
+    let [n, c, s] = team_best(x, y);
+    n * c * s
 }
 
 /// C = (n · c · s)^(1/3) for a team's best need insight n, capital c and reach s.

@@ -44,12 +44,6 @@ impl<'w> Gathering<'w> {
         &mut self.world.scratch.meeting
     }
 
-    /// A fresh mark: `marks[a] == stamp` says a was marked in this meeting (no clearing needed).
-    pub(crate) fn marks(&mut self) -> (&mut [u32], u32) {
-        self.world.stamp += 1;
-        (&mut self.world.seen, self.world.stamp)
-    }
-
     /// An encounter of a and b at this venue, with its facilitation f: they interact with
     /// probability f + (1 - f)(1 - d)^h, and a tie begins or grows (`World::encounter`).
     pub(crate) fn encounter(&mut self, a: u32, b: u32) {

@@ -21,15 +21,20 @@ pub use neighbourhood::Lattice;
 pub(crate) struct MeetingBuffers {
     /// Attendees in an order of the meeting's own, or some of them.
     pub(crate) shuffled: Vec<u32>,
-    /// Ranked pairs of attendees (matchmaking's candidates: rank, a, b).
+    /// Ranked pairs of attendees (matchmaking's candidates: rank, and the places of the two in
+    /// the meeting's attendees).
     pub(crate) scored: Vec<(u64, u32, u32)>,
     /// Pairs of attendees.
     pub(crate) pairs: Vec<(u32, u32)>,
     /// Whole-number thresholds of a decision by the number of differing features
     /// (`streams::threshold`: Axelrod's events).
     pub(crate) thresholds: Vec<u64>,
-    /// Sort keys (matchmaking's: rank, then shuffled place).
+    /// Sort keys (matchmaking's: rank, then shuffled place, of the candidates in play).
     pub(crate) keys: Vec<u128>,
+    /// Per attendee, its sector and capabilities (matchmaking's).
+    pub(crate) attendees: Vec<(Sector, [f64; 3])>,
+    /// Per attendee, whether it is paired yet (matchmaking's).
+    pub(crate) paired: Vec<bool>,
 }
 
 use super::agent::Sector;
