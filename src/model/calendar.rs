@@ -80,7 +80,7 @@ impl Calendar {
 
 /// Whether `due`, a step in bucket `t % RING`, comes at a later turn of the ring than t.
 pub(crate) fn later_turn(due: u32, t: u32) -> bool {
-    due != NEVER && due > t && (due - t) % RING == 0
+    due != NEVER && due > t && (due - t).is_multiple_of(RING)
 }
 
 /// The gaps between candidates for one follow_up: thresholds ⌊(1 − follow_up)^k · 2³²⌋ for
@@ -157,8 +157,7 @@ mod tests {
         assert_ne!(decision, event.clone().next_u64() >> 32);
         // below(decision, p) is true for a share p of pairs and steps.
         let (n, p) = (40_000u32, 0.03);
-        let hits =
-            (0..n).filter(|&k| below(dec(key(k / 400), Keyed::pair(k % 400, 7)), p)).count();
+        let hits = (0..n).filter(|&k| below(dec(key(k / 400), Keyed::pair(k % 400, 7)), p)).count();
         let share = hits as f64 / f64::from(n);
         assert!((share - p).abs() < 4.0 * (p * (1.0 - p) / f64::from(n)).sqrt(), "share {share}");
     }
@@ -182,7 +181,10 @@ mod tests {
             assert!((mean - 1.0 / p).abs() <= 4.0 * se + 1e-9, "p {p}: mean gap {mean}");
             // P(gap = 1) = p.
             let share = f64::from(ones) / f64::from(n);
-            assert!((share - p).abs() <= 4.0 * (p * (1.0 - p) / f64::from(n)).sqrt() + 1e-9, "p {p}: {share}");
+            assert!(
+                (share - p).abs() <= 4.0 * (p * (1.0 - p) / f64::from(n)).sqrt() + 1e-9,
+                "p {p}: {share}"
+            );
         }
     }
 

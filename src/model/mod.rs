@@ -42,7 +42,6 @@ pub(crate) use tie::PEAK_BYTES_PER_AGENT as TIE_BYTES_PER_ORGANISATION;
 pub use tie::{Ending, Origin, PartnershipRecord, Status, Tie, TieTotals, Ties, Work};
 pub use venue::{Lattice, Venue, VenueKind, VenueStats, KINDS};
 
-
 /// Draws of someone to approach before giving up: only an organisation that is nearly the only
 /// visible one keeps drawing itself.
 const APPROACH_DRAWS: usize = 8;

@@ -156,17 +156,7 @@ impl Tie {
     /// A new acquaintance that began at `origin` in step `t`, between organisations of one sector
     /// or not (`same_sector`).
     pub fn new(a: u32, b: u32, same_sector: bool, trust: f64, origin: Origin, t: u32) -> Self {
-        Tie {
-            a,
-            b,
-            trust,
-            same_sector,
-            status: Status::Acquaintance,
-            origin,
-            last: t,
-            state: 0,
-            next: NEVER,
-        }
+        Tie { a, b, trust, same_sector, status: Status::Acquaintance, origin, last: t, state: 0, next: NEVER }
     }
 
     /// No new partnership before this step (`u32::MAX` while it is one).
@@ -844,7 +834,11 @@ mod tests {
         assert!((share - q).abs() < 4.0 * (q * (1.0 - q) / tie_steps).sqrt(), "share {share}, want {q}");
         let pairs = f64::from(n * (steps - 1));
         let both = f64::from(again) / pairs;
-        assert!((both - q * q).abs() < 4.0 * (q * q / pairs).sqrt(), "two steps running {both}, want {}", q * q);
+        assert!(
+            (both - q * q).abs() < 4.0 * (q * q / pairs).sqrt(),
+            "two steps running {both}, want {}",
+            q * q
+        );
         assert_eq!(ties.len(), n as usize, "no decay, nothing forgotten");
     }
 
