@@ -105,7 +105,7 @@ impl PartnershipRecord {
 }
 
 /// A relationship between two organisations (MODEL.md §2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tie {
     /// One end (an agent's index).
     pub a: u32,
@@ -133,6 +133,21 @@ pub struct Tie {
     /// `calendar`), or, marked `WAKE`, at which it draws that step again; `NEVER` while a
     /// partnership or before it is drawn.
     next: u32,
+    /// The step the calendar holds the tie at (`NEVER` for a partnership or a free slot): no
+    /// later than the step it is due in (`Ties::due`). The calendar's, not the tie's: not saved,
+    /// and not compared. It fills bytes a tie would leave empty (40 with or without it).
+    #[serde(skip)]
+    due: u32,
+}
+
+/// Two ties are equal in what they are, whatever step the calendar holds them at.
+impl PartialEq for Tie {
+    fn eq(&self, other: &Tie) -> bool {
+        let key = |t: &Tie| {
+            (t.a, t.b, t.trust.to_bits(), t.same_sector, t.status, t.origin, t.last, t.state, t.next)
+        };
+        key(self) == key(other)
+    }
 }
 
 /// The state of a running partnership.
@@ -156,7 +171,18 @@ impl Tie {
     /// A new acquaintance that began at `origin` in step `t`, between organisations of one sector
     /// or not (`same_sector`).
     pub fn new(a: u32, b: u32, same_sector: bool, trust: f64, origin: Origin, t: u32) -> Self {
-        Tie { a, b, trust, same_sector, status: Status::Acquaintance, origin, last: t, state: 0, next: NEVER }
+        Tie {
+            a,
+            b,
+            trust,
+            same_sector,
+            status: Status::Acquaintance,
+            origin,
+            last: t,
+            state: 0,
+            next: NEVER,
+            due: NEVER,
+        }
     }
 
     /// No new partnership before this step (`u32::MAX` while it is one).
@@ -242,13 +268,13 @@ const DEGREE: usize = 32;
 const TIES_PER_AGENT: usize = 8;
 
 /// Bytes the ties of one organisation may hold at their peak: its list with room for `DEGREE`,
-/// and its share of the slab (a tie, whether it is alive, its due step) with room for
+/// and its share of the slab (a tie and whether it is alive) with room for
 /// `TIES_PER_AGENT` — counted twice, since a slab that outgrows its room is copied into one twice
 /// as large, and both are held while it is copied — and of the calendar (an id a tie, twice for
 /// the stale entries it holds).
 pub(crate) const PEAK_BYTES_PER_AGENT: u64 = (std::mem::size_of::<Vec<(u32, u32)>>()
     + DEGREE * std::mem::size_of::<(u32, u32)>()
-    + 2 * TIES_PER_AGENT * (std::mem::size_of::<Tie>() + std::mem::size_of::<bool>() + 4)
+    + 2 * TIES_PER_AGENT * (std::mem::size_of::<Tie>() + std::mem::size_of::<bool>())
     + 2 * TIES_PER_AGENT * 4) as u64;
 
 /// All ties: a slab of slots (ids are reused), and each agent's list of its ties. The running
@@ -288,10 +314,8 @@ struct Kept {
     /// Whether the calendar holds every acquaintance (not in a world just read, nor after a
     /// change of `decay` or `follow_up`: `Ties::prepare` makes it).
     scheduled: bool,
-    /// Each slot's due step: the earlier of its next candidate and the step at whose end its
-    /// trust falls below `FORGOTTEN` (`NEVER` for a partnership or a free slot). An entry of the
-    /// calendar counts only while it agrees with this.
-    due: Vec<u32>,
+    /// The ties by the step they are held at (`Tie::due`): an entry counts only while it agrees
+    /// with its tie's.
     calendar: Calendar,
     gaps: Gaps,
     /// Ties due at the end of this step: their trust may fall below `FORGOTTEN` then.
@@ -431,9 +455,7 @@ impl Ties {
         tie.status = status;
         tie.state = slot;
         tie.next = NEVER;
-        if let Some(due) = self.kept.due.get_mut(id as usize) {
-            *due = NEVER;
-        }
+        tie.due = NEVER;
         let at = self.kept.partnerships.partition_point(|&p| p < id);
         self.kept.partnerships.insert(at, id);
     }
@@ -512,8 +534,7 @@ impl Ties {
         kept.calendar.clear();
         kept.ending.clear();
         kept.touched.clear();
-        kept.due.clear();
-        kept.due.resize(self.slots.len(), NEVER);
+        self.slots.iter_mut().for_each(|tie| tie.due = NEVER);
         for id in 0..self.slots.len() as u32 {
             let tie = &self.slots[id as usize];
             if self.alive[id as usize] && !tie.status.is_partnership() {
@@ -536,7 +557,7 @@ impl Ties {
         let mut later = 0;
         for i in 0..ids.len() {
             let id = ids[i];
-            let due = self.kept.due[id as usize];
+            let due = self.slots[id as usize].due;
             if due != t {
                 if later_turn(due, t) {
                     ids[later] = id;
@@ -556,11 +577,11 @@ impl Ties {
             if due == t {
                 self.kept.ending.push(id);
             } else if later_turn(due, t) {
-                self.kept.due[id as usize] = due;
+                self.slots[id as usize].due = due;
                 ids[later] = id;
                 later += 1;
             } else {
-                self.kept.due[id as usize] = due;
+                self.slots[id as usize].due = due;
                 self.kept.calendar.add(due, id);
             }
         }
@@ -581,7 +602,7 @@ impl Ties {
         ending.sort_unstable();
         ending.dedup();
         for &id in &ending {
-            if self.kept.due[id as usize] != t {
+            if self.slots[id as usize].due != t {
                 continue;
             }
             let tie = &self.slots[id as usize];
@@ -624,11 +645,9 @@ impl Ties {
     /// Puts tie `id` in the calendar at its due step, unless it is there already.
     fn reschedule(&mut self, id: u32) {
         let due = if self.slots[id as usize].status.is_partnership() { NEVER } else { self.due(id) };
-        if self.kept.due.len() <= id as usize {
-            self.kept.due.resize(self.slots.len(), NEVER);
-        }
-        if self.kept.due[id as usize] != due {
-            self.kept.due[id as usize] = due;
+        let tie = &mut self.slots[id as usize];
+        if tie.due != due {
+            tie.due = due;
             self.kept.calendar.add(due, id);
         }
     }
@@ -766,9 +785,7 @@ impl Ties {
                 list.swap_remove(i);
             }
         }
-        if let Some(due) = self.kept.due.get_mut(id as usize) {
-            *due = NEVER;
-        }
+        self.slots[id as usize].due = NEVER;
         self.alive[id as usize] = false;
         self.count -= 1;
         self.free.push(id);
