@@ -28,8 +28,10 @@ const RING: u32 = 256;
 /// 2³¹ (at most 10⁶).
 const LONGEST_GAP: usize = 4096;
 
-/// The ids a bucket has room for when it is made and after each of its steps (see `add`).
-const ROOM: usize = 64;
+/// The ids a bucket has room for when it is made (see `add`), and the most it keeps after its step
+/// (see `put_back`): 256 KiB and 1 MiB in all.
+const ROOM: usize = 256;
+const KEPT: usize = 1024;
 
 /// The mark of a wake-up that is no candidate, in `Tie::next`.
 pub(crate) const WAKE: u32 = 1 << 31;
@@ -47,8 +49,9 @@ impl Calendar {
             return;
         }
         if self.buckets.is_empty() {
-            // Room for a baseline step's ties at once (about 70 due in a step of 1 150 ties): a
-            // bucket grown from empty was a few thousand allocations a run. 64 KiB in all.
+            // Room for a baseline step's ties at once (70–150 due in a step of 1 150 ties, stale
+            // entries with them): a bucket grown from empty was a few thousand allocations a run,
+            // one from 64 ids a few hundred.
             self.buckets = (0..RING).map(|_| Vec::with_capacity(ROOM)).collect();
         }
         self.buckets[(due % RING) as usize].push(id);
@@ -61,14 +64,18 @@ impl Calendar {
         self.buckets.get_mut((t % RING) as usize).map(std::mem::take).unwrap_or_default()
     }
 
-    /// Returns a bucket's vector for reuse, with the ties in it that are due at a later turn. Its
-    /// room is cut back to what a bucket starts with: a bucket that keeps the room of its fullest
-    /// step holds, over the ring, the room of every step's ties at once (at 10⁶ organisations,
-    /// about 360 bytes an organisation more), where the entries themselves are one a tie.
+    /// Returns a bucket's vector for reuse, with the ties in it that are due at a later turn. Room
+    /// for more than `KEPT` ids is cut back to what a bucket starts with: a bucket that keeps the
+    /// room of its fullest step holds, over the ring, the room of every step's ties at once (at
+    /// 10⁶ organisations, about 360 bytes an organisation more), where the entries themselves are
+    /// one a tie. Below it the room stays, so that a small city's buckets stop growing after the
+    /// first turn (cutting every bucket back cost the baseline 400 allocations a run).
     pub(crate) fn put_back(&mut self, t: u32, mut ids: Vec<u32>) {
         if let Some(bucket) = self.buckets.get_mut((t % RING) as usize) {
             debug_assert!(bucket.is_empty());
-            ids.shrink_to(ROOM);
+            if ids.capacity() > KEPT {
+                ids.shrink_to(ROOM);
+            }
             *bucket = ids;
         }
     }
