@@ -356,11 +356,6 @@ impl Ties {
         self.count == 0
     }
 
-    /// Ids of the live ties, in slab order (which depends only on the history of the run).
-    pub(crate) fn ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.alive.iter().enumerate().filter(|(_, &alive)| alive).map(|(id, _)| id as u32)
-    }
-
     /// The tie with this id.
     pub fn get(&self, id: u32) -> &Tie {
         &self.slots[id as usize]

@@ -38,9 +38,9 @@ const P1_RUNS: u32 = 100;
 const P1_PILOT: [Pilot; 1] = [Pilot { critical: 1.984, per_run: 0.8650 }];
 /// P2: d = 0.5764, 0.5589, 0.5756 for both parts (while the peak is inside, its z over the better
 /// end is also the lower of the two ends' z): the falling side (over 3) needs ((3 + 2.326) /
-/// 0.5589)² = 91 runs, the peak inside (over 0) 17; so 100, the least (it was 120 from the pilots
-/// of issue 28's second and third rounds, at d = 0.4891: the three seeds' d spread by about
-/// 0.05 from one round of draws to the next, as the rule above expects). At d = 0.5589 and 100
+/// 0.5589)² = 91 runs, the peak inside (over 0) 17; so 100, the least (it was 120, sized by the
+/// earlier pilots at d = 0.5015 and then 0.4891: the three seeds' d spread by about 0.05 from one
+/// round of draws to the next, as the rule above expects). At d = 0.5589 and 100
 /// runs the falling side holds with power Φ(5.589 − 3) = 0.995.
 const P2_RUNS: u32 = 100;
 #[cfg(test)]
