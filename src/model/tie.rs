@@ -407,6 +407,7 @@ impl Ties {
     }
 
     /// The id of the tie between `a` and `b`, if they have one.
+    #[inline]
     pub fn find(&self, a: u32, b: u32) -> Option<u32> {
         let (x, y) = if self.degree(a) <= self.degree(b) { (a, b) } else { (b, a) };
         self.by_agent.of(x).iter().find(|&&(other, _)| other == y).map(|&(_, id)| id)
