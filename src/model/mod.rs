@@ -46,6 +46,11 @@ pub use venue::{Lattice, Venue, VenueKind, VenueStats, KINDS};
 /// visible one keeps drawing itself.
 const APPROACH_DRAWS: usize = 8;
 
+/// How many items ahead a pass over scattered ties or organisations reads what each needs
+/// (`World::read_ahead`, `Ties::read_ahead`): enough reads in flight to hide memory's latency,
+/// few enough that what they bring stays in the caches until it is used.
+const AHEAD: usize = 16;
+
 /// Running totals of a run.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tallies {
@@ -370,7 +375,10 @@ impl World {
         let mut pairs = std::mem::take(&mut self.scratch.pairs);
         pairs.clear();
         pairs.extend(order.iter().filter_map(|&a| Some((a, self.find_by_visibility(a)?))));
-        for &(a, b) in &pairs {
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            if let Some(&(a, b)) = pairs.get(i + AHEAD) {
+                self.read_ahead(a, b);
+            }
             self.direct.encounters += 1;
             self.encounter(a, b, 0.0, Origin::Direct);
         }
@@ -384,7 +392,8 @@ impl World {
         order.clear();
         self.ties.follow_ups(self.t, self.stage_key, &mut order);
         shuffle(&mut order, &mut self.rng);
-        for &id in &order {
+        for (i, &id) in order.iter().enumerate() {
+            self.read_ahead_tie(order.get(i + AHEAD));
             self.follow_up(id);
         }
 
@@ -394,7 +403,8 @@ impl World {
         order.clear();
         order.extend_from_slice(self.ties.partnerships());
         shuffle(&mut order, &mut self.rng);
-        for &id in &order {
+        for (i, &id) in order.iter().enumerate() {
+            self.read_ahead_tie(order.get(i + AHEAD));
             self.work(id);
         }
 
@@ -410,6 +420,26 @@ impl World {
             self.stable = self.lattices_stable();
         }
         self.end_steering();
+    }
+
+    /// Reads ahead what an event between organisations a and b reads first: their knowledge
+    /// and their lists of ties. In a big city these lie at random places far apart in memory,
+    /// and a loop over events that reads them only when each event comes waits on memory once
+    /// for each; read `AHEAD` events early, the reads overlap with the events between.
+    fn read_ahead(&self, a: u32, b: u32) {
+        let lists = |x: u32| self.ties.of(x).first().map_or(0, |&(other, _)| other);
+        std::hint::black_box(self.knowledge.touch(a) ^ self.knowledge.touch(b) ^ lists(a) ^ lists(b));
+    }
+
+    /// `read_ahead` for the event on tie `id`, with the tie itself and a partnership's state.
+    fn read_ahead_tie(&self, id: Option<&u32>) {
+        if let Some(&id) = id {
+            let tie = self.ties.get(id);
+            if tie.status.is_partnership() {
+                std::hint::black_box(self.ties.work(id).since);
+            }
+            self.read_ahead(tie.a, tie.b);
+        }
     }
 
     /// Begins the stage that draws from `stream`, at the current step.

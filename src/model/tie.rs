@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{later_turn, word, Calendar, Gaps, NEVER, WAKE};
-use super::{below, Keyed};
+use super::{below, Keyed, AHEAD};
 
 /// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
 pub(crate) const FORGOTTEN: f64 = 0.01;
@@ -551,6 +551,7 @@ impl Ties {
         let mut ids = self.kept.calendar.take(t);
         let mut later = 0;
         for i in 0..ids.len() {
+            self.read_ahead(&ids, i);
             let id = ids[i];
             let due = self.slots[id as usize].due;
             if due != t {
@@ -586,6 +587,23 @@ impl Ties {
         out.sort_unstable();
     }
 
+    /// Reads the slots of `ids` ahead of their turn. In a big city the ties a step visits lie at
+    /// random places in a slab far larger than the caches, so each read is a wait on memory;
+    /// reads that do not depend on one another overlap, where the loop's own reads, each
+    /// behind the previous tie's work, came one after another. Called with each i of a pass
+    /// over `ids` in order: at i = 0 it reads the first 2 · `AHEAD` ties' slots, and at every
+    /// other multiple of `AHEAD` the `AHEAD` after those already read.
+    fn read_ahead(&self, ids: &[u32], i: usize) {
+        if i % AHEAD == 0 {
+            let from = if i == 0 { 0 } else { i + AHEAD };
+            let mut sum = 0u32;
+            for &id in ids.iter().skip(from).take(if i == 0 { 2 * AHEAD } else { AHEAD }) {
+                sum = sum.wrapping_add(self.slots[id as usize].due);
+            }
+            std::hint::black_box(sum);
+        }
+    }
+
     /// The end of step t (`key`: the follow-ups' stage key of step t): trust has decayed once
     /// more on every tie that did not interact in it, and the acquaintances whose trust fell below
     /// `FORGOTTEN` are removed, in slab order (MODEL.md §6, Ending); the ties that began in it, or
@@ -596,7 +614,8 @@ impl Ties {
         let mut ending = std::mem::take(&mut self.kept.ending);
         ending.sort_unstable();
         ending.dedup();
-        for &id in &ending {
+        for (i, &id) in ending.iter().enumerate() {
+            self.read_ahead(&ending, i);
             if self.slots[id as usize].due != t {
                 continue;
             }
@@ -612,7 +631,8 @@ impl Ties {
         let mut touched = std::mem::take(&mut self.kept.touched);
         touched.sort_unstable();
         touched.dedup();
-        for &id in &touched {
+        for (i, &id) in touched.iter().enumerate() {
+            self.read_ahead(&touched, i);
             let tie = &self.slots[id as usize];
             if self.alive[id as usize] && !tie.status.is_partnership() {
                 if tie.next == NEVER {
