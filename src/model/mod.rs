@@ -46,11 +46,6 @@ pub use venue::{Lattice, Venue, VenueKind, VenueStats, KINDS};
 /// visible one keeps drawing itself.
 const APPROACH_DRAWS: usize = 8;
 
-/// How many items ahead a pass over scattered ties or organisations reads what each needs
-/// (`World::read_ahead`, `Ties::read_ahead`): enough reads in flight to hide memory's latency,
-/// few enough that what they bring stays in the caches until it is used.
-const AHEAD: usize = 16;
-
 /// Running totals of a run.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tallies {
@@ -375,11 +370,7 @@ impl World {
         let mut pairs = std::mem::take(&mut self.scratch.pairs);
         pairs.clear();
         pairs.extend(order.iter().filter_map(|&a| Some((a, self.find_by_visibility(a)?))));
-        for (i, &(a, b)) in pairs.iter().enumerate() {
-            if let Some(&(a, b)) = pairs.get(i + AHEAD) {
-                self.read_ahead(a);
-                self.read_ahead(b);
-            }
+        for &(a, b) in &pairs {
             self.direct.encounters += 1;
             self.encounter(a, b, 0.0, Origin::Direct);
         }
@@ -393,8 +384,7 @@ impl World {
         order.clear();
         self.ties.follow_ups(self.t, self.stage_key, &mut order);
         shuffle(&mut order, &mut self.rng);
-        for (i, &id) in order.iter().enumerate() {
-            self.read_ahead_tie(order.get(i + AHEAD));
+        for &id in &order {
             self.follow_up(id);
         }
 
@@ -404,8 +394,7 @@ impl World {
         order.clear();
         order.extend_from_slice(self.ties.partnerships());
         shuffle(&mut order, &mut self.rng);
-        for (i, &id) in order.iter().enumerate() {
-            self.read_ahead_tie(order.get(i + AHEAD));
+        for &id in &order {
             self.work(id);
         }
 
@@ -421,28 +410,6 @@ impl World {
             self.stable = self.lattices_stable();
         }
         self.end_steering();
-    }
-
-    /// Reads ahead what an event of organisation a reads first: its knowledge and its list of
-    /// ties. In a big city these lie at random places far apart in memory, and a loop over
-    /// events that reads them only when each event comes waits on memory once for each; read
-    /// `AHEAD` events early, the reads overlap with the events between.
-    pub(crate) fn read_ahead(&self, a: u32) {
-        if self.ties.far() {
-            std::hint::black_box(self.knowledge.touch(a) ^ self.ties.touch_list(a));
-        }
-    }
-
-    /// `read_ahead` for the event on tie `id`, with the tie itself and a partnership's state.
-    fn read_ahead_tie(&self, id: Option<&u32>) {
-        if let Some(&id) = id.filter(|_| self.ties.far()) {
-            let tie = self.ties.get(id);
-            if tie.status.is_partnership() {
-                std::hint::black_box(self.ties.work(id).since);
-            }
-            self.read_ahead(tie.a);
-            self.read_ahead(tie.b);
-        }
     }
 
     /// Begins the stage that draws from `stream`, at the current step.
@@ -595,9 +562,9 @@ mod tests {
 
     #[test]
     fn reading_ahead_changes_nothing() {
-        // Reading ahead (`World::read_ahead`, `Ties::read_ahead`) is only for a city whose ties
-        // outgrow the caches, which no test's city does: here the baseline city reads ahead at
-        // every turn beside a copy that never does, and they must stay the same world.
+        // Reading ahead (`Ties::read_ahead`) is only for a city whose ties outgrow the caches,
+        // which no test's city does: here the baseline city reads ahead at every turn beside a
+        // copy that never does, and they must stay the same world.
         let s = crate::scenario::baseline(&[]).unwrap().scenario;
         let mut ahead = World::new(&s, 3);
         let mut plain = ahead.clone();

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{later_turn, word, Calendar, Gaps, NEVER, WAKE};
-use super::{below, Keyed, AHEAD};
+use super::{below, Keyed};
 
 /// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
 pub(crate) const FORGOTTEN: f64 = 0.01;
@@ -263,6 +263,11 @@ impl Sum {
 /// organisations holds 2 % more memory).
 const DEGREE: usize = 32;
 
+/// How many ties ahead the pass over a step's due ties reads their slots (`Ties::read_ahead`):
+/// enough reads in flight to hide memory's latency, few enough that what they bring stays in the
+/// caches until it is used.
+const AHEAD: usize = 16;
+
 /// Ties per organisation the slab has room for from set-up: the baseline's cities end their runs
 /// with 7–9 (`cargo bench -p olika-bench --bench scale`). Room untouched costs address space, not memory.
 const TIES_PER_AGENT: usize = 8;
@@ -407,11 +412,10 @@ impl Ties {
         &self.by_agent[a as usize]
     }
 
-    /// Whether reading ahead pays (`World::read_ahead`): when the slab of ties is larger than a
-    /// core's own cache (2 MB on the development machine), so that scattered reads of ties, and
-    /// of the organisations' knowledge and lists with them, wait on memory. In a smaller city
-    /// everything is in the caches and a read ahead is only more work: 5 % more instructions
-    /// for the baseline city.
+    /// Whether reading ahead pays (`Ties::read_ahead`): when the slab of ties is larger than a
+    /// core's own cache (2 MB on the development machine), so that scattered reads of ties wait
+    /// on memory. In a smaller city every tie is in the caches and a read ahead is only more
+    /// work.
     pub(crate) fn far(&self) -> bool {
         self.kept.far.unwrap_or(self.slots.len() >= 1 << 15)
     }
@@ -420,12 +424,6 @@ impl Ties {
     #[cfg(test)]
     pub(crate) fn read_ahead_always(&mut self, far: bool) {
         self.kept.far = Some(far);
-    }
-
-    /// Reads agent a's list of ties and gives back something of it, for a read ahead of its
-    /// turn (`World::read_ahead`).
-    pub(crate) fn touch_list(&self, a: u32) -> u32 {
-        self.of(a).first().map_or(0, |&(other, _)| other)
     }
 
     /// The number of ties of one agent.
@@ -637,8 +635,7 @@ impl Ties {
         let mut ending = std::mem::take(&mut self.kept.ending);
         ending.sort_unstable();
         ending.dedup();
-        for (i, &id) in ending.iter().enumerate() {
-            self.read_ahead(&ending, i);
+        for &id in &ending {
             if self.slots[id as usize].due != t {
                 continue;
             }
@@ -654,8 +651,7 @@ impl Ties {
         let mut touched = std::mem::take(&mut self.kept.touched);
         touched.sort_unstable();
         touched.dedup();
-        for (i, &id) in touched.iter().enumerate() {
-            self.read_ahead(&touched, i);
+        for &id in &touched {
             let tie = &self.slots[id as usize];
             if self.alive[id as usize] && !tie.status.is_partnership() {
                 if tie.next == NEVER {
@@ -667,11 +663,7 @@ impl Ties {
         }
         touched.clear();
         self.kept.touched = touched;
-        for (i, &id) in forgotten.iter().enumerate() {
-            if let Some(&next) = forgotten.get(i + AHEAD).filter(|_| self.far()) {
-                let tie = &self.slots[next as usize];
-                std::hint::black_box(self.touch_list(tie.a) ^ self.touch_list(tie.b));
-            }
+        for &id in forgotten.iter() {
             self.remove(id);
         }
     }

@@ -419,9 +419,6 @@ impl World {
             self.attendance(v, &mut people);
             self.steer_attendance(v, &mut people);
         }
-        // Those present are read all at once, their reads overlapping, before the meeting
-        // reads them pair by pair (`World::read_ahead`).
-        people.iter().for_each(|&a| self.read_ahead(a));
         let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
         let encounters = meeting.meet(&mut Gathering::new(self, v), &mut people);
         self.venues[v].meeting = Some(meeting);
