@@ -562,6 +562,24 @@ mod tests {
     }
 
     #[test]
+    fn reading_ahead_changes_nothing() {
+        // Reading ahead (`Ties::read_ahead`) is only for a city whose ties outgrow the caches,
+        // which no test's city does: here the baseline city reads ahead at every turn beside a
+        // copy that never does, and they must stay the same world.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let mut ahead = World::new(&s, 3);
+        let mut plain = ahead.clone();
+        ahead.ties.read_ahead_always(true);
+        plain.ties.read_ahead_always(false);
+        for _ in 0..s.steps {
+            ahead.step();
+            plain.step();
+        }
+        assert_eq!(ahead.state(), plain.state());
+        assert!(ahead.tallies().partnerships_begun > 10 && ahead.ties().len() > 500);
+    }
+
+    #[test]
     fn lazy_trust_and_its_totals_are_those_of_a_decay_pass_over_every_tie() {
         // Each step, every live tie's trust as read now must be its trust one step ago less the
         // decay (or what an interaction left, with `last` = t), no live acquaintance that did

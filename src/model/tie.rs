@@ -258,6 +258,11 @@ impl Sum {
     }
 }
 
+/// How many ties ahead the pass over a step's due ties reads their slots (`Ties::read_ahead`):
+/// enough reads in flight to hide memory's latency, few enough that what they bring stays in the
+/// caches until it is used.
+const AHEAD: usize = 16;
+
 /// Ties per organisation the slab has room for from set-up: the baseline's cities end their runs
 /// with 7–9 (`cargo bench -p olika-bench --bench scale`). Room untouched costs address space, not memory.
 const TIES_PER_AGENT: usize = 8;
@@ -319,6 +324,8 @@ struct Kept {
     /// Ties that began in this step, or became acquaintances again: they enter the calendar at
     /// its end.
     touched: Vec<u32>,
+    /// Whether to read ahead whatever the slab's size (a test sets it; `Ties::far`).
+    far: Option<bool>,
 }
 
 impl PartialEq for Kept {
@@ -399,6 +406,20 @@ impl Ties {
     /// (other end, tie id) of each tie of one agent.
     pub fn of(&self, a: u32) -> &[(u32, u32)] {
         self.by_agent.of(a)
+    }
+
+    /// Whether reading ahead pays (`Ties::read_ahead`): when the slab of ties is larger than a
+    /// core's own cache (2 MB on the development machine), so that scattered reads of ties wait
+    /// on memory. In a smaller city every tie is in the caches and a read ahead is only more
+    /// work.
+    pub(crate) fn far(&self) -> bool {
+        self.kept.far.unwrap_or(self.slots.len() >= 1 << 15)
+    }
+
+    /// Reads ahead (`far`) always, or never, whatever the slab's size.
+    #[cfg(test)]
+    pub(crate) fn read_ahead_always(&mut self, far: bool) {
+        self.kept.far = Some(far);
     }
 
     /// The number of ties of one agent.
@@ -548,6 +569,7 @@ impl Ties {
         let mut ids = self.kept.calendar.take(t);
         let mut later = 0;
         for i in 0..ids.len() {
+            self.read_ahead(&ids, i);
             let id = ids[i];
             let due = self.slots[id as usize].due;
             if due != t {
@@ -581,6 +603,23 @@ impl Ties {
         self.kept.calendar.put_back(t, ids);
         // The calendar's order is its history's: a resumed world's differs. Slab order is not.
         out.sort_unstable();
+    }
+
+    /// Reads the slots of `ids` ahead of their turn. In a big city the ties a step visits lie at
+    /// random places in a slab far larger than the caches, so each read is a wait on memory;
+    /// reads that do not depend on one another overlap, where the loop's own reads, each
+    /// behind the previous tie's work, came one after another. Called with each i of a pass
+    /// over `ids` in order: at i = 0 it reads the first 2 · `AHEAD` ties' slots, and at every
+    /// other multiple of `AHEAD` the `AHEAD` after those already read.
+    fn read_ahead(&self, ids: &[u32], i: usize) {
+        if i.is_multiple_of(AHEAD) && self.far() {
+            let from = if i == 0 { 0 } else { i + AHEAD };
+            let mut sum = 0u32;
+            for &id in ids.iter().skip(from).take(if i == 0 { 2 * AHEAD } else { AHEAD }) {
+                sum = sum.wrapping_add(self.slots[id as usize].due);
+            }
+            std::hint::black_box(sum);
+        }
     }
 
     /// The end of step t (`key`: the follow-ups' stage key of step t): trust has decayed once
