@@ -9,6 +9,7 @@ mod encounter;
 pub mod hash;
 mod innovation;
 mod knowledge;
+mod lists;
 pub mod parameters;
 mod partnership;
 mod present;

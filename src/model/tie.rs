@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{later_turn, word, Calendar, Gaps, NEVER, WAKE};
+use super::lists::TieLists;
 use super::{below, Keyed};
 
 /// Trust under which a tie that is no partnership is removed (MODEL.md §4, decay).
@@ -257,12 +258,6 @@ impl Sum {
     }
 }
 
-/// Ties an agent's list has room for from the start. The baseline's organisations have 15 on
-/// average once their networks have formed (about 1 150 ties among 150), but the degrees are
-/// skewed: with room for 16, lists grew 270 times a run; with 32, about 50 (and a city of 10⁵
-/// organisations holds 2 % more memory).
-const DEGREE: usize = 32;
-
 /// How many ties ahead the pass over a step's due ties reads their slots (`Ties::read_ahead`):
 /// enough reads in flight to hide memory's latency, few enough that what they bring stays in the
 /// caches until it is used.
@@ -272,15 +267,16 @@ const AHEAD: usize = 16;
 /// with 7–9 (`cargo bench -p olika-bench --bench scale`). Room untouched costs address space, not memory.
 const TIES_PER_AGENT: usize = 8;
 
-/// Bytes the ties of one organisation may hold at their peak: its list with room for `DEGREE`,
-/// and its share of the slab (a tie and whether it is alive) with room for
-/// `TIES_PER_AGENT` — counted twice, since a slab that outgrows its room is copied into one twice
-/// as large, and both are held while it is copied — and of the calendar (an id a tie, twice for
-/// the stale entries it holds).
-pub(crate) const PEAK_BYTES_PER_AGENT: u64 = (std::mem::size_of::<Vec<(u32, u32)>>()
-    + DEGREE * std::mem::size_of::<(u32, u32)>()
-    + 2 * TIES_PER_AGENT * (std::mem::size_of::<Tie>() + std::mem::size_of::<bool>())
-    + 2 * TIES_PER_AGENT * 4) as u64;
+/// Bytes the ties of one organisation may hold at their peak: its share of the slab (a tie and
+/// whether it is alive) with room for `TIES_PER_AGENT` — counted twice, since a slab that
+/// outgrows its room is copied into one twice as large, and both are held while it is copied —
+/// of the calendar (an id a tie, twice for the stale entries it holds), and of the lists (each
+/// tie in two, a list's room at most twice its longest: `TieLists`).
+pub(crate) const PEAK_BYTES_PER_AGENT: u64 =
+    (2 * TIES_PER_AGENT * (std::mem::size_of::<Tie>() + std::mem::size_of::<bool>())
+        + 2 * TIES_PER_AGENT * 4
+        + TieLists::PEAK_BYTES_PER_AGENT
+        + 2 * 2 * TIES_PER_AGENT * std::mem::size_of::<(u32, u32)>()) as u64;
 
 /// All ties: a slab of slots (ids are reused), and each agent's list of its ties. The running
 /// partnerships' states are a second slab, its slots reused too. Trust decays lazily (see
@@ -294,7 +290,7 @@ pub struct Ties {
     free: Vec<u32>,
     count: usize,
     /// Each agent's (other end, tie id) pairs.
-    by_agent: Vec<Vec<(u32, u32)>>,
+    by_agent: TieLists,
     /// The decays applied: t − 1 during step t, t once it has ended.
     now: u32,
     /// The `trust.decay` the ties' trust decays by, and the `follow_up` their next candidates
@@ -339,14 +335,14 @@ impl PartialEq for Kept {
 }
 
 impl Ties {
-    /// No ties among `agents` organisations, the slab and each agent's list made at set-up with
-    /// room for `TIES_PER_AGENT` and `DEGREE` ties, so that the steps seldom grow them; trust
+    /// No ties among `agents` organisations, the slab made at set-up with room for
+    /// `TIES_PER_AGENT` ties an organisation, so that the steps seldom grow it; trust
     /// decays by `decay` a step, and ties are followed up at `follow_up`.
     pub fn new(agents: usize, decay: f64, follow_up: f64) -> Self {
         Ties {
             slots: Vec::with_capacity(agents * TIES_PER_AGENT),
             alive: Vec::with_capacity(agents * TIES_PER_AGENT),
-            by_agent: (0..agents).map(|_| Vec::with_capacity(DEGREE)).collect(),
+            by_agent: TieLists::new(agents),
             decay,
             follow_up,
             ..Default::default()
@@ -409,7 +405,7 @@ impl Ties {
 
     /// (other end, tie id) of each tie of one agent.
     pub fn of(&self, a: u32) -> &[(u32, u32)] {
-        &self.by_agent[a as usize]
+        self.by_agent.of(a)
     }
 
     /// Whether reading ahead pays (`Ties::read_ahead`): when the slab of ties is larger than a
@@ -428,13 +424,14 @@ impl Ties {
 
     /// The number of ties of one agent.
     pub(crate) fn degree(&self, a: u32) -> usize {
-        self.by_agent[a as usize].len()
+        self.by_agent.degree(a)
     }
 
     /// The id of the tie between `a` and `b`, if they have one.
+    #[inline]
     pub fn find(&self, a: u32, b: u32) -> Option<u32> {
         let (x, y) = if self.degree(a) <= self.degree(b) { (a, b) } else { (b, a) };
-        self.by_agent[x as usize].iter().find(|&&(other, _)| other == y).map(|&(_, id)| id)
+        self.by_agent.of(x).iter().find(|&&(other, _)| other == y).map(|&(_, id)| id)
     }
 
     /// The state of the partnership on tie `id` (which must be a partnership).
@@ -506,8 +503,8 @@ impl Ties {
             }
         };
         self.count += 1;
-        self.by_agent[a as usize].push((b, id));
-        self.by_agent[b as usize].push((a, id));
+        self.by_agent.push(a, (b, id));
+        self.by_agent.push(b, (a, id));
         self.kept.touched.push(id);
         id
     }
@@ -779,7 +776,7 @@ impl Ties {
                     && (0.0..=2.0).contains(&t.trust)
                     && t.last <= self.now
             })
-            && self.by_agent.iter().map(Vec::len).sum::<usize>() == 2 * live
+            && self.by_agent.iter().map(<[_]>::len).sum::<usize>() == 2 * live
             && self.by_agent.iter().enumerate().all(|(a, list)| {
                 list.iter().all(|&(b, id)| {
                     (id as usize) < slots && self.alive[id as usize] && {
@@ -796,15 +793,12 @@ impl Ties {
         self.slots.iter_mut().for_each(|t| renumber(&mut t.origin));
     }
 
-    /// Room for as many ties as `Ties::new` makes for `agents` organisations and their lists, so
-    /// that a resumed world's steps grow them no more often than a new world's.
+    /// Room for as many ties as `Ties::new` makes for `agents` organisations, so that a resumed
+    /// world's steps grow the slab no more often than a new world's.
     pub(crate) fn reserve_for(&mut self, agents: usize) {
         let room = (agents * TIES_PER_AGENT).saturating_sub(self.slots.len());
         self.slots.reserve(room);
         self.alive.reserve(room);
-        for list in &mut self.by_agent {
-            list.reserve(DEGREE.saturating_sub(list.len()));
-        }
     }
 
     /// Removes tie `id` (an acquaintance: partnerships end first) and frees its slot for reuse.
@@ -814,10 +808,7 @@ impl Ties {
         let (a, b) = (tie.a, tie.b);
         self.kept.sums[usize::from(tie.same_sector)].add(tie, -1);
         for agent in [a, b] {
-            let list = &mut self.by_agent[agent as usize];
-            if let Some(i) = list.iter().position(|&(_, t)| t == id) {
-                list.swap_remove(i);
-            }
+            self.by_agent.remove(agent, id);
         }
         self.slots[id as usize].due = NEVER;
         self.alive[id as usize] = false;
