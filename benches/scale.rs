@@ -24,9 +24,9 @@ fn main() {
     let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
     let base = scenario::baseline(&[]).unwrap().scenario;
     println!(
-        "| organisations | venues | runs | innovations / org | adoptions / org | mandated / org | share scaled up | innovations in use / org | ties / org | seconds per run |"
+        "| organisations | venues | runs | innovations / org | adoptions / org | mandated / org | share scaled up | innovations in use / org | ties / org | seconds per run | ns per organisation-step |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for (factor, replications) in CITIES {
         // Populations multiply exactly: the size is known before the city is built.
         let n = factor * base.populations.values().map(|p| p.count).sum::<usize>();
@@ -55,13 +55,14 @@ fn main() {
             sums.map(|s| s / f64::from(replications));
         let per = |x: f64| x / n as f64;
         println!(
-            "| {n} | {} | {replications} | {:.3} | {:.3} | {:.3} | {share:.3} | {:.3} | {:.1} | {seconds:.3} |",
+            "| {n} | {} | {replications} | {:.3} | {:.3} | {:.3} | {share:.3} | {:.3} | {:.1} | {seconds:.4} | {:.0} |",
             city.venues.len(),
             per(innovations),
             per(adoptions),
             per(mandated),
             per(in_use),
-            per(ties)
+            per(ties),
+            seconds * 1e9 / (n as f64 * f64::from(city.steps))
         );
     }
 }

@@ -19,6 +19,12 @@ impl Scenario {
     }
 }
 
+/// The most organisations one city holds: its ties, and the entries of their lists, are numbered
+/// in 32 bits, and 10⁸ organisations with 11 ties each (what a city of 10⁶ ends its run with)
+/// and lists with room to grow stay below 2³². Such a city needs about 130 GB, far past the
+/// default memory budget, so only a raised `--max-memory` reaches this limit.
+pub(crate) const MOST_ORGANISATIONS: usize = 100_000_000;
+
 fn validate_scenario(scenario: &Scenario, origin: &str) -> Result<()> {
     let location = |_: &str| Location::file(origin);
     let table = toml::Table::try_from(scenario)
@@ -79,6 +85,12 @@ pub(super) fn check(s: &Scenario, locate: &dyn Fn(&str) -> Location) -> Result<(
                 .into(),
         );
     }
+    if organisations > MOST_ORGANISATIONS {
+        return fail(
+            "populations",
+            format!("the populations' counts add up to {organisations} organisations; a city holds at most {MOST_ORGANISATIONS} (its ties and their lists are numbered in 32 bits): use fewer"),
+        );
+    }
     let mut boost: f64 = 0.0;
     for (name, venue) in &s.venues {
         if let Err((key, message)) = (venue.kind.check)(venue, organisations) {
@@ -103,6 +115,21 @@ mod tests {
         let src = "[populations.civil]\ncount = 4\nneed = { mean = 0.9, sd = 0.4 }\n";
         let err = load_str("t.toml", src, &[]).unwrap_err().to_string();
         assert!(err.starts_with("t.toml:3") && err.contains("too large"), "{err}");
+    }
+
+    #[test]
+    fn a_city_past_what_32_bits_number_is_refused() {
+        // Eleven populations of the largest count each are a valid-looking file whose city would
+        // number its ties past 32 bits.
+        let src: String =
+            (0..11).map(|i| format!("[populations.p{i}]\nsector = \"civil\"\ncount = 10000000\n")).collect();
+        let err = load_str("big.toml", &src, &[]).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("110000000 organisations") && text.contains("at most 100000000"), "{text}");
+        assert_eq!(err.exit_code(), 2);
+        let src: String =
+            (0..10).map(|i| format!("[populations.p{i}]\nsector = \"civil\"\ncount = 10000000\n")).collect();
+        assert!(load_str("big.toml", &src, &[]).is_ok());
     }
 
     #[test]
