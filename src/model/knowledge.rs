@@ -163,6 +163,12 @@ impl Knowledge {
         &self.traits[start..start + self.features]
     }
 
+    /// Something of agent a's vector, read ahead of its turn.
+    pub(crate) fn touch(&self, a: u32) -> u32 {
+        let packed = self.packed.get(a as usize).map_or(0, |&p| p as u32);
+        packed ^ self.traits.get(a as usize * self.features).copied().unwrap_or(0)
+    }
+
     /// Number of features on which two agents differ.
     #[inline]
     pub(crate) fn differing(&self, a: u32, b: u32) -> usize {

@@ -563,9 +563,9 @@ mod tests {
 
     #[test]
     fn reading_ahead_changes_nothing() {
-        // Reading ahead (`Ties::read_ahead`) is only for a city whose ties outgrow the caches,
-        // which no test's city does: here the baseline city reads ahead at every turn beside a
-        // copy that never does, and they must stay the same world.
+        // Reading ahead (`Ties::read_ahead`, a meeting's attendees) is only for a city whose
+        // ties outgrow the caches, which no test's city does: here the baseline city reads ahead
+        // at every turn beside a copy that never does, and they must stay the same world.
         let s = crate::scenario::baseline(&[]).unwrap().scenario;
         let mut ahead = World::new(&s, 3);
         let mut plain = ahead.clone();

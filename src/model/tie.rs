@@ -408,10 +408,10 @@ impl Ties {
         self.by_agent.of(a)
     }
 
-    /// Whether reading ahead pays (`Ties::read_ahead`): when the slab of ties is larger than a
-    /// core's own cache (2 MB on the development machine), so that scattered reads of ties wait
-    /// on memory. In a smaller city every tie is in the caches and a read ahead is only more
-    /// work.
+    /// Whether reading ahead pays (`Ties::read_ahead`, and a meeting's attendees in
+    /// `World::meet`): when the slab of ties is larger than a core's own cache (2 MB on the
+    /// development machine), so that scattered reads of ties and organisations wait on memory.
+    /// In a smaller city they are in the caches and a read ahead is only more work.
     pub(crate) fn far(&self) -> bool {
         self.kept.far.unwrap_or(self.slots.len() >= 1 << 15)
     }
@@ -420,6 +420,11 @@ impl Ties {
     #[cfg(test)]
     pub(crate) fn read_ahead_always(&mut self, far: bool) {
         self.kept.far = Some(far);
+    }
+
+    /// Something of agent a's list of ties, read ahead of its turn.
+    pub(crate) fn touch_list(&self, a: u32) -> u32 {
+        self.of(a).first().map_or(0, |&(other, _)| other)
     }
 
     /// The number of ties of one agent.

@@ -419,6 +419,17 @@ impl World {
             self.attendance(v, &mut people);
             self.steer_attendance(v, &mut people);
         }
+        if self.ties.far() {
+            // In a big city those present lie anywhere in memory. Their knowledge, lists of ties
+            // and encounter counters (what an encounter reads first) are read all at once here,
+            // the reads overlapping, before the meeting reads them pair by pair, each then
+            // waiting on memory alone.
+            let mut sum = 0u32;
+            for &a in &people {
+                sum ^= self.knowledge.touch(a) ^ self.ties.touch_list(a) ^ self.began[a as usize].0;
+            }
+            std::hint::black_box(sum);
+        }
         let mut meeting = self.venues[v].meeting.take().expect("a venue has its meeting rule");
         let encounters = meeting.meet(&mut Gathering::new(self, v), &mut people);
         self.venues[v].meeting = Some(meeting);
