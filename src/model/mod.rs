@@ -7,6 +7,7 @@ mod calendar;
 mod diffusion;
 mod encounter;
 pub mod hash;
+mod ids;
 mod innovation;
 mod knowledge;
 mod lists;
@@ -393,7 +394,7 @@ impl World {
         // in stage 3) — in slab order, so that the order shuffled is the slab's.
         self.draw_from(Stream::Work);
         order.clear();
-        order.extend_from_slice(self.ties.partnerships());
+        order.extend(self.ties.partnerships());
         shuffle(&mut order, &mut self.rng);
         for &id in &order {
             self.work(id);

@@ -169,7 +169,7 @@ impl World {
     /// Every partnership of the run so far: those that ended, then those still running.
     pub fn partnerships(&self) -> Vec<PartnershipRecord> {
         let mut all = self.partnership_log.clone();
-        all.extend(self.ties.partnerships().iter().map(|&id| self.record(id, Ending::Running)));
+        all.extend(self.ties.partnerships().map(|id| self.record(id, Ending::Running)));
         all
     }
 }

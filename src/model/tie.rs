@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{later_turn, word, Calendar, Gaps, NEVER, WAKE};
+use super::ids::{IdSet, Ids};
 use super::lists::TieLists;
 use super::{below, Keyed};
 
@@ -310,8 +311,8 @@ pub struct Ties {
 struct Kept {
     /// The trust sums across sectors [0] and within one [1].
     sums: [Sum; 2],
-    /// The ties that are partnerships, in slab order.
-    partnerships: Vec<u32>,
+    /// The ties that are partnerships, read in slab order.
+    partnerships: IdSet,
     /// Whether the calendar holds every acquaintance (not in a world just read, nor after a
     /// change of `decay` or `follow_up`: `Ties::prepare` makes it).
     scheduled: bool,
@@ -452,8 +453,8 @@ impl Ties {
     }
 
     /// The ties that are partnerships, in slab order.
-    pub(crate) fn partnerships(&self) -> &[u32] {
-        &self.kept.partnerships
+    pub(crate) fn partnerships(&self) -> Ids<'_> {
+        self.kept.partnerships.iter()
     }
 
     /// Makes tie `id` a partnership of `status` with state `work`; it leaves the calendar.
@@ -474,8 +475,7 @@ impl Ties {
         tie.state = slot;
         tie.next = NEVER;
         tie.due = NEVER;
-        let at = self.kept.partnerships.partition_point(|&p| p < id);
-        self.kept.partnerships.insert(at, id);
+        self.kept.partnerships.insert(id);
     }
 
     /// Makes the partnership on tie `id` an acquaintance again, freeing its state's slot; the pair
@@ -485,9 +485,7 @@ impl Ties {
         debug_assert!(tie.status.is_partnership());
         tie.status = Status::Acquaintance;
         self.free_works.push(std::mem::replace(&mut tie.state, rest_until));
-        if let Ok(at) = self.kept.partnerships.binary_search(&id) {
-            self.kept.partnerships.remove(at);
-        }
+        self.kept.partnerships.remove(id);
         self.kept.touched.push(id);
     }
 
@@ -726,7 +724,7 @@ impl Ties {
             trust_across: across.at(self.now, self.decay),
             ..TieTotals::default()
         };
-        for &id in &self.kept.partnerships {
+        for id in self.kept.partnerships.iter() {
             let tie = &self.slots[id as usize];
             totals.informal += u64::from(tie.status == Status::Informal);
             totals.formal += u64::from(tie.status == Status::Formal);
@@ -740,11 +738,11 @@ impl Ties {
     /// decay): the trust sums and the partnerships; the calendar at the next `prepare`.
     pub(crate) fn restore(&mut self) {
         let mut sums = [Sum::default(); 2];
-        let mut partnerships = Vec::new();
+        let mut partnerships = IdSet::default();
         for (id, tie) in self.slots.iter().enumerate().filter(|&(id, _)| self.alive[id]) {
             sums[usize::from(tie.same_sector)].add(tie, 1);
             if tie.status.is_partnership() {
-                partnerships.push(id as u32);
+                partnerships.insert(id as u32);
             }
         }
         self.kept.sums = sums;
