@@ -572,7 +572,7 @@ impl Ties {
         let mut ids = self.kept.calendar.take(t);
         let mut later = 0;
         for i in 0..ids.len() {
-            self.read_ahead(&ids, i);
+            self.read_ahead(&ids, i, |ties, id| ties.slots[id as usize].due);
             let id = ids[i];
             let due = self.slots[id as usize].due;
             if due != t {
@@ -613,13 +613,14 @@ impl Ties {
     /// reads that do not depend on one another overlap, where the loop's own reads, each
     /// behind the previous tie's work, came one after another. Called with each i of a pass
     /// over `ids` in order: at i = 0 it reads the first 2 · `AHEAD` ties' slots, and at every
-    /// other multiple of `AHEAD` the `AHEAD` after those already read.
-    fn read_ahead(&self, ids: &[u32], i: usize) {
+    /// other multiple of `AHEAD` the `AHEAD` after those already read; `read` is what of a tie
+    /// the pass will want.
+    fn read_ahead(&self, ids: &[u32], i: usize, read: impl Fn(&Ties, u32) -> u32) {
         if i.is_multiple_of(AHEAD) && self.far() {
             let from = if i == 0 { 0 } else { i + AHEAD };
             let mut sum = 0u32;
             for &id in ids.iter().skip(from).take(if i == 0 { 2 * AHEAD } else { AHEAD }) {
-                sum = sum.wrapping_add(self.slots[id as usize].due);
+                sum = sum.wrapping_add(read(self, id));
             }
             std::hint::black_box(sum);
         }
@@ -663,7 +664,13 @@ impl Ties {
         }
         touched.clear();
         self.kept.touched = touched;
-        for &id in forgotten.iter() {
+        // Removing a tie finds it in both ends' lists, which in a big city lie anywhere: they are
+        // read ahead, as the calendar's pass reads its ties.
+        for (i, &id) in forgotten.iter().enumerate() {
+            self.read_ahead(forgotten, i, |ties, id| {
+                let tie = &ties.slots[id as usize];
+                ties.touch_list(tie.a) ^ ties.touch_list(tie.b)
+            });
             self.remove(id);
         }
     }
