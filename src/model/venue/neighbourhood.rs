@@ -5,6 +5,7 @@
 use rand::seq::SliceRandom;
 use rand::RngCore;
 
+use super::gathering::Resident;
 use super::{Checked, Gathering, Meeting, Param, VenueKind};
 use crate::model::{below, pick_in, shuffle, take_u32};
 use crate::model::knowledge::Knowledge;
@@ -112,7 +113,8 @@ impl Meeting for Neighbourhood {
         }
         // Axelrod (1997): as many events as residents, each a random resident and a random
         // neighbour (`Gathering::cultures`).
-        gathering.cultures(people, |idx| lattice.near(idx))
+        debug_assert_eq!(people.len(), lattice.residents().len(), "a lattice's residents are its members");
+        gathering.cultures(lattice.residents())
     }
 
     fn lattice(&self) -> Option<&Lattice> {
@@ -146,11 +148,9 @@ pub struct Lattice {
     pub cells: Vec<u32>,
     /// Cell of each resident, parallel to the venue's members.
     pub home: Vec<usize>,
-    /// Each resident's occupied neighbours (`neighbours` of its cell), the first `degree` of
-    /// four: looked up once at set-up, as every Axelrod event needs them.
-    near: Vec<[u32; 4]>,
-    /// How many of `near` each resident has.
-    degree: Vec<u8>,
+    /// Each resident (parallel to the venue's members) with its occupied neighbours (`neighbours`
+    /// of its cell): looked up once at set-up, as every Axelrod event needs them.
+    residents: Vec<Resident>,
     /// The pairs of occupied neighbouring cells, each once (right and down neighbours).
     pairs: Vec<(u32, u32)>,
 }
@@ -163,8 +163,7 @@ impl Lattice {
             height,
             cells,
             home,
-            near: Vec::new(),
-            degree: Vec::new(),
+            residents: Vec::new(),
             pairs: Vec::new(),
         };
         for cell in 0..lattice.cells.len() {
@@ -185,8 +184,7 @@ impl Lattice {
                 *slot = b;
                 degree += 1;
             }
-            lattice.near.push(near);
-            lattice.degree.push(degree);
+            lattice.residents.push(Resident { who: lattice.cells[cell], degree, near });
         }
         lattice
     }
@@ -194,7 +192,13 @@ impl Lattice {
     /// The occupied neighbours of the resident at `idx` (its index among the venue's members).
     #[inline]
     pub fn near(&self, idx: usize) -> &[u32] {
-        &self.near[idx][..usize::from(self.degree[idx])]
+        let resident = &self.residents[idx];
+        &resident.near[..usize::from(resident.degree)]
+    }
+
+    /// Each resident with its occupied neighbours, parallel to the venue's members.
+    pub(crate) fn residents(&self) -> &[Resident] {
+        &self.residents
     }
 
     /// The occupied von Neumann neighbours of a cell.
