@@ -187,6 +187,15 @@ impl Knowledge {
         Some(nonzero_bytes(x ^ y))
     }
 
+    /// Whether two agents' vectors are the same: their packed words, while vectors are packed.
+    #[inline]
+    pub(crate) fn same(&self, a: u32, b: u32) -> bool {
+        match (self.packed.get(a as usize), self.packed.get(b as usize)) {
+            (Some(x), Some(y)) => x == y,
+            _ => self.of(a) == self.of(b),
+        }
+    }
+
     /// Whether every vector is packed (`differences` then always gives a mask).
     #[inline]
     pub(crate) fn is_packed(&self) -> bool {
