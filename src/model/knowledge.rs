@@ -674,6 +674,32 @@ mod tests {
     }
 
     #[test]
+    fn a_packed_copy_is_a_copy() {
+        // Axelrod's packed copy leaves knowledge as `copy` does: traits, packed words, hashes,
+        // holders (an invented value among them) and agreeing pairs.
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut k = Knowledge::initial(5, 8, 0.5, 0.8, &[0, 1, 2].repeat(4), &mut rng);
+        let invented = k.invent(2);
+        k.set(0, 2, invented);
+        assert!(k.is_packed());
+        let mut copies = 0;
+        for _ in 0..500 {
+            let (a, b) = (rng.random_range(0..12), rng.random_range(0..12));
+            let d = k.differences(a, b).expect("packed");
+            if d == 0 {
+                continue;
+            }
+            let f = nth_differing(d, rng.random_range(0..count(d)));
+            let mut copied = k.clone();
+            copied.copy(a, b, f);
+            k.copy_packed(a, b, f);
+            assert_eq!(k, copied);
+            copies += 1;
+        }
+        assert!(copies > 50, "{copies} copies");
+    }
+
+    #[test]
     fn the_nth_differing_feature_is_the_nth_set_byte() {
         // Every set of differing features of 8, and every n below its size, against the n-th
         // top bit of a byte found by clearing the lower ones.
