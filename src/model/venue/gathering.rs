@@ -103,14 +103,17 @@ impl<'w> Gathering<'w> {
             // Packed vectors (issue 28, branch axel-lean): the same events and draws as the loop
             // below, with the differing features a mask (`differences`), the copy
             // `copy_packed`, and the neighbour read as `near[j & 3]`, j < degree ≤ 4 — the same
-            // slot, no bounds check. 117 → 9x instructions an event.
+            // slot, no bounds check: the lattice's meetings 117 → 98 instructions an event
+            // (callgrind, before the one question below).
             let mut table = [0u64; 16];
             table[..thresholds.len()].copy_from_slice(thresholds);
             // With no differing feature there is nothing to copy, whatever the draw: a threshold
             // of 0 says so, and an event asks one question (copy or not) where it asked two (any
             // difference? then, interacting?). Half of an Axelrod run's events find no difference
             // and half of the others interact, so both questions were coin flips the processor
-            // could not foresee; copying, one event in five, it foresees better.
+            // could not foresee; copying, one event in five, it foresees better. 22 % less CPU
+            // time for the classic's runs (perf stat, 200 runs thinned: 292 → 228 ms) for 6 %
+            // more instructions (the event's SplitMix word is now mixed whatever k is).
             table[0] = 0;
             for _ in 0..residents.len() {
                 let mut word = rng.next_u64();

@@ -237,7 +237,7 @@ impl Lattice {
     /// count is the residents less the joins, with no pass to count roots. Vectors compare by
     /// their packed words while knowledge is packed (`Knowledge::same`). Issue 28 (branch
     /// axel-lean): a replay measures the regions at every kept step, 19.5 K instructions a call
-    /// on Axelrod's 10 × 10 lattice before, about 4 K now.
+    /// on Axelrod's 10 × 10 lattice before, about 14 K now.
     pub fn regions(&self, knowledge: &Knowledge) -> usize {
         let cells = &self.cells;
         let mut parent: Vec<usize> = (0..cells.len()).collect();
