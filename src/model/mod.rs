@@ -535,7 +535,7 @@ mod tests {
             w.step();
             if w.tallies().partnerships_begun == 1 {
                 begun += 1;
-                assert!(w.ties.get(id).status.is_partnership());
+                assert!(w.ties.get(id).is_partnership());
                 assert_eq!(w.tallies().partnership_steps, 1, "seed {seed}: it worked in stage 4");
             }
         }
@@ -599,7 +599,7 @@ mod tests {
                 if tie.last != t {
                     let was = before[&(tie.a, tie.b)];
                     assert!((now - (was - decay).max(0.0)).abs() < 1e-12, "step {t}: {was} → {now}");
-                    assert!(tie.status.is_partnership() || now >= super::tie::FORGOTTEN);
+                    assert!(tie.is_partnership() || now >= super::tie::FORGOTTEN);
                 }
             }
             for (&(a, b), &was) in &before {
@@ -611,7 +611,7 @@ mod tests {
             let totals = w.tie_totals();
             let (mut within, mut across) = ((0.0, 0), (0.0, 0));
             for tie in w.ties.iter() {
-                let sum = if tie.same_sector { &mut within } else { &mut across };
+                let sum = if tie.same_sector() { &mut within } else { &mut across };
                 sum.0 += w.ties.trust(tie);
                 sum.1 += 1;
             }
