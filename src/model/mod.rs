@@ -111,7 +111,7 @@ struct Scratch {
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
 #[derive(Debug, Clone)]
 pub struct World {
-    scenario: Scenario,
+    scenario: std::sync::Arc<Scenario>,
     /// The run's seed, from which `streams` are cut.
     seed: u64,
     /// Steps completed; during a step, the 1-based number of the step being taken.
@@ -221,7 +221,7 @@ impl World {
         let diffusion =
             diffusion::Diffusion::new(n, scenario.features, &by_sector[Sector::Public.index()], market_key);
         let mut world = World {
-            scenario: Scenario::clone(scenario),
+            scenario: scenario.shared(),
             seed,
             t: 0,
             agents,
@@ -279,7 +279,7 @@ impl World {
                 venue.spec = spec.clone();
             }
         }
-        self.scenario = Scenario::clone(scenario);
+        self.scenario = scenario.shared();
         self.tabulate();
     }
 
@@ -466,6 +466,11 @@ impl World {
         &self.scenario
     }
 
+    /// The scenario the world runs, shared (a copy of a big city's is megabytes).
+    pub(crate) fn shared_scenario(&self) -> std::sync::Arc<Scenario> {
+        std::sync::Arc::clone(&self.scenario)
+    }
+
     /// The run's seed.
     pub fn seed(&self) -> u64 {
         self.seed
@@ -520,6 +525,20 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::{Origin, Tie, World};
+
+    #[test]
+    fn a_world_shares_its_scenario_rather_than_copying_it() {
+        // A big city's scenario is megabytes (its venues' settings): the world, a run's recorder
+        // and the caller hold one, and one retuned world the new one.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let mut w = World::new(&s, 1);
+        assert!(std::ptr::eq(w.scenario(), &*s));
+        assert!(std::ptr::eq(&*w.shared_scenario(), &*s));
+        let retuned = crate::scenario::baseline(&["trust.decay=0.03".into()]).unwrap().scenario;
+        w.retune(&retuned);
+        assert!(std::ptr::eq(w.scenario(), &*retuned));
+        assert_eq!(w.scenario().trust.decay, 0.03);
+    }
 
     #[test]
     fn a_partnership_that_a_follow_up_begins_works_in_that_step() {
