@@ -95,11 +95,11 @@ impl World {
     /// Partnership formation and formalisation after an interaction.
     fn try_partnership(&mut self, id: u32) {
         let tie = self.ties.get(id);
-        let (a, b, status, rested) = (tie.a, tie.b, tie.status, tie.rest_until() <= self.t);
+        let (a, b, status, rested) = (tie.a, tie.b, tie.status(), tie.rest_until() <= self.t);
         let trust = self.ties.trust(tie);
         let (formal, partner) = (self.scenario.trust.formal, self.scenario.trust.partner);
         match status {
-            Status::Informal if trust >= formal => self.ties.get_mut(id).status = Status::Formal,
+            Status::Informal if trust >= formal => self.ties.get_mut(id).set_status(Status::Formal),
             Status::Acquaintance
                 if trust >= partner
                     && rested
@@ -126,7 +126,7 @@ impl World {
         let tie = self.ties.get(id);
         let start_differing = self.knowledge.differing(tie.a, tie.b) as u32;
         let complementarity = self.agents.complementarity(tie.a, tie.b);
-        let (a, b, origin) = (tie.a, tie.b, tie.origin);
+        let (a, b, origin) = (tie.a, tie.b, tie.origin());
         self.ties.begin_partnership(
             id,
             status,
@@ -199,12 +199,12 @@ mod tests {
         let id = w.ties.insert(Tie::new(0, 1, false, 0.45, Origin::Direct, 1));
         // 0.45 + 0.2 · 0.55 = 0.56 ≥ trust.partner, and nobody asks "may we?": informal.
         w.interact(id, 0.0);
-        assert_eq!(w.ties.get(id).status, Status::Informal);
+        assert_eq!(w.ties.get(id).status(), Status::Informal);
         assert_eq!(w.agents.partners, [1, 1]);
         // 0.76 + 0.2 · 0.24 = 0.808 ≥ trust.formal: it becomes formal.
         w.ties.interact(id, w.t, 0.76);
         w.interact(id, 0.0);
-        assert_eq!(w.ties.get(id).status, Status::Formal);
+        assert_eq!(w.ties.get(id).status(), Status::Formal);
         assert_eq!(w.agents.partners, [1, 1], "formalising is not a second partnership");
     }
 
@@ -213,10 +213,10 @@ mod tests {
         let mut w = pair(1.0);
         let id = w.ties.insert(Tie::new(0, 1, false, 0.45, Origin::Direct, 1));
         w.interact(id, 0.0);
-        assert_eq!(w.ties.get(id).status, Status::Acquaintance, "r = 1 never passes the permission check");
+        assert_eq!(w.ties.get(id).status(), Status::Acquaintance, "r = 1 never passes the permission check");
         w.ties.interact(id, w.t, 0.76);
         w.interact(id, 0.0);
-        assert_eq!(w.ties.get(id).status, Status::Formal, "at trust.formal the contract is signed");
+        assert_eq!(w.ties.get(id).status(), Status::Formal, "at trust.formal the contract is signed");
     }
 
     #[test]

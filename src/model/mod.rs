@@ -112,7 +112,7 @@ struct Scratch {
 /// The state of one run: build it with a scenario and a seed, then `step` it until `finished`.
 #[derive(Debug, Clone)]
 pub struct World {
-    scenario: Scenario,
+    scenario: std::sync::Arc<Scenario>,
     /// The run's seed, from which `streams` are cut.
     seed: u64,
     /// Steps completed; during a step, the 1-based number of the step being taken.
@@ -222,7 +222,7 @@ impl World {
         let diffusion =
             diffusion::Diffusion::new(n, scenario.features, &by_sector[Sector::Public.index()], market_key);
         let mut world = World {
-            scenario: Scenario::clone(scenario),
+            scenario: scenario.shared(),
             seed,
             t: 0,
             agents,
@@ -280,7 +280,7 @@ impl World {
                 venue.spec = spec.clone();
             }
         }
-        self.scenario = Scenario::clone(scenario);
+        self.scenario = scenario.shared();
         self.tabulate();
     }
 
@@ -467,6 +467,11 @@ impl World {
         &self.scenario
     }
 
+    /// The scenario the world runs, shared (a copy of a big city's is megabytes).
+    pub(crate) fn shared_scenario(&self) -> std::sync::Arc<Scenario> {
+        std::sync::Arc::clone(&self.scenario)
+    }
+
     /// The run's seed.
     pub fn seed(&self) -> u64 {
         self.seed
@@ -523,6 +528,20 @@ mod tests {
     use super::{Origin, Tie, World};
 
     #[test]
+    fn a_world_shares_its_scenario_rather_than_copying_it() {
+        // A big city's scenario is megabytes (its venues' settings): the world, a run's recorder
+        // and the caller hold one, and one retuned world the new one.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let mut w = World::new(&s, 1);
+        assert!(std::ptr::eq(w.scenario(), &*s));
+        assert!(std::ptr::eq(&*w.shared_scenario(), &*s));
+        let retuned = crate::scenario::baseline(&["trust.decay=0.03".into()]).unwrap().scenario;
+        w.retune(&retuned);
+        assert!(std::ptr::eq(w.scenario(), &*retuned));
+        assert_eq!(w.scenario().trust.decay, 0.03);
+    }
+
+    #[test]
     fn a_partnership_that_a_follow_up_begins_works_in_that_step() {
         // Two alike organisations that approach nobody, with a tie whose follow-up (chance
         // follow_up · τ = 0.79) interacts for sure and lifts trust past `trust.formal`.
@@ -536,7 +555,7 @@ mod tests {
             w.step();
             if w.tallies().partnerships_begun == 1 {
                 begun += 1;
-                assert!(w.ties.get(id).status.is_partnership());
+                assert!(w.ties.get(id).is_partnership());
                 assert_eq!(w.tallies().partnership_steps, 1, "seed {seed}: it worked in stage 4");
             }
         }
@@ -600,7 +619,7 @@ mod tests {
                 if tie.last != t {
                     let was = before[&(tie.a, tie.b)];
                     assert!((now - (was - decay).max(0.0)).abs() < 1e-12, "step {t}: {was} → {now}");
-                    assert!(tie.status.is_partnership() || now >= super::tie::FORGOTTEN);
+                    assert!(tie.is_partnership() || now >= super::tie::FORGOTTEN);
                 }
             }
             for (&(a, b), &was) in &before {
@@ -612,7 +631,7 @@ mod tests {
             let totals = w.tie_totals();
             let (mut within, mut across) = ((0.0, 0), (0.0, 0));
             for tie in w.ties.iter() {
-                let sum = if tie.same_sector { &mut within } else { &mut across };
+                let sum = if tie.same_sector() { &mut within } else { &mut across };
                 sum.0 += w.ties.trust(tie);
                 sum.1 += 1;
             }

@@ -3,6 +3,7 @@
 //! their own keys. Reading files, defaults and validation messages belong to `crate::scenario`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,18 +15,27 @@ use super::venue::VenueKind;
 /// only by `olika::scenario` (`load`, `apply`, `Scenario::validate`). A world is built only from
 /// one, so that a venue kind's `spec.int("…")` always finds its key and a library caller cannot
 /// build a world the file loader would refuse.
+///
+/// Shared, not copied: a world holds the scenario it was built from (`World::scenario`), and a
+/// city of 10⁶ organisations has 33 350 venues, each with its settings — 12 bytes an organisation
+/// a copy (benches/README.md, "branch mem-kilo").
 #[derive(Debug, Clone)]
-pub struct Validated(Scenario);
+pub struct Validated(Arc<Scenario>);
 
 impl Validated {
     /// Marks a scenario the scenario layer has just checked.
     pub(crate) fn checked(scenario: Scenario) -> Validated {
-        Validated(scenario)
+        Validated(Arc::new(scenario))
     }
 
     /// The scenario itself, to change (and then `validate` again).
     pub fn into_inner(self) -> Scenario {
-        self.0
+        Arc::unwrap_or_clone(self.0)
+    }
+
+    /// The scenario, shared.
+    pub(crate) fn shared(&self) -> Arc<Scenario> {
+        Arc::clone(&self.0)
     }
 }
 

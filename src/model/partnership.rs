@@ -62,8 +62,8 @@ impl World {
         let trust = trust_after_work(self.ties.trust_of(id), work_gain, equity);
         self.ties.interact(id, t, trust);
         let tie = self.ties.get_mut(id);
-        if tie.status == Status::Informal && trust >= formal {
-            tie.status = Status::Formal;
+        if tie.status() == Status::Informal && trust >= formal {
+            tie.set_status(Status::Formal);
         }
         self.learn(a, b);
     }
@@ -72,7 +72,7 @@ impl World {
     fn innovate(&mut self, id: u32, d: f64, phi: f64, c: f64) {
         let tie = self.ties.get(id);
         let work = self.ties.work(id);
-        let (a, b, origin, procurement) = (tie.a, tie.b, tie.origin, work.procurement);
+        let (a, b, origin, procurement) = (tie.a, tie.b, tie.origin(), work.procurement);
         let age = self.t - work.since;
         let feature = match self.knowledge.random_difference(a, b, &mut self.own) {
             Some(f) => f,
@@ -124,7 +124,7 @@ impl World {
         let (dissolve, stale) = (self.scenario.trust.dissolve, self.scenario.stale_after);
         for &id in ids {
             let tie = self.ties.get(id);
-            if !tie.status.is_partnership() {
+            if !tie.is_partnership() {
                 continue;
             }
             let ending = if self.ties.trust(tie) < dissolve {
@@ -154,7 +154,7 @@ impl World {
         PartnershipRecord {
             a: tie.a,
             b: tie.b,
-            origin: tie.origin,
+            origin: tie.origin(),
             procurement: work.procurement,
             start: work.since,
             end: self.t,
@@ -162,7 +162,7 @@ impl World {
             end_distance: self.knowledge.distance(tie.a, tie.b),
             innovations: work.innovations,
             ending,
-            formal: tie.status == Status::Formal,
+            formal: tie.status() == Status::Formal,
         }
     }
 

@@ -365,7 +365,7 @@ mod tests {
         declining(&mut a);
         declining(&mut b);
         // Procurement's contracts are the buyer's, not a proposal: only those begin.
-        assert!(a.ties().iter().filter(|t| t.status.is_partnership()).all(|t| t.status == Status::Formal));
+        assert!(a.ties().iter().filter(|t| t.is_partnership()).all(|t| t.status() == Status::Formal));
         assert!(a.partnerships().iter().all(|p| p.procurement), "a declined partnership began");
         assert_eq!(saved(&a), saved(&b));
     }

@@ -1,7 +1,7 @@
 //! Ties: relationships between two organisations, with trust, a status, the venue where they began
 //! and the step of their last interaction. A tie that is a partnership has its partnership's state
 //! ([`Work`]) in a slab of its own: few ties are partnerships at a time (27 of some 1 150 in the
-//! baseline), and a tie without it is 40 bytes instead of 72, which is what a city of 10⁵
+//! baseline), and a tie without it is 32 bytes instead of 64, which is what a city of 10⁵
 //! organisations holds most of.
 
 use serde::{Deserialize, Serialize};
@@ -106,8 +106,14 @@ impl PartnershipRecord {
     }
 }
 
-/// A relationship between two organisations (MODEL.md §2).
+/// A relationship between two organisations (MODEL.md §2). 32 bytes: a city of 10⁶ organisations
+/// holds 11 slots of them an organisation at the end of its run (440 bytes of a tie's 40 before:
+/// benches/README.md, "branch mem-kilo"), so what a tie is besides its ends, trust and steps —
+/// its status, whether both ends are of one sector, where it began — lives in spare bits of
+/// `state`, and the step the calendar holds it at in 16 bits. Saved worlds write and read it as
+/// they always did (`TieRecord`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "TieRecord", into = "TieRecord")]
 pub struct Tie {
     /// One end (an agent's index).
     pub a: u32,
@@ -117,37 +123,95 @@ pub struct Tie {
     /// [`Ties::trust`]. (After a change of `trust.decay` it is the base that gives the trust
     /// of that moment under the new decay, and may exceed 1.)
     trust: f64,
-    /// Whether both ends are of one sector (kept: observation sorts every tie by it every step).
-    pub same_sector: bool,
-    /// Acquaintance or partnership: a tie becomes a partnership and ceases to be one through
-    /// [`Ties::begin_partnership`] and [`Ties::end_partnership`], which keep its state.
-    pub status: Status,
-    /// Where the tie began.
-    pub origin: Origin,
     /// Step of the last interaction.
     pub last: u32,
-    /// While a partnership: the slot of its state in `Ties::works`. While an acquaintance: the
-    /// step before which it may not become a partnership again (a pair whose partnership ended
-    /// rests for `stale_after` steps; 0 for one that never was a partnership). One word for the
-    /// two keeps a tie at 40 bytes.
+    /// Below `FLAGS`: while a partnership, the slot of its state in `Ties::works`; while an
+    /// acquaintance, the step before which it may not become a partnership again (a pair whose
+    /// partnership ended rests for `stale_after` steps; 0 for one that never was a partnership).
+    /// Above: the status (`STATUS`), `SAME_SECTOR` and `DIRECT`.
     state: u32,
     /// While an acquaintance, the next step at which it may be followed up (a candidate; see
     /// `calendar`), or, marked `WAKE`, at which it draws that step again; `NEVER` while a
     /// partnership or before it is drawn.
     next: u32,
-    /// The step the calendar holds the tie at (`NEVER` for a partnership or a free slot): no
-    /// later than the step it is due in (`Ties::due`). The calendar's, not the tie's: not saved,
-    /// and not compared. It fills bytes a tie would leave empty (40 with or without it).
-    #[serde(skip)]
-    due: u32,
+    /// The venue where the tie began (`Origin::Venue`; 0 for a direct approach, `DIRECT`).
+    venue: u16,
+    /// The step the calendar holds the tie at, modulo 2¹⁵ (`Tie::due`), or `OFF_CALENDAR`: no
+    /// later than the step it is due in, and never more than `HORIZON` steps ahead. The
+    /// calendar's, not the tie's: not saved, and not compared.
+    due: u16,
+}
+
+/// The bits of `Tie::state` that hold its value: a step (steps are at most 10⁶, 2²⁰, and a rest
+/// adds at most 10⁶) or a partnership's slot (fewer than the ties, and far fewer than 2²⁸ in any
+/// city a machine holds: 10⁸ organisations, `MOST_ORGANISATIONS`, have some 10⁷ partnerships).
+const VALUE: u32 = (1 << 28) - 1;
+/// `Tie::due` of a tie in no bucket of the calendar (`NEVER`: a partnership, a free slot, or
+/// before the calendar is made); below it, the step it is held at modulo 2¹⁵ (`HELD`).
+const OFF_CALENDAR: u16 = 1 << 15;
+const HELD: u16 = OFF_CALENDAR - 1;
+/// The tie began by a direct approach (`Origin::Direct`).
+const DIRECT: u32 = 1 << 28;
+/// Both ends are of one sector (kept: the trust sums are kept by it at every interaction).
+const SAME_SECTOR: u32 = 1 << 29;
+/// The status, in the top two bits: 0 an acquaintance, 1 informal, 2 formal.
+const STATUS: u32 = 30;
+
+/// The most steps ahead a tie is held in the calendar: one whose next candidate and forgetting
+/// are further off (a small decay, a follow_up of 0) wakes at it and is held again, without a
+/// draw. Less than 2¹⁵ − 1, so that the step it is held at is known from its 15 bits and the
+/// step it is read in (`Tie::due`).
+const HORIZON: u32 = 1 << 14;
+
+/// A tie as saved worlds hold it (the fields and order `Tie` had when it was 40 bytes).
+#[derive(Serialize, Deserialize)]
+struct TieRecord {
+    a: u32,
+    b: u32,
+    trust: f64,
+    same_sector: bool,
+    status: Status,
+    origin: Origin,
+    last: u32,
+    state: u32,
+    next: u32,
+}
+
+impl From<Tie> for TieRecord {
+    fn from(tie: Tie) -> TieRecord {
+        TieRecord {
+            a: tie.a,
+            b: tie.b,
+            trust: tie.trust,
+            same_sector: tie.same_sector(),
+            status: tie.status(),
+            origin: tie.origin(),
+            last: tie.last,
+            state: tie.state & VALUE,
+            next: tie.next,
+        }
+    }
+}
+
+impl TryFrom<TieRecord> for Tie {
+    type Error = &'static str;
+
+    fn try_from(r: TieRecord) -> Result<Tie, &'static str> {
+        if r.state > VALUE {
+            return Err("a tie's rest or partnership slot is past 2^28");
+        }
+        let mut tie = Tie::new(r.a, r.b, r.same_sector, r.trust, r.origin, r.last);
+        tie.set_status(r.status);
+        tie.set_value(r.state);
+        tie.next = r.next;
+        Ok(tie)
+    }
 }
 
 /// Two ties are equal in what they are, whatever step the calendar holds them at.
 impl PartialEq for Tie {
     fn eq(&self, other: &Tie) -> bool {
-        let key = |t: &Tie| {
-            (t.a, t.b, t.trust.to_bits(), t.same_sector, t.status, t.origin, t.last, t.state, t.next)
-        };
+        let key = |t: &Tie| (t.a, t.b, t.trust.to_bits(), t.state, t.venue, t.last, t.next);
         key(self) == key(other)
     }
 }
@@ -173,26 +237,124 @@ impl Tie {
     /// A new acquaintance that began at `origin` in step `t`, between organisations of one sector
     /// or not (`same_sector`).
     pub fn new(a: u32, b: u32, same_sector: bool, trust: f64, origin: Origin, t: u32) -> Self {
+        let (direct, venue) = match origin {
+            Origin::Direct => (DIRECT, 0),
+            Origin::Venue(v) => (0, v),
+        };
         Tie {
             a,
             b,
             trust,
-            same_sector,
-            status: Status::Acquaintance,
-            origin,
             last: t,
-            state: 0,
+            state: direct | (u32::from(same_sector) * SAME_SECTOR),
             next: NEVER,
-            due: NEVER,
+            venue,
+            due: OFF_CALENDAR,
         }
+    }
+
+    /// Whether the tie is a partnership, informal or formal (`Status::is_partnership`).
+    #[inline]
+    pub fn is_partnership(&self) -> bool {
+        self.state >= 1 << STATUS
+    }
+
+    /// Acquaintance or partnership: a tie becomes a partnership and ceases to be one through
+    /// [`Ties::begin_partnership`] and [`Ties::end_partnership`], which keep its state.
+    #[inline]
+    pub fn status(&self) -> Status {
+        const BY_BITS: [Status; 4] = [Status::Acquaintance, Status::Informal, Status::Formal, Status::Formal];
+        BY_BITS[(self.state >> STATUS) as usize]
+    }
+
+    /// Sets the status (from informal to formal; `Ties` makes and ends partnerships).
+    pub(crate) fn set_status(&mut self, status: Status) {
+        let bits = match status {
+            Status::Acquaintance => 0,
+            Status::Informal => 1,
+            Status::Formal => 2,
+        };
+        self.state = (self.state & !(3 << STATUS)) | (bits << STATUS);
+    }
+
+    /// Whether both ends are of one sector.
+    #[inline]
+    pub fn same_sector(&self) -> bool {
+        self.state & SAME_SECTOR != 0
+    }
+
+    /// Where the tie began.
+    pub fn origin(&self) -> Origin {
+        if self.state & DIRECT != 0 {
+            Origin::Direct
+        } else {
+            Origin::Venue(self.venue)
+        }
+    }
+
+    /// Sets where the tie began.
+    pub(crate) fn set_origin(&mut self, origin: Origin) {
+        match origin {
+            Origin::Direct => {
+                self.state |= DIRECT;
+                self.venue = 0;
+            }
+            Origin::Venue(v) => {
+                self.state &= !DIRECT;
+                self.venue = v;
+            }
+        }
+    }
+
+    /// The rest's last step or the partnership's slot (`state` below its flags).
+    #[inline]
+    fn value(&self) -> u32 {
+        self.state & VALUE
+    }
+
+    fn set_value(&mut self, value: u32) {
+        debug_assert!(value <= VALUE, "{value}");
+        self.state = (self.state & !VALUE) | (value & VALUE);
+    }
+
+    /// The step the calendar holds the tie at, read in step `t` (or at its end), or `NEVER`: it
+    /// is never before t (a tie is taken from the calendar in the step it is held at, and held
+    /// again later or forgotten) nor more than `HORIZON` after it, so its 15 bits say which.
+    #[inline]
+    fn due(&self, t: u32) -> u32 {
+        if self.due & OFF_CALENDAR != 0 {
+            NEVER
+        } else {
+            t.wrapping_add(u32::from(self.due.wrapping_sub(t as u16) & HELD))
+        }
+    }
+
+    /// Whether the calendar holds the tie at step `due` (read at most `HORIZON` steps before it,
+    /// and not after it: `due`): one comparison of 16 bits, which a tie off the calendar fails.
+    #[inline]
+    fn held_at(&self, due: u32) -> bool {
+        self.due == due as u16 & HELD
+    }
+
+    /// Holds the tie at step `due`, which is not `NEVER` (`Ties::due` never is).
+    #[inline]
+    fn hold(&mut self, due: u32) {
+        debug_assert!(due != NEVER);
+        self.due = due as u16 & HELD;
+    }
+
+    /// Takes the tie out of the calendar (`NEVER`): its entries, if any, are stale.
+    #[inline]
+    fn release(&mut self) {
+        self.due = OFF_CALENDAR;
     }
 
     /// No new partnership before this step (`u32::MAX` while it is one).
     pub(crate) fn rest_until(&self) -> u32 {
-        if self.status.is_partnership() {
+        if self.is_partnership() {
             u32::MAX
         } else {
-            self.state
+            self.value()
         }
     }
 
@@ -250,6 +412,14 @@ impl Sum {
         self.bases += sign * i128::from((tie.trust * SCALE) as i64);
         self.lasts += sign * i128::from(tie.last);
         self.count = (self.count as i128 + sign) as u64;
+    }
+
+    /// Changes a tie counted in the sum to base `trust` at step `last` (`add` of it with sign −1,
+    /// then of the changed tie with sign 1, in fewer instructions).
+    #[inline]
+    fn replace(&mut self, tie: &Tie, trust: f64, last: u32) {
+        self.bases += i128::from((trust * SCALE) as i64) - i128::from((tie.trust * SCALE) as i64);
+        self.lasts += i128::from(last) - i128::from(tie.last);
     }
 
     /// (Σ τ, n) at the end of step `now`.
@@ -391,12 +561,13 @@ impl Ties {
     /// interaction never lowers its trust, so its forgetting moves later, never earlier: it stays
     /// where it is in the calendar, and is put where it belongs when that step comes.
     pub(crate) fn interact(&mut self, id: u32, t: u32, trust: f64) {
-        debug_assert!(self.slots[id as usize].status.is_partnership() || trust >= self.trust_of(id));
+        debug_assert!(self.slots[id as usize].is_partnership() || trust >= self.trust_of(id));
         let tie = &mut self.slots[id as usize];
-        self.kept.sums[usize::from(tie.same_sector)].add(tie, -1);
+        // The tie's old base and step out of its sum and the new ones in, at once: whole numbers,
+        // so the same sum as taking it out and putting it back.
+        self.kept.sums[usize::from(tie.same_sector())].replace(tie, trust, t);
         tie.trust = trust;
         tie.last = t;
-        self.kept.sums[usize::from(tie.same_sector)].add(tie, 1);
     }
 
     /// The live ties, in slab order.
@@ -442,14 +613,14 @@ impl Ties {
 
     /// The state of the partnership on tie `id` (which must be a partnership).
     pub fn work(&self, id: u32) -> &Work {
-        debug_assert!(self.slots[id as usize].status.is_partnership());
-        &self.works[self.slots[id as usize].state as usize]
+        debug_assert!(self.slots[id as usize].is_partnership());
+        &self.works[self.slots[id as usize].value() as usize]
     }
 
     /// The state of the partnership on tie `id`, to change it.
     pub(crate) fn work_mut(&mut self, id: u32) -> &mut Work {
-        debug_assert!(self.slots[id as usize].status.is_partnership());
-        &mut self.works[self.slots[id as usize].state as usize]
+        debug_assert!(self.slots[id as usize].is_partnership());
+        &mut self.works[self.slots[id as usize].value() as usize]
     }
 
     /// The ties that are partnerships, in slab order.
@@ -459,7 +630,7 @@ impl Ties {
 
     /// Makes tie `id` a partnership of `status` with state `work`; it leaves the calendar.
     pub(crate) fn begin_partnership(&mut self, id: u32, status: Status, work: Work) {
-        debug_assert!(status.is_partnership() && !self.slots[id as usize].status.is_partnership());
+        debug_assert!(status.is_partnership() && !self.slots[id as usize].is_partnership());
         let slot = match self.free_works.pop() {
             Some(slot) => {
                 self.works[slot as usize] = work;
@@ -471,10 +642,10 @@ impl Ties {
             }
         };
         let tie = &mut self.slots[id as usize];
-        tie.status = status;
-        tie.state = slot;
+        tie.set_status(status);
+        tie.set_value(slot);
         tie.next = NEVER;
-        tie.due = NEVER;
+        tie.release();
         self.kept.partnerships.insert(id);
     }
 
@@ -482,9 +653,10 @@ impl Ties {
     /// may not begin another before step `rest_until`. It enters the calendar at the step's end.
     pub(crate) fn end_partnership(&mut self, id: u32, rest_until: u32) {
         let tie = &mut self.slots[id as usize];
-        debug_assert!(tie.status.is_partnership());
-        tie.status = Status::Acquaintance;
-        self.free_works.push(std::mem::replace(&mut tie.state, rest_until));
+        debug_assert!(tie.is_partnership());
+        tie.set_status(Status::Acquaintance);
+        self.free_works.push(tie.value());
+        tie.set_value(rest_until);
         self.kept.partnerships.remove(id);
         self.kept.touched.push(id);
     }
@@ -492,7 +664,7 @@ impl Ties {
     /// Adds a tie, reusing a free slot if there is one; returns its id.
     pub fn insert(&mut self, tie: Tie) -> u32 {
         let (a, b) = (tie.a, tie.b);
-        self.kept.sums[usize::from(tie.same_sector)].add(&tie, 1);
+        self.kept.sums[usize::from(tie.same_sector())].add(&tie, 1);
         let id = match self.free.pop() {
             Some(id) => {
                 self.slots[id as usize] = tie;
@@ -550,10 +722,10 @@ impl Ties {
         kept.calendar.clear();
         kept.ending.clear();
         kept.touched.clear();
-        self.slots.iter_mut().for_each(|tie| tie.due = NEVER);
+        self.slots.iter_mut().for_each(|tie| tie.release());
         for id in 0..self.slots.len() as u32 {
             let tie = &self.slots[id as usize];
-            if self.alive[id as usize] && !tie.status.is_partnership() {
+            if self.alive[id as usize] && !tie.is_partnership() {
                 if tie.next == NEVER {
                     let w = word(key, Keyed::pair(tie.a, tie.b)) as u32;
                     self.slots[id as usize].next = self.kept.gaps.next(self.now, w);
@@ -572,11 +744,10 @@ impl Ties {
         let mut ids = self.kept.calendar.take(t);
         let mut later = 0;
         for i in 0..ids.len() {
-            self.read_ahead(&ids, i, |ties, id| ties.slots[id as usize].due);
+            self.read_ahead(&ids, i, |ties, id| u32::from(ties.slots[id as usize].due));
             let id = ids[i];
-            let due = self.slots[id as usize].due;
-            if due != t {
-                if later_turn(due, t) {
+            if !self.slots[id as usize].held_at(t) {
+                if later_turn(self.slots[id as usize].due(t), t) {
                     ids[later] = id;
                     later += 1;
                 }
@@ -594,11 +765,11 @@ impl Ties {
             if due == t {
                 self.kept.ending.push(id);
             } else if later_turn(due, t) {
-                self.slots[id as usize].due = due;
+                self.slots[id as usize].hold(due);
                 ids[later] = id;
                 later += 1;
             } else {
-                self.slots[id as usize].due = due;
+                self.slots[id as usize].hold(due);
                 self.kept.calendar.add(due, id);
             }
         }
@@ -637,11 +808,11 @@ impl Ties {
         ending.sort_unstable();
         ending.dedup();
         for &id in &ending {
-            if self.slots[id as usize].due != t {
+            if !self.slots[id as usize].held_at(t) {
                 continue;
             }
             let tie = &self.slots[id as usize];
-            if !tie.status.is_partnership() && tie.last != t && self.trust(tie) < FORGOTTEN {
+            if !tie.is_partnership() && tie.last != t && self.trust(tie) < FORGOTTEN {
                 forgotten.push(id);
             } else {
                 self.reschedule(id);
@@ -654,7 +825,7 @@ impl Ties {
         touched.dedup();
         for &id in &touched {
             let tie = &self.slots[id as usize];
-            if self.alive[id as usize] && !tie.status.is_partnership() {
+            if self.alive[id as usize] && !tie.is_partnership() {
                 if tie.next == NEVER {
                     let w = word(key, Keyed::pair(tie.a, tie.b)) as u32;
                     self.slots[id as usize].next = self.kept.gaps.next(t, w);
@@ -676,19 +847,26 @@ impl Ties {
     }
 
     /// The step tie `id` (an acquaintance) is next due in: its next candidate or wake-up, or the
-    /// step at whose end its trust falls below `FORGOTTEN`, whichever comes first.
+    /// step at whose end its trust falls below `FORGOTTEN`, whichever comes first — or, when both
+    /// are further off than `HORIZON` steps, a wake-up at which nothing happens but its being
+    /// held again (the calendar's 16 bits a tie reach no further).
+    #[inline]
     fn due(&self, id: u32) -> u32 {
         let tie = &self.slots[id as usize];
         let next = if tie.next == NEVER { NEVER } else { tie.next & !WAKE };
-        next.min(self.forgotten_at(tie))
+        next.min(self.forgotten_at(tie)).min(self.now.saturating_add(1 + HORIZON))
     }
 
     /// Puts tie `id` in the calendar at its due step, unless it is there already.
     fn reschedule(&mut self, id: u32) {
-        let due = if self.slots[id as usize].status.is_partnership() { NEVER } else { self.due(id) };
+        if self.slots[id as usize].is_partnership() {
+            self.slots[id as usize].release();
+            return;
+        }
+        let due = self.due(id);
         let tie = &mut self.slots[id as usize];
-        if tie.due != due {
-            tie.due = due;
+        if !tie.held_at(due) {
+            tie.hold(due);
             self.kept.calendar.add(due, id);
         }
     }
@@ -733,9 +911,9 @@ impl Ties {
         };
         for id in self.kept.partnerships.iter() {
             let tie = &self.slots[id as usize];
-            totals.informal += u64::from(tie.status == Status::Informal);
-            totals.formal += u64::from(tie.status == Status::Formal);
-            totals.cross += u64::from(!tie.same_sector);
+            totals.informal += u64::from(tie.status() == Status::Informal);
+            totals.formal += u64::from(tie.status() == Status::Formal);
+            totals.cross += u64::from(!tie.same_sector());
             totals.distance += distance(tie.a, tie.b);
         }
         totals
@@ -747,8 +925,8 @@ impl Ties {
         let mut sums = [Sum::default(); 2];
         let mut partnerships = IdSet::default();
         for (id, tie) in self.slots.iter().enumerate().filter(|&(id, _)| self.alive[id]) {
-            sums[usize::from(tie.same_sector)].add(tie, 1);
-            if tie.status.is_partnership() {
+            sums[usize::from(tie.same_sector())].add(tie, 1);
+            if tie.is_partnership() {
                 partnerships.insert(id as u32);
             }
         }
@@ -764,10 +942,13 @@ impl Ties {
     pub(crate) fn fits(&self, n: usize, t: u32, origin: impl Fn(Origin) -> bool) -> bool {
         let slots = self.slots.len();
         let live = self.alive.iter().filter(|&&a| a).count();
-        let partnerships = self.iter().filter(|t| t.status.is_partnership()).count();
+        let partnerships = self.iter().filter(|t| t.is_partnership()).count();
         let unit = |x: f64| (0.0..=1.0).contains(&x);
         self.alive.len() == slots
             && self.now == t
+            // A run has at most 10⁶ steps (`steps`), and a rest adds at most 10⁶: far within the
+            // bits of a tie's `state` (`VALUE`) and the calendar's reach.
+            && self.now < 1 << 24
             && unit(self.decay)
             && unit(self.follow_up)
             && self.by_agent.len() == n
@@ -780,8 +961,8 @@ impl Ties {
                 (t.a as usize) < n
                     && (t.b as usize) < n
                     && t.a != t.b
-                    && origin(t.origin)
-                    && (!t.status.is_partnership() || (t.state as usize) < self.works.len())
+                    && origin(t.origin())
+                    && (!t.is_partnership() || (t.value() as usize) < self.works.len())
                     && t.trust.is_finite()
                     && (0.0..=2.0).contains(&t.trust)
                     && t.last <= self.now
@@ -800,7 +981,11 @@ impl Ties {
     /// Numbers every tie's venue of origin anew (a resumed world's venues are in its scenario's
     /// order).
     pub(crate) fn renumber_origins(&mut self, mut renumber: impl FnMut(&mut Origin)) {
-        self.slots.iter_mut().for_each(|t| renumber(&mut t.origin));
+        self.slots.iter_mut().for_each(|t| {
+            let mut origin = t.origin();
+            renumber(&mut origin);
+            t.set_origin(origin);
+        });
     }
 
     /// Room for as many ties as `Ties::new` makes for `agents` organisations, so that a resumed
@@ -813,14 +998,14 @@ impl Ties {
 
     /// Removes tie `id` (an acquaintance: partnerships end first) and frees its slot for reuse.
     pub fn remove(&mut self, id: u32) {
-        debug_assert!(!self.slots[id as usize].status.is_partnership());
+        debug_assert!(!self.slots[id as usize].is_partnership());
         let tie = &self.slots[id as usize];
         let (a, b) = (tie.a, tie.b);
-        self.kept.sums[usize::from(tie.same_sector)].add(tie, -1);
+        self.kept.sums[usize::from(tie.same_sector())].add(tie, -1);
         for agent in [a, b] {
             self.by_agent.remove(agent, id);
         }
-        self.slots[id as usize].due = NEVER;
+        self.slots[id as usize].release();
         self.alive[id as usize] = false;
         self.count -= 1;
         self.free.push(id);
@@ -904,11 +1089,112 @@ mod tests {
         assert_eq!((ties.work(t01).since, ties.work(t23).since), (3, 5));
         ties.work_mut(t01).innovations += 1;
         ties.end_partnership(t01, 12);
-        assert_eq!((ties.get(t01).status, ties.get(t01).rest_until()), (Status::Acquaintance, 12));
+        assert_eq!((ties.get(t01).status(), ties.get(t01).rest_until()), (Status::Acquaintance, 12));
         ties.begin_partnership(t01, Status::Informal, work(9));
         assert_eq!((ties.work(t01).since, ties.work(t01).innovations, ties.work(t23).since), (9, 0, 5));
         assert_eq!(ties.works.len(), 2, "the freed state's slot is reused");
         // The memory a city of 10⁵ organisations holds most of (docs/model.md, Performance).
-        assert!(std::mem::size_of::<Tie>() <= 40, "{} bytes", std::mem::size_of::<Tie>());
+        assert_eq!(std::mem::size_of::<Tie>(), 32);
+    }
+
+    /// A tie as saved worlds held it when it was 40 bytes (`TieRecord`'s fields and order).
+    #[derive(Serialize, Deserialize)]
+    struct Saved {
+        a: u32,
+        b: u32,
+        trust: f64,
+        same_sector: bool,
+        status: Status,
+        origin: Origin,
+        last: u32,
+        state: u32,
+        next: u32,
+    }
+
+    #[test]
+    fn a_tie_reads_back_what_it_was_given_and_is_saved_as_before() {
+        let statuses = [Status::Acquaintance, Status::Informal, Status::Formal];
+        let origins = [Origin::Direct, Origin::Venue(0), Origin::Venue(7), Origin::Venue(u16::MAX)];
+        for (&status, &origin, same, value) in statuses
+            .iter()
+            .flat_map(|s| origins.iter().map(move |o| (s, o)))
+            .flat_map(|(s, o)| [false, true].map(|same| (s, o, same)))
+            .flat_map(|(s, o, same)| [0, 5, VALUE].map(|v| (s, o, same, v)))
+        {
+            let mut tie = Tie::new(3, 9, same, 0.37, origin, 11);
+            tie.set_status(status);
+            tie.set_value(value);
+            tie.next = 40 | WAKE;
+            // The calendar's bits are not the tie's.
+            tie.hold(123_456);
+            let what = |t: &Tie| {
+                (t.a, t.b, t.trust, t.same_sector(), t.status(), t.origin(), t.last, t.value(), t.next)
+            };
+            assert_eq!(what(&tie), (3, 9, 0.37, same, status, origin, 11, value, 40 | WAKE));
+            assert_eq!(tie.is_partnership(), status.is_partnership());
+            assert_eq!(tie.rest_until(), if status.is_partnership() { u32::MAX } else { value });
+            let saved = Saved {
+                a: 3,
+                b: 9,
+                trust: 0.37,
+                same_sector: same,
+                status,
+                origin,
+                last: 11,
+                state: value,
+                next: 40 | WAKE,
+            };
+            let bytes = postcard::to_stdvec(&tie).unwrap();
+            assert_eq!(bytes, postcard::to_stdvec(&saved).unwrap(), "{status:?} {origin:?} {same}");
+            assert_eq!(serde_json::to_string(&tie).unwrap(), serde_json::to_string(&saved).unwrap());
+            let back: Tie = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!((what(&back), back.due(0)), (what(&tie), NEVER));
+            assert_eq!(back, tie, "equal whatever step the calendar holds them at");
+            tie.set_origin(Origin::Venue(2));
+            tie.set_status(Status::Acquaintance);
+            assert_eq!(
+                what(&tie),
+                (3, 9, 0.37, same, Status::Acquaintance, Origin::Venue(2), 11, value, 40 | WAKE)
+            );
+        }
+        // A rest or partnership slot past the bits it has is refused, not cut.
+        let past = Saved {
+            a: 0,
+            b: 1,
+            trust: 0.5,
+            same_sector: false,
+            status: Status::Acquaintance,
+            origin: Origin::Direct,
+            last: 0,
+            state: VALUE + 1,
+            next: NEVER,
+        };
+        assert!(postcard::from_bytes::<Tie>(&postcard::to_stdvec(&past).unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_tie_due_further_off_than_the_calendar_reaches_is_forgotten_on_time() {
+        // Forgotten 3 steps after it began; but it interacts in step 3 at a trust that keeps it
+        // exactly 2¹⁵ steps more: 2¹⁵ is where the calendar's 15 bits of the step come round, so
+        // held there it would look held already, and never be taken out (`HORIZON`).
+        let decay = 1.0 / 1024.0;
+        let fallen = |trust: f64, n: u32| (trust - decay * f64::from(n)).max(0.0) < FORGOTTEN;
+        let lasts = |trust: f64| (1..).find(|&n| fallen(trust, n)).unwrap();
+        let (first, then) = (FORGOTTEN + 2.5 * decay, FORGOTTEN + 32_767.5 * decay);
+        assert_eq!((lasts(first), lasts(then)), (3, 1 << 15));
+        let mut ties = Ties::new(2, decay, 0.0);
+        let id = ties.insert(Tie::new(0, 1, true, first, Origin::Direct, 0));
+        ties.prepare(decay, 0.0, 0);
+        let (mut out, mut scratch) = (Vec::new(), Vec::new());
+        let end = 3 + (1 << 15);
+        for t in 1..=end {
+            ties.follow_ups(t, 0, &mut out);
+            if t == 3 {
+                ties.interact(id, 3, then);
+            }
+            ties.settle(t, 0, &mut scratch);
+            assert_eq!(ties.len(), usize::from(t < end), "step {t}");
+        }
+        assert!(out.is_empty(), "follow_up 0: never followed up");
     }
 }

@@ -134,7 +134,7 @@ fn frame(world: &World, lattice: bool) -> Frame {
     // A lattice world's ties are not drawn: they are not collected.
     let mut ties = Vec::with_capacity(if lattice { 0 } else { world.ties().len() * 4 });
     for tie in world.ties().iter().filter(|_| !lattice) {
-        let status = match tie.status {
+        let status = match tie.status() {
             crate::model::Status::Acquaintance => 0,
             crate::model::Status::Informal => 1,
             crate::model::Status::Formal => 2,

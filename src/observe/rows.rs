@@ -122,8 +122,8 @@ pub fn edges(world: &World) -> Vec<EdgeRow> {
             source: t.a,
             target: t.b,
             trust: world.ties().trust(t),
-            status: t.status.name(),
-            venue: origin_name(world, Some(t.origin)),
+            status: t.status().name(),
+            venue: origin_name(world, Some(t.origin())),
         })
         .collect()
 }

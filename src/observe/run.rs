@@ -115,7 +115,7 @@ fn run_world(
     recorder.record(world.t(), &last);
     let mut snapshots = Vec::new();
     let mut replay = if recording.replay { replay::Replay::start(&world, seed) } else { None };
-    let scenario = world.scenario().clone();
+    let scenario = world.shared_scenario();
     while !world.finished() {
         if let Some(log) = log {
             world.steer_by(log)?;

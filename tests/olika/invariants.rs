@@ -84,7 +84,7 @@ proptest! {
                 let trust = world.ties().trust(tie);
                 prop_assert!((0.0..=1.0).contains(&trust), "trust {}", trust);
                 prop_assert!(tie.a != tie.b);
-                if tie.status.is_partnership() {
+                if tie.status().is_partnership() {
                     partners[tie.a as usize] += 1;
                     partners[tie.b as usize] += 1;
                 }
@@ -95,13 +95,13 @@ proptest! {
             // sums (kept in whole numbers of 2⁻⁵²) to within rounding.
             let mut expected = TieTotals::default();
             for tie in world.ties().iter() {
-                let sums = if tie.same_sector { &mut expected.trust_within } else { &mut expected.trust_across };
+                let sums = if tie.same_sector() { &mut expected.trust_within } else { &mut expected.trust_across };
                 sums.0 += world.ties().trust(tie);
                 sums.1 += 1;
-                if tie.status.is_partnership() {
-                    expected.informal += u64::from(tie.status == Status::Informal);
-                    expected.formal += u64::from(tie.status == Status::Formal);
-                    expected.cross += u64::from(!tie.same_sector);
+                if tie.status().is_partnership() {
+                    expected.informal += u64::from(tie.status() == Status::Informal);
+                    expected.formal += u64::from(tie.status() == Status::Formal);
+                    expected.cross += u64::from(!tie.same_sector());
                     expected.distance += world.knowledge().distance(tie.a, tie.b);
                 }
             }

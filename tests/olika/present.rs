@@ -97,9 +97,9 @@ fn the_shipped_town_starts_with_exactly_its_organisations_traits_and_ties() {
             let (a, b) = (ids[&tie["a"]] as u32, ids[&tie["b"]] as u32);
             let id = world.ties().find(a, b).unwrap_or_else(|| panic!("{} – {}", tie["a"], tie["b"]));
             let found = world.ties().get(id);
-            assert_eq!(found.status.name(), tie["status"]);
+            assert_eq!(found.status().name(), tie["status"]);
             assert_eq!(world.ties().trust(found), tie["trust"].parse::<f64>().unwrap());
-            if found.status.is_partnership() {
+            if found.status().is_partnership() {
                 partners[a as usize] += 1;
                 partners[b as usize] += 1;
             }

@@ -455,9 +455,9 @@ impl Class {
                 let tie = w.ties().get(id);
                 let mut o = self.organisation(b);
                 o["trust"] = json!((w.ties().trust(tie) * 100.0).round() / 100.0);
-                o["partner"] = json!(tie.status.is_partnership());
+                o["partner"] = json!(tie.is_partnership());
                 o["differ"] = json!(w.knowledge().distance(a, b));
-                o["acquaintance"] = json!(tie.status == Status::Acquaintance);
+                o["acquaintance"] = json!(tie.status() == Status::Acquaintance);
                 (w.ties().trust(tie), o)
             })
             .collect();

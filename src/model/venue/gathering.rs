@@ -163,7 +163,7 @@ impl<'w> Gathering<'w> {
         let world = &mut *self.world;
         let v = self.venue;
         let id = match world.ties.find(buyer, supplier) {
-            Some(id) if world.ties.get(id).status.is_partnership() => return false,
+            Some(id) if world.ties.get(id).is_partnership() => return false,
             Some(id) => id,
             None => {
                 world.venues[v].stats.ties_begun += 1;
@@ -175,7 +175,7 @@ impl<'w> Gathering<'w> {
         let floor = world.scenario.trust.partner;
         let trust = world.ties.trust_of(id).max(floor);
         world.ties.interact(id, world.t, trust);
-        world.ties.get_mut(id).origin = Origin::Venue(v as u16);
+        world.ties.get_mut(id).set_origin(Origin::Venue(v as u16));
         world.begin_partnership(id, Status::Formal, true);
         true
     }
