@@ -237,20 +237,18 @@ impl Tie {
     /// A new acquaintance that began at `origin` in step `t`, between organisations of one sector
     /// or not (`same_sector`).
     pub fn new(a: u32, b: u32, same_sector: bool, trust: f64, origin: Origin, t: u32) -> Self {
-        let (direct, venue) = match origin {
-            Origin::Direct => (DIRECT, 0),
-            Origin::Venue(v) => (0, v),
-        };
-        Tie {
+        let mut tie = Tie {
             a,
             b,
             trust,
             last: t,
-            state: direct | (u32::from(same_sector) * SAME_SECTOR),
+            state: u32::from(same_sector) * SAME_SECTOR,
             next: NEVER,
-            venue,
+            venue: 0,
             due: OFF_CALENDAR,
-        }
+        };
+        tie.set_origin(origin);
+        tie
     }
 
     /// Whether the tie is a partnership, informal or formal (`Status::is_partnership`).
