@@ -36,6 +36,10 @@ pub struct RunOutput {
 pub trait Recorder: Send {
     /// One recorded step.
     fn record(&mut self, step: u32, metrics: &StepMetrics);
+
+    /// The run has ended with `output`: a recorder that writes the run out prepares here, on the
+    /// run's own thread, what it will write of it (the results folder formats the replay).
+    fn finish(&mut self, _output: &RunOutput) {}
 }
 
 impl Recorder for Vec<(u32, StepMetrics)> {
@@ -144,6 +148,7 @@ fn run_world(
     if recording.state {
         output.state = Some(Box::new(world.into_state()));
     }
+    recorder.finish(&output);
     Ok(output)
 }
 

@@ -13,16 +13,32 @@ pub const FILE: &str = "replay.json";
 /// (`observe::replay`) stay well below it; the baseline's is about 1.3 MB.
 pub(crate) const MOST_BYTES: u64 = 1 << 30;
 
-/// Writes the replay into `dir` (under a temporary name, then renamed: whole or absent); returns
-/// the file's checksums, taken from the bytes written.
-pub(crate) fn write(dir: &Path, replay: &Replay) -> Result<super::checksum::Sums> {
-    let path = dir.join(FILE);
-    let part = dir.join(format!("{FILE}.part"));
+/// A replay as the file's text, with that text's checksums: made on the run's own thread
+/// (`output::series::SeriesRows`), so that the one thread that writes the folder in plan order
+/// only writes it. Formatting and hashing the baseline's 1.3 MB took that thread a few ms, while
+/// the runs after the first, their window full, waited for it.
+#[derive(Debug)]
+pub(crate) struct Formatted {
+    pub(crate) text: String,
+    pub(crate) sums: super::checksum::Sums,
+}
+
+/// The replay's text and checksums.
+pub(crate) fn format(replay: &Replay) -> Result<Formatted> {
     let text =
         serde_json::to_string(replay).map_err(|e| Error::Run(format!("cannot write the replay: {e}")))?;
-    std::fs::write(&part, &text).map_err(|e| Error::io(&part, e))?;
+    let sums = super::checksum::of_bytes(text.as_bytes());
+    Ok(Formatted { text, sums })
+}
+
+/// Writes a formatted replay into `dir` (under a temporary name, then renamed: whole or absent);
+/// returns the file's checksums, those of the bytes written.
+pub(crate) fn write(dir: &Path, replay: Formatted) -> Result<super::checksum::Sums> {
+    let path = dir.join(FILE);
+    let part = dir.join(format!("{FILE}.part"));
+    std::fs::write(&part, &replay.text).map_err(|e| Error::io(&part, e))?;
     std::fs::rename(&part, &path).map_err(|e| Error::io(&path, e))?;
-    Ok(super::checksum::of_bytes(text.as_bytes()))
+    Ok(replay.sums)
 }
 
 /// Reads the replay of a results folder.

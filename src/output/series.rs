@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::format::{as_written, number_into};
 use crate::error::{Error, Result};
 use crate::experiment::RunSpec;
-use crate::observe::{Recorder, StepMetrics, SERIES_IN_MEMORY};
+use crate::observe::{Recorder, RunOutput, StepMetrics, SERIES_IN_MEMORY};
 
 /// One run's values of some series.csv metrics at its recorded steps, kept in memory as they
 /// are recorded (`output::series::SeriesRows`), for the charts' bands (`plot::SeriesBands`).
@@ -49,6 +49,9 @@ pub struct SeriesRows {
     /// they spill (the charts then read series.csv back) or when nothing is kept.
     kept: Option<RunSeries>,
     keep: Arc<[usize]>,
+    /// The run's replay as replay.json's text, if it has one (`Recorder::finish`); `None` too if
+    /// it could not be formatted here, so that the writer formats it again and says why.
+    replay: Option<super::replay::Formatted>,
 }
 
 impl SeriesRows {
@@ -69,7 +72,13 @@ impl SeriesRows {
             spilled: None,
             on_disk: false,
             failed: None,
+            replay: None,
         }
+    }
+
+    /// The run's replay, formatted on the run's thread (`Recorder::finish`).
+    pub(crate) fn take_replay(&mut self) -> Option<super::replay::Formatted> {
+        self.replay.take()
     }
 
     /// The values kept of every recorded step, unless the rows outgrew memory (or none were
@@ -147,6 +156,10 @@ impl Recorder for SeriesRows {
             }
         }
     }
+
+    fn finish(&mut self, output: &RunOutput) {
+        self.replay = output.replay.as_ref().and_then(|r| super::replay::format(r).ok());
+    }
 }
 
 impl Drop for SeriesRows {
@@ -188,5 +201,26 @@ mod tests {
             rows.record(t, &metrics(t));
         }
         assert!(rows.take_kept().is_none());
+    }
+
+    #[test]
+    fn the_first_run_formats_its_replay_on_its_own_thread() {
+        // The writer only writes replay.json: the text and its sums come with the rows, and they
+        // are what formatting the run's replay gives.
+        let dir = tempfile::TempDir::new().unwrap();
+        let scenario = crate::scenario::baseline(&["steps=12".into()]).unwrap().scenario;
+        let run = RunSpec { run_id: 0, point: 0, replication: 0, seed: 5 };
+        let recording = crate::observe::Recording { replay: true, ..Default::default() };
+        let mut rows = SeriesRows::new(dir.path(), &run);
+        let output = crate::observe::simulate_into(&scenario, run.seed, recording, &mut rows);
+        let formatted = rows.take_replay().expect("the run's replay, formatted");
+        let again = crate::output::replay::format(output.replay.as_ref().unwrap()).unwrap();
+        assert_eq!(formatted.text, again.text);
+        assert_eq!(formatted.sums, again.sums);
+        // A run without a replay has none to write.
+        let mut rows = SeriesRows::new(dir.path(), &run);
+        let recording = crate::observe::Recording { replay: false, ..recording };
+        crate::observe::simulate_into(&scenario, run.seed, recording, &mut rows);
+        assert!(rows.take_replay().is_none());
     }
 }

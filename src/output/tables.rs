@@ -186,7 +186,7 @@ impl Tables {
         run: &RunSpec,
         point: &[Assignment],
         outcome: &Outcome,
-        series: Option<SeriesRows>,
+        mut series: Option<SeriesRows>,
     ) -> Result<()> {
         let ids = [run.run_id.to_string(), run.point.to_string(), run.replication.to_string()];
         let mut row = RunRow {
@@ -201,12 +201,13 @@ impl Tables {
         match outcome {
             Ok(output) => {
                 self.completed += 1;
+                let replay = series.as_mut().and_then(SeriesRows::take_replay);
                 if let (Some(rows), Some(w)) = (series, self.writer(Table::Series)) {
                     // Flushed, the writer's buffers are empty: the rows go straight to the file.
                     w.flush().map_err(|e| Error::Run(format!("cannot write series.csv: {e}")))?;
                     rows.append_to(&mut w.get_ref())?;
                 }
-                self.write_details(&ids, output)?;
+                self.write_details(&ids, output, replay)?;
                 row.metrics = output.metrics.values();
             }
             Err(message) => {
@@ -223,7 +224,12 @@ impl Tables {
         Ok(())
     }
 
-    fn write_details(&mut self, ids: &[String; 3], output: &RunOutput) -> Result<()> {
+    fn write_details(
+        &mut self,
+        ids: &[String; 3],
+        output: &RunOutput,
+        formatted: Option<super::replay::Formatted>,
+    ) -> Result<()> {
         if let Some(w) = self.writer(Table::Series) {
             // The header is "step" and `StepMetrics::COLUMNS`, the cells the step and `values()`.
             for (step, metrics) in &output.series {
@@ -248,7 +254,11 @@ impl Tables {
             }
         }
         if let Some(replay) = &output.replay {
-            let sums = super::replay::write(&self.dir, replay)?;
+            let formatted = match formatted {
+                Some(formatted) => formatted,
+                None => super::replay::format(replay)?,
+            };
+            let sums = super::replay::write(&self.dir, formatted)?;
             self.written.insert(super::replay::FILE.to_string(), sums);
         }
         self.write_rows(Table::Partnerships, ids, output.partnerships.iter())
