@@ -1,5 +1,5 @@
 //! `olika._olika`: the commands of olika's library called from Python. Each runs with the GIL
-//! released (the runs themselves in parallel on rayon's threads) and writes a results folder
+//! released (the runs themselves in parallel on olika's threads) and writes a results folder
 //! exactly as the command line does — the same code, so the same bytes for the same seed — whose
 //! tables `olika/__init__.py` reads as Arrow tables. An input error (a wrong key or value, a folder
 //! that is not a results folder, a damaged table) is a `ValueError` with olika's message, which
