@@ -24,7 +24,8 @@ pub mod venue;
 use rand::{Rng, RngCore};
 use sampling::thin;
 pub(crate) use streams::{
-    below, chance, pick_in, shuffle, shuffle_first, take_u32, threshold, Draws, Indices, Keyed, StageRng,
+    below, chance, pick_in, shuffle, shuffle_first, take_u32, threshold, Digits, Draws, Indices, Keyed, StageRng,
+    NARROW_EVENT,
 };
 
 pub use agent::{composition, Agents, Sector, COMPOSITIONS};
