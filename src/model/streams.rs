@@ -140,6 +140,19 @@ impl StageRng {
         StageRng { key: streams.key, which, t, rng: None }
     }
 
+    /// The stage stream for stream `which` of the same run at step `t`, set where it stays: a
+    /// `StageRng` is some 360 bytes (its ChaCha8 stream and buffer), which `new` assigned wrote
+    /// whole at each of a step's five stages, where this writes the stream's name, the step and
+    /// that it is not cut (issue 28, branch axel-draw: 1.5 M of the 632 M instructions of 50
+    /// Axelrod runs, callgrind; the two memmoves a step in `World::step` are the attendees'
+    /// copies, not this).
+    #[inline]
+    pub(crate) fn begin(&mut self, which: Stream, t: u32) {
+        self.which = which;
+        self.t = t;
+        self.rng = None;
+    }
+
     #[inline]
     fn rng(&mut self) -> &mut ChaCha8Rng {
         if self.rng.is_none() {
@@ -199,8 +212,9 @@ impl Keyed {
         mix(u64::from(a) << 32 | u64::from(b))
     }
 
-    /// Where the draws are: the state of the sequence (saved with a world, as a draw outside any
-    /// event — Axelrod's cultural events — goes on from the last event's sequence).
+    /// Where the draws are: the state of the sequence (saved with a world: Axelrod's cultural
+    /// events, outside any keyed event, drew on from the last event's sequence before issue 28's
+    /// branch axel-draw).
     pub(crate) fn position(&self) -> u64 {
         self.state
     }
@@ -508,7 +522,12 @@ mod tests {
             for c in 0..n * m * k {
                 assert!(taken[c] == cell || taken[c] == cell + 1, "cell {c}: {} draws", taken[c]);
                 let expected = taken[c] as f64 * p;
-                assert!((interacting[c] as f64 - expected).abs() <= 2.0, "p {p}, cell {c}: {} of {}", interacting[c], taken[c]);
+                assert!(
+                    (interacting[c] as f64 - expected).abs() <= 2.0,
+                    "p {p}, cell {c}: {} of {}",
+                    interacting[c],
+                    taken[c]
+                );
             }
         }
         // `of_u32` is 32-bit multiply-and-shift: ⌊w · n / 2³²⌋, then the rest (w · n) mod 2³².

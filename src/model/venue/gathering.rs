@@ -103,7 +103,8 @@ impl<'w> Gathering<'w> {
         // every event, so the processor foresees it.
         let features = thresholds.len().saturating_sub(1) as u64;
         let narrow = residents.len() as u64 * 4 * features <= NARROW_EVENT;
-        let mut draw = || if narrow { Digits::of_u32(rng.next_u32()) } else { Digits::of_u64(rng.next_u64()) };
+        let mut draw =
+            || if narrow { Digits::of_u32(rng.next_u32()) } else { Digits::of_u64(rng.next_u64()) };
         let mut events = 0;
         if knowledge.is_packed() && thresholds.len() <= 16 {
             // Packed vectors (issue 28, branch axel-lean): the same events and draws as the loop
