@@ -122,8 +122,9 @@ mod tests {
 
     #[test]
     fn a_saved_world_steps_on_as_if_it_had_never_been_saved() {
-        // A city, Axelrod's lattice (its cultural events draw on from `own`) and Bass's diffusion,
-        // each loaded into a lab that showed another scenario: the lab takes the file's.
+        // A city, Axelrod's lattice (whose events drew on from `own` before issue 28's branch
+        // axel-draw) and Bass's diffusion, each loaded into a lab that showed another scenario:
+        // the lab takes the file's.
         for (name, other) in
             [("hub", Source::Baseline), ("axelrod", Source::Baseline), ("bass", Source::Named("hub".into()))]
         {

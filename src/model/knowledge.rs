@@ -372,10 +372,13 @@ impl Knowledge {
     /// not, two vectors share a hash (a chance near 2⁻⁶⁴ a pair) and the count is made by sorting.
     /// The table costs a few instructions an agent where the sort cost a hundred. Packed vectors
     /// are counted by their words (`distinct_words`), with no hashes at all.
-    pub(crate) fn distinct(&self, table: &mut Vec<(u64, u32)>) -> usize {
+    pub(crate) fn distinct(&self, table: &mut Distinct) -> usize {
         if !self.packed.is_empty() {
             return distinct_words(&self.packed, table);
         }
+        // The slots hold hashes and agents now, not the marks of a count of words.
+        table.generation = 0;
+        let table = &mut table.slots;
         const EMPTY: u32 = u32::MAX;
         let size = (2 * self.agents()).next_power_of_two().max(8);
         let mask = size - 1;
@@ -396,7 +399,7 @@ impl Knowledge {
                     if self.of(a) == self.of(b) {
                         break;
                     }
-                    return self.distinct_by_sorting(table);
+                    return self.sort_and_count(table);
                 }
                 i = (i + 1) & mask;
             }
@@ -406,7 +409,13 @@ impl Knowledge {
 
     /// `distinct` by sorting the hashes and comparing equal ones in full: exact whatever the
     /// hashes.
-    pub(crate) fn distinct_by_sorting(&self, scratch: &mut Vec<(u64, u32)>) -> usize {
+    #[cfg(test)]
+    pub(crate) fn distinct_by_sorting(&self, scratch: &mut Distinct) -> usize {
+        scratch.generation = 0;
+        self.sort_and_count(&mut scratch.slots)
+    }
+
+    fn sort_and_count(&self, scratch: &mut Vec<(u64, u32)>) -> usize {
         scratch.clear();
         scratch.extend(self.hashes.iter().zip(0..).map(|(&h, a)| (h, a)));
         scratch.sort_unstable();
@@ -430,36 +439,59 @@ impl Knowledge {
     }
 }
 
+/// The table that [`Knowledge::distinct`] counts in, kept from one count to the next (an
+/// observer's, measuring every recorded step).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Distinct {
+    slots: Vec<(u64, u32)>,
+    /// The mark of a slot taken in the current count of packed words (`distinct_words`): slots
+    /// marked otherwise are free. 0 when the slots hold anything else (hashes and agents).
+    generation: u32,
+}
+
 /// The number of distinct words, exactly: each goes into an open-addressing table (linear
-/// probing, at least twice the words in slots, a slot taken when its mark is 1), placed by the top
-/// bits of the word times 2⁶⁴/φ. Packed vectors are the vectors themselves, so equal words are
-/// equal vectors and no hash or comparison in full is needed: a fifth fewer instructions than by
-/// the hashes (Axelrod's classic counts them at every recorded step). A word's probe stops at its
-/// own word or a free slot, and the slot is written either way (the same word again if it was
-/// there), the count raised by whether it was free: no branch on whether the word is new, which
-/// the processor could not foresee (issue 28, branch axel-lean: 5.4 % of the classic's default
-/// command by perf, 3.8 % now).
-fn distinct_words(words: &[u64], table: &mut Vec<(u64, u32)>) -> usize {
+/// probing, at least twice the words in slots, a slot taken when its mark is the count's
+/// generation), placed by the top bits of the word times 2⁶⁴/φ. Packed vectors are the vectors
+/// themselves, so equal words are equal vectors and no hash or comparison in full is needed: a
+/// fifth fewer instructions than by the hashes (Axelrod's classic counts them at every recorded
+/// step). A word's probe stops at its own word or a free slot, and the slot is written either way
+/// (the same word again if it was there), the count raised by whether it was free: no branch on
+/// whether the word is new, which the processor could not foresee (issue 28, branch axel-lean:
+/// 5.4 % of the classic's default command by perf, 3.8 % then). The slots are not cleared for
+/// each count but marked with its generation, one more each count (issue 28, branch axel-draw:
+/// clearing the 256 slots of 100 words — two stores a slot, the mark leaving 4 bytes of padding
+/// that keep it from being one `memset` — was a quarter of the count's time by perf).
+fn distinct_words(words: &[u64], table: &mut Distinct) -> usize {
     let bits = (2 * words.len()).next_power_of_two().max(8).trailing_zeros();
     let mask = (1usize << bits) - 1;
-    table.clear();
-    table.resize(mask + 1, (0, 0));
+    // A fresh table, one that held something else (generation 0), one of another size, or
+    // generations run out: cleared, and this count is generation 1.
+    let generation = match table.generation.checked_add(1) {
+        Some(g) if g > 1 && table.slots.len() == mask + 1 => g,
+        _ => {
+            table.slots.clear();
+            table.slots.resize(mask + 1, (0, 0));
+            1
+        }
+    };
+    table.generation = generation;
+    let slots = &mut table.slots;
     let mut count = 0;
     for &w in words {
         let mut i = (w.wrapping_mul(super::hash::GOLDEN) >> (64 - bits)) as usize;
         loop {
-            let (seen, mark) = table[i];
-            // One test of both ends — a free slot (mark 0) or the word's own (seen ^ w = 0) — as
-            // the smaller of the two being 0: the probe mostly ends at once, and a branch for
-            // each end would ask the unforeseeable question of which (the compiler makes two
-            // branches of `(mark == 0) | (seen == w)`).
-            if (seen ^ w).min(u64::from(mark)) == 0 {
-                count += usize::from(mark == 0);
+            let (seen, mark) = slots[i];
+            let taken = mark == generation;
+            // One test of both ends — a free slot (not taken) or the word's own (seen ^ w = 0) —
+            // as the difference masked by "taken" being 0: the probe mostly ends at once, and a
+            // branch for each end would ask the unforeseeable question of which.
+            if (seen ^ w) & u64::from(taken).wrapping_neg() == 0 {
+                count += usize::from(!taken);
                 break;
             }
             i = (i + 1) & mask;
         }
-        table[i] = (w, 1);
+        slots[i] = (w, generation);
     }
     count
 }
@@ -607,7 +639,7 @@ mod tests {
     fn distinct_counts_exactly() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let mut k = Knowledge::initial(3, 2, 0.0, 0.0, &[0; 6], &mut rng);
-        let mut scratch = Vec::new();
+        let mut scratch = Distinct::default();
         assert_eq!(k.distinct(&mut scratch), 1);
         let (new, other) = (k.invent(0), k.invent(1));
         k.set(2, 0, new);
@@ -649,6 +681,23 @@ mod tests {
         forged.packed.clear();
         forged.hashes[b as usize] = forged.hashes[a as usize];
         assert_eq!(forged.distinct(&mut scratch), vectors.len());
+    }
+
+    /// A table kept from one count to the next (an observer's) counts as a fresh one would: the
+    /// slots of earlier counts are free, whatever they hold.
+    #[test]
+    fn distinct_counts_exactly_in_a_table_kept_between_counts() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, &[0, 1, 2, 0, 1, 2, 0, 1], &mut rng);
+        assert!(k.is_packed());
+        let mut kept = Distinct::default();
+        for _ in 0..500 {
+            let (a, f) = (rng.random_range(0..8), rng.random_range(0..4));
+            k.set(a, f, rng.random_range(0..3));
+            let vectors: std::collections::BTreeSet<&[u32]> = (0..8).map(|a| k.of(a)).collect();
+            assert_eq!(k.distinct(&mut kept), vectors.len());
+        }
+        assert_eq!(kept.generation, 500);
     }
 
     #[test]

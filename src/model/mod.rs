@@ -24,13 +24,15 @@ pub mod venue;
 use rand::{Rng, RngCore};
 use sampling::thin;
 pub(crate) use streams::{
-    below, chance, pick_in, shuffle, shuffle_first, take_u32, threshold, Draws, Indices, Keyed, StageRng,
+    below, chance, pick_in, shuffle, shuffle_first, take_u32, threshold, Digits, Draws, Indices, Keyed,
+    StageRng, NARROW_EVENT,
 };
 
 pub use agent::{composition, Agents, Sector, COMPOSITIONS};
 pub use diffusion::appeal;
 use encounter::interaction_probability;
 pub use innovation::Innovation;
+pub(crate) use knowledge::Distinct;
 pub use knowledge::Knowledge;
 pub use parameters::{
     DefaultValue, DiffusionParams, Domain, InnovationParams, IntRange, Mix, Mixing, Param, Population,
@@ -416,7 +418,8 @@ impl World {
 
     /// Begins the stage that draws from `stream`, at the current step.
     pub(crate) fn draw_from(&mut self, stream: Stream) {
-        self.rng = StageRng::new(&self.streams, stream, self.t);
+        // The run's key is the stream's key at every stage: only the stream and the step change.
+        self.rng.begin(stream, self.t);
         self.stage_key = self.streams.stage_key(stream, self.t);
         self.stage_number += 1;
     }

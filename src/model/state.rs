@@ -18,8 +18,9 @@
 //!   from the start; one it drops is closed (it meets no more, but ties that began there keep it
 //!   as their origin).
 //! - **Buffers** of the step loop and the tables of the equations' powers. (Not the draws of
-//!   the last event, `World::own`: Axelrod's cultural events draw on from them, so they are
-//!   saved — the continuation test found that one.)
+//!   the last event, `World::own`: they are saved, because Axelrod's cultural events drew on from
+//!   them — the continuation test found that one — until issue 28's branch axel-draw gave each
+//!   event its digits of the lattice's stream; every draw now starts from its own event's key.)
 //!
 //! A new field of `World` that a step changes must go into `WorldState` (`World::state` and
 //! `World::resume`), or a resumed run differs from one never stopped — which
@@ -77,8 +78,8 @@ pub struct WorldState {
     seed: u64,
     t: u32,
     stable: bool,
-    /// Where the draws of the last event are (`World::own`): Axelrod's cultural events draw on
-    /// from them.
+    /// Where the draws of the last event are (`World::own`): Axelrod's cultural events drew on
+    /// from them before issue 28's branch axel-draw; kept, so that the file's layout stays.
     own: u64,
     pub(super) agents: Agents,
     knowledge: Knowledge,

@@ -140,6 +140,19 @@ impl StageRng {
         StageRng { key: streams.key, which, t, rng: None }
     }
 
+    /// The stage stream for stream `which` of the same run at step `t`, set where it stays: a
+    /// `StageRng` is some 360 bytes (its ChaCha8 stream and buffer), which `new` assigned wrote
+    /// whole at each of a step's five stages, where this writes the stream's name, the step and
+    /// that it is not cut (issue 28, branch axel-draw: 1.5 M of the 632 M instructions of 50
+    /// Axelrod runs, callgrind; the two memmoves a step in `World::step` are the attendees'
+    /// copies, not this).
+    #[inline]
+    pub(crate) fn begin(&mut self, which: Stream, t: u32) {
+        self.which = which;
+        self.t = t;
+        self.rng = None;
+    }
+
     #[inline]
     fn rng(&mut self) -> &mut ChaCha8Rng {
         if self.rng.is_none() {
@@ -199,8 +212,9 @@ impl Keyed {
         mix(u64::from(a) << 32 | u64::from(b))
     }
 
-    /// Where the draws are: the state of the sequence (saved with a world, as a draw outside any
-    /// event — Axelrod's cultural events — goes on from the last event's sequence).
+    /// Where the draws are: the state of the sequence (saved with a world: Axelrod's cultural
+    /// events, outside any keyed event, drew on from the last event's sequence before issue 28's
+    /// branch axel-draw).
     pub(crate) fn position(&self) -> u64 {
         self.state
     }
@@ -291,6 +305,53 @@ pub(crate) fn take_u32(word: &mut u64) -> u32 {
     let top = (*word >> 32) as u32;
     *word <<= 32;
     top
+}
+
+/// The most that the ranges of an Axelrod event's indices — resident, neighbour, feature: n · 4 · F
+/// on a lattice of n residents with F features — may multiply to for the event to take one 32-bit
+/// draw of the lattice's stream rather than a 64-bit one ([`Digits`]): 2¹², so that each index is
+/// uniform up to a relative bias below 2⁻²⁰ and the interaction's probability is within 2⁻¹⁹ of p
+/// (Axelrod's classic, n = 100 and F = 5: 2 000). A 32-bit draw halves the ChaCha8 refills of the
+/// classic's runs, which were 12 % of its whole command's time (perf, branch axel-lean).
+pub(crate) const NARROW_EVENT: u64 = 1 << 12;
+
+/// One draw read as a mixed-radix number (issue 28, branch axel-draw): indices one after the other,
+/// each by multiply-and-shift on what the previous one left ([`pick_in`]), then what is left of it
+/// as the 32-bit draw of a yes/no decision ([`threshold`]). The indices taken from a b-bit draw w
+/// with ranges n₁, …, n_m are exactly the digits of ⌊w · P / 2ᵇ⌋, P = n₁ ⋯ n_m, so each is uniform
+/// up to a relative bias below P / 2ᵇ and they are independent to the same precision; what is left
+/// is (w · P) mod 2ᵇ, whose top 32 bits fall below a threshold t with probability t / 2³² up to
+/// about 2P / 2ᵇ, independently of the indices. An Axelrod event reads its resident, neighbour,
+/// the feature it would copy and its interaction so from one draw: 32 bits while P ≤
+/// [`NARROW_EVENT`], 64 otherwise.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Digits(u64);
+
+impl Digits {
+    /// A 32-bit draw, as the top half of the word: its indices are those of 32-bit multiply-and-shift.
+    #[inline]
+    pub(crate) fn of_u32(draw: u32) -> Digits {
+        Digits(u64::from(draw) << 32)
+    }
+
+    /// A 64-bit draw.
+    #[inline]
+    pub(crate) fn of_u64(draw: u64) -> Digits {
+        Digits(draw)
+    }
+
+    /// The next index, in 0..n.
+    #[inline]
+    pub(crate) fn index(&mut self, n: usize) -> usize {
+        pick_in(&mut self.0, n)
+    }
+
+    /// Whether what is left of the draw, as a 32-bit draw (its top 32 bits), is below `threshold`
+    /// (out of 2³²: [`threshold`]). The draw's last use: it takes the draw by value.
+    #[inline]
+    pub(crate) fn below(self, threshold: u64) -> bool {
+        self.0 >> 32 < threshold
+    }
 }
 
 /// The most that the ranges of the indices taken from one 64-bit word may multiply to ([`Indices`]):
@@ -434,6 +495,51 @@ mod tests {
             let whole = ((u128::from(word) * (n * m * k) as u128) >> 64) as usize;
             assert_eq!((i * m + j) * k + f, whole, "word {word:#x}");
             assert!(i < n && j < m && f < k);
+        }
+    }
+
+    /// An event's `Digits` over every draw of a small width: each (resident, neighbour, feature)
+    /// taken as often as any other up to one draw (uniform and independent indices: the digits
+    /// of one multiply-and-shift index), and in each such cell the share of draws whose rest falls
+    /// below a threshold is that threshold's p up to a draw or two (an interaction independent of
+    /// the indices). The count is exact, not sampled: 2²⁰ draws put at the top of the word, which
+    /// is what `of_u32` does with 32 bits (checked against 32-bit multiply-and-shift below).
+    #[test]
+    fn an_events_digits_are_uniform_and_independent() {
+        const BITS: u32 = 20;
+        let (n, m, k) = (10, 3, 4);
+        let cell = (1u64 << BITS) / (n * m * k) as u64;
+        for p in [0.3, 0.5, 0.8] {
+            let t = threshold(p);
+            let (mut taken, mut interacting) = (vec![0u64; n * m * k], vec![0u64; n * m * k]);
+            for w in 0..1u64 << BITS {
+                let mut digits = Digits(w << (64 - BITS));
+                let (i, j, f) = (digits.index(n), digits.index(m), digits.index(k));
+                let c = (i * m + j) * k + f;
+                taken[c] += 1;
+                interacting[c] += u64::from(digits.below(t));
+            }
+            for c in 0..n * m * k {
+                assert!(taken[c] == cell || taken[c] == cell + 1, "cell {c}: {} draws", taken[c]);
+                let expected = taken[c] as f64 * p;
+                assert!(
+                    (interacting[c] as f64 - expected).abs() <= 2.0,
+                    "p {p}, cell {c}: {} of {}",
+                    interacting[c],
+                    taken[c]
+                );
+            }
+        }
+        // `of_u32` is 32-bit multiply-and-shift: ⌊w · n / 2³²⌋, then the rest (w · n) mod 2³².
+        let mut rng = ChaCha8Rng::seed_from_u64(20);
+        for _ in 0..10_000 {
+            let w = rng.next_u32();
+            let mut digits = Digits::of_u32(w);
+            let (i, rest) = ((u64::from(w) * 100) >> 32, (u64::from(w) * 100) as u32);
+            assert_eq!(digits.index(100) as u64, i);
+            assert!(digits.below(u64::from(rest) + 1) && !digits.below(u64::from(rest)));
+            let whole = Digits::of_u32(w);
+            assert!(whole.below(u64::from(w) + 1) && !whole.below(u64::from(w)));
         }
     }
 

@@ -2,12 +2,12 @@
 //! the world as it is (the ties' totals its last step took, the agreement its knowledge keeps).
 
 use super::StepMetrics;
-use crate::model::World;
+use crate::model::{Distinct, World};
 
 /// Measures a world, with buffers kept from step to step so that measuring does not allocate.
 #[derive(Debug, Default)]
 pub struct Observer {
-    scratch: Vec<(u64, u32)>,
+    scratch: Distinct,
 }
 
 impl Observer {

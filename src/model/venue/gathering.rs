@@ -9,7 +9,7 @@ use super::super::agent::{Agents, Sector};
 use super::super::knowledge::{count, nth_differing};
 use super::super::streams::StageRng;
 use super::super::tie::{Origin, Status, Tie};
-use super::super::{pick_in, threshold, World};
+use super::super::{threshold, Digits, World, NARROW_EVENT};
 use super::MeetingBuffers;
 use rand::RngCore;
 
@@ -77,18 +77,19 @@ impl<'w> Gathering<'w> {
     /// each picks a random resident and a random neighbour of it, who interact with the
     /// encounter's probability f + (1 - f)(1 - d)^h (as `World::interacts`, the differing
     /// features counted once for both the probability and the copy), and then the resident
-    /// copies one trait of the neighbour on which they differ. Resident, neighbour and feature
-    /// are taken from one 64-bit draw of the venue's stream (`pick_in`). No tie is kept: this is
-    /// the culture model. Returns the number of events with a neighbour.
+    /// copies one trait of the neighbour on which they differ. An event is one draw of the
+    /// venue's stream read as its digits (`Digits`): the resident, the neighbour, the feature it
+    /// would copy, and what is left decides the interaction — 32 bits while the indices' ranges
+    /// multiply to at most `NARROW_EVENT` (n · 4 · F), 64 otherwise. No tie is kept: this is the
+    /// culture model. Returns the number of events with a neighbour.
     ///
     /// The loop is here, not in the kind, so that the world's parts it touches every event — the
-    /// venue's stream, the event's own draws, knowledge — are reached once a step rather than
-    /// once an event (issue 28: an event is a few dozen instructions, and each such look-up
-    /// counted).
+    /// venue's stream and knowledge — are reached once a step rather than once an event (issue
+    /// 28: an event is a few dozen instructions, and each such look-up counted).
     pub(crate) fn cultures(&mut self, residents: &[Resident]) -> u64 {
         let f = self.world.venues[self.venue].spec.facilitation;
         let world = &mut *self.world;
-        let (rng, own, knowledge) = (world.rng.stream(), &mut world.own, &mut world.knowledge);
+        let (rng, knowledge) = (world.rng.stream(), &mut world.knowledge);
         // p = f + (1 - f)(1 - d)^h for each number k of differing features, as the whole number a
         // 32-bit draw must be below (`threshold`): the same decisions as `chance`, with no float
         // arithmetic an event. In a table of 16 while vectors are packed (k ≤ F ≤ 8), so that
@@ -96,8 +97,14 @@ impl<'w> Gathering<'w> {
         let thresholds = &mut world.scratch.meeting.thresholds;
         thresholds.clear();
         thresholds.extend(world.sameness.iter().map(|&same| threshold(f + (1.0 - f) * same)));
-        // The event draws' sequence, held here for the loop and handed back after it.
-        let mut draws = own.clone();
+        // The event's indices multiply to at most n · 4 · F (k ≤ F features to copy from): while
+        // that is at most 2¹², 32 bits give each index to a relative bias below 2⁻²⁰, and half
+        // the ChaCha8 refills of a 64-bit draw (issue 28, branch axel-draw). The test is the same
+        // every event, so the processor foresees it.
+        let features = thresholds.len().saturating_sub(1) as u64;
+        let narrow = residents.len() as u64 * 4 * features <= NARROW_EVENT;
+        let mut draw =
+            || if narrow { Digits::of_u32(rng.next_u32()) } else { Digits::of_u64(rng.next_u64()) };
         let mut events = 0;
         if knowledge.is_packed() && thresholds.len() <= 16 {
             // Packed vectors (issue 28, branch axel-lean): the same events and draws as the loop
@@ -112,47 +119,44 @@ impl<'w> Gathering<'w> {
             // difference? then, interacting?). Half of an Axelrod run's events find no difference
             // and half of the others interact, so both questions were coin flips the processor
             // could not foresee; copying, one event in five, it foresees better. 22 % less CPU
-            // time for the classic's runs (perf stat, 200 runs thinned: 292 → 228 ms) for 6 %
-            // more instructions (the event's SplitMix word is now mixed whatever k is).
+            // time for the classic's runs (perf stat, 200 runs thinned: 292 → 228 ms, branch
+            // axel-lean).
             table[0] = 0;
             for _ in 0..residents.len() {
-                let mut word = rng.next_u64();
-                let here = &residents[pick_in(&mut word, residents.len())];
+                let mut digits = draw();
+                let here = &residents[digits.index(residents.len())];
                 if here.degree == 0 {
                     continue;
                 }
-                let (a, b) = (here.who, here.near[pick_in(&mut word, usize::from(here.degree)) & 3]);
+                let (a, b) = (here.who, here.near[digits.index(usize::from(here.degree)) & 3]);
                 events += 1;
                 // Some: every vector is packed.
                 let differences = knowledge.differences(a, b).unwrap_or(0);
                 let k = count(differences);
-                // The draw is taken whatever k is, as `interacts` takes it: the runs stay the same.
-                let draw = draws.next_u32();
-                if u64::from(draw) < table[k & 15] {
-                    let n = pick_in(&mut word, k);
+                // The feature is a digit of the draw whether or not the event copies, so that
+                // what is left decides the interaction independently of it.
+                let n = digits.index(k);
+                if digits.below(table[k & 15]) {
                     knowledge.copy_packed(a, b, nth_differing(differences, n));
                 }
             }
-            *own = draws;
             return events;
         }
         for _ in 0..residents.len() {
-            let mut word = rng.next_u64();
-            let here = &residents[pick_in(&mut word, residents.len())];
+            let mut digits = draw();
+            let here = &residents[digits.index(residents.len())];
             let near = &here.near[..usize::from(here.degree)];
             if near.is_empty() {
                 continue;
             }
-            let (a, b) = (here.who, near[pick_in(&mut word, near.len())]);
+            let (a, b) = (here.who, near[digits.index(near.len())]);
             events += 1;
             let k = knowledge.differing(a, b);
-            let draw = draws.next_u32();
-            if k > 0 && u64::from(draw) < thresholds[k] {
-                let n = pick_in(&mut word, k);
+            let n = digits.index(k);
+            if k > 0 && digits.below(thresholds[k]) {
                 knowledge.copy(a, b, knowledge.nth_difference(a, b, n));
             }
         }
-        *own = draws;
         events
     }
 
