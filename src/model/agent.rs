@@ -112,7 +112,28 @@ impl Agents {
         self.sector.is_empty()
     }
 
-    /// Appends `pop.count` members of a population, drawing their traits from `rng`.
+    /// Agents to come, with room for `n` of them in every field (`add_population`): a city's
+    /// fields made once at their final size, where room reserved population by population
+    /// (`Vec::reserve`) doubled a field's room at each population after the first.
+    pub(crate) fn with_capacity(n: usize) -> Agents {
+        Agents {
+            sector: Vec::with_capacity(n),
+            population: Vec::with_capacity(n),
+            need: Vec::with_capacity(n),
+            capital: Vec::with_capacity(n),
+            reach: Vec::with_capacity(n),
+            openness: Vec::with_capacity(n),
+            visibility: Vec::with_capacity(n),
+            rule_orientation: Vec::with_capacity(n),
+            social_weight: Vec::with_capacity(n),
+            initiative: Vec::with_capacity(n),
+            max_partners: Vec::with_capacity(n),
+            partners: Vec::with_capacity(n),
+        }
+    }
+
+    /// Appends `pop.count` members of a population, drawing their traits from `rng` (into the room
+    /// `with_capacity` made).
     pub(crate) fn add_population(&mut self, index: u16, pop: &Population, rng: &mut impl Rng) {
         let samplers = [
             pop.need,
@@ -125,24 +146,6 @@ impl Agents {
             pop.initiative,
         ]
         .map(TraitSampler::new);
-        // Room for the whole population at once, rather than each vector grown push by push.
-        let count = pop.count;
-        self.sector.reserve(count);
-        self.population.reserve(count);
-        for v in [
-            &mut self.need,
-            &mut self.capital,
-            &mut self.reach,
-            &mut self.openness,
-            &mut self.visibility,
-            &mut self.rule_orientation,
-            &mut self.social_weight,
-            &mut self.initiative,
-        ] {
-            v.reserve(count);
-        }
-        self.max_partners.reserve(count);
-        self.partners.reserve(count);
         for _ in 0..pop.count {
             self.sector.push(pop.sector);
             self.population.push(index);

@@ -14,6 +14,7 @@
 //! follow_up changed) keeps this law.
 
 use super::hash::mix;
+use super::room::reserve_a_quarter;
 
 /// The calendar's mark for "never", and a tie not in it (a partnership).
 pub(crate) const NEVER: u32 = u32::MAX;
@@ -55,12 +56,10 @@ impl Calendar {
             self.buckets = (0..RING).map(|_| Vec::with_capacity(ROOM)).collect();
         }
         let bucket = &mut self.buckets[(due % RING) as usize];
-        if bucket.len() == bucket.capacity() {
-            // A quarter more room, not twice: at 10⁶ organisations a bucket holds some 35 000
-            // ids, and doubled rooms held 52 bytes an organisation for 36 used
-            // (benches/README.md, "branch mem-kilo"). A small city's buckets stay in `ROOM`.
-            bucket.reserve_exact(bucket.len() / 4 + ROOM);
-        }
+        // A quarter more room, not twice: at 10⁶ organisations a bucket holds some 35 000 ids, and
+        // doubled rooms held 52 bytes an organisation for 36 used (benches/README.md, "branch
+        // mem-kilo"). A small city's buckets stay in `ROOM`.
+        reserve_a_quarter(bucket, ROOM);
         bucket.push(id);
     }
 

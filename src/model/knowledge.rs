@@ -115,13 +115,15 @@ impl Knowledge {
     /// Initial knowledge (MODEL.md §2): a uniform base vector; each sector's prototype differs from
     /// the base on each feature with probability δ; each agent copies its sector's prototype and
     /// redraws each feature uniformly with probability μ. All three prototypes are always drawn, so
-    /// the stream does not depend on which sectors a scenario has.
+    /// the stream does not depend on which sectors a scenario has. `sectors` gives each agent's
+    /// sector index, in order (read as it goes: a city's list of them was 8 bytes an organisation
+    /// made and freed at set-up).
     pub fn initial(
         features: usize,
         q: u32,
         delta: f64,
         mu: f64,
-        sectors: &[usize],
+        sectors: impl ExactSizeIterator<Item = usize>,
         rng: &mut impl Rng,
     ) -> Self {
         let base: Vec<u32> = (0..features).map(|_| rng.random_range(0..q)).collect();
@@ -145,7 +147,7 @@ impl Knowledge {
             })
             .collect();
         let mut traits = Vec::with_capacity(sectors.len() * features);
-        for &s in sectors {
+        for s in sectors {
             for &p in &prototypes[s] {
                 traits.push(if chance(rng, mu) { rng.random_range(0..q) } else { p });
             }
@@ -309,7 +311,9 @@ impl Knowledge {
         invented.push(0);
         let value = self.first_invented + invented.len() as u32 - 1;
         if value > 255 {
-            self.packed = Vec::new();
+            // Through `release`: at 10⁵ organisations the packed vectors are 800 KB given up in
+            // step 1, whose freeing raised glibc's mmap threshold for the rest of the run.
+            super::room::release(&mut self.packed);
         }
         value
     }
@@ -588,10 +592,10 @@ mod tests {
     #[test]
     fn sector_distance_zero_gives_identical_prototypes() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let k = Knowledge::initial(8, 10, 0.0, 0.0, &[0, 1, 2], &mut rng);
+        let k = Knowledge::initial(8, 10, 0.0, 0.0, [0, 1, 2].into_iter(), &mut rng);
         assert_eq!(k.distance(0, 1), 0.0);
         assert_eq!(k.distance(1, 2), 0.0);
-        let k = Knowledge::initial(8, 10, 1.0, 0.0, &[0, 0, 1], &mut rng);
+        let k = Knowledge::initial(8, 10, 1.0, 0.0, [0, 0, 1].into_iter(), &mut rng);
         assert_eq!(k.distance(0, 1), 0.0);
         // Both prototypes differ from the base everywhere, so they can only agree by chance (1/9).
         assert!(k.distance(0, 2) > 0.0);
@@ -600,7 +604,7 @@ mod tests {
     #[test]
     fn copy_and_invent() {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
-        let mut k = Knowledge::initial(5, 10, 1.0, 1.0, &[0, 1], &mut rng);
+        let mut k = Knowledge::initial(5, 10, 1.0, 1.0, [0, 1].into_iter(), &mut rng);
         while k.distance(0, 1) > 0.0 {
             let before = k.differing(0, 1);
             k.copy_one(0, 1, &mut rng);
@@ -614,7 +618,7 @@ mod tests {
     #[test]
     fn holders_of_invented_values_are_counted_through_every_change() {
         let mut rng = ChaCha8Rng::seed_from_u64(4);
-        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, &[0, 1, 2, 0, 1], &mut rng);
+        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, [0, 1, 2, 0, 1].into_iter(), &mut rng);
         let v = k.invent(2);
         assert_eq!(k.holders(2, v), 0);
         k.set(0, 2, v);
@@ -638,7 +642,7 @@ mod tests {
     #[test]
     fn distinct_counts_exactly() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
-        let mut k = Knowledge::initial(3, 2, 0.0, 0.0, &[0; 6], &mut rng);
+        let mut k = Knowledge::initial(3, 2, 0.0, 0.0, [0; 6].into_iter(), &mut rng);
         let mut scratch = Distinct::default();
         assert_eq!(k.distinct(&mut scratch), 1);
         let (new, other) = (k.invent(0), k.invent(1));
@@ -647,7 +651,7 @@ mod tests {
         k.set(5, 1, other);
         assert_eq!(k.distinct(&mut scratch), 3);
         // The hashes kept through every change agree with counting the vectors themselves.
-        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, &[0, 1, 2, 0, 1, 2, 0, 1], &mut rng);
+        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, [0, 1, 2, 0, 1, 2, 0, 1].into_iter(), &mut rng);
         for _ in 0..200 {
             let (a, f) = (rng.random_range(0..8), rng.random_range(0..4));
             let value = if rng.random_bool(0.1) { k.invent(f) } else { rng.random_range(0..3) };
@@ -663,7 +667,7 @@ mod tests {
         }
         // Vectors of zeros (a packed word of 0) and vectors that differ only in their last
         // feature count as themselves.
-        let mut zeros = Knowledge::initial(3, 4, 0.0, 0.0, &[0; 5], &mut rng);
+        let mut zeros = Knowledge::initial(3, 4, 0.0, 0.0, [0; 5].into_iter(), &mut rng);
         for (a, last) in [(0, 0), (1, 0), (2, 3), (3, 3), (4, 1)] {
             (0..2).for_each(|f| zeros.set(a, f, 0));
             zeros.set(a, 2, last);
@@ -688,7 +692,7 @@ mod tests {
     #[test]
     fn distinct_counts_exactly_in_a_table_kept_between_counts() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
-        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, &[0, 1, 2, 0, 1, 2, 0, 1], &mut rng);
+        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, [0, 1, 2, 0, 1, 2, 0, 1].into_iter(), &mut rng);
         assert!(k.is_packed());
         let mut kept = Distinct::default();
         for _ in 0..500 {
@@ -703,7 +707,7 @@ mod tests {
     #[test]
     fn diversity_is_the_mean_distance_over_all_pairs() {
         let mut rng = ChaCha8Rng::seed_from_u64(9);
-        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, &[0, 1, 2, 0, 1, 2, 0], &mut rng);
+        let mut k = Knowledge::initial(4, 3, 0.5, 0.5, [0, 1, 2, 0, 1, 2, 0].into_iter(), &mut rng);
         // Every pair of two different organisations, each distance counted once per order.
         let brute = |k: &Knowledge| {
             let n = k.agents() as u32;
@@ -721,7 +725,7 @@ mod tests {
         let read: Knowledge = serde_json::from_str(&serde_json::to_string(&k).unwrap()).unwrap();
         assert_eq!(read.diversity(), k.diversity());
         // One organisation has no pair.
-        assert_eq!(Knowledge::initial(4, 3, 0.5, 0.5, &[0], &mut rng).diversity(), None);
+        assert_eq!(Knowledge::initial(4, 3, 0.5, 0.5, [0].into_iter(), &mut rng).diversity(), None);
     }
 
     #[test]
@@ -729,7 +733,7 @@ mod tests {
         // Axelrod's packed copy leaves knowledge as `copy` does: traits, packed words, hashes,
         // holders (an invented value among them) and agreeing pairs.
         let mut rng = ChaCha8Rng::seed_from_u64(11);
-        let mut k = Knowledge::initial(5, 8, 0.5, 0.8, &[0, 1, 2].repeat(4), &mut rng);
+        let mut k = Knowledge::initial(5, 8, 0.5, 0.8, [0, 1, 2].repeat(4).into_iter(), &mut rng);
         let invented = k.invent(2);
         k.set(0, 2, invented);
         assert!(k.is_packed());
@@ -768,7 +772,7 @@ mod tests {
     fn packed_vectors_compare_as_the_traits_do() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         // Eight features of 256 values: every byte of the word, and values with the top bit set.
-        let mut k = Knowledge::initial(8, 256, 0.5, 0.5, &[0, 1, 2, 0, 1, 2], &mut rng);
+        let mut k = Knowledge::initial(8, 256, 0.5, 0.5, [0, 1, 2, 0, 1, 2].into_iter(), &mut rng);
         assert_eq!(k.packed.len(), 6);
         let mut plain = k.clone();
         plain.packed = Vec::new();
@@ -788,7 +792,7 @@ mod tests {
         assert_eq!(read, k);
         assert!(serde_json::to_string(&k).unwrap() == serde_json::to_string(&plain).unwrap());
         // A value that needs a second byte ends packing; comparisons go on from the traits.
-        let mut k = Knowledge::initial(3, 250, 0.5, 0.5, &[0, 1], &mut rng);
+        let mut k = Knowledge::initial(3, 250, 0.5, 0.5, [0, 1].into_iter(), &mut rng);
         while k.invent(1) < 255 {}
         assert!(!k.packed.is_empty());
         let v = k.invent(1);

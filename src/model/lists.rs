@@ -150,7 +150,7 @@ impl TieLists {
         let mut order: Vec<u32> = (0..self.ranges.len() as u32).collect();
         order.sort_unstable_by_key(|&a| self.ranges[a as usize].start);
         let mut at = 0u32;
-        for a in order {
+        for &a in &order {
             let r = &mut self.ranges[a as usize];
             debug_assert!(at <= r.start);
             let from = r.start as usize;
@@ -160,6 +160,9 @@ impl TieLists {
         }
         self.entries.truncate(at as usize);
         self.left = 0;
+        // 4 bytes an organisation: given back through `release`, lest its freeing raise glibc's
+        // mmap threshold.
+        super::room::release(&mut order);
     }
 
     /// Removes the entry of tie `id` from one organisation's list, if it is there, by putting the

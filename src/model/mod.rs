@@ -14,6 +14,7 @@ mod lists;
 pub mod parameters;
 mod partnership;
 mod present;
+mod room;
 mod sampling;
 mod state;
 pub mod steering;
@@ -175,17 +176,16 @@ impl World {
     pub fn new(scenario: &Validated, seed: u64) -> World {
         let streams = Streams::new(seed);
         let mut population_rng = streams.at(Stream::Population, 0);
-        let mut agents = Agents::default();
+        let mut agents = Agents::with_capacity(scenario.populations.values().map(|p| p.count).sum());
         for (index, pop) in scenario.populations.values().enumerate() {
             agents.add_population(index as u16, pop, &mut population_rng);
         }
-        let sectors: Vec<usize> = agents.sector.iter().map(|s| s.index()).collect();
         let knowledge = Knowledge::initial(
             scenario.features,
             scenario.traits,
             scenario.sector_distance,
             scenario.individual_variation,
-            &sectors,
+            agents.sector.iter().map(|s| s.index()),
             &mut population_rng,
         );
         let mut world = World::of(scenario, seed, agents, knowledge);
@@ -199,7 +199,10 @@ impl World {
     fn of(scenario: &Validated, seed: u64, agents: Agents, knowledge: Knowledge) -> World {
         let streams = Streams::new(seed);
         let n = agents.len();
-        let mut by_sector: [Vec<u32>; 3] = Default::default();
+        // Each list made at its final size (counted first), not grown by doubling.
+        let mut members = [0usize; 3];
+        agents.sector.iter().for_each(|s| members[s.index()] += 1);
+        let mut by_sector: [Vec<u32>; 3] = members.map(Vec::with_capacity);
         for (a, s) in agents.sector.iter().enumerate() {
             by_sector[s.index()].push(a as u32);
         }
@@ -212,13 +215,25 @@ impl World {
                 total
             })
             .collect();
-        // One pool per set of sectors: 2³ masks.
+        let venues: Vec<Venue> =
+            scenario.venues.iter().map(|(name, spec)| Venue::new(name, spec, &by_sector)).collect();
+        // One pool per set of sectors, 2³ masks, made for the sets some venue draws from and left
+        // empty for the others, which nothing reads (a venue's sets are fixed at set-up): the
+        // baseline's venues draw from four, and the three pairs of sectors were 8 bytes an
+        // organisation. Each made at its final size, not grown by doubling from a filter's unknown
+        // length.
+        let used = |mask: usize| venues.iter().any(|v| v.pool_masks().contains(&mask));
         let pools = (0..1 << Sector::ALL.len())
             .map(|mask: usize| {
-                (0..n as u32).filter(|&a| mask & (1 << agents.sector[a as usize].index()) != 0).collect()
+                if !used(mask) {
+                    return Vec::new();
+                }
+                let size = (0..Sector::ALL.len()).filter(|s| mask & (1 << s) != 0).map(|s| members[s]).sum();
+                let mut pool = Vec::with_capacity(size);
+                pool.extend((0..n as u32).filter(|&a| mask & (1 << agents.sector[a as usize].index()) != 0));
+                pool
             })
             .collect();
-        let venues = scenario.venues.iter().map(|(name, spec)| Venue::new(name, spec, &by_sector)).collect();
         let max_initiative = agents.initiative.iter().copied().fold(0.0, f64::max);
         let market_key = streams.at(Stream::Market, 0).next_u64();
         let diffusion =
@@ -542,6 +557,26 @@ mod tests {
         w.retune(&retuned);
         assert!(std::ptr::eq(w.scenario(), &*retuned));
         assert_eq!(w.scenario().trust.decay, 0.03);
+    }
+
+    #[test]
+    fn a_world_makes_the_pools_its_venues_draw_from_and_no_other() {
+        // The baseline's venues draw from each sector alone (a balanced mix, procurement) and from
+        // all three (the seminars, the neighbourhood): the three pairs of sectors are left empty.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let w = World::new(&s, 1);
+        let drawn = |mask: usize| w.venues.iter().any(|v| v.pool_masks().contains(&mask));
+        assert_eq!((0..8).filter(|&m| drawn(m)).collect::<Vec<_>>(), [1, 2, 4, 7]);
+        for (mask, pool) in w.pools.iter().enumerate() {
+            let members: Vec<u32> = (0..w.agents.len() as u32)
+                .filter(|&a| drawn(mask) && mask & (1 << w.agents.sector[a as usize].index()) != 0)
+                .collect();
+            assert_eq!(pool, &members, "pool {mask}");
+            // Made at its final size.
+            assert_eq!(pool.capacity(), pool.len(), "pool {mask}");
+        }
+        assert!(w.by_sector.iter().all(|list| list.capacity() == list.len()));
+        assert!(w.agents.need.capacity() == 150 && w.agents.sector.capacity() == 150);
     }
 
     #[test]

@@ -15,14 +15,16 @@ pub fn scaled(scenario: &Scenario, factor: usize) -> Result<Validated> {
     for population in s.populations.values_mut() {
         population.count = population.count.saturating_mul(factor);
     }
-    s.venues = scenario
-        .venues
-        .iter()
-        .flat_map(|(name, venue)| {
-            (1..=factor)
-                .map(move |c| (if c == 1 { name.clone() } else { format!("{name}_{c}") }, venue.clone()))
-        })
-        .collect();
+    // Inserted one by one: a map collected at once sorts a vector of every copy first (6 MB at
+    // 10⁶ organisations) and frees it, and glibc, freeing a block that large, raises its mmap
+    // threshold to its size, so that the city's growing vectors below it are served from the heap
+    // (benches/README.md, "branch mem-reserve").
+    s.venues = std::collections::BTreeMap::new();
+    for (name, venue) in &scenario.venues {
+        for c in 1..=factor {
+            s.venues.insert(if c == 1 { name.clone() } else { format!("{name}_{c}") }, venue.clone());
+        }
+    }
     if s.venues.len() != scenario.venues.len() * factor {
         return Err(Error::Run("the copies of two venues would share a name; rename a venue".into()));
     }

@@ -268,6 +268,11 @@ impl Venue {
         self.meeting.as_ref().and_then(|m| m.lattice())
     }
 
+    /// The sets of sectors its attendance is drawn from, as masks (`pool_mask`).
+    pub(crate) fn pool_masks(&self) -> &[usize] {
+        &self.pools
+    }
+
     /// Whether its attendance may be drawn from this sector.
     pub(crate) fn admits(&self, sector: Sector) -> bool {
         self.pools.iter().any(|&mask| mask & pool_mask(&[sector]) != 0)

@@ -316,7 +316,7 @@ mod tests {
             // Packed (5 features) and not (9 features), with few values so that neighbours
             // often agree.
             let features = if round % 2 == 0 { 5 } else { 9 };
-            let knowledge = Knowledge::initial(features, 2, 0.0, 0.3, &vec![0; n], &mut rng);
+            let knowledge = Knowledge::initial(features, 2, 0.0, 0.3, std::iter::repeat_n(0, n), &mut rng);
             assert_eq!(knowledge.is_packed(), features == 5);
             let mut free: Vec<usize> = (0..width * height).collect();
             free.shuffle(&mut rng);
