@@ -3,6 +3,7 @@
 use rand::Rng;
 
 use super::chance;
+use super::room;
 
 /// Invented values each feature's lists have room for from set-up (the holders here, the
 /// innovations by value in diffusion): the baseline invents about ten per feature in a run, so its
@@ -313,7 +314,7 @@ impl Knowledge {
         if value > 255 {
             // Through `release`: at 10⁵ organisations the packed vectors are 800 KB given up in
             // step 1, whose freeing raised glibc's mmap threshold for the rest of the run.
-            super::room::release(&mut self.packed);
+            room::release(&mut self.packed);
         }
         value
     }
@@ -376,34 +377,50 @@ impl Knowledge {
     /// not, two vectors share a hash (a chance near 2⁻⁶⁴ a pair) and the count is made by sorting.
     /// The table costs a few instructions an agent where the sort cost a hundred. Packed vectors
     /// are counted by their words (`distinct_words`), with no hashes at all.
+    ///
+    /// A slot is one word, the hash's top 40 bits over the agent's 24 (`Distinct::hashed`): 8
+    /// bytes where a hash and an agent took 16, 2²¹ slots at 10⁶ organisations, 16 MB fewer (issue
+    /// 28, item 2). Slots that agree in those 40 bits are told apart by the vectors themselves,
+    /// which a match compared anyway, and then by the whole hash.
     pub(crate) fn distinct(&self, table: &mut Distinct) -> usize {
         if !self.packed.is_empty() {
+            room::release(&mut table.hashed);
             return distinct_words(&self.packed, table);
         }
-        // The slots hold hashes and agents now, not the marks of a count of words.
+        // Packing, once given up, stays given up: the words' table goes back (through
+        // `release`, so as not to raise glibc's mmap threshold; see `room`).
+        room::release(&mut table.words);
         table.generation = 0;
-        let table = &mut table.slots;
-        const EMPTY: u32 = u32::MAX;
+        if self.agents() >= AGENT as usize {
+            // 2²⁴ − 1 organisations or more: no room for the agent in a slot.
+            return self.sort_and_count(&mut table.words);
+        }
         let size = (2 * self.agents()).next_power_of_two().max(8);
         let mask = size - 1;
-        table.clear();
-        table.resize(size, (0, EMPTY));
+        let slots = &mut table.hashed;
+        slots.clear();
+        slots.resize(size, FREE);
         let mut count = 0;
         for (&h, a) in self.hashes.iter().zip(0u32..) {
             // Zobrist hashes are XORs of mixed words: their low bits are as good as any.
             let mut i = h as usize & mask;
             loop {
-                let (seen, b) = table[i];
-                if b == EMPTY {
-                    table[i] = (h, a);
+                let slot = slots[i];
+                if slot == FREE {
+                    // Never FREE itself: an agent's 24 bits are below AGENT.
+                    slots[i] = h & !AGENT | u64::from(a);
                     count += 1;
                     break;
                 }
-                if seen == h {
+                if (slot ^ h) & !AGENT == 0 {
+                    let b = (slot & AGENT) as u32;
                     if self.of(a) == self.of(b) {
                         break;
                     }
-                    return self.sort_and_count(table);
+                    if self.hashes[b as usize] == h {
+                        // Two vectors under one hash: counted by sorting, exactly.
+                        return self.sort_and_count(&mut table.words);
+                    }
                 }
                 i = (i + 1) & mask;
             }
@@ -416,7 +433,7 @@ impl Knowledge {
     #[cfg(test)]
     pub(crate) fn distinct_by_sorting(&self, scratch: &mut Distinct) -> usize {
         scratch.generation = 0;
-        self.sort_and_count(&mut scratch.slots)
+        self.sort_and_count(&mut scratch.words)
     }
 
     fn sort_and_count(&self, scratch: &mut Vec<(u64, u32)>) -> usize {
@@ -443,14 +460,23 @@ impl Knowledge {
     }
 }
 
-/// The table that [`Knowledge::distinct`] counts in, kept from one count to the next (an
-/// observer's, measuring every recorded step).
+/// The agent's bits of a hashed slot (`Distinct::hashed`).
+const AGENT: u64 = (1 << 24) - 1;
+/// A free hashed slot.
+const FREE: u64 = u64::MAX;
+
+/// The tables that [`Knowledge::distinct`] counts in, kept from one count to the next (an
+/// observer's, measuring every recorded step). Only one holds room at a time.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Distinct {
-    slots: Vec<(u64, u32)>,
+    /// Packed words' slots: a word and the generation that took it (or, when counting by sorting,
+    /// hashes and agents).
+    words: Vec<(u64, u32)>,
     /// The mark of a slot taken in the current count of packed words (`distinct_words`): slots
-    /// marked otherwise are free. 0 when the slots hold anything else (hashes and agents).
+    /// marked otherwise are free. 0 when `words` holds anything else.
     generation: u32,
+    /// Hashes' slots: the hash's top 40 bits over the agent's 24, or `FREE`.
+    hashed: Vec<u64>,
 }
 
 /// The number of distinct words, exactly: each goes into an open-addressing table (linear
@@ -471,15 +497,15 @@ fn distinct_words(words: &[u64], table: &mut Distinct) -> usize {
     // A fresh table, one that held something else (generation 0), one of another size, or
     // generations run out: cleared, and this count is generation 1.
     let generation = match table.generation.checked_add(1) {
-        Some(g) if g > 1 && table.slots.len() == mask + 1 => g,
+        Some(g) if g > 1 && table.words.len() == mask + 1 => g,
         _ => {
-            table.slots.clear();
-            table.slots.resize(mask + 1, (0, 0));
+            table.words.clear();
+            table.words.resize(mask + 1, (0, 0));
             1
         }
     };
     table.generation = generation;
-    let slots = &mut table.slots;
+    let slots = &mut table.words;
     let mut count = 0;
     for &w in words {
         let mut i = (w.wrapping_mul(super::hash::GOLDEN) >> (64 - bits)) as usize;
@@ -685,6 +711,31 @@ mod tests {
         forged.packed.clear();
         forged.hashes[b as usize] = forged.hashes[a as usize];
         assert_eq!(forged.distinct(&mut scratch), vectors.len());
+        // Two hashes that agree in the 40 bits a slot keeps and where the probe starts but not in
+        // the rest: two vectors, each in a slot of its own, counted without sorting.
+        let mut near = forged;
+        near.hashes[b as usize] = near.hashes[a as usize] ^ 1 << 20;
+        let mut fresh = Distinct::default();
+        assert_eq!(near.distinct(&mut fresh), vectors.len());
+        assert!(fresh.words.is_empty() && fresh.hashed.len() == 16);
+        assert_eq!(fresh.hashed.iter().filter(|&&slot| slot != FREE).count(), vectors.len());
+    }
+
+    /// Counting packed words, then hashes (packing given up), then words again keeps room in one
+    /// table at a time.
+    #[test]
+    fn distinct_keeps_room_in_one_table_at_a_time() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let k = Knowledge::initial(4, 3, 0.5, 0.5, (0..40).map(|a| a % 3), &mut rng);
+        let mut unpacked = k.clone();
+        unpacked.packed.clear();
+        let mut table = Distinct::default();
+        let packed = k.distinct(&mut table);
+        assert!(table.words.capacity() >= 80 && table.hashed.capacity() == 0);
+        assert_eq!(unpacked.distinct(&mut table), packed);
+        assert!(table.words.capacity() <= 1 && table.hashed.len() == 128);
+        assert_eq!(k.distinct(&mut table), packed);
+        assert!(table.words.len() == 128 && table.hashed.capacity() <= 1);
     }
 
     /// A table kept from one count to the next (an observer's) counts as a fresh one would: the
