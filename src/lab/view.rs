@@ -281,7 +281,7 @@ fn holding(world: &World) -> String {
     (0..world.agents().len() as u32)
         .map(|a| {
             let traits = k.of(a);
-            if innovations.iter().any(|i| traits.get(i.feature) == Some(&i.trait_value)) {
+            if innovations.iter().any(|i| traits.get(i.feature as usize) == Some(&i.trait_value)) {
                 '1'
             } else {
                 '0'

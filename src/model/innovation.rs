@@ -13,10 +13,13 @@ pub struct Innovation {
     pub step: u32,
     /// The two creators; a seeded innovation has one creator, named twice.
     pub creators: [u32; 2],
-    /// Index into `COMPOSITIONS` of the creators' sectors; `None` for seeded innovations.
-    pub composition: Option<usize>,
+    /// Index into `COMPOSITIONS` of the creators' sectors; `None` for seeded innovations. A byte,
+    /// and `feature` 32 bits, where each was a `usize`: a record of 104 bytes, not 128 — a city of
+    /// 10⁶ organisations keeps half a million (issue 28, item 2). Saved worlds read and write the
+    /// same numbers as before.
+    pub composition: Option<u8>,
     /// The feature it changed.
-    pub feature: usize,
+    pub feature: u32,
     /// The new trait value on that feature, never used before in the run.
     pub trait_value: u32,
     /// Steps the creators' partnership had worked when it invented this (0 in its first step).
@@ -49,5 +52,13 @@ impl Innovation {
     /// Whether it was seeded at the start rather than invented by a partnership.
     pub(crate) fn is_seeded(&self) -> bool {
         self.composition.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_record_takes_104_bytes() {
+        assert_eq!(std::mem::size_of::<super::Innovation>(), 104);
     }
 }

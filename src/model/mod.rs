@@ -92,7 +92,7 @@ impl Tallies {
         self.innovations += 1;
         self.new_innovations += 1;
         if let Some(c) = i.composition {
-            self.by_composition[c] += 1;
+            self.by_composition[usize::from(c)] += 1;
         }
         self.social_value += i.social_value;
         self.economic_value += i.economic_value;
@@ -314,7 +314,7 @@ impl World {
                 step: 0,
                 creators: [a, a],
                 composition: None,
-                feature,
+                feature: feature as u32,
                 trait_value: value,
                 age: 0,
                 novelty: 0.0,

@@ -212,7 +212,7 @@ impl WorldState {
             self.innovations.iter().enumerate().all(|(k, i)| {
                 i.id as usize == k
                     && i.creators.iter().all(|&c| (c as usize) < n)
-                    && i.feature < f
+                    && (i.feature as usize) < f
                     && i.composition.is_none_or(|c| c < 6)
                     && i.origin.is_none_or(origin)
             }),

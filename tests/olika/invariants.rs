@@ -121,7 +121,7 @@ proptest! {
                 prop_assert!(i.social_value.is_finite() && i.economic_value.is_finite());
                 // Holding an innovation is having its trait value: the counted holders are exactly
                 // the organisations with that value, and only innovations nobody holds are retired.
-                let holding = (0..n as u32).filter(|&a| world.knowledge().of(a)[i.feature] == i.trait_value).count();
+                let holding = (0..n as u32).filter(|&a| world.knowledge().of(a)[i.feature as usize] == i.trait_value).count();
                 prop_assert_eq!(world.holders(i.id) as usize, holding, "holders of innovation {}", i.id);
                 prop_assert_eq!(i.retired_step.is_some(), holding == 0, "innovation {} retired iff nobody holds it", i.id);
                 in_use += usize::from(holding > 0);

@@ -112,7 +112,7 @@ impl World {
     pub(crate) fn add_innovation(&mut self, innovation: Innovation) {
         let id = innovation.id;
         let index = (innovation.trait_value - self.scenario.traits) as usize;
-        let by_value = &mut self.diffusion.by_value[innovation.feature];
+        let by_value = &mut self.diffusion.by_value[innovation.feature as usize];
         debug_assert_eq!(by_value.len(), index, "innovations are registered as they are invented");
         by_value.push(id);
         self.diffusion.alive.push(id);
@@ -127,7 +127,7 @@ impl World {
     /// Whether organisation j holds innovation i.
     pub fn holds(&self, j: u32, i: u32) -> bool {
         let innovation = &self.innovations[i as usize];
-        self.knowledge.of(j)[innovation.feature] == innovation.trait_value
+        self.knowledge.of(j)[innovation.feature as usize] == innovation.trait_value
     }
 
     /// The innovations organisation j holds (at most one per feature), by feature.
@@ -143,7 +143,7 @@ impl World {
     /// Number of organisations holding innovation i.
     pub fn holders(&self, i: u32) -> u32 {
         let innovation = &self.innovations[i as usize];
-        self.knowledge.holders(innovation.feature, innovation.trait_value)
+        self.knowledge.holders(innovation.feature as usize, innovation.trait_value)
     }
 
     /// Innovations held by at least one organisation (not yet replaced everywhere).
@@ -184,7 +184,7 @@ impl World {
         let (knowledge, innovations, t) = (&self.knowledge, &mut self.innovations, self.t);
         self.diffusion.alive.retain(|&i| {
             let innovation = &mut innovations[i as usize];
-            let held = knowledge.holders(innovation.feature, innovation.trait_value) > 0;
+            let held = knowledge.holders(innovation.feature as usize, innovation.trait_value) > 0;
             if !held {
                 innovation.retired_step = Some(t);
             }
@@ -277,7 +277,7 @@ impl World {
             if innovation.adoptions as usize >= half {
                 self.counters.half_adoption.get_or_insert(self.t);
             }
-            self.knowledge.set(j, innovation.feature, innovation.trait_value);
+            self.knowledge.set(j, innovation.feature as usize, innovation.trait_value);
             self.diffusion.choice[j as usize] = NONE;
         }
         self.counters.adoptions += (adoptions.len() + mandates.len()) as u64;
