@@ -288,13 +288,14 @@ impl World {
 
     /// Goes on from now under `scenario`, a version of this world's scenario with some parameters
     /// changed: what the steps read from the scenario (rates, trust, homophily, diffusion) and
-    /// each venue's settings, matched by name. Whatever the world was built from — its
-    /// organisations, their knowledge, the venues' members and pools, the lattices — stays as it
-    /// is: a change of those needs a new world (the lab's "after reset").
+    /// each venue's keys that every kind has (cadence, capacity, facilitation, cost; matched by
+    /// name). Whatever the world was built from — its organisations, their knowledge, the venues'
+    /// members and pools, their meeting rules with their kinds' own keys, the lattices — stays as
+    /// it is: a change of those needs a new world (the lab's "after reset").
     pub(crate) fn retune(&mut self, scenario: &Validated) {
         for venue in &mut self.venues {
             if let Some(spec) = scenario.venues.get(&venue.name) {
-                venue.spec = spec.clone();
+                venue.spec = spec.common();
             }
         }
         self.scenario = scenario.shared();
@@ -543,7 +544,7 @@ impl World {
 
 #[cfg(test)]
 mod tests {
-    use super::{Origin, Tie, World};
+    use super::{Origin, Tie, VenueSpec, World};
 
     #[test]
     fn a_world_shares_its_scenario_rather_than_copying_it() {
@@ -557,6 +558,33 @@ mod tests {
         w.retune(&retuned);
         assert!(std::ptr::eq(w.scenario(), &*retuned));
         assert_eq!(w.scenario().trust.decay, 0.03);
+    }
+
+    #[test]
+    fn a_venue_keeps_the_keys_every_kind_has_and_not_its_kinds_own() {
+        // Its kind's own keys went into its meeting rule; the scenario holds them, once.
+        let s = crate::scenario::baseline(&["venues.round_tables.capacity=30".into()]).unwrap().scenario;
+        let w = World::new(&s, 1);
+        assert!(s.venues.values().any(|spec| !spec.settings.is_empty()));
+        for venue in &w.venues {
+            let spec = &s.venues[&venue.name];
+            assert!(venue.spec.settings.is_empty(), "{}", venue.name);
+            let keys = |v: &VenueSpec| {
+                format!(
+                    "{} {} {} {} {} {:?} {} {}",
+                    v.kind.name(),
+                    v.enabled,
+                    v.every,
+                    v.offset,
+                    v.capacity,
+                    v.mix,
+                    v.facilitation,
+                    v.cost
+                )
+            };
+            assert_eq!(keys(&venue.spec), keys(spec));
+        }
+        assert_eq!(w.venues.iter().find(|v| v.name == "round_tables").unwrap().spec.capacity, 30);
     }
 
     #[test]

@@ -194,7 +194,8 @@ pub struct VenueStats {
 pub struct Venue {
     /// Its name in the scenario.
     pub name: String,
-    /// Its settings.
+    /// The keys every kind has (`VenueSpec::common`): its kind's own keys went into its meeting
+    /// rule when it was built, and are read from the scenario, not here (`settings` is empty).
     pub spec: VenueSpec,
     /// What it produced so far.
     pub stats: VenueStats,
@@ -210,7 +211,8 @@ pub struct Venue {
     /// The pools attendance is drawn from, as sector masks (see `pool_mask`): one per sector for a
     /// balanced mix, else one. The pools themselves are shared by all venues (`World::pools`).
     pools: Vec<usize>,
-    /// Who came to its last meeting, and that meeting's step (0: none yet).
+    /// Who came to its last meeting, and that meeting's step (0: none yet). Empty for a `members`
+    /// kind, whose meeting is its members (`present` reads them).
     present: Vec<u32>,
     met: u32,
 }
@@ -237,7 +239,7 @@ impl Venue {
         };
         Venue {
             name: name.to_string(),
-            spec: spec.clone(),
+            spec: spec.common(),
             stats: VenueStats::default(),
             members: Vec::new(),
             given: false,
@@ -257,7 +259,11 @@ impl Venue {
     /// Who came to its meeting in step t (none if it did not meet).
     pub(crate) fn present(&self, t: u32) -> &[u32] {
         if self.met == t && t > 0 {
-            &self.present
+            if self.spec.kind.members {
+                &self.members
+            } else {
+                &self.present
+            }
         } else {
             &[]
         }
@@ -440,8 +446,15 @@ impl World {
         self.venues[v].meeting = Some(meeting);
         let encounters = encounters + self.steered_approaches(v, &people);
         let venue = &mut self.venues[v];
-        venue.present.clear();
-        venue.present.extend_from_slice(&people);
+        if venue.spec.kind.members {
+            // Its members met, as they are (a meeting rule reads its people, never reorders them):
+            // not copied, which in a big city was a second list of every resident, 4 bytes an
+            // organisation at 10⁶ (issue 28, item 2), and in Axelrod's classic a copy a step.
+            debug_assert!(people == venue.members, "{}'s meeting changed its members", venue.name);
+        } else {
+            venue.present.clear();
+            venue.present.extend_from_slice(&people);
+        }
         venue.met = self.t;
         let cost = venue.spec.cost;
         let stats = &mut self.venues[v].stats;
@@ -451,5 +464,30 @@ impl World {
         stats.cost += cost;
         self.counters.venue_cost += cost;
         self.scratch.attendees = people;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::World;
+
+    #[test]
+    fn a_members_venue_is_present_as_its_members_without_a_copy() {
+        // The baseline's hub and neighbourhood meet as their members; the other venues as drawn.
+        let s = crate::scenario::baseline(&[]).unwrap().scenario;
+        let mut w = World::new(&s, 3);
+        let mut seen = [false; 2];
+        for _ in 0..12 {
+            w.step();
+            for venue in w.venues.iter().filter(|v| v.meets(w.t)) {
+                let members = venue.spec.kind.members;
+                seen[usize::from(members)] = true;
+                assert!(!venue.present(w.t).is_empty(), "{}", venue.name);
+                assert_eq!(venue.present(w.t) == venue.members.as_slice(), members, "{}", venue.name);
+                assert_eq!(venue.present.capacity() == 0, members, "{}", venue.name);
+                assert!(venue.present(w.t + 1).is_empty());
+            }
+        }
+        assert_eq!(seen, [true, true]);
     }
 }
