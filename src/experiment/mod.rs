@@ -501,7 +501,7 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
     };
     let recorder = &recorder;
     std::thread::scope(|scope| {
-        for _ in 1..threads {
+        let started = (1..threads).try_for_each(|_| {
             let (done, take, stop) = (done.clone(), &take, &stop);
             let worker = move || {
                 while let Some((index, run, scenario)) = take(true) {
@@ -516,12 +516,17 @@ pub(crate) fn execute_recording<R: Recorder + 'static>(
             };
             std::thread::Builder::new()
                 .spawn_scoped(scope, worker)
-                .map_err(|e| Error::Run(format!("cannot start {threads} threads: {e}")))?;
-        }
-        let written =
-            write_in_order(plan, &runs, window, &jobs, &take, &finished, recording, recorder, &mut sink);
-        // Whatever happened, the workers end: those waiting see the queue close, the rest skip
-        // what is left in it.
+                .map(drop)
+                .map_err(|e| Error::Run(format!("cannot start {threads} threads: {e}")))
+        });
+        // Only the workers send results (the calling thread keeps those of the runs it runs): once
+        // every worker is gone, waiting for one is an error, not a wait for ever.
+        drop(done);
+        let written = started.and_then(|()| {
+            write_in_order(plan, &runs, window, &jobs, &take, &finished, recording, recorder, &mut sink)
+        });
+        // Whatever happened — a write failed, or a thread could not be started — the workers end:
+        // those waiting see the queue close, the rest skip what is left in it.
         stop.store(written.is_err(), std::sync::atomic::Ordering::Relaxed);
         drop(jobs);
         written
